@@ -1,0 +1,54 @@
+// vistag-cli: the command-line face of Vistag. `vistag-cli COMMAND [OPTIONS]`.
+#include <QCoreApplication>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
+
+#include "commands.h"
+
+namespace vistag::cli {
+namespace {
+
+const Command kCommands[] = {
+    {"version", "print Vistag's version and those of libtorch, CUDA, Qt, OpenCV, spdlog",
+     runVersion},
+};
+
+}  // namespace
+
+void printUsage() {
+    std::fprintf(stderr, "usage: vistag-cli COMMAND [OPTIONS]\n\ncommands:\n");
+    for (const Command& c : kCommands) std::fprintf(stderr, "  %-10s %s\n", c.name, c.summary);
+    std::fprintf(stderr,
+                 "\n  --version  same as `version`\n  --help     this text\n"
+                 "\nRun `vistag-cli COMMAND --help` for a command's options.\n");
+}
+
+}  // namespace vistag::cli
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("vistag"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Vistag"));
+    using namespace vistag::cli;
+
+    QStringList args = QCoreApplication::arguments();
+    args.removeFirst();
+    if (args.isEmpty()) {
+        printUsage();
+        return 2;
+    }
+    const QString name = args.first();
+    if (name == QLatin1String("--help") || name == QLatin1String("-h") ||
+        name == QLatin1String("help")) {
+        printUsage();
+        return 0;
+    }
+    if (name == QLatin1String("--version")) return runVersion({QStringLiteral("version")});
+    for (const Command& c : kCommands) {
+        if (name == QLatin1String(c.name)) return c.run(args);
+    }
+    std::fprintf(stderr, "vistag-cli: unknown command '%s'\n\n", qPrintable(name));
+    printUsage();
+    return 2;
+}

@@ -1,0 +1,14 @@
+// vistag: the desktop application.
+#include <QApplication>
+
+#include "main_window.h"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("vistag"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Vistag"));
+    QApplication::setOrganizationName(QStringLiteral("Vistag"));
+    vistag::ui::MainWindow window;
+    window.show();
+    return app.exec();
+}

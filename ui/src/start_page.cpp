@@ -1,0 +1,80 @@
+#include "start_page.h"
+
+#include <QIcon>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace vistag::ui {
+namespace {
+
+QPushButton* choiceButton(const QString& icon, const QString& title, const QString& detail,
+                          QWidget* parent) {
+    auto* b = new QPushButton(QIcon(icon), title + QLatin1Char('\n') + detail, parent);
+    b->setObjectName(QStringLiteral("startChoice"));
+    b->setIconSize(QSize(32, 32));
+    b->setMinimumHeight(64);
+    b->setCursor(Qt::PointingHandCursor);
+    b->setStyleSheet(QStringLiteral("QPushButton { text-align: left; padding: 8px 14px; }"));
+    return b;
+}
+
+}  // namespace
+
+StartPage::StartPage(QWidget* parent) : QWidget(parent) {
+    auto* title = new QLabel(tr("Welcome to Vistag"), this);
+    title->setObjectName(QStringLiteral("startTitle"));
+    QFont titleFont = title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.8);
+    titleFont.setBold(true);
+    title->setFont(titleFont);
+    auto* lead = new QLabel(
+        tr("Review product images with Qwen3-VL: drop images, ask questions, and check the "
+           "suggested tags before they are stored and exported. First, tell Vistag which model "
+           "to use."),
+        this);
+    lead->setWordWrap(true);
+
+    auto* folder = choiceButton(QStringLiteral(":/icons/folder.svg"), tr("Use a model folder"),
+                                tr("A Qwen3-VL folder in Hugging Face layout on this computer"),
+                                this);
+    auto* download = choiceButton(QStringLiteral(":/icons/download.svg"), tr("Download a model"),
+                                  tr("From Hugging Face, ModelScope or a mirror"), this);
+    auto* server = choiceButton(QStringLiteral(":/icons/server.svg"), tr("Connect to a server"),
+                                tr("An OpenAI-compatible server such as vLLM or a Vistag server"),
+                                this);
+    connect(folder, &QPushButton::clicked, this, &StartPage::chooseModelFolderRequested);
+    connect(download, &QPushButton::clicked, this, &StartPage::downloadModelRequested);
+    connect(server, &QPushButton::clicked, this, &StartPage::connectServerRequested);
+
+    message_ = new QLabel(this);
+    message_->setObjectName(QStringLiteral("startMessage"));
+    message_->setWordWrap(true);
+    message_->hide();
+
+    auto* column = new QVBoxLayout;
+    column->setSpacing(12);
+    column->addWidget(title);
+    column->addWidget(lead);
+    column->addSpacing(8);
+    column->addWidget(folder);
+    column->addWidget(download);
+    column->addWidget(server);
+    column->addWidget(message_);
+
+    auto* centre = new QWidget(this);
+    centre->setLayout(column);
+    centre->setMaximumWidth(560);
+
+    auto* outer = new QVBoxLayout(this);
+    outer->addStretch(1);
+    outer->addWidget(centre, 0, Qt::AlignHCenter);
+    outer->addStretch(2);
+}
+
+void StartPage::setMessage(const QString& text) {
+    message_->setText(text);
+    message_->setVisible(!text.isEmpty());
+}
+
+}  // namespace vistag::ui

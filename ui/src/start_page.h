@@ -1,0 +1,27 @@
+// The page shown while no model or server is configured: the three ways to get going.
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+
+namespace vistag::ui {
+
+class StartPage final : public QWidget {
+    Q_OBJECT
+public:
+    explicit StartPage(QWidget* parent = nullptr);
+
+    // Shows a line under the choices (e.g. what is missing from a chosen model folder).
+    void setMessage(const QString& text);
+
+signals:
+    void chooseModelFolderRequested();
+    void downloadModelRequested();
+    void connectServerRequested();
+
+private:
+    QLabel* message_ = nullptr;
+};
+
+}  // namespace vistag::ui
