@@ -1,4 +1,4 @@
-// vistag-cli subcommands. Each takes its own arguments (argv[0] is the subcommand name) and
+// vistag-cli subcommands. Each takes its own arguments (args[0] is the subcommand name) and
 // returns the process exit code: 0 success, 2 usage, other codes per vistag::inference::ErrorCode.
 #pragma once
 
@@ -13,8 +13,11 @@ struct Command {
 };
 
 int runVersion(const QStringList& args);
+int runTokenize(const QStringList& args);  // cmd_tokenize.cpp
+int runAsk(const QStringList& args);       // cmd_ask.cpp
+int runBench(const QStringList& args);     // cmd_bench.cpp
 
-// Writes the usage text to stderr.
+// Writes the top-level usage text to stderr.
 void printUsage();
 
 }  // namespace vistag::cli
