@@ -1,0 +1,108 @@
+// The Qwen3-VL engine: load a Hugging Face model folder, then turn images + a conversation into
+// streamed text. No torch or Qt types here; errors come back as values.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vistag/inference/chat_template.h"
+#include "vistag/inference/image.h"
+#include "vistag/inference/sampling.h"
+#include "vistag/inference/status.h"
+
+namespace vistag::inference {
+
+class Tokenizer;
+
+struct LoadOptions {
+    std::string device = "auto";  // auto | cpu | cuda | cuda:N
+    std::string dtype = "auto";   // auto | float32 | bfloat16 | float16
+    int32_t threads = 0;          // CPU threads; 0 = all cores
+    // Called as loading advances (fraction 0..1, what is happening); return false to cancel.
+    std::function<bool(double fraction, const std::string& stage)> progress;
+};
+
+struct ModelInfo {
+    std::string folder;
+    std::string device;           // "cpu" or "cuda:0 (NVIDIA H100 ...)"
+    std::string dtype;            // what the model runs as
+    int64_t parameters = 0;
+    uint64_t weightBytes = 0;     // bytes of the safetensors data on disk
+    int64_t vocabSize = 0;
+    int64_t maxPositions = 0;
+    bool templateIsQwen3VL = true;
+    std::string templateWarning;  // non-empty when the folder's template is not Qwen3-VL's
+    int64_t defaultMaxPixels = 0;
+    double loadMs = 0;            // how long load() took
+};
+
+struct MemoryUse {
+    uint64_t peakRssBytes = 0;       // this process, since it started
+    uint64_t peakGpuBytes = 0;       // libtorch's CUDA allocator peak (0 on the CPU)
+};
+
+struct GenerateRequest {
+    std::vector<ChatMessage> messages;  // image parts refer to `images` in order
+    std::vector<RgbImage> images;
+    SamplingParams sampling;
+    int64_t maxPixels = 0;       // user pixel budget per image; 0 = the model's own max_pixels
+    bool keepLogits = false;     // return the logits each generated token was chosen from
+    std::string dumpPath;        // debugging/parity: write intermediate tensors as safetensors
+    bool preprocessOnly = false; // with dumpPath: stop after tokenising and image preprocessing
+};
+
+struct Timings {
+    double preprocessMs = 0, visionMs = 0, prefillMs = 0, ttftMs = 0, decodeMs = 0, totalMs = 0;
+    double decodeTokensPerSecond = 0;
+};
+
+struct GenerateResult {
+    std::string text;
+    std::vector<int32_t> tokenIds;      // generated ids (an eos that ended generation included)
+    std::vector<float> tokenProbs;      // probability of each generated id when it was chosen
+    int64_t promptTokens = 0;
+    std::string finishReason;           // "stop", "length" or "cancelled"
+    Timings timings;
+    std::vector<float> logits;          // [tokenIds.size(), vocab] when keepLogits
+    int64_t vocabSize = 0;
+};
+
+// Receives each generated token and the text it completes (may be empty while a multi-byte
+// character is incomplete). Return false to stop generating.
+using TokenCallback = std::function<bool(int32_t id, std::string_view text)>;
+
+class Engine {
+public:
+    static Expected<std::unique_ptr<Engine>> load(const std::string& folder,
+                                                  const LoadOptions& options = {});
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    const ModelInfo& info() const;
+    const Tokenizer& tokenizer() const;
+    // The sampling defaults of generation_config.json.
+    SamplingParams defaultSampling() const;
+
+    Expected<GenerateResult> generate(const GenerateRequest& request,
+                                      const TokenCallback& onToken = {});
+    // Thread-safe: makes a running generate() stop after the current step.
+    void requestStop();
+
+    // Writes result.logits as a safetensors file with one float32 tensor "logits"
+    // [generated tokens, vocab].
+    Status writeLogits(const std::string& path, const GenerateResult& result) const;
+    MemoryUse memoryUse() const;
+
+    struct Impl;
+
+private:
+    explicit Engine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vistag::inference

@@ -1,0 +1,186 @@
+#include "vistag/inference/engine.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/util/Exception.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <sys/resource.h>
+
+#include "engine_impl.h"
+#include "model/tensor_io.h"
+#include "vistag/inference/build_info.h"
+#include "vistag/inference/tokenizer.h"
+
+namespace vistag::inference {
+
+
+
+
+    Expected<GenerateResult> run(const GenerateRequest& req, const TokenCallback& onToken);
+};
+
+namespace {
+
+Status parseDevice(const std::string& want, at::Device* out) {
+    const bool cudaOk = buildInfo().cudaAvailable;
+    if (want == "auto") {
+        *out = cudaOk ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
+        return {};
+    }
+    if (want == "cpu") {
+        *out = at::kCPU;
+        return {};
+    }
+    if (want.rfind("cuda", 0) == 0) {
+        if (!cudaOk)
+            return {ErrorCode::Device,
+                    "no usable NVIDIA GPU was found; choose the CPU (--device cpu) instead"};
+        int index = 0;
+        if (want.size() > 5 && want[4] == ':') index = std::atoi(want.c_str() + 5);
+        if (index < 0 || index >= buildInfo().cudaDeviceCount)
+            return {ErrorCode::Device, "there is no GPU number " + std::to_string(index)};
+        *out = at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
+        return {};
+    }
+    return {ErrorCode::Usage, "unknown device '" + want + "' (use auto, cpu or cuda)"};
+}
+
+Status parseDtype(const std::string& want, const at::Device& device, at::ScalarType* out) {
+    if (want == "auto") {
+        *out = device.is_cuda() ? at::kBFloat16 : at::kFloat;
+    } else if (want == "float32" || want == "fp32") {
+        *out = at::kFloat;
+    } else if (want == "bfloat16" || want == "bf16") {
+        *out = at::kBFloat16;
+    } else if (want == "float16" || want == "fp16") {
+        *out = at::kHalf;
+    } else {
+        return {ErrorCode::Usage,
+                "unknown dtype '" + want + "' (use auto, float32, bfloat16 or float16)"};
+    }
+    return {};
+}
+
+const char* dtypeLabel(at::ScalarType t) {
+    return t == at::kFloat ? "float32" : t == at::kBFloat16 ? "bfloat16" : "float16";
+}
+
+}  // namespace
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+const ModelInfo& Engine::info() const { return impl_->info; }
+const Tokenizer& Engine::tokenizer() const { return *impl_->tokenizer; }
+SamplingParams Engine::defaultSampling() const { return impl_->cfg.sampling; }
+void Engine::requestStop() { impl_->stop.store(true); }
+
+Status Engine::writeLogits(const std::string& path, const GenerateResult& r) const {
+    const auto n = static_cast<int64_t>(r.tokenIds.size());
+    if (r.logits.size() != static_cast<size_t>(n * r.vocabSize))
+        return {ErrorCode::Usage, "the result holds no logits (keepLogits was off)"};
+    at::Tensor t = at::from_blob(const_cast<float*>(r.logits.data()), {n, r.vocabSize}, at::kFloat);
+    std::string err;
+    if (!model::writeSafetensors(path, {{"logits", t}}, &err)) return {ErrorCode::Internal, err};
+    return {};
+}
+
+MemoryUse Engine::memoryUse() const {
+    MemoryUse m;
+    struct rusage ru {};
+    if (getrusage(RUSAGE_SELF, &ru) == 0) m.peakRssBytes = static_cast<uint64_t>(ru.ru_maxrss) * 1024;
+    if (impl_->device.is_cuda()) {
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(impl_->device.index());
+        m.peakGpuBytes = static_cast<uint64_t>(
+            stats.allocated_bytes[static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE)].peak);
+    }
+    return m;
+}
+
+Expected<std::unique_ptr<Engine>> Engine::load(const std::string& folder,
+                                               const LoadOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    auto impl = std::make_unique<Impl>();
+    impl->folder = folder;
+    auto report = [&](double f, const std::string& stage) {
+        return !options.progress || options.progress(f, stage);
+    };
+    const Status cancelled(ErrorCode::Cancelled, "loading the model was cancelled");
+    try {
+        if (!report(0.0, "reading the model configuration")) return cancelled;
+        auto cfg = model::readFolderConfigs(folder);
+        if (!cfg) return cfg.error();
+        impl->cfg = std::move(*cfg);
+
+        auto tok = Tokenizer::fromFolder(folder);
+        if (!tok) return tok.error();
+        impl->tokenizer = std::make_unique<Tokenizer>(std::move(*tok));
+        auto tmpl = ChatTemplate::fromFolder(folder);
+        if (!tmpl) return tmpl.error();
+        impl->chatTemplate = std::move(*tmpl);
+
+        if (Status s = parseDevice(options.device, &impl->device); !s) return s;
+        if (Status s = parseDtype(options.dtype, impl->device, &impl->dtype); !s) return s;
+        at::set_num_threads(options.threads > 0
+                                ? options.threads
+                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+
+        if (!report(0.02, "opening the weights")) return cancelled;
+        auto w = model::loadWeights(folder, impl->dtype, impl->device,
+                                    [&](double f) { return report(0.02 + 0.97 * f, "loading weights"); });
+        if (!w) return w.error();
+        impl->weights = std::move(*w);
+        impl->vision = std::make_unique<model::VisionEncoder>(impl->cfg.dims.vision,
+                                                              impl->weights->tensors);
+        impl->text = std::make_unique<model::TextDecoder>(impl->cfg.dims.text,
+                                                          impl->weights->tensors);
+
+        ModelInfo& info = impl->info;
+        info.folder = folder;
+        info.device = impl->device.is_cuda()
+                          ? "cuda:" + std::to_string(impl->device.index()) + " (" +
+                                at::cuda::getDeviceProperties(impl->device.index())->name + ")"
+                          : "cpu";
+        info.dtype = dtypeLabel(impl->dtype);
+        info.parameters = impl->weights->parameters;
+        info.weightBytes = impl->weights->bytesOnDisk;
+        info.vocabSize = impl->cfg.dims.text.vocab;
+        info.maxPositions = impl->cfg.maxPositions;
+        info.templateIsQwen3VL = impl->chatTemplate.isQwen3VL();
+        info.templateWarning = impl->chatTemplate.warning();
+        info.defaultMaxPixels = impl->cfg.image.maxPixels;
+        info.loadMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                started)
+                          .count();
+        report(1.0, "ready");
+        return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+    } catch (const c10::OutOfMemoryError&) {
+        return Status(ErrorCode::Device,
+                      "not enough memory to load this model on the chosen device; try the CPU, "
+                      "bfloat16, or a smaller model");
+    } catch (const std::exception& e) {
+        return Status(ErrorCode::Internal, std::string("loading the model failed: ") + e.what());
+    }
+}
+
+Expected<GenerateResult> Engine::generate(const GenerateRequest& request,
+                                          const TokenCallback& onToken) {
+    impl_->stop.store(false);
+    try {
+        at::NoGradGuard noGrad;
+        return impl_->run(request, onToken);
+    } catch (const c10::OutOfMemoryError&) {
+        if (impl_->device.is_cuda()) c10::cuda::CUDACachingAllocator::emptyCache();
+        return Status(ErrorCode::Device,
+                      "the GPU ran out of memory for this request; try a smaller pixel budget, "
+                      "fewer images, fewer new tokens, the CPU, or a smaller model");
+    } catch (const std::exception& e) {
+        return Status(ErrorCode::Internal, std::string("generation failed: ") + e.what());
+    }
+}
+
+}  // namespace vistag::inference

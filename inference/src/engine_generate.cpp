@@ -1,0 +1,215 @@
+// One request: prompt rendering, image preprocessing, vision encoding, prefill and the decode
+// loop with streaming.
+#include <chrono>
+
+#include "engine_impl.h"
+#include "model/rope.h"
+#include "model/sampler.h"
+#include "model/tensor_io.h"
+
+namespace vistag::inference {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double msBetween(Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+void syncDevice(const at::Device& d) {
+    if (d.is_cuda()) at::cuda::getCurrentCUDAStream(d.index()).synchronize();
+}
+
+}  // namespace
+
+Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
+                                           const TokenCallback& onToken) {
+    const auto t0 = Clock::now();
+    const model::ModelDims& dims = cfg.dims;
+    GenerateResult result;
+    result.vocabSize = dims.text.vocab;
+
+    // ---- prompt and images ---------------------------------------------------------------
+    size_t imageParts = 0;
+    for (const auto& m : req.messages)
+        for (const auto& p : m.content) imageParts += p.kind == ChatPart::Kind::Image;
+    if (imageParts != req.images.size())
+        return Status(ErrorCode::Usage, "the conversation refers to " + std::to_string(imageParts) +
+                                            " images but " + std::to_string(req.images.size()) +
+                                            " were given");
+    if (req.sampling.maxNewTokens <= 0)
+        return Status(ErrorCode::Usage, "the number of new tokens must be at least 1");
+
+    model::ImageProcessorSettings ips = cfg.image;
+    if (req.maxPixels > 0) {
+        ips.maxPixels = std::min(ips.maxPixels, req.maxPixels);
+        ips.minPixels = std::min(ips.minPixels, ips.maxPixels);
+    }
+    model::ProcessedImages images;
+    std::vector<const RgbImage*> imagePtrs;
+    for (const auto& im : req.images) imagePtrs.push_back(&im);
+    std::string why;
+    if (!model::preprocessImages(imagePtrs, ips, &images, &why))
+        return Status(ErrorCode::Image, why);
+
+    const std::string prompt = chatTemplate.render(req.messages, /*addGenerationPrompt=*/true);
+    std::vector<int32_t> promptIds;
+    {
+        const std::vector<int32_t> raw = tokenizer->encode(prompt);
+        size_t img = 0;
+        const int64_t m2 = dims.vision.merge * dims.vision.merge;
+        for (int32_t id : raw) {
+            if (id != dims.imageTokenId) {
+                promptIds.push_back(id);
+                continue;
+            }
+            if (img >= images.grids.size())
+                return Status(ErrorCode::Prompt,
+                              "the prompt contains the image placeholder text <|image_pad|>; "
+                              "remove it from the question");
+            promptIds.insert(promptIds.end(), images.grids[img++].patches() / m2, id);
+        }
+        if (img != images.grids.size())
+            return Status(ErrorCode::Prompt, "the prompt lost an image placeholder");
+    }
+    const auto L = static_cast<int64_t>(promptIds.size());
+    result.promptTokens = L;
+    if (L + req.sampling.maxNewTokens > cfg.maxPositions)
+        return Status(ErrorCode::Prompt,
+                      "the prompt (" + std::to_string(L) + " tokens) plus " +
+                          std::to_string(req.sampling.maxNewTokens) +
+                          " new tokens is longer than the model's context of " +
+                          std::to_string(cfg.maxPositions) + " tokens");
+    const auto t1 = Clock::now();
+    result.timings.preprocessMs = msBetween(t0, t1);
+
+    std::vector<std::pair<std::string, at::Tensor>> dump;
+    const bool dumping = !req.dumpPath.empty();
+    at::Tensor ids = at::from_blob(promptIds.data(), {L}, at::kInt).to(at::kLong);
+    auto dumpInputs = [&] {
+        dump.emplace_back("input_ids", ids);
+        if (images.grids.empty()) return;
+        dump.emplace_back("pixel_values", images.pixelValues);
+        std::vector<int64_t> g;
+        for (const auto& gr : images.grids) g.insert(g.end(), {gr.t, gr.h, gr.w});
+        dump.emplace_back("image_grid_thw", at::tensor(g, at::kLong).view({-1, 3}));
+    };
+    if (dumping) dumpInputs();
+    if (req.preprocessOnly) {
+        std::string err;
+        if (dumping && !model::writeSafetensors(req.dumpPath, dump, &err))
+            return Status(ErrorCode::Internal, err);
+        result.finishReason = "length";
+        return result;
+    }
+
+    // ---- vision ----------------------------------------------------------------------------
+    at::Tensor x = text->embed(ids);  // [1, L, hidden]
+    model::DeepstackInput deepstack;
+    if (!images.grids.empty()) {
+        model::VisionOutput v = vision->forward(images.pixelValues, images.grids);
+        at::Tensor visualIndex = (ids == dims.imageTokenId).nonzero().squeeze(1).to(device);
+        TORCH_CHECK(visualIndex.numel() == v.embeds.size(0), "vision token count mismatch");
+        x = x.index_copy(1, visualIndex, v.embeds.to(x.scalar_type()).unsqueeze(0));
+        deepstack.visualIndex = visualIndex;
+        deepstack.features = v.deepstack;
+        if (dumping) {
+            dump.emplace_back("vision_embeds", v.embeds.to(at::kFloat));
+            for (size_t k = 0; k < v.deepstack.size(); ++k)
+                dump.emplace_back("deepstack_" + std::to_string(k), v.deepstack[k].to(at::kFloat));
+        }
+        syncDevice(device);
+    }
+    const auto t2 = Clock::now();
+    result.timings.visionMs = msBetween(t1, t2);
+
+    // ---- prefill ---------------------------------------------------------------------------
+    std::string ropeError;
+    model::RopePositions rope =
+        model::ropeIndex(promptIds, images.grids, dims.imageTokenId, dims.vision.merge, &ropeError);
+    if (!ropeError.empty()) return Status(ErrorCode::Prompt, ropeError);
+    cache.allocate(dims.text, L + req.sampling.maxNewTokens, dtype, device);
+    at::Tensor hidden = text->forward(x, rope.positions, cache,
+                                      deepstack.features.empty() ? nullptr : &deepstack);
+    at::Tensor lastLogits;
+    if (dumping) {
+        at::Tensor all = text->logits(hidden).squeeze(0).to(at::kFloat);
+        dump.emplace_back("position_ids", rope.positions);
+        dump.emplace_back("prompt_logits", all);
+        lastLogits = all[L - 1];
+    } else {
+        lastLogits = text->logits(hidden.select(1, L - 1)).squeeze(0).to(at::kFloat);
+    }
+
+    // ---- decode ----------------------------------------------------------------------------
+    model::Sampler sampler(req.sampling);
+    std::vector<int32_t> context = promptIds;
+    StreamDecoder stream(*tokenizer, /*skipSpecial=*/true);
+    std::vector<at::Tensor> keptLogits;
+    const auto isEos = [&](int64_t id) {
+        return std::find(cfg.eosIds.begin(), cfg.eosIds.end(), id) != cfg.eosIds.end();
+    };
+    Clock::time_point tFirst = t2, tPrefillEnd = t2;
+    result.finishReason = "length";
+    for (int32_t step = 0; step < req.sampling.maxNewTokens; ++step) {
+        if (step > 0) {
+            // One token through the decoder at position cache length + rope delta (all axes).
+            const int64_t p = cache.length() + rope.delta;
+            at::Tensor pos = at::full({3, 1}, p, at::kLong);
+            at::Tensor tokIds = at::full({1}, static_cast<int64_t>(context.back()), at::kLong);
+            at::Tensor h = text->forward(text->embed(tokIds), pos, cache, nullptr);
+            lastLogits = text->logits(h.select(1, 0)).squeeze(0).to(at::kFloat);
+        }
+        if (req.keepLogits) keptLogits.push_back(lastLogits.to(at::kCPU));
+        const int64_t next = sampler.next(lastLogits, context, promptIds.size());
+        if (step == 0) {
+            tPrefillEnd = Clock::now();
+            tFirst = tPrefillEnd;
+        }
+        result.tokenIds.push_back(static_cast<int32_t>(next));
+        result.tokenProbs.push_back(sampler.lastProbability(next));
+        context.push_back(static_cast<int32_t>(next));
+        if (isEos(next)) {
+            result.finishReason = "stop";
+            break;
+        }
+        const std::string piece = stream.push(static_cast<int32_t>(next));
+        if (onToken && !onToken(static_cast<int32_t>(next), piece)) {
+            result.finishReason = "cancelled";
+            break;
+        }
+        if (stop.load()) {
+            result.finishReason = "cancelled";
+            break;
+        }
+    }
+    const std::string tail = stream.flush();
+    if (onToken && !tail.empty()) onToken(-1, tail);
+    const auto tEnd = Clock::now();
+
+    std::vector<int32_t> textIds = result.tokenIds;
+    if (!textIds.empty() && isEos(textIds.back())) textIds.pop_back();
+    result.text = tokenizer->decode(textIds, /*skipSpecial=*/true);
+    result.timings.prefillMs = msBetween(t2, tPrefillEnd);
+    result.timings.ttftMs = msBetween(t0, tFirst);
+    result.timings.decodeMs = msBetween(tFirst, tEnd);
+    result.timings.totalMs = msBetween(t0, tEnd);
+    const size_t decoded = result.tokenIds.size() > 1 ? result.tokenIds.size() - 1 : 0;
+    result.timings.decodeTokensPerSecond =
+        result.timings.decodeMs > 0 ? decoded * 1000.0 / result.timings.decodeMs : 0.0;
+    if (req.keepLogits && !keptLogits.empty()) {
+        at::Tensor all = at::stack(keptLogits).contiguous();
+        result.logits.assign(all.data_ptr<float>(), all.data_ptr<float>() + all.numel());
+    }
+    if (dumping) {
+        dump.emplace_back("generated_ids",
+                          at::tensor(std::vector<int64_t>(result.tokenIds.begin(),
+                                                          result.tokenIds.end()),
+                                     at::kLong));
+        std::string err;
+        if (!model::writeSafetensors(req.dumpPath, dump, &err))
+            return Status(ErrorCode::Internal, err);
+    }
+    return result;
+}
+
+}  // namespace vistag::inference

@@ -1,0 +1,28 @@
+// Greedy and sampled next-token choice, in transformers' order: repetition penalty, temperature,
+// top-k, top-p, then a draw from a seeded generator.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <vector>
+
+#include "vistag/inference/sampling.h"
+
+namespace vistag::inference::model {
+
+class Sampler {
+public:
+    explicit Sampler(const SamplingParams& p);
+    // logits: [vocab] float32 (any device). `context` = prompt + generated ids so far,
+    // `generatedStart` = where the generated part begins.
+    int64_t next(at::Tensor logits, const std::vector<int32_t>& context, size_t generatedStart);
+    // Probability of `token` under the distribution the last call drew from.
+    float lastProbability(int64_t token) const;
+
+private:
+    SamplingParams p_;
+    at::Generator gen_;
+    at::Tensor lastProbs_;
+};
+
+}  // namespace vistag::inference::model

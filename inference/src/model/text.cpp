@@ -1,0 +1,117 @@
+#include "model/text.h"
+
+#include <string>
+
+namespace vistag::inference::model {
+namespace {
+
+std::string layer(int64_t i, const char* rest) {
+    return "model.language_model.layers." + std::to_string(i) + "." + rest;
+}
+
+at::Tensor rotateHalf(const at::Tensor& x) {
+    const int64_t half = x.size(-1) / 2;
+    return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+}  // namespace
+
+void KVCache::allocate(const TextDims& d, int64_t capacity, at::ScalarType dtype,
+                       const at::Device& device) {
+    if (capacity_ < capacity || k_.size() != static_cast<size_t>(d.layers) ||
+        (k_.size() && (k_[0].scalar_type() != dtype || k_[0].device() != device))) {
+        k_.clear();
+        v_.clear();
+        auto opts = at::TensorOptions().dtype(dtype).device(device);
+        for (int64_t i = 0; i < d.layers; ++i) {
+            k_.push_back(at::empty({1, d.kvHeads, capacity, d.headDim}, opts));
+            v_.push_back(at::empty({1, d.kvHeads, capacity, d.headDim}, opts));
+        }
+        capacity_ = capacity;
+    }
+    length_ = 0;
+}
+
+TextDecoder::TextDecoder(const TextDims& d, const TensorMap& w) : d_(d), w_(w), rope_(d) {}
+
+at::Tensor TextDecoder::embed(const at::Tensor& ids) const {
+    const at::Tensor& table = w_.get("model.language_model.embed_tokens.weight");
+    return at::embedding(table, ids.to(table.device())).unsqueeze(0);
+}
+
+// Qwen3 RMSNorm: float32 statistics, cast back, then times the weight.
+at::Tensor TextDecoder::rmsNorm(const at::Tensor& x, const at::Tensor& weight) const {
+    at::Tensor xf = x.to(at::kFloat);
+    at::Tensor var = xf.pow(2).mean(-1, /*keepdim=*/true);
+    return weight * (xf * at::rsqrt(var + d_.rmsEps)).to(x.scalar_type());
+}
+
+at::Tensor TextDecoder::attention(int64_t li, const at::Tensor& x, const at::Tensor& cos,
+                                  const at::Tensor& sin, KVCache& cache) const {
+    const int64_t L = x.size(1), hd = d_.headDim;
+    // x [1, L, hidden] → q [1, H, L, hd], k/v [1, KV, L, hd]
+    at::Tensor q = at::linear(x, w_.get(layer(li, "self_attn.q_proj.weight"))).view({1, L, -1, hd});
+    at::Tensor k = at::linear(x, w_.get(layer(li, "self_attn.k_proj.weight"))).view({1, L, -1, hd});
+    at::Tensor v = at::linear(x, w_.get(layer(li, "self_attn.v_proj.weight"))).view({1, L, -1, hd});
+    q = rmsNorm(q, w_.get(layer(li, "self_attn.q_norm.weight"))).transpose(1, 2);
+    k = rmsNorm(k, w_.get(layer(li, "self_attn.k_norm.weight"))).transpose(1, 2);
+    v = v.transpose(1, 2);
+    // cos/sin [L, hd] broadcast over heads; rotation in the activation dtype.
+    q = q * cos + rotateHalf(q) * sin;
+    k = k * cos + rotateHalf(k) * sin;
+
+    const int64_t past = cache.length_;
+    cache.k_[li].narrow(2, past, L).copy_(k);
+    cache.v_[li].narrow(2, past, L).copy_(v);
+    at::Tensor keys = cache.k_[li].narrow(2, 0, past + L);
+    at::Tensor values = cache.v_[li].narrow(2, 0, past + L);
+
+    at::Tensor out;
+    const bool gqa = d_.heads != d_.kvHeads;
+    if (L == 1) {
+        // One new token sees the whole cache: no mask at all.
+        out = at::scaled_dot_product_attention(q, keys, values, {}, 0.0, false, {}, gqa);
+    } else if (past == 0) {
+        out = at::scaled_dot_product_attention(q, keys, values, {}, 0.0, true, {}, gqa);
+    } else {
+        // A chunk after earlier tokens: bottom-right aligned causal mask (is_causal would be
+        // top-left aligned and wrong here).
+        at::Tensor row = at::arange(L, at::TensorOptions().dtype(at::kLong).device(x.device()));
+        at::Tensor col = at::arange(past + L, at::TensorOptions().dtype(at::kLong).device(x.device()));
+        at::Tensor mask = col.unsqueeze(0) <= (row.unsqueeze(1) + past);
+        out = at::scaled_dot_product_attention(q, keys, values, mask, 0.0, false, {}, gqa);
+    }
+    out = out.transpose(1, 2).reshape({1, L, -1});
+    return at::linear(out, w_.get(layer(li, "self_attn.o_proj.weight")));
+}
+
+at::Tensor TextDecoder::mlp(int64_t li, const at::Tensor& x) const {
+    at::Tensor gate = at::linear(x, w_.get(layer(li, "mlp.gate_proj.weight")));
+    at::Tensor up = at::linear(x, w_.get(layer(li, "mlp.up_proj.weight")));
+    return at::linear(at::silu(gate) * up, w_.get(layer(li, "mlp.down_proj.weight")));
+}
+
+at::Tensor TextDecoder::forward(at::Tensor x, const at::Tensor& positions, KVCache& cache,
+                                const DeepstackInput* deepstack) const {
+    auto [cos, sin] = rope_.tables(positions, x.scalar_type(), x.device());
+    for (int64_t i = 0; i < d_.layers; ++i) {
+        at::Tensor h = x + attention(i, rmsNorm(x, w_.get(layer(i, "input_layernorm.weight"))),
+                                     cos, sin, cache);
+        x = h + mlp(i, rmsNorm(h, w_.get(layer(i, "post_attention_layernorm.weight"))));
+        if (deepstack && i < static_cast<int64_t>(deepstack->features.size())) {
+            // hidden[visual positions] += deepstack feature of this layer
+            const at::Tensor& idx = deepstack->visualIndex;
+            at::Tensor added = x.index_select(1, idx) + deepstack->features[i].to(x.scalar_type()).unsqueeze(0);
+            x = x.index_copy(1, idx, added);
+        }
+    }
+    cache.length_ += x.size(1);
+    return rmsNorm(x, w_.get("model.language_model.norm.weight"));
+}
+
+at::Tensor TextDecoder::logits(const at::Tensor& hidden) const {
+    const char* head = d_.tied ? "model.language_model.embed_tokens.weight" : "lm_head.weight";
+    return at::linear(hidden, w_.get(head));
+}
+
+}  // namespace vistag::inference::model
