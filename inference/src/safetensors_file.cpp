@@ -36,7 +36,8 @@ private:
 }  // namespace
 
 Expected<SafetensorsFile> SafetensorsFile::open(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: a FIFO planted in a model folder must not hang the open; it is refused below.
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (fd.get() < 0) {
         return sysError(path, "cannot open the file", errno);
     }

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <initializer_list>
 
 #include "vistag/inference/safetensors.h"
@@ -289,4 +291,26 @@ TEST(Safetensors, ParseInMemory) {
               reinterpret_cast<const std::byte*>(bytes.data()) + parsed->dataOffset + 8);
     auto none = parseSafetensors(nullptr, 0, "mem");
     ASSERT_FALSE(none.hasValue());
+}
+
+// Every input kept in the fuzz corpus (seeds and any past crash) gives a value or an error.
+TEST(Safetensors, FuzzCorpusIsHandled) {
+    const std::filesystem::path corpus = std::filesystem::path(VISTAG_TEST_DATA_DIR).parent_path() /
+                                         "fuzz" / "corpus" / "safetensors";
+    size_t n = 0, valid = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+        auto parsed = parseSafetensors(reinterpret_cast<const std::byte*>(bytes.data()),
+                                       bytes.size(), entry.path().filename().string());
+        valid += parsed.hasValue();
+        if (!parsed.hasValue()) {
+            EXPECT_EQ(parsed.error().code(), ErrorCode::Weights);
+            EXPECT_FALSE(parsed.error().message().empty());
+        }
+        ++n;
+    }
+    EXPECT_GE(n, 7u);
+    EXPECT_GE(valid, 3u);  // valid_two, empty, scalar
 }

@@ -1,6 +1,8 @@
 // Model folders: model.safetensors, or shards listed by model.safetensors.index.json.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <initializer_list>
 
 #include "vistag/inference/safetensors.h"
@@ -166,4 +168,23 @@ TEST(WeightStore, MalformedIndex) {
     writeIndex(dir, R"({"a":"model-00001-of-00002.safetensors",)"
                     R"("a":"model-00002-of-00002.safetensors"})");
     expectError(WeightStore::openFolder(dir.path().string()), {"'a' appears twice"});
+}
+
+TEST(WeightStore, FifoIsRefusedWithoutHanging) {
+    TempDir dir;
+    ASSERT_EQ(::mkfifo(dir.file("model.safetensors").c_str(), 0600), 0);
+    expectError(WeightStore::openFolder(dir.path().string()), {"not a regular file"});
+}
+
+TEST(WeightStore, SymlinkedFilesAreFollowed) {
+    // The Hugging Face cache: snapshots/<rev>/model.safetensors -> ../../blobs/<sha>.
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "blobs");
+    std::filesystem::create_directories(dir.path() / "snapshots" / "rev");
+    writeFile(dir.file("blobs/abc"), validSafetensors({{"w", "F32", {1}}}));
+    std::filesystem::create_symlink("../../blobs/abc",
+                                    dir.path() / "snapshots" / "rev" / "model.safetensors");
+    auto store = WeightStore::openFolder((dir.path() / "snapshots" / "rev").string());
+    ASSERT_TRUE(store.hasValue()) << store.error().message();
+    EXPECT_NE(store->find("w"), nullptr);
 }

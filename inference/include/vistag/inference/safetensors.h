@@ -53,6 +53,9 @@ Expected<SafetensorsHeader> parseSafetensors(const std::byte* bytes, uint64_t si
 
 // One memory-mapped file (PROT_READ, MAP_PRIVATE), validated on open. Move-only; unmaps on
 // destruction. The views stay valid while the object lives (moving it keeps them valid).
+// Only the header pages are touched on open; no madvise is applied, so the kernel's default
+// read-ahead serves the loader, which may advise per tensor. As with any mapping, a file that
+// another process truncates after it was opened raises SIGBUS when the lost pages are read.
 class SafetensorsFile {
 public:
     static Expected<SafetensorsFile> open(const std::string& path);
