@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined) into
+# build-fuzz/ and runs each for a while on its seed corpus. Not wired into ctest.
+#   tests/fuzz/run_fuzzers.sh [SECONDS per target, default 60]
+# A crash leaves crash-* in build-fuzz/; copy it into tests/fuzz/corpus/<target>/ so that the
+# regression test (Safetensors.FuzzCorpusIsHandled in test_weights_unit) keeps it.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+secs="${1:-60}"
+out="$root/build-fuzz"
+mkdir -p "$out"
+CXX="${CXX_FUZZ:-clang++}"
+flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+       -I"$root/inference/include" -I"$root/inference/src")
+"$CXX" "${flags[@]}" -o "$out/fuzz_safetensors_header" \
+  "$root/tests/fuzz/fuzz_safetensors_header.cpp" \
+  "$root/inference/src/safetensors_parse.cpp" "$root/inference/src/json_util.cpp" \
+  "$root/inference/src/status.cpp"
+work="$out/corpus-safetensors"
+mkdir -p "$work"
+cd "$out"
+./fuzz_safetensors_header -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 \
+  -dict="$root/tests/fuzz/safetensors.dict" "$work" "$root/tests/fuzz/corpus/safetensors"
