@@ -1,6 +1,7 @@
 #include "vistag/inference/engine.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/core/grad_mode.h>
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/util/Exception.h>
@@ -17,13 +18,6 @@
 #include "vistag/inference/tokenizer.h"
 
 namespace vistag::inference {
-
-
-
-
-    Expected<GenerateResult> run(const GenerateRequest& req, const TokenCallback& onToken);
-};
-
 namespace {
 
 Status parseDevice(const std::string& want, at::Device* out) {

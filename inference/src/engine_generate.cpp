@@ -1,5 +1,8 @@
 // One request: prompt rendering, image preprocessing, vision encoding, prefill and the decode
 // loop with streaming.
+#include <ATen/cuda/CUDAContext.h>
+
+#include <algorithm>
 #include <chrono>
 
 #include "engine_impl.h"
@@ -73,12 +76,6 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
     }
     const auto L = static_cast<int64_t>(promptIds.size());
     result.promptTokens = L;
-    if (L + req.sampling.maxNewTokens > cfg.maxPositions)
-        return Status(ErrorCode::Prompt,
-                      "the prompt (" + std::to_string(L) + " tokens) plus " +
-                          std::to_string(req.sampling.maxNewTokens) +
-                          " new tokens is longer than the model's context of " +
-                          std::to_string(cfg.maxPositions) + " tokens");
     const auto t1 = Clock::now();
     result.timings.preprocessMs = msBetween(t0, t1);
 
@@ -101,6 +98,15 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
         result.finishReason = "length";
         return result;
     }
+
+    if (L + req.sampling.maxNewTokens > cfg.maxPositions)
+        return Status(ErrorCode::Prompt,
+                      "the prompt (" + std::to_string(L) + " tokens) plus " +
+                          std::to_string(req.sampling.maxNewTokens) +
+                          " new tokens is longer than the model's context of " +
+                          std::to_string(cfg.maxPositions) +
+                          " tokens; use fewer or smaller images (a lower pixel budget) or "
+                          "fewer new tokens");
 
     // ---- vision ----------------------------------------------------------------------------
     at::Tensor x = text->embed(ids);  // [1, L, hidden]

@@ -31,4 +31,7 @@ struct Engine::Impl {
     ModelInfo info;
     std::atomic<bool> stop{false};
 
+    Expected<GenerateResult> run(const GenerateRequest& req, const TokenCallback& onToken);
+};
+
 }  // namespace vistag::inference
