@@ -12,7 +12,11 @@ using inference::ErrorCode;
 using inference::Status;
 
 void printError(const Status& s) {
-    std::fprintf(stderr, "vistag-cli: %s\n", s.message().c_str());
+    // One line: multi-line messages (lists of tensors) are joined with "; ".
+    QStringList parts;
+    for (const QString& line : QString::fromStdString(s.message()).split(QLatin1Char('\n')))
+        if (!line.trimmed().isEmpty()) parts << line.trimmed();
+    std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(parts.join(QStringLiteral("; "))));
 }
 
 void addEngineOptions(QCommandLineParser& p) {

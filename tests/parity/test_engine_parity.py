@@ -7,6 +7,8 @@ zero in exact arithmetic), and greedy tokens exactly.
 from __future__ import annotations
 
 import json
+import os
+import pathlib
 
 import numpy as np
 import pytest
@@ -27,6 +29,9 @@ def assert_close(name, ours, ref):
     assert ours.shape == ref.shape, f"{name}: shape {tuple(ours.shape)} vs {tuple(ref.shape)}"
     err = (ours - ref).abs().max().item()
     scale = ref.abs().max().item()
+    art = pathlib.Path(os.environ.get("VISTAG_ARTIFACTS", "/tmp"))
+    with open(art / "parity-errors.txt", "a") as f:
+        f.write(f"{name}: max abs error {err:.3e}, relative to max |ref| {err / max(scale, 1e-30):.3e}\n")
     assert err <= RTOL * scale + ATOL, f"{name}: max abs error {err:.3e} (ref scale {scale:.3e})"
     return err / max(scale, 1e-30)
 
