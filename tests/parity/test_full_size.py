@@ -65,11 +65,18 @@ def test_2b_shape_loads_mmapped_and_generates(work_dir):
                 "--json", timeout=1500)
     bench = json.loads(r.stdout.decode().strip().splitlines()[-1])
     peak = bench["peak_rss_mb"] * 1048576
+    # What the process holds before any model: libtorch and its CUDA libraries mapped in.
+    import resource
+    import subprocess
+    from conftest import cli_path
+    subprocess.run([cli_path(), "--version"], capture_output=True, check=True)
+    baseline = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     report = (f"2B shape: {n_params / 1e9:.2f} B parameters, weights {weight_bytes / 2**30:.2f} GiB, "
-              f"peak RSS {peak / 2**30:.2f} GiB, load {bench['load_ms']:.0f} ms, "
+              f"peak RSS {peak / 2**30:.2f} GiB (process baseline without a model "
+              f"{baseline / 2**30:.2f} GiB), load {bench['load_ms']:.0f} ms, "
               f"ttft {bench['ttft_ms']:.0f} ms, decode {bench['decode_tokens_per_s']:.2f} tok/s")
     print(report)
     art = pathlib.Path(__import__("os").environ.get("VISTAG_ARTIFACTS", work_dir))
     (art / "full-size-2b.txt").write_text(report + "\n")
     # Memory-mapped weights: resident memory is the weights plus activations, not two copies.
-    assert peak < weight_bytes * 1.25 + 600 * 2**20, report
+    assert peak - baseline < weight_bytes * 1.25, report
