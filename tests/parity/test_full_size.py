@@ -66,11 +66,13 @@ def test_2b_shape_loads_mmapped_and_generates(work_dir):
     bench = json.loads(r.stdout.decode().strip().splitlines()[-1])
     peak = bench["peak_rss_mb"] * 1048576
     # What the process holds before any model: libtorch and its CUDA libraries mapped in.
-    import resource
     import subprocess
     from conftest import cli_path
-    subprocess.run([cli_path(), "--version"], capture_output=True, check=True)
-    baseline = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    probe = ("import resource, subprocess, sys; "
+             "subprocess.run([sys.argv[1], '--version'], capture_output=True, check=True); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    baseline = int(subprocess.run([sys.executable, "-c", probe, cli_path()], capture_output=True,
+                                  check=True).stdout) * 1024
     report = (f"2B shape: {n_params / 1e9:.2f} B parameters, weights {weight_bytes / 2**30:.2f} GiB, "
               f"peak RSS {peak / 2**30:.2f} GiB (process baseline without a model "
               f"{baseline / 2**30:.2f} GiB), load {bench['load_ms']:.0f} ms, "
