@@ -33,31 +33,20 @@ MID = dict(
 )
 
 
-def spec_2b():
-    cfg = json.loads((REPO.parent / "shared/data/qwen3-vl/configs/Qwen3-VL-2B-Instruct.config.json")
-                     .read_text())
-    t, v = cfg["text_config"], cfg["vision_config"]
-    text = {k: t[k] for k in ("hidden_size", "intermediate_size", "num_hidden_layers",
-                              "num_attention_heads", "num_key_value_heads", "head_dim",
-                              "rms_norm_eps", "max_position_embeddings")}
-    text["rope_parameters"] = dict(t["rope_scaling"], rope_theta=t["rope_theta"])
-    vision = {k: v[k] for k in ("depth", "hidden_size", "intermediate_size", "num_heads",
-                                "out_hidden_size", "num_position_embeddings",
-                                "deepstack_visual_indexes", "patch_size", "temporal_patch_size",
-                                "spatial_merge_size", "hidden_act")}
-    return dict(text=text, vision=vision, tie=cfg["tie_word_embeddings"])
-
-
 def build(size: str, dtype: str) -> pathlib.Path:
     import vistag_fixtures
     out = pathlib.Path(os.environ.get("VISTAG_BENCH_DIR", "/tmp/vistag-bench")) / f"{size}-{dtype}"
     if (out / "config.json").exists():
         return out
-    spec = {"tiny": vistag_fixtures.TINY, "mid": MID, "2b": None}[size] or spec_2b()
+    from test_full_size import two_b_spec
+    spec = {"tiny": vistag_fixtures.TINY, "mid": MID, "2b": None}[size] or two_b_spec()
     print(f"building a random {size} model in {out} ...", file=sys.stderr)
-    vistag_fixtures.build_model(out, spec=spec, seed=7,
-                                save_dtype=None if dtype == "float32" else dtype,
-                                shard_size="2GB")
+    import torch
+    torch.set_default_dtype(getattr(torch, dtype))  # build big models without a float32 copy
+    try:
+        vistag_fixtures.build_model(out, spec=spec, seed=7, shard_size="2GB")
+    finally:
+        torch.set_default_dtype(torch.float32)
     return out
 
 
