@@ -147,3 +147,28 @@ def test_greedy_tokens_match(tiny_model, images, work_dir, case):
         assert ours["timings"][key] >= 0
     assert ours["finish_reason"] in ("stop", "length")
     assert ours["text"] == tok.decode(ref, skip_special_tokens=True)
+
+
+def test_bfloat16_matches_within_bf16_precision(tiny_model, images, work_dir):
+    """bfloat16 on the CPU: the same ops in a different order round differently, so we hold
+    2e-2 relative to the largest value (bf16 has 8 significant bits, 2^-7 ≈ 7.8e-3)."""
+    folder, _, tok = tiny_model
+    from transformers import Qwen3VLForConditionalGeneration
+    model = Qwen3VLForConditionalGeneration.from_pretrained(folder, dtype=torch.bfloat16).eval()
+    dump = work_dir / "dump-bf16.safetensors"
+    run_cli("ask", "--model", folder, "--image", images[0], "--prompt", "Describe.",
+            "--temperature", 0, "--max-new-tokens", 1, "--dtype", "bfloat16", "--device", "cpu",
+            "--dump", dump)
+    ours = load_file(str(dump))
+    inputs = hf_inputs(folder, tok, user_turn(1, "Describe."), images[:1])
+    global RTOL
+    saved, RTOL = RTOL, 2e-2
+    try:
+        with torch.no_grad():
+            feats = model.model.get_image_features(inputs["pixel_values"],
+                                                   inputs["image_grid_thw"], return_dict=True)
+            assert_close("bf16 vision_embeds", ours["vision_embeds"],
+                         torch.cat(feats.pooler_output, 0))
+            assert_close("bf16 prompt_logits", ours["prompt_logits"], model(**inputs).logits[0])
+    finally:
+        RTOL = saved
