@@ -1,0 +1,111 @@
+// Value types of the merchandiser's data, shared by the catalogue database, the taxonomy, tag
+// extraction, the batch queue and export. Plain structs: they cross threads by value.
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace vistag::catalog {
+
+// ---- taxonomy -------------------------------------------------------------------------------
+
+struct TaxonomyValue {
+    QString code;        // stable code, e.g. "boho"
+    QString labelZh;     // 波西米亚
+    QString labelEn;     // Bohemian
+    QStringList synonyms;  // 波西米亚风, boho-chic, ...
+};
+
+struct TaxonomyAttribute {
+    QString code;        // "style"
+    QString labelZh;     // 风格
+    QString labelEn;     // Style
+    bool multiValued = false;
+    QString merchantColumn;  // Google Merchant column name when one fits ("color", "material", ...)
+    QList<TaxonomyValue> values;
+};
+
+// ---- tags -----------------------------------------------------------------------------------
+
+enum class TagStatus { Suggested, Accepted, Rejected };
+QString tagStatusName(TagStatus s);  // "suggested", "accepted", "rejected"
+std::optional<TagStatus> tagStatusFromName(const QString& name);
+
+// One value proposed for one attribute, by the model or a person.
+struct TagSuggestion {
+    QString attribute;     // attribute code
+    QString valueCode;     // a code of the taxonomy, or the raw text when isNewValue
+    QString rawText;       // the words in the answer it came from
+    bool isNewValue = false;  // not in the taxonomy: kept as a "new value" suggestion
+    double confidence = -1;   // 0..1, or -1 when unknown
+    int answerOffset = -1;    // where rawText starts in the answer (UTF-16 index), -1 if unknown
+};
+
+// A stored suggestion and what happened to it.
+struct TagRecord {
+    qint64 id = 0;
+    qint64 imageId = 0;       // the image (its SKU group shares the record; see CatalogDb)
+    QString skuGroup;
+    QString attribute;
+    QString valueCode;
+    bool isNewValue = false;
+    QString source;           // "model:<model id>" or "person:<user>"
+    double confidence = -1;
+    TagStatus status = TagStatus::Suggested;
+    QString decidedBy;        // who accepted / rejected / fixed it
+    QDateTime decidedAt;
+    qint64 runId = 0;         // the inference run it came from (0 for a person)
+    QDateTime createdAt;
+};
+
+// ---- images and inference runs ------------------------------------------------------------
+
+struct ImageRecord {
+    qint64 id = 0;
+    QString path;          // absolute path
+    QString contentHash;   // sha256 of the file bytes, hex
+    int width = 0;
+    int height = 0;
+    QString skuGroup;      // several views of one product share one tag set; "" = none
+    QDateTime addedAt;
+};
+
+struct InferenceParams {
+    int maxNewTokens = 256;
+    double temperature = 0;
+    double topP = 1;
+    int topK = 0;
+    qint64 maxPixels = 0;
+    quint64 seed = 0;
+    QString toJson() const;  // canonical (sorted keys) for the result cache key
+};
+
+struct RunRecord {
+    qint64 id = 0;
+    qint64 imageId = 0;
+    QString backend;       // "local" or "remote:<url>"
+    QString modelId;       // folder name or server model name
+    QString prompt;
+    QString paramsJson;    // InferenceParams::toJson()
+    QString answer;
+    QString finishReason;  // "stop", "length"; only complete answers are cached
+    double latencyMs = 0;
+    QDateTime createdAt;
+};
+
+// ---- export ---------------------------------------------------------------------------------
+
+// One row of an export: an image (or a SKU group) and its tag values per attribute.
+struct ExportRow {
+    QString id;            // image path, or the SKU group when exporting per SKU
+    QString skuGroup;
+    QStringList imagePaths;  // the images this row covers (one unless per SKU)
+    int width = 0, height = 0;  // of the first image
+    QMap<QString, QStringList> values;  // attribute code → value codes (accepted only unless --all)
+};
+
+}  // namespace vistag::catalog
