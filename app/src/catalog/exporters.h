@@ -1,0 +1,45 @@
+// Export of the catalogue's tags: CSV (one row per image or per SKU, Merchant-style column names
+// where they fit, several values joined by "|"), JSON Lines, ".txt" sidecars ("tag, tag, …") and
+// XMP sidecars ("photo.jpg.xmp" with dc:subject and lr:hierarchicalSubject "attribute|value",
+// written with exiv2). Every file is written atomically (QSaveFile): a failure leaves the old
+// file, or none, never half of one.
+#pragma once
+
+#include <QList>
+#include <QString>
+
+#include "catalog/types.h"
+
+namespace vistag::catalog {
+
+struct ExportOptions {
+    QString language = QStringLiteral("en");  // labels in sidecars: "en" or "zh"
+};
+
+struct ExportReport {
+    int filesWritten = 0;
+    int rows = 0;
+    QStringList failures;  // one line per file that could not be written
+};
+
+// Single-file formats: `path` is the file to write.
+bool writeCsv(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
+              const QString& path, QString* error);
+bool writeJsonLines(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
+                    const QString& path, QString* error);
+
+// Sidecars beside each image (or, when `outDir` is not empty, in that folder under the image's
+// file name). Returns what was written and what failed; one failure does not stop the others.
+ExportReport writeTxtSidecars(const QList<ExportRow>& rows,
+                              const QList<TaxonomyAttribute>& attributes, const QString& outDir,
+                              const ExportOptions& options = {});
+ExportReport writeXmpSidecars(const QList<ExportRow>& rows,
+                              const QList<TaxonomyAttribute>& attributes, const QString& outDir,
+                              const ExportOptions& options = {});
+
+// The label of a value in the given language, falling back to the other language and then the
+// code (new values not in the taxonomy are their own label).
+QString valueLabel(const QList<TaxonomyAttribute>& attributes, const QString& attribute,
+                   const QString& code, const QString& language);
+
+}  // namespace vistag::catalog
