@@ -1,0 +1,93 @@
+#include "backend/local_backend.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include "vistag/inference/engine.h"
+#include "vistag/inference/image_file.h"
+
+namespace vistag::backend {
+
+using namespace vistag::inference;
+
+LocalBackend::LocalBackend(std::unique_ptr<Engine> engine, QString modelId)
+    : engine_(std::move(engine)), modelId_(std::move(modelId)) {}
+LocalBackend::~LocalBackend() = default;
+
+std::unique_ptr<LocalBackend> LocalBackend::load(const QString& folder,
+                                                 const LocalOptions& options, QString* error,
+                                                 int* errorCode) {
+    LoadOptions o;
+    o.device = options.device.toStdString();
+    o.dtype = options.dtype.toStdString();
+    o.threads = options.threads;
+    if (options.progress)
+        o.progress = [&](double f, const std::string& stage) {
+            return options.progress(f, QString::fromStdString(stage));
+        };
+    auto e = Engine::load(folder.toStdString(), o);
+    if (!e) {
+        if (error) *error = QString::fromStdString(e.error().message());
+        if (errorCode) *errorCode = e.error().exitCode();
+        return nullptr;
+    }
+    const QString id = QFileInfo(QDir::cleanPath(folder)).fileName();
+    return std::unique_ptr<LocalBackend>(new LocalBackend(std::move(*e), id));
+}
+
+void LocalBackend::cancel() { engine_->requestStop(); }
+
+AskResult LocalBackend::ask(const AskRequest& request,
+                            const std::function<bool(const QString&)>& onText) {
+    AskResult out;
+    GenerateRequest req;
+    if (!request.system.isEmpty())
+        req.messages.push_back({"system", {{ChatPart::Kind::Text, request.system.toStdString()}}});
+    ChatMessage user{"user", {}};
+    for (const QString& path : request.imagePaths) {
+        auto img = loadImageFile(path.toStdString());
+        if (!img) {
+            out.error = QString::fromStdString(img.error().message());
+            out.errorCode = img.error().exitCode();
+            return out;
+        }
+        req.images.push_back(std::move(*img));
+        user.content.push_back({ChatPart::Kind::Image, {}});
+    }
+    user.content.push_back({ChatPart::Kind::Text, request.prompt.toStdString()});
+    req.messages.push_back(std::move(user));
+    const auto& p = request.params;
+    req.sampling.maxNewTokens = p.maxNewTokens;
+    req.sampling.temperature = static_cast<float>(p.temperature);
+    req.sampling.topP = static_cast<float>(p.topP);
+    req.sampling.topK = p.topK;
+    req.sampling.seed = p.seed;
+    req.maxPixels = p.maxPixels;
+
+    // Token spans in UTF-16 units of the streamed text, for per-tag confidence.
+    QString streamed;
+    auto r = engine_->generate(req, [&](int32_t id, std::string_view piece) {
+        const QString text = QString::fromUtf8(piece.data(), static_cast<qsizetype>(piece.size()));
+        const int begin = static_cast<int>(streamed.size());
+        streamed += text;
+        if (id >= 0) out.tokenSpans.append({begin, static_cast<int>(streamed.size())});
+        return !onText || text.isEmpty() || onText(text);
+    });
+    if (!r) {
+        out.error = QString::fromStdString(r.error().message());
+        out.errorCode = r.error().exitCode();
+        return out;
+    }
+    out.ok = true;
+    out.text = QString::fromStdString(r->text);
+    out.finishReason = QString::fromStdString(r->finishReason);
+    for (int32_t id : r->tokenIds) out.tokenIds << id;
+    for (float pr : r->tokenProbs) out.tokenProbs << pr;
+    // The eos token that ended generation is not streamed: its probability has no span.
+    while (out.tokenProbs.size() > out.tokenSpans.size()) out.tokenProbs.removeLast();
+    out.latencyMs = r->timings.totalMs;
+    out.ttftMs = r->timings.ttftMs;
+    return out;
+}
+
+}  // namespace vistag::backend

@@ -1,0 +1,42 @@
+// The in-process Qwen3-VL engine behind the InferenceBackend interface.
+#pragma once
+
+#include <memory>
+
+#include "backend/inference_backend.h"
+
+namespace vistag::inference {
+class Engine;
+}
+
+namespace vistag::backend {
+
+struct LocalOptions {
+    QString device = QStringLiteral("auto");
+    QString dtype = QStringLiteral("auto");
+    int threads = 0;
+    // Loading progress 0..1; return false to cancel.
+    std::function<bool(double, const QString&)> progress;
+};
+
+class LocalBackend final : public InferenceBackend {
+public:
+    // nullptr and *error (plain words) / *errorCode when the folder cannot be loaded.
+    static std::unique_ptr<LocalBackend> load(const QString& folder, const LocalOptions& options,
+                                              QString* error, int* errorCode = nullptr);
+    ~LocalBackend() override;
+
+    QString backendName() const override { return QStringLiteral("local"); }
+    QString modelId() const override { return modelId_; }
+    AskResult ask(const AskRequest& request,
+                  const std::function<bool(const QString&)>& onText = {}) override;
+    void cancel() override;
+    inference::Engine& engine() { return *engine_; }
+
+private:
+    LocalBackend(std::unique_ptr<inference::Engine> engine, QString modelId);
+    std::unique_ptr<inference::Engine> engine_;
+    QString modelId_;
+};
+
+}  // namespace vistag::backend
