@@ -27,7 +27,7 @@ WORK = pathlib.Path(os.environ.get("VISTAG_WORK", "/tmp/vistag-weights-parity"))
 
 VARIANTS = {
     "f32_single_v5_tied": dict(save_dtype=None, shard_size=None, rope_form="v5", tie=True),
-    "bf16_sharded_v4_untied": dict(save_dtype="bfloat16", shard_size="10MB", rope_form="v4",
+    "bf16_sharded_v4_untied": dict(save_dtype="bfloat16", shard_size="500KB", rope_form="v4",
                                    tie=False),
     "f16_single_v4_tied": dict(save_dtype="float16", shard_size=None, rope_form="v4", tie=True),
 }
