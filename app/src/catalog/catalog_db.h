@@ -1,0 +1,161 @@
+// The catalogue: images, inference runs (the result cache), tags with their review decisions,
+// the append-only audit log and the persistent batch queue, in one SQLite file.
+//
+// Threads: one CatalogDb is one SQLite connection under a unique Qt connection name. Use it from
+// the thread that called open() only (Qt's rule for QSqlDatabase); give each thread its own
+// CatalogDb on the same file. WAL mode and a busy timeout let several connections share a file.
+//
+// Durability: every edit runs in an explicit write transaction (BEGIN IMMEDIATE … COMMIT) with
+// synchronous=FULL, and writes its audit row in the same transaction. A function that returned
+// true has committed: the edit survives a crash or power loss. A function that returned false
+// (or nullopt) changed nothing; *error then says why in words for the merchandiser — the caller
+// keeps the edit pending (e.g. the disk is full) and may try again.
+//
+// Errors: every function takes an optional `QString* error`. Lookups return nullopt with an
+// empty *error when the thing does not exist, and nullopt with *error set when the catalogue
+// could not be read.
+//
+// SKU groups: several views of one product share one tag set. A tag belongs to its image's SKU
+// group when the image has one (and then shows on every view of the group), otherwise to the
+// image alone. TagRecord::imageId keeps the view the tag was made on.
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <memory>
+#include <optional>
+
+#include "catalog/catalog_records.h"
+#include "catalog/types.h"
+
+namespace vistag::catalog {
+
+class CatalogDb final {
+public:
+    enum class OpenMode {
+        ReadWrite,  // creates the folder and file when missing, upgrades the schema
+        ReadOnly,   // SQLite's read-only open (QSQLITE_OPEN_READONLY): every edit fails cleanly
+    };
+
+    CatalogDb();
+    ~CatalogDb();
+    CatalogDb(const CatalogDb&) = delete;
+    CatalogDb& operator=(const CatalogDb&) = delete;
+
+    // <AppDataLocation>/catalogue.sqlite
+    static QString defaultPath();
+
+    // Opens (creating when needed) and upgrades the catalogue. Refuses, without touching the file,
+    // one written by a newer Vistag (a schema version above schemaVersion()).
+    bool open(const QString& path, QString* error = nullptr, OpenMode mode = OpenMode::ReadWrite);
+    void close();
+    bool isOpen() const;
+    QString path() const;
+    // The Qt SQL connection name (unique per instance), for diagnostics and tests.
+    QString connectionName() const;
+    // PRAGMA user_version of the open file; the newest version this code knows.
+    std::optional<int> fileSchemaVersion(QString* error = nullptr) const;
+    static int schemaVersion();
+
+    // ---- images ------------------------------------------------------------------------------
+    // Upsert by path: a known path keeps its id, SKU group and tags and gets the new hash and
+    // size; a new path is inserted with record.skuGroup. Returns the image id.
+    std::optional<qint64> addImage(const ImageRecord& record, QString* error = nullptr);
+    // The same for many images in one transaction (all or nothing); ids in the input order.
+    std::optional<QList<qint64>> addImages(const QList<ImageRecord>& records,
+                                           QString* error = nullptr);
+    std::optional<ImageRecord> imageById(qint64 id, QString* error = nullptr) const;
+    std::optional<ImageRecord> imageByPath(const QString& path, QString* error = nullptr) const;
+    // Puts the images into one SKU group ("" takes them out of their group). An image's own tags
+    // join the group; a group's tags stay with the views still in it, or move with the last one.
+    // Joining a group that has the same value already can list it twice (export removes
+    // duplicates). All images or none: an unknown id fails the whole call.
+    bool setSkuGroup(const QList<qint64>& imageIds, const QString& group, const QString& who,
+                     QString* error = nullptr);
+    std::optional<QList<ImageRecord>> listImages(const ImageFilter& filter,
+                                                 QString* error = nullptr) const;
+    std::optional<qint64> countImages(const ImageFilter& filter, QString* error = nullptr) const;
+    std::optional<ReviewState> reviewState(qint64 imageId, QString* error = nullptr) const;
+
+    // ---- inference runs and the result cache ---------------------------------------------------
+    // Stores a run (any finish reason: the log keeps cancelled runs too). The cache key takes the
+    // content hash of record.imageId's image at this moment. Returns the run id.
+    std::optional<qint64> recordRun(const RunRecord& record, QString* error = nullptr);
+    // The newest complete run (finish reason "stop" or "length") for this image content, prompt,
+    // model and parameters; a cancelled or partial answer is never returned.
+    std::optional<RunRecord> cachedRun(const QString& contentHash, const QString& prompt,
+                                       const QString& modelId, const QString& paramsJson,
+                                       QString* error = nullptr) const;
+    std::optional<RunRecord> runById(qint64 id, QString* error = nullptr) const;
+
+    // ---- tags --------------------------------------------------------------------------------
+    // Stores suggestions (status suggested) from `source` ("model:<id>" or "person:<user>"). A
+    // value the image (or its SKU group) already has for that attribute, in any status, is not
+    // added again: its existing id is returned, so a rejected value is not suggested twice.
+    // Returns one tag id per suggestion, in order. runId 0 = no run.
+    std::optional<QList<qint64>> addSuggestions(qint64 imageId, qint64 runId,
+                                                const QList<TagSuggestion>& suggestions,
+                                                const QString& source, QString* error = nullptr);
+    // Batch "replace" mode: removes the undecided model suggestions that came from this image
+    // (decisions by people, and suggestions made on other views of the SKU, stay), then adds
+    // the new ones as addSuggestions() does. One transaction, one audit row.
+    std::optional<QList<qint64>> replaceModelSuggestions(qint64 imageId, qint64 runId,
+                                                         const QList<TagSuggestion>& suggestions,
+                                                         const QString& source,
+                                                         QString* error = nullptr);
+    bool acceptTag(qint64 tagId, const QString& who, QString* error = nullptr);
+    bool rejectTag(qint64 tagId, const QString& who, QString* error = nullptr);
+    // A fix keeps the history: the old tag becomes rejected by `who`, and the new value is added
+    // as accepted by `who` (source "person:<who>") on the same image/SKU group and attribute;
+    // when that value is already there it is accepted instead. Returns the accepted tag's id.
+    std::optional<qint64> fixTag(qint64 tagId, const QString& newValueCode, bool isNewValue,
+                                 const QString& who, QString* error = nullptr);
+    // A person's own tag (accepted). An existing tag with the same value is accepted instead.
+    std::optional<qint64> addTag(qint64 imageId, const QString& attribute, const QString& valueCode,
+                                 bool isNewValue, const QString& who, QString* error = nullptr);
+    // Deletes the tag; the audit row keeps what it was.
+    bool removeTag(qint64 tagId, const QString& who, QString* error = nullptr);
+    std::optional<TagRecord> tagById(qint64 tagId, QString* error = nullptr) const;
+    // The tags the image shows: its own, or its SKU group's. Ordered by attribute, then id.
+    std::optional<QList<TagRecord>> tagsForImage(qint64 imageId, QString* error = nullptr) const;
+    // Any tag (any status) on the image or its SKU group: batch mode "untagged" skips these.
+    std::optional<bool> hasTags(qint64 imageId, QString* error = nullptr) const;
+
+    // ---- audit log ---------------------------------------------------------------------------
+    // Newest first.
+    std::optional<QList<AuditEntry>> auditLog(int limit, int offset = 0,
+                                              QString* error = nullptr) const;
+
+    // ---- export ------------------------------------------------------------------------------
+    // One row per image (every image, tagged or not), or per SKU group (the group's images
+    // merged; an image without a group is its own row). Values are accepted tags only, or
+    // accepted and suggested ones (rejected values are never exported); duplicates removed.
+    std::optional<QList<ExportRow>> exportRows(bool perSku, bool acceptedOnly,
+                                               QString* error = nullptr) const;
+
+    // ---- batch queue (persistent; survives a crash) --------------------------------------------
+    // mode: "untagged" | "replace" | "append". Items keep the order of imageIds.
+    std::optional<qint64> createBatch(const QString& mode, const QString& prompt,
+                                      const QString& modelId, const QString& paramsJson,
+                                      const QList<qint64>& imageIds, QString* error = nullptr);
+    // Takes the next pending item and marks it running. nullopt with empty *error = none left
+    // (or the batch is cancelled).
+    std::optional<BatchItem> nextPendingItem(qint64 batchId, QString* error = nullptr);
+    // status: "done" | "skipped" | "failed"; message says why it failed.
+    bool finishItem(qint64 itemId, const QString& status, const QString& message,
+                    QString* error = nullptr);
+    // After a crash: items left running go back to pending. Returns how many.
+    std::optional<int> resetInterrupted(qint64 batchId, QString* error = nullptr);
+    // Pending items become cancelled; running ones finish normally.
+    bool cancelBatch(qint64 batchId, QString* error = nullptr);
+    std::optional<BatchProgress> batchProgress(qint64 batchId, QString* error = nullptr) const;
+    // Batches not cancelled that still have pending or running items, oldest first.
+    std::optional<QList<BatchInfo>> unfinishedBatches(QString* error = nullptr) const;
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> d_;
+};
+
+}  // namespace vistag::catalog

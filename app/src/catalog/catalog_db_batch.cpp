@@ -1,0 +1,186 @@
+// CatalogDb: the persistent batch queue (auto-tagging many images; resumes after a crash).
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include "catalog/catalog_db.h"
+#include "catalog/catalog_db_impl.h"
+
+namespace vistag::catalog {
+namespace {
+
+std::optional<BatchProgress> progressOf(const CatalogDb::Impl& d, qint64 batchId, QString* error) {
+    QSqlQuery q(d.db);
+    if (!d.run(q,
+               QStringLiteral("SELECT status, count(*) FROM batch_items WHERE batch_id = ? GROUP "
+                              "BY status"),
+               {batchId}, error))
+        return std::nullopt;
+    BatchProgress p;
+    while (q.next()) {
+        const QString s = q.value(0).toString();
+        const int n = q.value(1).toInt();
+        if (s == QLatin1String("pending"))
+            p.pending = n;
+        else if (s == QLatin1String("running"))
+            p.running = n;
+        else if (s == QLatin1String("done"))
+            p.done = n;
+        else if (s == QLatin1String("skipped"))
+            p.skipped = n;
+        else if (s == QLatin1String("failed"))
+            p.failed = n;
+        else if (s == QLatin1String("cancelled"))
+            p.cancelled = n;
+    }
+    return p;
+}
+
+}  // namespace
+
+std::optional<qint64> CatalogDb::createBatch(const QString& mode, const QString& prompt,
+                                             const QString& modelId, const QString& paramsJson,
+                                             const QList<qint64>& imageIds, QString* error) {
+    if (mode != QLatin1String("untagged") && mode != QLatin1String("replace") &&
+        mode != QLatin1String("append")) {
+        setError(error, trCatalog("Unknown batch mode “%1” (expected untagged, replace or "
+                                  "append).")
+                            .arg(mode));
+        return std::nullopt;
+    }
+    qint64 batchId = 0;
+    const bool ok = d_->write(error, [&] {
+        QSqlQuery q(d_->db);
+        if (!d_->run(q,
+                     QStringLiteral("INSERT INTO batches (mode, prompt, model_id, params_json, "
+                                    "created_at) VALUES (?, ?, ?, ?, ?)"),
+                     {mode, prompt, modelId, paramsJson, nowText()}, error))
+            return false;
+        batchId = q.lastInsertId().toLongLong();
+        QSqlQuery item(d_->db);
+        if (!item.prepare(QStringLiteral(
+                "INSERT INTO batch_items (batch_id, image_id, position) VALUES (?, ?, ?)"))) {
+            setError(error, d_->describe(item.lastError()));
+            return false;
+        }
+        for (int i = 0; i < imageIds.size(); ++i)
+            if (!d_->runPrepared(item, {batchId, imageIds[i], i}, error))
+                return false;
+        return true;
+    });
+    if (!ok)
+        return std::nullopt;
+    return batchId;
+}
+
+std::optional<BatchItem> CatalogDb::nextPendingItem(qint64 batchId, QString* error) {
+    setError(error, {});
+    std::optional<BatchItem> item;
+    const bool ok = d_->write(error, [&] {
+        QSqlQuery q(d_->db);
+        if (!d_->run(q,
+                     QStringLiteral("SELECT bi.id, bi.image_id FROM batch_items bi JOIN batches b "
+                                    "ON b.id = bi.batch_id WHERE bi.batch_id = ? AND bi.status = "
+                                    "'pending' AND b.cancelled = 0 ORDER BY bi.position LIMIT 1"),
+                     {batchId}, error))
+            return false;
+        if (!q.next())
+            return true;
+        item = BatchItem{q.value(0).toLongLong(), q.value(1).toLongLong()};
+        q.finish();
+        return d_->exec(QStringLiteral("UPDATE batch_items SET status = 'running', started_at = ? "
+                                       "WHERE id = ?"),
+                        {nowText(), item->itemId}, error);
+    });
+    if (!ok)
+        return std::nullopt;
+    return item;
+}
+
+bool CatalogDb::finishItem(qint64 itemId, const QString& status, const QString& message,
+                           QString* error) {
+    if (status != QLatin1String("done") && status != QLatin1String("skipped") &&
+        status != QLatin1String("failed")) {
+        setError(error, trCatalog("Unknown batch item status “%1”.").arg(status));
+        return false;
+    }
+    return d_->write(error, [&] {
+        QSqlQuery q(d_->db);
+        if (!d_->run(q,
+                     QStringLiteral("UPDATE batch_items SET status = ?, message = ?, finished_at "
+                                    "= ? WHERE id = ?"),
+                     {status, message, nowText(), itemId}, error))
+            return false;
+        if (q.numRowsAffected() == 1)
+            return true;
+        setError(error, trCatalog("This batch item no longer exists."));
+        return false;
+    });
+}
+
+std::optional<int> CatalogDb::resetInterrupted(qint64 batchId, QString* error) {
+    int count = 0;
+    const bool ok = d_->write(error, [&] {
+        QSqlQuery q(d_->db);
+        if (!d_->run(q,
+                     QStringLiteral("UPDATE batch_items SET status = 'pending', started_at = NULL "
+                                    "WHERE batch_id = ? AND status = 'running'"),
+                     {batchId}, error))
+            return false;
+        count = q.numRowsAffected();
+        return true;
+    });
+    if (!ok)
+        return std::nullopt;
+    return count;
+}
+
+bool CatalogDb::cancelBatch(qint64 batchId, QString* error) {
+    return d_->write(error, [&] {
+        return d_->exec(QStringLiteral("UPDATE batches SET cancelled = 1 WHERE id = ?"), {batchId},
+                        error) &&
+               d_->exec(QStringLiteral("UPDATE batch_items SET status = 'cancelled', finished_at "
+                                       "= ? WHERE batch_id = ? AND status = 'pending'"),
+                        {nowText(), batchId}, error);
+    });
+}
+
+std::optional<BatchProgress> CatalogDb::batchProgress(qint64 batchId, QString* error) const {
+    if (!d_->checkOpen(error))
+        return std::nullopt;
+    return progressOf(*d_, batchId, error);
+}
+
+std::optional<QList<BatchInfo>> CatalogDb::unfinishedBatches(QString* error) const {
+    if (!d_->checkOpen(error))
+        return std::nullopt;
+    QSqlQuery q(d_->db);
+    if (!d_->run(q,
+                 QStringLiteral("SELECT id, mode, prompt, model_id, params_json, cancelled, "
+                                "created_at FROM batches b WHERE cancelled = 0 AND EXISTS "
+                                "(SELECT 1 FROM batch_items bi WHERE bi.batch_id = b.id AND "
+                                "bi.status IN ('pending', 'running')) ORDER BY id"),
+                 {}, error))
+        return std::nullopt;
+    QList<BatchInfo> out;
+    while (q.next()) {
+        BatchInfo b;
+        b.id = q.value(0).toLongLong();
+        b.mode = q.value(1).toString();
+        b.prompt = q.value(2).toString();
+        b.modelId = q.value(3).toString();
+        b.paramsJson = q.value(4).toString();
+        b.cancelled = q.value(5).toInt() != 0;
+        b.createdAt = timeFromSql(q.value(6));
+        out << b;
+    }
+    q.finish();
+    for (BatchInfo& b : out) {
+        const auto p = progressOf(*d_, b.id, error);
+        if (!p)
+            return std::nullopt;
+        b.progress = *p;
+    }
+    return out;
+}
+
+}  // namespace vistag::catalog

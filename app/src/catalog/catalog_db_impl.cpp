@@ -1,0 +1,220 @@
+#include "catalog/catalog_db_impl.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QSqlError>
+
+#include "catalog/catalog_errors.h"
+
+namespace vistag::catalog {
+
+void setError(QString* error, const QString& text) {
+    if (error)
+        *error = text;
+}
+
+QString trCatalog(const char* text) {
+    return QCoreApplication::translate("CatalogDb", text);
+}
+
+QString nowText() {
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+QDateTime timeFromSql(const QVariant& v) {
+    if (v.isNull())
+        return {};
+    return QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+}
+
+QString ownerKey(qint64 imageId, const QString& skuGroup) {
+    return skuGroup.isEmpty() ? QStringLiteral("i:") + QString::number(imageId)
+                              : QStringLiteral("g:") + skuGroup;
+}
+
+QString baseName(const QString& path) {
+    return path.mid(path.lastIndexOf(QLatin1Char('/')) + 1);
+}
+
+ImageRecord readImage(const QSqlQuery& q, int c) {
+    ImageRecord r;
+    r.id = q.value(c + 0).toLongLong();
+    r.path = q.value(c + 1).toString();
+    r.contentHash = q.value(c + 2).toString();
+    r.width = q.value(c + 3).toInt();
+    r.height = q.value(c + 4).toInt();
+    r.skuGroup = q.value(c + 5).toString();
+    r.addedAt = timeFromSql(q.value(c + 6));
+    return r;
+}
+
+TagRecord readTag(const QSqlQuery& q, int c) {
+    TagRecord r;
+    r.id = q.value(c + 0).toLongLong();
+    r.imageId = q.value(c + 1).toLongLong();
+    r.skuGroup = q.value(c + 2).toString();
+    r.attribute = q.value(c + 3).toString();
+    r.valueCode = q.value(c + 4).toString();
+    r.isNewValue = q.value(c + 5).toInt() != 0;
+    r.source = q.value(c + 6).toString();
+    r.confidence = q.value(c + 7).toDouble();
+    r.status = tagStatusFromName(q.value(c + 8).toString()).value_or(TagStatus::Suggested);
+    r.decidedBy = q.value(c + 9).toString();
+    r.decidedAt = timeFromSql(q.value(c + 10));
+    r.runId = q.value(c + 11).toLongLong();  // NULL → 0
+    r.createdAt = timeFromSql(q.value(c + 12));
+    return r;
+}
+
+RunRecord readRun(const QSqlQuery& q, int c) {
+    RunRecord r;
+    r.id = q.value(c + 0).toLongLong();
+    r.imageId = q.value(c + 1).toLongLong();
+    r.backend = q.value(c + 2).toString();
+    r.modelId = q.value(c + 3).toString();
+    r.prompt = q.value(c + 4).toString();
+    r.paramsJson = q.value(c + 5).toString();
+    r.answer = q.value(c + 6).toString();
+    r.finishReason = q.value(c + 7).toString();
+    r.latencyMs = q.value(c + 8).toDouble();
+    r.createdAt = timeFromSql(q.value(c + 9));
+    return r;
+}
+
+QJsonObject imageJson(const ImageRecord& r) {
+    return QJsonObject{{QStringLiteral("path"), r.path},
+                       {QStringLiteral("content_hash"), r.contentHash},
+                       {QStringLiteral("width"), r.width},
+                       {QStringLiteral("height"), r.height},
+                       {QStringLiteral("sku_group"), r.skuGroup}};
+}
+
+QJsonObject tagJson(const TagRecord& r) {
+    QJsonObject o{{QStringLiteral("id"), static_cast<double>(r.id)},
+                  {QStringLiteral("image_id"), static_cast<double>(r.imageId)},
+                  {QStringLiteral("attribute"), r.attribute},
+                  {QStringLiteral("value_code"), r.valueCode},
+                  {QStringLiteral("status"), tagStatusName(r.status)},
+                  {QStringLiteral("source"), r.source}};
+    if (!r.skuGroup.isEmpty())
+        o.insert(QStringLiteral("sku_group"), r.skuGroup);
+    if (r.isNewValue)
+        o.insert(QStringLiteral("is_new_value"), true);
+    if (r.confidence >= 0)
+        o.insert(QStringLiteral("confidence"), r.confidence);
+    if (!r.decidedBy.isEmpty())
+        o.insert(QStringLiteral("decided_by"), r.decidedBy);
+    if (r.runId != 0)
+        o.insert(QStringLiteral("run_id"), static_cast<double>(r.runId));
+    return o;
+}
+
+// ---- CatalogDb::Impl ------------------------------------------------------------------------
+
+bool CatalogDb::Impl::checkOpen(QString* error) const {
+    if (isOpen())
+        return true;
+    setError(error, trCatalog("The catalogue is not open."));
+    return false;
+}
+
+QString CatalogDb::Impl::describe(const QSqlError& e) const {
+    return describeSqliteError(e, path, inWrite);
+}
+
+bool CatalogDb::Impl::run(QSqlQuery& q, const QString& sql, const QVariantList& binds,
+                          QString* error) const {
+    if (!q.prepare(sql)) {
+        setError(error, describe(q.lastError()));
+        return false;
+    }
+    return runPrepared(q, binds, error);
+}
+
+bool CatalogDb::Impl::runPrepared(QSqlQuery& q, const QVariantList& binds, QString* error) const {
+    // Qt binds a null QString as SQL NULL; text columns are NOT NULL, so "" it is. An invalid
+    // QVariant() still binds NULL where a column allows it.
+    static const QVariant empty(QStringLiteral(""));
+    for (int i = 0; i < binds.size(); ++i) {
+        const QVariant& v = binds[i];
+        const bool nullText = v.typeId() == QMetaType::QString && v.toString().isNull();
+        q.bindValue(i, nullText ? empty : v);
+    }
+    if (!q.exec()) {
+        setError(error, describe(q.lastError()));
+        return false;
+    }
+    return true;
+}
+
+bool CatalogDb::Impl::exec(const QString& sql, const QVariantList& binds, QString* error) const {
+    QSqlQuery q(db);
+    return run(q, sql, binds, error);
+}
+
+bool CatalogDb::Impl::begin(QString* error) {
+    // IMMEDIATE takes the write lock now, so a busy file fails here (after the busy timeout)
+    // rather than half-way through an edit.
+    QSqlQuery q(db);
+    if (q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return true;
+    inWrite = true;
+    setError(error, describe(q.lastError()));
+    inWrite = false;
+    return false;
+}
+
+bool CatalogDb::Impl::commit(QString* error) {
+    QSqlQuery q(db);
+    if (q.exec(QStringLiteral("COMMIT")))
+        return true;
+    setError(error, describe(q.lastError()));
+    return false;
+}
+
+void CatalogDb::Impl::rollback() {
+    // SQLite may already have rolled back (disk full, I/O error): a failing ROLLBACK is fine.
+    QSqlQuery q(db);
+    q.exec(QStringLiteral("ROLLBACK"));
+}
+
+bool CatalogDb::Impl::audit(const QString& who, const QString& action, const QString& entity,
+                            qint64 entityId, const QJsonObject& before, const QJsonObject& after,
+                            QString* error) const {
+    const auto json = [](const QJsonObject& o) -> QVariant {
+        if (o.isEmpty())
+            return QVariant();  // NULL
+        return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    };
+    return exec(QStringLiteral("INSERT INTO audit (at, who, action, entity, entity_id, "
+                               "before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                {nowText(), who, action, entity, entityId, json(before), json(after)}, error);
+}
+
+std::optional<QString> CatalogDb::Impl::ownerOfImage(qint64 imageId, QString* skuGroup,
+                                                     QString* error) const {
+    QSqlQuery q(db);
+    if (!run(q, QStringLiteral("SELECT sku_group FROM images WHERE id = ?"), {imageId}, error))
+        return std::nullopt;
+    if (!q.next()) {
+        setError(error, trCatalog("The image is no longer in the catalogue (id %1).").arg(imageId));
+        return std::nullopt;
+    }
+    const QString group = q.value(0).toString();
+    if (skuGroup)
+        *skuGroup = group;
+    return ownerKey(imageId, group);
+}
+
+std::optional<TagRecord> CatalogDb::Impl::tag(qint64 tagId, QString* error) const {
+    setError(error, {});
+    QSqlQuery q(db);
+    if (!run(q, QStringLiteral("SELECT %1 FROM tags WHERE id = ?").arg(QLatin1String(kTagColumns)),
+             {tagId}, error))
+        return std::nullopt;
+    if (!q.next())
+        return std::nullopt;
+    return readTag(q);
+}
+
+}  // namespace vistag::catalog

@@ -1,0 +1,76 @@
+// Value types that only the catalogue database speaks: the image filter, review states, audit
+// entries and the batch queue's items. The shared value types live in catalog/types.h.
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <optional>
+
+namespace vistag::catalog {
+
+// Where an image stands in review, from the tags it sees (its own, or its SKU group's).
+enum class ReviewState {
+    New,        // no tags at all
+    Suggested,  // at least one suggestion nobody has decided yet
+    Reviewed,   // has tags and every one of them is accepted or rejected
+};
+QString reviewStateName(ReviewState s);  // "new", "suggested", "reviewed"
+std::optional<ReviewState> reviewStateFromName(const QString& name);
+
+// What listImages() / countImages() return. Empty fields do not filter.
+struct ImageFilter {
+    QString
+        nameContains;  // substring of the file name (not the folder), case-insensitive for ASCII
+    std::optional<ReviewState> reviewState;
+    QString attribute;  // with valueCode: images that have this tag (not rejected)
+    QString valueCode;  // alone: any attribute with this value
+    QString skuGroup;   // exactly this SKU group
+    int limit = -1;     // page size; -1 = all
+    int offset = 0;     // rows to skip (images are ordered by id, i.e. by when they were added)
+};
+
+// One row of the append-only audit log. before/after are JSON objects (empty when none).
+struct AuditEntry {
+    qint64 id = 0;
+    QDateTime at;
+    QString who;
+    QString action;  // add_image, update_image, set_sku_group, suggest, replace_suggestions,
+                     // accept, reject, fix, add, remove
+    QString entity;  // "image" or "tag"
+    qint64 entityId = 0;
+    QString beforeJson;
+    QString afterJson;
+};
+
+// ---- batch queue ----------------------------------------------------------------------------
+
+struct BatchItem {
+    qint64 itemId = 0;
+    qint64 imageId = 0;
+};
+
+// Item counts of one batch per status.
+struct BatchProgress {
+    int pending = 0;
+    int running = 0;
+    int done = 0;
+    int skipped = 0;
+    int failed = 0;
+    int cancelled = 0;
+    int total() const { return pending + running + done + skipped + failed + cancelled; }
+    int finished() const { return done + skipped + failed + cancelled; }
+};
+
+struct BatchInfo {
+    qint64 id = 0;
+    QString mode;  // "untagged", "replace", "append"
+    QString prompt;
+    QString modelId;
+    QString paramsJson;
+    bool cancelled = false;
+    QDateTime createdAt;
+    BatchProgress progress;
+};
+
+}  // namespace vistag::catalog

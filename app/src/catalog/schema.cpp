@@ -1,0 +1,124 @@
+#include "catalog/schema.h"
+
+namespace vistag::catalog::schema {
+namespace {
+
+// Version 1: images, inference runs, tags (one image each) and the append-only audit log.
+const char* const kV1[] = {
+    R"(CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL DEFAULT '',
+        width INTEGER NOT NULL DEFAULT 0,
+        height INTEGER NOT NULL DEFAULT 0,
+        added_at TEXT NOT NULL))",
+    R"(CREATE INDEX images_hash ON images(content_hash))",
+    R"(CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        image_id INTEGER REFERENCES images(id) ON DELETE SET NULL,
+        backend TEXT NOT NULL,
+        model_id TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        params_json TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        finish_reason TEXT NOT NULL,
+        latency_ms REAL NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL))",
+    R"(CREATE INDEX runs_image ON runs(image_id))",
+    R"(CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        attribute TEXT NOT NULL,
+        value_code TEXT NOT NULL,
+        is_new_value INTEGER NOT NULL DEFAULT 0,
+        source TEXT NOT NULL,
+        confidence REAL NOT NULL DEFAULT -1,
+        status TEXT NOT NULL DEFAULT 'suggested'
+            CHECK (status IN ('suggested', 'accepted', 'rejected')),
+        decided_by TEXT NOT NULL DEFAULT '',
+        decided_at TEXT,
+        run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL))",
+    R"(CREATE INDEX tags_image ON tags(image_id))",
+    R"(CREATE INDEX tags_run ON tags(run_id))",
+    R"(CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id INTEGER,
+        before_json TEXT,
+        after_json TEXT))",
+    R"(CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END)",
+    R"(CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END)",
+};
+
+// Version 2: SKU groups (several views share one tag set: a tag's `owner` is "g:<group>" or
+// "i:<image id>"), file names for the name filter, the result-cache key on runs, and the
+// persistent batch queue.
+const char* const kV2[] = {
+    R"(ALTER TABLE images ADD COLUMN sku_group TEXT NOT NULL DEFAULT '')",
+    R"(ALTER TABLE images ADD COLUMN file_name TEXT NOT NULL DEFAULT '')",
+    // basename: strip everything up to the last '/'
+    R"(UPDATE images SET file_name = replace(path, rtrim(path, replace(path, '/', '')), ''))",
+    R"(CREATE INDEX images_sku ON images(sku_group) WHERE sku_group <> '')",
+    R"(ALTER TABLE tags ADD COLUMN sku_group TEXT NOT NULL DEFAULT '')",
+    R"(ALTER TABLE tags ADD COLUMN owner TEXT NOT NULL DEFAULT '')",
+    R"(UPDATE tags SET owner = 'i:' || image_id)",
+    R"(CREATE INDEX tags_owner ON tags(owner, status))",
+    R"(CREATE INDEX tags_value ON tags(value_code, attribute))",
+    R"(ALTER TABLE runs ADD COLUMN content_hash TEXT NOT NULL DEFAULT '')",
+    R"(UPDATE runs SET content_hash =
+        coalesce((SELECT content_hash FROM images WHERE images.id = runs.image_id), ''))",
+    R"(CREATE INDEX runs_cache ON runs(content_hash, model_id, params_json))",
+    R"(CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        mode TEXT NOT NULL CHECK (mode IN ('untagged', 'replace', 'append')),
+        prompt TEXT NOT NULL,
+        model_id TEXT NOT NULL,
+        params_json TEXT NOT NULL,
+        cancelled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL))",
+    R"(CREATE TABLE batch_items (
+        id INTEGER PRIMARY KEY,
+        batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN
+            ('pending', 'running', 'done', 'skipped', 'failed', 'cancelled')),
+        message TEXT NOT NULL DEFAULT '',
+        started_at TEXT,
+        finished_at TEXT))",
+    R"(CREATE INDEX batch_items_queue ON batch_items(batch_id, status, position))",
+    R"(CREATE INDEX batch_items_image ON batch_items(image_id))",
+};
+
+template <std::size_t N>
+QStringList toList(const char* const (&statements)[N]) {
+    QStringList out;
+    for (const char* s : statements)
+        out << QString::fromUtf8(s);
+    return out;
+}
+
+}  // namespace
+
+int currentVersion() {
+    return 2;
+}
+
+QStringList stepSql(int version) {
+    switch (version) {
+        case 1:
+            return toList(kV1);
+        case 2:
+            return toList(kV2);
+        default:
+            return {};
+    }
+}
+
+}  // namespace vistag::catalog::schema
