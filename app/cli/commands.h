@@ -16,6 +16,8 @@ int runVersion(const QStringList& args);
 int runTokenize(const QStringList& args);  // cmd_tokenize.cpp
 int runAsk(const QStringList& args);       // cmd_ask.cpp
 int runBench(const QStringList& args);     // cmd_bench.cpp
+int runTag(const QStringList& args);       // cmd_tag.cpp
+int runExport(const QStringList& args);    // cmd_export.cpp
 
 // Writes the top-level usage text to stderr.
 void printUsage();

@@ -15,6 +15,8 @@ const Command kCommands[] = {
     {"ask", "ask the model about images (local model folder)", runAsk},
     {"tokenize", "encode stdin lines to token ids (or --decode ids back to text)", runTokenize},
     {"bench", "measure time to first token, decode speed and memory", runBench},
+    {"tag", "suggest tags for images into the catalogue (resumable batch)", runTag},
+    {"export", "export the catalogue's tags (csv, jsonl, txt or xmp sidecars)", runExport},
 };
 
 }  // namespace

@@ -1,0 +1,94 @@
+// vistag-cli export: the catalogue's tags as CSV, JSON Lines, .txt or XMP sidecars.
+#include <QCommandLineParser>
+#include <cstdio>
+
+#include "catalog/catalog_db.h"
+#include "catalog/exporters.h"
+#include "catalog/taxonomy.h"
+#include "commands.h"
+
+namespace vistag::cli {
+namespace {
+
+const char kUsage[] =
+    "usage: vistag-cli export --db FILE --format csv|jsonl|txt|xmp --out PATH [--all]\n"
+    "                         [--per-sku] [--taxonomy FILE] [--language en|zh]\n"
+    "csv and jsonl write the file PATH; txt and xmp write sidecars into the folder PATH, or\n"
+    "beside each image when PATH is '-'. Only accepted tags are exported unless --all (then\n"
+    "suggested ones too; rejected ones never).\n";
+
+}  // namespace
+
+int runExport(const QStringList& args) {
+    QCommandLineParser p;
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    p.addHelpOption();
+    p.addOptions({{"db", "Catalogue database file.", "FILE"},
+                  {"format", "csv, jsonl, txt or xmp.", "FORMAT"},
+                  {"out", "Output file (csv, jsonl) or folder (txt, xmp; '-' = beside images).", "PATH"},
+                  {"all", "Export suggested tags as well as accepted ones."},
+                  {"per-sku", "One row per SKU group instead of per image (csv, jsonl)."},
+                  {"taxonomy", "Taxonomy JSON for labels and column names.", "FILE"},
+                  {"language", "Label language for sidecars: en (default) or zh.", "LANG"}});
+    auto usage = [&](const QString& why) {
+        std::fprintf(stderr, "vistag-cli: %s\n\n%s", qPrintable(why), kUsage);
+        return 2;
+    };
+    if (!p.parse(args)) return usage(p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    for (const char* required : {"db", "format", "out"})
+        if (!p.isSet(QLatin1String(required)))
+            return usage(QStringLiteral("--%1 is required").arg(QLatin1String(required)));
+    if (!p.positionalArguments().isEmpty())
+        return usage(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+    const QString format = p.value(QStringLiteral("format"));
+    if (!QStringList{"csv", "jsonl", "txt", "xmp"}.contains(format))
+        return usage(QStringLiteral("--format must be csv, jsonl, txt or xmp"));
+
+    catalog::Taxonomy taxonomy = catalog::Taxonomy::defaultApparel();
+    QString err;
+    if (p.isSet(QStringLiteral("taxonomy"))) {
+        auto t = catalog::Taxonomy::load(p.value(QStringLiteral("taxonomy")), &err);
+        if (!t) {
+            std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+            return 3;
+        }
+        taxonomy = std::move(*t);
+    }
+    catalog::CatalogDb db;
+    if (!db.open(p.value(QStringLiteral("db")), &err, catalog::CatalogDb::OpenMode::ReadOnly)) {
+        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+        return 10;
+    }
+    auto rows = db.exportRows(p.isSet(QStringLiteral("per-sku")), !p.isSet(QStringLiteral("all")), &err);
+    if (!rows) {
+        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+        return 10;
+    }
+    const QString out = p.value(QStringLiteral("out"));
+    const auto& attrs = taxonomy.attributes();
+    if (format == QLatin1String("csv") || format == QLatin1String("jsonl")) {
+        const bool ok = format == QLatin1String("csv") ? catalog::writeCsv(*rows, attrs, out, &err)
+                                                       : catalog::writeJsonLines(*rows, attrs, out, &err);
+        if (!ok) {
+            std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+            return 11;
+        }
+        std::printf("wrote %lld rows to %s\n", static_cast<long long>(rows->size()), qPrintable(out));
+        return 0;
+    }
+    catalog::ExportOptions options;
+    if (p.isSet(QStringLiteral("language"))) options.language = p.value(QStringLiteral("language"));
+    const QString dir = out == QLatin1String("-") ? QString() : out;
+    const catalog::ExportReport r = format == QLatin1String("txt")
+                                        ? catalog::writeTxtSidecars(*rows, attrs, dir, options)
+                                        : catalog::writeXmpSidecars(*rows, attrs, dir, options);
+    for (const QString& f : r.failures) std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(f));
+    std::printf("wrote %d sidecar files for %d rows\n", r.filesWritten, r.rows);
+    return r.failures.isEmpty() ? 0 : 11;
+}
+
+}  // namespace vistag::cli

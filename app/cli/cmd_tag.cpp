@@ -1,0 +1,239 @@
+// vistag-cli tag: batch auto-tagging into the catalogue, resumable after a crash.
+#include <unistd.h>
+
+#include <QCommandLineParser>
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+#include "backend/local_backend.h"
+#include "catalog/batch_runner.h"
+#include "catalog/tag_extraction.h"
+#include "commands.h"
+#include "vistag/inference/image_file.h"
+
+namespace vistag::cli {
+namespace {
+
+const char kUsage[] =
+    "usage: vistag-cli tag (--model DIR | --server URL) --db FILE [--taxonomy FILE]\n"
+    "                      [--mode untagged|replace|append] [--device auto|cpu|cuda]\n"
+    "                      [--dtype ...] [--language zh|en] [--prompt TEXT] [--max-pixels N]\n"
+    "                      [--max-new-tokens N] [--threads N] IMAGES_OR_FOLDERS...\n"
+    "Adds the images to the catalogue and suggests tags for them. A batch that was interrupted\n"
+    "(killed, crashed, Ctrl+C) resumes when the same command runs again. Exit 0 when every\n"
+    "image was processed, 1 when some failed.\n";
+
+constexpr int kCatalogueError = 10;  // the catalogue database could not be opened or written
+std::atomic<bool> gCancel{false};
+extern "C" void onSignal(int) { gCancel.store(true); }
+
+const QStringList kImageSuffixes{"jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"};
+
+QStringList collectImages(const QStringList& inputs, QStringList* missing) {
+    QStringList out;
+    for (const QString& in : inputs) {
+        const QFileInfo fi(in);
+        if (fi.isDir()) {
+            QDirIterator it(fi.absoluteFilePath(), QDir::Files, QDirIterator::Subdirectories);
+            QStringList found;
+            while (it.hasNext()) {
+                const QString p = it.next();
+                if (kImageSuffixes.contains(QFileInfo(p).suffix().toLower())) found << p;
+            }
+            found.sort();
+            out << found;
+        } else if (fi.isFile()) {
+            out << fi.absoluteFilePath();
+        } else {
+            missing->append(in);
+        }
+    }
+    out.removeDuplicates();
+    return out;
+}
+
+std::optional<catalog::ImageRecord> describeImage(const QString& path, QString* error) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: cannot open the file").arg(path);
+        return std::nullopt;
+    }
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    const QByteArray head = f.peek(65536);
+    if (!hash.addData(&f)) {
+        *error = QStringLiteral("%1: cannot read the file").arg(path);
+        return std::nullopt;
+    }
+    catalog::ImageRecord r;
+    r.path = path;
+    r.contentHash = QString::fromLatin1(hash.result().toHex());
+    auto header = inference::readImageHeader(std::string_view(head.constData(), head.size()),
+                                             path.toStdString());
+    if (header) {
+        r.width = static_cast<int>(header->width);
+        r.height = static_cast<int>(header->height);
+    }
+    return r;
+}
+
+}  // namespace
+
+int runTag(const QStringList& args) {
+    QCommandLineParser p;
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    p.addHelpOption();
+    p.addOptions({{"model", "Model folder.", "DIR"},
+                  {"server", "Inference server (OpenAI-compatible).", "URL"},
+                  {"db", "Catalogue database file.", "FILE"},
+                  {"taxonomy", "Taxonomy JSON (default: the built-in apparel taxonomy).", "FILE"},
+                  {"mode", "untagged (default), replace or append.", "MODE"},
+                  {"device", "auto, cpu or cuda.", "DEVICE"},
+                  {"dtype", "auto, float32, bfloat16 or float16.", "DTYPE"},
+                  {"language", "Language of the prompt: zh (default) or en.", "LANG"},
+                  {"prompt", "Use this prompt instead of the taxonomy's.", "TEXT"},
+                  {"max-pixels", "Pixel budget per image (default 512×512).", "N"},
+                  {"max-new-tokens", "Most tokens per answer (default 256).", "N"},
+                  {"threads", "CPU threads.", "N"}});
+    auto usage = [&](const QString& why) {
+        std::fprintf(stderr, "vistag-cli: %s\n\n%s", qPrintable(why), kUsage);
+        return 2;
+    };
+    if (!p.parse(args)) return usage(p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (p.isSet(QStringLiteral("server")))
+        return usage(QStringLiteral("--server: the remote backend is not built yet; use --model"));
+    if (!p.isSet(QStringLiteral("model"))) return usage(QStringLiteral("--model DIR is required"));
+    if (!p.isSet(QStringLiteral("db"))) return usage(QStringLiteral("--db FILE is required"));
+    if (p.positionalArguments().isEmpty()) return usage(QStringLiteral("no images or folders given"));
+    catalog::BatchSpec spec;
+    spec.mode = p.value(QStringLiteral("mode"));
+    if (spec.mode.isEmpty()) spec.mode = QStringLiteral("untagged");
+    if (!QStringList{"untagged", "replace", "append"}.contains(spec.mode))
+        return usage(QStringLiteral("--mode must be untagged, replace or append"));
+    const QString language = p.isSet(QStringLiteral("language")) ? p.value(QStringLiteral("language"))
+                                                                 : QStringLiteral("zh");
+    if (language != QLatin1String("zh") && language != QLatin1String("en"))
+        return usage(QStringLiteral("--language must be zh or en"));
+    bool ok = true;
+    spec.params.maxPixels = 512 * 512;
+    if (p.isSet(QStringLiteral("max-pixels")))
+        spec.params.maxPixels = p.value(QStringLiteral("max-pixels")).toLongLong(&ok);
+    if (!ok || spec.params.maxPixels < 1) return usage(QStringLiteral("bad --max-pixels"));
+    if (p.isSet(QStringLiteral("max-new-tokens")))
+        spec.params.maxNewTokens = p.value(QStringLiteral("max-new-tokens")).toInt(&ok);
+    if (!ok || spec.params.maxNewTokens < 1) return usage(QStringLiteral("bad --max-new-tokens"));
+    const int threads = p.value(QStringLiteral("threads")).toInt();
+
+    // Taxonomy and prompt.
+    catalog::Taxonomy taxonomy = catalog::Taxonomy::defaultApparel();
+    if (p.isSet(QStringLiteral("taxonomy"))) {
+        QString err;
+        auto t = catalog::Taxonomy::load(p.value(QStringLiteral("taxonomy")), &err);
+        if (!t) {
+            std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+            return 3;
+        }
+        taxonomy = std::move(*t);
+    }
+    spec.prompt = p.isSet(QStringLiteral("prompt")) ? p.value(QStringLiteral("prompt"))
+                                                    : catalog::buildTaggingPrompt(taxonomy, language);
+
+    // Images into the catalogue (hash, size), all in one transaction.
+    QStringList missing;
+    const QStringList paths = collectImages(p.positionalArguments(), &missing);
+    for (const QString& m : missing) std::fprintf(stderr, "vistag-cli: %s: no such file or folder\n", qPrintable(m));
+    if (!missing.isEmpty()) return 5;
+    if (paths.isEmpty()) {
+        std::fprintf(stderr, "vistag-cli: no images found in the given folders\n");
+        return 5;
+    }
+    catalog::CatalogDb db;
+    QString err;
+    if (!db.open(p.value(QStringLiteral("db")), &err)) {
+        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+        return kCatalogueError;
+    }
+    QList<catalog::ImageRecord> records;
+    int unreadable = 0;
+    for (const QString& path : paths) {
+        auto r = describeImage(path, &err);
+        if (!r) {
+            std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+            ++unreadable;
+            continue;
+        }
+        records << *r;
+    }
+    auto ids = db.addImages(records, &err);
+    if (!ids) {
+        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+        return kCatalogueError;
+    }
+
+    // The model.
+    backend::LocalOptions lo;
+    lo.device = p.isSet(QStringLiteral("device")) ? p.value(QStringLiteral("device")) : QStringLiteral("auto");
+    lo.dtype = p.isSet(QStringLiteral("dtype")) ? p.value(QStringLiteral("dtype")) : QStringLiteral("auto");
+    lo.threads = threads;
+    int code = 0;
+    auto backend = backend::LocalBackend::load(p.value(QStringLiteral("model")), lo, &err, &code);
+    if (!backend) {
+        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+        return code ? code : 3;
+    }
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    catalog::BatchRunner runner(db, *backend, taxonomy);
+    bool resumed = false;
+    auto batch = runner.resumeOrCreate(spec, *ids, &resumed, &err);
+    if (!batch) {
+        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+        return kCatalogueError;
+    }
+    const bool tty = isatty(STDERR_FILENO);
+    if (resumed) std::fprintf(stderr, "Resuming batch %lld\n", static_cast<long long>(*batch));
+    catalog::BatchRunStatus last;
+    const bool ran = runner.run(
+        *batch, spec,
+        [&](const catalog::BatchRunStatus& s) {
+            last = s;
+            if (!tty) return;
+            const auto& pr = s.progress;
+            const int width = 30;
+            const int filled = pr.total() ? width * pr.finished() / pr.total() : width;
+            std::fprintf(stderr, "\r[%s%s] %d/%d  failed %d  ETA %s   ",
+                         QByteArray(filled, '#').constData(),
+                         QByteArray(width - filled, '.').constData(), pr.finished(), pr.total(),
+                         pr.failed,
+                         s.etaSeconds < 0 ? "--"
+                                          : qPrintable(QStringLiteral("%1 s").arg(qRound(s.etaSeconds))));
+        },
+        &gCancel, &err);
+    if (tty) std::fputc('\n', stderr);
+    if (!ran) {
+        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+        return kCatalogueError;
+    }
+    const auto& pr = last.progress;
+    std::printf("batch %lld: %d images, %d tagged, %d skipped, %d failed, %d still to do "
+                "(%d answers from the cache, %d from the model)\n",
+                static_cast<long long>(*batch), pr.total(), pr.done, pr.skipped, pr.failed,
+                pr.pending + pr.running, last.cacheHits, last.modelRuns);
+    if (!last.lastError.isEmpty()) std::printf("last failure: %s\n", qPrintable(last.lastError));
+    if (gCancel.load()) {
+        std::printf("stopped; run the same command again to continue\n");
+        return 8;
+    }
+    return pr.failed == 0 && unreadable == 0 && pr.pending + pr.running == 0 ? 0 : 1;
+}
+
+}  // namespace vistag::cli

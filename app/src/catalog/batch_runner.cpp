@@ -1,0 +1,143 @@
+#include "catalog/batch_runner.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+
+#include "catalog/tag_extraction.h"
+
+namespace vistag::catalog {
+
+std::optional<qint64> BatchRunner::resumeOrCreate(const BatchSpec& spec,
+                                                  const QList<qint64>& imageIds, bool* resumed,
+                                                  QString* error) {
+    const QString params = spec.params.toJson();
+    auto open = db_.unfinishedBatches(error);
+    if (!open) return std::nullopt;
+    for (const BatchInfo& b : *open) {
+        if (b.mode == spec.mode && b.prompt == spec.prompt && b.modelId == backend_.modelId() &&
+            b.paramsJson == params) {
+            if (!db_.resetInterrupted(b.id, error)) return std::nullopt;
+            if (resumed) *resumed = true;
+            return b.id;
+        }
+    }
+    if (resumed) *resumed = false;
+    return db_.createBatch(spec.mode, spec.prompt, backend_.modelId(), params, imageIds, error);
+}
+
+QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
+                                 BatchRunStatus& status, const std::atomic<bool>* cancel,
+                                 QString* message, QString* dbError) {
+    auto image = db_.imageById(item.imageId, dbError);
+    if (!image) return {};
+    status.currentImage = image->path;
+    if (spec.mode == QLatin1String("untagged")) {
+        auto has = db_.hasTags(item.imageId, dbError);
+        if (!has) return {};
+        if (*has) {
+            *message = QStringLiteral("already has tags");
+            return QStringLiteral("skipped");
+        }
+    }
+    const QString params = spec.params.toJson();
+    QString answer;
+    qint64 runId = 0;
+    QList<TagSuggestion> suggestions;
+    auto cached = db_.cachedRun(image->contentHash, spec.prompt, backend_.modelId(), params, dbError);
+    if (!dbError->isEmpty()) return {};
+    if (cached) {
+        ++status.cacheHits;
+        answer = cached->answer;
+        runId = cached->id;
+        suggestions = parseTagAnswer(answer, taxonomy_);
+    } else {
+        if (!QFileInfo::exists(image->path)) {
+            *message = QStringLiteral("the image file is gone: %1").arg(image->path);
+            return QStringLiteral("failed");
+        }
+        backend::AskRequest req;
+        req.imagePaths = {image->path};
+        req.prompt = spec.prompt;
+        req.params = spec.params;
+        const backend::AskResult r =
+            backend_.ask(req, [&](const QString&) { return !(cancel && cancel->load()); });
+        if (!r.ok) {
+            *message = r.error;
+            return QStringLiteral("failed");
+        }
+        ++status.modelRuns;
+        RunRecord run;
+        run.imageId = image->id;
+        run.backend = backend_.backendName();
+        run.modelId = backend_.modelId();
+        run.prompt = spec.prompt;
+        run.paramsJson = params;
+        run.answer = r.text;
+        run.finishReason = r.finishReason;
+        run.latencyMs = r.latencyMs;
+        auto id = db_.recordRun(run, dbError);  // cancelled runs are logged, never cached
+        if (!id) return {};
+        if (r.finishReason == QLatin1String("cancelled")) return {};
+        runId = *id;
+        answer = r.text;
+        suggestions = parseTagAnswer(answer, taxonomy_);
+        assignConfidence(suggestions, r.tokenSpans, r.tokenProbs);
+    }
+    const QString source = QStringLiteral("model:") + backend_.modelId();
+    const auto stored = spec.mode == QLatin1String("replace")
+                            ? db_.replaceModelSuggestions(image->id, runId, suggestions, source, dbError)
+                            : db_.addSuggestions(image->id, runId, suggestions, source, dbError);
+    if (!stored) return {};
+    *message = QStringLiteral("%1 suggestions").arg(suggestions.size());
+    return QStringLiteral("done");
+}
+
+bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
+                      const std::function<void(const BatchRunStatus&)>& onProgress,
+                      const std::atomic<bool>* cancel, QString* error) {
+    BatchRunStatus status;
+    QElapsedTimer clock;
+    clock.start();
+    int processedHere = 0;
+    auto report = [&] {
+        if (auto p = db_.batchProgress(batchId)) status.progress = *p;
+        const int remaining = status.progress.pending + status.progress.running;
+        if (processedHere > 0)
+            status.etaSeconds = clock.elapsed() / 1000.0 / processedHere * remaining;
+        if (onProgress) onProgress(status);
+    };
+    report();
+    while (!(cancel && cancel->load())) {
+        QString dbError;
+        auto item = db_.nextPendingItem(batchId, &dbError);
+        if (!item) {
+            if (!dbError.isEmpty()) {
+                if (error) *error = dbError;
+                return false;
+            }
+            break;  // nothing left
+        }
+        QString message;
+        const QString result = processItem(*item, spec, status, cancel, &message, &dbError);
+        if (!dbError.isEmpty()) {
+            if (error) *error = dbError;
+            db_.resetInterrupted(batchId);
+            return false;
+        }
+        if (result.isEmpty()) break;  // cancelled in the middle: the item goes back to pending
+        if (result == QLatin1String("failed"))
+            status.lastError = QStringLiteral("%1: %2").arg(status.currentImage, message);
+        if (!db_.finishItem(item->itemId, result, message, &dbError)) {
+            if (error) *error = dbError;
+            return false;
+        }
+        ++processedHere;
+        status.currentImage.clear();
+        report();
+    }
+    db_.resetInterrupted(batchId);
+    report();
+    return true;
+}
+
+}  // namespace vistag::catalog

@@ -1,0 +1,60 @@
+// Runs a persistent batch of tagging work: each image is asked about (or answered from the result
+// cache), the answer is parsed against the taxonomy, and the suggestions are stored — one image
+// at a time, each step committed, so a killed process resumes where it stopped. One bad image is
+// recorded as failed and the batch goes on.
+#pragma once
+
+#include <QString>
+#include <atomic>
+#include <functional>
+#include <optional>
+
+#include "backend/inference_backend.h"
+#include "catalog/catalog_db.h"
+#include "catalog/taxonomy.h"
+
+namespace vistag::catalog {
+
+struct BatchRunStatus {
+    BatchProgress progress;      // counts per item status, from the database
+    QString currentImage;        // the image being worked on ("" between images)
+    double etaSeconds = -1;      // -1 until there is something to estimate from
+    QString lastError;           // the latest failure, in words
+    int cacheHits = 0;
+    int modelRuns = 0;
+};
+
+struct BatchSpec {
+    QString mode = QStringLiteral("untagged");  // untagged | replace | append
+    QString prompt;
+    InferenceParams params;
+};
+
+class BatchRunner {
+public:
+    BatchRunner(CatalogDb& db, backend::InferenceBackend& backend, const Taxonomy& taxonomy)
+        : db_(db), backend_(backend), taxonomy_(taxonomy) {}
+
+    // An unfinished batch with the same mode, prompt, model and parameters (to resume), or a new
+    // one over `imageIds`.
+    std::optional<qint64> resumeOrCreate(const BatchSpec& spec, const QList<qint64>& imageIds,
+                                         bool* resumed, QString* error);
+
+    // Works through the batch until it is done, `cancel` becomes true, or the database fails
+    // (then false and *error). Items interrupted by a cancel go back to pending.
+    bool run(qint64 batchId, const BatchSpec& spec,
+             const std::function<void(const BatchRunStatus&)>& onProgress,
+             const std::atomic<bool>* cancel, QString* error);
+
+private:
+    // One item; returns the status to record ("done", "skipped", "failed", or "" when cancelled)
+    // and fills *message. Database errors are returned through *dbError.
+    QString processItem(const BatchItem& item, const BatchSpec& spec, BatchRunStatus& status,
+                        const std::atomic<bool>* cancel, QString* message, QString* dbError);
+
+    CatalogDb& db_;
+    backend::InferenceBackend& backend_;
+    const Taxonomy& taxonomy_;
+};
+
+}  // namespace vistag::catalog
