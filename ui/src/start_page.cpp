@@ -64,7 +64,7 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
 
     auto* centre = new QWidget(this);
     centre->setLayout(column);
-    centre->setMaximumWidth(560);
+    centre->setFixedWidth(560);  // a fixed width lets the wrapped text report its true height
 
     auto* outer = new QVBoxLayout(this);
     outer->addStretch(1);
