@@ -124,7 +124,7 @@ Expected<std::unique_ptr<Engine>> Engine::load(const std::string& folder,
                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 
         if (!report(0.02, "opening the weights")) return cancelled;
-        auto w = model::loadWeights(folder, impl->dtype, impl->device,
+        auto w = model::loadWeights(folder, impl->cfg.model, impl->dtype, impl->device,
                                     [&](double f) { return report(0.02 + 0.97 * f, "loading weights"); });
         if (!w) return w.error();
         impl->weights = std::move(*w);

@@ -66,6 +66,7 @@ Expected<FolderConfigs> readFolderConfigs(const std::string& folder) {
                           ") do not fit the vision model in config.json");
 
     FolderConfigs out;
+    out.model = *mc;
     out.dims = dimsFrom(*mc);
     out.maxPositions = mc->text.maxPositionEmbeddings;
     ImageProcessorSettings& s = out.image;
@@ -100,19 +101,18 @@ Expected<FolderConfigs> readFolderConfigs(const std::string& folder) {
 }
 
 Expected<std::shared_ptr<LoadedWeights>> loadWeights(const std::string& folder,
+                                                     const ModelConfig& config,
                                                      at::ScalarType dtype,
                                                      const at::Device& device,
                                                      const std::function<bool(double)>& progress) {
-    auto mc = ModelConfig::loadFolder(folder);
-    if (!mc) return mc.error();
     auto store = WeightStore::openFolder(folder);
     if (!store) return store.error();
-    if (Status s = verifyWeights(*store, *mc); !s) return s;
+    if (Status s = verifyWeights(*store, config); !s) return s;
 
     auto out = std::make_shared<LoadedWeights>();
     out->store = std::make_shared<WeightStore>(std::move(*store));
     out->bytesOnDisk = out->store->totalBytes();
-    const auto expected = expectedTensors(*mc);
+    const auto expected = expectedTensors(config);
     uint64_t done = 0, total = 0;
     for (const auto& e : expected) total += out->store->find(e.name)->nbytes;
     for (const auto& e : expected) {

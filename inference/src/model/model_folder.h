@@ -12,6 +12,7 @@
 #include "model/dims.h"
 #include "model/image_processor.h"
 #include "model/weights.h"
+#include "vistag/inference/model_config.h"
 #include "vistag/inference/sampling.h"
 #include "vistag/inference/status.h"
 
@@ -22,6 +23,7 @@ class WeightStore;
 namespace vistag::inference::model {
 
 struct FolderConfigs {
+    ModelConfig model;               // config.json as read
     ModelDims dims;
     ImageProcessorSettings image;
     SamplingParams sampling;         // generation_config defaults
@@ -42,6 +44,7 @@ struct LoadedWeights {
 // `device` (no copy where the file already has that dtype and the device is the CPU).
 // `progress(fraction)` returning false cancels.
 Expected<std::shared_ptr<LoadedWeights>> loadWeights(const std::string& folder,
+                                                     const ModelConfig& config,
                                                      at::ScalarType dtype,
                                                      const at::Device& device,
                                                      const std::function<bool(double)>& progress);

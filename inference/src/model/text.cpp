@@ -1,5 +1,7 @@
 #include "model/text.h"
 
+#include "model/ops.h"
+
 #include <string>
 
 namespace vistag::inference::model {
@@ -7,11 +9,6 @@ namespace {
 
 std::string layer(int64_t i, const char* rest) {
     return "model.language_model.layers." + std::to_string(i) + "." + rest;
-}
-
-at::Tensor rotateHalf(const at::Tensor& x) {
-    const int64_t half = x.size(-1) / 2;
-    return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
 }
 
 }  // namespace

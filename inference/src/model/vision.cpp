@@ -1,5 +1,7 @@
 #include "model/vision.h"
 
+#include "model/ops.h"
+
 #include <cmath>
 #include <string>
 
@@ -17,11 +19,6 @@ at::Tensor linear(const at::Tensor& x, const TensorMap& w, const std::string& pr
 at::Tensor layerNorm(const at::Tensor& x, const TensorMap& w, const std::string& prefix) {
     return at::layer_norm(x, {x.size(-1)}, w.get(prefix + ".weight"), w.get(prefix + ".bias"),
                           1e-6);
-}
-
-at::Tensor rotateHalf(const at::Tensor& x) {
-    const int64_t half = x.size(-1) / 2;
-    return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
 }
 
 // (row, col) of every patch in the processor's order: merge-blocks in raster order, the
