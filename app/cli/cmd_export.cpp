@@ -5,6 +5,7 @@
 #include "catalog/catalog_db.h"
 #include "catalog/exporters.h"
 #include "catalog/taxonomy.h"
+#include "cli_util.h"
 #include "commands.h"
 
 namespace vistag::cli {
@@ -30,15 +31,8 @@ int runExport(const QStringList& args) {
                   {"per-sku", "One row per SKU group instead of per image (csv, jsonl)."},
                   {"taxonomy", "Taxonomy JSON for labels and column names.", "FILE"},
                   {"language", "Label language for sidecars: en (default) or zh.", "LANG"}});
-    auto usage = [&](const QString& why) {
-        std::fprintf(stderr, "vistag-cli: %s\n\n%s", qPrintable(why), kUsage);
-        return 2;
-    };
-    if (!p.parse(args)) return usage(p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        std::fputs(kUsage, stdout);
-        return 0;
-    }
+    auto usage = [&](const QString& why) { return usageError(why, kUsage); };
+    if (int rc = parseCommandLine(p, args, kUsage); rc >= 0) return rc;
     for (const char* required : {"db", "format", "out"})
         if (!p.isSet(QLatin1String(required)))
             return usage(QStringLiteral("--%1 is required").arg(QLatin1String(required)));
@@ -48,16 +42,10 @@ int runExport(const QStringList& args) {
     if (!QStringList{"csv", "jsonl", "txt", "xmp"}.contains(format))
         return usage(QStringLiteral("--format must be csv, jsonl, txt or xmp"));
 
-    catalog::Taxonomy taxonomy = catalog::Taxonomy::defaultApparel();
+    int rc = 0;
+    const auto taxonomy = taxonomyFromOption(p, &rc);
+    if (!taxonomy) return rc;
     QString err;
-    if (p.isSet(QStringLiteral("taxonomy"))) {
-        auto t = catalog::Taxonomy::load(p.value(QStringLiteral("taxonomy")), &err);
-        if (!t) {
-            std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
-            return 3;
-        }
-        taxonomy = std::move(*t);
-    }
     catalog::CatalogDb db;
     if (!db.open(p.value(QStringLiteral("db")), &err, catalog::CatalogDb::OpenMode::ReadOnly)) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
@@ -69,7 +57,7 @@ int runExport(const QStringList& args) {
         return 10;
     }
     const QString out = p.value(QStringLiteral("out"));
-    const auto& attrs = taxonomy.attributes();
+    const auto& attrs = taxonomy->attributes();
     if (format == QLatin1String("csv") || format == QLatin1String("jsonl")) {
         const bool ok = format == QLatin1String("csv") ? catalog::writeCsv(*rows, attrs, out, &err)
                                                        : catalog::writeJsonLines(*rows, attrs, out, &err);

@@ -13,6 +13,7 @@
 #include "backend/local_backend.h"
 #include "catalog/batch_runner.h"
 #include "catalog/tag_extraction.h"
+#include "cli_util.h"
 #include "commands.h"
 #include "vistag/inference/image_file.h"
 
@@ -99,15 +100,8 @@ int runTag(const QStringList& args) {
                   {"max-pixels", "Pixel budget per image (default 512×512).", "N"},
                   {"max-new-tokens", "Most tokens per answer (default 256).", "N"},
                   {"threads", "CPU threads.", "N"}});
-    auto usage = [&](const QString& why) {
-        std::fprintf(stderr, "vistag-cli: %s\n\n%s", qPrintable(why), kUsage);
-        return 2;
-    };
-    if (!p.parse(args)) return usage(p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        std::fputs(kUsage, stdout);
-        return 0;
-    }
+    auto usage = [&](const QString& why) { return usageError(why, kUsage); };
+    if (int rc = parseCommandLine(p, args, kUsage); rc >= 0) return rc;
     if (p.isSet(QStringLiteral("server")))
         return usage(QStringLiteral("--server: the remote backend is not built yet; use --model"));
     if (!p.isSet(QStringLiteral("model"))) return usage(QStringLiteral("--model DIR is required"));
@@ -133,18 +127,11 @@ int runTag(const QStringList& args) {
     const int threads = p.value(QStringLiteral("threads")).toInt();
 
     // Taxonomy and prompt.
-    catalog::Taxonomy taxonomy = catalog::Taxonomy::defaultApparel();
-    if (p.isSet(QStringLiteral("taxonomy"))) {
-        QString err;
-        auto t = catalog::Taxonomy::load(p.value(QStringLiteral("taxonomy")), &err);
-        if (!t) {
-            std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
-            return 3;
-        }
-        taxonomy = std::move(*t);
-    }
+    int code = 0;
+    const auto taxonomy = taxonomyFromOption(p, &code);
+    if (!taxonomy) return code;
     spec.prompt = p.isSet(QStringLiteral("prompt")) ? p.value(QStringLiteral("prompt"))
-                                                    : catalog::buildTaggingPrompt(taxonomy, language);
+                                                    : catalog::buildTaggingPrompt(*taxonomy, language);
 
     // Images into the catalogue (hash, size), all in one transaction.
     QStringList missing;
@@ -183,7 +170,6 @@ int runTag(const QStringList& args) {
     lo.device = p.isSet(QStringLiteral("device")) ? p.value(QStringLiteral("device")) : QStringLiteral("auto");
     lo.dtype = p.isSet(QStringLiteral("dtype")) ? p.value(QStringLiteral("dtype")) : QStringLiteral("auto");
     lo.threads = threads;
-    int code = 0;
     auto backend = backend::LocalBackend::load(p.value(QStringLiteral("model")), lo, &err, &code);
     if (!backend) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
@@ -192,7 +178,7 @@ int runTag(const QStringList& args) {
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
-    catalog::BatchRunner runner(db, *backend, taxonomy);
+    catalog::BatchRunner runner(db, *backend, *taxonomy);
     bool resumed = false;
     auto batch = runner.resumeOrCreate(spec, *ids, &resumed, &err);
     if (!batch) {

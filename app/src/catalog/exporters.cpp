@@ -153,10 +153,6 @@ ExportReport writeTxtSidecars(const QList<ExportRow>& rows,
     return report;
 }
 
-}  // namespace vistag::catalog
-
-namespace vistag::catalog {
-
 ExportReport writeXmpSidecars(const QList<ExportRow>& rows,
                               const QList<TaxonomyAttribute>& attributes, const QString& outDir,
                               const ExportOptions& options) {

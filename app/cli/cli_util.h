@@ -1,0 +1,24 @@
+// Small pieces the catalogue commands (tag, export) share.
+#pragma once
+
+#include <QCommandLineParser>
+#include <QStringList>
+#include <optional>
+
+#include "catalog/taxonomy.h"
+
+namespace vistag::cli {
+
+// Prints "vistag-cli: why" and the usage to stderr; returns 2.
+int usageError(const QString& why, const char* usage);
+
+// Parses; returns the exit code when the command is over (0 after --help, 2 after an error,
+// with the usage printed) or -1 to go on.
+int parseCommandLine(QCommandLineParser& parser, const QStringList& args, const char* usage);
+
+// --taxonomy FILE, or the built-in apparel taxonomy. On a broken file prints the error (which
+// names the line) and sets *exitCode = 3.
+std::optional<catalog::Taxonomy> taxonomyFromOption(const QCommandLineParser& parser,
+                                                    int* exitCode);
+
+}  // namespace vistag::cli
