@@ -172,3 +172,22 @@ def test_bfloat16_matches_within_bf16_precision(tiny_model, images, work_dir):
             assert_close("bf16 prompt_logits", ours["prompt_logits"], model(**inputs).logits[0])
     finally:
         RTOL = saved
+
+
+def test_untied_output_head_and_v4_config(work_dir, images):
+    """An untied lm_head (like the 8B) and a config.json in the transformers 4.57 form."""
+    folder = work_dir / "tiny-untied-v4"
+    model, tok = vistag_fixtures.build_model(folder, seed=77, tie=False, rope_form="v4")
+    assert not model.config.tie_word_embeddings
+    dump = work_dir / "dump-untied.safetensors"
+    run_cli("ask", "--model", folder, "--image", images[0], "--prompt", "Describe.",
+            "--temperature", 0, "--max-new-tokens", 1, "--dtype", "float32", "--device", "cpu",
+            "--dump", dump)
+    ours = load_file(str(dump))
+    inputs = hf_inputs(folder, tok, user_turn(1, "Describe."), images[:1])
+    with torch.no_grad():
+        assert_close("untied prompt_logits", ours["prompt_logits"], model(**inputs).logits[0])
+    ref = hf_greedy(model, inputs, 20)
+    ours_gen = ask_json("--model", folder, "--image", images[0], "--prompt", "Describe.",
+                        "--temperature", 0, "--max-new-tokens", 20, "--device", "cpu")
+    assert ours_gen["token_ids"] == ref
