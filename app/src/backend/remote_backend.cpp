@@ -43,6 +43,7 @@ QString RemoteBackend::backendName() const {
     return QStringLiteral("remote:") + options_.baseUrl;
 }
 QString RemoteBackend::modelId() const {
+    QMutexLocker lock(&modelMutex_);
     return model_;
 }
 void RemoteBackend::cancel() {
@@ -207,16 +208,19 @@ AskResult RemoteBackend::ask(const AskRequest& request,
     auto object = requestObject(request, options_, &err, &code);
     if (!object)
         return fail(err, code);
-    if (model_.isEmpty()) {
+    QString model = modelId();
+    if (model.isEmpty()) {
         auto ids = listModels(&err);
         if (!ids)
             return fail(err);
         if (ids->isEmpty())
             return fail(
                 QStringLiteral("the inference server at %1 lists no models").arg(hostOf(url)));
-        model_ = ids->first();
+        model = ids->first();
+        QMutexLocker lock(&modelMutex_);
+        model_ = model;
     }
-    object->insert("model", model_);
+    object->insert("model", model);
     const QByteArray body = QJsonDocument(*object).toJson(QJsonDocument::Compact);
 
     for (int attempt = 0;; ++attempt) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QMutex>
 #include <QStringList>
 #include <atomic>
 #include <optional>
@@ -32,7 +33,7 @@ public:
     explicit RemoteBackend(RemoteOptions options);
 
     QString backendName() const override;  // "remote:<base url>"
-    QString modelId() const override;
+    QString modelId() const override;      // any thread
     AskResult ask(const AskRequest& request,
                   const std::function<bool(const QString&)>& onText = {}) override;
     void cancel() override;  // any thread
@@ -58,7 +59,8 @@ public:
 
 private:
     RemoteOptions options_;
-    QString model_;
+    mutable QMutex modelMutex_;
+    QString model_;  // guarded by modelMutex_ (filled from GET /models on first use)
     std::atomic<bool> cancel_{false};
     int lastPromptTokens_ = -1;
     int lastCompletionTokens_ = -1;
