@@ -1,23 +1,27 @@
-// vistag-cli ask: one request to the local engine, streamed to stdout or as one JSON line.
+// vistag-cli ask: one request to the local engine or an inference server (--server), streamed to
+// stdout or as one JSON line.
 #include <QFile>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "engine_options.h"
+#include "remote_options.h"
 #include "vistag/inference/image_file.h"
 
 namespace vistag::cli {
 namespace {
 
 const char kUsage[] =
-    "usage: vistag-cli ask --model DIR --image PATH [--image PATH ...] --prompt TEXT\n"
+    "usage: vistag-cli ask (--model DIR | --server URL) --image PATH [--image PATH ...]\n"
+    "                      --prompt TEXT [--api-key KEY] [--model-name NAME]\n"
     "                      [--system TEXT] [--max-new-tokens N] [--temperature T] [--top-p P]\n"
     "                      [--top-k K] [--seed S] [--max-pixels N] [--device auto|cpu|cuda]\n"
     "                      [--dtype auto|float32|bfloat16|float16] [--json] [--logits-out FILE]\n"
     "       --conversation FILE  a JSON list of messages instead of --image/--prompt/--system:\n"
     "                            [{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":P},\n"
     "                              {\"type\":\"text\",\"text\":T}]}, {\"role\":\"assistant\",...}]\n"
+    "       --server URL         an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1\n"
     "Without --json the answer streams to stdout; with it, stdout ends with one JSON object.\n";
 
 using nlohmann::json;
@@ -70,6 +74,7 @@ bool readConversation(const QString& path, std::vector<inference::ChatMessage>* 
 int runAsk(const QStringList& args) {
     QCommandLineParser parser;
     addEngineOptions(parser);
+    addRemoteOptions(parser);
     parser.addOptions({
         {"json", "Print one JSON object with text, token ids and timings."},
         {"logits-out", "Write the logits of every generated token (safetensors).", "FILE"},
@@ -79,8 +84,11 @@ int runAsk(const QStringList& args) {
     });
     bool help = false;
     const bool hasConversation = args.contains(QStringLiteral("--conversation"));
-    auto a = parseEngineArgs(parser, args, kUsage, !hasConversation, &help);
+    auto a = parseEngineArgs(parser, args, kUsage, !hasConversation, &help,
+                             /*requireModel=*/!argsNameServer(args));
     if (!a) return help ? 0 : 2;
+    if (parser.isSet(QStringLiteral("server")))
+        return runRemoteAsk(parser, *a, parser.isSet(QStringLiteral("json")));
 
     std::vector<inference::ChatMessage> messages;
     QStringList imagePaths = a->images;

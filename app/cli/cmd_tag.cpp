@@ -6,6 +6,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QTimer>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -15,13 +16,15 @@
 #include "catalog/tag_extraction.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "remote_options.h"
 #include "vistag/inference/image_file.h"
 
 namespace vistag::cli {
 namespace {
 
 const char kUsage[] =
-    "usage: vistag-cli tag (--model DIR | --server URL) --db FILE [--taxonomy FILE]\n"
+    "usage: vistag-cli tag (--model DIR | --server URL [--api-key KEY] [--model-name NAME])\n"
+    "                      --db FILE [--taxonomy FILE]\n"
     "                      [--mode untagged|replace|append] [--device auto|cpu|cuda]\n"
     "                      [--dtype ...] [--language zh|en] [--prompt TEXT] [--max-pixels N]\n"
     "                      [--max-new-tokens N] [--threads N] IMAGES_OR_FOLDERS...\n"
@@ -89,7 +92,6 @@ int runTag(const QStringList& args) {
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addHelpOption();
     p.addOptions({{"model", "Model folder.", "DIR"},
-                  {"server", "Inference server (OpenAI-compatible).", "URL"},
                   {"db", "Catalogue database file.", "FILE"},
                   {"taxonomy", "Taxonomy JSON (default: the built-in apparel taxonomy).", "FILE"},
                   {"mode", "untagged (default), replace or append.", "MODE"},
@@ -100,11 +102,14 @@ int runTag(const QStringList& args) {
                   {"max-pixels", "Pixel budget per image (default 512×512).", "N"},
                   {"max-new-tokens", "Most tokens per answer (default 256).", "N"},
                   {"threads", "CPU threads.", "N"}});
+    addRemoteOptions(p);
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
     if (int rc = parseCommandLine(p, args, kUsage); rc >= 0) return rc;
-    if (p.isSet(QStringLiteral("server")))
-        return usage(QStringLiteral("--server: the remote backend is not built yet; use --model"));
-    if (!p.isSet(QStringLiteral("model"))) return usage(QStringLiteral("--model DIR is required"));
+    const bool remote = p.isSet(QStringLiteral("server"));
+    if (remote && p.isSet(QStringLiteral("model")))
+        return usage(QStringLiteral("give either --model or --server, not both"));
+    if (!remote && !p.isSet(QStringLiteral("model")))
+        return usage(QStringLiteral("--model DIR or --server URL is required"));
     if (!p.isSet(QStringLiteral("db"))) return usage(QStringLiteral("--db FILE is required"));
     if (p.positionalArguments().isEmpty()) return usage(QStringLiteral("no images or folders given"));
     catalog::BatchSpec spec;
@@ -165,19 +170,32 @@ int runTag(const QStringList& args) {
         return kCatalogueError;
     }
 
-    // The model.
-    backend::LocalOptions lo;
-    lo.device = p.isSet(QStringLiteral("device")) ? p.value(QStringLiteral("device")) : QStringLiteral("auto");
-    lo.dtype = p.isSet(QStringLiteral("dtype")) ? p.value(QStringLiteral("dtype")) : QStringLiteral("auto");
-    lo.threads = threads;
-    auto backend = backend::LocalBackend::load(p.value(QStringLiteral("model")), lo, &err, &code);
-    if (!backend) {
-        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
-        return code ? code : 3;
+    // The model: a local folder or an inference server.
+    std::unique_ptr<backend::InferenceBackend> backend;
+    if (remote) {
+        backend = makeRemoteBackend(p, &code);
+        if (!backend) return code;
+    } else {
+        backend::LocalOptions lo;
+        lo.device = p.isSet(QStringLiteral("device")) ? p.value(QStringLiteral("device")) : QStringLiteral("auto");
+        lo.dtype = p.isSet(QStringLiteral("dtype")) ? p.value(QStringLiteral("dtype")) : QStringLiteral("auto");
+        lo.threads = threads;
+        backend = backend::LocalBackend::load(p.value(QStringLiteral("model")), lo, &err, &code);
+        if (!backend) {
+            std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+            return code ? code : 3;
+        }
     }
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
+    // A request waiting on a silent server runs a local event loop, which also runs this timer:
+    // Ctrl+C stops it at once instead of after the inactivity timeout.
+    QTimer cancelPoll;
+    QObject::connect(&cancelPoll, &QTimer::timeout, [&] {
+        if (gCancel.load()) backend->cancel();
+    });
+    cancelPoll.start(100);
     catalog::BatchRunner runner(db, *backend, *taxonomy);
     bool resumed = false;
     auto batch = runner.resumeOrCreate(spec, *ids, &resumed, &err);

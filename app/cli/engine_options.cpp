@@ -61,7 +61,7 @@ bool number(const QCommandLineParser& p, const char* name, T* out, double lo, do
 
 std::optional<EngineArgs> parseEngineArgs(QCommandLineParser& p, const QStringList& args,
                                           const char* usage, bool requirePrompt,
-                                          bool* helpShown) {
+                                          bool* helpShown, bool requireModel) {
     *helpShown = false;
     auto fail = [&](const QString& why) -> std::optional<EngineArgs> {
         std::fprintf(stderr, "vistag-cli: %s\n\n%s", qPrintable(why), usage);
@@ -77,7 +77,7 @@ std::optional<EngineArgs> parseEngineArgs(QCommandLineParser& p, const QStringLi
         return fail(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
     EngineArgs a;
     a.model = p.value(QStringLiteral("model"));
-    if (a.model.isEmpty()) return fail(QStringLiteral("--model DIR is required"));
+    if (a.model.isEmpty() && requireModel) return fail(QStringLiteral("--model DIR is required"));
     a.images = p.values(QStringLiteral("image"));
     a.prompt = p.value(QStringLiteral("prompt"));
     if (requirePrompt && !p.isSet(QStringLiteral("prompt")))

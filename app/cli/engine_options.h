@@ -33,9 +33,10 @@ void addEngineOptions(QCommandLineParser& parser);
 
 // Parses `args` (args[0] = command name). Returns nullopt after printing the error and `usage`
 // to stderr (the caller exits 2). `--help` prints usage to stdout and sets *helpShown.
+// requireModel = false when another backend (--server) replaces --model.
 std::optional<EngineArgs> parseEngineArgs(QCommandLineParser& parser, const QStringList& args,
                                           const char* usage, bool requirePrompt,
-                                          bool* helpShown);
+                                          bool* helpShown, bool requireModel = true);
 
 // Fills unset sampling values from the model's generation_config.
 void applyModelDefaults(EngineArgs& a, const inference::SamplingParams& model);

@@ -12,7 +12,7 @@ namespace {
 const Command kCommands[] = {
     {"version", "print Vistag's version and those of libtorch, CUDA, Qt, OpenCV, spdlog",
      runVersion},
-    {"ask", "ask the model about images (local model folder)", runAsk},
+    {"ask", "ask the model about images (local model folder or --server URL)", runAsk},
     {"tokenize", "encode stdin lines to token ids (or --decode ids back to text)", runTokenize},
     {"bench", "measure time to first token, decode speed and memory", runBench},
     {"tag", "suggest tags for images into the catalogue (resumable batch)", runTag},

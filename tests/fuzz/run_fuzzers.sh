@@ -21,3 +21,12 @@ mkdir -p "$work"
 cd "$out"
 ./fuzz_safetensors_header -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 \
   -dict="$root/tests/fuzz/safetensors.dict" "$work" "$root/tests/fuzz/corpus/safetensors"
+
+# The SSE parser and chat-stream interpreter (app/src/backend; needs Qt Core only).
+"$CXX" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fPIC \
+  -I"$root/app/src" $(pkg-config --cflags Qt6Core) -o "$out/fuzz_sse" \
+  "$root/tests/fuzz/fuzz_sse.cpp" "$root/app/src/backend/sse_parser.cpp" \
+  $(pkg-config --libs Qt6Core)
+mkdir -p "$out/corpus-sse"
+./fuzz_sse -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 "$out/corpus-sse" \
+  "$root/tests/fuzz/corpus/sse"

@@ -1,0 +1,27 @@
+// Options for the commands that can use an inference server instead of a model folder (ask, tag):
+// --server, --api-key, --model-name and the hidden --timeout.
+#pragma once
+
+#include <QCommandLineParser>
+#include <memory>
+
+#include "backend/remote_backend.h"
+#include "engine_options.h"
+
+namespace vistag::cli {
+
+// Adds --server, --api-key, --model-name, --token-limit-field, --logprobs and --timeout (hidden).
+void addRemoteOptions(QCommandLineParser& parser);
+
+// True when `args` name --server (before parsing: it makes --model optional).
+bool argsNameServer(const QStringList& args);
+
+// The backend for --server. Prints the error and sets *exitCode (2) on a bad option value.
+std::unique_ptr<backend::RemoteBackend> makeRemoteBackend(const QCommandLineParser& parser,
+                                                          int* exitCode);
+
+// `vistag-cli ask --server URL`: one request, streamed to stdout or as one JSON line with the
+// same fields as the local path.
+int runRemoteAsk(const QCommandLineParser& parser, const EngineArgs& args, bool asJson);
+
+}  // namespace vistag::cli

@@ -1,0 +1,356 @@
+#include "backend/remote_backend.h"
+
+#include <QBuffer>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QImage>
+#include <QImageReader>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+#include <QUrl>
+#include <cmath>
+
+#include "backend/remote_http.h"
+#include "backend/sse_parser.h"
+
+namespace vistag::backend {
+namespace {
+
+constexpr int kImageError = 5;  // vistag::inference::ErrorCode::Image
+constexpr int kUsageError = 2;  // vistag::inference::ErrorCode::Usage
+constexpr qsizetype kMaxJsonBody = 64 * 1024 * 1024;
+
+using namespace remote_http;
+
+QByteArray mimeFor(const QByteArray& format) {
+    const QByteArray f = format.toLower();
+    if (f == "jpg" || f == "jpeg")
+        return "image/jpeg";
+    if (f == "tif" || f == "tiff")
+        return "image/tiff";
+    return "image/" + f;  // png, webp, gif, bmp
+}
+
+}  // namespace
+
+RemoteBackend::RemoteBackend(RemoteOptions options)
+    : options_(std::move(options)), model_(options_.model) {}
+
+QString RemoteBackend::backendName() const {
+    return QStringLiteral("remote:") + options_.baseUrl;
+}
+QString RemoteBackend::modelId() const {
+    QMutexLocker lock(&modelMutex_);
+    return model_;
+}
+void RemoteBackend::cancel() {
+    cancel_.store(true);
+}
+
+std::optional<QByteArray> RemoteBackend::imageDataUrl(const QString& path, qint64 maxPixels,
+                                                      QString* error) {
+    QImageReader reader(path);
+    reader.setDecideFormatFromContent(true);
+    const QSize size = reader.size();
+    const QByteArray format = reader.format();
+    if (!size.isValid() || format.isEmpty()) {
+        *error = QStringLiteral("%1: cannot read the image (%2)").arg(path, reader.errorString());
+        return std::nullopt;
+    }
+    const qint64 pixels = qint64(size.width()) * size.height();
+    if (maxPixels <= 0 || pixels <= maxPixels) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("%1: cannot open the file").arg(path);
+            return std::nullopt;
+        }
+        return "data:" + mimeFor(format) + ";base64," + f.readAll().toBase64();
+    }
+    const double scale = std::sqrt(double(maxPixels) / double(pixels));
+    const QSize target(qMax(1, int(size.width() * scale)), qMax(1, int(size.height() * scale)));
+    QImage image = reader.read();
+    if (image.isNull()) {
+        *error = QStringLiteral("%1: cannot read the image (%2)").arg(path, reader.errorString());
+        return std::nullopt;
+    }
+    image = image.scaled(target, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    if (!image.save(&buffer, "PNG")) {
+        *error = QStringLiteral("%1: cannot encode the scaled image").arg(path);
+        return std::nullopt;
+    }
+    return "data:image/png;base64," + png.toBase64();
+}
+
+namespace {
+
+// The request without its model name (the images are read first, so that a bad image is
+// reported before the server is asked anything).
+std::optional<QJsonObject> requestObject(const AskRequest& request, const RemoteOptions& options,
+                                         QString* error, int* errorCode) {
+    QJsonArray messages;
+    if (!request.system.isEmpty())
+        messages.append(QJsonObject{{"role", "system"}, {"content", request.system}});
+    QJsonArray content;
+    for (const QString& path : request.imagePaths) {
+        auto url = RemoteBackend::imageDataUrl(path, request.params.maxPixels, error);
+        if (!url) {
+            if (errorCode)
+                *errorCode = kImageError;
+            return std::nullopt;
+        }
+        content.append(QJsonObject{{"type", "image_url"},
+                                   {"image_url", QJsonObject{{"url", QString::fromLatin1(*url)}}}});
+    }
+    content.append(QJsonObject{{"type", "text"}, {"text", request.prompt}});
+    messages.append(QJsonObject{{"role", "user"}, {"content", content}});
+    const auto& p = request.params;
+    QJsonObject body{{"messages", messages},
+                     {"stream", true},
+                     {"temperature", p.temperature},
+                     {"top_p", p.topP},
+                     {"seed", static_cast<qint64>(p.seed & 0x7fffffffffffffffULL)}};
+    body.insert(
+        options.tokenLimitField.isEmpty() ? QStringLiteral("max_tokens") : options.tokenLimitField,
+        p.maxNewTokens);
+    if (options.includeUsage)
+        body.insert("stream_options", QJsonObject{{"include_usage", true}});
+    if (options.logprobs)
+        body.insert("logprobs", true);
+    return body;
+}
+
+}  // namespace
+
+std::optional<QByteArray> RemoteBackend::buildRequestBody(const AskRequest& request,
+                                                          const RemoteOptions& options,
+                                                          const QString& model, QString* error,
+                                                          int* errorCode) {
+    auto body = requestObject(request, options, error, errorCode);
+    if (!body)
+        return std::nullopt;
+    body->insert("model", model);
+    return QJsonDocument(*body).toJson(QJsonDocument::Compact);
+}
+
+std::optional<QStringList> RemoteBackend::listModels(QString* error) {
+    cancel_.store(false);
+    const QUrl url = endpoint(options_.baseUrl, "/models");
+    if (QString e = checkBaseUrl(url); !e.isEmpty()) {
+        *error = e;
+        return std::nullopt;
+    }
+    QByteArray body;
+    const Exchange x = runExchange(url, nullptr, options_.apiKey, options_.inactivityTimeoutMs,
+                                   cancel_, [&](const Exchange&, const QByteArray& bytes) {
+                                       body += bytes;
+                                       return body.size() < kMaxJsonBody;
+                                   });
+    if (x.cancelled) {
+        *error = QStringLiteral("cancelled");
+        return std::nullopt;
+    }
+    if (x.status == 0 || x.timedOut) {
+        *error = networkError(x, url, options_.inactivityTimeoutMs);
+        return std::nullopt;
+    }
+    if (x.status < 200 || x.status >= 300) {
+        *error = httpError(x, url, !options_.apiKey.isEmpty());
+        return std::nullopt;
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (!doc.isObject() || !doc.object().value(QLatin1String("data")).isArray()) {
+        *error = QStringLiteral(
+                     "the inference server's model list (%1) is not an OpenAI model "
+                     "list")
+                     .arg(url.toString());
+        return std::nullopt;
+    }
+    QStringList ids;
+    for (const QJsonValue& m : doc.object().value(QLatin1String("data")).toArray())
+        if (const QString id = m.toObject().value(QLatin1String("id")).toString(); !id.isEmpty())
+            ids << id;
+    return ids;
+}
+
+AskResult RemoteBackend::ask(const AskRequest& request,
+                             const std::function<bool(const QString&)>& onText) {
+    AskResult out;
+    cancel_.store(false);
+    lastPromptTokens_ = lastCompletionTokens_ = -1;
+    QElapsedTimer clock;
+    clock.start();
+    auto fail = [&](const QString& message, int code = kServerError) {
+        out.ok = false;
+        out.error = message;
+        out.errorCode = code;
+        out.latencyMs = clock.nsecsElapsed() / 1e6;
+        return out;
+    };
+    // Stopped by cancel() or onText: like the local engine, "cancelled" with the partial text
+    // (never cached as an answer).
+    auto cancelled = [&] {
+        out.ok = true;
+        out.finishReason = QStringLiteral("cancelled");
+        out.latencyMs = clock.nsecsElapsed() / 1e6;
+        return out;
+    };
+    const QUrl url = endpoint(options_.baseUrl, "/chat/completions");
+    if (QString e = checkBaseUrl(url); !e.isEmpty())
+        return fail(e, kUsageError);
+    QString err;
+    int code = kServerError;
+    auto object = requestObject(request, options_, &err, &code);
+    if (!object)
+        return fail(err, code);
+    QString model = modelId();
+    if (model.isEmpty()) {
+        auto ids = listModels(&err);
+        if (!ids)
+            return fail(err);
+        if (ids->isEmpty())
+            return fail(
+                QStringLiteral("the inference server at %1 lists no models").arg(hostOf(url)));
+        model = ids->first();
+        QMutexLocker lock(&modelMutex_);
+        model_ = model;
+    }
+    object->insert("model", model);
+    const QByteArray body = QJsonDocument(*object).toJson(QJsonDocument::Compact);
+
+    for (int attempt = 0;; ++attempt) {
+        SseParser parser;
+        ChatStreamInterpreter stream;
+        QByteArray jsonBody;  // a server that ignored `stream: true`
+        bool isJson = false, streamFailed = false, tooBig = false, first = true;
+        auto deliver = [&](const QString& piece) {
+            if (piece.isEmpty())
+                return true;
+            if (out.ttftMs <= 0)
+                out.ttftMs = clock.nsecsElapsed() / 1e6;
+            return !onText || onText(piece);
+        };
+        const Exchange x = runExchange(url, &body, options_.apiKey, options_.inactivityTimeoutMs,
+                                       cancel_, [&](const Exchange& ex, const QByteArray& bytes) {
+                                           if (first) {
+                                               first = false;
+                                               isJson = ex.contentType.contains("json") &&
+                                                        !ex.contentType.contains("event-stream");
+                                           }
+                                           if (isJson) {
+                                               jsonBody += bytes;
+                                               tooBig = jsonBody.size() > kMaxJsonBody;
+                                               return !tooBig;
+                                           }
+                                           QString piece;
+                                           if (!stream.feed(parser, bytes, &piece)) {
+                                               streamFailed = true;
+                                               return false;
+                                           }
+                                           return deliver(piece);
+                                       });
+        auto partial = [&] {
+            out.text = stream.text();
+            out.tokenProbs = stream.tokenProbs();
+            out.tokenSpans = stream.tokenSpans();
+        };
+        if (tooBig)
+            return fail(QStringLiteral("the inference server's answer is larger than %1 MB")
+                            .arg(kMaxJsonBody >> 20));
+        if (x.cancelled || (x.stopped && !streamFailed)) {
+            partial();
+            return cancelled();
+        }
+        if (streamFailed) {
+            partial();
+            return fail(stream.error());
+        }
+        if (x.timedOut || x.status == 0) {
+            partial();
+            return fail(networkError(x, url, options_.inactivityTimeoutMs));
+        }
+        if (x.status < 200 || x.status >= 300) {
+            const bool retryable = x.status == 429 || x.status == 503;
+            if (retryable && attempt < options_.maxRetries && stream.text().isEmpty()) {
+                bool ok = false;
+                const double seconds = x.retryAfter.trimmed().toDouble(&ok);
+                int waitMs = ok && seconds >= 0 ? int(qMin(seconds * 1000.0, 1e9))
+                                                : qMin(1000 << attempt, 16000);
+                waitMs = qMin(waitMs, options_.maxRetryWaitMs);
+                QEventLoop wait;
+                QTimer done, poll;
+                done.setSingleShot(true);
+                QObject::connect(&done, &QTimer::timeout, &wait, &QEventLoop::quit);
+                QObject::connect(&poll, &QTimer::timeout, &wait, [&] {
+                    if (cancel_.load())
+                        wait.quit();
+                });
+                done.start(waitMs);
+                poll.start(50);
+                wait.exec();
+                if (cancel_.load())
+                    return cancelled();
+                continue;
+            }
+            return fail(httpError(x, url, !options_.apiKey.isEmpty()));
+        }
+        if (isJson) {
+            // A whole (non-streamed) completion.
+            const QJsonDocument doc = QJsonDocument::fromJson(jsonBody);
+            const QJsonObject o = doc.object();
+            if (o.contains(QLatin1String("error")))
+                return fail(QStringLiteral("the server reported an error: %1")
+                                .arg(serverMessage(jsonBody)));
+            const QJsonObject choice = o.value(QLatin1String("choices")).toArray().at(0).toObject();
+            if (!doc.isObject() || choice.isEmpty())
+                return fail(
+                    QStringLiteral("the inference server sent an answer that is not a "
+                                   "chat completion"));
+            out.text = choice.value(QLatin1String("message"))
+                           .toObject()
+                           .value(QLatin1String("content"))
+                           .toString();
+            out.finishReason = choice.value(QLatin1String("finish_reason")).toString();
+            const QJsonObject usage = o.value(QLatin1String("usage")).toObject();
+            lastPromptTokens_ = usage.value(QLatin1String("prompt_tokens")).toInt(-1);
+            lastCompletionTokens_ = usage.value(QLatin1String("completion_tokens")).toInt(-1);
+            deliver(out.text);
+            if (out.finishReason.isEmpty())
+                return fail(QStringLiteral("the server stopped before the answer was complete"));
+            out.ok = true;
+            out.latencyMs = clock.nsecsElapsed() / 1e6;
+            return out;
+        }
+        // The stream ended. A connection closed after data is an end of stream like any other;
+        // whether the answer is complete depends on the finish reason.
+        if (x.netError != QNetworkReply::NoError &&
+            x.netError != QNetworkReply::RemoteHostClosedError) {
+            partial();
+            return fail(networkError(x, url, options_.inactivityTimeoutMs));
+        }
+        QString piece;
+        const bool finished = stream.finish(parser, &piece);
+        if (finished && !deliver(piece)) {
+            partial();
+            return cancelled();
+        }
+        partial();
+        if (!finished)
+            return fail(stream.error());
+        if (!stream.hasFinishReason())
+            return fail(QStringLiteral("the server stopped before the answer was complete"));
+        out.ok = true;
+        out.finishReason = stream.finishReason();
+        lastPromptTokens_ = stream.promptTokens();
+        lastCompletionTokens_ = stream.completionTokens();
+        out.latencyMs = clock.nsecsElapsed() / 1e6;
+        return out;
+    }
+}
+
+}  // namespace vistag::backend

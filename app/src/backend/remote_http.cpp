@@ -1,0 +1,261 @@
+#include "backend/remote_http.h"
+
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkRequest>
+#include <QRegularExpression>
+#include <QSslError>
+#include <QTimer>
+
+namespace vistag::backend::remote_http {
+namespace {
+
+constexpr qsizetype kMaxErrorBody = 64 * 1024;
+
+QString withDetail(const QString& text, const QByteArray& body) {
+    const QString m = serverMessage(body);
+    return m.isEmpty() ? text : QStringLiteral("%1: %2").arg(text, m);
+}
+
+}  // namespace
+
+// Runs one request in a local event loop. onBytes gets the body of a 2xx answer as it arrives
+// and returns false to abort. `idleMs` of silence (nothing sent or received) aborts.
+Exchange runExchange(const QUrl& url, const QByteArray* body, const QString& apiKey, int idleMs,
+                     const std::atomic<bool>& cancel,
+                     const std::function<bool(const Exchange&, const QByteArray&)>& onBytes) {
+    Exchange x;
+    QNetworkAccessManager nam;
+    QNetworkRequest req(url);
+    req.setRawHeader("Accept", body ? "text/event-stream" : "application/json");
+    if (body)
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+    if (!apiKey.isEmpty())
+        req.setRawHeader("Authorization", "Bearer " + apiKey.toUtf8());
+    QNetworkReply* reply = body ? nam.post(req, *body) : nam.get(req);
+
+    QEventLoop loop;
+    QTimer idle;
+    idle.setSingleShot(true);
+    idle.setInterval(idleMs);
+    QTimer poll;
+    poll.setInterval(50);
+    bool aborted = false;
+    auto abortWith = [&](bool* flag) {
+        *flag = true;
+        if (!aborted) {
+            aborted = true;
+            reply->abort();
+        }
+    };
+    auto readHeaders = [&] {
+        if (x.headersSeen)
+            return;
+        const QVariant s = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (!s.isValid())
+            return;
+        x.headersSeen = true;
+        x.status = s.toInt();
+        x.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        x.retryAfter = reply->rawHeader("Retry-After");
+    };
+    auto consume = [&] {
+        readHeaders();
+        const QByteArray bytes = reply->readAll();
+        if (bytes.isEmpty() || aborted)
+            return;
+        if (x.status >= 200 && x.status < 300) {
+            if (!onBytes(x, bytes))
+                abortWith(&x.stopped);
+        } else if (x.errorBody.size() < kMaxErrorBody) {
+            x.errorBody += bytes.left(kMaxErrorBody - x.errorBody.size());
+        }
+    };
+    QObject::connect(reply, &QNetworkReply::metaDataChanged, &loop, [&] {
+        readHeaders();
+        idle.start();
+    });
+    QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
+        idle.start();
+        consume();
+    });
+    QObject::connect(reply, &QNetworkReply::uploadProgress, &loop, [&] { idle.start(); });
+    QObject::connect(reply, &QNetworkReply::sslErrors, &loop, [&](const QList<QSslError>& errors) {
+        for (const QSslError& e : errors)
+            x.sslErrors << e.errorString();  // never ignored
+    });
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&idle, &QTimer::timeout, &loop, [&] { abortWith(&x.timedOut); });
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (cancel.load())
+            abortWith(&x.cancelled);
+    });
+    idle.start();
+    poll.start();
+    if (!reply->isFinished())
+        loop.exec();
+    if (!aborted)
+        consume();
+    readHeaders();
+    x.netError = reply->error();
+    x.netErrorText = reply->errorString();
+    return x;
+}
+
+QString hostOf(const QUrl& url) {
+    return url.port() > 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
+}
+
+// The message in an error body: OpenAI {"error":{"message"}}, {"error":"..."}, FastAPI
+// {"detail": "..." | [{"msg", "loc"}]}, or the text itself; one line, at most 300 characters.
+QString serverMessage(const QByteArray& body) {
+    QString m;
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (doc.isObject()) {
+        const QJsonObject o = doc.object();
+        const QJsonValue err = o.value(QLatin1String("error"));
+        const QJsonValue detail = o.value(QLatin1String("detail"));
+        if (err.isString()) {
+            m = err.toString();
+        } else if (err.isObject()) {
+            m = err.toObject().value(QLatin1String("message")).toString();
+        } else if (detail.isString()) {
+            m = detail.toString();
+        } else if (detail.isArray()) {
+            QStringList parts;
+            for (const QJsonValue& d : detail.toArray()) {
+                const QJsonObject e = d.toObject();
+                QStringList loc;
+                for (const QJsonValue& l : e.value(QLatin1String("loc")).toArray())
+                    loc << l.toVariant().toString();
+                parts << (loc.isEmpty() ? QString()
+                                        : loc.join(QLatin1Char('.')) + QStringLiteral(": ")) +
+                             e.value(QLatin1String("msg")).toString();
+            }
+            m = parts.join(QStringLiteral("; "));
+        } else if (o.contains(QLatin1String("message"))) {
+            m = o.value(QLatin1String("message")).toString();
+        }
+        if (m.isEmpty())
+            m = QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
+    } else {
+        m = QString::fromUtf8(body);
+        if (m.trimmed().startsWith(QLatin1Char('<'))) {
+            // An HTML error page (a proxy, a web server): its text without the markup.
+            static const QRegularExpression head(
+                QStringLiteral("<head.*</head>"),
+                QRegularExpression::CaseInsensitiveOption |
+                    QRegularExpression::DotMatchesEverythingOption);
+            static const QRegularExpression tag(QStringLiteral("<[^>]*>"));
+            m = m.remove(head).replace(tag, QStringLiteral(" "));
+        }
+    }
+    m = m.simplified();
+    if (m.size() > 300)
+        m = m.left(300) + QStringLiteral("…");
+    return m;
+}
+
+QString httpError(const Exchange& x, const QUrl& url, bool hasKey) {
+    const int s = x.status;
+    const QString where = hostOf(url);
+    if (s == 401 || s == 403)
+        return withDetail(hasKey ? QStringLiteral("the inference server at %1 refused the API key "
+                                                  "(HTTP %2); check --api-key")
+                                       .arg(where)
+                                       .arg(s)
+                                 : QStringLiteral("the inference server at %1 needs an API key "
+                                                  "(HTTP %2); give it with --api-key")
+                                       .arg(where)
+                                       .arg(s),
+                          x.errorBody);
+    if (s == 404)
+        return withDetail(QStringLiteral("the inference server at %1 has no %2 (HTTP 404): check "
+                                         "the server URL (it usually ends in /v1) and the model "
+                                         "name")
+                              .arg(where, url.path()),
+                          x.errorBody);
+    if (s == 413)
+        return QStringLiteral(
+            "the image is too large for the inference server (HTTP 413); use a "
+            "smaller pixel budget (--max-pixels)");
+    if (s == 400 || s == 422)
+        return withDetail(
+            QStringLiteral("the inference server rejected the request (HTTP %1)").arg(s),
+            x.errorBody);
+    if (s == 429 || s == 503)
+        return withDetail(QStringLiteral("the inference server is busy (HTTP %1) and did not "
+                                         "accept the request after several tries")
+                              .arg(s),
+                          x.errorBody);
+    if (s >= 500)
+        return withDetail(QStringLiteral("the inference server failed (HTTP %1)").arg(s),
+                          x.errorBody);
+    return withDetail(QStringLiteral("the inference server answered HTTP %1").arg(s), x.errorBody);
+}
+
+QString networkError(const Exchange& x, const QUrl& url, int idleMs) {
+    const QString where = hostOf(url);
+    if (x.timedOut)
+        return x.headersSeen
+                   ? QStringLiteral(
+                         "the inference server at %1 sent nothing for %2 s (the stream "
+                         "stalled); the request was stopped")
+                         .arg(where)
+                         .arg(idleMs / 1000.0)
+                   : QStringLiteral("the inference server at %1 did not answer within %2 s")
+                         .arg(where)
+                         .arg(idleMs / 1000.0);
+    if (!x.sslErrors.isEmpty())
+        return QStringLiteral("the secure connection to %1 failed: %2")
+            .arg(where, x.sslErrors.join(QStringLiteral("; ")));
+    switch (x.netError) {
+        case QNetworkReply::ConnectionRefusedError:
+            return QStringLiteral(
+                       "cannot connect to the inference server at %1: connection "
+                       "refused (is the server running, and is the port right?)")
+                .arg(where);
+        case QNetworkReply::HostNotFoundError:
+            return QStringLiteral(
+                       "the inference server's host '%1' was not found; check the "
+                       "server URL")
+                .arg(url.host());
+        case QNetworkReply::TimeoutError:
+            return QStringLiteral("the connection to the inference server at %1 timed out")
+                .arg(where);
+        case QNetworkReply::RemoteHostClosedError:
+            return QStringLiteral(
+                       "the inference server at %1 closed the connection without "
+                       "answering")
+                .arg(where);
+        case QNetworkReply::SslHandshakeFailedError:
+            return QStringLiteral("the secure connection to %1 failed: %2")
+                .arg(where, x.netErrorText);
+        default:
+            return QStringLiteral("cannot reach the inference server at %1: %2")
+                .arg(where, x.netErrorText);
+    }
+}
+
+// Checks the base URL; empty when fine.
+QString checkBaseUrl(const QUrl& base) {
+    if (!base.isValid() || base.host().isEmpty() ||
+        (base.scheme() != QLatin1String("http") && base.scheme() != QLatin1String("https")))
+        return QStringLiteral(
+                   "'%1' is not a server URL; it must look like "
+                   "http://HOST:PORT/v1")
+            .arg(base.toString());
+    return {};
+}
+
+QUrl endpoint(const QString& base, const char* path) {
+    QString b = base.trimmed();
+    while (b.endsWith(QLatin1Char('/')))
+        b.chop(1);
+    return QUrl(b + QLatin1String(path));
+}
+
+}  // namespace vistag::backend::remote_http

@@ -1,0 +1,423 @@
+"""`vistag-cli ask --server`: the remote backend against a scripted, misbehaving OpenAI-style
+server on 127.0.0.1. Every failure ends with a non-zero exit code and one plain line on stderr;
+a partial answer is never reported as complete."""
+from __future__ import annotations
+
+import json
+import socket
+import socketserver
+import struct
+import threading
+import time
+import zlib
+
+import pytest
+
+from conftest import run_cli
+
+SERVER_ERROR = 11  # RemoteBackend::kServerError
+
+
+def write_png(path, w=8, h=6):
+    raw = b"".join(b"\x00" + b"".join(bytes((x * 30 % 256, y * 40 % 256, 128)) for x in range(w))
+                   for y in range(h))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" +
+                     chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+                     chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+def sse(obj) -> bytes:
+    return b"data: " + json.dumps(obj).encode() + b"\n\n"
+
+
+def delta(text, finish=None):
+    return sse({"id": "c", "object": "chat.completion.chunk", "model": "m",
+                "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": finish}]})
+
+
+STREAM_HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+               b"Cache-Control: no-cache\r\nConnection: close\r\n\r\n")
+
+
+def error_head(code, reason, body, extra=b""):
+    return (f"HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n").encode() + extra + b"\r\n" + body
+
+
+class Scripted(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.requests = []  # (scenario, method, path, headers, json body)
+        self.lock = threading.Lock()
+
+    def count(self, scenario):
+        with self.lock:
+            return sum(1 for r in self.requests if r[0] == scenario and r[1] == "POST")
+
+
+class Handler(socketserver.BaseRequestHandler):
+    def read_request(self):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            part = self.request.recv(65536)
+            if not part:
+                return None
+            data += part
+        head, body = data.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        method, path, _ = lines[0].split(" ", 2)
+        headers = {k.strip().lower(): v.strip() for k, v in
+                   (l.split(":", 1) for l in lines[1:] if ":" in l)}
+        length = int(headers.get("content-length", "0"))
+        while len(body) < length:
+            part = self.request.recv(65536)
+            if not part:
+                break
+            body += part
+        return method, path, headers, json.loads(body) if body else None
+
+    def send(self, *parts, delay=0.0):
+        for p in parts:
+            self.request.sendall(p)
+            if delay:
+                time.sleep(delay)
+
+    def handle(self):
+        req = self.read_request()
+        if req is None:
+            return
+        method, path, headers, body = req
+        scenario = path.strip("/").split("/")[0]
+        with self.server.lock:
+            self.server.requests.append((scenario, method, path, headers, body))
+        try:
+            if path.endswith("/models"):
+                self.send(error_head(200, "OK", json.dumps(
+                    {"object": "list", "data": [{"id": "served-model"}]}).encode()))
+                return
+            getattr(self, "scenario_" + scenario)()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def scenario_normal(self):
+        self.send(STREAM_HEAD, b": keep-alive\n\n", delta("Hel"), delta("lo, "), delta("世界"),
+                  delta("", "stop"),
+                  sse({"choices": [], "usage": {"prompt_tokens": 42, "completion_tokens": 4}}),
+                  b"data: [DONE]\n\n")
+
+    def scenario_split(self):
+        stream = (delta("红") + delta("色") + delta("!", "stop") + b"data: [DONE]\n\n")
+        stream = stream.replace(b"\n", b"\r\n")
+        self.send(STREAM_HEAD)
+        # Cut everywhere: in the middle of "data:", of the JSON, and between "\r" and "\n".
+        cuts = [3, 4, 9, 30, 31, len(stream) // 2, len(stream) - 3]
+        pos = 0
+        for c in cuts + [len(stream)]:
+            self.send(stream[pos:c], delay=0.05)
+            pos = c
+
+    def scenario_stall(self):
+        self.send(STREAM_HEAD)
+        for _ in range(3):
+            self.send(b": keep-alive\r\n\r\n", delay=0.3)
+        time.sleep(8)
+
+    def scenario_badjson(self):
+        self.send(STREAM_HEAD, delta("ok"), b'data: {"choices": [{"delta": {"content": "x"\n\n',
+                  delta("", "stop"))
+
+    def scenario_errorevent(self):
+        self.send(STREAM_HEAD, delta("par"),
+                  sse({"error": {"message": "model crashed: CUDA out of memory",
+                                 "type": "server_error"}}))
+
+    def scenario_nodone(self):
+        self.send(STREAM_HEAD, delta("done "), delta("without DONE", "length"))
+
+    def scenario_nofinish(self):
+        self.send(STREAM_HEAD, delta("half an "), delta("answer"), delay=0.05)
+
+    def scenario_busy(self):
+        if self.server.count("busy") == 1:
+            self.send(error_head(429, "Too Many Requests",
+                                 b'{"error": {"message": "queue full"}}', b"Retry-After: 1\r\n"))
+        else:
+            self.scenario_normal()
+
+    def scenario_plainjson(self):
+        body = json.dumps({"object": "chat.completion", "choices": [{
+            "index": 0, "message": {"role": "assistant", "content": "not streamed"},
+            "finish_reason": "stop"}], "usage": {"prompt_tokens": 7}}).encode()
+        self.send(error_head(200, "OK", body))
+
+    def scenario_logprobs(self):
+        self.send(STREAM_HEAD, sse({"choices": [{"delta": {"content": "红"}, "logprobs": {
+            "content": [{"token": "红", "logprob": -0.01}]}, "finish_reason": "stop"}]}))
+
+    def scenario_auth(self):
+        self.send(error_head(401, "Unauthorized",
+                             b'{"error": {"message": "Invalid API key", "type": "auth"}}'))
+
+    def scenario_unprocessable(self):
+        self.send(error_head(422, "Unprocessable Entity", json.dumps(
+            {"detail": [{"loc": ["body", "max_tokens"], "msg": "too large"}]}).encode()))
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = Scripted()
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def image(tmp_path_factory):
+    return write_png(tmp_path_factory.mktemp("remote") / "shirt.png")
+
+
+def ask(server, scenario, image, *extra, timeout=60):
+    url = f"http://127.0.0.1:{server.server_address[1]}/{scenario}/v1"
+    start = time.monotonic()
+    r = run_cli("ask", "--server", url, "--image", image, "--prompt", "What colour?",
+                "--json", *extra, check=False, timeout=timeout)
+    return r, time.monotonic() - start
+
+
+def result_json(r):
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    return json.loads(r.stdout.decode().strip().splitlines()[-1])
+
+
+def error_line(r):
+    lines = [l for l in r.stderr.decode(errors="replace").splitlines() if l.strip()]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("vistag-cli: "), lines
+    return lines[0]
+
+
+def test_normal_stream(server, image):
+    r, _ = ask(server, "normal", image, "--model-name", "qwen3-vl", "--api-key", "sekrit",
+               "--max-new-tokens", "33", "--max-pixels", "1000000")
+    out = result_json(r)
+    assert out["text"] == "Hello, 世界"
+    assert out["finish_reason"] == "stop"
+    assert out["prompt_tokens"] == 42
+    assert out["token_ids"] == []
+    assert set(out["timings"]) == {"load_ms", "preprocess_ms", "vision_ms", "prefill_ms",
+                                   "ttft_ms", "decode_ms", "total_ms"}
+    assert 0 < out["timings"]["ttft_ms"] <= out["timings"]["total_ms"]
+    _, method, path, headers, body = [q for q in server.requests if q[0] == "normal"][-1]
+    assert (method, path) == ("POST", "/normal/v1/chat/completions")
+    assert headers["authorization"] == "Bearer sekrit"
+    assert body["model"] == "qwen3-vl" and body["stream"] is True
+    assert body["max_tokens"] == 33 and body["temperature"] == 0
+    assert "logprobs" not in body
+    parts = body["messages"][-1]["content"]
+    assert parts[0]["type"] == "image_url"
+    assert parts[0]["image_url"]["url"].startswith("data:image/png;base64,iVBOR")
+    assert parts[1] == {"type": "text", "text": "What colour?"}
+
+
+def test_model_name_from_server_and_scaled_image(server, image):
+    r, _ = ask(server, "normal", image, "--max-pixels", "12")
+    assert result_json(r)["text"] == "Hello, 世界"
+    reqs = [q for q in server.requests if q[0] == "normal"]
+    assert reqs[-2][1:3] == ("GET", "/normal/v1/models")
+    body = reqs[-1][4]
+    assert body["model"] == "served-model"
+    import base64
+    png = base64.b64decode(body["messages"][-1]["content"][0]["image_url"]["url"].split(",", 1)[1])
+    w, h = struct.unpack(">II", png[16:24])
+    assert w * h <= 12 and (w, h) == (4, 3)
+
+
+def test_streams_without_json_flag(server, image):
+    url = f"http://127.0.0.1:{server.server_address[1]}/normal/v1"
+    r = run_cli("ask", "--server", url, "--model-name", "m", "--image", image, "--prompt", "q")
+    assert r.stdout.decode() == "Hello, 世界\n"
+
+
+def test_server_that_ignores_stream_true(server, image):
+    out = result_json(ask(server, "plainjson", image, "--model-name", "m")[0])
+    assert (out["text"], out["finish_reason"], out["prompt_tokens"]) == ("not streamed", "stop", 7)
+
+
+def test_logprobs_only_when_asked(server, image):
+    out = result_json(ask(server, "logprobs", image, "--model-name", "m", "--logprobs",
+                          "--token-limit-field", "max_completion_tokens")[0])
+    assert out["text"] == "红"
+    body = [q for q in server.requests if q[0] == "logprobs"][-1][4]
+    assert body["logprobs"] is True
+    assert body["max_completion_tokens"] == 256 and "max_tokens" not in body
+
+
+def test_split_lines_and_crlf(server, image):
+    r, _ = ask(server, "split", image, "--model-name", "m")
+    out = result_json(r)
+    assert out["text"] == "红色!"
+    assert out["finish_reason"] == "stop"
+
+
+def test_keepalives_then_stall_times_out(server, image):
+    r, seconds = ask(server, "stall", image, "--model-name", "m", "--timeout", "1")
+    assert r.returncode == SERVER_ERROR
+    line = error_line(r)
+    assert "sent nothing for 1 s" in line and "stalled" in line, line
+    assert seconds < 5  # keep-alives for ~0.9 s, then 1 s of silence
+
+
+def test_bad_json_chunk(server, image):
+    r, _ = ask(server, "badjson", image, "--model-name", "m")
+    assert r.returncode == SERVER_ERROR
+    assert "malformed stream chunk" in error_line(r)
+
+
+def test_error_event(server, image):
+    r, _ = ask(server, "errorevent", image, "--model-name", "m")
+    assert r.returncode == SERVER_ERROR
+    line = error_line(r)
+    assert "server reported an error" in line and "CUDA out of memory" in line, line
+
+
+def test_no_done_after_finish_is_fine(server, image):
+    out = result_json(ask(server, "nodone", image, "--model-name", "m")[0])
+    assert out["text"] == "done without DONE"
+    assert out["finish_reason"] == "length"
+
+
+def test_stream_without_finish_reason_is_an_error(server, image):
+    r, _ = ask(server, "nofinish", image, "--model-name", "m")
+    assert r.returncode == SERVER_ERROR
+    assert "stopped before the answer was complete" in error_line(r)
+    assert r.stdout.strip() == b""  # no JSON result for a partial answer
+
+
+def test_429_is_retried_after_retry_after(server, image):
+    r, seconds = ask(server, "busy", image, "--model-name", "m")
+    assert result_json(r)["text"] == "Hello, 世界"
+    assert server.count("busy") == 2
+    assert seconds >= 0.9
+
+
+def test_401_names_the_api_key(server, image):
+    r, _ = ask(server, "auth", image, "--model-name", "m", "--api-key", "wrong")
+    assert r.returncode == SERVER_ERROR
+    line = error_line(r)
+    assert "API key" in line and "401" in line and "Invalid API key" in line, line
+    r, _ = ask(server, "auth", image, "--model-name", "m")
+    assert "--api-key" in error_line(r)
+
+
+def test_422_shows_the_servers_message(server, image):
+    r, _ = ask(server, "unprocessable", image, "--model-name", "m")
+    assert r.returncode == SERVER_ERROR
+    line = error_line(r)
+    assert "422" in line and "body.max_tokens: too large" in line, line
+
+
+def test_connection_refused(image):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    r = run_cli("ask", "--server", f"http://127.0.0.1:{port}/v1", "--model-name", "m",
+                "--image", image, "--prompt", "q", check=False, timeout=60)
+    assert r.returncode == SERVER_ERROR
+    line = error_line(r)
+    assert "connection refused" in line and f"127.0.0.1:{port}" in line, line
+
+
+def test_unreadable_image_and_usage(server, tmp_path):
+    bad = tmp_path / "bad.png"
+    bad.write_text("not an image")
+    url = f"http://127.0.0.1:{server.server_address[1]}/normal/v1"
+    r = run_cli("ask", "--server", url, "--model-name", "m", "--image", bad, "--prompt", "q",
+                check=False)
+    assert r.returncode == 5
+    assert "bad.png" in error_line(r)
+    r = run_cli("ask", "--server", "ftp://x/v1", "--image", bad, "--prompt", "q", check=False)
+    assert r.returncode == 2
+    r = run_cli("ask", "--image", bad, "--prompt", "q", check=False)
+    assert r.returncode == 2 and b"--model DIR is required" in r.stderr
+
+
+def test_untrusted_tls_certificate_is_reported(image, tmp_path):
+    import shutil
+    import ssl
+    import subprocess
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "2", "-subj", "/CN=localhost"],
+                   check=True, capture_output=True)
+    srv = Scripted()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"https://127.0.0.1:{srv.server_address[1]}/normal/v1"
+        r = run_cli("ask", "--server", url, "--model-name", "m", "--image", image, "--prompt",
+                    "q", check=False, timeout=60)
+        assert r.returncode == SERVER_ERROR
+        line = error_line(r)
+        assert "secure connection" in line and "self-signed" in line, line
+        assert srv.count("normal") == 0  # nothing was sent over the untrusted connection
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def tag_remote(server, scenario, db, image, *extra):
+    url = f"http://127.0.0.1:{server.server_address[1]}/{scenario}/v1"
+    return run_cli("tag", "--server", url, "--model-name", "m", "--db", db, "--language", "en",
+                   "--timeout", "2", *extra, image, check=False, timeout=120)
+
+
+def test_tag_with_server(server, image, tmp_path):
+    import sqlite3
+    db = tmp_path / "catalog.db"
+    r = tag_remote(server, "nofinish", db, image)
+    assert r.returncode == 1, r.stderr
+    assert b"stopped before the answer was complete" in r.stdout
+    r = tag_remote(server, "normal", db, image)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert b"1 tagged" in r.stdout, r.stdout
+    con = sqlite3.connect(db)
+    try:
+        runs = con.execute("select backend, model_id, answer, finish_reason from runs").fetchall()
+    finally:
+        con.close()
+    url = f"remote:http://127.0.0.1:{server.server_address[1]}/normal/v1"
+    # The partial answer was never stored; the complete one was.
+    assert runs == [(url, "m", "Hello, 世界", "stop")], runs
+
+
+def test_ctrl_c_stops_a_stalled_tag_run(server, image, tmp_path):
+    import signal
+    import subprocess
+    from conftest import cli_path
+    url = f"http://127.0.0.1:{server.server_address[1]}/stall/v1"
+    p = subprocess.Popen([cli_path(), "tag", "--server", url, "--model-name", "m", "--db",
+                          tmp_path / "c.db", "--timeout", "60", image],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    start = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=30)
+    assert p.returncode == 8, out
+    assert time.monotonic() - start < 2
+    assert b"run the same command again" in out
