@@ -18,7 +18,7 @@ apt_packages=(
   libqt6sql6-sqlite libqt6svg6 libgl-dev
   libopencv-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libpcre2-dev
   libexiv2-dev exiv2 libgtest-dev libgmock-dev sqlite3
-  xvfb xauth python3 python3-venv python3-dev
+  xvfb xauth fonts-wqy-microhei python3 python3-venv python3-dev
 )
 
 missing=()

@@ -6,6 +6,7 @@
 
 #include "main_window.h"
 #include "start_page.h"
+#include "translations.h"
 
 namespace {
 
@@ -42,6 +43,25 @@ private slots:
         QVERIFY2(colours.size() > 8, "the window looks blank");
         const QString path = artifactPath(QStringLiteral("main-window-start"));
         QVERIFY2(shot.save(path), qPrintable(path));
+    }
+
+    void chineseUiFromTheLocale() {
+        QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("zh_CN")),
+                 QStringLiteral("zh_CN"));
+        {
+            vistag::ui::MainWindow w;
+            w.resize(1366, 768);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(w.windowTitle().contains(QStringLiteral("商品图片审核")));
+            auto labels = w.startPage()->findChildren<QLabel*>(QStringLiteral("startTitle"));
+            QCOMPARE(labels.size(), 1);
+            QCOMPARE(labels[0]->text(), QStringLiteral("欢迎使用 Vistag"));
+            QVERIFY(w.grab().save(artifactPath(QStringLiteral("main-window-start-zh"))));
+        }
+        QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("en")), QStringLiteral("en"));
+        vistag::ui::MainWindow en;
+        QVERIFY(en.windowTitle().contains(QStringLiteral("product image review")));
     }
 
     void startPageMessageShowsAndHides() {

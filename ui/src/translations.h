@@ -1,0 +1,14 @@
+// The UI language: Chinese (zh_CN) or English, following the system locale unless the user chose.
+#pragma once
+
+#include <QString>
+
+class QCoreApplication;
+
+namespace vistag::ui {
+
+// language: "zh_CN", "en" or "" for the system locale. The VISTAG_LANG environment variable, if
+// set, wins (handy for screenshots and tests). Returns the language now in use.
+QString installTranslations(QCoreApplication& app, const QString& language = {});
+
+}  // namespace vistag::ui
