@@ -2,10 +2,6 @@
 #include <unistd.h>
 
 #include <QCommandLineParser>
-#include <QCryptographicHash>
-#include <QDirIterator>
-#include <QFile>
-#include <QFileInfo>
 #include <QTimer>
 #include <atomic>
 #include <csignal>
@@ -13,11 +9,11 @@
 
 #include "backend/local_backend.h"
 #include "catalog/batch_runner.h"
+#include "catalog/image_scan.h"
 #include "catalog/tag_extraction.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "remote_options.h"
-#include "vistag/inference/image_file.h"
 
 namespace vistag::cli {
 namespace {
@@ -35,55 +31,6 @@ const char kUsage[] =
 constexpr int kCatalogueError = 10;  // the catalogue database could not be opened or written
 std::atomic<bool> gCancel{false};
 extern "C" void onSignal(int) { gCancel.store(true); }
-
-const QStringList kImageSuffixes{"jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"};
-
-QStringList collectImages(const QStringList& inputs, QStringList* missing) {
-    QStringList out;
-    for (const QString& in : inputs) {
-        const QFileInfo fi(in);
-        if (fi.isDir()) {
-            QDirIterator it(fi.absoluteFilePath(), QDir::Files, QDirIterator::Subdirectories);
-            QStringList found;
-            while (it.hasNext()) {
-                const QString p = it.next();
-                if (kImageSuffixes.contains(QFileInfo(p).suffix().toLower())) found << p;
-            }
-            found.sort();
-            out << found;
-        } else if (fi.isFile()) {
-            out << fi.absoluteFilePath();
-        } else {
-            missing->append(in);
-        }
-    }
-    out.removeDuplicates();
-    return out;
-}
-
-std::optional<catalog::ImageRecord> describeImage(const QString& path, QString* error) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: cannot open the file").arg(path);
-        return std::nullopt;
-    }
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    const QByteArray head = f.peek(65536);
-    if (!hash.addData(&f)) {
-        *error = QStringLiteral("%1: cannot read the file").arg(path);
-        return std::nullopt;
-    }
-    catalog::ImageRecord r;
-    r.path = path;
-    r.contentHash = QString::fromLatin1(hash.result().toHex());
-    auto header = inference::readImageHeader(std::string_view(head.constData(), head.size()),
-                                             path.toStdString());
-    if (header) {
-        r.width = static_cast<int>(header->width);
-        r.height = static_cast<int>(header->height);
-    }
-    return r;
-}
 
 }  // namespace
 
@@ -140,7 +87,7 @@ int runTag(const QStringList& args) {
 
     // Images into the catalogue (hash, size), all in one transaction.
     QStringList missing;
-    const QStringList paths = collectImages(p.positionalArguments(), &missing);
+    const QStringList paths = catalog::collectImageFiles(p.positionalArguments(), &missing);
     for (const QString& m : missing) std::fprintf(stderr, "vistag-cli: %s: no such file or folder\n", qPrintable(m));
     if (!missing.isEmpty()) return 5;
     if (paths.isEmpty()) {
@@ -156,7 +103,7 @@ int runTag(const QStringList& args) {
     QList<catalog::ImageRecord> records;
     int unreadable = 0;
     for (const QString& path : paths) {
-        auto r = describeImage(path, &err);
+        auto r = catalog::describeImageFile(path, &err);
         if (!r) {
             std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
             ++unreadable;

@@ -10,7 +10,15 @@ int main(int argc, char** argv) {
     QApplication::setApplicationDisplayName(QStringLiteral("Vistag"));
     QApplication::setOrganizationName(QStringLiteral("Vistag"));
     vistag::ui::installTranslations(app);
-    vistag::ui::MainWindow window;
+    QStringList paths = QApplication::arguments();
+    paths.removeFirst();
+    QString db = qEnvironmentVariable("VISTAG_DB");
+    if (const qsizetype i = paths.indexOf(QStringLiteral("--db")); i >= 0 && i + 1 < paths.size()) {
+        db = paths.at(i + 1);
+        paths.remove(i, 2);
+    }
+    vistag::ui::MainWindow window(db);
     window.show();
+    if (!paths.isEmpty()) window.importPaths(paths);  // `vistag FOLDER...`
     return app.exec();
 }

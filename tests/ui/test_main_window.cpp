@@ -2,6 +2,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QPushButton>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "main_window.h"
@@ -24,7 +25,8 @@ class TestMainWindow final : public QObject {
     Q_OBJECT
 private slots:
     void opensWithStartPageAndSavesScreenshot() {
-        vistag::ui::MainWindow w;
+        QTemporaryDir tmp;
+        vistag::ui::MainWindow w(tmp.filePath(QStringLiteral("catalogue.sqlite")));
         w.resize(1280, 800);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -48,8 +50,9 @@ private slots:
     void chineseUiFromTheLocale() {
         QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("zh_CN")),
                  QStringLiteral("zh_CN"));
+        QTemporaryDir tmp;
         {
-            vistag::ui::MainWindow w;
+            vistag::ui::MainWindow w(tmp.filePath(QStringLiteral("catalogue.sqlite")));
             w.resize(1366, 768);
             w.show();
             QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -60,7 +63,7 @@ private slots:
             QVERIFY(w.grab().save(artifactPath(QStringLiteral("main-window-start-zh"))));
         }
         QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("en")), QStringLiteral("en"));
-        vistag::ui::MainWindow en;
+        vistag::ui::MainWindow en(tmp.filePath(QStringLiteral("catalogue.sqlite")));
         QVERIFY(en.windowTitle().contains(QStringLiteral("product image review")));
     }
 

@@ -2,15 +2,24 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QThread>
 
 #include "about.h"
+#include "catalog/catalog_db.h"
+#include "catalog/image_scan.h"
+#include "catalog_model.h"
+#include "catalog_pane.h"
 #include "start_page.h"
+#include "thumbnailer.h"
 
 // The icons live in a static resource library; referencing its initializer keeps the linker from
 // dropping it. Q_INIT_RESOURCE must be used outside any namespace.
@@ -18,18 +27,32 @@ static void initVistagResources() { Q_INIT_RESOURCE(vistag); }
 
 namespace vistag::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(parent) {
     initVistagResources();
     setWindowTitle(tr("Vistag — product image review"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/vistag.svg")));
     resize(1280, 800);
+    setAcceptDrops(true);
+
+    db_ = std::make_unique<catalog::CatalogDb>();
+    const QString path = dbPath.isEmpty() ? catalog::CatalogDb::defaultPath() : dbPath;
+    QString error;
+    const bool dbOk = db_->open(path, &error);
+    thumbnails_ = new Thumbnailer(
+        QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/thumbnails"),
+        160, this);
+    model_ = new CatalogModel(*db_, *thumbnails_, this);
 
     pages_ = new QStackedWidget(this);
     startPage_ = new StartPage(pages_);
+    catalogPane_ = new CatalogPane(model_, pages_);
     pages_->addWidget(startPage_);
+    pages_->addWidget(catalogPane_);
     setCentralWidget(pages_);
     connect(startPage_, &StartPage::chooseModelFolderRequested, this,
             &MainWindow::chooseModelFolder);
+    connect(catalogPane_, &CatalogPane::addRequested, this, &MainWindow::addImagesDialog);
+    connect(catalogPane_, &CatalogPane::errorOccurred, this, &MainWindow::showError);
 
     buildMenus();
 
@@ -39,10 +62,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                          : tr("No GPU found — the model runs on the CPU"));
     statusBar()->addPermanentWidget(engineLabel_);
     statusBar()->showMessage(tr("No model selected"));
+
+    if (!dbOk) {
+        startPage_->setMessage(error);
+    } else if (model_->reload(&error) && model_->totalCount() > 0) {
+        pages_->setCurrentWidget(catalogPane_);
+    }
 }
+
+MainWindow::~MainWindow() = default;
+
+bool MainWindow::showingCatalogue() const { return pages_->currentWidget() == catalogPane_; }
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Add images…"), QKeySequence::Open, this, &MainWindow::addImagesDialog);
     file->addAction(tr("Use a &model folder…"), this, &MainWindow::chooseModelFolder);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
@@ -59,6 +93,75 @@ void MainWindow::chooseModelFolder() {
                                                           QDir::homePath());
     if (dir.isEmpty()) return;
     startPage_->setMessage(tr("Selected %1").arg(QDir::toNativeSeparators(dir)));
+}
+
+void MainWindow::addImagesDialog() {
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Add images"), QDir::homePath(),
+        tr("Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)"));
+    if (!files.isEmpty()) importPaths(files);
+}
+
+void MainWindow::showError(const QString& message) {
+    statusBar()->showMessage(message);
+    if (!showingCatalogue()) startPage_->setMessage(message);
+}
+
+void MainWindow::importPaths(const QStringList& paths) {
+    if (!db_->isOpen()) {
+        showError(tr("The catalogue is not open, so images cannot be added."));
+        return;
+    }
+    ++importsRunning_;
+    statusBar()->showMessage(tr("Adding images…"));
+    // Listing folders and hashing files happens on a worker thread; the database insert (one
+    // transaction) and the model reload happen back here, where the connection lives.
+    QThread* worker = QThread::create([this, paths] {
+        QList<catalog::ImageRecord> records;
+        int failed = 0;
+        for (const QString& p : catalog::collectImageFiles(paths)) {
+            QString err;
+            if (auto r = catalog::describeImageFile(p, &err))
+                records << *r;
+            else
+                ++failed;
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, records, failed] {
+                --importsRunning_;
+                QString error;
+                if (!records.isEmpty() && !db_->addImages(records, &error)) {
+                    showError(error);
+                    emit importFinished(0, failed + static_cast<int>(records.size()));
+                    return;
+                }
+                if (!model_->reload(&error)) showError(error);
+                if (model_->totalCount() > 0) pages_->setCurrentWidget(catalogPane_);
+                statusBar()->showMessage(
+                    failed ? tr("Added %n image(s); %1 could not be read", nullptr, records.size()).arg(failed)
+                           : tr("Added %n image(s)", nullptr, records.size()));
+                emit importFinished(static_cast<int>(records.size()), failed);
+            },
+            Qt::QueuedConnection);
+    });
+    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+    worker->start();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (!localPathsFromMime(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
+    if (!localPathsFromMime(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QStringList paths = localPathsFromMime(event->mimeData());
+    if (paths.isEmpty()) return;
+    event->acceptProposedAction();
+    importPaths(paths);
 }
 
 }  // namespace vistag::ui

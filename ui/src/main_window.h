@@ -1,29 +1,63 @@
-// Vistag's main window. Until a model or server is configured it shows the start page.
+// Vistag's main window: the start page until there is something to show, then the catalogue.
+// Files and folders dropped anywhere on the window (or given on the command line) are added to
+// the catalogue; hashing runs off the GUI thread.
 #pragma once
 
 #include <QMainWindow>
+#include <memory>
 
 class QStackedWidget;
 class QLabel;
 
+namespace vistag::catalog {
+class CatalogDb;
+}
+
 namespace vistag::ui {
 
 class StartPage;
+class CatalogPane;
+class CatalogModel;
+class Thumbnailer;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // dbPath: the catalogue file ("" = the default in the user's data folder).
+    explicit MainWindow(const QString& dbPath = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     StartPage* startPage() const { return startPage_; }
+    CatalogPane* catalogPane() const { return catalogPane_; }
+    CatalogModel* catalogModel() const { return model_; }
+    Thumbnailer* thumbnailer() const { return thumbnails_; }
+    bool showingCatalogue() const;
+
+    // Adds image files and folders (recursively) to the catalogue in the background.
+    void importPaths(const QStringList& paths);
+
+signals:
+    void importFinished(int added, int failed);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void buildMenus();
     void chooseModelFolder();
+    void addImagesDialog();
+    void showError(const QString& message);
 
+    std::unique_ptr<catalog::CatalogDb> db_;
     QStackedWidget* pages_ = nullptr;
     StartPage* startPage_ = nullptr;
+    CatalogPane* catalogPane_ = nullptr;
+    CatalogModel* model_ = nullptr;
+    Thumbnailer* thumbnails_ = nullptr;
     QLabel* engineLabel_ = nullptr;
+    int importsRunning_ = 0;
 };
 
 }  // namespace vistag::ui

@@ -2,66 +2,134 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>vistag::ui::CatalogPane</name>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="26"/>
+        <source>Search file names</source>
+        <translation>搜索文件名</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="29"/>
+        <source>All images</source>
+        <translation>全部图片</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="30"/>
+        <source>New</source>
+        <translation>新图片</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="31"/>
+        <source>Suggested</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="32"/>
+        <source>Reviewed</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="33"/>
+        <source>Add images…</source>
+        <translation>添加图片…</translation>
+    </message>
+</context>
+<context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="23"/>
+        <location filename="../src/main_window.cpp" line="32"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="38"/>
+        <location filename="../src/main_window.cpp" line="61"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="39"/>
+        <location filename="../src/main_window.cpp" line="62"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="41"/>
+        <location filename="../src/main_window.cpp" line="64"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="45"/>
+        <location filename="../src/main_window.cpp" line="78"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="46"/>
+        <location filename="../src/main_window.cpp" line="79"/>
+        <source>&amp;Add images…</source>
+        <translation>添加图片(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="80"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="48"/>
+        <location filename="../src/main_window.cpp" line="82"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="50"/>
+        <location filename="../src/main_window.cpp" line="84"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="51"/>
+        <location filename="../src/main_window.cpp" line="85"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="52"/>
+        <location filename="../src/main_window.cpp" line="86"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="58"/>
+        <location filename="../src/main_window.cpp" line="92"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="61"/>
+        <location filename="../src/main_window.cpp" line="95"/>
         <source>Selected %1</source>
         <translation>已选择 %1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="100"/>
+        <source>Add images</source>
+        <translation>添加图片</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="101"/>
+        <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="112"/>
+        <source>The catalogue is not open, so images cannot be added.</source>
+        <translation>商品图库未打开，无法添加图片。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="116"/>
+        <source>Adding images…</source>
+        <translation>正在添加图片…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/main_window.cpp" line="142"/>
+        <source>Added %n image(s); %1 could not be read</source>
+        <translation><numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/main_window.cpp" line="143"/>
+        <source>Added %n image(s)</source>
+        <translation><numerusform>已添加 %n 张图片</numerusform></translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,116 @@
+#include "catalog_model.h"
+
+#include <QFileInfo>
+#include <QPainter>
+
+#include "thumbnailer.h"
+
+namespace vistag::ui {
+
+CatalogModel::CatalogModel(catalog::CatalogDb& db, Thumbnailer& thumbnails, QObject* parent)
+    : QAbstractListModel(parent), db_(db), thumbnails_(thumbnails) {
+    placeholder_ = QPixmap(thumbnails.size(), thumbnails.size());
+    placeholder_.fill(QColor(0xe5, 0xe7, 0xeb));
+    connect(&thumbnails_, &Thumbnailer::ready, this,
+            [this](const QString& path, const QImage&) { thumbnailReady(path); });
+}
+
+bool CatalogModel::setFilter(const catalog::ImageFilter& filter, QString* error) {
+    catalog::ImageFilter countFilter = filter;
+    countFilter.limit = -1;
+    countFilter.offset = 0;
+    auto total = db_.countImages(countFilter, error);
+    if (!total) return false;
+    catalog::ImageFilter page = countFilter;
+    page.limit = kPageSize;
+    auto first = db_.listImages(page, error);
+    if (!first) return false;
+    changing_ = true;  // no fetchMore() from slots connected to our own change signals
+    beginResetModel();
+    filter_ = countFilter;
+    total_ = *total;
+    rows_ = *first;
+    rowOfPath_.clear();
+    stateCache_.clear();
+    for (int i = 0; i < rows_.size(); ++i) rowOfPath_.insert(rows_[i].path, i);
+    endResetModel();
+    changing_ = false;
+    thumbnails_.clearPending();
+    return true;
+}
+
+int CatalogModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+bool CatalogModel::canFetchMore(const QModelIndex& parent) const {
+    return !parent.isValid() && !changing_ && rows_.size() < total_;
+}
+
+void CatalogModel::fetchMore(const QModelIndex& parent) {
+    if (!canFetchMore(parent)) return;
+    catalog::ImageFilter page = filter_;
+    page.limit = kPageSize;
+    page.offset = static_cast<int>(rows_.size());
+    auto more = db_.listImages(page);
+    if (!more || more->isEmpty()) {
+        total_ = rows_.size();  // the catalogue changed under us; stop asking
+        return;
+    }
+    const int first = static_cast<int>(rows_.size());
+    changing_ = true;
+    beginInsertRows({}, first, first + static_cast<int>(more->size()) - 1);
+    for (const auto& r : *more) {
+        rowOfPath_.insert(r.path, static_cast<int>(rows_.size()));
+        rows_.append(r);
+    }
+    endInsertRows();
+    changing_ = false;
+}
+
+QVariant CatalogModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const catalog::ImageRecord& r = rows_[index.row()];
+    switch (role) {
+        case Qt::DisplayRole: return QFileInfo(r.path).fileName();
+        case Qt::ToolTipRole:
+            return QStringLiteral("%1\n%2 × %3").arg(r.path).arg(r.width).arg(r.height);
+        case Qt::DecorationRole: {
+            const QImage img = const_cast<Thumbnailer&>(thumbnails_).thumbnail(r.path);
+            return img.isNull() ? placeholder_ : QPixmap::fromImage(img);
+        }
+        case ImageIdRole: return r.id;
+        case PathRole: return r.path;
+        case SkuRole: return r.skuGroup;
+        case SizeRole: return QSize(r.width, r.height);
+        case ReviewStateRole: {
+            auto it = stateCache_.constFind(r.id);
+            if (it != stateCache_.cend()) return *it;
+            auto state = db_.reviewState(r.id);
+            const QString name = state ? catalog::reviewStateName(*state) : QString();
+            stateCache_.insert(r.id, name);
+            return name;
+        }
+        default: return {};
+    }
+}
+
+QHash<int, QByteArray> CatalogModel::roleNames() const {
+    auto names = QAbstractListModel::roleNames();
+    names.insert(ImageIdRole, "imageId");
+    names.insert(PathRole, "path");
+    names.insert(ReviewStateRole, "reviewState");
+    names.insert(SkuRole, "sku");
+    names.insert(SizeRole, "size");
+    return names;
+}
+
+void CatalogModel::thumbnailReady(const QString& path) {
+    const auto it = rowOfPath_.constFind(path);
+    if (it == rowOfPath_.cend()) return;
+    const QModelIndex i = index(*it);
+    emit dataChanged(i, i, {Qt::DecorationRole});
+}
+
+}  // namespace vistag::ui

@@ -1,0 +1,55 @@
+// The catalogue as a list model for the thumbnail grid: rows come from the database in pages
+// (fetchMore), thumbnails from the Thumbnailer only when a view asks for a row's decoration.
+#pragma once
+
+#include <QAbstractListModel>
+#include <QPixmap>
+
+#include "catalog/catalog_db.h"
+
+namespace vistag::ui {
+
+class Thumbnailer;
+
+class CatalogModel final : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role {
+        ImageIdRole = Qt::UserRole + 1,
+        PathRole,
+        ReviewStateRole,  // "new", "suggested", "reviewed"
+        SkuRole,
+        SizeRole,         // QSize of the image
+    };
+
+    CatalogModel(catalog::CatalogDb& db, Thumbnailer& thumbnails, QObject* parent = nullptr);
+
+    // Re-reads the catalogue with a filter (name, state, tag…). Returns false and *error when
+    // the database cannot be read.
+    bool setFilter(const catalog::ImageFilter& filter, QString* error = nullptr);
+    bool reload(QString* error = nullptr) { return setFilter(filter_, error); }
+    qint64 totalCount() const { return total_; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
+
+    static constexpr int kPageSize = 500;
+
+private:
+    void thumbnailReady(const QString& path);
+
+    catalog::CatalogDb& db_;
+    Thumbnailer& thumbnails_;
+    catalog::ImageFilter filter_;
+    QList<catalog::ImageRecord> rows_;
+    QHash<QString, int> rowOfPath_;
+    mutable QHash<qint64, QString> stateCache_;
+    qint64 total_ = 0;
+    bool changing_ = false;  // inside a reset or insert: fetchMore() would re-enter
+    QPixmap placeholder_;
+};
+
+}  // namespace vistag::ui
