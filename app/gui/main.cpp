@@ -17,8 +17,14 @@ int main(int argc, char** argv) {
         db = paths.at(i + 1);
         paths.remove(i, 2);
     }
+    QString model = qEnvironmentVariable("VISTAG_MODEL");
+    if (const qsizetype i = paths.indexOf(QStringLiteral("--model")); i >= 0 && i + 1 < paths.size()) {
+        model = paths.at(i + 1);
+        paths.remove(i, 2);
+    }
     vistag::ui::MainWindow window(db);
     window.show();
+    if (!model.isEmpty()) window.loadModel(model);
     if (!paths.isEmpty()) window.importPaths(paths);  // `vistag FOLDER...`
     return app.exec();
 }

@@ -11,9 +11,14 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QItemSelectionModel>
+#include <QListView>
+#include <QSplitter>
 #include <QThread>
 
 #include "about.h"
+#include "ask_pane.h"
+#include "backend/backend_controller.h"
 #include "catalog/catalog_db.h"
 #include "catalog/image_scan.h"
 #include "catalog_model.h"
@@ -43,11 +48,40 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
         160, this);
     model_ = new CatalogModel(*db_, *thumbnails_, this);
 
+    backend_ = new backend::BackendController(this);
+
     pages_ = new QStackedWidget(this);
     startPage_ = new StartPage(pages_);
-    catalogPane_ = new CatalogPane(model_, pages_);
+    auto* catalogPage = new QSplitter(pages_);
+    catalogPane_ = new CatalogPane(model_, catalogPage);
+    askPane_ = new AskPane(backend_, catalogPage);
+    catalogPage->addWidget(catalogPane_);
+    catalogPage->addWidget(askPane_);
+    catalogPage->setStretchFactor(0, 3);
+    catalogPage->setStretchFactor(1, 2);
     pages_->addWidget(startPage_);
-    pages_->addWidget(catalogPane_);
+    pages_->addWidget(catalogPage);
+    connect(catalogPane_->view()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] {
+                QStringList paths;
+                for (const QModelIndex& i : catalogPane_->view()->selectionModel()->selectedIndexes())
+                    paths << i.data(CatalogModel::PathRole).toString();
+                askPane_->setImages(paths);
+            });
+    connect(backend_, &backend::BackendController::loadProgress, this,
+            [this](double f, const QString& stage) {
+                statusBar()->showMessage(tr("Loading the model: %1% (%2)").arg(qRound(f * 100)).arg(stage));
+            });
+    connect(backend_, &backend::BackendController::modelLoaded, this,
+            [this](bool ok, const QString& message) {
+                if (ok) {
+                    statusBar()->showMessage(tr("Model %1 is ready").arg(backend_->modelId()));
+                    startPage_->setMessage(tr("Model %1 is ready. Drop product images here.")
+                                               .arg(backend_->modelId()));
+                } else {
+                    showError(tr("The model could not be loaded: %1").arg(message));
+                }
+            });
     setCentralWidget(pages_);
     connect(startPage_, &StartPage::chooseModelFolderRequested, this,
             &MainWindow::chooseModelFolder);
@@ -66,13 +100,18 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     if (!dbOk) {
         startPage_->setMessage(error);
     } else if (model_->reload(&error) && model_->totalCount() > 0) {
-        pages_->setCurrentWidget(catalogPane_);
+        pages_->setCurrentIndex(1);
     }
 }
 
 MainWindow::~MainWindow() = default;
 
-bool MainWindow::showingCatalogue() const { return pages_->currentWidget() == catalogPane_; }
+bool MainWindow::showingCatalogue() const { return pages_->currentIndex() == 1; }
+
+void MainWindow::loadModel(const QString& folder) {
+    statusBar()->showMessage(tr("Loading the model…"));
+    backend_->loadLocalModel(folder);
+}
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -92,7 +131,8 @@ void MainWindow::chooseModelFolder() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose a Qwen3-VL model folder"),
                                                           QDir::homePath());
     if (dir.isEmpty()) return;
-    startPage_->setMessage(tr("Selected %1").arg(QDir::toNativeSeparators(dir)));
+    startPage_->setMessage(tr("Loading %1 …").arg(QDir::toNativeSeparators(dir)));
+    loadModel(dir);
 }
 
 void MainWindow::addImagesDialog() {
@@ -137,7 +177,7 @@ void MainWindow::importPaths(const QStringList& paths) {
                     return;
                 }
                 if (!model_->reload(&error)) showError(error);
-                if (model_->totalCount() > 0) pages_->setCurrentWidget(catalogPane_);
+                if (model_->totalCount() > 0) pages_->setCurrentIndex(1);
                 statusBar()->showMessage(
                     failed ? tr("Added %n image(s); %1 could not be read", nullptr, records.size()).arg(failed)
                            : tr("Added %n image(s)", nullptr, records.size()));

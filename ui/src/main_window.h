@@ -12,6 +12,9 @@ class QLabel;
 namespace vistag::catalog {
 class CatalogDb;
 }
+namespace vistag::backend {
+class BackendController;
+}
 
 namespace vistag::ui {
 
@@ -19,6 +22,7 @@ class StartPage;
 class CatalogPane;
 class CatalogModel;
 class Thumbnailer;
+class AskPane;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -31,6 +35,11 @@ public:
     CatalogPane* catalogPane() const { return catalogPane_; }
     CatalogModel* catalogModel() const { return model_; }
     Thumbnailer* thumbnailer() const { return thumbnails_; }
+    AskPane* askPane() const { return askPane_; }
+    backend::BackendController* backend() const { return backend_; }
+
+    // Loads a local model folder on the backend thread (progress in the status bar).
+    void loadModel(const QString& folder);
     bool showingCatalogue() const;
 
     // Adds image files and folders (recursively) to the catalogue in the background.
@@ -57,6 +66,8 @@ private:
     CatalogModel* model_ = nullptr;
     Thumbnailer* thumbnails_ = nullptr;
     QLabel* engineLabel_ = nullptr;
+    backend::BackendController* backend_ = nullptr;
+    AskPane* askPane_ = nullptr;
     int importsRunning_ = 0;
 };
 

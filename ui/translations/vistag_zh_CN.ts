@@ -2,6 +2,74 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>vistag::ui::AskPane</name>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="24"/>
+        <source>Style</source>
+        <translation>风格</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="26"/>
+        <source>Material</source>
+        <translation>材质</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="28"/>
+        <source>Season</source>
+        <translation>季节</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="30"/>
+        <source>Describe</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="39"/>
+        <source>Presets…</source>
+        <translation>常用问题…</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="44"/>
+        <source>Ask about the selected image…</source>
+        <translation>就所选图片提问…</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="46"/>
+        <source>Ask</source>
+        <translation>提问</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="48"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="61"/>
+        <source>First words after %1 ms</source>
+        <translation>%1 毫秒后开始回答</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="72"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="77"/>
+        <source>%1 tokens · %2 tokens/s · %3 ms%4</source>
+        <translation>%1 个词元 · %2 词元/秒 · %3 毫秒%4</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="81"/>
+        <source> · stopped</source>
+        <translation> · 已停止</translation>
+    </message>
+    <message>
+        <location filename="../src/ask_pane.cpp" line="126"/>
+        <source>Thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+</context>
+<context>
     <name>vistag::ui::CatalogPane</name>
     <message>
         <location filename="../src/catalog_pane.cpp" line="26"/>
@@ -37,99 +105,128 @@
 <context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="32"/>
+        <location filename="../src/main_window.cpp" line="37"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="61"/>
+        <location filename="../src/main_window.cpp" line="73"/>
+        <source>Loading the model: %1% (%2)</source>
+        <translation>正在加载模型：%1%（%2）</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="78"/>
+        <source>Model %1 is ready</source>
+        <translation>模型 %1 已就绪</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="79"/>
+        <source>Model %1 is ready. Drop product images here.</source>
+        <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="82"/>
+        <source>The model could not be loaded: %1</source>
+        <translation>无法加载模型：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="95"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="62"/>
+        <location filename="../src/main_window.cpp" line="96"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="64"/>
+        <location filename="../src/main_window.cpp" line="98"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="78"/>
+        <location filename="../src/main_window.cpp" line="112"/>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="117"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="79"/>
+        <location filename="../src/main_window.cpp" line="118"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="80"/>
+        <location filename="../src/main_window.cpp" line="119"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="82"/>
+        <location filename="../src/main_window.cpp" line="121"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="84"/>
+        <location filename="../src/main_window.cpp" line="123"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="85"/>
+        <location filename="../src/main_window.cpp" line="124"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="86"/>
+        <location filename="../src/main_window.cpp" line="125"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="92"/>
+        <location filename="../src/main_window.cpp" line="131"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="95"/>
-        <source>Selected %1</source>
-        <translation>已选择 %1</translation>
+        <location filename="../src/main_window.cpp" line="134"/>
+        <source>Loading %1 …</source>
+        <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="100"/>
+        <location filename="../src/main_window.cpp" line="140"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="101"/>
+        <location filename="../src/main_window.cpp" line="141"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="112"/>
+        <location filename="../src/main_window.cpp" line="152"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="116"/>
+        <location filename="../src/main_window.cpp" line="156"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="142"/>
+        <location filename="../src/main_window.cpp" line="182"/>
         <source>Added %n image(s); %1 could not be read</source>
-        <translation><numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform></translation>
+        <translation>
+            <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="143"/>
+        <location filename="../src/main_window.cpp" line="183"/>
         <source>Added %n image(s)</source>
-        <translation><numerusform>已添加 %n 张图片</numerusform></translation>
+        <translation>
+            <numerusform>已添加 %n 张图片</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,83 @@
+// The GUI's handle on a backend: the backend lives on a worker object moved to a QThread owned
+// here (quit + wait on destruction); requests and results cross threads as value structs through
+// queued signals; the newest job wins and results of stale jobs are dropped by id; stop() is
+// cheap and thread-safe.
+#pragma once
+
+#include <QObject>
+#include <QThread>
+#include <atomic>
+#include <memory>
+
+#include "backend/inference_backend.h"
+#include "backend/local_backend.h"
+
+namespace vistag::backend {
+
+class BackendWorker;
+
+class BackendController final : public QObject {
+    Q_OBJECT
+public:
+    explicit BackendController(QObject* parent = nullptr);
+    ~BackendController() override;
+
+    // Loads a local model folder on the worker thread (progress through loadProgress; cancel
+    // with cancelLoad()). Replaces any backend in use.
+    void loadLocalModel(const QString& folder, const QString& device = QStringLiteral("auto"),
+                        const QString& dtype = QStringLiteral("auto"));
+    void cancelLoad();
+    bool hasModel() const { return hasModel_; }
+    QString modelId() const { return modelId_; }
+
+    // Starts a request; returns its job id. A running request is stopped first.
+    qint64 ask(const AskRequest& request);
+    void stop();
+    bool busy() const { return runningJob_ != 0; }
+
+signals:
+    void loadProgress(double fraction, const QString& stage);
+    void modelLoaded(bool ok, const QString& message);
+    void answerChunk(qint64 jobId, const QString& text);
+    void answerFinished(qint64 jobId, const vistag::backend::AskResult& result);
+
+private:
+    QThread thread_;
+    BackendWorker* worker_ = nullptr;
+    std::shared_ptr<std::atomic<bool>> cancelLoad_;
+    std::shared_ptr<std::atomic<InferenceBackend*>> live_;  // for stop() from this thread
+    std::shared_ptr<std::atomic<qint64>> cancelledUpTo_;    // jobs with ids ≤ this are stopped
+    bool hasModel_ = false;
+    QString modelId_;
+    qint64 nextJob_ = 1;
+    qint64 runningJob_ = 0;
+};
+
+// Runs on the worker thread; used only through BackendController.
+class BackendWorker final : public QObject {
+    Q_OBJECT
+public:
+    BackendWorker(std::shared_ptr<std::atomic<InferenceBackend*>> live,
+                  std::shared_ptr<std::atomic<qint64>> cancelledUpTo)
+        : live_(std::move(live)), cancelledUpTo_(std::move(cancelledUpTo)) {}
+    ~BackendWorker() override;
+
+    void load(const QString& folder, const QString& device, const QString& dtype,
+              std::shared_ptr<std::atomic<bool>> cancel);
+    void run(qint64 jobId, const vistag::backend::AskRequest& request);
+
+signals:
+    void loadProgress(double fraction, const QString& stage);
+    void loaded(bool ok, const QString& message, const QString& modelId);
+    void chunk(qint64 jobId, const QString& text);
+    void finished(qint64 jobId, const vistag::backend::AskResult& result);
+
+private:
+    std::unique_ptr<InferenceBackend> backend_;
+    std::shared_ptr<std::atomic<InferenceBackend*>> live_;
+    std::shared_ptr<std::atomic<qint64>> cancelledUpTo_;
+};
+
+}  // namespace vistag::backend
+
+Q_DECLARE_METATYPE(vistag::backend::AskResult)

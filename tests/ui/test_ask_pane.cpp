@@ -1,0 +1,119 @@
+// The ask pane through the real local backend on a worker thread, with the tiny random model that
+// the ctest fixture builds with transformers (VISTAG_TINY_MODEL).
+#include <QDir>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "ask_pane.h"
+#include "catalog_model.h"
+#include "catalog_pane.h"
+#include "main_window.h"
+#include <QListView>
+#include "backend/backend_controller.h"
+
+class TestAskPane final : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir tmp_;
+    QString image_;
+
+private slots:
+    void initTestCase() {
+        QVERIFY2(QFileInfo::exists(qEnvironmentVariable("VISTAG_TINY_MODEL") + "/config.json"),
+                 "the tiny model fixture (ctest: make_tiny_model) must run first");
+        image_ = tmp_.filePath(QStringLiteral("dress.png"));
+        QImage img(320, 240, QImage::Format_RGB32);
+        img.fill(qRgb(200, 80, 120));
+        QVERIFY(img.save(image_));
+    }
+
+    void answerStreamsWhileTheEventLoopKeepsServing() {
+        vistag::backend::BackendController controller;
+        QSignalSpy loaded(&controller, &vistag::backend::BackendController::modelLoaded);
+        controller.loadLocalModel(qEnvironmentVariable("VISTAG_TINY_MODEL"), "cpu", "float32");
+        QVERIFY(loaded.wait(60000));
+        QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
+
+        vistag::ui::AskPane pane(&controller);
+        pane.maxNewTokens = 200;
+        pane.setImages({image_});
+        pane.setPrompt(QStringLiteral("这件衣服是什么风格？"));
+        pane.show();
+        QVERIFY(pane.askButton()->isEnabled());
+
+        // The longest gap between 5 ms timer ticks while the answer is generated = the longest
+        // time the GUI thread was kept from its event loop.
+        QElapsedTimer tick;
+        qint64 longestGap = 0;
+        QTimer timer;
+        timer.setInterval(5);
+        connect(&timer, &QTimer::timeout, [&] {
+            if (tick.isValid()) longestGap = qMax(longestGap, tick.restart());
+            else tick.start();
+        });
+        QSignalSpy chunks(&controller, &vistag::backend::BackendController::answerChunk);
+        QSignalSpy done(&pane, &vistag::ui::AskPane::finished);
+        timer.start();
+        QTest::mouseClick(pane.askButton(), Qt::LeftButton);
+        QVERIFY(pane.stopButton()->isEnabled());
+        QVERIFY(done.wait(120000));
+        timer.stop();
+        const auto result = done.first().at(0).value<vistag::backend::AskResult>();
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QVERIFY2(chunks.size() > 5, "the answer arrives in pieces, not at once");
+        QCOMPARE(pane.answer(), result.text);
+        qInfo("longest GUI stall during generation: %lld ms (%d chunks)", longestGap,
+              int(chunks.size()));
+        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));  // generous bound
+
+        // Stop: a long answer stops within a second of the click.
+        pane.maxNewTokens = 4000;
+        QSignalSpy firstChunk(&controller, &vistag::backend::BackendController::answerChunk);
+        done.clear();
+        QTest::mouseClick(pane.askButton(), Qt::LeftButton);
+        QVERIFY(firstChunk.wait(60000));
+        QElapsedTimer stopClock;
+        stopClock.start();
+        QTest::mouseClick(pane.stopButton(), Qt::LeftButton);
+        QVERIFY(done.wait(5000));
+        const qint64 stopMs = stopClock.elapsed();
+        const auto stopped = done.first().at(0).value<vistag::backend::AskResult>();
+        QCOMPARE(stopped.finishReason, QStringLiteral("cancelled"));
+        qInfo("stopped %lld ms after the click", stopMs);
+        QVERIFY(stopMs < 1000);
+        QVERIFY(!pane.stopButton()->isEnabled());
+        QVERIFY(pane.askButton()->isEnabled());
+    }
+
+    void mainWindowAsksAboutTheSelectedImage() {
+        vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("catalogue.sqlite")));
+        w.resize(1366, 768);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy imported(&w, &vistag::ui::MainWindow::importFinished);
+        w.importPaths({image_});
+        QVERIFY(imported.wait(10000));
+        QSignalSpy loaded(w.backend(), &vistag::backend::BackendController::modelLoaded);
+        w.loadModel(qEnvironmentVariable("VISTAG_TINY_MODEL"));
+        QVERIFY(loaded.wait(60000));
+        QVERIFY(loaded.first().at(0).toBool());
+        QListView* grid = w.catalogPane()->view();
+        grid->setCurrentIndex(w.catalogModel()->index(0));
+        grid->selectionModel()->select(w.catalogModel()->index(0), QItemSelectionModel::Select);
+        w.askPane()->maxNewTokens = 60;
+        w.askPane()->setPrompt(QStringLiteral("这件衣服是什么风格？"));
+        QSignalSpy done(w.askPane(), &vistag::ui::AskPane::finished);
+        QTest::mouseClick(w.askPane()->askButton(), Qt::LeftButton);
+        QVERIFY(done.wait(60000));
+        QVERIFY(!w.askPane()->answer().isEmpty());
+        QTest::qWait(200);  // the thumbnail
+        const QString dir = qEnvironmentVariable("VISTAG_ARTIFACTS", QDir::tempPath());
+        QVERIFY(w.grab().save(dir + QStringLiteral("/main-window-answer.png")));
+    }
+};
+
+QTEST_MAIN(TestAskPane)
+#include "test_ask_pane.moc"
