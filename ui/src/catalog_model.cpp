@@ -106,6 +106,13 @@ QHash<int, QByteArray> CatalogModel::roleNames() const {
     return names;
 }
 
+void CatalogModel::refreshReviewState(int row) {
+    if (row < 0 || row >= rows_.size()) return;
+    stateCache_.remove(rows_[row].id);
+    const QModelIndex i = index(row);
+    emit dataChanged(i, i, {ReviewStateRole});
+}
+
 void CatalogModel::thumbnailReady(const QString& path) {
     const auto it = rowOfPath_.constFind(path);
     if (it == rowOfPath_.cend()) return;

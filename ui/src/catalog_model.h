@@ -29,6 +29,8 @@ public:
     bool setFilter(const catalog::ImageFilter& filter, QString* error = nullptr);
     bool reload(QString* error = nullptr) { return setFilter(filter_, error); }
     qint64 totalCount() const { return total_; }
+    // After tags of a row changed: its review state is read again.
+    void refreshReviewState(int row);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;

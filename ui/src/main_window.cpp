@@ -13,6 +13,7 @@
 #include <QStatusBar>
 #include <QItemSelectionModel>
 #include <QListView>
+#include <QShortcut>
 #include <QSplitter>
 #include <QThread>
 
@@ -24,6 +25,7 @@
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "start_page.h"
+#include "tag_editor.h"
 #include "thumbnailer.h"
 
 // The icons live in a static resource library; referencing its initializer keeps the linker from
@@ -54,9 +56,18 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     startPage_ = new StartPage(pages_);
     auto* catalogPage = new QSplitter(pages_);
     catalogPane_ = new CatalogPane(model_, catalogPage);
-    askPane_ = new AskPane(backend_, catalogPage);
+    auto* side = new QSplitter(Qt::Vertical, catalogPage);
+    askPane_ = new AskPane(backend_, side);
+    tagEditor_ = new TagEditor(*db_, taxonomy_, qEnvironmentVariable("USER", QStringLiteral("me")),
+                               side);
+    side->addWidget(askPane_);
+    side->addWidget(tagEditor_);
     catalogPage->addWidget(catalogPane_);
-    catalogPage->addWidget(askPane_);
+    catalogPage->addWidget(side);
+    connect(tagEditor_, &TagEditor::errorOccurred, this, &MainWindow::showError);
+    connect(tagEditor_, &TagEditor::tagsChanged, this, [this] {
+        model_->refreshReviewState(catalogPane_->view()->currentIndex().row());
+    });
     catalogPage->setStretchFactor(0, 3);
     catalogPage->setStretchFactor(1, 2);
     pages_->addWidget(startPage_);
@@ -64,10 +75,30 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     connect(catalogPane_->view()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             [this] {
                 QStringList paths;
-                for (const QModelIndex& i : catalogPane_->view()->selectionModel()->selectedIndexes())
-                    paths << i.data(CatalogModel::PathRole).toString();
+                const auto selected = catalogPane_->view()->selectionModel()->selectedIndexes();
+                for (const QModelIndex& i : selected) paths << i.data(CatalogModel::PathRole).toString();
                 askPane_->setImages(paths);
+                tagEditor_->setImage(selected.isEmpty()
+                                         ? 0
+                                         : selected.first().data(CatalogModel::ImageIdRole).toLongLong());
             });
+    const struct {
+        QKeySequence key;
+        std::function<void()> fn;
+    } shortcuts[] = {
+        {QKeySequence(Qt::CTRL | Qt::Key_Down), [this] { nextImage(1); }},
+        {QKeySequence(Qt::Key_PageDown), [this] { nextImage(1); }},
+        {QKeySequence(Qt::CTRL | Qt::Key_Up), [this] { nextImage(-1); }},
+        {QKeySequence(Qt::Key_PageUp), [this] { nextImage(-1); }},
+        {QKeySequence(Qt::CTRL | Qt::Key_J), [this] { nextUnreviewed(); }},
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { acceptAllAndNext(); }},
+        {QKeySequence(Qt::CTRL | Qt::Key_Enter), [this] { acceptAllAndNext(); }},
+    };
+    for (const auto& s : shortcuts) {
+        auto* sc = new QShortcut(s.key, this);
+        sc->setContext(Qt::WindowShortcut);
+        connect(sc, &QShortcut::activated, this, s.fn);
+    }
     connect(backend_, &backend::BackendController::loadProgress, this,
             [this](double f, const QString& stage) {
                 statusBar()->showMessage(tr("Loading the model: %1% (%2)").arg(qRound(f * 100)).arg(stage));
@@ -107,6 +138,46 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
 MainWindow::~MainWindow() = default;
 
 bool MainWindow::showingCatalogue() const { return pages_->currentIndex() == 1; }
+
+void MainWindow::selectRow(int row) {
+    if (row < 0 || row >= model_->rowCount()) return;
+    const QModelIndex i = model_->index(row);
+    catalogPane_->view()->setCurrentIndex(i);
+    catalogPane_->view()->selectionModel()->select(i, QItemSelectionModel::ClearAndSelect);
+    catalogPane_->view()->scrollTo(i);
+}
+
+void MainWindow::nextImage(int step) {
+    const int row = catalogPane_->view()->currentIndex().row();
+    const int next = row < 0 ? 0 : row + step;
+    if (next >= model_->rowCount() && model_->canFetchMore({})) model_->fetchMore({});
+    selectRow(next);
+}
+
+void MainWindow::nextUnreviewed() {
+    const int start = catalogPane_->view()->currentIndex().row() + 1;
+    for (int row = start;; ++row) {
+        if (row >= model_->rowCount()) {
+            if (!model_->canFetchMore({})) break;
+            model_->fetchMore({});
+            continue;
+        }
+        if (model_->index(row).data(CatalogModel::ReviewStateRole).toString() !=
+            QLatin1String("reviewed")) {
+            selectRow(row);
+            return;
+        }
+    }
+    statusBar()->showMessage(tr("Every image after this one is reviewed"));
+}
+
+void MainWindow::acceptAllAndNext() {
+    if (tagEditor_->imageId() == 0) return;
+    if (tagEditor_->acceptAll()) {
+        model_->refreshReviewState(catalogPane_->view()->currentIndex().row());
+        nextImage(1);
+    }
+}
 
 void MainWindow::loadModel(const QString& folder) {
     statusBar()->showMessage(tr("Loading the model…"));

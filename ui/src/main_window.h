@@ -6,6 +6,8 @@
 #include <QMainWindow>
 #include <memory>
 
+#include "catalog/taxonomy.h"
+
 class QStackedWidget;
 class QLabel;
 
@@ -23,6 +25,7 @@ class CatalogPane;
 class CatalogModel;
 class Thumbnailer;
 class AskPane;
+class TagEditor;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -36,6 +39,12 @@ public:
     CatalogModel* catalogModel() const { return model_; }
     Thumbnailer* thumbnailer() const { return thumbnails_; }
     AskPane* askPane() const { return askPane_; }
+    TagEditor* tagEditor() const { return tagEditor_; }
+    // Review navigation (Ctrl+↓ / Ctrl+↑, Ctrl+J, Ctrl+Enter).
+    void selectRow(int row);
+    void nextImage(int step);
+    void nextUnreviewed();
+    void acceptAllAndNext();
     backend::BackendController* backend() const { return backend_; }
 
     // Loads a local model folder on the backend thread (progress in the status bar).
@@ -60,6 +69,7 @@ private:
     void showError(const QString& message);
 
     std::unique_ptr<catalog::CatalogDb> db_;
+    catalog::Taxonomy taxonomy_ = catalog::Taxonomy::defaultApparel();
     QStackedWidget* pages_ = nullptr;
     StartPage* startPage_ = nullptr;
     CatalogPane* catalogPane_ = nullptr;
@@ -68,6 +78,7 @@ private:
     QLabel* engineLabel_ = nullptr;
     backend::BackendController* backend_ = nullptr;
     AskPane* askPane_ = nullptr;
+    TagEditor* tagEditor_ = nullptr;
     int importsRunning_ = 0;
 };
 

@@ -105,124 +105,129 @@
 <context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="37"/>
+        <location filename="../src/main_window.cpp" line="39"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="73"/>
+        <location filename="../src/main_window.cpp" line="104"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="78"/>
+        <location filename="../src/main_window.cpp" line="109"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="79"/>
+        <location filename="../src/main_window.cpp" line="110"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="82"/>
+        <location filename="../src/main_window.cpp" line="113"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="95"/>
+        <location filename="../src/main_window.cpp" line="126"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="96"/>
+        <location filename="../src/main_window.cpp" line="127"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="98"/>
+        <location filename="../src/main_window.cpp" line="129"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="112"/>
+        <location filename="../src/main_window.cpp" line="171"/>
+        <source>Every image after this one is reviewed</source>
+        <translation>之后的图片都已审核</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="183"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="117"/>
+        <location filename="../src/main_window.cpp" line="188"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="118"/>
+        <location filename="../src/main_window.cpp" line="189"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="119"/>
+        <location filename="../src/main_window.cpp" line="190"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="121"/>
+        <location filename="../src/main_window.cpp" line="192"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="123"/>
+        <location filename="../src/main_window.cpp" line="194"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="124"/>
+        <location filename="../src/main_window.cpp" line="195"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="125"/>
+        <location filename="../src/main_window.cpp" line="196"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="131"/>
+        <location filename="../src/main_window.cpp" line="202"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="134"/>
+        <location filename="../src/main_window.cpp" line="205"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="140"/>
+        <location filename="../src/main_window.cpp" line="211"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="141"/>
+        <location filename="../src/main_window.cpp" line="212"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="152"/>
+        <location filename="../src/main_window.cpp" line="223"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="156"/>
+        <location filename="../src/main_window.cpp" line="227"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="182"/>
+        <location filename="../src/main_window.cpp" line="253"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="183"/>
+        <location filename="../src/main_window.cpp" line="254"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
@@ -270,6 +275,93 @@
         <location filename="../src/start_page.cpp" line="44"/>
         <source>An OpenAI-compatible server such as vLLM or a Vistag server</source>
         <translation>兼容 OpenAI 的服务器，例如 vLLM 或 Vistag 服务器</translation>
+    </message>
+</context>
+<context>
+    <name>vistag::ui::TagEditor</name>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="24"/>
+        <source>suggested</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="25"/>
+        <source>accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="26"/>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="68"/>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="68"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="68"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="73"/>
+        <source>Add a tag, e.g. 风格: 波西米亚 or colour: red</source>
+        <translation>添加标签，例如 风格: 波西米亚 或 颜色: 红色</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="89"/>
+        <location filename="../src/tag_editor.cpp" line="201"/>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="90"/>
+        <location filename="../src/tag_editor.cpp" line="202"/>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="91"/>
+        <location filename="../src/tag_editor.cpp" line="210"/>
+        <source>Accept all</source>
+        <translation>全部接受</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="92"/>
+        <source>Accept every suggestion of this image (Ctrl+Enter)</source>
+        <translation>接受这张图片的全部建议（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="98"/>
+        <source>Ctrl+Y</source>
+        <translation>Ctrl+Y</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="144"/>
+        <source> (new value)</source>
+        <translation>（新值）</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="217"/>
+        <source>Write the attribute, a colon and the value, e.g. 风格: 波西米亚</source>
+        <translation>请写属性、冒号和值，例如 风格: 波西米亚</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="224"/>
+        <source>Unknown attribute “%1”</source>
+        <translation>未知属性“%1”</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="233"/>
+        <location filename="../src/tag_editor.cpp" line="249"/>
+        <source>Add tag</source>
+        <translation>添加标签</translation>
     </message>
 </context>
 </TS>

@@ -105,6 +105,8 @@ public:
                                                          QString* error = nullptr);
     bool acceptTag(qint64 tagId, const QString& who, QString* error = nullptr);
     bool rejectTag(qint64 tagId, const QString& who, QString* error = nullptr);
+    // Back to "suggested", undecided (undo of an accept or reject); audited as "reopen".
+    bool reopenTag(qint64 tagId, const QString& who, QString* error = nullptr);
     // A fix keeps the history: the old tag becomes rejected by `who`, and the new value is added
     // as accepted by `who` (source "person:<who>") on the same image/SKU group and attribute;
     // when that value is already there it is accepted instead. Returns the accepted tag's id.

@@ -105,6 +105,10 @@ std::optional<QList<qint64>> insertSuggestions(const CatalogDb::Impl& d, qint64 
 
 bool setStatus(const CatalogDb::Impl& d, qint64 tagId, TagStatus status, const QString& who,
                QString* error) {
+    if (status == TagStatus::Suggested)  // reopened: undecided again
+        return d.exec(QStringLiteral("UPDATE tags SET status = ?, decided_by = '', "
+                                     "decided_at = NULL WHERE id = ?"),
+                      {tagStatusName(status), tagId}, error);
     return d.exec(QStringLiteral("UPDATE tags SET status = ?, decided_by = ?, decided_at = ? "
                                  "WHERE id = ?"),
                   {tagStatusName(status), who, nowText(), tagId}, error);
@@ -194,9 +198,12 @@ bool decide(CatalogDb::Impl& d, qint64 tagId, TagStatus status, const QString& w
         TagRecord now = *old;
         now.status = status;
         now.decidedBy = who;
+        if (status == TagStatus::Suggested) now.decidedBy.clear();
         return d.audit(
             who,
-            status == TagStatus::Accepted ? QStringLiteral("accept") : QStringLiteral("reject"),
+            status == TagStatus::Accepted   ? QStringLiteral("accept")
+            : status == TagStatus::Rejected ? QStringLiteral("reject")
+                                            : QStringLiteral("reopen"),
             QStringLiteral("tag"), tagId, tagJson(*old), tagJson(now), error);
     });
 }
@@ -209,6 +216,10 @@ bool CatalogDb::acceptTag(qint64 tagId, const QString& who, QString* error) {
 
 bool CatalogDb::rejectTag(qint64 tagId, const QString& who, QString* error) {
     return decide(*d_, tagId, TagStatus::Rejected, who, error);
+}
+
+bool CatalogDb::reopenTag(qint64 tagId, const QString& who, QString* error) {
+    return decide(*d_, tagId, TagStatus::Suggested, who, error);
 }
 
 std::optional<qint64> CatalogDb::fixTag(qint64 tagId, const QString& newValueCode, bool isNewValue,
