@@ -32,7 +32,8 @@ struct Reply {
     QByteArray body;  // the body when collected, or the first 64 KB of an error body
     QByteArray link;  // Link header of the final answer
     QByteArray etag;  // X-Linked-Etag of any hop, else the final ETag
-    QUrl url;         // the final URL
+    qint64 contentLength = -1;
+    QUrl url;  // the final URL
     bool timedOut = false, cancelled = false, stopped = false, tooLarge = false;
 };
 
@@ -54,6 +55,8 @@ Reply httpGet(QUrl url, const QByteArray& range, int idleMs, const std::atomic<b
         req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
         req.setRawHeader("User-Agent", "vistag-download");
+        // Bytes as stored: no transparent gzip, so that Range offsets and sizes mean file bytes.
+        req.setRawHeader("Accept-Encoding", "identity");
         if (!range.isEmpty())
             req.setRawHeader("Range", range);
         QNetworkReply* reply = nam.get(req);
@@ -79,6 +82,9 @@ Reply httpGet(QUrl url, const QByteArray& range, int idleMs, const std::atomic<b
             headers = true;
             x.status = s.toInt();
             x.link = reply->rawHeader("Link");
+            bool okLen = false;
+            const qint64 len = reply->rawHeader("Content-Length").toLongLong(&okLen);
+            x.contentLength = okLen ? len : -1;
             const QByteArray linked = reply->rawHeader("X-Linked-Etag");
             if (!linked.isEmpty())
                 x.etag = linked;
@@ -434,6 +440,7 @@ QString downloadOne(FileJob& job, const RemoteFile& rf, const QString& target, c
         if (rf.size >= 0 && have == rf.size)
             break;  // the part is complete: verify it
         bool started = false;
+        qint64 received = 0;  // in this request
         auto restart = [&] {
             f.resize(0);
             f.seek(0);
@@ -454,6 +461,7 @@ QString downloadOne(FileJob& job, const RemoteFile& rf, const QString& target, c
                                     }
                                     h.addData(bytes);
                                     have += bytes.size();
+                                    received += bytes.size();
                                     report(have);
                                     return true;
                                 });
@@ -473,13 +481,22 @@ QString downloadOne(FileJob& job, const RemoteFile& rf, const QString& target, c
             f.flush();
             const QString why = requestError(x, opt, QStringLiteral("downloading %1").arg(rf.path));
             return x.status >= 400 ? why
-                                   : QStringLiteral("%1 (%2 of %3 bytes kept; run again to resume)")
+                                   : QStringLiteral("%1 (%2 bytes kept; run again to resume)")
                                          .arg(why)
-                                         .arg(have)
-                                         .arg(rf.size);
+                                         .arg(have);
         }
         if (!started && x.status == 200)
             restart();  // an empty 200 answer to a Range request
+        if ((x.contentLength >= 0 && received < x.contentLength) ||
+            (rf.size >= 0 && have < rf.size)) {
+            // The connection ended before the whole body came (Qt may report no error then).
+            f.flush();
+            return QStringLiteral(
+                       "the download of %1 ended early: %2 of %3 bytes kept; run again to resume")
+                .arg(rf.path)
+                .arg(have)
+                .arg(rf.size >= 0 ? QString::number(rf.size) : QStringLiteral("?"));
+        }
         break;
     }
     if (!f.flush())
