@@ -46,6 +46,7 @@ class State:
         self.slow = False
         self.sent_big = threading.Event()  # some bytes of BIG went out
         self.listing_pages = 0
+        self.ms_lie_size = False  # ModelScope lists BIG as 100 bytes without a sha256
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -95,6 +96,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == ms_files and q.get("Revision") == "master":
             files = [{"Path": n, "Name": n.split("/")[-1], "Size": len(b), "Sha256": sha(b),
                       "Type": "blob"} for n, b in FILES.items()]
+            if self.st.ms_lie_size:
+                files = [dict(f, Size=100, Sha256="") if f["Path"] == BIG else f for f in files]
             files.append({"Path": "sub", "Name": "sub", "Size": 0, "Sha256": "", "Type": "tree"})
             return self.send_json(200, {"Code": 200, "Data": {"Files": files}, "Success": True})
         if path == ms_file and q.get("FilePath") in FILES:
@@ -329,3 +332,26 @@ def test_usage():
     assert r.returncode == 2
     r = run_cli("download", REPO, "--to", "x", "--source", "ftp", check=False)
     assert r.returncode == 2
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 128 KB tmpfs (needs root and mount rights; skipped otherwise)."""
+    d = tmp_path / "small"
+    d.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(d)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield d
+    subprocess.run(["umount", str(d)], capture_output=True)
+
+
+def test_disk_full(server, small_disk):
+    # Known sizes: refused up front.
+    r = download(server, small_disk / "m", check=False)
+    assert r.returncode == 1 and "not enough disk space" in stderr(r), stderr(r)
+    # A listing that understates the size: the write itself fails.
+    server.state.ms_lie_size = True
+    r = download(server, small_disk / "m", "--source", "modelscope", check=False)
+    assert r.returncode == 1 and "disk is full" in stderr(r) and BIG in stderr(r), stderr(r)
+    assert not (small_disk / "m" / BIG).exists()

@@ -254,7 +254,10 @@ bool addFile(QList<RemoteFile>* files, RemoteFile f, QString* error) {
 }
 
 QString writeError(const QFile& f, const QString& path) {
-    if (f.error() == QFileDevice::ResourceError)
+    // ENOSPC shows as ResourceError; check the free space too, whatever the error says.
+    const QStorageInfo disk(QFileInfo(f.fileName()).absolutePath());
+    if (f.error() == QFileDevice::ResourceError ||
+        (disk.isValid() && disk.bytesAvailable() < 1024 * 1024))
         return QStringLiteral(
                    "cannot write %1: the disk is full (free some space and run again "
                    "to resume)")
@@ -411,8 +414,10 @@ QString downloadOne(FileJob& job, const RemoteFile& rf, const QString& target, c
     qint64 have = QFileInfo(part).isFile() ? QFileInfo(part).size() : 0;
     if (rf.size >= 0 && have > rf.size)
         have = 0;  // longer than the file: start again
-    const QIODevice::OpenMode mode = have > 0 ? QIODevice::OpenMode(QIODevice::ReadWrite)
-                                              : (QIODevice::WriteOnly | QIODevice::Truncate);
+    // Unbuffered: a failed write (disk full) is seen at once, with its cause.
+    const QIODevice::OpenMode mode =
+        QIODevice::Unbuffered | (have > 0 ? QIODevice::OpenMode(QIODevice::ReadWrite)
+                                          : (QIODevice::WriteOnly | QIODevice::Truncate));
     if (!f.open(mode))
         return QStringLiteral("cannot create %1: %2").arg(part, f.errorString());
     QCryptographicHash h(QCryptographicHash::Sha256);
