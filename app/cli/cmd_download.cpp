@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <atomic>
 #include <csignal>
@@ -86,6 +87,7 @@ int runDownload(const QStringList& args) {
     std::signal(SIGTERM, onSignal);
     const bool tty = isatty(STDERR_FILENO);
     bool midLine = false;
+    QElapsedTimer sinceDraw;  // terminal redraws at most ~10 per second
     const auto res = download::downloadModel(opt, gCancel, [&](const download::Progress& pr) {
         const QString head = QStringLiteral("[%1/%2] %3").arg(pr.index).arg(pr.count).arg(pr.path);
         if (pr.finished) {
@@ -98,6 +100,9 @@ int runDownload(const QStringList& args) {
         }
         if (!tty)
             return;
+        if (sinceDraw.isValid() && sinceDraw.elapsed() < 100 && pr.fileDone != pr.fileTotal)
+            return;
+        sinceDraw.start();
         const QString total = pr.fileTotal >= 0 ? mb(pr.fileTotal) : QStringLiteral("?");
         const int pct = pr.allTotal > 0 ? int(100.0 * pr.allDone / pr.allTotal) : 0;
         std::fprintf(stderr, "\r\033[K%s: %s / %s MB  (all: %d%%)", qPrintable(head),
