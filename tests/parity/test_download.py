@@ -46,6 +46,7 @@ class State:
         self.slow = False
         self.sent_big = threading.Event()  # some bytes of BIG went out
         self.listing_pages = 0
+        self.plain_listing = False  # HF tree without lfs info: only X-Linked-Etag has the sha
         self.ms_lie_size = False  # ModelScope lists BIG as 100 bytes without a sha256
 
 
@@ -114,7 +115,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         entries = [{"type": "directory", "path": "sub", "oid": "1" * 40, "size": 0}]
         for n, b in FILES.items():
             e = {"type": "file", "path": n, "size": len(b), "oid": "2" * 40}
-            if n in LFS:
+            if n in LFS and not self.st.plain_listing:
                 e["lfs"] = {"oid": sha(b), "size": len(b), "pointerSize": 134}
             entries.append(e)
         page = entries[cursor:cursor + 2]
@@ -286,6 +287,18 @@ def test_cancel_leaves_no_half_file(server, tmp_path, sig):
     assert not (dest / BIG).exists()
     assert (dest / ".vistag-download" / (BIG + ".part")).exists()
     server.state.slow = False
+    download(server, dest)
+    assert_complete(dest)
+
+
+def test_corrupt_file_caught_by_linked_etag(server, tmp_path):
+    dest = tmp_path / "m"
+    server.state.corrupt = True
+    server.state.plain_listing = True
+    r = download(server, dest, check=False)
+    assert r.returncode == 1 and BIG in stderr(r) and "corrupt" in stderr(r), stderr(r)
+    assert not (dest / BIG).exists()
+    server.state.corrupt = False
     download(server, dest)
     assert_complete(dest)
 
