@@ -17,6 +17,8 @@ const Command kCommands[] = {
     {"bench", "measure time to first token, decode speed and memory", runBench},
     {"tag", "suggest tags for images into the catalogue (resumable batch)", runTag},
     {"export", "export the catalogue's tags (csv, jsonl, txt or xmp sidecars)", runExport},
+    {"download", "download a model from Hugging Face or ModelScope (resumable, verified)",
+     runDownload},
 };
 
 }  // namespace
