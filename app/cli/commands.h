@@ -18,6 +18,7 @@ int runAsk(const QStringList& args);       // cmd_ask.cpp
 int runBench(const QStringList& args);     // cmd_bench.cpp
 int runTag(const QStringList& args);       // cmd_tag.cpp
 int runExport(const QStringList& args);    // cmd_export.cpp
+int runServe(const QStringList& args);     // cmd_serve.cpp
 
 // Writes the top-level usage text to stderr.
 void printUsage();
