@@ -18,7 +18,7 @@ import zlib
 
 import pytest
 
-from conftest import ask_json, cli_path
+from conftest import ask_json, cli_path, run_cli
 
 
 def write_png(path, w=24, h=18):
@@ -107,6 +107,16 @@ def chat_body(data_url, max_tokens=8, **kw):
             "messages": [{"role": "user", "content": [
                 {"type": "image_url", "image_url": {"url": data_url}},
                 {"type": "text", "text": "Describe the product."}]}], **kw}
+
+
+def test_usage_errors(tiny_model):
+    for extra in (["--allow", "10.0.0.0/99"], ["--host", "localhost.example"],
+                  ["--max-queue", "-1"], ["--port", "70000"]):
+        r = run_cli("serve", "--model", tiny_model[0], *extra, check=False, timeout=60)
+        assert r.returncode == 2, extra
+        assert r.stderr.decode().startswith("vistag-cli: "), r.stderr
+    r = run_cli("serve", "--model", tiny_model[0] / "missing", "--port", "0", check=False)
+    assert r.returncode not in (0, 2) and b"vistag-cli: " in r.stderr
 
 
 def test_health_and_models(server, tiny_model):

@@ -137,7 +137,7 @@ void ApiServer::onReadyRead(QTcpSocket* s) {
 
 void ApiServer::handle(QTcpSocket* s, const HttpRequest& r) {
     if (r.path == "/health" || r.path == "/v1/health") {
-        if (r.method != "GET" && r.method != "HEAD")
+        if (r.method != "GET")
             return reply(s, 405, errorBody(405, QStringLiteral("use GET")), {{"Allow", "GET"}});
         return reply(s, 200, R"({"status":"ok"})");
     }
