@@ -2,6 +2,8 @@
 // streaming by server-sent events), for Vistag's own --server option and any OpenAI client.
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QTimer>
+#include <csignal>
 #include <cstdio>
 
 #include "backend/local_backend.h"
@@ -25,6 +27,11 @@ const char kUsage[] =
     "                   (default: $VISTAG_API_KEY)\n"
     "  --allow CIDR     only these client addresses (repeatable), e.g. 10.0.0.0/8\n"
     "  --max-queue N    requests waiting besides the running one (default 4); more get 429\n";
+
+volatile std::sig_atomic_t gStop = 0;
+extern "C" void onStopSignal(int) {
+    gStop = 1;
+}
 
 bool intOption(const QCommandLineParser& p, const char* name, int lo, int hi, int* out) {
     if (!p.isSet(QLatin1String(name)))
@@ -122,7 +129,18 @@ int runServe(const QStringList& args) {
     std::printf("vistag-cli serve: listening on http://%s:%u/v1\n", qPrintable(host),
                 unsigned(srv.port()));
     std::fflush(stdout);
-    return QCoreApplication::exec();
+    // Ctrl-C / SIGTERM: stop the running generation, close the sockets and exit 0.
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    QTimer stopPoll;
+    QObject::connect(&stopPoll, &QTimer::timeout, [] {
+        if (gStop)
+            QCoreApplication::quit();
+    });
+    stopPoll.start(100);
+    const int rc = QCoreApplication::exec();
+    std::fprintf(stderr, "vistag-cli serve: stopped\n");
+    return rc;
 }
 
 }  // namespace vistag::cli

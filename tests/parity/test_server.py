@@ -76,13 +76,16 @@ class Server:
         return self.proc.poll() is None and self.request("GET", "/health")[0] == 200
 
     def stop(self):
+        """SIGTERM: the server stops (even mid-generation) and exits 0."""
         self.proc.terminate()
         try:
-            self.proc.wait(10)
+            rc = self.proc.wait(15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+            rc = "killed"
         self.log.close()
+        assert rc == 0, f"serve exited {rc}"
 
 
 @pytest.fixture(scope="module")
@@ -280,5 +283,11 @@ def test_queue_full_and_disconnects(tiny_model, work_dir, data_url):
         assert time.monotonic() - t0 < 30
         assert "client closed" in s.stderr()
         assert s.alive()
+        # SIGTERM while a generation runs: the server stops promptly and exits 0.
+        busy = send_stream_request(s.port, long)
+        assert busy.recv(64).startswith(b"HTTP/1.1 200 ")
+        t0 = time.monotonic()
     finally:
         s.stop()
+    assert time.monotonic() - t0 < 10
+    busy.close()

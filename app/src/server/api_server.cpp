@@ -68,11 +68,17 @@ ApiServer::ApiServer(ServerOptions options, std::unique_ptr<backend::LocalBacken
 }
 
 ApiServer::~ApiServer() {
+    tcp_->close();
+    for (auto it = connections_.cbegin(); it != connections_.cend(); ++it) {
+        QObject::disconnect(it.key(), nullptr, this, nullptr);
+        delete it.value();
+    }
+    connections_.clear();
+    QObject::disconnect(worker_, nullptr, this, nullptr);
     if (running_)
         worker_->cancel(running_);
     thread_.quit();
     thread_.wait();
-    qDeleteAll(connections_);
 }
 
 bool ApiServer::listen(QString* error) {
