@@ -186,6 +186,16 @@ def test_bad_requests(server, data_url):
     assert server.request("POST", "/v1/chat/completions", b"{not json")[0] == 400
     assert server.request("POST", "/v1/chat/completions",
                           chat_body("data:image/png;base64,@@@"))[0] == 400
+    # A decompression bomb (50000 x 50000 in the header) and a corrupt image: 400, server up.
+    ihdr = struct.pack(">IIBBBBB", 50000, 50000, 8, 2, 0, 0, 0)
+    bomb = (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr +
+            struct.pack(">I", zlib.crc32(b"IHDR" + ihdr) & 0xFFFFFFFF))
+    for blob in (bomb, b"not an image at all"):
+        url = "data:image/png;base64," + base64.b64encode(blob).decode()
+        st, _, body = server.request("POST", "/v1/chat/completions", chat_body(url))
+        assert st == 400, body
+        assert json.loads(body)["error"]["message"]
+    assert server.alive()
 
 
 def raw(port, data, timeout=30):

@@ -29,6 +29,8 @@ struct ApiServer::Connection {
 
 namespace {
 
+constexpr qint64 kMaxUnsentStreamBytes = 8LL * 1024 * 1024;
+
 QByteArray compact(const QJsonObject& o) {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
@@ -258,6 +260,9 @@ void ApiServer::onDelta(quint64 id, const QString& text) {
         return;
     sendStreamHeaders(*it);
     it->socket->write(chunk(*it, {{"content", text}}, QJsonValue::Null));
+    // A client that stops reading is treated as gone (its disconnect cancels the generation).
+    if (it->socket->bytesToWrite() > kMaxUnsentStreamBytes)
+        it->socket->abort();
 }
 
 void ApiServer::onFinished(quint64 id, const backend::AskResult& r) {
