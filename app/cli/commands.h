@@ -19,6 +19,7 @@ int runBench(const QStringList& args);     // cmd_bench.cpp
 int runTag(const QStringList& args);       // cmd_tag.cpp
 int runExport(const QStringList& args);    // cmd_export.cpp
 int runDownload(const QStringList& args);  // cmd_download.cpp
+int runServe(const QStringList& args);     // cmd_serve.cpp
 
 // Writes the top-level usage text to stderr.
 void printUsage();

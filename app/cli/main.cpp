@@ -19,6 +19,7 @@ const Command kCommands[] = {
     {"export", "export the catalogue's tags (csv, jsonl, txt or xmp sidecars)", runExport},
     {"download", "download a model from Hugging Face or ModelScope (resumable, verified)",
      runDownload},
+    {"serve", "serve the model as an OpenAI-compatible API (chat completions, SSE)", runServe},
 };
 
 }  // namespace

@@ -30,3 +30,12 @@ cd "$out"
 mkdir -p "$out/corpus-sse"
 ./fuzz_sse -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 "$out/corpus-sse" \
   "$root/tests/fuzz/corpus/sse"
+
+# The server's HTTP request parser and chat request validation (app/src/server; Qt Core/Network).
+"$CXX" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fPIC \
+  -I"$root/app/src" $(pkg-config --cflags Qt6Core Qt6Network) -o "$out/fuzz_http_request" \
+  "$root/tests/fuzz/fuzz_http_request.cpp" "$root/app/src/server/http_message.cpp" \
+  "$root/app/src/server/chat_request.cpp" $(pkg-config --libs Qt6Core Qt6Network)
+mkdir -p "$out/corpus-http"
+./fuzz_http_request -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 "$out/corpus-http" \
+  "$root/tests/fuzz/corpus/http"

@@ -31,6 +31,7 @@ struct AskResult {
     QList<QPair<int, int>> tokenSpans;  // UTF-16 [begin, end) of each token in `text`
     double latencyMs = 0;
     double ttftMs = 0;
+    int promptTokens = 0;     // tokens in the prompt (images included), 0 unknown
 };
 
 class InferenceBackend {

@@ -87,6 +87,7 @@ AskResult LocalBackend::ask(const AskRequest& request,
     while (out.tokenProbs.size() > out.tokenSpans.size()) out.tokenProbs.removeLast();
     out.latencyMs = r->timings.totalMs;
     out.ttftMs = r->timings.ttftMs;
+    out.promptTokens = static_cast<int>(r->promptTokens);
     return out;
 }
 

@@ -1,0 +1,341 @@
+#include "server/api_server.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <cmath>
+#include <cstdio>
+
+#include "server/inference_worker.h"
+#include "vistag/inference/status.h"
+
+namespace vistag::server {
+
+struct ApiServer::Connection {
+    HttpRequestParser parser;
+    QTimer timeout;
+    QElapsedTimer timer;
+    QByteArray peer;
+    QByteArray method = "-", path = "-";
+    quint64 jobId = 0;
+    bool done = false;  // a response has been (or is being) written
+    explicit Connection(const HttpLimits& limits) : parser(limits) {}
+};
+
+namespace {
+
+constexpr qint64 kMaxUnsentStreamBytes = 8LL * 1024 * 1024;
+
+QByteArray compact(const QJsonObject& o) {
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+int statusForError(int errorCode) {
+    using inference::ErrorCode;
+    switch (static_cast<ErrorCode>(errorCode)) {
+        case ErrorCode::Image:
+        case ErrorCode::Prompt:
+        case ErrorCode::Usage:
+            return 400;
+        case ErrorCode::Device:
+            return 503;
+        default:
+            return 500;
+    }
+}
+
+}  // namespace
+
+ApiServer::ApiServer(ServerOptions options, std::unique_ptr<backend::LocalBackend> backend,
+                     QObject* parent)
+    : QObject(parent), options_(std::move(options)) {
+    qRegisterMetaType<vistag::server::ChatJob>();
+    qRegisterMetaType<vistag::backend::AskResult>();
+    modelId_ = backend->modelId();
+    worker_ = new InferenceWorker(std::move(backend));
+    worker_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(worker_, &InferenceWorker::delta, this, &ApiServer::onDelta, Qt::QueuedConnection);
+    connect(worker_, &InferenceWorker::finished, this, &ApiServer::onFinished,
+            Qt::QueuedConnection);
+    thread_.setObjectName(QStringLiteral("vistag-inference"));
+    thread_.start();
+    tcp_ = new QTcpServer(this);
+    connect(tcp_, &QTcpServer::newConnection, this, &ApiServer::onNewConnection);
+}
+
+ApiServer::~ApiServer() {
+    tcp_->close();
+    for (auto it = connections_.cbegin(); it != connections_.cend(); ++it) {
+        QObject::disconnect(it.key(), nullptr, this, nullptr);
+        delete it.value();
+    }
+    connections_.clear();
+    QObject::disconnect(worker_, nullptr, this, nullptr);
+    if (running_)
+        worker_->cancel(running_);
+    thread_.quit();
+    thread_.wait();
+}
+
+bool ApiServer::listen(QString* error) {
+    if (!tcp_->listen(options_.host, options_.port)) {
+        *error = tcp_->errorString();
+        return false;
+    }
+    return true;
+}
+
+quint16 ApiServer::port() const {
+    return tcp_->serverPort();
+}
+
+void ApiServer::onNewConnection() {
+    while (QTcpSocket* s = tcp_->nextPendingConnection()) {
+        auto* c = new Connection(options_.http);
+        c->timer.start();
+        c->peer = s->peerAddress().toString().toUtf8();
+        connections_.insert(s, c);
+        connect(s, &QTcpSocket::readyRead, this, [this, s] { onReadyRead(s); });
+        connect(s, &QTcpSocket::disconnected, this, [this, s] { onDisconnected(s); });
+        c->timeout.setSingleShot(true);
+        connect(&c->timeout, &QTimer::timeout, this, [this, s] {
+            reply(s, 408, errorBody(408, QStringLiteral("the request took too long to arrive")));
+        });
+        c->timeout.start(options_.requestTimeoutMs);
+        if (connections_.size() > options_.maxConnections) {
+            reply(s, 503, errorBody(503, QStringLiteral("too many connections")),
+                  {{"Retry-After", "1"}});
+            continue;
+        }
+        if (!options_.allow.isEmpty() && !peerAllowed(s->peerAddress(), options_.allow)) {
+            reply(s, 403, errorBody(403, QStringLiteral("this address may not use the server")));
+            continue;
+        }
+        if (s->bytesAvailable() > 0)
+            onReadyRead(s);
+    }
+}
+
+void ApiServer::onReadyRead(QTcpSocket* s) {
+    Connection* c = connections_.value(s);
+    if (!c)
+        return;
+    const QByteArray bytes = s->readAll();
+    if (c->done)
+        return;
+    const auto state = c->parser.feed(bytes);
+    if (state == HttpRequestParser::State::Incomplete)
+        return;
+    c->timeout.stop();
+    if (state == HttpRequestParser::State::Error) {
+        reply(s, c->parser.errorStatus(),
+              errorBody(c->parser.errorStatus(), c->parser.errorMessage()));
+        return;
+    }
+    c->method = c->parser.request().method;
+    c->path = c->parser.request().path;
+    handle(s, c->parser.request());
+}
+
+void ApiServer::handle(QTcpSocket* s, const HttpRequest& r) {
+    if (r.path == "/health" || r.path == "/v1/health") {
+        if (r.method != "GET")
+            return reply(s, 405, errorBody(405, QStringLiteral("use GET")), {{"Allow", "GET"}});
+        return reply(s, 200, R"({"status":"ok"})");
+    }
+    if (!options_.apiKey.isEmpty() && !bearerMatches(r.header("authorization"), options_.apiKey))
+        return reply(s, 401,
+                     errorBody(401, QStringLiteral("a valid API key is needed "
+                                                   "(Authorization: Bearer KEY)")),
+                     {{"WWW-Authenticate", "Bearer"}});
+    if (r.path == "/v1/models" || r.path == "/models") {
+        if (r.method != "GET")
+            return reply(s, 405, errorBody(405, QStringLiteral("use GET")), {{"Allow", "GET"}});
+        const QJsonObject model{
+            {"id", modelId_}, {"object", "model"}, {"owned_by", "vistag"}, {"created", 0}};
+        return reply(s, 200, compact({{"object", "list"}, {"data", QJsonArray{model}}}));
+    }
+    if (r.path == "/v1/chat/completions" || r.path == "/chat/completions") {
+        if (r.method != "POST")
+            return reply(s, 405, errorBody(405, QStringLiteral("use POST")), {{"Allow", "POST"}});
+        ChatJob chat;
+        QString error;
+        if (!parseChatRequest(r.body, options_.defaults, options_.chat, &chat, &error))
+            return reply(s, 400, errorBody(400, error));
+        return enqueue(s, r, std::move(chat));
+    }
+    reply(s, 404,
+          errorBody(404, QStringLiteral("no route %1").arg(QString::fromUtf8(r.path.left(200)))));
+}
+
+void ApiServer::reply(QTcpSocket* s, int status, const QByteArray& body,
+                      const QList<QPair<QByteArray, QByteArray>>& extra,
+                      const QByteArray& contentType) {
+    Connection* c = connections_.value(s);
+    if (!c || c->done)
+        return;
+    c->done = true;
+    c->timeout.stop();
+    s->write(httpResponse(status, contentType, body, extra));
+    finishLog(s, status);
+    s->disconnectFromHost();
+}
+
+void ApiServer::finishLog(QTcpSocket* s, int status) {
+    Connection* c = connections_.value(s);
+    if (!c)
+        return;
+    std::fprintf(stderr, "serve: %s %s %s %d %.1f ms\n", c->peer.constData(),
+                 c->method.left(16).constData(), c->path.left(200).constData(), status,
+                 c->timer.nsecsElapsed() / 1e6);
+    std::fflush(stderr);
+}
+
+void ApiServer::enqueue(QTcpSocket* s, const HttpRequest& r, ChatJob chat) {
+    Connection* c = connections_.value(s);
+    if (running_ && waiting_.size() >= options_.maxQueue) {
+        const int retry = qBound(1, int(waiting_.size() + 1) * 2, 120);
+        return reply(s, 429, errorBody(429, QStringLiteral("the server is busy; try again later")),
+                     {{"Retry-After", QByteArray::number(retry)}});
+    }
+    Job job;
+    job.id = nextId_++;
+    job.socket = s;
+    job.chat = std::move(chat);
+    job.method = r.method;
+    job.path = r.path;
+    job.created = QDateTime::currentSecsSinceEpoch();
+    job.completionId =
+        "chatcmpl-" + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+    c->jobId = job.id;
+    c->done = true;  // the job answers
+    jobs_.insert(job.id, std::move(job));
+    waiting_.enqueue(c->jobId);
+    dispatchNext();
+}
+
+void ApiServer::dispatchNext() {
+    if (running_ || waiting_.isEmpty())
+        return;
+    running_ = waiting_.dequeue();
+    const ChatJob chat = jobs_.value(running_).chat;
+    jobs_[running_].chat.images.clear();  // the worker has its own copy
+    const quint64 id = running_;
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, id, chat] { w->run(id, chat); }, Qt::QueuedConnection);
+}
+
+QByteArray ApiServer::chunk(const Job& job, const QJsonObject& delta,
+                            const QJsonValue& finish) const {
+    const QJsonObject choice{
+        {"index", 0}, {"delta", delta}, {"finish_reason", finish}, {"logprobs", QJsonValue::Null}};
+    const QJsonObject o{{"id", QString::fromLatin1(job.completionId)},
+                        {"object", "chat.completion.chunk"},
+                        {"created", job.created},
+                        {"model", modelId_},
+                        {"choices", QJsonArray{choice}}};
+    return "data: " + compact(o) + "\n\n";
+}
+
+void ApiServer::sendStreamHeaders(Job& job) {
+    if (job.headersSent || !job.socket)
+        return;
+    job.headersSent = true;
+    job.socket->write(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+        "Cache-Control: no-cache\r\nConnection: close\r\n"
+        "X-Accel-Buffering: no\r\n\r\n");
+    job.socket->write(chunk(job, {{"role", "assistant"}, {"content", ""}}, QJsonValue::Null));
+}
+
+void ApiServer::onDelta(quint64 id, const QString& text) {
+    auto it = jobs_.find(id);
+    if (it == jobs_.end() || !it->socket || !it->chat.stream)
+        return;
+    sendStreamHeaders(*it);
+    it->socket->write(chunk(*it, {{"content", text}}, QJsonValue::Null));
+    // A client that stops reading is treated as gone (its disconnect cancels the generation).
+    if (it->socket->bytesToWrite() > kMaxUnsentStreamBytes)
+        it->socket->abort();
+}
+
+void ApiServer::onFinished(quint64 id, const backend::AskResult& r) {
+    if (running_ == id)
+        running_ = 0;
+    Job job = jobs_.take(id);
+    QTcpSocket* s = job.socket.data();
+    Connection* c = s ? connections_.value(s) : nullptr;
+    if (c && s->state() == QAbstractSocket::ConnectedState) {
+        const int completion = static_cast<int>(r.tokenIds.size());
+        const QJsonObject usage{{"prompt_tokens", r.promptTokens},
+                                {"completion_tokens", completion},
+                                {"total_tokens", r.promptTokens + completion}};
+        const QString finish = r.finishReason == QLatin1String("length") ? QStringLiteral("length")
+                                                                         : QStringLiteral("stop");
+        int status = 200;
+        if (!r.ok) {
+            status = statusForError(r.errorCode);
+            if (job.headersSent) {
+                s->write("data: " + errorBody(status, r.error) + "\n\n");
+            } else {
+                s->write(httpResponse(status, "application/json", errorBody(status, r.error)));
+            }
+        } else if (job.chat.stream) {
+            sendStreamHeaders(job);
+            s->write(chunk(job, {}, finish));
+            if (job.chat.includeUsage) {
+                const QJsonObject o{{"id", QString::fromLatin1(job.completionId)},
+                                    {"object", "chat.completion.chunk"},
+                                    {"created", job.created},
+                                    {"model", modelId_},
+                                    {"choices", QJsonArray{}},
+                                    {"usage", usage}};
+                s->write("data: " + compact(o) + "\n\n");
+            }
+            s->write("data: [DONE]\n\n");
+        } else {
+            const QJsonObject message{{"role", "assistant"}, {"content", r.text}};
+            const QJsonObject choice{{"index", 0},
+                                     {"message", message},
+                                     {"finish_reason", finish},
+                                     {"logprobs", QJsonValue::Null}};
+            const QJsonObject o{{"id", QString::fromLatin1(job.completionId)},
+                                {"object", "chat.completion"},
+                                {"created", job.created},
+                                {"model", modelId_},
+                                {"choices", QJsonArray{choice}},
+                                {"usage", usage}};
+            s->write(httpResponse(200, "application/json", compact(o)));
+        }
+        finishLog(s, status);
+        s->disconnectFromHost();
+    }
+    dispatchNext();
+}
+
+void ApiServer::onDisconnected(QTcpSocket* s) {
+    Connection* c = connections_.take(s);
+    if (c && c->jobId && jobs_.contains(c->jobId)) {
+        // The client left before its answer: drop the waiting job or stop the running one.
+        const quint64 id = c->jobId;
+        if (waiting_.removeOne(id)) {
+            jobs_.remove(id);
+        } else if (running_ == id) {
+            worker_->cancel(id);
+            jobs_[id].socket = nullptr;
+        }
+        std::fprintf(stderr, "serve: %s %s %s client closed (%.1f ms)\n", c->peer.constData(),
+                     c->method.constData(), c->path.constData(), c->timer.nsecsElapsed() / 1e6);
+        std::fflush(stderr);
+    }
+    delete c;
+    s->deleteLater();
+}
+
+}  // namespace vistag::server

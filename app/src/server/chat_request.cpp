@@ -1,0 +1,202 @@
+#include "server/chat_request.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <cmath>
+
+namespace vistag::server {
+
+namespace {
+
+// "data:image/png;base64,...." → bytes and a file suffix.
+bool decodeDataUrl(const QString& url, const ChatLimits& limits, ChatImage* image, QString* error) {
+    if (url.startsWith(QLatin1String("http://"), Qt::CaseInsensitive) ||
+        url.startsWith(QLatin1String("https://"), Qt::CaseInsensitive)) {
+        *error = QStringLiteral(
+            "remote image URLs are not fetched; send the image as a "
+            "data:image/...;base64 URL");
+        return false;
+    }
+    if (!url.startsWith(QLatin1String("data:"), Qt::CaseInsensitive)) {
+        *error = QStringLiteral("image_url.url must be a data:image/...;base64 URL");
+        return false;
+    }
+    const qsizetype comma = url.indexOf(QLatin1Char(','));
+    if (comma < 0) {
+        *error = QStringLiteral("malformed data URL (no comma)");
+        return false;
+    }
+    const QString meta = url.mid(5, comma - 5).toLower();
+    if (!meta.endsWith(QLatin1String(";base64")) || !meta.startsWith(QLatin1String("image/"))) {
+        *error = QStringLiteral("the data URL must be data:image/<type>;base64,...");
+        return false;
+    }
+    const QString type = meta.mid(6, meta.size() - 6 - 7);
+    static const QList<QPair<QString, QString>> kTypes = {
+        {"png", "png"}, {"jpeg", "jpg"}, {"jpg", "jpg"}, {"webp", "webp"},
+        {"bmp", "bmp"}, {"tiff", "tif"}, {"gif", "gif"}};
+    image->suffix.clear();
+    for (const auto& t : kTypes)
+        if (type == t.first)
+            image->suffix = t.second;
+    if (image->suffix.isEmpty()) {
+        *error = QStringLiteral("unsupported image type image/%1").arg(type.left(40));
+        return false;
+    }
+    const QByteArray b64 = url.mid(comma + 1).toLatin1();
+    if (b64.size() / 4 * 3 > limits.maxImageBytes) {
+        *error = QStringLiteral("an image is larger than %1 MB")
+                     .arg(limits.maxImageBytes / (1024 * 1024));
+        return false;
+    }
+    auto decoded = QByteArray::fromBase64Encoding(b64, QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.isEmpty()) {
+        *error = QStringLiteral("the image's base64 data is malformed or empty");
+        return false;
+    }
+    image->bytes = std::move(decoded.decoded);
+    return true;
+}
+
+bool readNumber(const QJsonObject& o, const char* name, double lo, double hi, double* out,
+                QString* error) {
+    const QJsonValue v = o.value(QLatin1String(name));
+    if (v.isUndefined() || v.isNull())
+        return true;
+    if (!v.isDouble() || !std::isfinite(v.toDouble()) || v.toDouble() < lo || v.toDouble() > hi) {
+        *error = QStringLiteral("%1 must be a number from %2 to %3")
+                     .arg(QLatin1String(name))
+                     .arg(lo)
+                     .arg(hi);
+        return false;
+    }
+    *out = v.toDouble();
+    return true;
+}
+
+bool readContent(const QJsonValue& content, bool allowImages, const ChatLimits& limits,
+                 QStringList* texts, QList<ChatImage>* images, QString* error) {
+    if (content.isString()) {
+        texts->append(content.toString());
+        return true;
+    }
+    if (!content.isArray()) {
+        *error = QStringLiteral("message content must be a string or a list of parts");
+        return false;
+    }
+    for (const QJsonValue& pv : content.toArray()) {
+        const QJsonObject part = pv.toObject();
+        const QString type = part.value(QLatin1String("type")).toString();
+        if (type == QLatin1String("text")) {
+            if (!part.value(QLatin1String("text")).isString()) {
+                *error = QStringLiteral("a text part needs a \"text\" string");
+                return false;
+            }
+            texts->append(part.value(QLatin1String("text")).toString());
+        } else if (type == QLatin1String("image_url")) {
+            if (!allowImages) {
+                *error = QStringLiteral("images are accepted in user messages only");
+                return false;
+            }
+            if (images->size() >= limits.maxImages) {
+                *error = QStringLiteral("at most %1 images per request").arg(limits.maxImages);
+                return false;
+            }
+            const QJsonValue iu = part.value(QLatin1String("image_url"));
+            const QString url = iu.isString()
+                                    ? iu.toString()
+                                    : iu.toObject().value(QLatin1String("url")).toString();
+            ChatImage img;
+            if (!decodeDataUrl(url, limits, &img, error))
+                return false;
+            images->append(std::move(img));
+        } else {
+            *error = QStringLiteral("unsupported content part type '%1'").arg(type.left(40));
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool parseChatRequest(const QByteArray& body, const catalog::InferenceParams& defaults,
+                      const ChatLimits& limits, ChatJob* job, QString* error) {
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = QStringLiteral("the body is not a JSON object");
+        return false;
+    }
+    const QJsonObject o = doc.object();
+    const QJsonValue msgs = o.value(QLatin1String("messages"));
+    if (!msgs.isArray() || msgs.toArray().isEmpty()) {
+        *error = QStringLiteral("messages must be a non-empty list");
+        return false;
+    }
+    *job = ChatJob{};
+    QStringList system, user;
+    for (const QJsonValue& mv : msgs.toArray()) {
+        const QJsonObject m = mv.toObject();
+        const QString role = m.value(QLatin1String("role")).toString();
+        if (role == QLatin1String("system") || role == QLatin1String("developer")) {
+            if (!readContent(m.value(QLatin1String("content")), false, limits, &system,
+                             &job->images, error))
+                return false;
+        } else if (role == QLatin1String("user")) {
+            if (!readContent(m.value(QLatin1String("content")), true, limits, &user, &job->images,
+                             error))
+                return false;
+        } else if (role == QLatin1String("assistant")) {
+            *error = QStringLiteral(
+                "multi-turn conversations (assistant messages) are not "
+                "supported; send system and user messages");
+            return false;
+        } else {
+            *error = QStringLiteral("unsupported message role '%1'").arg(role.left(40));
+            return false;
+        }
+    }
+    if (user.isEmpty() && job->images.isEmpty()) {
+        *error = QStringLiteral("no user message");
+        return false;
+    }
+    job->system = system.join(QLatin1Char('\n'));
+    job->prompt = user.join(QLatin1Char('\n'));
+
+    job->params = defaults;
+    double maxTokens = defaults.maxNewTokens;
+    if (!readNumber(o, "max_tokens", 1, limits.maxTokens, &maxTokens, error) ||
+        !readNumber(o, "max_completion_tokens", 1, limits.maxTokens, &maxTokens, error))
+        return false;
+    if (maxTokens != std::floor(maxTokens)) {
+        *error = QStringLiteral("max_tokens must be a whole number");
+        return false;
+    }
+    job->params.maxNewTokens = static_cast<int>(maxTokens);
+    if (!readNumber(o, "temperature", 0, 2, &job->params.temperature, error) ||
+        !readNumber(o, "top_p", 0, 1, &job->params.topP, error))
+        return false;
+    double topK = job->params.topK, seed = 0;
+    if (!readNumber(o, "top_k", -1, 1e6, &topK, error) ||
+        !readNumber(o, "seed", -9.2e18, 9.2e18, &seed, error))
+        return false;
+    job->params.topK = topK < 0 ? 0 : static_cast<int>(topK);
+    if (o.contains(QLatin1String("seed")) && !o.value(QLatin1String("seed")).isNull())
+        job->params.seed = static_cast<quint64>(static_cast<qint64>(seed));
+    const QJsonValue n = o.value(QLatin1String("n"));
+    if (!n.isUndefined() && !n.isNull() && n.toDouble(-1) != 1) {
+        *error = QStringLiteral("only n = 1 is supported");
+        return false;
+    }
+    job->stream = o.value(QLatin1String("stream")).toBool(false);
+    job->includeUsage = o.value(QLatin1String("stream_options"))
+                            .toObject()
+                            .value(QLatin1String("include_usage"))
+                            .toBool(false);
+    return true;
+}
+
+}  // namespace vistag::server

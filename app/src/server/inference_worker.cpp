@@ -1,0 +1,64 @@
+#include "server/inference_worker.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+
+#include "vistag/inference/status.h"
+
+namespace vistag::server {
+
+InferenceWorker::InferenceWorker(std::unique_ptr<backend::LocalBackend> backend)
+    : backend_(std::move(backend)) {}
+
+InferenceWorker::~InferenceWorker() = default;
+
+void InferenceWorker::cancel(quint64 id) {
+    cancelled_.store(id);
+    if (running_.load() == id)
+        backend_->cancel();
+}
+
+void InferenceWorker::run(quint64 id, const ChatJob& job) {
+    running_.store(id);
+    backend::AskResult result;
+    if (cancelled_.load() == id) {
+        result.error = QStringLiteral("cancelled");
+        result.errorCode = static_cast<int>(inference::ErrorCode::Cancelled);
+        running_.store(0);
+        emit finished(id, result);
+        return;
+    }
+    // The backend reads image files: the request's images go to a private temporary folder
+    // that disappears with this call.
+    QTemporaryDir dir;
+    backend::AskRequest req;
+    req.prompt = job.prompt;
+    req.system = job.system;
+    req.params = job.params;
+    bool ok = dir.isValid();
+    for (int i = 0; ok && i < job.images.size(); ++i) {
+        const QString path =
+            dir.filePath(QStringLiteral("image%1.%2").arg(i).arg(job.images[i].suffix));
+        QFile f(path);
+        ok = f.open(QIODevice::WriteOnly) &&
+             f.write(job.images[i].bytes) == job.images[i].bytes.size();
+        req.imagePaths << path;
+    }
+    if (!ok) {
+        result.error = QStringLiteral("cannot write the request's images to a temporary folder");
+        result.errorCode = static_cast<int>(inference::ErrorCode::Internal);
+    } else {
+        result = backend_->ask(req, [&](const QString& text) {
+            if (cancelled_.load() == id)
+                return false;
+            emit delta(id, text);
+            return true;
+        });
+        if (result.ok && cancelled_.load() == id)
+            result.finishReason = QStringLiteral("cancelled");
+    }
+    running_.store(0);
+    emit finished(id, result);
+}
+
+}  // namespace vistag::server

@@ -1,0 +1,303 @@
+"""`vistag-cli serve`: the local model behind an OpenAI-compatible HTTP server. Vistag's own
+remote client and the official `openai` client get the same answer as the local engine; abuse
+(no key, wrong key, foreign peer, huge body, full queue, a client that leaves mid-stream) gets a
+clear status and leaves the server serving. Loopback only."""
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import pathlib
+import select
+import socket
+import struct
+import subprocess
+import threading
+import time
+import zlib
+
+import pytest
+
+from conftest import ask_json, cli_path, run_cli
+
+
+def write_png(path, w=24, h=18):
+    raw = b"".join(b"\x00" + b"".join(bytes((x * 30 % 256, y * 40 % 256, 128)) for x in range(w))
+                   for y in range(h))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" +
+                     chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+                     chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+class Server:
+    def __init__(self, model, work, *extra):
+        self.log = open(work / f"serve-{time.monotonic_ns()}.log", "w+b")
+        self.proc = subprocess.Popen(
+            [cli_path(), "serve", "--model", str(model), "--port", "0", "--device", "cpu",
+             *map(str, extra)], stdout=subprocess.PIPE, stderr=self.log)
+        deadline = time.monotonic() + 120
+        line = b""
+        while time.monotonic() < deadline and b"\n" not in line:
+            r, _, _ = select.select([self.proc.stdout], [], [], 1)
+            if r:
+                c = self.proc.stdout.read1(4096)
+                if not c:
+                    break
+                line += c
+        assert b"listening on" in line, f"serve did not start: {line!r} {self.stderr()}"
+        self.port = int(line.split(b"127.0.0.1:")[1].split(b"/")[0])
+        self.base = f"http://127.0.0.1:{self.port}/v1"
+
+    def stderr(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def request(self, method, path, body=None, headers=None, timeout=120):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        h = dict(headers or {})
+        data = None
+        if body is not None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+        c.request(method, path, body=data, headers=h)
+        r = c.getresponse()
+        out = (r.status, dict((k.lower(), v) for k, v in r.getheaders()), r.read())
+        c.close()
+        return out
+
+    def alive(self):
+        return self.proc.poll() is None and self.request("GET", "/health")[0] == 200
+
+    def stop(self):
+        """SIGTERM: the server stops (even mid-generation) and exits 0."""
+        self.proc.terminate()
+        try:
+            rc = self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            rc = "killed"
+        self.log.close()
+        assert rc == 0, f"serve exited {rc}"
+
+
+@pytest.fixture(scope="module")
+def image(work_dir):
+    return write_png(work_dir / "server-image.png")
+
+
+@pytest.fixture(scope="module")
+def data_url(image):
+    return "data:image/png;base64," + base64.b64encode(image.read_bytes()).decode()
+
+
+@pytest.fixture(scope="module")
+def server(tiny_model, work_dir):
+    s = Server(tiny_model[0], work_dir)
+    yield s
+    s.stop()
+
+
+def chat_body(data_url, max_tokens=8, **kw):
+    return {"model": "m", "max_tokens": max_tokens, "temperature": 0,
+            "messages": [{"role": "user", "content": [
+                {"type": "image_url", "image_url": {"url": data_url}},
+                {"type": "text", "text": "Describe the product."}]}], **kw}
+
+
+def test_usage_errors(tiny_model):
+    for extra in (["--allow", "10.0.0.0/99"], ["--host", "localhost.example"],
+                  ["--max-queue", "-1"], ["--port", "70000"]):
+        r = run_cli("serve", "--model", tiny_model[0], *extra, check=False, timeout=60)
+        assert r.returncode == 2, extra
+        assert r.stderr.decode().startswith("vistag-cli: "), r.stderr
+    r = run_cli("serve", "--model", tiny_model[0] / "missing", "--port", "0", check=False)
+    assert r.returncode not in (0, 2) and b"vistag-cli: " in r.stderr
+
+
+def test_health_and_models(server, tiny_model):
+    st, h, body = server.request("GET", "/health")
+    assert st == 200 and json.loads(body) == {"status": "ok"}
+    assert h["connection"] == "close"
+    st, _, body = server.request("GET", "/v1/models")
+    models = json.loads(body)
+    assert st == 200 and models["object"] == "list"
+    assert models["data"][0] == {"id": tiny_model[0].name, "object": "model",
+                                 "owned_by": "vistag", "created": 0}
+    assert server.request("GET", "/v1/nothing")[0] == 404
+    assert server.request("GET", "/v1/chat/completions")[0] == 405
+    assert "GET /health 200" in server.stderr()
+
+
+def test_vistag_client_matches_local(server, tiny_model, image):
+    args = ["--image", image, "--prompt", "What colour is it?", "--temperature", "0",
+            "--max-new-tokens", "24"]
+    local = ask_json("--model", tiny_model[0], "--device", "cpu", *args)
+    remote = ask_json("--server", server.base, *args)
+    assert remote["text"] == local["text"]
+    assert remote["finish_reason"] == local["finish_reason"]
+    assert remote["prompt_tokens"] == local["prompt_tokens"]
+
+
+def test_openai_client(server, data_url):
+    openai = pytest.importorskip("openai")
+    client = openai.OpenAI(base_url=server.base, api_key="unused", max_retries=0)
+    body = chat_body(data_url, max_tokens=12)
+    full = client.chat.completions.create(model=body["model"], messages=body["messages"],
+                                          max_tokens=12, temperature=0, seed=3)
+    assert full.object == "chat.completion"
+    text = full.choices[0].message.content
+    assert full.choices[0].finish_reason in ("stop", "length")
+    assert full.usage.completion_tokens > 0 and full.usage.prompt_tokens > 0
+    assert full.usage.total_tokens == full.usage.prompt_tokens + full.usage.completion_tokens
+
+    stream = client.chat.completions.create(model=body["model"], messages=body["messages"],
+                                            max_tokens=12, temperature=0, stream=True,
+                                            stream_options={"include_usage": True})
+    pieces, finish, usage = [], None, None
+    for ev in stream:
+        if ev.usage:
+            usage = ev.usage
+        for ch in ev.choices:
+            if ch.delta.content:
+                pieces.append(ch.delta.content)
+            if ch.finish_reason:
+                finish = ch.finish_reason
+    assert "".join(pieces) == text
+    assert finish == full.choices[0].finish_reason
+    assert usage is not None and usage.prompt_tokens == full.usage.prompt_tokens
+
+
+def test_bad_requests(server, data_url):
+    remote = chat_body("https://example.com/a.png")
+    st, _, body = server.request("POST", "/v1/chat/completions", remote)
+    assert st == 400 and "remote image" in json.loads(body)["error"]["message"]
+    many = chat_body(data_url)
+    many["messages"][0]["content"] = [{"type": "image_url", "image_url": {"url": data_url}}] * 9
+    assert server.request("POST", "/v1/chat/completions", many)[0] == 400
+    assert server.request("POST", "/v1/chat/completions", chat_body(data_url, 5000))[0] == 400
+    assert server.request("POST", "/v1/chat/completions", b"{not json")[0] == 400
+    assert server.request("POST", "/v1/chat/completions",
+                          chat_body("data:image/png;base64,@@@"))[0] == 400
+    # A decompression bomb (50000 x 50000 in the header) and a corrupt image: 400, server up.
+    ihdr = struct.pack(">IIBBBBB", 50000, 50000, 8, 2, 0, 0, 0)
+    bomb = (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr +
+            struct.pack(">I", zlib.crc32(b"IHDR" + ihdr) & 0xFFFFFFFF))
+    for blob in (bomb, b"not an image at all"):
+        url = "data:image/png;base64," + base64.b64encode(blob).decode()
+        st, _, body = server.request("POST", "/v1/chat/completions", chat_body(url))
+        assert st == 400, body
+        assert json.loads(body)["error"]["message"]
+    assert server.alive()
+
+
+def raw(port, data, timeout=30):
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(data)
+    except OSError:
+        pass
+    out = b""
+    try:
+        while True:
+            c = s.recv(65536)
+            if not c:
+                break
+            out += c
+    except OSError:
+        pass
+    s.close()
+    return out
+
+
+def test_size_limits(server):
+    head = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 70000000\r\n\r\n")
+    assert raw(server.port, head + b"{").startswith(b"HTTP/1.1 413 ")
+    big = b"GET /health HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"
+    assert raw(server.port, big).startswith(b"HTTP/1.1 431 ")
+    assert raw(server.port, b"NONSENSE\r\n\r\n").startswith(b"HTTP/1.1 400 ")
+    assert server.alive()
+
+
+def test_api_key_and_allow_list(tiny_model, work_dir, data_url):
+    s = Server(tiny_model[0], work_dir, "--api-key", "s3cret")
+    try:
+        assert s.request("GET", "/health")[0] == 200
+        for method, path, body in [("GET", "/v1/models", None),
+                                   ("POST", "/v1/chat/completions", chat_body(data_url)),
+                                   ("GET", "/v1/unknown", None)]:
+            assert s.request(method, path, body)[0] == 401
+            assert s.request(method, path, body, {"Authorization": "Bearer wrong"})[0] == 401
+            assert s.request(method, path, body, {"Authorization": "Bearer s3cret0"})[0] == 401
+        st, _, body = s.request("GET", "/v1/models", headers={"Authorization": "Bearer s3cret"})
+        assert st == 200
+        st, _, body = s.request("POST", "/v1/chat/completions", chat_body(data_url),
+                                {"Authorization": "Bearer s3cret"})
+        assert st == 200 and json.loads(body)["object"] == "chat.completion"
+    finally:
+        s.stop()
+    s = Server(tiny_model[0], work_dir, "--allow", "10.0.0.0/8")
+    try:
+        assert s.request("GET", "/health")[0] == 403
+        assert s.request("GET", "/v1/models")[0] == 403
+    finally:
+        s.stop()
+
+
+def send_stream_request(port, body):
+    data = json.dumps(body).encode()
+    s = socket.create_connection(("127.0.0.1", port), timeout=60)
+    s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+              b"\r\nContent-Length: " + str(len(data)).encode() + b"\r\n\r\n" + data)
+    return s
+
+
+def test_queue_full_and_disconnects(tiny_model, work_dir, data_url):
+    s = Server(tiny_model[0], work_dir, "--max-queue", "1")
+    try:
+        long = chat_body(data_url, max_tokens=2048, stream=True)
+        socks = [send_stream_request(s.port, long) for _ in range(5)]
+        heads = {k: b"" for k in socks}
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            pending = [k for k in socks if b"\r\n\r\n" not in heads[k]]
+            if sum(b" 429 " in heads[k] for k in socks) >= 3 and \
+                    any(b" 200 " in h for h in heads.values()):
+                break
+            r, _, _ = select.select(pending, [], [], 0.5)
+            for k in r:
+                c = k.recv(65536)
+                heads[k] += c if c else b"\r\n\r\n"
+        statuses = [int(h.split(b" ")[1]) if h.startswith(b"HTTP/1.1 ") else 0
+                    for h in heads.values()]
+        for h in heads.values():
+            if b" 429 " in h.split(b"\r\n")[0]:
+                assert b"retry-after:" in h.lower()
+        assert statuses.count(429) == 3, statuses
+        assert 200 in statuses, statuses
+        # Leave mid-stream: the running generation is cancelled and the slot freed.
+        for k in socks:
+            k.close()
+        t0 = time.monotonic()
+        st, _, body = s.request("POST", "/v1/chat/completions", chat_body(data_url, 4),
+                                timeout=60)
+        assert st == 200, body
+        assert time.monotonic() - t0 < 30
+        assert "client closed" in s.stderr()
+        assert s.alive()
+        # SIGTERM while a generation runs: the server stops promptly and exits 0.
+        busy = send_stream_request(s.port, long)
+        assert busy.recv(64).startswith(b"HTTP/1.1 200 ")
+        t0 = time.monotonic()
+    finally:
+        s.stop()
+    assert time.monotonic() - t0 < 10
+    busy.close()
