@@ -80,4 +80,3 @@ private:
 
 }  // namespace vistag::backend
 
-Q_DECLARE_METATYPE(vistag::backend::AskResult)

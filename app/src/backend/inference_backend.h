@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QList>
+#include <QMetaType>
 #include <QPair>
 #include <QString>
 #include <QStringList>
@@ -46,3 +47,6 @@ public:
 };
 
 }  // namespace vistag::backend
+
+// Results cross threads through queued signals.
+Q_DECLARE_METATYPE(vistag::backend::AskResult)

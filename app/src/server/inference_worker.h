@@ -37,4 +37,3 @@ private:
 }  // namespace vistag::server
 
 Q_DECLARE_METATYPE(vistag::server::ChatJob)
-Q_DECLARE_METATYPE(vistag::backend::AskResult)
