@@ -301,3 +301,54 @@ def test_queue_full_and_disconnects(tiny_model, work_dir, data_url):
         s.stop()
     assert time.monotonic() - t0 < 10
     busy.close()
+
+
+def rss_kib(pid):
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_200_concurrent_clients_on_a_4_slot_queue(tiny_model, work_dir, data_url):
+    """200 clients at once against --max-queue 4: each gets an answer or 429, the server stays up,
+    finishes in bounded time, and its memory comes back to about where it was."""
+    s = Server(tiny_model[0], work_dir, "--max-queue", "4")
+    try:
+        body = chat_body(data_url, max_tokens=8)
+        assert s.request("POST", "/v1/chat/completions", body)[0] == 200  # warm-up
+        before = rss_kib(s.proc.pid)
+        statuses = []
+        lock = threading.Lock()
+
+        def client():
+            try:
+                st = s.request("POST", "/v1/chat/completions", body, timeout=120)[0]
+            except OSError as e:  # the server may refuse connections beyond its limit (503)
+                st = f"error {type(e).__name__}"
+            with lock:
+                statuses.append(st)
+
+        t0 = time.monotonic()
+        threads = [threading.Thread(target=client) for _ in range(200)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(300)
+        elapsed = time.monotonic() - t0
+        assert len(statuses) == 200
+        counts = {k: statuses.count(k) for k in set(statuses)}
+        assert set(counts) <= {200, 429, 503}, counts
+        assert counts.get(200, 0) >= 5, counts
+        assert s.alive()
+        time.sleep(1)
+        after = rss_kib(s.proc.pid)
+        report = (f"200 concurrent clients, --max-queue 4: {counts} in {elapsed:.1f} s; "
+                  f"server RSS {before / 1024:.0f} MiB before, {after / 1024:.0f} MiB after")
+        print(report)
+        import os
+        art = pathlib.Path(os.environ.get("VISTAG_ARTIFACTS", work_dir))
+        (art / "server-soak.txt").write_text(report + "\n")
+        assert after < before + 64 * 1024, report
+    finally:
+        s.stop()
