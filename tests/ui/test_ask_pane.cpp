@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QProcess>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -112,6 +113,53 @@ private slots:
         QTest::qWait(200);  // the thumbnail
         const QString dir = qEnvironmentVariable("VISTAG_ARTIFACTS", QDir::tempPath());
         QVERIFY(w.grab().save(dir + QStringLiteral("/main-window-answer.png")));
+    }
+
+    void connectsToAServerAndAsksThere() {
+        // A real server: vistag-cli serve with the same tiny model, on a free loopback port.
+        QProcess serve;
+        serve.start(qEnvironmentVariable("VISTAG_CLI"),
+                    {"serve", "--model", qEnvironmentVariable("VISTAG_TINY_MODEL"), "--port", "0",
+                     "--device", "cpu", "--api-key", "s3cret"});
+        QVERIFY(serve.waitForStarted());
+        QByteArray line;
+        QElapsedTimer wait;
+        wait.start();
+        while (!line.contains("listening on") && wait.elapsed() < 60000) {
+            serve.waitForReadyRead(1000);
+            line += serve.readAllStandardOutput();
+        }
+        QVERIFY2(line.contains("listening on"), line.constData());
+        const QString base = QString::fromUtf8(line.mid(line.indexOf("http://")).trimmed());
+
+        vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("remote.sqlite")));
+        QSignalSpy loaded(w.backend(), &vistag::backend::BackendController::modelLoaded);
+        vistag::backend::RemoteOptions bad;
+        bad.baseUrl = base;
+        bad.apiKey = QStringLiteral("wrong");
+        w.connectServer(bad);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(!loaded.first().at(0).toBool());  // the key is refused, in words
+        QVERIFY2(loaded.first().at(1).toString().contains(QStringLiteral("key"), Qt::CaseInsensitive),
+                 qPrintable(loaded.first().at(1).toString()));
+
+        loaded.clear();
+        vistag::backend::RemoteOptions good = bad;
+        good.apiKey = QStringLiteral("s3cret");
+        w.connectServer(good);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
+        w.askPane()->setImages({image_});
+        w.askPane()->maxNewTokens = 12;
+        w.askPane()->setPrompt(QStringLiteral("Describe this product."));
+        QSignalSpy done(w.askPane(), &vistag::ui::AskPane::finished);
+        w.askPane()->askNow();
+        QVERIFY(done.wait(60000));
+        const auto r = done.first().at(0).value<vistag::backend::AskResult>();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QVERIFY(!r.text.isEmpty());
+        serve.terminate();
+        QVERIFY(serve.waitForFinished(15000));
     }
 };
 

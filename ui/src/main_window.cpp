@@ -1,7 +1,11 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
+#include <QFormLayout>
+#include <QLineEdit>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QLabel>
@@ -116,6 +120,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     setCentralWidget(pages_);
     connect(startPage_, &StartPage::chooseModelFolderRequested, this,
             &MainWindow::chooseModelFolder);
+    connect(startPage_, &StartPage::connectServerRequested, this, &MainWindow::connectServerDialog);
     connect(catalogPane_, &CatalogPane::addRequested, this, &MainWindow::addImagesDialog);
     connect(catalogPane_, &CatalogPane::errorOccurred, this, &MainWindow::showError);
 
@@ -188,6 +193,7 @@ void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Add images…"), QKeySequence::Open, this, &MainWindow::addImagesDialog);
     file->addAction(tr("Use a &model folder…"), this, &MainWindow::chooseModelFolder);
+    file->addAction(tr("Connect to a &server…"), this, &MainWindow::connectServerDialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
 
@@ -204,6 +210,35 @@ void MainWindow::chooseModelFolder() {
     if (dir.isEmpty()) return;
     startPage_->setMessage(tr("Loading %1 …").arg(QDir::toNativeSeparators(dir)));
     loadModel(dir);
+}
+
+void MainWindow::connectServerDialog() {
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Connect to a server"));
+    auto* url = new QLineEdit(QStringLiteral("http://127.0.0.1:8000/v1"), &dialog);
+    auto* key = new QLineEdit(&dialog);
+    key->setEchoMode(QLineEdit::Password);
+    auto* name = new QLineEdit(&dialog);
+    name->setPlaceholderText(tr("the server's first model"));
+    auto* form = new QFormLayout(&dialog);
+    form->addRow(tr("Server address"), url);
+    form->addRow(tr("API key"), key);
+    form->addRow(tr("Model name"), name);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted) return;
+    backend::RemoteOptions o;
+    o.baseUrl = url->text().trimmed();
+    o.apiKey = key->text();
+    o.model = name->text().trimmed();
+    connectServer(o);
+}
+
+void MainWindow::connectServer(const backend::RemoteOptions& options) {
+    statusBar()->showMessage(tr("Connecting to %1 …").arg(options.baseUrl));
+    backend_->useRemote(options);
 }
 
 void MainWindow::addImagesDialog() {

@@ -16,6 +16,7 @@ class CatalogDb;
 }
 namespace vistag::backend {
 class BackendController;
+struct RemoteOptions;
 }
 
 namespace vistag::ui {
@@ -49,6 +50,8 @@ public:
 
     // Loads a local model folder on the backend thread (progress in the status bar).
     void loadModel(const QString& folder);
+    // Uses an OpenAI-compatible server (checked by listing its models).
+    void connectServer(const backend::RemoteOptions& options);
     bool showingCatalogue() const;
 
     // Adds image files and folders (recursively) to the catalogue in the background.
@@ -65,6 +68,7 @@ protected:
 private:
     void buildMenus();
     void chooseModelFolder();
+    void connectServerDialog();
     void addImagesDialog();
     void showError(const QString& message);
 

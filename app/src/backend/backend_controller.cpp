@@ -25,6 +25,22 @@ void BackendWorker::load(const QString& folder, const QString& device, const QSt
     emit loaded(true, {}, backend_->modelId());
 }
 
+void BackendWorker::connectRemote(const RemoteOptions& options) {
+    live_->store(nullptr);
+    backend_.reset();
+    RemoteOptions o = options;
+    QString error;
+    const auto models = RemoteBackend(o).listModels(&error);  // reachable, key accepted?
+    if (!models) {
+        emit loaded(false, error, {});
+        return;
+    }
+    if (o.model.isEmpty() && !models->isEmpty()) o.model = models->first();
+    backend_ = std::make_unique<RemoteBackend>(o);
+    live_->store(backend_.get());
+    emit loaded(true, {}, backend_->modelId());
+}
+
 void BackendWorker::run(qint64 jobId, const AskRequest& request) {
     if (!backend_) {
         AskResult r;
@@ -96,6 +112,13 @@ void BackendController::loadLocalModel(const QString& folder, const QString& dev
 }
 
 void BackendController::cancelLoad() { cancelLoad_->store(true); }
+
+void BackendController::useRemote(const RemoteOptions& options) {
+    stop();
+    hasModel_ = false;
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, options] { w->connectRemote(options); }, Qt::QueuedConnection);
+}
 
 qint64 BackendController::ask(const AskRequest& request) {
     stop();

@@ -11,6 +11,7 @@
 
 #include "backend/inference_backend.h"
 #include "backend/local_backend.h"
+#include "backend/remote_backend.h"
 
 namespace vistag::backend {
 
@@ -27,6 +28,8 @@ public:
     void loadLocalModel(const QString& folder, const QString& device = QStringLiteral("auto"),
                         const QString& dtype = QStringLiteral("auto"));
     void cancelLoad();
+    // Uses an OpenAI-compatible server instead; checks it by listing its models first.
+    void useRemote(const RemoteOptions& options);
     bool hasModel() const { return hasModel_; }
     QString modelId() const { return modelId_; }
 
@@ -65,6 +68,7 @@ public:
     void load(const QString& folder, const QString& device, const QString& dtype,
               std::shared_ptr<std::atomic<bool>> cancel);
     void run(qint64 jobId, const vistag::backend::AskRequest& request);
+    void connectRemote(const RemoteOptions& options);
 
 signals:
     void loadProgress(double fraction, const QString& stage);
