@@ -207,12 +207,12 @@
     <message>
         <location filename="../src/main_window.cpp" line="217"/>
         <source>Connect to a server</source>
-        <translation type="unfinished">连接服务器</translation>
+        <translation>连接服务器</translation>
     </message>
     <message>
         <location filename="../src/main_window.cpp" line="222"/>
         <source>the server&apos;s first model</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器的第一个模型</translation>
     </message>
     <message>
         <location filename="../src/main_window.cpp" line="224"/>
