@@ -9,6 +9,7 @@
 
 #include "catalog_model.h"
 #include "catalog_pane.h"
+#include "download/model_download.h"
 #include "main_window.h"
 #include "thumbnailer.h"
 
@@ -96,6 +97,25 @@ private slots:
         dropUrls(&w, {QUrl::fromLocalFile(root.filePath(QStringLiteral("shoot")))});
         QVERIFY(done.wait(10000));
         QCOMPARE(w.catalogModel()->rowCount(), 3);
+    }
+
+    void downloadFromAnUnreachableMirrorSaysSoAndKeepsRunning() {
+        QTemporaryDir tmp;
+        vistag::ui::MainWindow w(tmp.filePath(QStringLiteral("c.sqlite")));
+        w.show();
+        QSignalSpy finished(&w, &vistag::ui::MainWindow::downloadFinished);
+        vistag::download::Options o;
+        o.repo = QStringLiteral("Qwen/Qwen3-VL-2B-Instruct");
+        o.endpoint = QStringLiteral("http://127.0.0.1:1");  // nothing listens there
+        o.targetDir = tmp.filePath(QStringLiteral("model"));
+        o.idleMs = 5000;
+        w.startDownload(o);
+        QVERIFY(finished.wait(30000));
+        QVERIFY(!finished.first().at(0).toBool());
+        const QString message = finished.first().at(1).toString();
+        QVERIFY2(message.contains(QStringLiteral("download failed")), qPrintable(message));
+        QVERIFY(!QFileInfo::exists(tmp.filePath(QStringLiteral("model/config.json"))));
+        QVERIFY(w.isVisible());
     }
 
     void modelPassesTheModelTesterAndPages() {

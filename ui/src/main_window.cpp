@@ -4,7 +4,9 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QComboBox>
 #include <QFormLayout>
+#include <QProgressDialog>
 #include <QLineEdit>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -26,6 +28,7 @@
 #include "backend/backend_controller.h"
 #include "catalog/catalog_db.h"
 #include "catalog/image_scan.h"
+#include "download/model_download.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "start_page.h"
@@ -121,6 +124,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     connect(startPage_, &StartPage::chooseModelFolderRequested, this,
             &MainWindow::chooseModelFolder);
     connect(startPage_, &StartPage::connectServerRequested, this, &MainWindow::connectServerDialog);
+    connect(startPage_, &StartPage::downloadModelRequested, this, &MainWindow::downloadModelDialog);
     connect(catalogPane_, &CatalogPane::addRequested, this, &MainWindow::addImagesDialog);
     connect(catalogPane_, &CatalogPane::errorOccurred, this, &MainWindow::showError);
 
@@ -140,7 +144,12 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     }
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    if (downloadThread_) {  // the worker posts to this window: stop it before going away
+        downloadCancel_->store(true);
+        downloadThread_->wait();
+    }
+}
 
 bool MainWindow::showingCatalogue() const { return pages_->currentIndex() == 1; }
 
@@ -194,6 +203,7 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Add images…"), QKeySequence::Open, this, &MainWindow::addImagesDialog);
     file->addAction(tr("Use a &model folder…"), this, &MainWindow::chooseModelFolder);
     file->addAction(tr("Connect to a &server…"), this, &MainWindow::connectServerDialog);
+    file->addAction(tr("&Download a model…"), this, &MainWindow::downloadModelDialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
 
@@ -239,6 +249,88 @@ void MainWindow::connectServerDialog() {
 void MainWindow::connectServer(const backend::RemoteOptions& options) {
     statusBar()->showMessage(tr("Connecting to %1 …").arg(options.baseUrl));
     backend_->useRemote(options);
+}
+
+void MainWindow::downloadModelDialog() {
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Download a model"));
+    auto* repo = new QLineEdit(QStringLiteral("Qwen/Qwen3-VL-2B-Instruct"), &dialog);
+    auto* source = new QComboBox(&dialog);
+    source->addItem(QStringLiteral("Hugging Face"));
+    source->addItem(tr("ModelScope"));
+    auto* endpoint = new QLineEdit(qEnvironmentVariable("HF_ENDPOINT"), &dialog);
+    endpoint->setPlaceholderText(tr("default, or a mirror such as https://hf-mirror.com"));
+    auto* target = new QLineEdit(QDir::home().filePath(QStringLiteral("models/Qwen3-VL-2B-Instruct")),
+                                 &dialog);
+    auto* form = new QFormLayout(&dialog);
+    form->addRow(tr("Repository"), repo);
+    form->addRow(tr("Source"), source);
+    form->addRow(tr("Mirror"), endpoint);
+    form->addRow(tr("Save to"), target);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted) return;
+    download::Options o;
+    o.repo = repo->text().trimmed();
+    o.source = source->currentIndex() == 1 ? download::Source::ModelScope
+                                           : download::Source::HuggingFace;
+    o.endpoint = endpoint->text().trimmed();
+    o.targetDir = target->text().trimmed();
+    startDownload(o);
+}
+
+void MainWindow::startDownload(const download::Options& options) {
+    if (downloadThread_) {
+        showError(tr("A download is already running."));
+        return;
+    }
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    downloadCancel_ = cancel;
+    auto* progress = new QProgressDialog(tr("Downloading %1 …").arg(options.repo), tr("Cancel"), 0,
+                                         1000, this);
+    progress->setWindowTitle(tr("Download a model"));
+    progress->setMinimumDuration(0);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    connect(progress, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
+    progress->show();
+    // The download runs on its own thread with its own network objects; progress and the result
+    // come back as queued calls.
+    QThread* worker = QThread::create([this, options, cancel, progress] {
+        const download::Result r = download::downloadModel(
+            options, *cancel, [this, progress](const download::Progress& p) {
+                QMetaObject::invokeMethod(
+                    progress,
+                    [progress, p] {
+                        if (p.allTotal > 0)
+                            progress->setValue(static_cast<int>(1000 * p.allDone / p.allTotal));
+                        progress->setLabelText(tr("File %1 of %2: %3").arg(p.index).arg(p.count).arg(p.path));
+                    },
+                    Qt::QueuedConnection);
+            });
+        QMetaObject::invokeMethod(
+            this,
+            [this, r, options, progress] {
+                progress->deleteLater();
+                downloadThread_ = nullptr;
+                if (r.ok) {
+                    emit downloadFinished(true, {});
+                    loadModel(options.targetDir);
+                } else {
+                    const QString message = r.cancelled
+                                                ? tr("The download was cancelled; start it again to resume.")
+                                                : tr("The download failed: %1").arg(r.error);
+                    showError(message);
+                    emit downloadFinished(false, message);
+                }
+            },
+            Qt::QueuedConnection);
+    });
+    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+    downloadThread_ = worker;
+    worker->start();
 }
 
 void MainWindow::addImagesDialog() {

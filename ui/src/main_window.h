@@ -4,15 +4,20 @@
 #pragma once
 
 #include <QMainWindow>
+#include <atomic>
 #include <memory>
 
 #include "catalog/taxonomy.h"
 
 class QStackedWidget;
 class QLabel;
+class QThread;
 
 namespace vistag::catalog {
 class CatalogDb;
+}
+namespace vistag::download {
+struct Options;
 }
 namespace vistag::backend {
 class BackendController;
@@ -52,6 +57,8 @@ public:
     void loadModel(const QString& folder);
     // Uses an OpenAI-compatible server (checked by listing its models).
     void connectServer(const backend::RemoteOptions& options);
+    // Downloads a model (progress dialog with Cancel) and loads it when complete and verified.
+    void startDownload(const download::Options& options);
     bool showingCatalogue() const;
 
     // Adds image files and folders (recursively) to the catalogue in the background.
@@ -59,6 +66,7 @@ public:
 
 signals:
     void importFinished(int added, int failed);
+    void downloadFinished(bool ok, const QString& message);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -69,6 +77,7 @@ private:
     void buildMenus();
     void chooseModelFolder();
     void connectServerDialog();
+    void downloadModelDialog();
     void addImagesDialog();
     void showError(const QString& message);
 
@@ -84,6 +93,8 @@ private:
     AskPane* askPane_ = nullptr;
     TagEditor* tagEditor_ = nullptr;
     int importsRunning_ = 0;
+    QThread* downloadThread_ = nullptr;  // a running download (stopped and waited for on close)
+    std::shared_ptr<std::atomic<bool>> downloadCancel_;
 };
 
 }  // namespace vistag::ui
