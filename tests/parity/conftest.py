@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import struct
 import subprocess
 import sys
+import zlib
 
 import pytest
 
@@ -50,3 +52,18 @@ def run_cli(*args, check=True, input=None, timeout=600):
 def ask_json(*args, **kw) -> dict:
     r = run_cli("ask", *args, "--json", **kw)
     return json.loads(r.stdout.decode().strip().splitlines()[-1])
+
+
+def write_png(path, w=24, h=18):
+    """A small RGB PNG written with the standard library only (no PIL needed)."""
+    raw = b"".join(b"\x00" + b"".join(bytes((x * 30 % 256, y * 40 % 256, 128)) for x in range(w))
+                   for y in range(h))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" +
+                     chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+                     chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path

@@ -13,23 +13,11 @@ import zlib
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, write_png
 
 SERVER_ERROR = 11  # RemoteBackend::kServerError
 
 
-def write_png(path, w=8, h=6):
-    raw = b"".join(b"\x00" + b"".join(bytes((x * 30 % 256, y * 40 % 256, 128)) for x in range(w))
-                   for y in range(h))
-
-    def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data +
-                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" +
-                     chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
-                     chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-    return path
 
 
 def sse(obj) -> bytes:
@@ -184,7 +172,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def image(tmp_path_factory):
-    return write_png(tmp_path_factory.mktemp("remote") / "shirt.png")
+    return write_png(tmp_path_factory.mktemp("remote") / "shirt.png", w=8, h=6)
 
 
 def ask(server, scenario, image, *extra, timeout=60):

@@ -18,21 +18,9 @@ import zlib
 
 import pytest
 
-from conftest import ask_json, cli_path, run_cli
+from conftest import ask_json, cli_path, run_cli, write_png
 
 
-def write_png(path, w=24, h=18):
-    raw = b"".join(b"\x00" + b"".join(bytes((x * 30 % 256, y * 40 % 256, 128)) for x in range(w))
-                   for y in range(h))
-
-    def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data +
-                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" +
-                     chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
-                     chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-    return path
 
 
 class Server:
