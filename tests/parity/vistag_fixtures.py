@@ -145,8 +145,10 @@ def _token_ids(tok):
 
 
 def build_model(out_dir, spec=None, seed=0, dtype="float32", tok=None, tie=None,
-                save_dtype=None, shard_size=None, rope_form="v5"):
-    """Saves a random Qwen3-VL model folder (weights, config, tokenizer, processor, template)."""
+                save_dtype=None, shard_size=None, rope_form="v5", device="cpu", init_std=0.08):
+    """Saves a random Qwen3-VL model folder (weights, config, tokenizer, processor, template).
+    device="cuda" builds a large model on the GPU (the tensors are created in torch's default
+    dtype); init_std is the spread of the 2-D weights."""
     import torch
     from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration
 
@@ -166,16 +168,17 @@ def build_model(out_dir, spec=None, seed=0, dtype="float32", tok=None, tie=None,
                         vision_start_token_id=ids["<|vision_start|>"],
                         vision_end_token_id=ids["<|vision_end|>"], tie_word_embeddings=tie)
     torch.manual_seed(seed)
-    model = Qwen3VLForConditionalGeneration(cfg).eval()
+    with torch.device(device):
+        model = Qwen3VLForConditionalGeneration(cfg).eval()
     # Random init leaves norms at 1 and biases at 0; perturb every tensor so that a weight that
     # is loaded into the wrong place, or not at all, changes the numbers.
     with torch.no_grad():
-        g = torch.Generator().manual_seed(seed + 1)
+        g = torch.Generator(device=device).manual_seed(seed + 1)
         for name, p in model.named_parameters():
             if p.dim() == 1:
-                p.add_(torch.randn(p.shape, generator=g) * 0.1)
+                p.add_(torch.randn(p.shape, generator=g, device=device, dtype=p.dtype) * 0.1)
             else:
-                p.normal_(0.0, 0.08, generator=g)
+                p.normal_(0.0, init_std, generator=g)
     model.generation_config.eos_token_id = [ids["<|im_end|>"], ids["<|endoftext|>"]]
     model.generation_config.pad_token_id = ids["<|endoftext|>"]
     model.generation_config.bos_token_id = ids["<|endoftext|>"]
