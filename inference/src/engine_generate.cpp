@@ -133,7 +133,11 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
     model::RopePositions rope =
         model::ropeIndex(promptIds, images.grids, dims.imageTokenId, dims.vision.merge, &ropeError);
     if (!ropeError.empty()) return Status(ErrorCode::Prompt, ropeError);
-    cache.allocate(dims.text, L + req.sampling.maxNewTokens, dtype, device);
+    // On CUDA the cache only grows, in steps of 1024 positions, so that captured decode graphs
+    // (which hold its addresses) serve later requests too.
+    int64_t capacity = L + req.sampling.maxNewTokens;
+    if (device.is_cuda()) capacity = std::max(cache.capacity(), (capacity + 1023) / 1024 * 1024);
+    cache.allocate(dims.text, capacity, dtype, device);
     at::Tensor hidden = text->forward(x, rope.positions, cache,
                                       deepstack.features.empty() ? nullptr : &deepstack);
     at::Tensor lastLogits;
@@ -158,12 +162,10 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
     result.finishReason = "length";
     for (int32_t step = 0; step < req.sampling.maxNewTokens; ++step) {
         if (step > 0) {
-            // One token through the decoder at position cache length + rope delta (all axes).
-            const int64_t p = cache.length() + rope.delta;
-            at::Tensor pos = at::full({3, 1}, p, at::kLong);
-            at::Tensor tokIds = at::full({1}, static_cast<int64_t>(context.back()), at::kLong);
-            at::Tensor h = text->forward(text->embed(tokIds), pos, cache, nullptr);
-            lastLogits = text->logits(h.select(1, 0)).squeeze(0).to(at::kFloat);
+            // One token through the decoder at position cache length + rope delta (all axes);
+            // on CUDA a replayed graph (model/decode_graph.h).
+            lastLogits = decoder.step(*text, cache, context.back(), cache.length() + rope.delta,
+                                      device);
         }
         if (req.keepLogits) keptLogits.push_back(lastLogits.to(at::kCPU));
         const int64_t next = sampler.next(lastLogits, context, promptIds.size());

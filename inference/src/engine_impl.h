@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "model/decode_graph.h"
 #include "model/image_processor.h"
 #include "model/model_folder.h"
 #include "model/text.h"
@@ -26,6 +27,7 @@ struct Engine::Impl {
     std::unique_ptr<model::VisionEncoder> vision;
     std::unique_ptr<model::TextDecoder> text;
     model::KVCache cache;
+    model::DecodeRunner decoder;
     at::Device device = at::kCPU;
     at::ScalarType dtype = at::kFloat;
     ModelInfo info;

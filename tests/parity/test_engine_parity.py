@@ -191,3 +191,20 @@ def test_untied_output_head_and_v4_config(work_dir, images):
     ours_gen = ask_json("--model", folder, "--image", images[0], "--prompt", "Describe.",
                         "--temperature", 0, "--max-new-tokens", 20, "--device", "cpu")
     assert ours_gen["token_ids"] == ref
+
+
+def test_static_decode_step_matches_transformers(tiny_model, images, work_dir, monkeypatch):
+    """The decode step that CUDA graphs capture (device-side token, position, cache slot and key
+    mask over power-of-two key buckets, grouped heads as query rows), run eagerly on the CPU:
+    the same greedy tokens as transformers across the 256-key bucket boundary."""
+    folder, model, tok = tiny_model
+    inputs = hf_inputs(folder, tok, user_turn(1, "Describe this product."), images[:1])
+    n = 300 - inputs["input_ids"].shape[1]
+    assert n > 0 and inputs["input_ids"].shape[1] < 256
+    ref = hf_greedy(model, inputs, n)
+    monkeypatch.setenv("VISTAG_DECODE", "static")
+    ours = ask_json("--model", folder, "--image", images[0], "--prompt", "Describe this product.",
+                    "--temperature", 0, "--max-new-tokens", n, "--dtype", "float32",
+                    "--device", "cpu")
+    assert ours["token_ids"] == ref
+    assert inputs["input_ids"].shape[1] + len(ref) > 256  # crossed into the 512-key bucket

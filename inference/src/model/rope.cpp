@@ -74,10 +74,14 @@ std::pair<at::Tensor, at::Tensor> TextRope::tables(const at::Tensor& positions,
                                                    const at::Device& device) const {
     // freqs[a, l, j] = pos[a, l] * invFreq[j]; pick axis per j.
     // Computed on the target device, as transformers does.
+    if (!invFreqDev_.defined() || invFreqDev_.device() != device) {
+        invFreqDev_ = invFreq_.to(device);
+        axisOfDev_ = axisOf_.to(device);
+    }
     at::Tensor freqs =
-        positions.to(device).to(at::kFloat).unsqueeze(-1) * invFreq_.to(device);  // [3, L, hd/2]
+        positions.to(device).to(at::kFloat).unsqueeze(-1) * invFreqDev_;  // [3, L, hd/2]
     at::Tensor idx =
-        axisOf_.to(device).view({1, 1, -1}).expand({1, freqs.size(1), freqs.size(2)});
+        axisOfDev_.view({1, 1, -1}).expand({1, freqs.size(1), freqs.size(2)});
     at::Tensor f = freqs.gather(0, idx).squeeze(0);  // [L, hd/2]
     at::Tensor emb = at::cat({f, f}, -1);
     return {emb.cos().to(dtype), emb.sin().to(dtype)};

@@ -34,6 +34,8 @@ public:
 private:
     at::Tensor invFreq_;   // [headDim/2] float32
     at::Tensor axisOf_;    // [headDim/2] int64: which of T/H/W each frequency takes
+    // Copies on the device last used (no host-to-device copy inside a captured CUDA graph).
+    mutable at::Tensor invFreqDev_, axisOfDev_;
 };
 
 }  // namespace vistag::inference::model

@@ -10,6 +10,19 @@ Sampler::Sampler(const SamplingParams& p) : p_(p), gen_(at::detail::createCPUGen
 
 int64_t Sampler::next(at::Tensor logits, const std::vector<int32_t>& context,
                       size_t generatedStart) {
+    greedyId_ = -1;
+    if (p_.temperature <= 0.0f && p_.repetitionPenalty == 1.0f && p_.presencePenalty == 0.0f) {
+        // Plain greedy: argmax and its probability where the logits are (on a GPU no copy of the
+        // whole vocabulary to the host), then two numbers cross over.
+        at::Tensor l = logits.to(at::kFloat);
+        at::Tensor id = l.argmax();
+        at::Tensor prob = at::exp(l.index_select(0, id.view({1})) - at::logsumexp(l, 0));
+        at::Tensor both = at::cat({id.view({1}).to(at::kDouble), prob.to(at::kDouble)}).to(at::kCPU);
+        greedyId_ = static_cast<int64_t>(both[0].item<double>());
+        greedyProb_ = static_cast<float>(both[1].item<double>());
+        lastProbs_ = at::Tensor();
+        return greedyId_;
+    }
     logits = logits.to(at::kFloat).to(at::kCPU).clone();
     float* s = logits.data_ptr<float>();
     const int64_t vocab = logits.numel();
@@ -49,6 +62,7 @@ int64_t Sampler::next(at::Tensor logits, const std::vector<int32_t>& context,
 }
 
 float Sampler::lastProbability(int64_t token) const {
+    if (greedyId_ >= 0) return token == greedyId_ ? greedyProb_ : 0.0f;
     if (!lastProbs_.defined() || token < 0 || token >= lastProbs_.numel()) return 0.0f;
     return lastProbs_[token].item<float>();
 }

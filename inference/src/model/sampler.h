@@ -23,6 +23,8 @@ private:
     SamplingParams p_;
     at::Generator gen_;
     at::Tensor lastProbs_;
+    int64_t greedyId_ = -1;  // plain greedy: the chosen id and its probability, no full softmax
+    float greedyProb_ = 0.0f;
 };
 
 }  // namespace vistag::inference::model

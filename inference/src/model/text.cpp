@@ -21,8 +21,10 @@ void KVCache::allocate(const TextDims& d, int64_t capacity, at::ScalarType dtype
         v_.clear();
         auto opts = at::TensorOptions().dtype(dtype).device(device);
         for (int64_t i = 0; i < d.layers; ++i) {
-            k_.push_back(at::empty({1, d.kvHeads, capacity, d.headDim}, opts));
-            v_.push_back(at::empty({1, d.kvHeads, capacity, d.headDim}, opts));
+            // Zeroed: the captured decode step reads whole key buckets and masks the unused
+            // slots, and a masked NaN left in reused memory would still poison the sum (0 × NaN).
+            k_.push_back(at::zeros({1, d.kvHeads, capacity, d.headDim}, opts));
+            v_.push_back(at::zeros({1, d.kvHeads, capacity, d.headDim}, opts));
         }
         capacity_ = capacity;
     }
@@ -43,8 +45,9 @@ at::Tensor TextDecoder::rmsNorm(const at::Tensor& x, const at::Tensor& weight) c
     return weight * (xf * at::rsqrt(var + d_.rmsEps)).to(x.scalar_type());
 }
 
-at::Tensor TextDecoder::attention(int64_t li, const at::Tensor& x, const at::Tensor& cos,
-                                  const at::Tensor& sin, KVCache& cache) const {
+std::tuple<at::Tensor, at::Tensor, at::Tensor> TextDecoder::qkv(int64_t li, const at::Tensor& x,
+                                                                  const at::Tensor& cos,
+                                                                  const at::Tensor& sin) const {
     const int64_t L = x.size(1), hd = d_.headDim;
     // x [1, L, hidden] → q [1, H, L, hd], k/v [1, KV, L, hd]
     at::Tensor q = at::linear(x, w_.get(layer(li, "self_attn.q_proj.weight"))).view({1, L, -1, hd});
@@ -56,7 +59,13 @@ at::Tensor TextDecoder::attention(int64_t li, const at::Tensor& x, const at::Ten
     // cos/sin [L, hd] broadcast over heads; rotation in the activation dtype.
     q = q * cos + rotateHalf(q) * sin;
     k = k * cos + rotateHalf(k) * sin;
+    return {q, k, v};
+}
 
+at::Tensor TextDecoder::attention(int64_t li, const at::Tensor& x, const at::Tensor& cos,
+                                  const at::Tensor& sin, KVCache& cache) const {
+    const int64_t L = x.size(1);
+    auto [q, k, v] = qkv(li, x, cos, sin);
     const int64_t past = cache.length_;
     cache.k_[li].narrow(2, past, L).copy_(k);
     cache.v_[li].narrow(2, past, L).copy_(v);
@@ -80,6 +89,40 @@ at::Tensor TextDecoder::attention(int64_t li, const at::Tensor& x, const at::Ten
     }
     out = out.transpose(1, 2).reshape({1, L, -1});
     return at::linear(out, w_.get(layer(li, "self_attn.o_proj.weight")));
+}
+
+at::Tensor TextDecoder::attentionStatic(int64_t li, const at::Tensor& x, const at::Tensor& cos,
+                                        const at::Tensor& sin, const at::Tensor& slot,
+                                        const at::Tensor& mask, int64_t keys,
+                                        KVCache& cache) const {
+    auto [q, k, v] = qkv(li, x, cos, sin);
+    cache.k_[li].index_copy_(2, slot, k);
+    cache.v_[li].index_copy_(2, slot, v);
+    // Grouped-query attention for one token without repeating K/V: the G query heads that share
+    // a K/V head become G query rows of that head ([1, H, 1, hd] → [1, KV, G, hd]).
+    const int64_t G = d_.heads / d_.kvHeads;
+    at::Tensor qg = q.reshape({1, d_.kvHeads, G, d_.headDim});
+    at::Tensor out = at::scaled_dot_product_attention(qg, cache.k_[li].narrow(2, 0, keys),
+                                                      cache.v_[li].narrow(2, 0, keys), mask);
+    out = out.reshape({1, 1, -1});
+    return at::linear(out, w_.get(layer(li, "self_attn.o_proj.weight")));
+}
+
+at::Tensor TextDecoder::decodeStatic(const at::Tensor& token, const at::Tensor& position,
+                                     const at::Tensor& slot, const at::Tensor& keyIndex,
+                                     int64_t keys, KVCache& cache) const {
+    const at::Tensor& table = w_.get("model.language_model.embed_tokens.weight");
+    at::Tensor x = at::embedding(table, token).unsqueeze(0);  // [1, 1, hidden]
+    auto [cos, sin] = rope_.tables(position.view({1, 1}).expand({3, 1}), x.scalar_type(),
+                                   x.device());
+    at::Tensor mask = keyIndex.le(slot).view({1, 1, 1, keys});  // keys up to and incl. the new one
+    for (int64_t i = 0; i < d_.layers; ++i) {
+        at::Tensor h = x + attentionStatic(i, rmsNorm(x, w_.get(layer(i, "input_layernorm.weight"))),
+                                           cos, sin, slot, mask, keys, cache);
+        x = h + mlp(i, rmsNorm(h, w_.get(layer(i, "post_attention_layernorm.weight"))));
+    }
+    x = rmsNorm(x, w_.get("model.language_model.norm.weight"));
+    return logits(x.view({1, -1})).view({-1}).to(at::kFloat);
 }
 
 at::Tensor TextDecoder::mlp(int64_t li, const at::Tensor& x) const {

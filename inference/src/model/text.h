@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 
+#include <tuple>
 #include <vector>
 
 #include "model/dims.h"
@@ -20,6 +21,9 @@ public:
     int64_t length() const { return length_; }
     int64_t capacity() const { return capacity_; }
     void reset() { length_ = 0; }
+    void advance(int64_t n) { length_ += n; }
+    // Changes whenever the buffers are reallocated (captured CUDA graphs hold their addresses).
+    const void* identity() const { return k_.empty() ? nullptr : k_[0].data_ptr(); }
 
 private:
     friend class TextDecoder;
@@ -46,10 +50,26 @@ public:
 
     at::Tensor logits(const at::Tensor& hidden) const;  // [.., hidden] → [.., vocab]
 
+    // One decode step with every per-step value on the device, so that it can be captured in a
+    // CUDA graph and replayed: token [1] int64, position [1] int64 (the rope position on all
+    // three axes), slot [1] int64 (the cache index written). Attends to the first `keys` cache
+    // slots, masking those after `slot`; `keyIndex` is [keys] int64 0..keys-1 on the device.
+    // Returns float32 logits [vocab]. Does not advance the cache length.
+    at::Tensor decodeStatic(const at::Tensor& token, const at::Tensor& position,
+                            const at::Tensor& slot, const at::Tensor& keyIndex, int64_t keys,
+                            KVCache& cache) const;
+
 private:
     at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight) const;
+    // q [1, H, L, hd], k/v [1, KV, L, hd] with q/k norm and rotary applied.
+    std::tuple<at::Tensor, at::Tensor, at::Tensor> qkv(int64_t layer, const at::Tensor& x,
+                                                       const at::Tensor& cos,
+                                                       const at::Tensor& sin) const;
     at::Tensor attention(int64_t layer, const at::Tensor& x, const at::Tensor& cos,
                          const at::Tensor& sin, KVCache& cache) const;
+    at::Tensor attentionStatic(int64_t layer, const at::Tensor& x, const at::Tensor& cos,
+                               const at::Tensor& sin, const at::Tensor& slot,
+                               const at::Tensor& mask, int64_t keys, KVCache& cache) const;
     at::Tensor mlp(int64_t layer, const at::Tensor& x) const;
 
     TextDims d_;
