@@ -1,6 +1,9 @@
 #include "ask_pane.h"
 
+#include <QAction>
 #include <QComboBox>
+#include <QMenu>
+#include <QUrl>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -10,6 +13,9 @@
 #include <QVBoxLayout>
 
 #include "backend/backend_controller.h"
+#include "catalog/taxonomy.h"
+#include "catalog/term_matcher.h"
+#include "catalog/term_normalize.h"
 
 namespace vistag::ui {
 namespace {
@@ -31,6 +37,17 @@ const Preset kPresets[] = {
      "Describe this product image."},
 };
 
+constexpr const char* kTagScheme = "vistag-tag";
+
+QString tagUrl(const QString& attribute, const QString& value) {
+    QUrl url;
+    url.setScheme(QLatin1String(kTagScheme));
+    url.setPath(attribute + QLatin1Char('/') + value);
+    return url.toString(QUrl::FullyEncoded);
+}
+
+QString language() { return QLocale().language() == QLocale::Chinese ? "zh" : "en"; }
+
 }  // namespace
 
 AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
@@ -48,6 +65,27 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
     stop_ = new QPushButton(tr("Stop"), this);
     answer_ = new QTextBrowser(this);
     answer_->setObjectName(QStringLiteral("askAnswer"));
+    answer_->setOpenLinks(false);
+    answer_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(answer_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.scheme() != QLatin1String(kTagScheme)) return;
+        const QString path = url.path();
+        const qsizetype slash = path.indexOf(QLatin1Char('/'));
+        if (slash > 0) emit tagClicked(path.left(slash), path.mid(slash + 1));
+    });
+    addAsTag_ = new QAction(tr("Add as tag…"), this);
+    addAsTag_->setObjectName(QStringLiteral("ask.addAsTag"));
+    addAsTag_->setToolTip(tr("Open the tag editor's add box with the selected words"));
+    addAsTag_->setEnabled(false);
+    connect(answer_, &QTextBrowser::copyAvailable, addAsTag_, &QAction::setEnabled);
+    connect(addAsTag_, &QAction::triggered, this, [this] {
+        const QString words = answer_->textCursor().selectedText().simplified();
+        if (!words.isEmpty()) emit addTagRequested(words);
+    });
+    connect(answer_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        QMenu* menu = createAnswerMenu(pos);
+        menu->popup(answer_->viewport()->mapToGlobal(pos));
+    });
     stats_ = new QLabel(this);
     connect(ask_, &QPushButton::clicked, this, &AskPane::askNow);
     connect(stop_, &QPushButton::clicked, controller_, &backend::BackendController::stop);
@@ -68,9 +106,10 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
                 if (job != job_) return;
                 job_ = 0;
                 if (!r.ok) {
-                    answer_->setPlainText(text_ + QStringLiteral("\n\n") + r.error);
+                    renderAnswer(QStringLiteral("\n\n") + r.error);
                     stats_->setText(tr("Failed"));
                 } else {
+                    renderAnswer();
                     const double seconds = r.latencyMs / 1000.0;
                     const int tokens = static_cast<int>(r.tokenSpans.size());
                     stats_->setText(
@@ -106,6 +145,78 @@ void AskPane::setPrompt(const QString& text) { prompt_->setPlainText(text); }
 
 QString AskPane::answer() const { return text_; }
 
+void AskPane::setTaxonomy(const catalog::Taxonomy* taxonomy) {
+    taxonomy_ = taxonomy;
+    if (job_ == 0 && !text_.isEmpty()) renderAnswer();
+}
+
+void AskPane::showAnswer(const QString& text) {
+    text_ = text;
+    renderAnswer();
+}
+
+QMenu* AskPane::createAnswerMenu(const QPoint& pos) {
+    QMenu* menu = answer_->createStandardContextMenu(pos);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addSeparator();
+    addAsTag_->setEnabled(answer_->textCursor().hasSelection());
+    menu->addAction(addAsTag_);
+    return menu;
+}
+
+// The complete answer as rich text: taxonomy terms linked (light-blue highlight), then one chip
+// per distinct tag found. Offsets come from the matcher on the normalised text, mapped back to
+// the answer.
+void AskPane::renderAnswer(const QString& suffix) {
+    linked_.clear();
+    if (!taxonomy_ || text_.isEmpty()) {
+        answer_->setPlainText(text_ + suffix);
+        return;
+    }
+    const catalog::NormalizedText nt = catalog::normalizeForMatching(text_);
+    const catalog::TermMatcher matcher(*taxonomy_);
+    const auto& attributes = taxonomy_->attributes();
+    auto nbsp = [](QString s) { return s.replace(QLatin1Char(' '), QStringLiteral("&nbsp;")); };
+    auto escape = [](const QString& s) {
+        return s.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+    };
+    QString html = QStringLiteral("<p>");
+    QStringList chips;
+    int at = 0;
+    for (const catalog::TermHit& h : matcher.match(nt.text)) {
+        if (h.attribute < 0 || h.value < 0 || h.negated) continue;
+        const int begin = nt.sourceBegin(h.begin), end = nt.sourceEnd(h.end);
+        if (begin < at || end <= begin) continue;
+        const auto& a = attributes[h.attribute];
+        const auto& v = a.values[h.value];
+        const QString url = tagUrl(a.code, v.code);
+        const QString title = tr("Add the tag %1: %2")
+                                  .arg(catalog::Taxonomy::label(a, language()),
+                                       catalog::Taxonomy::label(v, language()));
+        html += escape(text_.mid(at, begin - at));
+        html += QStringLiteral("<a href=\"%1\" title=\"%2\" style=\"color:#1d4ed8; "
+                               "background-color:#dbeafe; text-decoration:none;\">%3</a>")
+                    .arg(url, title.toHtmlEscaped(), escape(text_.mid(begin, end - begin)));
+        at = end;
+        const QString key = a.code + QLatin1Char('/') + v.code;
+        if (!linked_.contains(key)) {
+            linked_ << key;
+            chips << QStringLiteral("<a href=\"%1\" title=\"%2\" style=\"color:#1e3a8a; "
+                                    "background-color:#e0e7ff; text-decoration:none;\">"
+                                    "&nbsp;+&nbsp;%3:&nbsp;%4&nbsp;</a>")
+                         .arg(url, title.toHtmlEscaped(),
+                              nbsp(catalog::Taxonomy::label(a, language()).toHtmlEscaped()),
+                              nbsp(catalog::Taxonomy::label(v, language()).toHtmlEscaped()));
+        }
+    }
+    html += escape(text_.mid(at)) + escape(suffix) + QStringLiteral("</p>");
+    if (!chips.isEmpty())
+        html += QStringLiteral("<p style=\"color:#475569;\">%1</p><p>%2</p>")
+                    .arg(tr("Tags in this answer (click to add to the image):").toHtmlEscaped(),
+                         chips.join(QStringLiteral(" &nbsp; ")));
+    answer_->setHtml(html);
+}
+
 void AskPane::applyPreset(int index) {
     if (index <= 0 || index > static_cast<int>(std::size(kPresets))) return;
     const Preset& p = kPresets[index - 1];
@@ -121,6 +232,7 @@ void AskPane::askNow() {
     req.params.maxNewTokens = maxNewTokens;
     req.params.maxPixels = 512 * 512;
     text_.clear();
+    linked_.clear();
     chunks_ = 0;
     answer_->clear();
     stats_->setText(tr("Thinking…"));

@@ -113,6 +113,11 @@ void CatalogModel::refreshReviewState(int row) {
     emit dataChanged(i, i, {ReviewStateRole});
 }
 
+void CatalogModel::refreshAllReviewStates() {
+    stateCache_.clear();
+    if (!rows_.isEmpty()) emit dataChanged(index(0), index(int(rows_.size()) - 1), {ReviewStateRole});
+}
+
 void CatalogModel::thumbnailReady(const QString& path) {
     const auto it = rowOfPath_.constFind(path);
     if (it == rowOfPath_.cend()) return;

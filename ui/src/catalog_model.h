@@ -31,6 +31,9 @@ public:
     qint64 totalCount() const { return total_; }
     // After tags of a row changed: its review state is read again.
     void refreshReviewState(int row);
+    // After an edit that may touch several rows (a SKU group's views, a bulk edit): every row's
+    // review state is read again when it is next shown.
+    void refreshAllReviewStates();
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;

@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -25,6 +27,7 @@
 
 #include "about.h"
 #include "ask_pane.h"
+#include "bulk_tag_dialog.h"
 #include "backend/backend_controller.h"
 #include "catalog/catalog_db.h"
 #include "catalog/image_scan.h"
@@ -72,9 +75,16 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     catalogPage->addWidget(catalogPane_);
     catalogPage->addWidget(side);
     connect(tagEditor_, &TagEditor::errorOccurred, this, &MainWindow::showError);
-    connect(tagEditor_, &TagEditor::tagsChanged, this, [this] {
-        model_->refreshReviewState(catalogPane_->view()->currentIndex().row());
-    });
+    // A tag set can be shared by several rows (the views of a SKU group), and bulk edits touch
+    // many: every row's review state is read again (lazily, for the rows in view).
+    connect(tagEditor_, &TagEditor::tagsChanged, model_, &CatalogModel::refreshAllReviewStates);
+    askPane_->setTaxonomy(&taxonomy_);
+    connect(askPane_, &AskPane::tagClicked, this,
+            [this](const QString& attribute, const QString& value) {
+                if (tagEditor_->addTag(attribute, value, false))
+                    statusBar()->showMessage(tr("Tag added from the answer"), 3000);
+            });
+    connect(askPane_, &AskPane::addTagRequested, tagEditor_, &TagEditor::beginAdd);
     catalogPage->setStretchFactor(0, 3);
     catalogPage->setStretchFactor(1, 2);
     pages_->addWidget(startPage_);
@@ -207,11 +217,75 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
 
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(tagEditor_->action(QStringLiteral("edit.undo")));
+    edit->addAction(tagEditor_->action(QStringLiteral("edit.redo")));
+    createTagActions(menuBar()->addMenu(tr("&Tags")));
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Vistag"), this, [this] {
         QMessageBox::about(this, tr("About Vistag"),
                            describeVersions(componentVersions()).join(QLatin1Char('\n')));
     });
+}
+
+// The window's tag actions, in one place (the Settings shortcut map takes them over by id, the
+// QAction's objectName). The tag editor's own keys are in TagEditor::createActions().
+void MainWindow::createTagActions(QMenu* menu) {
+    using Op = BulkTagDialog::Operation;
+    const struct {
+        const char* id;
+        QString text;
+        QKeySequence key;
+        Op op;
+    } specs[] = {
+        {"tags.bulkAdd", tr("&Add a tag to the selected images…"), {}, Op::Add},
+        {"tags.bulkRemove", tr("&Remove a tag from the selected images…"), {}, Op::Remove},
+        {"tags.bulkReplace", tr("Re&place a tag on the selected images…"), {}, Op::Replace},
+        {"tags.findReplace", tr("&Find and replace tags…"), QKeySequence(Qt::CTRL | Qt::Key_R),
+         Op::Replace},
+    };
+    for (const auto& s : specs) {
+        auto* a = menu->addAction(s.text);
+        a->setObjectName(QLatin1String(s.id));
+        a->setShortcut(s.key);
+        a->setShortcutContext(Qt::WindowShortcut);
+        const Op op = s.op;
+        connect(a, &QAction::triggered, this, [this, op] { openBulkDialog(static_cast<int>(op)); });
+    }
+}
+
+QAction* MainWindow::action(const QString& id) const {
+    return menuBar()->findChild<QAction*>(id);
+}
+
+QList<qint64> MainWindow::selectedImageIds() const {
+    QList<qint64> ids;
+    QModelIndexList rows = catalogPane_->view()->selectionModel()->selectedIndexes();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    for (const QModelIndex& i : rows) ids << i.data(CatalogModel::ImageIdRole).toLongLong();
+    return ids;
+}
+
+BulkTagDialog* MainWindow::openBulkDialog(int operation) {
+    if (!db_->isOpen()) {
+        showError(tr("The catalogue is not open."));
+        return nullptr;
+    }
+    auto* dialog = new BulkTagDialog(*db_, taxonomy_, tagEditor_->user(), selectedImageIds(),
+                                     static_cast<BulkTagDialog::Operation>(operation), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const auto& edit = dialog->result();
+        if (!edit) return;
+        tagEditor_->pushEdit(dialog->description(), *edit);
+        model_->refreshAllReviewStates();
+        statusBar()->showMessage(
+            tr("%1 — %n image(s) changed", nullptr, edit->images).arg(dialog->description()));
+    });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::chooseModelFolder() {

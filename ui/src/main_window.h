@@ -32,6 +32,7 @@ class CatalogModel;
 class Thumbnailer;
 class AskPane;
 class TagEditor;
+class BulkTagDialog;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -52,6 +53,16 @@ public:
     void nextUnreviewed();
     void acceptAllAndNext();
     backend::BackendController* backend() const { return backend_; }
+
+    // The images selected in the grid (ids, grid order).
+    QList<qint64> selectedImageIds() const;
+    // Opens the bulk edit dialog (add / remove / replace a tag on the selection; Ctrl+R: find and
+    // replace, on the selection or the whole catalogue). Window-modal, not blocking: Apply stores
+    // the edit and puts it on the tag editor's undo stack. Returns the dialog (for tests).
+    BulkTagDialog* openBulkDialog(int operation);
+    // The window's tag actions by id ("tags.bulkAdd", "tags.bulkRemove", "tags.bulkReplace",
+    // "tags.findReplace"); all made in createTagActions().
+    QAction* action(const QString& id) const;
 
     // Loads a local model folder on the backend thread (progress in the status bar).
     void loadModel(const QString& folder);
@@ -75,6 +86,7 @@ protected:
 
 private:
     void buildMenus();
+    void createTagActions(QMenu* menu);
     void chooseModelFolder();
     void connectServerDialog();
     void downloadModelDialog();

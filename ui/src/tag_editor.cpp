@@ -1,5 +1,6 @@
 #include "tag_editor.h"
 
+#include <QAction>
 #include <QCompleter>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -7,7 +8,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QShortcut>
+#include <QStyledItemDelegate>
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -18,6 +19,8 @@ namespace {
 using catalog::TagStatus;
 
 constexpr int kTagIdRole = Qt::UserRole + 1;
+constexpr int kAttributeRole = Qt::UserRole + 2;
+constexpr int kValueTextRole = Qt::UserRole + 3;  // the value as shown, for the rename editor
 
 QString statusText(TagStatus s) {
     switch (s) {
@@ -56,6 +59,91 @@ private:
     bool first_ = true;
 };
 
+// Edits recorded row by row (rename, delete, pick, bulk edits, find and replace): undo puts the
+// exact rows back, redo does the edits again. When the catalogue refuses (the rows were changed
+// since, e.g. by a colleague), the error is shown and the command leaves the stack.
+class EditCommand final : public QUndoCommand {
+public:
+    EditCommand(const QString& text, QList<catalog::TagEdit> edits, catalog::CatalogDb& db,
+                TagEditor* editor)
+        : QUndoCommand(text), edits_(std::move(edits)), db_(db), editor_(editor) {}
+    void redo() override {
+        if (first_) {
+            first_ = false;
+            return;
+        }
+        for (const auto& e : edits_) {
+            QString error;
+            if (!db_.redoTagEdit(e, editor_->user(), &error)) {
+                fail(error);
+                break;
+            }
+        }
+        editor_->refresh();
+    }
+    void undo() override {
+        for (auto it = edits_.crbegin(); it != edits_.crend(); ++it) {
+            QString error;
+            if (!db_.undoTagEdit(*it, editor_->user(), &error)) {
+                fail(error);
+                break;
+            }
+        }
+        editor_->refresh();
+    }
+
+private:
+    void fail(const QString& error) {
+        setObsolete(true);
+        emit editor_->errorOccurred(error);
+    }
+    QList<catalog::TagEdit> edits_;
+    catalog::CatalogDb& db_;
+    TagEditor* editor_;
+    bool first_ = true;
+};
+
+// F2 on a tag: a line edit over the tag's value with completion over the attribute's allowed
+// values (labels in both languages, codes, synonyms). The rename itself is queued: it rebuilds
+// the tree, which must not happen while the view is still closing the editor.
+class RenameDelegate final : public QStyledItemDelegate {
+public:
+    RenameDelegate(const catalog::Taxonomy& taxonomy, TagEditor* editor)
+        : QStyledItemDelegate(editor), taxonomy_(taxonomy), editor_(editor) {}
+
+    QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&,
+                          const QModelIndex& index) const override {
+        auto* line = new QLineEdit(parent);
+        line->setObjectName(QStringLiteral("renameEditor"));
+        QStringList values;
+        if (const auto* a = taxonomy_.attribute(index.data(kAttributeRole).toString()))
+            for (const auto& v : a->values)
+                for (const QString& term : catalog::Taxonomy::terms(v))
+                    if (!values.contains(term)) values << term;
+        auto* completer = new QCompleter(values, line);
+        completer->setCaseSensitivity(Qt::CaseInsensitive);
+        completer->setFilterMode(Qt::MatchContains);
+        line->setCompleter(completer);
+        return line;
+    }
+    void setEditorData(QWidget* w, const QModelIndex& index) const override {
+        auto* line = static_cast<QLineEdit*>(w);
+        line->setText(index.data(kValueTextRole).toString());
+        line->selectAll();
+    }
+    void setModelData(QWidget* w, QAbstractItemModel*, const QModelIndex& index) const override {
+        const QString text = static_cast<QLineEdit*>(w)->text().trimmed();
+        const qint64 id = index.data(kTagIdRole).toLongLong();
+        if (text.isEmpty() || id == 0) return;
+        QMetaObject::invokeMethod(
+            editor_, [e = editor_, id, text] { e->renameTag(id, text); }, Qt::QueuedConnection);
+    }
+
+private:
+    const catalog::Taxonomy& taxonomy_;
+    TagEditor* editor_;
+};
+
 }  // namespace
 
 TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, QString user,
@@ -67,10 +155,19 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     tree_->setColumnCount(3);
     tree_->setHeaderLabels({tr("Tag"), tr("Source"), tr("State")});
     tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    tree_->setEditTriggers(QAbstractItemView::DoubleClicked);
+    tree_->setItemDelegateForColumn(0, new RenameDelegate(taxonomy_, this));
     tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    tree_->setToolTip(
+        tr("Keys 1–9 pick option N of the focused attribute: its N-th allowed value in the "
+           "taxonomy, as numbered below the list (a single-valued attribute keeps only that "
+           "value). F2 renames (fixes) the focused tag, Del deletes the selected tags, Alt+A adds "
+           "a tag, Ctrl+Z / Ctrl+Y undo and redo."));
+    connect(tree_, &QTreeWidget::currentItemChanged, this, &TagEditor::showOptions);
 
     add_ = new QLineEdit(this);
-    add_->setPlaceholderText(tr("Add a tag, e.g. 风格: 波西米亚 or colour: red"));
+    add_->setObjectName(QStringLiteral("addTagField"));
+    add_->setPlaceholderText(tr("Add a tag, e.g. 风格: 波西米亚 or colour: red (Alt+A)"));
     QStringList completions;
     for (const auto& a : taxonomy_.attributes()) {
         const QString attr = catalog::Taxonomy::label(a, language());
@@ -93,13 +190,10 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     connect(accept, &QPushButton::clicked, this, &TagEditor::acceptSelected);
     connect(reject, &QPushButton::clicked, this, &TagEditor::rejectSelected);
     connect(acceptAllButton, &QPushButton::clicked, this, &TagEditor::acceptAll);
-    auto* undoShortcut = new QShortcut(QKeySequence::Undo, this);
-    connect(undoShortcut, &QShortcut::activated, undo_, &QUndoStack::undo);
-    for (const QKeySequence& k : {QKeySequence(QKeySequence::Redo), QKeySequence(tr("Ctrl+Y"))}) {
-        auto* s = new QShortcut(k, this);
-        connect(s, &QShortcut::activated, undo_, &QUndoStack::redo);
-    }
     hint_ = new QLabel(this);
+    hint_->setObjectName(QStringLiteral("tagHint"));
+    hint_->setWordWrap(true);
+    createActions();
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(accept);
@@ -109,18 +203,64 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     auto* col = new QVBoxLayout(this);
     col->setContentsMargins(0, 0, 0, 0);
     col->addWidget(tree_, 1);
+    col->addWidget(hint_);
     col->addLayout(buttons);
     col->addWidget(add_);
-    col->addWidget(hint_);
+}
+
+// Every keyboard action of the tag editor, in one place (the Settings shortcut map takes them
+// over by id, the QAction's objectName).
+void TagEditor::createActions() {
+    struct Spec {
+        QString id;
+        QString text;
+        QList<QKeySequence> keys;
+        QWidget* on;  // the tree: only while the tag list has the focus
+        std::function<void()> fn;
+    };
+    QList<Spec> specs = {
+        {QStringLiteral("tag.rename"), tr("Rename tag"), {QKeySequence(Qt::Key_F2)}, tree_,
+         [this] { renameCurrent(); }},
+        {QStringLiteral("tag.delete"), tr("Delete tag"), {QKeySequence(QKeySequence::Delete)},
+         tree_, [this] { deleteSelected(); }},
+        {QStringLiteral("tag.add"), tr("Add tag"), {QKeySequence(Qt::ALT | Qt::Key_A)}, this,
+         [this] { beginAdd(); }},
+        {QStringLiteral("edit.undo"), tr("Undo"), {QKeySequence(Qt::CTRL | Qt::Key_Z)}, this,
+         [this] { undo_->undo(); }},
+        {QStringLiteral("edit.redo"), tr("Redo"),
+         {QKeySequence(Qt::CTRL | Qt::Key_Y), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)}, this,
+         [this] { undo_->redo(); }},
+    };
+    for (int n = 1; n <= 9; ++n)
+        specs.append({QStringLiteral("tag.pick%1").arg(n), tr("Pick option %1").arg(n),
+                      {QKeySequence(Qt::Key_0 + n)}, tree_, [this, n] { pickOption(n); }});
+    for (const Spec& s : specs) {
+        auto* a = new QAction(s.text, this);
+        a->setObjectName(s.id);
+        a->setShortcuts(s.keys);
+        a->setShortcutContext(s.on == tree_ ? Qt::WidgetWithChildrenShortcut : Qt::WindowShortcut);
+        connect(a, &QAction::triggered, this, s.fn);
+        s.on->addAction(a);
+    }
+}
+
+QAction* TagEditor::action(const QString& id) const {
+    return findChild<QAction*>(id, Qt::FindDirectChildrenOnly);
 }
 
 void TagEditor::setImage(qint64 imageId) {
     imageId_ = imageId;
-    undo_->clear();  // undo history is per image
     refresh();
 }
 
 void TagEditor::refresh() {
+    // Keep the focused row (a tag, or else its attribute) across the rebuild.
+    QString currentAttribute;
+    qint64 currentTag = 0;
+    if (auto* c = tree_->currentItem()) {
+        currentAttribute = c->data(0, kAttributeRole).toString();
+        currentTag = c->data(0, kTagIdRole).toLongLong();
+    }
     tree_->clear();
     if (imageId_ == 0) return;
     QString error;
@@ -129,29 +269,79 @@ void TagEditor::refresh() {
         emit errorOccurred(error);
         return;
     }
+    // Every attribute of the taxonomy, so that any of them can be focused and picked (1–9);
+    // attributes the taxonomy does not know follow.
     QHash<QString, QTreeWidgetItem*> groups;
-    auto group = [&](const QString& code) {
-        if (auto* g = groups.value(code)) return g;
+    auto makeGroup = [&](const QString& code) {
         const auto* a = taxonomy_.attribute(code);
         auto* g = new QTreeWidgetItem(tree_, {a ? catalog::Taxonomy::label(*a, language()) : code});
-        g->setFlags(Qt::ItemIsEnabled);
+        g->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        g->setData(0, kAttributeRole, code);
+        QFont f = g->font(0);
+        f.setBold(true);
+        g->setFont(0, f);
         groups.insert(code, g);
         return g;
     };
+    for (const auto& a : taxonomy_.attributes()) makeGroup(a.code);
+    QTreeWidgetItem* restore = nullptr;
     for (const auto& t : *tags) {
+        QTreeWidgetItem* group = groups.value(t.attribute);
+        if (!group) group = makeGroup(t.attribute);
         const auto* v = taxonomy_.value(t.attribute, t.valueCode);
-        QString label = v ? catalog::Taxonomy::label(*v, language()) : t.valueCode;
+        const QString valueLabel = v ? catalog::Taxonomy::label(*v, language()) : t.valueCode;
+        QString label = valueLabel;
         if (t.isNewValue) label += tr(" (new value)");
         QString source = t.source.startsWith(QLatin1String("person:"))
                              ? t.source.mid(7)
                              : t.source.section(QLatin1Char(':'), 1);
         if (t.confidence >= 0) source += QStringLiteral(" · %1").arg(t.confidence, 0, 'f', 2);
-        auto* item = new QTreeWidgetItem(group(t.attribute), {label, source, statusText(t.status)});
+        auto* item = new QTreeWidgetItem(group, {label, source, statusText(t.status)});
+        item->setFlags(item->flags() | Qt::ItemIsEditable);
         item->setData(0, kTagIdRole, t.id);
+        item->setData(0, kAttributeRole, t.attribute);
+        item->setData(0, kValueTextRole, valueLabel);
         item->setData(2, Qt::UserRole, catalog::tagStatusName(t.status));
+        if (t.status == TagStatus::Rejected) item->setForeground(0, palette().brush(QPalette::PlaceholderText));
+        if (t.id == currentTag) restore = item;
+    }
+    for (auto* g : std::as_const(groups)) {
+        if (g->childCount() == 0) g->setForeground(0, palette().brush(QPalette::PlaceholderText));
+        if (!restore && g->data(0, kAttributeRole).toString() == currentAttribute) restore = g;
     }
     tree_->expandAll();
+    if (restore) tree_->setCurrentItem(restore, 0, QItemSelectionModel::ClearAndSelect);
     emit tagsChanged(imageId_);
+}
+
+QString TagEditor::focusedAttribute() const {
+    auto* c = tree_->currentItem();
+    return c ? c->data(0, kAttributeRole).toString() : QString();
+}
+
+void TagEditor::showOptions() {
+    const auto* a = taxonomy_.attribute(focusedAttribute());
+    if (!a || a->values.isEmpty()) {
+        hint_->clear();
+        return;
+    }
+    QStringList options;
+    for (int i = 0; i < a->values.size() && i < 9; ++i)
+        options << QStringLiteral("%1 %2").arg(i + 1).arg(
+                       catalog::Taxonomy::label(a->values[i], language()));
+    hint_->setText(tr("%1 — keys: %2").arg(catalog::Taxonomy::label(*a, language()),
+                                           options.join(QStringLiteral(" · "))));
+}
+
+void TagEditor::selectTag(qint64 tagId, const QString& attribute) {
+    QTreeWidgetItem* found = nullptr;
+    for (int i = 0; i < tree_->topLevelItemCount() && !found; ++i) {
+        auto* g = tree_->topLevelItem(i);
+        if (g->data(0, kAttributeRole).toString() == attribute) found = g;
+        for (int j = 0; j < g->childCount(); ++j)
+            if (g->child(j)->data(0, kTagIdRole).toLongLong() == tagId) found = g->child(j);
+    }
+    if (found) tree_->setCurrentItem(found, 0, QItemSelectionModel::ClearAndSelect);
 }
 
 QList<qint64> TagEditor::selectedTagIds() const {
@@ -225,26 +415,30 @@ bool TagEditor::addFromText(const QString& text) {
         return false;
     }
     const auto* value = taxonomy_.findValue(attr->code, valueText);
-    const QString code = value ? value->code : valueText;  // kept as a new value otherwise
+    return addTag(attr->code, value ? value->code : valueText, value == nullptr);
+}
+
+bool TagEditor::addTag(const QString& attrCode, const QString& code, bool isNew) {
+    if (imageId_ == 0) {
+        emit errorOccurred(tr("Select an image first, then add the tag."));
+        return false;
+    }
     if (auto tags = db_.tagsForImage(imageId_)) {
         for (const auto& t : *tags)
-            if (t.attribute == attr->code && t.valueCode == code) {  // already there: accept it
+            if (t.attribute == attrCode && t.valueCode == code) {  // already there: accept it
                 hint_->clear();
                 return setStatus({t.id}, TagStatus::Accepted, tr("Add tag"));
             }
     }
     QString error;
-    auto id = db_.addTag(imageId_, attr->code, code, value == nullptr, user_, &error);
+    auto id = db_.addTag(imageId_, attrCode, code, isNew, user_, &error);
     if (!id) {
         emit errorOccurred(error);
         return false;
     }
     hint_->clear();
-    const qint64 tagId = *id;
     const qint64 image = imageId_;
-    const QString attrCode = attr->code;
-    const bool isNew = value == nullptr;
-    auto currentId = std::make_shared<qint64>(tagId);
+    auto currentId = std::make_shared<qint64>(*id);
     undo_->push(new CatalogCommand(
         tr("Add tag"),
         [this, image, attrCode, code, isNew, currentId] {
@@ -255,6 +449,120 @@ bool TagEditor::addFromText(const QString& text) {
         [this, currentId] { return db_.removeTag(*currentId, user_); }, this));
     refresh();
     return true;
+}
+
+void TagEditor::renameCurrent() {
+    auto* item = tree_->currentItem();
+    if (!item) return;
+    if (item->data(0, kTagIdRole).toLongLong() == 0) {  // an attribute: add a value to it
+        beginAdd(item->text(0) + QStringLiteral(": "));
+        return;
+    }
+    tree_->editItem(item, 0);
+}
+
+bool TagEditor::renameTag(qint64 tagId, const QString& valueText) {
+    QString error;
+    const auto old = db_.tagById(tagId, &error);
+    if (!old) {
+        emit errorOccurred(error.isEmpty() ? tr("This tag no longer exists.") : error);
+        return false;
+    }
+    const auto* attr = taxonomy_.attribute(old->attribute);
+    const auto* value = taxonomy_.findValue(old->attribute, valueText);
+    if (!value && attr && !attr->values.isEmpty()) {
+        hint_->setText(tr("“%1” is not a value of %2").arg(valueText,
+                                                             catalog::Taxonomy::label(*attr, language())));
+        return false;
+    }
+    const QString code = value ? value->code : valueText.trimmed();
+    if (code == old->valueCode) return true;
+    catalog::TagEdit edit;
+    const auto fixed = db_.fixTag(tagId, code, value == nullptr, user_, &error, &edit);
+    if (!fixed) {
+        emit errorOccurred(error);
+        return false;
+    }
+    hint_->clear();
+    undo_->push(new EditCommand(tr("Rename tag"), {edit}, db_, this));
+    refresh();
+    selectTag(*fixed, old->attribute);
+    return true;
+}
+
+bool TagEditor::deleteSelected() {
+    QList<qint64> ids = selectedTagIds();
+    if (ids.isEmpty())
+        if (auto* c = tree_->currentItem())
+            if (const qint64 id = c->data(0, kTagIdRole).toLongLong()) ids << id;
+    if (ids.isEmpty()) return false;
+    const QString attribute = focusedAttribute();
+    QList<catalog::TagEdit> edits;
+    bool ok = true;
+    for (qint64 id : ids) {
+        QString error;
+        catalog::TagEdit edit;
+        if (!db_.removeTag(id, user_, &error, &edit)) {
+            emit errorOccurred(error);
+            ok = false;
+            break;
+        }
+        edits << edit;
+    }
+    if (!edits.isEmpty())
+        undo_->push(new EditCommand(tr("Delete %n tag(s)", nullptr, int(edits.size())), edits,
+                                    db_, this));
+    refresh();
+    selectTag(0, attribute);
+    return ok;
+}
+
+bool TagEditor::pickOption(int n) {
+    if (imageId_ == 0) return false;
+    const auto* a = taxonomy_.attribute(focusedAttribute());
+    if (!a) {
+        hint_->setText(tr("Focus an attribute first (arrow keys), then press 1–9."));
+        return false;
+    }
+    if (n < 1 || n > a->values.size()) {
+        hint_->setText(tr("%1 has no option %2").arg(catalog::Taxonomy::label(*a, language())).arg(n));
+        return false;
+    }
+    const auto& v = a->values[n - 1];
+    QString error;
+    const auto edit = db_.pickTagValue(imageId_, a->code, v.code, false, !a->multiValued, user_, &error);
+    if (!edit) {
+        emit errorOccurred(error);
+        return false;
+    }
+    if (!edit->isEmpty())
+        undo_->push(new EditCommand(tr("Pick %1: %2").arg(catalog::Taxonomy::label(*a, language()),
+                                                          catalog::Taxonomy::label(v, language())),
+                                    {*edit}, db_, this));
+    refresh();
+    return true;
+}
+
+void TagEditor::beginAdd(const QString& prefill) {
+    QString text = prefill.trimmed();
+    // Words that name exactly one value anywhere: prefilled as "attribute: value".
+    if (!text.isEmpty() && !text.contains(QRegularExpression(QStringLiteral("[:：]")))) {
+        const auto refs = taxonomy_.findValueAnywhere(text);
+        if (refs.size() == 1)
+            text = catalog::Taxonomy::label(*refs[0].attribute, language()) + QStringLiteral(": ") +
+                   catalog::Taxonomy::label(*refs[0].value, language());
+    }
+    add_->setFocus(Qt::ShortcutFocusReason);
+    add_->setText(text);
+    if (!text.isEmpty() && add_->completer()) {
+        add_->completer()->setCompletionPrefix(text);
+        add_->completer()->complete();
+    }
+}
+
+void TagEditor::pushEdit(const QString& label, const catalog::TagEdit& edit) {
+    if (!edit.isEmpty()) undo_->push(new EditCommand(label, {edit}, db_, this));
+    refresh();
 }
 
 }  // namespace vistag::ui

@@ -1,6 +1,9 @@
-// The tag editor for one image (or its SKU group): suggestions per attribute of the taxonomy with
-// their source and confidence; accept, reject, add (with completion over codes, Chinese and
-// English labels and synonyms); every change goes to the catalogue at once and can be undone.
+// The tag editor for one image (or its SKU group): every attribute of the taxonomy with the
+// image's tags under it, each with its source and confidence; accept, reject, rename (fix) with
+// F2, delete with Del, pick option N of the focused attribute with 1–9, add (Alt+A, completion
+// over codes, Chinese and English labels and synonyms). Every change goes to the catalogue at
+// once and can be undone; the undo history spans images (bulk edits and find-and-replace from the
+// main window go on the same stack through pushEdit()).
 #pragma once
 
 #include <QWidget>
@@ -8,6 +11,7 @@
 #include "catalog/catalog_db.h"
 #include "catalog/taxonomy.h"
 
+class QAction;
 class QLineEdit;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -27,6 +31,11 @@ public:
     QUndoStack* undoStack() const { return undo_; }
     QTreeWidget* tree() const { return tree_; }
     QLineEdit* addField() const { return add_; }
+    QLabel* hintLabel() const { return hint_; }
+    const QString& user() const { return user_; }
+    // The editor's keyboard actions, by id ("tag.rename", "tag.delete", "tag.add",
+    // "tag.pick1".."tag.pick9", "edit.undo", "edit.redo"); all made in createActions().
+    QAction* action(const QString& id) const;
 
     // Each returns false (and reports through errorOccurred) when the catalogue refused.
     bool acceptSelected();
@@ -34,6 +43,24 @@ public:
     bool acceptAll();  // every undecided suggestion
     // "attribute: value" as typed or picked from the completer (labels, codes or synonyms).
     bool addFromText(const QString& text);
+    // A person's tag (attribute and value codes), e.g. from a chip in the ask pane's answer.
+    bool addTag(const QString& attribute, const QString& valueCode, bool isNewValue);
+    // F2: the tag's value becomes another value of its attribute (a label, code or synonym);
+    // recorded as a fix (the old value rejected, the new one accepted).
+    bool renameTag(qint64 tagId, const QString& valueText);
+    // Opens the inline editor (with completion over the attribute's values) on the current tag.
+    void renameCurrent();
+    bool deleteSelected();
+    // Keys 1–9: the n-th allowed value of the focused attribute (taxonomy order) becomes the
+    // image's value: accepted, added when missing; for a single-valued attribute every other value
+    // is rejected.
+    bool pickOption(int n);
+    // The attribute code of the current row (an attribute row or a tag under it); "" when none.
+    QString focusedAttribute() const;
+    // Alt+A / "Add as tag…": focuses the add field with `prefill`, completer open.
+    void beginAdd(const QString& prefill = {});
+    // Puts an edit that is already stored (a bulk edit) on the undo stack.
+    void pushEdit(const QString& label, const catalog::TagEdit& edit);
     void refresh();
 
 signals:
@@ -41,8 +68,11 @@ signals:
     void tagsChanged(qint64 imageId);
 
 private:
+    void createActions();
+    void showOptions();
     bool setStatus(const QList<qint64>& tagIds, catalog::TagStatus status, const QString& label);
     QList<qint64> selectedTagIds() const;
+    void selectTag(qint64 tagId, const QString& attribute);
 
     catalog::CatalogDb& db_;
     const catalog::Taxonomy& taxonomy_;

@@ -110,18 +110,63 @@ public:
     // A fix keeps the history: the old tag becomes rejected by `who`, and the new value is added
     // as accepted by `who` (source "person:<who>") on the same image/SKU group and attribute;
     // when that value is already there it is accepted instead. Returns the accepted tag's id.
+    // *edit (when given) receives the rows it changed, for undoTagEdit().
     std::optional<qint64> fixTag(qint64 tagId, const QString& newValueCode, bool isNewValue,
-                                 const QString& who, QString* error = nullptr);
+                                 const QString& who, QString* error = nullptr,
+                                 TagEdit* edit = nullptr);
     // A person's own tag (accepted). An existing tag with the same value is accepted instead.
     std::optional<qint64> addTag(qint64 imageId, const QString& attribute, const QString& valueCode,
                                  bool isNewValue, const QString& who, QString* error = nullptr);
     // Deletes the tag; the audit row keeps what it was.
-    bool removeTag(qint64 tagId, const QString& who, QString* error = nullptr);
+    bool removeTag(qint64 tagId, const QString& who, QString* error = nullptr,
+                   TagEdit* edit = nullptr);
     std::optional<TagRecord> tagById(qint64 tagId, QString* error = nullptr) const;
     // The tags the image shows: its own, or its SKU group's. Ordered by attribute, then id.
     std::optional<QList<TagRecord>> tagsForImage(qint64 imageId, QString* error = nullptr) const;
     // Any tag (any status) on the image or its SKU group: batch mode "untagged" skips these.
     std::optional<bool> hasTags(qint64 imageId, QString* error = nullptr) const;
+
+    // ---- edits of many tags: bulk edits, find and replace, pick, undo/redo -----------------------
+    // Each runs in one transaction with one audit row (entity "tags") and returns what it changed
+    // row by row (an empty edit when nothing needed to change, e.g. every image already had the
+    // value). dryRun: computes the same edit and changes nothing (a preview with exact counts).
+    //
+    // Scope: the images whose tag sets are edited. An image in a SKU group stands for the group's
+    // one tag set (every view of the product sees the edit, and the group counts once);
+    // nullopt = every image of the catalogue.
+    //
+    // bulkAddTag: every tag set gets the value as a person's accepted tag; a set that has the
+    // value already (suggested or rejected) has it accepted instead. Audited as "bulk_add".
+    std::optional<TagEdit> bulkAddTag(const std::optional<QList<qint64>>& scope,
+                                      const QString& attribute, const QString& valueCode,
+                                      bool isNewValue, const QString& who, QString* error = nullptr,
+                                      bool dryRun = false);
+    // bulkRemoveTag: deletes the value where it is suggested or accepted (a rejected one stays as
+    // the record that it is wrong). Audited as "bulk_remove".
+    std::optional<TagEdit> bulkRemoveTag(const std::optional<QList<qint64>>& scope,
+                                         const QString& attribute, const QString& valueCode,
+                                         const QString& who, QString* error = nullptr,
+                                         bool dryRun = false);
+    // replaceTagValue: find and replace — every suggested or accepted `fromValue` of the attribute
+    // is fixed to `toValue` as fixTag() does (the old tag rejected by `who`, the new value accepted
+    // by `who`, or accepted where the set has it already). Audited as "replace_value".
+    std::optional<TagEdit> replaceTagValue(const std::optional<QList<qint64>>& scope,
+                                           const QString& attribute, const QString& fromValue,
+                                           const QString& toValue, bool toIsNewValue,
+                                           const QString& who, QString* error = nullptr,
+                                           bool dryRun = false);
+    // pickTagValue: the image's tag set gets the value accepted (added when missing); exclusive
+    // (a single-valued attribute): every other suggested or accepted value of the attribute is
+    // rejected by `who`. Audited as "pick".
+    std::optional<TagEdit> pickTagValue(qint64 imageId, const QString& attribute,
+                                        const QString& valueCode, bool isNewValue, bool exclusive,
+                                        const QString& who, QString* error = nullptr);
+    // Puts back edit.before exactly (ids, statuses, deciders, times) and removes what the edit
+    // added; redoTagEdit() does the edit again the same way. Refused, changing nothing, when the
+    // rows are no longer as the edit left them (someone changed them since). Audited as "undo" /
+    // "redo" with the rows.
+    bool undoTagEdit(const TagEdit& edit, const QString& who, QString* error = nullptr);
+    bool redoTagEdit(const TagEdit& edit, const QString& who, QString* error = nullptr);
 
     // ---- audit log ---------------------------------------------------------------------------
     // Newest first.

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QMap>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -59,6 +60,23 @@ struct CatalogDb::Impl {
     // One statement, no result wanted.
     bool exec(const QString& sql, const QVariantList& binds, QString* error) const;
 
+    // BEGIN IMMEDIATE; body(); ROLLBACK even when body succeeded: a dry run that computes what
+    // an edit would do and changes nothing.
+    template <class Body>
+    bool dryRun(QString* error, Body&& body) {
+        if (!checkOpen(error) || !begin(error))
+            return false;
+        inWrite = true;
+        const bool ok = body();
+        rollback();
+        inWrite = false;
+        return ok;
+    }
+    template <class Body>
+    bool writeOrDryRun(bool dry, QString* error, Body&& body) {
+        return dry ? dryRun(error, std::forward<Body>(body)) : write(error, std::forward<Body>(body));
+    }
+
     // BEGIN IMMEDIATE; body(); COMMIT — or ROLLBACK when body or COMMIT fails.
     template <class Body>
     bool write(QString* error, Body&& body) {
@@ -84,6 +102,12 @@ struct CatalogDb::Impl {
     // The tag owner key of an image; nullopt with *error set when there is no such image.
     std::optional<QString> ownerOfImage(qint64 imageId, QString* skuGroup, QString* error) const;
     std::optional<TagRecord> tag(qint64 tagId, QString* error) const;  // empty error = missing
+
+    // Every tag row of these owners, by id (for TagEdit snapshots).
+    std::optional<QMap<qint64, TagRow>> rowsOf(const QStringList& owners, QString* error) const;
+    // The rows that differ between two snapshots, and how many images see them.
+    std::optional<TagEdit> diff(const QMap<qint64, TagRow>& before,
+                                const QMap<qint64, TagRow>& after, QString* error) const;
 };
 
 }  // namespace vistag::catalog

@@ -103,6 +103,19 @@ std::optional<QList<qint64>> insertSuggestions(const CatalogDb::Impl& d, qint64 
     return ids;
 }
 
+// *edit = what changed in these owners' rows since `before` (inside the same transaction).
+bool recordEdit(const CatalogDb::Impl& d, const QMap<qint64, TagRow>& before,
+                const QStringList& owners, TagEdit* edit, QString* error) {
+    const auto now = d.rowsOf(owners, error);
+    if (!now)
+        return false;
+    auto e = d.diff(before, *now, error);
+    if (!e)
+        return false;
+    *edit = std::move(*e);
+    return true;
+}
+
 bool setStatus(const CatalogDb::Impl& d, qint64 tagId, TagStatus status, const QString& who,
                QString* error) {
     if (status == TagStatus::Suggested)  // reopened: undecided again
@@ -223,11 +236,14 @@ bool CatalogDb::reopenTag(qint64 tagId, const QString& who, QString* error) {
 }
 
 std::optional<qint64> CatalogDb::fixTag(qint64 tagId, const QString& newValueCode, bool isNewValue,
-                                        const QString& who, QString* error) {
+                                        const QString& who, QString* error, TagEdit* edit) {
     qint64 acceptedId = 0;
     const bool ok = d_->write(error, [&] {
         const auto owner = ownerOfTag(*d_, tagId, error);
         if (!owner)
+            return false;
+        std::optional<QMap<qint64, TagRow>> snapshot;
+        if (edit && !(snapshot = d_->rowsOf({*owner}, error)))
             return false;
         const auto old = d_->tag(tagId, error);
         if (!old || !checkValue(old->attribute, newValueCode, error))
@@ -279,8 +295,10 @@ std::optional<qint64> CatalogDb::fixTag(qint64 tagId, const QString& newValueCod
         accepted.status = TagStatus::Accepted;
         accepted.decidedBy = who;
         after.insert(QStringLiteral("accepted"), tagJson(accepted));
-        return d_->audit(who, QStringLiteral("fix"), QStringLiteral("tag"), tagId, tagJson(*old),
-                         after, error);
+        if (!d_->audit(who, QStringLiteral("fix"), QStringLiteral("tag"), tagId, tagJson(*old),
+                       after, error))
+            return false;
+        return !edit || recordEdit(*d_, *snapshot, {*owner}, edit, error);
     });
     if (!ok)
         return std::nullopt;
@@ -339,7 +357,7 @@ std::optional<qint64> CatalogDb::addTag(qint64 imageId, const QString& attribute
     return id;
 }
 
-bool CatalogDb::removeTag(qint64 tagId, const QString& who, QString* error) {
+bool CatalogDb::removeTag(qint64 tagId, const QString& who, QString* error, TagEdit* edit) {
     return d_->write(error, [&] {
         QString lookupError;
         const auto old = d_->tag(tagId, &lookupError);
@@ -348,9 +366,15 @@ bool CatalogDb::removeTag(qint64 tagId, const QString& who, QString* error) {
                      lookupError.isEmpty() ? trCatalog("This tag no longer exists.") : lookupError);
             return false;
         }
+        std::optional<QString> owner;
+        std::optional<QMap<qint64, TagRow>> snapshot;
+        if (edit && (!(owner = ownerOfTag(*d_, tagId, error)) ||
+                     !(snapshot = d_->rowsOf({*owner}, error))))
+            return false;
         return d_->exec(QStringLiteral("DELETE FROM tags WHERE id = ?"), {tagId}, error) &&
                d_->audit(who, QStringLiteral("remove"), QStringLiteral("tag"), tagId, tagJson(*old),
-                         {}, error);
+                         {}, error) &&
+               (!edit || recordEdit(*d_, *snapshot, {*owner}, edit, error));
     });
 }
 

@@ -7,6 +7,8 @@
 #include <QString>
 #include <optional>
 
+#include "catalog/types.h"
+
 namespace vistag::catalog {
 
 // Where an image stands in review, from the tags it sees (its own, or its SKU group's).
@@ -36,11 +38,31 @@ struct AuditEntry {
     QDateTime at;
     QString who;
     QString action;  // add_image, update_image, set_sku_group, suggest, replace_suggestions,
-                     // accept, reject, fix, add, remove
-    QString entity;  // "image" or "tag"
+                     // accept, reject, reopen, fix, add, remove, bulk_add, bulk_remove,
+                     // replace_value, pick, undo, redo
+    QString entity;  // "image", "tag", or "tags" (an edit of many: entityId 0)
     qint64 entityId = 0;
     QString beforeJson;
     QString afterJson;
+};
+
+// ---- edits of many tags (bulk edits, find and replace, undo) ------------------------------
+
+// A tag row exactly as stored: the record and the tag set (owner key) it belongs to —
+// "g:<SKU group>" or "i:<image id>".
+struct TagRow {
+    TagRecord tag;
+    QString owner;
+};
+
+// What one edit did to the tags, row by row, so that it can be taken back exactly and done again
+// (CatalogDb::undoTagEdit / redoTagEdit).
+struct TagEdit {
+    QList<TagRow> before;  // the rows the edit changed or deleted, as they were
+    QList<TagRow> after;   // the rows the edit changed or inserted, as they became
+    int tagSets = 0;       // tag sets (SKU groups or single images) that changed
+    int images = 0;        // images showing one of those tag sets
+    bool isEmpty() const { return before.isEmpty() && after.isEmpty(); }
 };
 
 // ---- batch queue ----------------------------------------------------------------------------
