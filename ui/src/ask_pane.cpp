@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "backend/backend_controller.h"
+#include "error_text.h"
 
 namespace vistag::ui {
 namespace {
@@ -68,7 +69,8 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
                 if (job != job_) return;
                 job_ = 0;
                 if (!r.ok) {
-                    answer_->setPlainText(text_ + QStringLiteral("\n\n") + r.error);
+                    answer_->setPlainText(text_ + QStringLiteral("\n\n") +
+                                          plainError(r.errorCode, r.error));
                     stats_->setText(tr("Failed"));
                 } else {
                     const double seconds = r.latencyMs / 1000.0;
@@ -119,7 +121,8 @@ void AskPane::askNow() {
     req.imagePaths = images_;
     req.prompt = prompt_->toPlainText().trimmed();
     req.params.maxNewTokens = maxNewTokens;
-    req.params.maxPixels = 512 * 512;
+    req.params.maxPixels = maxPixels;
+    req.params.temperature = temperature;
     text_.clear();
     chunks_ = 0;
     answer_->clear();

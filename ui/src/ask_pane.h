@@ -29,7 +29,10 @@ public:
     QString answer() const;
     QPushButton* askButton() const { return ask_; }
     QPushButton* stopButton() const { return stop_; }
+    // Generation settings for the next question (the window sets them from Settings).
     int maxNewTokens = 256;
+    qint64 maxPixels = 512 * 512;
+    double temperature = 0;
 
 public slots:
     void askNow();
