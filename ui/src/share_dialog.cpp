@@ -158,7 +158,9 @@ bool ShareDialog::startSharing() {
         o.allow << subnet;
         allow << part;
     }
+    // Requests that leave them out get the window's pixel budget and a generous answer length.
     o.defaults.maxNewTokens = qMax(settings_->maxNewTokens, 1024);
+    o.defaults.maxPixels = settings_->maxPixels;
     settings_->shareHost = host_->text().trimmed();
     settings_->sharePort = port_->value();
     settings_->shareApiKey = key_->text();
