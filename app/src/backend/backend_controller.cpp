@@ -1,5 +1,6 @@
 #include "backend/backend_controller.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 
 #include "logging/app_log.h"
@@ -23,7 +24,8 @@ void BackendWorker::load(const QString& folder, const QString& device, const QSt
     release();
     const int cancelledCode = static_cast<int>(inference::ErrorCode::Cancelled);
     if (cancel->load()) {  // cancelled before it started
-        emit loaded(false, tr("Loading the model was cancelled."), {}, cancelledCode);
+        emit loaded(false, QCoreApplication::translate("vistag::backend::BackendWorker",
+                                                     "Loading the model was cancelled."), {}, cancelledCode);
         return;
     }
     logging::info(QStringLiteral("loading model %1 (device %2, dtype %3)").arg(folder, device, dtype));
@@ -84,7 +86,8 @@ void BackendWorker::connectRemote(const RemoteOptions& options) {
 void BackendWorker::run(qint64 jobId, const AskRequest& request) {
     if (!backend_) {
         AskResult r;
-        r.error = tr("No model is loaded yet.");
+        r.error = QCoreApplication::translate("vistag::backend::BackendWorker",
+                                             "No model is loaded yet.");
         emit finished(jobId, r);
         return;
     }
@@ -200,7 +203,9 @@ bool BackendController::startSharing(const server::ServerOptions& options, QStri
         defaults = loadedEngine_->defaults;
     }
     if (!engine || loading_) {
-        *error = tr("Load a local model first: only a model running on this computer can be shared.");
+        *error = QCoreApplication::translate(
+            "vistag::backend::BackendController",
+            "Load a local model first: only a model running on this computer can be shared.");
         return false;
     }
     server::ServerOptions o = options;
