@@ -52,6 +52,17 @@ void write(spdlog::level::level_enum level, const QString& message) {
 }
 
 void qtMessageHandler(QtMsgType type, const QMessageLogContext& ctx, const QString& msg) {
+    // A Qt message raised while logging (e.g. by the hub's queued call) goes to stderr only:
+    // re-entering the sinks would deadlock on their mutex.
+    static thread_local bool inside = false;
+    if (inside) {
+        fprintf(stderr, "%s\n", qPrintable(msg));
+        return;
+    }
+    inside = true;
+    struct Reset {
+        ~Reset() { inside = false; }
+    } reset;
     const QString text = ctx.category && qstrcmp(ctx.category, "default") != 0
                              ? QString::fromUtf8(ctx.category) + QStringLiteral(": ") + msg
                              : msg;
