@@ -1,5 +1,6 @@
 // Settings, the keyboard map and the log panel, with real widgets offscreen. QSettings goes to a
 // temporary folder (QSettings::setPath), never to the user's own settings.
+#include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
@@ -15,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "ask_pane.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "log_panel.h"

@@ -3,6 +3,7 @@
 // this model" serves the same loaded engine over HTTP (queried here with QNetworkAccessManager),
 // and stopping frees the port.
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
@@ -21,6 +22,7 @@
 
 #include "ask_pane.h"
 #include "backend/backend_controller.h"
+#include "log_panel.h"
 #include "logging/app_log.h"
 #include "main_window.h"
 #include "server/api_server.h"
@@ -173,6 +175,7 @@ private slots:
         QVERIFY(port > 0);
         QCOMPARE(vistag::settings::AppSettings::load().shareApiKey, QStringLiteral("s3cret"));
         const QString artifacts = qEnvironmentVariable("VISTAG_ARTIFACTS", QDir::tempPath());
+        QTest::qWait(50);  // the layout catches up with the new status text
         QVERIFY(dialog->grab().save(artifacts + QStringLiteral("/share-dialog.png")));
 
         QNetworkAccessManager nam;
@@ -220,6 +223,16 @@ private slots:
         const auto local = done.first().at(0).value<vistag::backend::AskResult>();
         QVERIFY2(local.ok, qPrintable(local.error));
         QCOMPARE(local.text, served);
+
+        // The log panel shows the window's question and the shared server's request.
+        w.resize(1366, 768);
+        w.show();
+        w.logDock()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(QStringLiteral("backend=shared-server")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(QStringLiteral("POST /v1/chat/completions 200")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(QStringLiteral("backend=local")), 5000);
+        QVERIFY(w.grab().save(artifacts + QStringLiteral("/log-panel-inference.png")));
 
         // Stop: the port is free again (another listener can take it).
         QTest::mouseClick(dialog->stopButton(), Qt::LeftButton);

@@ -50,6 +50,13 @@ LogPanel::LogPanel(QWidget* parent) : QWidget(parent) {
     connect(logging::hub(), &logging::LogHub::lineAdded, this, &LogPanel::appendLine);
 }
 
+void LogPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    QMetaObject::invokeMethod(
+        this, [this] { view_->verticalScrollBar()->setValue(view_->verticalScrollBar()->maximum()); },
+        Qt::QueuedConnection);
+}
+
 QString LogPanel::text() const { return view_->toPlainText(); }
 
 void LogPanel::appendLine(const QString& line, quint64 seq) {

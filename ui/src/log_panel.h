@@ -17,6 +17,9 @@ public:
     QString text() const;
     QPlainTextEdit* view() const { return view_; }
 
+protected:
+    void showEvent(QShowEvent* event) override;  // opens on the newest lines
+
 private:
     void appendLine(const QString& line, quint64 seq);
     QPlainTextEdit* view_ = nullptr;
