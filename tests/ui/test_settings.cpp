@@ -19,12 +19,14 @@
 #include "ask_pane.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
+#include "error_text.h"
 #include "log_panel.h"
 #include "logging/app_log.h"
 #include "main_window.h"
 #include "settings/app_settings.h"
 #include "settings_dialog.h"
 #include "shortcut_map.h"
+#include "vistag/inference/status.h"
 
 using vistag::settings::AppSettings;
 
@@ -248,6 +250,30 @@ private slots:
         QVERIFY(file.contains(marker));
         QVERIFY(file.contains(fromThread));
         QVERIFY(w.grab().save(artifactPath(QStringLiteral("log-panel"))));
+    }
+
+    void outOfMemoryBecomesPlainWordsWithSuggestions() {
+        using vistag::inference::ErrorCode;
+        // The engine's own messages (inference/src/engine.cpp) for load and generate.
+        const QString onLoad = QStringLiteral(
+            "not enough memory to load this model on the chosen device; try the CPU, bfloat16, or "
+            "a smaller model");
+        const QString onGenerate = QStringLiteral(
+            "the GPU ran out of memory for this request; try a smaller pixel budget, fewer images, "
+            "fewer new tokens, the CPU, or a smaller model");
+        for (const QString& m : {onLoad, onGenerate}) {
+            QVERIFY(vistag::ui::isOutOfMemory(int(ErrorCode::Device), m));
+            const QString text = vistag::ui::plainError(int(ErrorCode::Device), m);
+            QVERIFY2(text.contains(QStringLiteral("pixel budget")), qPrintable(text));
+            QVERIFY2(text.contains(QStringLiteral("CPU")), qPrintable(text));
+            QVERIFY2(text.contains(QStringLiteral("smaller Qwen3-VL model")), qPrintable(text));
+        }
+        // Other errors pass through unchanged.
+        const QString cuda = QStringLiteral("CUDA was asked for but no GPU is available");
+        QVERIFY(!vistag::ui::isOutOfMemory(int(ErrorCode::Device), cuda));
+        QCOMPARE(vistag::ui::plainError(int(ErrorCode::Device), cuda), cuda);
+        QCOMPARE(vistag::ui::plainError(int(ErrorCode::Image), QStringLiteral("bad image")),
+                 QStringLiteral("bad image"));
     }
 
     void logRingBufferIsCapped() {
