@@ -20,12 +20,12 @@ void BackendWorker::release() {
 }
 
 void BackendWorker::load(const QString& folder, const QString& device, const QString& dtype,
-                         std::shared_ptr<std::atomic<bool>> cancel) {
+                         std::shared_ptr<std::atomic<bool>> cancel, qint64 setupId) {
     release();
     const int cancelledCode = static_cast<int>(inference::ErrorCode::Cancelled);
     if (cancel->load()) {  // cancelled before it started
         emit loaded(false, QCoreApplication::translate("vistag::backend::BackendWorker",
-                                                     "Loading the model was cancelled."), {}, cancelledCode);
+                                                     "Loading the model was cancelled."), {}, cancelledCode, setupId);
         return;
     }
     logging::info(QStringLiteral("loading model %1 (device %2, dtype %3)").arg(folder, device, dtype));
@@ -43,7 +43,8 @@ void BackendWorker::load(const QString& folder, const QString& device, const QSt
     std::unique_ptr<LocalBackend> local = LocalBackend::load(folder, o, &error, &code);
     if (!local) {
         logging::warn(QStringLiteral("loading model %1 failed: %2").arg(folder, error));
-        emit loaded(false, error, {}, code ? code : static_cast<int>(inference::ErrorCode::Internal));
+        emit loaded(false, error, {}, code ? code : static_cast<int>(inference::ErrorCode::Internal),
+                    setupId);
         return;
     }
     const inference::SamplingParams d = local->engine().defaultSampling();
@@ -63,24 +64,24 @@ void BackendWorker::load(const QString& folder, const QString& device, const QSt
     }
     backend_ = std::make_unique<SharedEngineClient>(shared);
     live_->store(backend_.get());
-    emit loaded(true, {}, backend_->modelId(), 0);
+    emit loaded(true, {}, backend_->modelId(), 0, setupId);
 }
 
-void BackendWorker::connectRemote(const RemoteOptions& options) {
+void BackendWorker::connectRemote(const RemoteOptions& options, qint64 setupId) {
     release();
     RemoteOptions o = options;
     QString error;
     const auto models = RemoteBackend(o).listModels(&error);  // reachable, key accepted?
     if (!models) {
         logging::warn(QStringLiteral("server %1: %2").arg(o.baseUrl, error));
-        emit loaded(false, error, {}, RemoteBackend::kServerError);
+        emit loaded(false, error, {}, RemoteBackend::kServerError, setupId);
         return;
     }
     if (o.model.isEmpty() && !models->isEmpty()) o.model = models->first();
     backend_ = std::make_unique<RemoteBackend>(o);
     live_->store(backend_.get());
     logging::info(QStringLiteral("using server %1, model %2").arg(o.baseUrl, o.model));
-    emit loaded(true, {}, backend_->modelId(), 0);
+    emit loaded(true, {}, backend_->modelId(), 0, setupId);
 }
 
 void BackendWorker::run(qint64 jobId, const AskRequest& request) {
@@ -121,7 +122,8 @@ BackendController::BackendController(QObject* parent)
         if (loading_) emit loadProgress(f, stage);
     });
     connect(worker_, &BackendWorker::loaded, this,
-            [this](bool ok, const QString& message, const QString& modelId, int code) {
+            [this](bool ok, const QString& message, const QString& modelId, int code, qint64 id) {
+                if (id != setupId_) return;  // replaced by a newer load or connection
                 loading_ = false;
                 hasModel_ = ok;
                 modelId_ = modelId;
@@ -157,8 +159,8 @@ void BackendController::loadLocalModel(const QString& folder, const QString& dev
     hasModel_ = false;
     loading_ = true;
     QMetaObject::invokeMethod(
-        worker_, [w = worker_, folder, device, dtype, flag = cancelLoad_] {
-            w->load(folder, device, dtype, flag);
+        worker_, [w = worker_, folder, device, dtype, flag = cancelLoad_, id = ++setupId_] {
+            w->load(folder, device, dtype, flag, id);
         },
         Qt::QueuedConnection);
 }
@@ -171,9 +173,12 @@ void BackendController::cancelLoad() {
 void BackendController::useRemote(const RemoteOptions& options) {
     stop();
     stopSharing();
+    cancelLoad_->store(true);  // a load still running gives up
     hasModel_ = false;
+    loading_ = false;
     QMetaObject::invokeMethod(
-        worker_, [w = worker_, options] { w->connectRemote(options); }, Qt::QueuedConnection);
+        worker_, [w = worker_, options, id = ++setupId_] { w->connectRemote(options, id); },
+        Qt::QueuedConnection);
 }
 
 qint64 BackendController::ask(const AskRequest& request) {

@@ -84,6 +84,7 @@ private:
     bool hasModel_ = false;
     bool loading_ = false;
     int lastErrorCode_ = 0;
+    qint64 setupId_ = 0;  // the newest load or connection; older answers are dropped
     QString modelId_;
     qint64 nextJob_ = 1;
     qint64 runningJob_ = 0;
@@ -103,14 +104,17 @@ public:
           loadedEngine_(std::move(loadedEngine)) {}
     ~BackendWorker() override;
 
+    // setupId: handed back with loaded(), so that the controller can drop the answer of a load
+    // or connection it has replaced since.
     void load(const QString& folder, const QString& device, const QString& dtype,
-              std::shared_ptr<std::atomic<bool>> cancel);
+              std::shared_ptr<std::atomic<bool>> cancel, qint64 setupId = 0);
     void run(qint64 jobId, const vistag::backend::AskRequest& request);
-    void connectRemote(const RemoteOptions& options);
+    void connectRemote(const RemoteOptions& options, qint64 setupId = 0);
 
 signals:
     void loadProgress(double fraction, const QString& stage);
-    void loaded(bool ok, const QString& message, const QString& modelId, int errorCode);
+    void loaded(bool ok, const QString& message, const QString& modelId, int errorCode,
+                qint64 setupId);
     void chunk(qint64 jobId, const QString& text);
     void finished(qint64 jobId, const vistag::backend::AskResult& result);
 
