@@ -26,6 +26,7 @@
 #include "settings/app_settings.h"
 #include "settings_dialog.h"
 #include "shortcut_map.h"
+#include "translations.h"
 #include "vistag/inference/status.h"
 
 using vistag::settings::AppSettings;
@@ -146,7 +147,28 @@ private slots:
         dialog.tabs()->setCurrentIndex(4);
         QTest::qWait(50);
         QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-shortcuts"))));
+        dialog.tabs()->setCurrentIndex(0);
+        QTest::qWait(50);
+        QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-model"))));
         QSettings().clear();
+    }
+
+    void settingsDialogInChinese() {
+        QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
+        {
+            vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("zh.sqlite")));
+            vistag::ui::SettingsDialog dialog(w.settings(), w.shortcuts(), &w);
+            QCOMPARE(dialog.windowTitle(), QStringLiteral("设置"));
+            QCOMPARE(dialog.tabs()->tabText(4), QStringLiteral("快捷键"));
+            QCOMPARE(w.shortcuts()->title(QStringLiteral("review.next")), QStringLiteral("下一张图片"));
+            dialog.resize(680, 540);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            dialog.tabs()->setCurrentIndex(1);
+            QTest::qWait(50);
+            QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-dialog-zh"))));
+        }
+        vistag::ui::installTranslations(*qApp, QStringLiteral("en"));
     }
 
     void remappingAShortcutChangesWhatTheKeyDoes() {
