@@ -154,13 +154,15 @@ private slots:
     }
 
     void settingsDialogInChinese() {
-        QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
+        QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("zh_CN")),
+                 QStringLiteral("zh_CN"));
         {
             vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("zh.sqlite")));
             vistag::ui::SettingsDialog dialog(w.settings(), w.shortcuts(), &w);
             QCOMPARE(dialog.windowTitle(), QStringLiteral("设置"));
             QCOMPARE(dialog.tabs()->tabText(4), QStringLiteral("快捷键"));
-            QCOMPARE(w.shortcuts()->title(QStringLiteral("review.next")), QStringLiteral("下一张图片"));
+            QCOMPARE(w.shortcuts()->title(QStringLiteral("review.next")),
+                     QStringLiteral("下一张图片"));
             dialog.resize(680, 540);
             dialog.show();
             QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -178,7 +180,8 @@ private slots:
         QListView* grid = w.catalogPane()->view();
         vistag::ui::ShortcutMap* map = w.shortcuts();
         QVERIFY(map->contains(QStringLiteral("review.next")));
-        QCOMPARE(map->actionFor(QKeySequence(Qt::CTRL | Qt::Key_Down)), QStringLiteral("review.next"));
+        QCOMPARE(map->actionFor(QKeySequence(Qt::CTRL | Qt::Key_Down)),
+                 QStringLiteral("review.next"));
 
         QTest::keyClick(&w, Qt::Key_Down, Qt::ControlModifier);  // the default: next image
         QCOMPARE(grid->currentIndex().row(), 1);
@@ -212,7 +215,8 @@ private slots:
         QCOMPARE(grid->currentIndex().row(), 1);
 
         // Kept in the settings: a new window has the remapped key.
-        QCOMPARE(QSettings().value(vistag::ui::ShortcutMap::settingsKey(QStringLiteral("review.next")))
+        QCOMPARE(QSettings()
+                     .value(vistag::ui::ShortcutMap::settingsKey(QStringLiteral("review.next")))
                      .toStringList(),
                  QStringList{QStringLiteral("Alt+N")});
         {
@@ -227,7 +231,8 @@ private slots:
         QCOMPARE(grid->currentIndex().row(), 1);
         QTest::keyClick(&w, Qt::Key_Down, Qt::ControlModifier);
         QCOMPARE(grid->currentIndex().row(), 2);
-        QVERIFY(!QSettings().contains(vistag::ui::ShortcutMap::settingsKey(QStringLiteral("review.next"))));
+        QVERIFY(!QSettings().contains(
+            vistag::ui::ShortcutMap::settingsKey(QStringLiteral("review.next"))));
     }
 
     void logPanelShowsNewLinesLive() {
@@ -238,7 +243,8 @@ private slots:
         QVERIFY(!w.logDock()->isVisible());
         w.logDock()->toggleViewAction()->trigger();  // View → Log
         QVERIFY(w.logDock()->isVisible());
-        const QString marker = QStringLiteral("a line for the panel %1").arg(QDateTime::currentMSecsSinceEpoch());
+        const QString marker =
+            QStringLiteral("a line for the panel %1").arg(QDateTime::currentMSecsSinceEpoch());
         QVERIFY(!w.logPanel()->text().contains(marker));
         vistag::logging::info(marker);
         QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(marker), 5000);
@@ -251,7 +257,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(fromThread), 5000);
         // Qt's own messages land in the log too.
         qWarning("a Qt warning for the log %s", qPrintable(marker));
-        QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(QStringLiteral("a Qt warning for the log")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.logPanel()->text().contains(QStringLiteral("a Qt warning for the log")), 5000);
         // Each line once.
         int once = 0;
         for (const QString& line : w.logPanel()->text().split(QLatin1Char('\n')))

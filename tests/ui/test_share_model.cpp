@@ -39,7 +39,8 @@ struct Reply {
 Reply httpCall(QNetworkAccessManager& nam, const QString& url, const QByteArray& key,
                const QByteArray& post = {}) {
     QNetworkRequest req{QUrl(url)};
-    if (!key.isEmpty()) req.setRawHeader("Authorization", "Bearer " + key);
+    if (!key.isEmpty())
+        req.setRawHeader("Authorization", "Bearer " + key);
     QNetworkReply* r = nullptr;
     if (post.isEmpty()) {
         r = nam.get(req);
@@ -48,7 +49,8 @@ Reply httpCall(QNetworkAccessManager& nam, const QString& url, const QByteArray&
         r = nam.post(req, post);
     }
     QSignalSpy done(r, &QNetworkReply::finished);
-    if (!r->isFinished()) done.wait(120000);
+    if (!r->isFinished())
+        done.wait(120000);
     Reply out;
     out.status = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     out.body = r->readAll();
@@ -126,7 +128,8 @@ private slots:
         w.loadModel(model_);
         QVERIFY(loaded.wait(60000));
         QVERIFY(loaded.first().at(0).toBool());
-        const QString prompt = QStringLiteral("日志测试：这件衣服是什么风格？ %1").arg(QDateTime::currentMSecsSinceEpoch());
+        const QString prompt = QStringLiteral("日志测试：这件衣服是什么风格？ %1")
+                                   .arg(QDateTime::currentMSecsSinceEpoch());
         w.askPane()->setImages({image_});
         w.askPane()->maxNewTokens = 8;
         w.askPane()->setPrompt(prompt);
@@ -140,15 +143,19 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         QString line;
         for (const QString& l : QString::fromUtf8(f.readAll()).split(QLatin1Char('\n')))
-            if (l.contains(prompt)) line = l;
+            if (l.contains(prompt))
+                line = l;
         QVERIFY2(!line.isEmpty(), "no log line with the prompt");
         QVERIFY2(line.contains(QStringLiteral("backend=local")), qPrintable(line));
-        QVERIFY2(line.contains(QStringLiteral("model=") + QFileInfo(model_).fileName()), qPrintable(line));
+        QVERIFY2(line.contains(QStringLiteral("model=") + QFileInfo(model_).fileName()),
+                 qPrintable(line));
         QVERIFY2(line.contains(QStringLiteral("images=[dress.png]")), qPrintable(line));
-        QVERIFY2(line.contains(QStringLiteral("latency_ms=%1").arg(r.latencyMs, 0, 'f', 1)), qPrintable(line));
+        QVERIFY2(line.contains(QStringLiteral("latency_ms=%1").arg(r.latencyMs, 0, 'f', 1)),
+                 qPrintable(line));
         QVERIFY2(line.contains(QStringLiteral("answer=\"") + vistag::logging::clip(r.text, 400)),
                  qPrintable(line));
-        QVERIFY2(line.contains(QStringLiteral("tokens=%1").arg(r.tokenIds.size())), qPrintable(line));
+        QVERIFY2(line.contains(QStringLiteral("tokens=%1").arg(r.tokenIds.size())),
+                 qPrintable(line));
     }
 
     void shareThisModelServesTheLoadedEngine() {
@@ -204,9 +211,11 @@ private slots:
             {"messages",
              QJsonArray{QJsonObject{
                  {"role", "user"},
-                 {"content", QJsonArray{QJsonObject{{"type", "image_url"},
-                                                    {"image_url", QJsonObject{{"url", QString::fromLatin1(dataUrl)}}}},
-                                        QJsonObject{{"type", "text"}, {"text", prompt}}}}}}}};
+                 {"content",
+                  QJsonArray{QJsonObject{
+                                 {"type", "image_url"},
+                                 {"image_url", QJsonObject{{"url", QString::fromLatin1(dataUrl)}}}},
+                             QJsonObject{{"type", "text"}, {"text", prompt}}}}}}}};
         Reply chat = httpCall(nam, base + QStringLiteral("/chat/completions"), "s3cret",
                               QJsonDocument(body).toJson(QJsonDocument::Compact));
         QCOMPARE(chat.status, 200);
@@ -233,9 +242,12 @@ private slots:
         w.show();
         w.logDock()->show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(QStringLiteral("backend=shared-server")), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(QStringLiteral("POST /v1/chat/completions 200")), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(QStringLiteral("backend=local")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.logPanel()->text().contains(QStringLiteral("backend=shared-server")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.logPanel()->text().contains(QStringLiteral("POST /v1/chat/completions 200")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(QStringLiteral("backend=local")),
+                                 5000);
         QVERIFY(w.grab().save(artifacts + QStringLiteral("/log-panel-inference.png")));
 
         // Stop: the port is free again (another listener can take it).

@@ -53,19 +53,24 @@ LogPanel::LogPanel(QWidget* parent) : QWidget(parent) {
 void LogPanel::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
     QMetaObject::invokeMethod(
-        this, [this] { view_->verticalScrollBar()->setValue(view_->verticalScrollBar()->maximum()); },
+        this,
+        [this] { view_->verticalScrollBar()->setValue(view_->verticalScrollBar()->maximum()); },
         Qt::QueuedConnection);
 }
 
-QString LogPanel::text() const { return view_->toPlainText(); }
+QString LogPanel::text() const {
+    return view_->toPlainText();
+}
 
 void LogPanel::appendLine(const QString& line, quint64 seq) {
-    if (seq <= shownUpTo_) return;  // already shown from recent()
+    if (seq <= shownUpTo_)
+        return;  // already shown from recent()
     shownUpTo_ = seq;
     QScrollBar* bar = view_->verticalScrollBar();
     const bool atEnd = bar->value() >= bar->maximum() - 2;
     view_->appendPlainText(line);
-    if (atEnd) bar->setValue(bar->maximum());
+    if (atEnd)
+        bar->setValue(bar->maximum());
 }
 
 }  // namespace vistag::ui

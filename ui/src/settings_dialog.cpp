@@ -24,15 +24,19 @@
 namespace vistag::ui {
 namespace {
 
-QComboBox* choice(QWidget* parent, const QList<QPair<QString, QString>>& items, const QString& value) {
+QComboBox* choice(QWidget* parent, const QList<QPair<QString, QString>>& items,
+                  const QString& value) {
     auto* box = new QComboBox(parent);
-    for (const auto& [label, data] : items) box->addItem(label, data);
+    for (const auto& [label, data] : items)
+        box->addItem(label, data);
     const int i = box->findData(value);
     box->setCurrentIndex(i < 0 ? 0 : i);
     return box;
 }
 
-QString chosen(const QComboBox* box) { return box->currentData().toString(); }
+QString chosen(const QComboBox* box) {
+    return box->currentData().toString();
+}
 
 QLabel* note(const QString& text, QWidget* parent) {
     auto* l = new QLabel(text, parent);
@@ -53,7 +57,8 @@ SettingsDialog::SettingsDialog(const settings::AppSettings& current, ShortcutMap
     tabs_->addTab(buildGenerationTab(current), tr("Generation"));
     tabs_->addTab(buildServerTab(current), tr("Server"));
     tabs_->addTab(buildInterfaceTab(current), tr("Interface"));
-    if (shortcuts_) tabs_->addTab(buildShortcutsTab(), tr("Shortcuts"));
+    if (shortcuts_)
+        tabs_->addTab(buildShortcutsTab(), tr("Shortcuts"));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -78,7 +83,8 @@ QWidget* SettingsDialog::buildModelTab(const settings::AppSettings& s) {
         const QString dir = QFileDialog::getExistingDirectory(
             this, tr("Choose a Qwen3-VL model folder"),
             modelFolder_->text().isEmpty() ? QDir::homePath() : modelFolder_->text());
-        if (!dir.isEmpty()) modelFolder_->setText(dir);
+        if (!dir.isEmpty())
+            modelFolder_->setText(dir);
     });
     auto* folderRow = new QHBoxLayout;
     folderRow->addWidget(modelFolder_, 1);
@@ -111,7 +117,8 @@ QWidget* SettingsDialog::buildGenerationTab(const settings::AppSettings& s) {
     auto* page = new QWidget(this);
     maxPixels_ = new QSpinBox(page);
     maxPixels_->setObjectName(QStringLiteral("maxPixels"));
-    maxPixels_->setRange(static_cast<int>(settings::kMinPixels), static_cast<int>(settings::kMaxPixels));
+    maxPixels_->setRange(static_cast<int>(settings::kMinPixels),
+                         static_cast<int>(settings::kMaxPixels));
     maxPixels_->setSingleStep(64 * 1024);
     maxPixels_->setGroupSeparatorShown(true);
     maxPixels_->setValue(static_cast<int>(s.maxPixels));
@@ -156,11 +163,11 @@ QWidget* SettingsDialog::buildServerTab(const settings::AppSettings& s) {
     serverModel_ = new QLineEdit(s.serverModel, page);
     serverModel_->setObjectName(QStringLiteral("serverModel"));
     serverModel_->setPlaceholderText(tr("the server's first model"));
-    tokenLimitField_ = choice(page,
-                              {{QStringLiteral("max_tokens"), QStringLiteral("max_tokens")},
-                               {QStringLiteral("max_completion_tokens"),
-                                QStringLiteral("max_completion_tokens")}},
-                              s.tokenLimitField);
+    tokenLimitField_ =
+        choice(page,
+               {{QStringLiteral("max_tokens"), QStringLiteral("max_tokens")},
+                {QStringLiteral("max_completion_tokens"), QStringLiteral("max_completion_tokens")}},
+               s.tokenLimitField);
     tokenLimitField_->setObjectName(QStringLiteral("tokenLimitField"));
     auto* form = new QFormLayout(page);
     form->addRow(tr("Server address"), serverUrl_);
@@ -224,8 +231,8 @@ QWidget* SettingsDialog::buildShortcutsTab() {
     conflicts_->setWordWrap(true);
     conflicts_->setStyleSheet(QStringLiteral("color: #b3261e;"));
     auto* row = new QHBoxLayout;
-    row->addWidget(note(tr("Click a cell and press the new keys; the clear button removes them."),
-                        page), 1);
+    row->addWidget(
+        note(tr("Click a cell and press the new keys; the clear button removes them."), page), 1);
     row->addWidget(reset);
     auto* col = new QVBoxLayout(page);
     col->addWidget(keys_, 1);
@@ -235,12 +242,14 @@ QWidget* SettingsDialog::buildShortcutsTab() {
 }
 
 QKeySequenceEdit* SettingsDialog::shortcutEdit(const QString& id, int column) const {
-    if (!keys_) return nullptr;
+    if (!keys_)
+        return nullptr;
     return keys_->findChild<QKeySequenceEdit*>(id + QStringLiteral("/") + QString::number(column));
 }
 
 void SettingsDialog::resetShortcuts() {
-    if (!keys_) return;
+    if (!keys_)
+        return;
     for (const QString& id : shortcuts_->ids()) {
         const QList<QKeySequence> d = shortcuts_->defaults(id);
         for (int c = 0; c < 2; ++c)
@@ -252,22 +261,26 @@ void SettingsDialog::resetShortcuts() {
 
 QHash<QString, QList<QKeySequence>> SettingsDialog::proposedKeys() const {
     QHash<QString, QList<QKeySequence>> out;
-    if (!keys_) return out;
+    if (!keys_)
+        return out;
     for (const QString& id : shortcuts_->ids()) {
         QList<QKeySequence> k;
         for (int c = 0; c < 2; ++c)
-            if (QKeySequenceEdit* e = shortcutEdit(id, c)) k << e->keySequence();
+            if (QKeySequenceEdit* e = shortcutEdit(id, c))
+                k << e->keySequence();
         out.insert(id, k);
     }
     return out;
 }
 
 void SettingsDialog::updateConflicts() {
-    if (conflicts_) conflicts_->setText(ShortcutMap::describeConflicts(*shortcuts_, proposedKeys()));
+    if (conflicts_)
+        conflicts_->setText(ShortcutMap::describeConflicts(*shortcuts_, proposedKeys()));
 }
 
 bool SettingsDialog::applyShortcuts() {
-    if (!keys_) return true;
+    if (!keys_)
+        return true;
     const auto proposed = proposedKeys();
     const QString conflicts = ShortcutMap::describeConflicts(*shortcuts_, proposed);
     if (!conflicts.isEmpty()) {
@@ -275,12 +288,14 @@ bool SettingsDialog::applyShortcuts() {
         tabs_->setCurrentWidget(keys_->parentWidget());
         return false;
     }
-    for (auto it = proposed.cbegin(); it != proposed.cend(); ++it) shortcuts_->setKeys(it.key(), it.value());
+    for (auto it = proposed.cbegin(); it != proposed.cend(); ++it)
+        shortcuts_->setKeys(it.key(), it.value());
     return true;
 }
 
 void SettingsDialog::accept() {
-    if (!applyShortcuts()) return;  // the conflict is shown under the table
+    if (!applyShortcuts())
+        return;  // the conflict is shown under the table
     QDialog::accept();
 }
 

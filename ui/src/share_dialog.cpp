@@ -23,8 +23,9 @@ ShareDialog::ShareDialog(backend::BackendController* controller, settings::AppSe
     setObjectName(QStringLiteral("shareDialog"));
     host_ = new QLineEdit(settings_->shareHost, this);
     host_->setObjectName(QStringLiteral("shareHost"));
-    host_->setToolTip(tr("127.0.0.1: only this computer. 0.0.0.0: every network this computer "
-                         "is on."));
+    host_->setToolTip(
+        tr("127.0.0.1: only this computer. 0.0.0.0: every network this computer "
+           "is on."));
     port_ = new QSpinBox(this);
     port_->setObjectName(QStringLiteral("sharePort"));
     port_->setRange(0, 65535);
@@ -59,7 +60,8 @@ ShareDialog::ShareDialog(backend::BackendController* controller, settings::AppSe
     connect(stop_, &QPushButton::clicked, this, &ShareDialog::stopSharing);
     connect(host_, &QLineEdit::textChanged, this, &ShareDialog::updateWarning);
     connect(key_, &QLineEdit::textChanged, this, &ShareDialog::updateWarning);
-    connect(controller_, &backend::BackendController::sharingChanged, this, &ShareDialog::updateState);
+    connect(controller_, &backend::BackendController::sharingChanged, this,
+            &ShareDialog::updateState);
     connect(controller_, &backend::BackendController::modelLoaded, this, &ShareDialog::updateState);
 
     auto* form = new QFormLayout;
@@ -93,7 +95,9 @@ ShareDialog::ShareDialog(backend::BackendController* controller, settings::AppSe
     updateState();
 }
 
-QString ShareDialog::statusText() const { return status_->text(); }
+QString ShareDialog::statusText() const {
+    return status_->text();
+}
 
 void ShareDialog::updateWarning() {
     QHostAddress host;
@@ -116,9 +120,9 @@ void ShareDialog::updateState() {
     const bool on = controller_->sharing();
     start_->setEnabled(!on && controller_->hasModel());
     stop_->setEnabled(on);
-    for (QWidget* w : {static_cast<QWidget*>(host_), static_cast<QWidget*>(port_),
-                       static_cast<QWidget*>(key_), static_cast<QWidget*>(allow_),
-                       static_cast<QWidget*>(queue_)})
+    for (QWidget* w :
+         {static_cast<QWidget*>(host_), static_cast<QWidget*>(port_), static_cast<QWidget*>(key_),
+          static_cast<QWidget*>(allow_), static_cast<QWidget*>(queue_)})
         w->setEnabled(!on);
     if (on) {
         status_->setText(tr("Sharing %1. Clients use this address as their server (the OpenAI "
@@ -128,8 +132,9 @@ void ShareDialog::updateState() {
     } else {
         url_->clear();
         if (!controller_->hasModel())
-            status_->setText(tr("Load a local model first: only a model running on this "
-                                "computer can be shared."));
+            status_->setText(
+                tr("Load a local model first: only a model running on this "
+                   "computer can be shared."));
         else if (status_->text().isEmpty() || wasOn_)
             status_->setText(tr("Not shared."));
     }

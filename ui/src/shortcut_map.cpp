@@ -12,14 +12,16 @@ namespace {
 QList<QKeySequence> cleaned(const QList<QKeySequence>& keys) {
     QList<QKeySequence> out;
     for (const QKeySequence& k : keys)
-        if (!k.isEmpty() && !out.contains(k)) out << k;
+        if (!k.isEmpty() && !out.contains(k))
+            out << k;
     return out;
 }
 
 QList<QKeySequence> loadKeys(const QString& id, const QList<QKeySequence>& defaults) {
     const QSettings s;
     const QString key = ShortcutMap::settingsKey(id);
-    if (!s.contains(key)) return defaults;
+    if (!s.contains(key))
+        return defaults;
     QList<QKeySequence> out;
     for (const QString& text : s.value(key).toStringList())
         out << QKeySequence::fromString(text, QKeySequence::PortableText);
@@ -32,13 +34,15 @@ ShortcutMap::ShortcutMap(QWidget* window) : QObject(window), window_(window) {}
 
 ShortcutMap::Entry* ShortcutMap::find(const QString& id) {
     for (Entry& e : entries_)
-        if (e.id == id) return &e;
+        if (e.id == id)
+            return &e;
     return nullptr;
 }
 
 const ShortcutMap::Entry* ShortcutMap::find(const QString& id) const {
     for (const Entry& e : entries_)
-        if (e.id == id) return &e;
+        if (e.id == id)
+            return &e;
     return nullptr;
 }
 
@@ -58,7 +62,8 @@ void ShortcutMap::add(const QString& id, const QString& title, const QList<QKeyS
     apply(*e);
 }
 
-void ShortcutMap::addAction(const QString& id, QAction* action, const QList<QKeySequence>& defaults) {
+void ShortcutMap::addAction(const QString& id, QAction* action,
+                            const QList<QKeySequence>& defaults) {
     add(id, action->text().remove(QLatin1Char('&')), defaults, {});
     Entry* e = find(id);
     e->action = action;
@@ -72,14 +77,16 @@ void ShortcutMap::apply(Entry& e) {
         e.action->setShortcuts(e.keys);
         return;
     }
-    while (e.shortcuts.size() > e.keys.size()) delete e.shortcuts.takeLast();
+    while (e.shortcuts.size() > e.keys.size())
+        delete e.shortcuts.takeLast();
     for (qsizetype i = 0; i < e.keys.size(); ++i) {
         if (i == e.shortcuts.size()) {
             auto* sc = new QShortcut(window_);
             sc->setContext(Qt::WindowShortcut);
             // Looked up at activation: add() may replace fn later.
             connect(sc, &QShortcut::activated, this, [this, id = e.id] {
-                if (const Entry* entry = find(id); entry && entry->fn) entry->fn();
+                if (const Entry* entry = find(id); entry && entry->fn)
+                    entry->fn();
             });
             e.shortcuts << sc;
         }
@@ -94,17 +101,21 @@ void ShortcutMap::save(const Entry& e) const {
         return;
     }
     QStringList texts;
-    for (const QKeySequence& k : e.keys) texts << k.toString(QKeySequence::PortableText);
+    for (const QKeySequence& k : e.keys)
+        texts << k.toString(QKeySequence::PortableText);
     s.setValue(settingsKey(e.id), texts);  // an empty list: the user removed every key
 }
 
 QStringList ShortcutMap::ids() const {
     QStringList out;
-    for (const Entry& e : entries_) out << e.id;
+    for (const Entry& e : entries_)
+        out << e.id;
     return out;
 }
 
-bool ShortcutMap::contains(const QString& id) const { return find(id) != nullptr; }
+bool ShortcutMap::contains(const QString& id) const {
+    return find(id) != nullptr;
+}
 
 QString ShortcutMap::title(const QString& id) const {
     const Entry* e = find(id);
@@ -123,9 +134,11 @@ QList<QKeySequence> ShortcutMap::defaults(const QString& id) const {
 
 void ShortcutMap::setKeys(const QString& id, const QList<QKeySequence>& keys) {
     Entry* e = find(id);
-    if (!e) return;
+    if (!e)
+        return;
     const QList<QKeySequence> k = cleaned(keys);
-    if (k == e->keys) return;
+    if (k == e->keys)
+        return;
     e->keys = k;
     apply(*e);
     save(*e);
@@ -135,18 +148,21 @@ void ShortcutMap::setKeys(const QString& id, const QList<QKeySequence>& keys) {
 void ShortcutMap::resetToDefaults() {
     bool any = false;
     for (Entry& e : entries_) {
-        if (e.keys == e.defaults) continue;
+        if (e.keys == e.defaults)
+            continue;
         e.keys = e.defaults;
         apply(e);
         save(e);
         any = true;
     }
-    if (any) emit changed();
+    if (any)
+        emit changed();
 }
 
 QString ShortcutMap::actionFor(const QKeySequence& key) const {
     for (const Entry& e : entries_)
-        if (e.keys.contains(key)) return e.id;
+        if (e.keys.contains(key))
+            return e.id;
     return {};
 }
 
@@ -156,9 +172,11 @@ QString ShortcutMap::describeConflicts(const ShortcutMap& map,
     QStringList order;
     for (const QString& id : map.ids()) {
         for (const QKeySequence& k : proposed.value(id, map.keys(id))) {
-            if (k.isEmpty()) continue;
+            if (k.isEmpty())
+                continue;
             const QString text = k.toString(QKeySequence::NativeText);
-            if (!users.contains(text)) order << text;
+            if (!users.contains(text))
+                order << text;
             users[text] << map.title(id);
         }
     }

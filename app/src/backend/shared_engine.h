@@ -27,7 +27,8 @@ private:
 
 class SharedEngineClient final : public InferenceBackend {
 public:
-    explicit SharedEngineClient(std::shared_ptr<SharedEngine> engine) : engine_(std::move(engine)) {}
+    explicit SharedEngineClient(std::shared_ptr<SharedEngine> engine)
+        : engine_(std::move(engine)) {}
 
     QString backendName() const override { return engine_->backend_->backendName(); }
     QString modelId() const override { return engine_->backend_->modelId(); }

@@ -1,14 +1,14 @@
 #include "logging/app_log.h"
 
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/spdlog.h>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QMetaObject>
 #include <QStandardPaths>
 #include <mutex>
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/sinks/rotating_file_sink.h>
-#include <spdlog/spdlog.h>
 
 #include "backend/inference_backend.h"
 
@@ -23,8 +23,10 @@ protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
         spdlog::memory_buf_t formatted;
         formatter_->format(msg, formatted);
-        QString line = QString::fromUtf8(formatted.data(), static_cast<qsizetype>(formatted.size()));
-        while (line.endsWith(QLatin1Char('\n')) || line.endsWith(QLatin1Char('\r'))) line.chop(1);
+        QString line =
+            QString::fromUtf8(formatted.data(), static_cast<qsizetype>(formatted.size()));
+        while (line.endsWith(QLatin1Char('\n')) || line.endsWith(QLatin1Char('\r')))
+            line.chop(1);
         hub()->append(line);
     }
     void flush_() override {}
@@ -48,7 +50,8 @@ std::shared_ptr<spdlog::logger> current() {
 }
 
 void write(spdlog::level::level_enum level, const QString& message) {
-    if (auto l = current()) l->log(level, "{}", message.toStdString());
+    if (auto l = current())
+        l->log(level, "{}", message.toStdString());
 }
 
 void qtMessageHandler(QtMsgType type, const QMessageLogContext& ctx, const QString& msg) {
@@ -67,13 +70,22 @@ void qtMessageHandler(QtMsgType type, const QMessageLogContext& ctx, const QStri
                              ? QString::fromUtf8(ctx.category) + QStringLiteral(": ") + msg
                              : msg;
     switch (type) {
-        case QtDebugMsg: write(spdlog::level::debug, text); break;
-        case QtInfoMsg: write(spdlog::level::info, text); break;
-        case QtWarningMsg: write(spdlog::level::warn, text); break;
-        case QtCriticalMsg: write(spdlog::level::err, text); break;
+        case QtDebugMsg:
+            write(spdlog::level::debug, text);
+            break;
+        case QtInfoMsg:
+            write(spdlog::level::info, text);
+            break;
+        case QtWarningMsg:
+            write(spdlog::level::warn, text);
+            break;
+        case QtCriticalMsg:
+            write(spdlog::level::err, text);
+            break;
         case QtFatalMsg:
             write(spdlog::level::critical, text);
-            if (auto l = current()) l->flush();
+            if (auto l = current())
+                l->flush();
             break;
     }
     // Still on stderr, as without the handler (a terminal or a test runner shows it).
@@ -84,7 +96,8 @@ void qtMessageHandler(QtMsgType type, const QMessageLogContext& ctx, const QStri
 
 QStringList LogHub::recent(quint64* lastSeq) const {
     QMutexLocker lock(&mutex_);
-    if (lastSeq) *lastSeq = seq_;
+    if (lastSeq)
+        *lastSeq = seq_;
     return lines_;
 }
 
@@ -93,11 +106,12 @@ void LogHub::append(const QString& line) {
     {
         QMutexLocker lock(&mutex_);
         lines_.append(line);
-        if (lines_.size() > kCapacity) lines_.remove(0, lines_.size() - kCapacity);
+        if (lines_.size() > kCapacity)
+            lines_.remove(0, lines_.size() - kCapacity);
         seq = ++seq_;
     }
-    QMetaObject::invokeMethod(this, [this, line, seq] { emit lineAdded(line, seq); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, line, seq] { emit lineAdded(line, seq); }, Qt::QueuedConnection);
 }
 
 LogHub* hub() {
@@ -124,7 +138,8 @@ bool setup(const QString& dir, QString* error) {
     } catch (const std::exception& e) {
         ok = false;
         path.clear();
-        if (error) *error = QString::fromUtf8(e.what());
+        if (error)
+            *error = QString::fromUtf8(e.what());
     }
     auto logger = std::make_shared<spdlog::logger>("vistag", sinks.begin(), sinks.end());
     logger->set_pattern(kPattern);
@@ -147,30 +162,42 @@ QString logFilePath() {
 }
 
 void flush() {
-    if (auto l = current()) l->flush();
+    if (auto l = current())
+        l->flush();
 }
 
-void debug(const QString& message) { write(spdlog::level::debug, message); }
-void info(const QString& message) { write(spdlog::level::info, message); }
-void warn(const QString& message) { write(spdlog::level::warn, message); }
-void error(const QString& message) { write(spdlog::level::err, message); }
+void debug(const QString& message) {
+    write(spdlog::level::debug, message);
+}
+void info(const QString& message) {
+    write(spdlog::level::info, message);
+}
+void warn(const QString& message) {
+    write(spdlog::level::warn, message);
+}
+void error(const QString& message) {
+    write(spdlog::level::err, message);
+}
 
 QString clip(const QString& text, int max) {
     QString t = text;
     t.replace(QStringLiteral("\r\n"), QStringLiteral("⏎"));
     t.replace(QLatin1Char('\n'), QStringLiteral("⏎"));
-    if (t.size() > max) t = t.left(max) + QStringLiteral("…");
+    if (t.size() > max)
+        t = t.left(max) + QStringLiteral("…");
     return t;
 }
 
 void logInference(const QString& backendName, const QString& modelId,
                   const backend::AskRequest& request, const backend::AskResult& result) {
-    if (!current()) return;
+    if (!current())
+        return;
     QStringList images;
-    for (const QString& p : request.imagePaths) images << QFileInfo(p).fileName();
-    const QString common = QStringLiteral("inference backend=%1 model=%2 images=[%3] prompt=\"%4\"")
-                               .arg(backendName, modelId, images.join(QLatin1Char(',')),
-                                    clip(request.prompt, 200));
+    for (const QString& p : request.imagePaths)
+        images << QFileInfo(p).fileName();
+    const QString common =
+        QStringLiteral("inference backend=%1 model=%2 images=[%3] prompt=\"%4\"")
+            .arg(backendName, modelId, images.join(QLatin1Char(',')), clip(request.prompt, 200));
     if (!result.ok) {
         warn(common + QStringLiteral(" error=\"%1\" latency_ms=%2")
                           .arg(clip(result.error, 300))

@@ -13,7 +13,7 @@
 namespace vistag::backend {
 struct AskRequest;
 struct AskResult;
-}
+}  // namespace vistag::backend
 
 namespace vistag::logging {
 

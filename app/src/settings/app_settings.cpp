@@ -17,7 +17,8 @@ T clamped(const QSettings& s, const char* key, T lo, T hi, T def) {
         out = static_cast<T>(v.toDouble(&ok));
     else
         out = static_cast<T>(v.toLongLong(&ok));
-    if (!ok || out < lo || out > hi) return def;
+    if (!ok || out < lo || out > hi)
+        return def;
     return out;
 }
 
@@ -25,10 +26,12 @@ T clamped(const QSettings& s, const char* key, T lo, T hi, T def) {
 
 AppSettings AppSettings::load(const QSettings& s) {
     AppSettings a;
-    a.backend = oneOf(s, "backend/kind", {QStringLiteral("local"), QStringLiteral("server")}, a.backend);
+    a.backend =
+        oneOf(s, "backend/kind", {QStringLiteral("local"), QStringLiteral("server")}, a.backend);
     a.modelFolder = s.value(QStringLiteral("local/modelFolder")).toString();
-    a.device = oneOf(s, "local/device", {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")},
-                     a.device);
+    a.device =
+        oneOf(s, "local/device",
+              {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")}, a.device);
     a.dtype = oneOf(s, "local/dtype",
                     {QStringLiteral("auto"), QStringLiteral("float32"), QStringLiteral("bfloat16"),
                      QStringLiteral("float16")},
@@ -39,9 +42,9 @@ AppSettings AppSettings::load(const QSettings& s) {
     a.serverUrl = s.value(QStringLiteral("server/url"), a.serverUrl).toString();
     a.apiKey = s.value(QStringLiteral("server/apiKey")).toString();
     a.serverModel = s.value(QStringLiteral("server/model")).toString();
-    a.tokenLimitField = oneOf(s, "server/tokenLimitField",
-                              {QStringLiteral("max_tokens"), QStringLiteral("max_completion_tokens")},
-                              a.tokenLimitField);
+    a.tokenLimitField = oneOf(
+        s, "server/tokenLimitField",
+        {QStringLiteral("max_tokens"), QStringLiteral("max_completion_tokens")}, a.tokenLimitField);
     a.language = oneOf(s, "ui/language", {QString(), QStringLiteral("en"), QStringLiteral("zh_CN")},
                        a.language);
     a.shareHost = s.value(QStringLiteral("share/host"), a.shareHost).toString();

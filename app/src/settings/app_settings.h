@@ -22,11 +22,11 @@ struct AppSettings {
     // Generation.
     qint64 maxPixels = 512 * 512;  // pixel budget per image
     int maxNewTokens = 256;
-    double temperature = 0;        // 0 = greedy
+    double temperature = 0;  // 0 = greedy
     // Remote server.
     QString serverUrl = QStringLiteral("http://127.0.0.1:8000/v1");
     QString apiKey;
-    QString serverModel;  // empty: the server's first model
+    QString serverModel;                                     // empty: the server's first model
     QString tokenLimitField = QStringLiteral("max_tokens");  // or max_completion_tokens
     // Interface language: "" (follow the system), "en" or "zh_CN".
     QString language;
