@@ -4,7 +4,7 @@
 <context>
     <name>vistag::backend::BackendController</name>
     <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="206"/>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="211"/>
         <source>Load a local model first: only a model running on this computer can be shared.</source>
         <translation>请先加载本地模型：只有在这台电脑上运行的模型才能共享。</translation>
     </message>
@@ -17,7 +17,7 @@
         <translation>已取消加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="89"/>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="90"/>
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -479,197 +479,197 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::SettingsDialog</name>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="49"/>
+        <location filename="../src/settings_dialog.cpp" line="53"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="52"/>
+        <location filename="../src/settings_dialog.cpp" line="56"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="53"/>
+        <location filename="../src/settings_dialog.cpp" line="57"/>
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="54"/>
+        <location filename="../src/settings_dialog.cpp" line="58"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="55"/>
+        <location filename="../src/settings_dialog.cpp" line="59"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="56"/>
+        <location filename="../src/settings_dialog.cpp" line="61"/>
         <source>Shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="69"/>
+        <location filename="../src/settings_dialog.cpp" line="74"/>
         <source>A model folder on this computer</source>
         <translation>本机上的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="70"/>
+        <location filename="../src/settings_dialog.cpp" line="75"/>
         <source>An inference server (OpenAI-compatible)</source>
         <translation>推理服务器（兼容 OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="75"/>
+        <location filename="../src/settings_dialog.cpp" line="80"/>
         <source>a Qwen3-VL folder in Hugging Face layout</source>
         <translation>Hugging Face 格式的 Qwen3-VL 文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="76"/>
+        <location filename="../src/settings_dialog.cpp" line="81"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="79"/>
+        <location filename="../src/settings_dialog.cpp" line="84"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="87"/>
+        <location filename="../src/settings_dialog.cpp" line="93"/>
         <source>Automatic (GPU if there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="88"/>
+        <location filename="../src/settings_dialog.cpp" line="94"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="89"/>
+        <location filename="../src/settings_dialog.cpp" line="95"/>
         <source>GPU (CUDA)</source>
         <translation>GPU（CUDA）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="93"/>
+        <location filename="../src/settings_dialog.cpp" line="99"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="100"/>
+        <location filename="../src/settings_dialog.cpp" line="106"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="101"/>
+        <location filename="../src/settings_dialog.cpp" line="107"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="102"/>
+        <location filename="../src/settings_dialog.cpp" line="108"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="103"/>
+        <location filename="../src/settings_dialog.cpp" line="109"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="104"/>
+        <location filename="../src/settings_dialog.cpp" line="110"/>
         <source>Automatic precision uses bfloat16 on a GPU and float32 on the CPU. Vistag reopens this model (or the server) when it starts.</source>
         <translation>自动精度在 GPU 上使用 bfloat16，在 CPU 上使用 float32。Vistag 启动时会重新打开此模型（或服务器）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="121"/>
+        <location filename="../src/settings_dialog.cpp" line="128"/>
         <source>about %1 × %1 pixels per image</source>
         <translation>每张图片约 %1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="139"/>
+        <location filename="../src/settings_dialog.cpp" line="146"/>
         <source>Pixel budget</source>
         <translation>像素预算</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="140"/>
+        <location filename="../src/settings_dialog.cpp" line="147"/>
         <source>Longest answer (tokens)</source>
         <translation>最长回答（token 数）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="141"/>
+        <location filename="../src/settings_dialog.cpp" line="148"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="142"/>
+        <location filename="../src/settings_dialog.cpp" line="149"/>
         <source>Images are scaled down to the pixel budget before the model sees them: smaller is faster and needs less memory. Temperature 0 always picks the most likely words (the same answer every time).</source>
         <translation>图片在交给模型前会缩小到像素预算以内：越小越快、占用内存越少。温度为 0 时总是选择可能性最大的词（每次回答相同）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="158"/>
+        <location filename="../src/settings_dialog.cpp" line="165"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="166"/>
+        <location filename="../src/settings_dialog.cpp" line="173"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="167"/>
+        <location filename="../src/settings_dialog.cpp" line="174"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="168"/>
+        <location filename="../src/settings_dialog.cpp" line="175"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="169"/>
+        <location filename="../src/settings_dialog.cpp" line="176"/>
         <source>Token-limit field</source>
         <translation>Token 上限字段</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="170"/>
+        <location filename="../src/settings_dialog.cpp" line="177"/>
         <source>vLLM, SGLang, llama.cpp and Ollama read max_tokens; some hosted services want max_completion_tokens. The API key is stored in Vistag&apos;s settings file.</source>
         <translation>vLLM、SGLang、llama.cpp 和 Ollama 读取 max_tokens；部分云服务要求 max_completion_tokens。API 密钥保存在 Vistag 的设置文件中。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="180"/>
+        <location filename="../src/settings_dialog.cpp" line="187"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="186"/>
+        <location filename="../src/settings_dialog.cpp" line="193"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="187"/>
+        <location filename="../src/settings_dialog.cpp" line="194"/>
         <source>A new language is used from the next start of Vistag.</source>
         <translation>新语言将在下次启动 Vistag 时生效。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="196"/>
+        <location filename="../src/settings_dialog.cpp" line="203"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="196"/>
+        <location filename="../src/settings_dialog.cpp" line="203"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="196"/>
+        <location filename="../src/settings_dialog.cpp" line="203"/>
         <source>Alternative</source>
         <translation>备用快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="219"/>
+        <location filename="../src/settings_dialog.cpp" line="226"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="227"/>
+        <location filename="../src/settings_dialog.cpp" line="235"/>
         <source>Click a cell and press the new keys; the clear button removes them.</source>
         <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
     </message>
@@ -682,107 +682,107 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>共享此模型</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="26"/>
+        <location filename="../src/share_dialog.cpp" line="27"/>
         <source>127.0.0.1: only this computer. 0.0.0.0: every network this computer is on.</source>
         <translation>127.0.0.1：仅本机。0.0.0.0：本机所在的所有网络。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="31"/>
+        <location filename="../src/share_dialog.cpp" line="32"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="35"/>
+        <location filename="../src/share_dialog.cpp" line="36"/>
         <source>none: no key needed</source>
         <translation>留空：无需密钥</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="38"/>
+        <location filename="../src/share_dialog.cpp" line="39"/>
         <source>every address, or e.g. 10.0.0.0/8, 192.168.1.20</source>
         <translation>所有地址，或如 10.0.0.0/8、192.168.1.20</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="54"/>
+        <location filename="../src/share_dialog.cpp" line="55"/>
         <source>Start sharing</source>
         <translation>开始共享</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="56"/>
+        <location filename="../src/share_dialog.cpp" line="57"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="66"/>
+        <location filename="../src/share_dialog.cpp" line="68"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="67"/>
+        <location filename="../src/share_dialog.cpp" line="69"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="68"/>
+        <location filename="../src/share_dialog.cpp" line="70"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="69"/>
+        <location filename="../src/share_dialog.cpp" line="71"/>
         <source>Allowed clients</source>
         <translation>允许的客户端</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="70"/>
+        <location filename="../src/share_dialog.cpp" line="72"/>
         <source>Waiting requests</source>
         <translation>排队请求数</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="72"/>
+        <location filename="../src/share_dialog.cpp" line="74"/>
         <source>Other computers (or any OpenAI-compatible client) can use the model loaded here. Their requests take turns with yours; the model is not loaded twice.</source>
         <translation>其他电脑（或任何兼容 OpenAI 的客户端）可以使用这里已加载的模型。它们的请求与您的请求轮流执行；模型不会重复加载。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="102"/>
+        <location filename="../src/share_dialog.cpp" line="106"/>
         <source>“%1” is not an IP address (e.g. 127.0.0.1 or 0.0.0.0).</source>
         <translation>“%1”不是 IP 地址（例如 127.0.0.1 或 0.0.0.0）。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="105"/>
+        <location filename="../src/share_dialog.cpp" line="109"/>
         <source>Warning: %1 can be reached from other computers and no API key is set, so anyone on the network can use this model. Set an API key or an allow-list.</source>
         <translation>警告：其他电脑可以访问 %1，且未设置 API 密钥，网络上的任何人都能使用此模型。请设置 API 密钥或允许列表。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="124"/>
+        <location filename="../src/share_dialog.cpp" line="128"/>
         <source>Sharing %1. Clients use this address as their server (the OpenAI base URL):</source>
         <translation>正在共享 %1。客户端请将此地址用作服务器地址（OpenAI base URL）：</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="131"/>
+        <location filename="../src/share_dialog.cpp" line="136"/>
         <source>Load a local model first: only a model running on this computer can be shared.</source>
         <translation>请先加载本地模型：只有在这台电脑上运行的模型才能共享。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="134"/>
+        <location filename="../src/share_dialog.cpp" line="139"/>
         <source>Not shared.</source>
         <translation>未共享。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="146"/>
+        <location filename="../src/share_dialog.cpp" line="151"/>
         <source>“%1” is not an IP address.</source>
         <translation>“%1”不是 IP 地址。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="155"/>
+        <location filename="../src/share_dialog.cpp" line="160"/>
         <source>“%1” in the allowed clients is not an address or a network such as 10.0.0.0/8.</source>
         <translation>允许的客户端中的“%1”不是地址，也不是 10.0.0.0/8 这样的网段。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="172"/>
+        <location filename="../src/share_dialog.cpp" line="177"/>
         <source>Sharing could not start: %1</source>
         <translation>无法开始共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="179"/>
+        <location filename="../src/share_dialog.cpp" line="184"/>
         <source>Stopped; the port is free again.</source>
         <translation>已停止；端口已释放。</translation>
     </message>
@@ -790,7 +790,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::ShortcutMap</name>
     <message>
-        <location filename="../src/shortcut_map.cpp" line="168"/>
+        <location filename="../src/shortcut_map.cpp" line="186"/>
         <source>%1 is used by: %2</source>
         <translation>%1 已被以下操作使用：%2</translation>
     </message>
