@@ -16,6 +16,7 @@
 #include "catalog/taxonomy.h"
 #include "catalog/term_matcher.h"
 #include "catalog/term_normalize.h"
+#include "error_text.h"
 
 namespace vistag::ui {
 namespace {
@@ -106,7 +107,7 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
                 if (job != job_) return;
                 job_ = 0;
                 if (!r.ok) {
-                    renderAnswer(QStringLiteral("\n\n") + r.error);
+                    renderAnswer(QStringLiteral("\n\n") + plainError(r.errorCode, r.error));
                     stats_->setText(tr("Failed"));
                 } else {
                     renderAnswer();
@@ -230,7 +231,8 @@ void AskPane::askNow() {
     req.imagePaths = images_;
     req.prompt = prompt_->toPlainText().trimmed();
     req.params.maxNewTokens = maxNewTokens;
-    req.params.maxPixels = 512 * 512;
+    req.params.maxPixels = maxPixels;
+    req.params.temperature = temperature;
     text_.clear();
     linked_.clear();
     chunks_ = 0;

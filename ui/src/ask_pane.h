@@ -48,7 +48,10 @@ public:
     QMenu* createAnswerMenu(const QPoint& pos);
     QPushButton* askButton() const { return ask_; }
     QPushButton* stopButton() const { return stop_; }
+    // Generation settings for the next question (the window sets them from Settings).
     int maxNewTokens = 256;
+    qint64 maxPixels = 512 * 512;
+    double temperature = 0;
 
 public slots:
     void askNow();

@@ -6,12 +6,16 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QDockWidget>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QProgressDialog>
 #include <QLineEdit>
 #include <QDragEnterEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -34,9 +38,16 @@
 #include "download/model_download.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
+#include "error_text.h"
+#include "log_panel.h"
+#include "logging/app_log.h"
+#include "settings_dialog.h"
+#include "share_dialog.h"
+#include "shortcut_map.h"
 #include "start_page.h"
 #include "tag_editor.h"
 #include "thumbnailer.h"
+#include "vistag/inference/status.h"
 
 // The icons live in a static resource library; referencing its initializer keeps the linker from
 // dropping it. Q_INIT_RESOURCE must be used outside any namespace.
@@ -99,36 +110,22 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
                                          ? 0
                                          : selected.first().data(CatalogModel::ImageIdRole).toLongLong());
             });
-    const struct {
-        QKeySequence key;
-        std::function<void()> fn;
-    } shortcuts[] = {
-        {QKeySequence(Qt::CTRL | Qt::Key_Down), [this] { nextImage(1); }},
-        {QKeySequence(Qt::Key_PageDown), [this] { nextImage(1); }},
-        {QKeySequence(Qt::CTRL | Qt::Key_Up), [this] { nextImage(-1); }},
-        {QKeySequence(Qt::Key_PageUp), [this] { nextImage(-1); }},
-        {QKeySequence(Qt::CTRL | Qt::Key_J), [this] { nextUnreviewed(); }},
-        {QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { acceptAllAndNext(); }},
-        {QKeySequence(Qt::CTRL | Qt::Key_Enter), [this] { acceptAllAndNext(); }},
-    };
-    for (const auto& s : shortcuts) {
-        auto* sc = new QShortcut(s.key, this);
-        sc->setContext(Qt::WindowShortcut);
-        connect(sc, &QShortcut::activated, this, s.fn);
-    }
+    settings_ = settings::AppSettings::load();
+    applyGenerationSettings();
+    shortcuts_ = new ShortcutMap(this);
+    registerShortcuts();
     connect(backend_, &backend::BackendController::loadProgress, this,
             [this](double f, const QString& stage) {
+                loadBar_->setValue(qRound(f * 100));
+                loadBar_->show();
+                cancelLoad_->show();
                 statusBar()->showMessage(tr("Loading the model: %1% (%2)").arg(qRound(f * 100)).arg(stage));
             });
-    connect(backend_, &backend::BackendController::modelLoaded, this,
-            [this](bool ok, const QString& message) {
-                if (ok) {
-                    statusBar()->showMessage(tr("Model %1 is ready").arg(backend_->modelId()));
-                    startPage_->setMessage(tr("Model %1 is ready. Drop product images here.")
-                                               .arg(backend_->modelId()));
-                } else {
-                    showError(tr("The model could not be loaded: %1").arg(message));
-                }
+    connect(backend_, &backend::BackendController::modelLoaded, this, &MainWindow::onModelLoaded);
+    connect(backend_, &backend::BackendController::sharingChanged, this,
+            [this](bool on, const QString& url) {
+                shareLabel_->setText(on ? tr("Shared at %1").arg(url) : QString());
+                shareLabel_->setVisible(on);
             });
     setCentralWidget(pages_);
     connect(startPage_, &StartPage::chooseModelFolderRequested, this,
@@ -138,7 +135,33 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     connect(catalogPane_, &CatalogPane::addRequested, this, &MainWindow::addImagesDialog);
     connect(catalogPane_, &CatalogPane::errorOccurred, this, &MainWindow::showError);
 
+    logPanel_ = new LogPanel(this);
+    logDock_ = new QDockWidget(tr("Log"), this);
+    logDock_->setObjectName(QStringLiteral("logDock"));
+    logDock_->setWidget(logPanel_);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock_);
+    logDock_->hide();
+
     buildMenus();
+
+    loadBar_ = new QProgressBar(this);
+    loadBar_->setRange(0, 100);
+    loadBar_->setMaximumWidth(160);
+    loadBar_->hide();
+    cancelLoad_ = new QPushButton(tr("Cancel"), this);
+    cancelLoad_->setObjectName(QStringLiteral("cancelLoad"));
+    cancelLoad_->setToolTip(tr("Stop loading the model"));
+    cancelLoad_->hide();
+    connect(cancelLoad_, &QPushButton::clicked, this, [this] {
+        backend_->cancelLoad();
+        statusBar()->showMessage(tr("Cancelling…"));
+    });
+    statusBar()->addPermanentWidget(loadBar_);
+    statusBar()->addPermanentWidget(cancelLoad_);
+    shareLabel_ = new QLabel(this);
+    shareLabel_->setObjectName(QStringLiteral("shareLabel"));
+    shareLabel_->hide();
+    statusBar()->addPermanentWidget(shareLabel_);
 
     const ComponentVersions v = componentVersions();
     engineLabel_ = new QLabel(this);
@@ -203,9 +226,111 @@ void MainWindow::acceptAllAndNext() {
     }
 }
 
+void MainWindow::registerShortcuts() {
+    // product.md's keyboard map. Other actions register the same way, one call per id.
+    using K = QKeySequence;
+    shortcuts_->add(QStringLiteral("review.next"), tr("Next image"),
+                    {K(Qt::CTRL | Qt::Key_Down), K(Qt::Key_PageDown)}, [this] { nextImage(1); });
+    shortcuts_->add(QStringLiteral("review.previous"), tr("Previous image"),
+                    {K(Qt::CTRL | Qt::Key_Up), K(Qt::Key_PageUp)}, [this] { nextImage(-1); });
+    shortcuts_->add(QStringLiteral("review.nextUnreviewed"), tr("Next unreviewed image"),
+                    {K(Qt::CTRL | Qt::Key_J)}, [this] { nextUnreviewed(); });
+    shortcuts_->add(QStringLiteral("review.acceptAllNext"),
+                    tr("Accept all suggestions and go to the next image"),
+                    {K(Qt::CTRL | Qt::Key_Return), K(Qt::CTRL | Qt::Key_Enter)},
+                    [this] { acceptAllAndNext(); });
+}
+
+void MainWindow::applyGenerationSettings() {
+    askPane_->maxNewTokens = settings_.maxNewTokens;
+    askPane_->maxPixels = settings_.maxPixels;
+    askPane_->temperature = settings_.temperature;
+}
+
+void MainWindow::applySettings(const settings::AppSettings& s) {
+    const settings::AppSettings old = settings_;
+    settings_ = s;
+    settings_.save();
+    applyGenerationSettings();
+    logging::info(QStringLiteral("settings changed"));
+    if (s.language != old.language)
+        statusBar()->showMessage(tr("The new language is used from the next start of Vistag."));
+    if (s.backend == QLatin1String("local")) {
+        const bool changed = s.backend != old.backend || s.modelFolder != old.modelFolder ||
+                             s.device != old.device || s.dtype != old.dtype;
+        if (changed && !s.modelFolder.isEmpty()) loadModel(s.modelFolder);
+    } else {
+        const bool changed = s.backend != old.backend || s.serverUrl != old.serverUrl ||
+                             s.apiKey != old.apiKey || s.serverModel != old.serverModel ||
+                             s.tokenLimitField != old.tokenLimitField;
+        if (changed && !s.serverUrl.isEmpty()) connectServer(s.remoteOptions());
+    }
+}
+
+void MainWindow::openSettings() {
+    SettingsDialog dialog(settings_, shortcuts_, this);
+    if (dialog.exec() == QDialog::Accepted) applySettings(dialog.settings());
+}
+
+bool MainWindow::restoreLastBackend() {
+    if (settings_.backend == QLatin1String("server") && !settings_.serverUrl.isEmpty()) {
+        connectServer(settings_.remoteOptions());
+        return true;
+    }
+    if (settings_.backend == QLatin1String("local") && !settings_.modelFolder.isEmpty() &&
+        QFileInfo(settings_.modelFolder).isDir()) {
+        startPage_->setMessage(
+            tr("Loading %1 …").arg(QDir::toNativeSeparators(settings_.modelFolder)));
+        loadModel(settings_.modelFolder);
+        return true;
+    }
+    return false;
+}
+
+ShareDialog* MainWindow::shareDialog() {
+    if (!shareDialog_) shareDialog_ = new ShareDialog(backend_, &settings_, this);
+    return shareDialog_;
+}
+
+void MainWindow::onModelLoaded(bool ok, const QString& message) {
+    loadBar_->hide();
+    cancelLoad_->hide();
+    const Pending pending = std::exchange(pending_, Pending::None);
+    if (!ok) {
+        const int code = backend_->lastErrorCode();
+        const QString text = plainError(code, message);
+        if (code == static_cast<int>(inference::ErrorCode::Cancelled))
+            showError(text);
+        else if (isOutOfMemory(code, message))
+            showError(tr("The model could not be loaded. %1").arg(text));
+        else
+            showError(tr("The model could not be loaded: %1").arg(text));
+        return;
+    }
+    if (pending == Pending::Local) {
+        settings_.backend = QStringLiteral("local");
+        settings_.modelFolder = pendingFolder_;
+        settings_.save();
+    } else if (pending == Pending::Remote && pendingRemote_.size() == 4) {
+        settings_.backend = QStringLiteral("server");
+        settings_.serverUrl = pendingRemote_[0];
+        settings_.apiKey = pendingRemote_[1];
+        settings_.serverModel = pendingRemote_[2];
+        settings_.tokenLimitField = pendingRemote_[3];
+        settings_.save();
+    }
+    statusBar()->showMessage(tr("Model %1 is ready").arg(backend_->modelId()));
+    startPage_->setMessage(tr("Model %1 is ready. Drop product images here.").arg(backend_->modelId()));
+}
+
 void MainWindow::loadModel(const QString& folder) {
     statusBar()->showMessage(tr("Loading the model…"));
-    backend_->loadLocalModel(folder);
+    pending_ = Pending::Local;
+    pendingFolder_ = folder;
+    loadBar_->setValue(0);
+    loadBar_->show();
+    cancelLoad_->show();
+    backend_->loadLocalModel(folder, settings_.device, settings_.dtype);
 }
 
 void MainWindow::buildMenus() {
@@ -221,6 +346,25 @@ void MainWindow::buildMenus() {
     edit->addAction(tagEditor_->action(QStringLiteral("edit.undo")));
     edit->addAction(tagEditor_->action(QStringLiteral("edit.redo")));
     createTagActions(menuBar()->addMenu(tr("&Tags")));
+    // The tag editor's keys (F2, Del, Alt+A, 1–9, undo/redo) join the remappable map; each
+    // QAction keeps its own context (the tag list only, or the whole window).
+    for (QAction* a : tagEditor_->findChildren<QAction*>(QString(), Qt::FindDirectChildrenOnly))
+        if (!a->objectName().isEmpty()) shortcuts_->addAction(a->objectName(), a, a->shortcuts());
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* logAction = logDock_->toggleViewAction();
+    logAction->setText(tr("&Log"));
+    view->addAction(logAction);
+
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    QAction* settingsAction = tools->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
+    settingsAction->setMenuRole(QAction::PreferencesRole);
+    shortcuts_->addAction(QStringLiteral("app.settings"), settingsAction,
+                          {QKeySequence(Qt::CTRL | Qt::Key_Comma)});
+    tools->addAction(tr("S&hare this model…"), this, [this] {
+        shareDialog()->show();
+        shareDialog()->raise();
+    });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Vistag"), this, [this] {
@@ -248,8 +392,9 @@ void MainWindow::createTagActions(QMenu* menu) {
     for (const auto& s : specs) {
         auto* a = menu->addAction(s.text);
         a->setObjectName(QLatin1String(s.id));
-        a->setShortcut(s.key);
         a->setShortcutContext(Qt::WindowShortcut);
+        shortcuts_->addAction(QLatin1String(s.id), a,
+                              s.key.isEmpty() ? QList<QKeySequence>{} : QList<QKeySequence>{s.key});
         const Op op = s.op;
         connect(a, &QAction::triggered, this, [this, op] { openBulkDialog(static_cast<int>(op)); });
     }
@@ -299,10 +444,10 @@ void MainWindow::chooseModelFolder() {
 void MainWindow::connectServerDialog() {
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Connect to a server"));
-    auto* url = new QLineEdit(QStringLiteral("http://127.0.0.1:8000/v1"), &dialog);
-    auto* key = new QLineEdit(&dialog);
+    auto* url = new QLineEdit(settings_.serverUrl, &dialog);
+    auto* key = new QLineEdit(settings_.apiKey, &dialog);
     key->setEchoMode(QLineEdit::Password);
-    auto* name = new QLineEdit(&dialog);
+    auto* name = new QLineEdit(settings_.serverModel, &dialog);
     name->setPlaceholderText(tr("the server's first model"));
     auto* form = new QFormLayout(&dialog);
     form->addRow(tr("Server address"), url);
@@ -317,11 +462,14 @@ void MainWindow::connectServerDialog() {
     o.baseUrl = url->text().trimmed();
     o.apiKey = key->text();
     o.model = name->text().trimmed();
+    o.tokenLimitField = settings_.tokenLimitField;
     connectServer(o);
 }
 
 void MainWindow::connectServer(const backend::RemoteOptions& options) {
     statusBar()->showMessage(tr("Connecting to %1 …").arg(options.baseUrl));
+    pending_ = Pending::Remote;
+    pendingRemote_ = {options.baseUrl, options.apiKey, options.model, options.tokenLimitField};
     backend_->useRemote(options);
 }
 

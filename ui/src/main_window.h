@@ -8,7 +8,11 @@
 #include <memory>
 
 #include "catalog/taxonomy.h"
+#include "settings/app_settings.h"
 
+class QDockWidget;
+class QProgressBar;
+class QPushButton;
 class QStackedWidget;
 class QLabel;
 class QThread;
@@ -33,6 +37,9 @@ class Thumbnailer;
 class AskPane;
 class TagEditor;
 class BulkTagDialog;
+class ShortcutMap;
+class LogPanel;
+class ShareDialog;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -53,6 +60,22 @@ public:
     void nextUnreviewed();
     void acceptAllAndNext();
     backend::BackendController* backend() const { return backend_; }
+    // The keyboard map: every keyboard action registers here (see shortcut_map.h).
+    ShortcutMap* shortcuts() const { return shortcuts_; }
+    QDockWidget* logDock() const { return logDock_; }
+    LogPanel* logPanel() const { return logPanel_; }
+    QPushButton* cancelLoadButton() const { return cancelLoad_; }
+    ShareDialog* shareDialog();  // created on first use
+
+    // Settings (QSettings, loaded at construction). applySettings stores them and applies what
+    // changed: generation parameters at once, a new model folder / device / precision or server
+    // by loading or connecting.
+    const settings::AppSettings& settings() const { return settings_; }
+    void applySettings(const settings::AppSettings& s);
+    void openSettings();  // Tools → Settings… (modal)
+    // At start without --model: reopens the last model folder or server from the settings.
+    // Returns false when there is none.
+    bool restoreLastBackend();
 
     // The images selected in the grid (ids, grid order).
     QList<qint64> selectedImageIds() const;
@@ -92,6 +115,9 @@ private:
     void downloadModelDialog();
     void addImagesDialog();
     void showError(const QString& message);
+    void registerShortcuts();
+    void applyGenerationSettings();
+    void onModelLoaded(bool ok, const QString& message);
 
     std::unique_ptr<catalog::CatalogDb> db_;
     catalog::Taxonomy taxonomy_ = catalog::Taxonomy::defaultApparel();
@@ -104,6 +130,17 @@ private:
     backend::BackendController* backend_ = nullptr;
     AskPane* askPane_ = nullptr;
     TagEditor* tagEditor_ = nullptr;
+    ShortcutMap* shortcuts_ = nullptr;
+    settings::AppSettings settings_;
+    QDockWidget* logDock_ = nullptr;
+    LogPanel* logPanel_ = nullptr;
+    QProgressBar* loadBar_ = nullptr;
+    QPushButton* cancelLoad_ = nullptr;
+    QLabel* shareLabel_ = nullptr;
+    ShareDialog* shareDialog_ = nullptr;
+    enum class Pending { None, Local, Remote } pending_ = Pending::None;
+    QString pendingFolder_;
+    QStringList pendingRemote_;  // url, key, model, token-limit field of a connection under way
     int importsRunning_ = 0;
     QThread* downloadThread_ = nullptr;  // a running download (stopped and waited for on close)
     std::shared_ptr<std::atomic<bool>> downloadCancel_;

@@ -2,89 +2,110 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>vistag::backend::BackendController</name>
+    <message>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="211"/>
+        <source>Load a local model first: only a model running on this computer can be shared.</source>
+        <translation>请先加载本地模型：只有在这台电脑上运行的模型才能共享。</translation>
+    </message>
+</context>
+<context>
+    <name>vistag::backend::BackendWorker</name>
+    <message>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="27"/>
+        <source>Loading the model was cancelled.</source>
+        <translation>已取消加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="90"/>
+        <source>No model is loaded yet.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
+</context>
+<context>
     <name>vistag::ui::AskPane</name>
     <message>
-        <location filename="../src/ask_pane.cpp" line="30"/>
+        <location filename="../src/ask_pane.cpp" line="31"/>
         <source>Style</source>
         <translation>风格</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="32"/>
+        <location filename="../src/ask_pane.cpp" line="33"/>
         <source>Material</source>
         <translation>材质</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="34"/>
+        <location filename="../src/ask_pane.cpp" line="35"/>
         <source>Season</source>
         <translation>季节</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="36"/>
+        <location filename="../src/ask_pane.cpp" line="37"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="56"/>
+        <location filename="../src/ask_pane.cpp" line="57"/>
         <source>Presets…</source>
         <translation>常用问题…</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="61"/>
+        <location filename="../src/ask_pane.cpp" line="62"/>
         <source>Ask about the selected image…</source>
         <translation>就所选图片提问…</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="63"/>
+        <location filename="../src/ask_pane.cpp" line="64"/>
         <source>Ask</source>
         <translation>提问</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="65"/>
+        <location filename="../src/ask_pane.cpp" line="66"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="76"/>
+        <location filename="../src/ask_pane.cpp" line="77"/>
         <source>Add as tag…</source>
         <translation>添加为标签…</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="78"/>
+        <location filename="../src/ask_pane.cpp" line="79"/>
         <source>Open the tag editor&apos;s add box with the selected words</source>
         <translation>用所选文字打开标签编辑器的添加框</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="99"/>
+        <location filename="../src/ask_pane.cpp" line="100"/>
         <source>First words after %1 ms</source>
         <translation>%1 毫秒后开始回答</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="110"/>
+        <location filename="../src/ask_pane.cpp" line="111"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="116"/>
+        <location filename="../src/ask_pane.cpp" line="117"/>
         <source>%1 tokens · %2 tokens/s · %3 ms%4</source>
         <translation>%1 个词元 · %2 词元/秒 · %3 毫秒%4</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="120"/>
+        <location filename="../src/ask_pane.cpp" line="121"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="193"/>
+        <location filename="../src/ask_pane.cpp" line="194"/>
         <source>Add the tag %1: %2</source>
         <translation>添加标签 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="215"/>
+        <location filename="../src/ask_pane.cpp" line="216"/>
         <source>Tags in this answer (click to add to the image):</source>
         <translation>回答中的标签（点击即可添加到图片）：</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="238"/>
+        <location filename="../src/ask_pane.cpp" line="240"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
@@ -254,288 +275,722 @@
     </message>
 </context>
 <context>
+    <name>vistag::ui::ErrorText</name>
+    <message>
+        <location filename="../src/error_text.cpp" line="17"/>
+        <source>There is not enough memory for this model or this request.
+What to try: a smaller pixel budget (Tools → Settings → Generation), fewer images at once, running on the CPU (Settings → Model → Device), or a smaller Qwen3-VL model (2B or 4B).</source>
+        <translation>内存不足，无法运行此模型或此请求。
+可以尝试：调小像素预算（工具 → 设置 → 生成）、一次少用几张图片、改用 CPU 运行（设置 → 模型 → 设备），或换用更小的 Qwen3-VL 模型（2B 或 4B）。</translation>
+    </message>
+    <message>
+        <location filename="../src/error_text.cpp" line="24"/>
+        <source>Loading the model was cancelled.</source>
+        <translation>已取消加载模型。</translation>
+    </message>
+</context>
+<context>
+    <name>vistag::ui::LogPanel</name>
+    <message>
+        <location filename="../src/log_panel.cpp" line="28"/>
+        <source>The log is not written to a file.</source>
+        <translation>日志未写入文件。</translation>
+    </message>
+    <message>
+        <location filename="../src/log_panel.cpp" line="29"/>
+        <source>Log file: %1</source>
+        <translation>日志文件：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/log_panel.cpp" line="32"/>
+        <source>Open the log folder</source>
+        <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+        <location filename="../src/log_panel.cpp" line="37"/>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+</context>
+<context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="49"/>
+        <location filename="../src/main_window.cpp" line="60"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="85"/>
-        <source>Tag added from the answer</source>
-        <translation>已从回答添加标签</translation>
-    </message>
-    <message>
-        <location filename="../src/main_window.cpp" line="121"/>
+        <location filename="../src/main_window.cpp" line="122"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="126"/>
+        <location filename="../src/main_window.cpp" line="322"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="127"/>
+        <location filename="../src/main_window.cpp" line="323"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="130"/>
+        <location filename="../src/main_window.cpp" line="307"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="145"/>
+        <location filename="../src/main_window.cpp" line="96"/>
+        <source>Tag added from the answer</source>
+        <translation>已从回答添加标签</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="127"/>
+        <source>Shared at %1</source>
+        <translation>已共享：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="139"/>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="153"/>
+        <source>Stop loading the model</source>
+        <translation>停止加载模型</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="157"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="168"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="146"/>
+        <location filename="../src/main_window.cpp" line="169"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="148"/>
+        <location filename="../src/main_window.cpp" line="171"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="195"/>
+        <location filename="../src/main_window.cpp" line="218"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="207"/>
+        <location filename="../src/main_window.cpp" line="232"/>
+        <source>Next image</source>
+        <translation>下一张图片</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="234"/>
+        <source>Previous image</source>
+        <translation>上一张图片</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="236"/>
+        <source>Next unreviewed image</source>
+        <translation>下一张未审核图片</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="239"/>
+        <source>Accept all suggestions and go to the next image</source>
+        <translation>接受全部建议并转到下一张</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="257"/>
+        <source>The new language is used from the next start of Vistag.</source>
+        <translation>新语言将在下次启动 Vistag 时生效。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="305"/>
+        <source>The model could not be loaded. %1</source>
+        <translation>无法加载模型。%1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="327"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="212"/>
+        <location filename="../src/main_window.cpp" line="337"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="213"/>
+        <location filename="../src/main_window.cpp" line="338"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="214"/>
+        <location filename="../src/main_window.cpp" line="339"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="215"/>
+        <location filename="../src/main_window.cpp" line="340"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="216"/>
+        <location filename="../src/main_window.cpp" line="341"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="218"/>
+        <location filename="../src/main_window.cpp" line="343"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="220"/>
+        <location filename="../src/main_window.cpp" line="345"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="223"/>
+        <location filename="../src/main_window.cpp" line="348"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="225"/>
+        <location filename="../src/main_window.cpp" line="350"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="352"/>
+        <source>&amp;Log</source>
+        <translation>日志(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="355"/>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="356"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="360"/>
+        <source>S&amp;hare this model…</source>
+        <translation>共享此模型(&amp;H)…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="365"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="226"/>
+        <location filename="../src/main_window.cpp" line="366"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="227"/>
+        <location filename="../src/main_window.cpp" line="367"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="242"/>
+        <location filename="../src/main_window.cpp" line="382"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="243"/>
+        <location filename="../src/main_window.cpp" line="383"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="244"/>
+        <location filename="../src/main_window.cpp" line="384"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="245"/>
+        <location filename="../src/main_window.cpp" line="385"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="273"/>
+        <location filename="../src/main_window.cpp" line="413"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="285"/>
+        <location filename="../src/main_window.cpp" line="425"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="292"/>
+        <location filename="../src/main_window.cpp" line="432"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="295"/>
+        <location filename="../src/main_window.cpp" line="283"/>
+        <location filename="../src/main_window.cpp" line="435"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="301"/>
+        <location filename="../src/main_window.cpp" line="441"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="306"/>
+        <location filename="../src/main_window.cpp" line="446"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="308"/>
+        <location filename="../src/main_window.cpp" line="448"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="309"/>
+        <location filename="../src/main_window.cpp" line="449"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="310"/>
+        <location filename="../src/main_window.cpp" line="450"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="324"/>
+        <location filename="../src/main_window.cpp" line="465"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="330"/>
-        <location filename="../src/main_window.cpp" line="367"/>
+        <location filename="../src/main_window.cpp" line="473"/>
+        <location filename="../src/main_window.cpp" line="510"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="334"/>
+        <location filename="../src/main_window.cpp" line="477"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="336"/>
+        <location filename="../src/main_window.cpp" line="479"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="340"/>
+        <location filename="../src/main_window.cpp" line="483"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="341"/>
+        <location filename="../src/main_window.cpp" line="484"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="342"/>
+        <location filename="../src/main_window.cpp" line="485"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="343"/>
+        <location filename="../src/main_window.cpp" line="486"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="360"/>
+        <location filename="../src/main_window.cpp" line="503"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="365"/>
+        <location filename="../src/main_window.cpp" line="508"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="365"/>
+        <location filename="../src/main_window.cpp" line="151"/>
+        <location filename="../src/main_window.cpp" line="508"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="383"/>
+        <location filename="../src/main_window.cpp" line="526"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="397"/>
+        <location filename="../src/main_window.cpp" line="540"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="398"/>
+        <location filename="../src/main_window.cpp" line="541"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="412"/>
+        <location filename="../src/main_window.cpp" line="555"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="413"/>
+        <location filename="../src/main_window.cpp" line="556"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="424"/>
+        <location filename="../src/main_window.cpp" line="567"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="428"/>
+        <location filename="../src/main_window.cpp" line="571"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="454"/>
+        <location filename="../src/main_window.cpp" line="597"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="455"/>
+        <location filename="../src/main_window.cpp" line="598"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>vistag::ui::SettingsDialog</name>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="53"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="56"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="57"/>
+        <source>Generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="58"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="59"/>
+        <source>Interface</source>
+        <translation>界面</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="61"/>
+        <source>Shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="74"/>
+        <source>A model folder on this computer</source>
+        <translation>本机上的模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="75"/>
+        <source>An inference server (OpenAI-compatible)</source>
+        <translation>推理服务器（兼容 OpenAI）</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="80"/>
+        <source>a Qwen3-VL folder in Hugging Face layout</source>
+        <translation>Hugging Face 格式的 Qwen3-VL 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="81"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="84"/>
+        <source>Choose a Qwen3-VL model folder</source>
+        <translation>选择 Qwen3-VL 模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="93"/>
+        <source>Automatic (GPU if there is one)</source>
+        <translation>自动（有 GPU 时使用 GPU）</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="94"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="95"/>
+        <source>GPU (CUDA)</source>
+        <translation>GPU（CUDA）</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="99"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="106"/>
+        <source>Backend</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="107"/>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="108"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="109"/>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="110"/>
+        <source>Automatic precision uses bfloat16 on a GPU and float32 on the CPU. Vistag reopens this model (or the server) when it starts.</source>
+        <translation>自动精度在 GPU 上使用 bfloat16，在 CPU 上使用 float32。Vistag 启动时会重新打开此模型（或服务器）。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="128"/>
+        <source>about %1 × %1 pixels per image</source>
+        <translation>每张图片约 %1 × %1 像素</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="146"/>
+        <source>Pixel budget</source>
+        <translation>像素预算</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="147"/>
+        <source>Longest answer (tokens)</source>
+        <translation>最长回答（token 数）</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="148"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="149"/>
+        <source>Images are scaled down to the pixel budget before the model sees them: smaller is faster and needs less memory. Temperature 0 always picks the most likely words (the same answer every time).</source>
+        <translation>图片在交给模型前会缩小到像素预算以内：越小越快、占用内存越少。温度为 0 时总是选择可能性最大的词（每次回答相同）。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="165"/>
+        <source>the server&apos;s first model</source>
+        <translation>服务器的第一个模型</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="173"/>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="174"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="175"/>
+        <source>Model name</source>
+        <translation>模型名称</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="176"/>
+        <source>Token-limit field</source>
+        <translation>Token 上限字段</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="177"/>
+        <source>vLLM, SGLang, llama.cpp and Ollama read max_tokens; some hosted services want max_completion_tokens. The API key is stored in Vistag&apos;s settings file.</source>
+        <translation>vLLM、SGLang、llama.cpp 和 Ollama 读取 max_tokens；部分云服务要求 max_completion_tokens。API 密钥保存在 Vistag 的设置文件中。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="187"/>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="193"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="194"/>
+        <source>A new language is used from the next start of Vistag.</source>
+        <translation>新语言将在下次启动 Vistag 时生效。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="203"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="203"/>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="203"/>
+        <source>Alternative</source>
+        <translation>备用快捷键</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="226"/>
+        <source>Reset to defaults</source>
+        <translation>恢复默认</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="235"/>
+        <source>Click a cell and press the new keys; the clear button removes them.</source>
+        <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
+    </message>
+</context>
+<context>
+    <name>vistag::ui::ShareDialog</name>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="22"/>
+        <source>Share this model</source>
+        <translation>共享此模型</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="27"/>
+        <source>127.0.0.1: only this computer. 0.0.0.0: every network this computer is on.</source>
+        <translation>127.0.0.1：仅本机。0.0.0.0：本机所在的所有网络。</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="32"/>
+        <source>any free port</source>
+        <translation>任意空闲端口</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="36"/>
+        <source>none: no key needed</source>
+        <translation>留空：无需密钥</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="39"/>
+        <source>every address, or e.g. 10.0.0.0/8, 192.168.1.20</source>
+        <translation>所有地址，或如 10.0.0.0/8、192.168.1.20</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="55"/>
+        <source>Start sharing</source>
+        <translation>开始共享</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="57"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="68"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="69"/>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="70"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="71"/>
+        <source>Allowed clients</source>
+        <translation>允许的客户端</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="72"/>
+        <source>Waiting requests</source>
+        <translation>排队请求数</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="74"/>
+        <source>Other computers (or any OpenAI-compatible client) can use the model loaded here. Their requests take turns with yours; the model is not loaded twice.</source>
+        <translation>其他电脑（或任何兼容 OpenAI 的客户端）可以使用这里已加载的模型。它们的请求与您的请求轮流执行；模型不会重复加载。</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="106"/>
+        <source>“%1” is not an IP address (e.g. 127.0.0.1 or 0.0.0.0).</source>
+        <translation>“%1”不是 IP 地址（例如 127.0.0.1 或 0.0.0.0）。</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="109"/>
+        <source>Warning: %1 can be reached from other computers and no API key is set, so anyone on the network can use this model. Set an API key or an allow-list.</source>
+        <translation>警告：其他电脑可以访问 %1，且未设置 API 密钥，网络上的任何人都能使用此模型。请设置 API 密钥或允许列表。</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="128"/>
+        <source>Sharing %1. Clients use this address as their server (the OpenAI base URL):</source>
+        <translation>正在共享 %1。客户端请将此地址用作服务器地址（OpenAI base URL）：</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="136"/>
+        <source>Load a local model first: only a model running on this computer can be shared.</source>
+        <translation>请先加载本地模型：只有在这台电脑上运行的模型才能共享。</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="139"/>
+        <source>Not shared.</source>
+        <translation>未共享。</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="151"/>
+        <source>“%1” is not an IP address.</source>
+        <translation>“%1”不是 IP 地址。</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="160"/>
+        <source>“%1” in the allowed clients is not an address or a network such as 10.0.0.0/8.</source>
+        <translation>允许的客户端中的“%1”不是地址，也不是 10.0.0.0/8 这样的网段。</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="177"/>
+        <source>Sharing could not start: %1</source>
+        <translation>无法开始共享：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/share_dialog.cpp" line="184"/>
+        <source>Stopped; the port is free again.</source>
+        <translation>已停止；端口已释放。</translation>
+    </message>
+</context>
+<context>
+    <name>vistag::ui::ShortcutMap</name>
+    <message>
+        <location filename="../src/shortcut_map.cpp" line="186"/>
+        <source>%1 is used by: %2</source>
+        <translation>%1 已被以下操作使用：%2</translation>
     </message>
 </context>
 <context>

@@ -1,13 +1,36 @@
 #include "backend/backend_controller.h"
 
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+#include "logging/app_log.h"
+#include "server/api_server.h"
+#include "vistag/inference/engine.h"
+#include "vistag/inference/status.h"
+
 namespace vistag::backend {
 
-BackendWorker::~BackendWorker() { live_->store(nullptr); }
+BackendWorker::~BackendWorker() { release(); }
 
-void BackendWorker::load(const QString& folder, const QString& device, const QString& dtype,
-                         std::shared_ptr<std::atomic<bool>> cancel) {
+void BackendWorker::release() {
     live_->store(nullptr);
     backend_.reset();
+    QMutexLocker lock(&loadedEngine_->mutex);
+    loadedEngine_->engine.reset();
+}
+
+void BackendWorker::load(const QString& folder, const QString& device, const QString& dtype,
+                         std::shared_ptr<std::atomic<bool>> cancel, qint64 setupId) {
+    release();
+    const int cancelledCode = static_cast<int>(inference::ErrorCode::Cancelled);
+    if (cancel->load()) {  // cancelled before it started
+        emit loaded(false, QCoreApplication::translate("vistag::backend::BackendWorker",
+                                                     "Loading the model was cancelled."), {}, cancelledCode, setupId);
+        return;
+    }
+    logging::info(QStringLiteral("loading model %1 (device %2, dtype %3)").arg(folder, device, dtype));
+    QElapsedTimer clock;
+    clock.start();
     LocalOptions o;
     o.device = device;
     o.dtype = dtype;
@@ -16,35 +39,56 @@ void BackendWorker::load(const QString& folder, const QString& device, const QSt
         return !cancel->load();
     };
     QString error;
-    backend_ = LocalBackend::load(folder, o, &error);
-    if (!backend_) {
-        emit loaded(false, error, {});
+    int code = 0;
+    std::unique_ptr<LocalBackend> local = LocalBackend::load(folder, o, &error, &code);
+    if (!local) {
+        logging::warn(QStringLiteral("loading model %1 failed: %2").arg(folder, error));
+        emit loaded(false, error, {}, code ? code : static_cast<int>(inference::ErrorCode::Internal),
+                    setupId);
         return;
     }
+    const inference::SamplingParams d = local->engine().defaultSampling();
+    const inference::ModelInfo& info = local->engine().info();
+    logging::info(QStringLiteral("model %1 loaded on %2 (%3) in %4 ms")
+                      .arg(local->modelId(), QString::fromStdString(info.device),
+                           QString::fromStdString(info.dtype))
+                      .arg(clock.elapsed()));
+    auto shared = std::make_shared<SharedEngine>(std::shared_ptr<InferenceBackend>(std::move(local)));
+    {
+        QMutexLocker lock(&loadedEngine_->mutex);
+        loadedEngine_->engine = shared;
+        loadedEngine_->defaults = {};
+        loadedEngine_->defaults.temperature = d.temperature;
+        loadedEngine_->defaults.topP = d.topP;
+        loadedEngine_->defaults.topK = d.topK;
+    }
+    backend_ = std::make_unique<SharedEngineClient>(shared);
     live_->store(backend_.get());
-    emit loaded(true, {}, backend_->modelId());
+    emit loaded(true, {}, backend_->modelId(), 0, setupId);
 }
 
-void BackendWorker::connectRemote(const RemoteOptions& options) {
-    live_->store(nullptr);
-    backend_.reset();
+void BackendWorker::connectRemote(const RemoteOptions& options, qint64 setupId) {
+    release();
     RemoteOptions o = options;
     QString error;
     const auto models = RemoteBackend(o).listModels(&error);  // reachable, key accepted?
     if (!models) {
-        emit loaded(false, error, {});
+        logging::warn(QStringLiteral("server %1: %2").arg(o.baseUrl, error));
+        emit loaded(false, error, {}, RemoteBackend::kServerError, setupId);
         return;
     }
     if (o.model.isEmpty() && !models->isEmpty()) o.model = models->first();
     backend_ = std::make_unique<RemoteBackend>(o);
     live_->store(backend_.get());
-    emit loaded(true, {}, backend_->modelId());
+    logging::info(QStringLiteral("using server %1, model %2").arg(o.baseUrl, o.model));
+    emit loaded(true, {}, backend_->modelId(), 0, setupId);
 }
 
 void BackendWorker::run(qint64 jobId, const AskRequest& request) {
     if (!backend_) {
         AskResult r;
-        r.error = tr("No model is loaded yet.");
+        r.error = QCoreApplication::translate("vistag::backend::BackendWorker",
+                                             "No model is loaded yet.");
         emit finished(jobId, r);
         return;
     }
@@ -60,6 +104,7 @@ void BackendWorker::run(qint64 jobId, const AskRequest& request) {
         emit chunk(jobId, text);
         return !stopped();
     });
+    logging::logInference(backend_->backendName(), backend_->modelId(), request, r);
     emit finished(jobId, r);
 }
 
@@ -67,16 +112,22 @@ BackendController::BackendController(QObject* parent)
     : QObject(parent),
       cancelLoad_(std::make_shared<std::atomic<bool>>(false)),
       live_(std::make_shared<std::atomic<InferenceBackend*>>(nullptr)),
-      cancelledUpTo_(std::make_shared<std::atomic<qint64>>(0)) {
+      cancelledUpTo_(std::make_shared<std::atomic<qint64>>(0)),
+      loadedEngine_(std::make_shared<LoadedEngine>()) {
     qRegisterMetaType<AskResult>();
-    worker_ = new BackendWorker(live_, cancelledUpTo_);
+    worker_ = new BackendWorker(live_, cancelledUpTo_, loadedEngine_);
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(worker_, &BackendWorker::loadProgress, this, &BackendController::loadProgress);
+    connect(worker_, &BackendWorker::loadProgress, this, [this](double f, const QString& stage) {
+        if (loading_) emit loadProgress(f, stage);
+    });
     connect(worker_, &BackendWorker::loaded, this,
-            [this](bool ok, const QString& message, const QString& modelId) {
+            [this](bool ok, const QString& message, const QString& modelId, int code, qint64 id) {
+                if (id != setupId_) return;  // replaced by a newer load or connection
+                loading_ = false;
                 hasModel_ = ok;
                 modelId_ = modelId;
+                lastErrorCode_ = code;
                 emit modelLoaded(ok, message);
             });
     connect(worker_, &BackendWorker::chunk, this, [this](qint64 job, const QString& text) {
@@ -94,6 +145,7 @@ BackendController::BackendController(QObject* parent)
 BackendController::~BackendController() {
     cancelLoad_->store(true);
     stop();
+    server_.reset();  // its worker thread ends before the engine it shares goes
     thread_.quit();
     thread_.wait();
 }
@@ -101,23 +153,32 @@ BackendController::~BackendController() {
 void BackendController::loadLocalModel(const QString& folder, const QString& device,
                                        const QString& dtype) {
     stop();
+    stopSharing();
     cancelLoad_->store(true);  // an earlier load still running gives up
     cancelLoad_ = std::make_shared<std::atomic<bool>>(false);
     hasModel_ = false;
+    loading_ = true;
     QMetaObject::invokeMethod(
-        worker_, [w = worker_, folder, device, dtype, flag = cancelLoad_] {
-            w->load(folder, device, dtype, flag);
+        worker_, [w = worker_, folder, device, dtype, flag = cancelLoad_, id = ++setupId_] {
+            w->load(folder, device, dtype, flag, id);
         },
         Qt::QueuedConnection);
 }
 
-void BackendController::cancelLoad() { cancelLoad_->store(true); }
+void BackendController::cancelLoad() {
+    cancelLoad_->store(true);
+    if (loading_) logging::info(QStringLiteral("loading the model: cancel requested"));
+}
 
 void BackendController::useRemote(const RemoteOptions& options) {
     stop();
+    stopSharing();
+    cancelLoad_->store(true);  // a load still running gives up
     hasModel_ = false;
+    loading_ = false;
     QMetaObject::invokeMethod(
-        worker_, [w = worker_, options] { w->connectRemote(options); }, Qt::QueuedConnection);
+        worker_, [w = worker_, options, id = ++setupId_] { w->connectRemote(options, id); },
+        Qt::QueuedConnection);
 }
 
 qint64 BackendController::ask(const AskRequest& request) {
@@ -135,6 +196,58 @@ void BackendController::stop() {
     // (the engine clears its own stop flag when a generation starts).
     cancelledUpTo_->store(runningJob_);
     if (InferenceBackend* b = live_->load()) b->cancel();
+}
+
+bool BackendController::startSharing(const server::ServerOptions& options, QString* error) {
+    stopSharing();
+    std::shared_ptr<SharedEngine> engine;
+    catalog::InferenceParams defaults;
+    {
+        QMutexLocker lock(&loadedEngine_->mutex);
+        engine = loadedEngine_->engine;
+        defaults = loadedEngine_->defaults;
+    }
+    if (!engine || loading_) {
+        *error = QCoreApplication::translate(
+            "vistag::backend::BackendController",
+            "Load a local model first: only a model running on this computer can be shared.");
+        return false;
+    }
+    server::ServerOptions o = options;
+    if (o.defaults.maxNewTokens <= 0) o.defaults.maxNewTokens = 1024;
+    if (o.defaults.temperature == 0 && o.defaults.topP == 1 && o.defaults.topK == 0) {
+        o.defaults.temperature = defaults.temperature;
+        o.defaults.topP = defaults.topP;
+        o.defaults.topK = defaults.topK;
+    }
+    if (!o.log) o.log = [](const QString& line) { logging::info(line); };
+    auto srv = std::make_unique<server::ApiServer>(o, std::make_shared<SharedEngineClient>(engine));
+    if (!srv->listen(error)) {
+        logging::warn(QStringLiteral("sharing the model on %1:%2 failed: %3")
+                          .arg(o.host.toString())
+                          .arg(o.port)
+                          .arg(*error));
+        return false;
+    }
+    const QString host = o.host.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QLatin1Char('[') + o.host.toString() + QLatin1Char(']')
+                             : o.host.toString();
+    sharingUrl_ = QStringLiteral("http://%1:%2/v1").arg(host).arg(srv->port());
+    server_ = std::move(srv);
+    logging::info(QStringLiteral("sharing model %1 at %2%3%4")
+                      .arg(modelId_, sharingUrl_,
+                           o.apiKey.isEmpty() ? QStringLiteral(" (no API key)") : QString(),
+                           o.allow.isEmpty() ? QString() : QStringLiteral(" (allow-list)")));
+    emit sharingChanged(true, sharingUrl_);
+    return true;
+}
+
+void BackendController::stopSharing() {
+    if (!server_) return;
+    server_.reset();  // closes the port, stops its running generation, joins its thread
+    logging::info(QStringLiteral("stopped sharing at %1").arg(sharingUrl_));
+    sharingUrl_.clear();
+    emit sharingChanged(false, {});
 }
 
 }  // namespace vistag::backend

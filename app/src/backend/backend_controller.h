@@ -4,7 +4,9 @@
 // cheap and thread-safe.
 #pragma once
 
+#include <QMutex>
 #include <QObject>
+#include <QPointer>
 #include <QThread>
 #include <atomic>
 #include <memory>
@@ -12,10 +14,23 @@
 #include "backend/inference_backend.h"
 #include "backend/local_backend.h"
 #include "backend/remote_backend.h"
+#include "backend/shared_engine.h"
+
+namespace vistag::server {
+class ApiServer;
+struct ServerOptions;
+}
 
 namespace vistag::backend {
 
 class BackendWorker;
+
+// The local engine the worker loaded, for "share this model" (guarded by mutex).
+struct LoadedEngine {
+    QMutex mutex;
+    std::shared_ptr<SharedEngine> engine;  // null while no local model is loaded
+    catalog::InferenceParams defaults;     // the model's generation_config sampling
+};
 
 class BackendController final : public QObject {
     Q_OBJECT
@@ -28,6 +43,9 @@ public:
     void loadLocalModel(const QString& folder, const QString& device = QStringLiteral("auto"),
                         const QString& dtype = QStringLiteral("auto"));
     void cancelLoad();
+    bool loading() const { return loading_; }
+    // The inference::ErrorCode of the last failed load or connection (0 when it worked).
+    int lastErrorCode() const { return lastErrorCode_; }
     // Uses an OpenAI-compatible server instead; checks it by listing its models first.
     void useRemote(const RemoteOptions& options);
     bool hasModel() const { return hasModel_; }
@@ -38,11 +56,23 @@ public:
     void stop();
     bool busy() const { return runningJob_ != 0; }
 
+    // "Share this model": Vistag's OpenAI-compatible server (the one of `vistag-cli serve`) on
+    // the loaded local model, in this process. The server's jobs run on the same engine as the
+    // window's questions, taking turns, so the model is not loaded twice. options.defaults are
+    // filled in from the model where left at zero. false and *error (plain words) when no local
+    // model is loaded or the address cannot be used. Loading another model or connecting to a
+    // server stops sharing.
+    bool startSharing(const server::ServerOptions& options, QString* error);
+    void stopSharing();
+    bool sharing() const { return server_ != nullptr; }
+    QString sharingUrl() const { return sharingUrl_; }  // http://HOST:PORT/v1 while sharing
+
 signals:
     void loadProgress(double fraction, const QString& stage);
     void modelLoaded(bool ok, const QString& message);
     void answerChunk(qint64 jobId, const QString& text);
     void answerFinished(qint64 jobId, const vistag::backend::AskResult& result);
+    void sharingChanged(bool on, const QString& url);
 
 private:
     QThread thread_;
@@ -50,10 +80,16 @@ private:
     std::shared_ptr<std::atomic<bool>> cancelLoad_;
     std::shared_ptr<std::atomic<InferenceBackend*>> live_;  // for stop() from this thread
     std::shared_ptr<std::atomic<qint64>> cancelledUpTo_;    // jobs with ids ≤ this are stopped
+    std::shared_ptr<LoadedEngine> loadedEngine_;
     bool hasModel_ = false;
+    bool loading_ = false;
+    int lastErrorCode_ = 0;
+    qint64 setupId_ = 0;  // the newest load or connection; older answers are dropped
     QString modelId_;
     qint64 nextJob_ = 1;
     qint64 runningJob_ = 0;
+    std::unique_ptr<server::ApiServer> server_;
+    QString sharingUrl_;
 };
 
 // Runs on the worker thread; used only through BackendController.
@@ -61,25 +97,34 @@ class BackendWorker final : public QObject {
     Q_OBJECT
 public:
     BackendWorker(std::shared_ptr<std::atomic<InferenceBackend*>> live,
-                  std::shared_ptr<std::atomic<qint64>> cancelledUpTo)
-        : live_(std::move(live)), cancelledUpTo_(std::move(cancelledUpTo)) {}
+                  std::shared_ptr<std::atomic<qint64>> cancelledUpTo,
+                  std::shared_ptr<LoadedEngine> loadedEngine)
+        : live_(std::move(live)),
+          cancelledUpTo_(std::move(cancelledUpTo)),
+          loadedEngine_(std::move(loadedEngine)) {}
     ~BackendWorker() override;
 
+    // setupId: handed back with loaded(), so that the controller can drop the answer of a load
+    // or connection it has replaced since.
     void load(const QString& folder, const QString& device, const QString& dtype,
-              std::shared_ptr<std::atomic<bool>> cancel);
+              std::shared_ptr<std::atomic<bool>> cancel, qint64 setupId = 0);
     void run(qint64 jobId, const vistag::backend::AskRequest& request);
-    void connectRemote(const RemoteOptions& options);
+    void connectRemote(const RemoteOptions& options, qint64 setupId = 0);
 
 signals:
     void loadProgress(double fraction, const QString& stage);
-    void loaded(bool ok, const QString& message, const QString& modelId);
+    void loaded(bool ok, const QString& message, const QString& modelId, int errorCode,
+                qint64 setupId);
     void chunk(qint64 jobId, const QString& text);
     void finished(qint64 jobId, const vistag::backend::AskResult& result);
 
 private:
+    void release();  // drops the backend in use
+
     std::unique_ptr<InferenceBackend> backend_;
     std::shared_ptr<std::atomic<InferenceBackend*>> live_;
     std::shared_ptr<std::atomic<qint64>> cancelledUpTo_;
+    std::shared_ptr<LoadedEngine> loadedEngine_;
 };
 
 }  // namespace vistag::backend

@@ -51,7 +51,7 @@ int statusForError(int errorCode) {
 
 }  // namespace
 
-ApiServer::ApiServer(ServerOptions options, std::unique_ptr<backend::LocalBackend> backend,
+ApiServer::ApiServer(ServerOptions options, std::shared_ptr<backend::InferenceBackend> backend,
                      QObject* parent)
     : QObject(parent), options_(std::move(options)) {
     qRegisterMetaType<vistag::server::ChatJob>();
@@ -191,9 +191,17 @@ void ApiServer::finishLog(QTcpSocket* s, int status) {
     Connection* c = connections_.value(s);
     if (!c)
         return;
-    std::fprintf(stderr, "serve: %s %s %s %d %.1f ms\n", c->peer.constData(),
-                 c->method.left(16).constData(), c->path.left(200).constData(), status,
-                 c->timer.nsecsElapsed() / 1e6);
+    logLine(QString::asprintf("serve: %s %s %s %d %.1f ms", c->peer.constData(),
+                              c->method.left(16).constData(), c->path.left(200).constData(),
+                              status, c->timer.nsecsElapsed() / 1e6));
+}
+
+void ApiServer::logLine(const QString& line) const {
+    if (options_.log) {
+        options_.log(line);
+        return;
+    }
+    std::fprintf(stderr, "%s\n", qPrintable(line));
     std::fflush(stderr);
 }
 
@@ -330,9 +338,9 @@ void ApiServer::onDisconnected(QTcpSocket* s) {
             worker_->cancel(id);
             jobs_[id].socket = nullptr;
         }
-        std::fprintf(stderr, "serve: %s %s %s client closed (%.1f ms)\n", c->peer.constData(),
-                     c->method.constData(), c->path.constData(), c->timer.nsecsElapsed() / 1e6);
-        std::fflush(stderr);
+        logLine(QString::asprintf("serve: %s %s %s client closed (%.1f ms)", c->peer.constData(),
+                                  c->method.constData(), c->path.constData(),
+                                  c->timer.nsecsElapsed() / 1e6));
     }
     delete c;
     s->deleteLater();

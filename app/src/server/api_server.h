@@ -13,9 +13,10 @@
 #include <QPointer>
 #include <QQueue>
 #include <QThread>
+#include <functional>
 #include <memory>
 
-#include "backend/local_backend.h"
+#include "backend/inference_backend.h"
 #include "server/chat_request.h"
 #include "server/http_message.h"
 
@@ -37,12 +38,16 @@ struct ServerOptions {
     HttpLimits http;
     ChatLimits chat;
     catalog::InferenceParams defaults;  // sampling the requests leave out
+    // Where each request's line goes (peer, method, path, status, latency); empty: stderr.
+    std::function<void(const QString&)> log;
 };
 
 class ApiServer : public QObject {
     Q_OBJECT
 public:
-    ApiServer(ServerOptions options, std::unique_ptr<backend::LocalBackend> backend,
+    // backend: the model to serve (vistag-cli: a LocalBackend it owns; the GUI: a client of the
+    // engine it shares with the window).
+    ApiServer(ServerOptions options, std::shared_ptr<backend::InferenceBackend> backend,
               QObject* parent = nullptr);
     ~ApiServer() override;
 
@@ -76,6 +81,7 @@ private:
     void onFinished(quint64 id, const backend::AskResult& result);
     void onDisconnected(QTcpSocket* socket);
     void finishLog(QTcpSocket* socket, int status);
+    void logLine(const QString& line) const;
     QByteArray chunk(const Job& job, const QJsonObject& delta, const QJsonValue& finish) const;
     void sendStreamHeaders(Job& job);
 

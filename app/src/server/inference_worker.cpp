@@ -3,11 +3,12 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include "logging/app_log.h"
 #include "vistag/inference/status.h"
 
 namespace vistag::server {
 
-InferenceWorker::InferenceWorker(std::unique_ptr<backend::LocalBackend> backend)
+InferenceWorker::InferenceWorker(std::shared_ptr<backend::InferenceBackend> backend)
     : backend_(std::move(backend)) {}
 
 InferenceWorker::~InferenceWorker() = default;
@@ -56,6 +57,7 @@ void InferenceWorker::run(quint64 id, const ChatJob& job) {
         });
         if (result.ok && cancelled_.load() == id)
             result.finishReason = QStringLiteral("cancelled");
+        logging::logInference(QStringLiteral("shared-server"), backend_->modelId(), req, result);
     }
     running_.store(0);
     emit finished(id, result);

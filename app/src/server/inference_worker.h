@@ -1,12 +1,13 @@
-// The server's one inference thread: owns the local backend and runs one job at a time. Text
-// goes back to the server (main thread) through queued signals.
+// The server's one inference thread: runs one job at a time on the backend it shares (the local
+// engine; in the GUI the same engine the window uses, through a SharedEngineClient). Text goes
+// back to the server (main thread) through queued signals.
 #pragma once
 
 #include <QObject>
 #include <atomic>
 #include <memory>
 
-#include "backend/local_backend.h"
+#include "backend/inference_backend.h"
 #include "server/chat_request.h"
 
 namespace vistag::server {
@@ -14,7 +15,7 @@ namespace vistag::server {
 class InferenceWorker : public QObject {
     Q_OBJECT
 public:
-    explicit InferenceWorker(std::unique_ptr<backend::LocalBackend> backend);
+    explicit InferenceWorker(std::shared_ptr<backend::InferenceBackend> backend);
     ~InferenceWorker() override;
 
     // Any thread: stop job `id` if it is the one running (or about to run).
@@ -29,7 +30,7 @@ signals:
     void finished(quint64 id, const vistag::backend::AskResult& result);
 
 private:
-    std::unique_ptr<backend::LocalBackend> backend_;
+    std::shared_ptr<backend::InferenceBackend> backend_;
     std::atomic<quint64> running_{0};
     std::atomic<quint64> cancelled_{0};
 };

@@ -1,0 +1,106 @@
+#include "settings/app_settings.h"
+
+namespace vistag::settings {
+namespace {
+
+QString oneOf(const QSettings& s, const char* key, const QStringList& allowed, const QString& def) {
+    const QString v = s.value(QLatin1String(key), def).toString();
+    return allowed.contains(v) ? v : def;
+}
+
+template <typename T>
+T clamped(const QSettings& s, const char* key, T lo, T hi, T def) {
+    bool ok = false;
+    const QVariant v = s.value(QLatin1String(key));
+    T out = def;
+    if constexpr (std::is_floating_point_v<T>)
+        out = static_cast<T>(v.toDouble(&ok));
+    else
+        out = static_cast<T>(v.toLongLong(&ok));
+    if (!ok || out < lo || out > hi)
+        return def;
+    return out;
+}
+
+}  // namespace
+
+AppSettings AppSettings::load(const QSettings& s) {
+    AppSettings a;
+    a.backend =
+        oneOf(s, "backend/kind", {QStringLiteral("local"), QStringLiteral("server")}, a.backend);
+    a.modelFolder = s.value(QStringLiteral("local/modelFolder")).toString();
+    a.device =
+        oneOf(s, "local/device",
+              {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")}, a.device);
+    a.dtype = oneOf(s, "local/dtype",
+                    {QStringLiteral("auto"), QStringLiteral("float32"), QStringLiteral("bfloat16"),
+                     QStringLiteral("float16")},
+                    a.dtype);
+    a.maxPixels = clamped<qint64>(s, "generation/maxPixels", kMinPixels, kMaxPixels, a.maxPixels);
+    a.maxNewTokens = clamped<int>(s, "generation/maxNewTokens", 1, kMaxNewTokens, a.maxNewTokens);
+    a.temperature = clamped<double>(s, "generation/temperature", 0.0, 2.0, a.temperature);
+    a.serverUrl = s.value(QStringLiteral("server/url"), a.serverUrl).toString();
+    a.apiKey = s.value(QStringLiteral("server/apiKey")).toString();
+    a.serverModel = s.value(QStringLiteral("server/model")).toString();
+    a.tokenLimitField = oneOf(
+        s, "server/tokenLimitField",
+        {QStringLiteral("max_tokens"), QStringLiteral("max_completion_tokens")}, a.tokenLimitField);
+    a.language = oneOf(s, "ui/language", {QString(), QStringLiteral("en"), QStringLiteral("zh_CN")},
+                       a.language);
+    a.shareHost = s.value(QStringLiteral("share/host"), a.shareHost).toString();
+    a.sharePort = clamped<int>(s, "share/port", 0, 65535, a.sharePort);
+    a.shareApiKey = s.value(QStringLiteral("share/apiKey")).toString();
+    a.shareAllow = s.value(QStringLiteral("share/allow")).toStringList();
+    a.shareMaxQueue = clamped<int>(s, "share/maxQueue", 0, 1000, a.shareMaxQueue);
+    return a;
+}
+
+void AppSettings::save(QSettings& s) const {
+    s.setValue(QStringLiteral("backend/kind"), backend);
+    s.setValue(QStringLiteral("local/modelFolder"), modelFolder);
+    s.setValue(QStringLiteral("local/device"), device);
+    s.setValue(QStringLiteral("local/dtype"), dtype);
+    s.setValue(QStringLiteral("generation/maxPixels"), maxPixels);
+    s.setValue(QStringLiteral("generation/maxNewTokens"), maxNewTokens);
+    s.setValue(QStringLiteral("generation/temperature"), temperature);
+    s.setValue(QStringLiteral("server/url"), serverUrl);
+    s.setValue(QStringLiteral("server/apiKey"), apiKey);
+    s.setValue(QStringLiteral("server/model"), serverModel);
+    s.setValue(QStringLiteral("server/tokenLimitField"), tokenLimitField);
+    s.setValue(QStringLiteral("ui/language"), language);
+    s.setValue(QStringLiteral("share/host"), shareHost);
+    s.setValue(QStringLiteral("share/port"), sharePort);
+    s.setValue(QStringLiteral("share/apiKey"), shareApiKey);
+    s.setValue(QStringLiteral("share/allow"), shareAllow);
+    s.setValue(QStringLiteral("share/maxQueue"), shareMaxQueue);
+}
+
+AppSettings AppSettings::load() {
+    const QSettings s;
+    return load(s);
+}
+
+void AppSettings::save() const {
+    QSettings s;
+    save(s);
+    s.sync();
+}
+
+backend::RemoteOptions AppSettings::remoteOptions() const {
+    backend::RemoteOptions o;
+    o.baseUrl = serverUrl.trimmed();
+    o.apiKey = apiKey;
+    o.model = serverModel.trimmed();
+    o.tokenLimitField = tokenLimitField;
+    return o;
+}
+
+catalog::InferenceParams AppSettings::inferenceParams() const {
+    catalog::InferenceParams p;
+    p.maxNewTokens = maxNewTokens;
+    p.temperature = temperature;
+    p.maxPixels = maxPixels;
+    return p;
+}
+
+}  // namespace vistag::settings

@@ -1,0 +1,56 @@
+// What the user chose in Settings, persisted with QSettings (organisation "Vistag", application
+// "vistag": ~/.config/Vistag/vistag.conf on Linux). A plain value type: load() fills in defaults
+// for anything missing or out of range, save() writes every field.
+#pragma once
+
+#include <QSettings>
+#include <QString>
+#include <QStringList>
+
+#include "backend/remote_backend.h"
+#include "catalog/types.h"
+
+namespace vistag::settings {
+
+struct AppSettings {
+    // Which backend the window starts with: "local" (a model folder) or "server".
+    QString backend = QStringLiteral("local");
+    // Local model.
+    QString modelFolder;
+    QString device = QStringLiteral("auto");  // auto | cpu | cuda
+    QString dtype = QStringLiteral("auto");   // auto | float32 | bfloat16 | float16
+    // Generation.
+    qint64 maxPixels = 512 * 512;  // pixel budget per image
+    int maxNewTokens = 256;
+    double temperature = 0;  // 0 = greedy
+    // Remote server.
+    QString serverUrl = QStringLiteral("http://127.0.0.1:8000/v1");
+    QString apiKey;
+    QString serverModel;                                     // empty: the server's first model
+    QString tokenLimitField = QStringLiteral("max_tokens");  // or max_completion_tokens
+    // Interface language: "" (follow the system), "en" or "zh_CN".
+    QString language;
+    // "Share this model": Vistag's own OpenAI-compatible server on the loaded local model.
+    QString shareHost = QStringLiteral("127.0.0.1");
+    int sharePort = 8000;
+    QString shareApiKey;
+    QStringList shareAllow;  // CIDR networks; empty = any peer that reaches the socket
+    int shareMaxQueue = 4;
+
+    static AppSettings load(const QSettings& s);
+    void save(QSettings& s) const;
+    // From / to the application's default QSettings.
+    static AppSettings load();
+    void save() const;
+
+    bool operator==(const AppSettings&) const = default;
+
+    backend::RemoteOptions remoteOptions() const;
+    catalog::InferenceParams inferenceParams() const;
+};
+
+inline constexpr qint64 kMinPixels = 28 * 28;
+inline constexpr qint64 kMaxPixels = 4096LL * 4096;
+inline constexpr int kMaxNewTokens = 8192;
+
+}  // namespace vistag::settings

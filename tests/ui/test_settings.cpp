@@ -1,0 +1,319 @@
+// Settings, the keyboard map and the log panel, with real widgets offscreen. QSettings goes to a
+// temporary folder (QSettings::setPath), never to the user's own settings.
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QImage>
+#include <QKeySequenceEdit>
+#include <QLabel>
+#include <QListView>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "ask_pane.h"
+#include "catalog_model.h"
+#include "catalog_pane.h"
+#include "error_text.h"
+#include "log_panel.h"
+#include "logging/app_log.h"
+#include "main_window.h"
+#include "settings/app_settings.h"
+#include "settings_dialog.h"
+#include "shortcut_map.h"
+#include "translations.h"
+#include "vistag/inference/status.h"
+
+using vistag::settings::AppSettings;
+
+namespace {
+
+QString artifactPath(const QString& name) {
+    const QString dir = qEnvironmentVariable("VISTAG_ARTIFACTS", QDir::tempPath());
+    QDir().mkpath(dir);
+    return dir + QLatin1Char('/') + name + QStringLiteral(".png");
+}
+
+}  // namespace
+
+class TestSettings final : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir tmp_;
+    QTemporaryDir config_;
+
+    // A catalogue of three images, the window on it, the first image selected.
+    void windowWithImages(vistag::ui::MainWindow& w) {
+        QStringList files;
+        for (int i = 0; i < 3; ++i) {
+            const QString f = tmp_.filePath(QStringLiteral("img%1.png").arg(i));
+            QImage img(64, 48, QImage::Format_RGB32);
+            img.fill(qRgb(40 * i, 100, 200 - 30 * i));
+            QVERIFY(img.save(f));
+            files << f;
+        }
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy imported(&w, &vistag::ui::MainWindow::importFinished);
+        w.importPaths(files);
+        QVERIFY(imported.wait(10000));
+        QCOMPARE(w.catalogModel()->rowCount(), 3);
+        w.selectRow(0);
+        QCOMPARE(w.catalogPane()->view()->currentIndex().row(), 0);
+    }
+
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName(QStringLiteral("VistagTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_settings"));
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, config_.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, config_.path());
+        QSettings().clear();
+        QVERIFY(vistag::logging::setup(tmp_.filePath(QStringLiteral("logs"))));
+    }
+
+    void settingsRoundTripThroughQSettings() {
+        const AppSettings defaults;
+        QCOMPARE(AppSettings::load(), defaults);  // nothing stored yet: the defaults
+        AppSettings a;
+        a.backend = QStringLiteral("server");
+        a.modelFolder = QStringLiteral("/models/Qwen3-VL-2B-Instruct");
+        a.device = QStringLiteral("cpu");
+        a.dtype = QStringLiteral("bfloat16");
+        a.maxPixels = 1024 * 1024;
+        a.maxNewTokens = 77;
+        a.temperature = 0.7;
+        a.serverUrl = QStringLiteral("http://10.0.0.5:8000/v1");
+        a.apiKey = QStringLiteral("k3y");
+        a.serverModel = QStringLiteral("Qwen/Qwen3-VL-8B-Instruct");
+        a.tokenLimitField = QStringLiteral("max_completion_tokens");
+        a.language = QStringLiteral("zh_CN");
+        a.shareHost = QStringLiteral("0.0.0.0");
+        a.sharePort = 8123;
+        a.shareApiKey = QStringLiteral("share-key");
+        a.shareAllow = {QStringLiteral("10.0.0.0/8"), QStringLiteral("192.168.1.20")};
+        a.shareMaxQueue = 9;
+        QVERIFY(!(a == defaults));
+        a.save();
+        QCOMPARE(AppSettings::load(), a);
+        // The file on disk really holds them (a fresh QSettings reads the same values).
+        QSettings s;
+        QCOMPARE(s.value(QStringLiteral("generation/maxNewTokens")).toInt(), 77);
+        QCOMPARE(s.value(QStringLiteral("server/tokenLimitField")).toString(),
+                 QStringLiteral("max_completion_tokens"));
+        // Values out of range or unknown fall back to the defaults.
+        s.setValue(QStringLiteral("local/device"), QStringLiteral("tpu"));
+        s.setValue(QStringLiteral("generation/maxNewTokens"), -5);
+        s.setValue(QStringLiteral("generation/temperature"), QStringLiteral("hot"));
+        const AppSettings b = AppSettings::load(s);
+        QCOMPARE(b.device, defaults.device);
+        QCOMPARE(b.maxNewTokens, defaults.maxNewTokens);
+        QCOMPARE(b.temperature, defaults.temperature);
+        QCOMPARE(b.maxPixels, a.maxPixels);
+        QSettings().clear();
+    }
+
+    void settingsDialogEditsAndTheWindowUsesThem() {
+        QSettings().clear();
+        vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("dialog.sqlite")));
+        vistag::ui::SettingsDialog dialog(w.settings(), w.shortcuts(), &w);
+        dialog.resize(680, 540);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(dialog.tabs()->count(), 5);
+        dialog.findChild<QSpinBox*>(QStringLiteral("maxNewTokens"))->setValue(99);
+        dialog.findChild<QSpinBox*>(QStringLiteral("maxPixels"))->setValue(200000);
+        auto* field = dialog.findChild<QComboBox*>(QStringLiteral("tokenLimitField"));
+        field->setCurrentIndex(field->findData(QStringLiteral("max_completion_tokens")));
+        const AppSettings chosen = dialog.settings();
+        QCOMPARE(chosen.maxNewTokens, 99);
+        QCOMPARE(chosen.maxPixels, 200000);
+        QCOMPARE(chosen.tokenLimitField, QStringLiteral("max_completion_tokens"));
+        w.applySettings(chosen);
+        QCOMPARE(w.askPane()->maxNewTokens, 99);
+        QCOMPARE(w.askPane()->maxPixels, 200000);
+        QCOMPARE(AppSettings::load().tokenLimitField, QStringLiteral("max_completion_tokens"));
+
+        // Screenshots of the generation and shortcut pages.
+        dialog.tabs()->setCurrentIndex(1);
+        QTest::qWait(50);
+        QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-dialog"))));
+        dialog.tabs()->setCurrentIndex(4);
+        QTest::qWait(50);
+        QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-shortcuts"))));
+        dialog.tabs()->setCurrentIndex(0);
+        QTest::qWait(50);
+        QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-model"))));
+        QSettings().clear();
+    }
+
+    void settingsDialogInChinese() {
+        QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("zh_CN")),
+                 QStringLiteral("zh_CN"));
+        {
+            vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("zh.sqlite")));
+            vistag::ui::SettingsDialog dialog(w.settings(), w.shortcuts(), &w);
+            QCOMPARE(dialog.windowTitle(), QStringLiteral("设置"));
+            QCOMPARE(dialog.tabs()->tabText(4), QStringLiteral("快捷键"));
+            QCOMPARE(w.shortcuts()->title(QStringLiteral("review.next")),
+                     QStringLiteral("下一张图片"));
+            dialog.resize(680, 540);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            dialog.tabs()->setCurrentIndex(1);
+            QTest::qWait(50);
+            QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-dialog-zh"))));
+        }
+        vistag::ui::installTranslations(*qApp, QStringLiteral("en"));
+    }
+
+    void remappingAShortcutChangesWhatTheKeyDoes() {
+        QSettings().clear();
+        vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("keys.sqlite")));
+        windowWithImages(w);
+        QListView* grid = w.catalogPane()->view();
+        vistag::ui::ShortcutMap* map = w.shortcuts();
+        QVERIFY(map->contains(QStringLiteral("review.next")));
+        QCOMPARE(map->actionFor(QKeySequence(Qt::CTRL | Qt::Key_Down)),
+                 QStringLiteral("review.next"));
+
+        QTest::keyClick(&w, Qt::Key_Down, Qt::ControlModifier);  // the default: next image
+        QCOMPARE(grid->currentIndex().row(), 1);
+
+        // Remap "next image" to Alt+N only, through the Settings table, and press OK.
+        {
+            vistag::ui::SettingsDialog dialog(w.settings(), map, &w);
+            dialog.shortcutEdit(QStringLiteral("review.next"), 0)
+                ->setKeySequence(QKeySequence(Qt::ALT | Qt::Key_N));
+            dialog.shortcutEdit(QStringLiteral("review.next"), 1)->clear();
+            // A key another action has is refused, in words.
+            dialog.shortcutEdit(QStringLiteral("review.previous"), 1)
+                ->setKeySequence(QKeySequence(Qt::ALT | Qt::Key_N));
+            QVERIFY(!dialog.applyShortcuts());
+            auto* conflicts = dialog.findChild<QLabel*>(QStringLiteral("shortcutConflicts"));
+            QVERIFY2(conflicts->text().contains(QStringLiteral("Next image")),
+                     qPrintable(conflicts->text()));
+            QCOMPARE(map->keys(QStringLiteral("review.next")).first(),
+                     QKeySequence(Qt::CTRL | Qt::Key_Down));  // nothing applied
+            dialog.shortcutEdit(QStringLiteral("review.previous"), 1)
+                ->setKeySequence(QKeySequence(Qt::Key_PageUp));
+            QVERIFY(dialog.applyShortcuts());
+        }
+        QCOMPARE(map->keys(QStringLiteral("review.next")),
+                 QList<QKeySequence>{QKeySequence(Qt::ALT | Qt::Key_N)});
+        QTest::keyClick(&w, Qt::Key_Down, Qt::ControlModifier);  // no longer bound
+        QCOMPARE(grid->currentIndex().row(), 1);
+        QTest::keyClick(&w, Qt::Key_N, Qt::AltModifier);  // the new key moves on
+        QCOMPARE(grid->currentIndex().row(), 2);
+        QTest::keyClick(&w, Qt::Key_PageUp);  // the other action still works
+        QCOMPARE(grid->currentIndex().row(), 1);
+
+        // Kept in the settings: a new window has the remapped key.
+        QCOMPARE(QSettings()
+                     .value(vistag::ui::ShortcutMap::settingsKey(QStringLiteral("review.next")))
+                     .toStringList(),
+                 QStringList{QStringLiteral("Alt+N")});
+        {
+            vistag::ui::MainWindow again(tmp_.filePath(QStringLiteral("keys2.sqlite")));
+            QCOMPARE(again.shortcuts()->keys(QStringLiteral("review.next")),
+                     QList<QKeySequence>{QKeySequence(Qt::ALT | Qt::Key_N)});
+        }
+
+        // Reset to defaults: Ctrl+↓ works again, Alt+N does nothing.
+        map->resetToDefaults();
+        QTest::keyClick(&w, Qt::Key_N, Qt::AltModifier);
+        QCOMPARE(grid->currentIndex().row(), 1);
+        QTest::keyClick(&w, Qt::Key_Down, Qt::ControlModifier);
+        QCOMPARE(grid->currentIndex().row(), 2);
+        QVERIFY(!QSettings().contains(
+            vistag::ui::ShortcutMap::settingsKey(QStringLiteral("review.next"))));
+    }
+
+    void logPanelShowsNewLinesLive() {
+        vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("log.sqlite")));
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(!w.logDock()->isVisible());
+        w.logDock()->toggleViewAction()->trigger();  // View → Log
+        QVERIFY(w.logDock()->isVisible());
+        const QString marker =
+            QStringLiteral("a line for the panel %1").arg(QDateTime::currentMSecsSinceEpoch());
+        QVERIFY(!w.logPanel()->text().contains(marker));
+        vistag::logging::info(marker);
+        QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(marker), 5000);
+        // From another thread too (the sink forwards through a queued signal).
+        const QString fromThread = marker + QStringLiteral(" (worker thread)");
+        QThread* t = QThread::create([fromThread] { vistag::logging::warn(fromThread); });
+        t->start();
+        QVERIFY(t->wait(5000));
+        delete t;
+        QTRY_VERIFY_WITH_TIMEOUT(w.logPanel()->text().contains(fromThread), 5000);
+        // Qt's own messages land in the log too.
+        qWarning("a Qt warning for the log %s", qPrintable(marker));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.logPanel()->text().contains(QStringLiteral("a Qt warning for the log")), 5000);
+        // Each line once.
+        int once = 0;
+        for (const QString& line : w.logPanel()->text().split(QLatin1Char('\n')))
+            once += line.endsWith(QStringLiteral("[info] ") + marker) ? 1 : 0;
+        QCOMPARE(once, 1);
+        // A panel opened later shows what was logged before it existed, once.
+        vistag::ui::LogPanel late;
+        QTest::qWait(20);
+        int lateOnce = 0;
+        for (const QString& line : late.text().split(QLatin1Char('\n')))
+            lateOnce += line.endsWith(QStringLiteral("[info] ") + marker) ? 1 : 0;
+        QCOMPARE(lateOnce, 1);
+        // And the file has them.
+        vistag::logging::flush();
+        QFile f(vistag::logging::logFilePath());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString file = QString::fromUtf8(f.readAll());
+        QVERIFY(file.contains(marker));
+        QVERIFY(file.contains(fromThread));
+        QVERIFY(w.grab().save(artifactPath(QStringLiteral("log-panel"))));
+    }
+
+    void outOfMemoryBecomesPlainWordsWithSuggestions() {
+        using vistag::inference::ErrorCode;
+        // The engine's own messages (inference/src/engine.cpp) for load and generate.
+        const QString onLoad = QStringLiteral(
+            "not enough memory to load this model on the chosen device; try the CPU, bfloat16, or "
+            "a smaller model");
+        const QString onGenerate = QStringLiteral(
+            "the GPU ran out of memory for this request; try a smaller pixel budget, fewer images, "
+            "fewer new tokens, the CPU, or a smaller model");
+        for (const QString& m : {onLoad, onGenerate}) {
+            QVERIFY(vistag::ui::isOutOfMemory(int(ErrorCode::Device), m));
+            const QString text = vistag::ui::plainError(int(ErrorCode::Device), m);
+            QVERIFY2(text.contains(QStringLiteral("pixel budget")), qPrintable(text));
+            QVERIFY2(text.contains(QStringLiteral("CPU")), qPrintable(text));
+            QVERIFY2(text.contains(QStringLiteral("smaller Qwen3-VL model")), qPrintable(text));
+        }
+        // Other errors pass through unchanged.
+        const QString cuda = QStringLiteral("CUDA was asked for but no GPU is available");
+        QVERIFY(!vistag::ui::isOutOfMemory(int(ErrorCode::Device), cuda));
+        QCOMPARE(vistag::ui::plainError(int(ErrorCode::Device), cuda), cuda);
+        QCOMPARE(vistag::ui::plainError(int(ErrorCode::Image), QStringLiteral("bad image")),
+                 QStringLiteral("bad image"));
+    }
+
+    void logRingBufferIsCapped() {
+        for (int i = 0; i < vistag::logging::LogHub::kCapacity + 50; ++i)
+            vistag::logging::debug(QStringLiteral("filler %1").arg(i));
+        const QStringList lines = vistag::logging::hub()->recent();
+        QCOMPARE(lines.size(), vistag::logging::LogHub::kCapacity);
+        QVERIFY(lines.last().endsWith(
+            QStringLiteral("filler %1").arg(vistag::logging::LogHub::kCapacity + 49)));
+    }
+};
+
+QTEST_MAIN(TestSettings)
+#include "test_settings.moc"
