@@ -2,6 +2,7 @@
 #include <QtTest>
 #include <cmath>
 
+#include "backend/remote_http.h"
 #include "backend/sse_parser.h"
 
 using vistag::backend::ChatStreamInterpreter;
@@ -52,6 +53,21 @@ ChatStreamInterpreter interpret(const QByteArray& bytes, int step, QString* stre
 class TestSseParser final : public QObject {
     Q_OBJECT
 private slots:
+    // Not SSE, but the other half of reading a streaming server's answer: how long a 429/503
+    // asks the client to wait (remote_http::retryAfterMs).
+    void retryAfterAsSecondsOrHttpDate() {
+        using vistag::backend::remote_http::retryAfterMs;
+        const QDateTime now = QDateTime::fromString(QStringLiteral("2026-11-25T16:00:00Z"),
+                                                    Qt::ISODate);
+        QCOMPARE(retryAfterMs("3", now, 777), 3000);
+        QCOMPARE(retryAfterMs(" 0.5 ", now, 777), 500);
+        QCOMPARE(retryAfterMs("", now, 777), 777);
+        QCOMPARE(retryAfterMs("-4", now, 777), 777);
+        QCOMPARE(retryAfterMs("soon", now, 777), 777);
+        QCOMPARE(retryAfterMs("Wed, 25 Nov 2026 16:00:07 GMT", now, 777), 7000);
+        QCOMPARE(retryAfterMs("Wed, 25 Nov 2026 15:59:00 GMT", now, 777), 0);  // already past
+    }
+
     void eventsSurviveEverySplit() {
         const QByteArray stream =
             ": keep-alive\r\n"

@@ -115,6 +115,8 @@ std::optional<QJsonObject> requestObject(const AskRequest& request, const Remote
                      {"temperature", p.temperature},
                      {"top_p", p.topP},
                      {"seed", static_cast<qint64>(p.seed & 0x7fffffffffffffffULL)}};
+    if (p.topK > 0)  // not an OpenAI field: sent only when set (vLLM, SGLang, llama.cpp take it)
+        body.insert("top_k", p.topK);
     body.insert(
         options.tokenLimitField.isEmpty() ? QStringLiteral("max_tokens") : options.tokenLimitField,
         p.maxNewTokens);
@@ -277,11 +279,10 @@ AskResult RemoteBackend::ask(const AskRequest& request,
         if (x.status < 200 || x.status >= 300) {
             const bool retryable = x.status == 429 || x.status == 503;
             if (retryable && attempt < options_.maxRetries && stream.text().isEmpty()) {
-                bool ok = false;
-                const double seconds = x.retryAfter.trimmed().toDouble(&ok);
-                int waitMs = ok && seconds >= 0 ? int(qMin(seconds * 1000.0, 1e9))
-                                                : qMin(1000 << attempt, 16000);
-                waitMs = qMin(waitMs, options_.maxRetryWaitMs);
+                const int waitMs =
+                    qMin(remote_http::retryAfterMs(x.retryAfter, QDateTime::currentDateTimeUtc(),
+                                                   qMin(1000 << attempt, 16000)),
+                         options_.maxRetryWaitMs);
                 QEventLoop wait;
                 QTimer done, poll;
                 done.setSingleShot(true);

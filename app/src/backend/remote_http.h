@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QNetworkReply>
 #include <QString>
 #include <QStringList>
@@ -43,6 +44,9 @@ QString httpError(const Exchange& x, const QUrl& url, bool hasKey);
 QString networkError(const Exchange& x, const QUrl& url, int idleMs);
 // Checks the base URL (http or https, with a host); empty when fine.
 QString checkBaseUrl(const QUrl& base);
+// How long a 429/503 answer asks us to wait: Retry-After as seconds or as an HTTP date
+// (RFC 9110), measured from `now`; `fallbackMs` when the header is absent or unreadable.
+int retryAfterMs(const QByteArray& header, const QDateTime& now, int fallbackMs);
 // base + path, without doubled slashes.
 QUrl endpoint(const QString& base, const char* path);
 
