@@ -208,17 +208,7 @@ def stage_tiny(args, work):
 
 def build_big(name, work):
     import vistag_fixtures
-    cfg = json.loads((REPO / f"tests/data/configs/Qwen3-VL-{name}-Instruct.config.json").read_text())
-    t, v = cfg["text_config"], cfg["vision_config"]
-    text = {k: t[k] for k in ("hidden_size", "intermediate_size", "num_hidden_layers",
-                              "num_attention_heads", "num_key_value_heads", "head_dim",
-                              "rms_norm_eps", "max_position_embeddings")}
-    text["rope_parameters"] = dict(t["rope_scaling"], rope_theta=t["rope_theta"])
-    vision = {k: v[k] for k in ("depth", "hidden_size", "intermediate_size", "num_heads",
-                                "out_hidden_size", "num_position_embeddings",
-                                "deepstack_visual_indexes", "patch_size", "temporal_patch_size",
-                                "spatial_merge_size", "hidden_act")}
-    spec = dict(text=text, vision=vision, tie=cfg["tie_word_embeddings"])
+    spec = vistag_fixtures.shape_spec(name)
     folder = work / f"random-{name}"
     t0 = time.time()
     torch.set_default_dtype(torch.bfloat16)

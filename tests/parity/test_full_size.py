@@ -16,24 +16,7 @@ sys.path.insert(0, str(vistag_fixtures.REPO / "scripts"))
 
 
 def two_b_spec():
-    for p in (vistag_fixtures.REPO.parent / "shared/data/qwen3-vl/configs",
-              vistag_fixtures.REPO / "tests/data/configs"):
-        f = p / "Qwen3-VL-2B-Instruct.config.json"
-        if f.exists():
-            cfg = json.loads(f.read_text())
-            break
-    else:
-        pytest.fail("no 2B config found")
-    t, v = cfg["text_config"], cfg["vision_config"]
-    text = {k: t[k] for k in ("hidden_size", "intermediate_size", "num_hidden_layers",
-                              "num_attention_heads", "num_key_value_heads", "head_dim",
-                              "rms_norm_eps", "max_position_embeddings")}
-    text["rope_parameters"] = dict(t["rope_scaling"], rope_theta=t["rope_theta"])
-    vision = {k: v[k] for k in ("depth", "hidden_size", "intermediate_size", "num_heads",
-                                "out_hidden_size", "num_position_embeddings",
-                                "deepstack_visual_indexes", "patch_size", "temporal_patch_size",
-                                "spatial_merge_size", "hidden_act")}
-    return dict(text=text, vision=vision, tie=cfg["tie_word_embeddings"])
+    return vistag_fixtures.shape_spec("2B")
 
 
 def test_2b_shape_loads_mmapped_and_generates(work_dir):

@@ -139,6 +139,28 @@ TINY = dict(
 )
 
 
+def shape_spec(name="2B"):
+    """The build_model spec of a real Qwen3-VL shape ("2B", "4B", "8B") from its config.json
+    (../shared/data/qwen3-vl/configs, or the copy in tests/data/configs)."""
+    for p in (REPO.parent / "shared/data/qwen3-vl/configs", REPO / "tests/data/configs"):
+        f = p / f"Qwen3-VL-{name}-Instruct.config.json"
+        if f.exists():
+            cfg = json.loads(f.read_text())
+            break
+    else:
+        raise FileNotFoundError(f"no config for the {name} shape")
+    t, v = cfg["text_config"], cfg["vision_config"]
+    text = {k: t[k] for k in ("hidden_size", "intermediate_size", "num_hidden_layers",
+                              "num_attention_heads", "num_key_value_heads", "head_dim",
+                              "rms_norm_eps", "max_position_embeddings")}
+    text["rope_parameters"] = dict(t["rope_scaling"], rope_theta=t["rope_theta"])
+    vision = {k: v[k] for k in ("depth", "hidden_size", "intermediate_size", "num_heads",
+                                "out_hidden_size", "num_position_embeddings",
+                                "deepstack_visual_indexes", "patch_size", "temporal_patch_size",
+                                "spatial_merge_size", "hidden_act")}
+    return dict(text=text, vision=vision, tie=cfg["tie_word_embeddings"])
+
+
 def _token_ids(tok):
     ids = {t: tok.convert_tokens_to_ids(t) for t in ADDED_TOKENS}
     return ids
