@@ -1,14 +1,13 @@
 #include "backend/remote_http.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
 #include <QRegularExpression>
-#include <QSslError>
-#include <QTimer>
+
+#include "net/http_loop.h"
 
 namespace vistag::backend::remote_http {
 namespace {
@@ -36,72 +35,27 @@ Exchange runExchange(const QUrl& url, const QByteArray* body, const QString& api
     if (!apiKey.isEmpty())
         req.setRawHeader("Authorization", "Bearer " + apiKey.toUtf8());
     QNetworkReply* reply = body ? nam.post(req, *body) : nam.get(req);
-
-    QEventLoop loop;
-    QTimer idle;
-    idle.setSingleShot(true);
-    idle.setInterval(idleMs);
-    QTimer poll;
-    poll.setInterval(50);
-    bool aborted = false;
-    auto abortWith = [&](bool* flag) {
-        *flag = true;
-        if (!aborted) {
-            aborted = true;
-            reply->abort();
-        }
-    };
-    auto readHeaders = [&] {
-        if (x.headersSeen)
-            return;
-        const QVariant s = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        if (!s.isValid())
-            return;
-        x.headersSeen = true;
-        x.status = s.toInt();
-        x.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        x.retryAfter = reply->rawHeader("Retry-After");
-    };
-    auto consume = [&] {
-        readHeaders();
-        const QByteArray bytes = reply->readAll();
-        if (bytes.isEmpty() || aborted)
-            return;
-        if (x.status >= 200 && x.status < 300) {
-            if (!onBytes(x, bytes))
-                abortWith(&x.stopped);
-        } else if (x.errorBody.size() < kMaxErrorBody) {
-            x.errorBody += bytes.left(kMaxErrorBody - x.errorBody.size());
-        }
-    };
-    QObject::connect(reply, &QNetworkReply::metaDataChanged, &loop, [&] {
-        readHeaders();
-        idle.start();
-    });
-    QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
-        idle.start();
-        consume();
-    });
-    QObject::connect(reply, &QNetworkReply::uploadProgress, &loop, [&] { idle.start(); });
-    QObject::connect(reply, &QNetworkReply::sslErrors, &loop, [&](const QList<QSslError>& errors) {
-        for (const QSslError& e : errors)
-            x.sslErrors << e.errorString();  // never ignored
-    });
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QObject::connect(&idle, &QTimer::timeout, &loop, [&] { abortWith(&x.timedOut); });
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (cancel.load())
-            abortWith(&x.cancelled);
-    });
-    idle.start();
-    poll.start();
-    if (!reply->isFinished())
-        loop.exec();
-    if (!aborted)
-        consume();
-    readHeaders();
-    x.netError = reply->error();
-    x.netErrorText = reply->errorString();
+    const net::LoopOutcome o = net::runReply(
+        reply, idleMs, cancel,
+        [&](QNetworkReply* r) {
+            x.headersSeen = true;
+            x.status = net::statusOf(r);
+            x.contentType = r->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+            x.retryAfter = r->rawHeader("Retry-After");
+        },
+        [&](const QByteArray& bytes) {
+            if (x.status >= 200 && x.status < 300)
+                return onBytes(x, bytes);
+            if (x.errorBody.size() < kMaxErrorBody)
+                x.errorBody += bytes.left(kMaxErrorBody - x.errorBody.size());
+            return true;
+        });
+    x.netError = o.error;
+    x.netErrorText = o.errorText;
+    x.sslErrors = o.sslErrors;
+    x.timedOut = o.timedOut;
+    x.cancelled = o.cancelled;
+    x.stopped = o.stopped;
     return x;
 }
 

@@ -2,7 +2,6 @@
 
 #include <QCryptographicHash>
 #include <QDir>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -13,9 +12,10 @@
 #include <QNetworkRequest>
 #include <QRegularExpression>
 #include <QStorageInfo>
-#include <QTimer>
 #include <QUrlQuery>
 #include <algorithm>
+
+#include "net/http_loop.h"
 
 namespace vistag::download {
 namespace {
@@ -60,78 +60,41 @@ Reply httpGet(QUrl url, const QByteArray& range, int idleMs, const std::atomic<b
         if (!range.isEmpty())
             req.setRawHeader("Range", range);
         QNetworkReply* reply = nam.get(req);
-        QEventLoop loop;
-        QTimer idle, poll;
-        idle.setSingleShot(true);
-        idle.setInterval(idleMs);
-        poll.setInterval(50);
-        bool aborted = false, headers = false;
-        auto abortWith = [&](bool* flag) {
-            *flag = true;
-            if (!aborted) {
-                aborted = true;
-                reply->abort();
-            }
-        };
-        auto readHeaders = [&] {
-            if (headers)
-                return;
-            const QVariant s = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-            if (!s.isValid())
-                return;
-            headers = true;
-            x.status = s.toInt();
-            x.link = reply->rawHeader("Link");
-            bool okLen = false;
-            const qint64 len = reply->rawHeader("Content-Length").toLongLong(&okLen);
-            x.contentLength = okLen ? len : -1;
-            const QByteArray linked = reply->rawHeader("X-Linked-Etag");
-            if (!linked.isEmpty())
-                x.etag = linked;
-            else if (x.etag.isEmpty() && (x.status < 300 || x.status >= 400))
-                x.etag = reply->rawHeader("ETag");
-        };
-        auto consume = [&] {
-            readHeaders();
-            const QByteArray bytes = reply->readAll();
-            if (bytes.isEmpty() || aborted)
-                return;
-            if (x.status >= 200 && x.status < 300) {
-                if (sink) {
-                    if (!sink(x, bytes))
-                        abortWith(&x.stopped);
-                } else if (x.body.size() + bytes.size() > kMaxListing) {
-                    abortWith(&x.tooLarge);
-                } else {
-                    x.body += bytes;
+        const net::LoopOutcome o = net::runReply(
+            reply, idleMs, cancel,
+            [&](QNetworkReply* r) {
+                x.status = net::statusOf(r);
+                x.link = r->rawHeader("Link");
+                bool okLen = false;
+                const qint64 len = r->rawHeader("Content-Length").toLongLong(&okLen);
+                x.contentLength = okLen ? len : -1;
+                const QByteArray linked = r->rawHeader("X-Linked-Etag");
+                if (!linked.isEmpty())
+                    x.etag = linked;
+                else if (x.etag.isEmpty() && (x.status < 300 || x.status >= 400))
+                    x.etag = r->rawHeader("ETag");
+            },
+            [&](const QByteArray& bytes) {
+                if (x.status < 200 || x.status >= 300) {
+                    if (x.body.size() < 65536)
+                        x.body += bytes.left(65536 - x.body.size());
+                    return true;
                 }
-            } else if (x.body.size() < 65536) {
-                x.body += bytes.left(65536 - x.body.size());
-            }
-        };
-        QObject::connect(reply, &QNetworkReply::metaDataChanged, &loop, [&] {
-            readHeaders();
-            idle.start();
-        });
-        QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
-            idle.start();
-            consume();
-        });
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QObject::connect(&idle, &QTimer::timeout, &loop, [&] { abortWith(&x.timedOut); });
-        QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-            if (cancel.load())
-                abortWith(&x.cancelled);
-        });
-        idle.start();
-        poll.start();
-        if (!reply->isFinished())
-            loop.exec();
-        if (!aborted)
-            consume();
-        readHeaders();
-        x.netError = reply->error();
-        x.netErrorText = reply->errorString();
+                if (sink)
+                    return sink(x, bytes);
+                if (x.body.size() + bytes.size() > kMaxListing) {
+                    x.tooLarge = true;
+                    return false;
+                }
+                x.body += bytes;
+                return true;
+            });
+        x.netError = o.error;
+        x.netErrorText = o.errorText;
+        x.timedOut = o.timedOut;
+        x.cancelled = o.cancelled;
+        x.stopped = o.stopped && !x.tooLarge;
+        const bool aborted = o.timedOut || o.cancelled || o.stopped;
         const QByteArray location = reply->rawHeader("Location");
         reply->deleteLater();
         const bool redirect = x.status == 301 || x.status == 302 || x.status == 303 ||
