@@ -40,6 +40,12 @@ public:
     std::optional<qint64> resumeOrCreate(const BatchSpec& spec, const QList<qint64>& imageIds,
                                          bool* resumed, QString* error);
 
+    // Called (on the running thread) when an item changes: "running" when it is taken, then
+    // "done", "skipped" or "failed"; "pending" when a cancel put it back.
+    void setItemObserver(std::function<void(qint64 imageId, const QString& status)> observer) {
+        onItem_ = std::move(observer);
+    }
+
     // Works through the batch until it is done, `cancel` becomes true, or the database fails
     // (then false and *error). Items interrupted by a cancel go back to pending.
     bool run(qint64 batchId, const BatchSpec& spec,
@@ -55,6 +61,7 @@ private:
     CatalogDb& db_;
     backend::InferenceBackend& backend_;
     const Taxonomy& taxonomy_;
+    std::function<void(qint64, const QString&)> onItem_;
 };
 
 }  // namespace vistag::catalog
