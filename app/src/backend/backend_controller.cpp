@@ -63,12 +63,48 @@ void BackendWorker::run(qint64 jobId, const AskRequest& request) {
     emit finished(jobId, r);
 }
 
+void BackendWorker::runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bool>> cancel) {
+    const qint64 id = job.batchId;
+    if (!backend_) {
+        emit batchFinished(id, false, false, tr("No model is loaded yet."));
+        return;
+    }
+    catalog::CatalogDb db;  // this thread's own connection to the catalogue file
+    QString error;
+    if (!db.open(job.dbPath, &error)) {
+        emit batchFinished(id, false, false, error);
+        return;
+    }
+    catalog::BatchRunner runner(db, *backend_, job.taxonomy);
+    runner.setItemObserver(
+        [this, id](qint64 imageId, const QString& status) { emit batchItem(id, imageId, status); });
+    const auto progress = [this, id](const catalog::BatchRunStatus& s) { emit batchProgress(id, s); };
+    // A Stop pressed in the ask pane cancels the engine's current generation, which the runner
+    // takes for a cancel: go on unless the batch itself was cancelled (bounded, in case the
+    // backend keeps refusing).
+    int idleRounds = 0;
+    while (true) {
+        const auto before = db.batchProgress(id);
+        if (!runner.run(id, job.spec, progress, cancel.get(), &error)) {
+            emit batchFinished(id, false, false, error);
+            return;
+        }
+        if (cancel->load()) break;
+        const auto after = db.batchProgress(id);
+        if (!after || after->pending + after->running == 0) break;
+        idleRounds = before && after->finished() == before->finished() ? idleRounds + 1 : 0;
+        if (idleRounds >= 3) break;
+    }
+    emit batchFinished(id, true, cancel->load(), {});
+}
+
 BackendController::BackendController(QObject* parent)
     : QObject(parent),
       cancelLoad_(std::make_shared<std::atomic<bool>>(false)),
       live_(std::make_shared<std::atomic<InferenceBackend*>>(nullptr)),
       cancelledUpTo_(std::make_shared<std::atomic<qint64>>(0)) {
     qRegisterMetaType<AskResult>();
+    qRegisterMetaType<catalog::BatchRunStatus>();
     worker_ = new BackendWorker(live_, cancelledUpTo_);
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
@@ -87,12 +123,20 @@ BackendController::BackendController(QObject* parent)
         runningJob_ = 0;
         emit answerFinished(job, r);
     });
+    connect(worker_, &BackendWorker::batchProgress, this, &BackendController::batchProgress);
+    connect(worker_, &BackendWorker::batchItem, this, &BackendController::batchItem);
+    connect(worker_, &BackendWorker::batchFinished, this,
+            [this](qint64 id, bool ok, bool cancelled, const QString& error) {
+                batchCancel_.reset();
+                emit batchFinished(id, ok, cancelled, error);
+            });
     thread_.setObjectName(QStringLiteral("vistag-backend"));
     thread_.start();
 }
 
 BackendController::~BackendController() {
     cancelLoad_->store(true);
+    cancelBatch();
     stop();
     thread_.quit();
     thread_.wait();
@@ -134,6 +178,22 @@ void BackendController::stop() {
     // Jobs up to the running one are cancelled even if the worker has not started them yet
     // (the engine clears its own stop flag when a generation starts).
     cancelledUpTo_->store(runningJob_);
+    if (InferenceBackend* b = live_->load()) b->cancel();
+}
+
+bool BackendController::runBatch(const BatchJob& job) {
+    if (batchCancel_) return false;
+    batchCancel_ = std::make_shared<std::atomic<bool>>(false);
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, job, flag = batchCancel_] { w->runBatch(job, flag); },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void BackendController::cancelBatch() {
+    if (!batchCancel_) return;
+    batchCancel_->store(true);
+    // The generation in progress stops at its next token (the runner puts the item back).
     if (InferenceBackend* b = live_->load()) b->cancel();
 }
 

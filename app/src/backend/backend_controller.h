@@ -12,8 +12,19 @@
 #include "backend/inference_backend.h"
 #include "backend/local_backend.h"
 #include "backend/remote_backend.h"
+#include "catalog/batch_runner.h"
+#include "catalog/taxonomy.h"
 
 namespace vistag::backend {
+
+// A persistent batch of the catalogue to work through on the backend's thread (which opens its
+// own connection to the catalogue file: one CatalogDb per thread).
+struct BatchJob {
+    QString dbPath;
+    qint64 batchId = 0;
+    catalog::BatchSpec spec;
+    catalog::Taxonomy taxonomy;
+};
 
 class BackendWorker;
 
@@ -38,14 +49,28 @@ public:
     void stop();
     bool busy() const { return runningJob_ != 0; }
 
+    // Runs a batch of the catalogue on the worker thread, one image after the other (progress
+    // through batchProgress / batchItem, the end through batchFinished). Requests asked while a
+    // batch runs wait for it. Returns false when a batch is running already.
+    bool runBatch(const BatchJob& job);
+    // Stops the batch after the image being worked on is abandoned; its remaining items stay
+    // pending in the catalogue (resume them with runBatch).
+    void cancelBatch();
+    bool batchRunning() const { return batchCancel_ != nullptr; }
+
 signals:
     void loadProgress(double fraction, const QString& stage);
     void modelLoaded(bool ok, const QString& message);
     void answerChunk(qint64 jobId, const QString& text);
     void answerFinished(qint64 jobId, const vistag::backend::AskResult& result);
+    void batchProgress(qint64 batchId, const vistag::catalog::BatchRunStatus& status);
+    void batchItem(qint64 batchId, qint64 imageId, const QString& status);
+    // ok false: the catalogue failed (error says why); cancelled: stopped by cancelBatch().
+    void batchFinished(qint64 batchId, bool ok, bool cancelled, const QString& error);
 
 private:
     QThread thread_;
+    std::shared_ptr<std::atomic<bool>> batchCancel_;  // set while a batch runs
     BackendWorker* worker_ = nullptr;
     std::shared_ptr<std::atomic<bool>> cancelLoad_;
     std::shared_ptr<std::atomic<InferenceBackend*>> live_;  // for stop() from this thread
@@ -69,12 +94,16 @@ public:
               std::shared_ptr<std::atomic<bool>> cancel);
     void run(qint64 jobId, const vistag::backend::AskRequest& request);
     void connectRemote(const RemoteOptions& options);
+    void runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bool>> cancel);
 
 signals:
     void loadProgress(double fraction, const QString& stage);
     void loaded(bool ok, const QString& message, const QString& modelId);
     void chunk(qint64 jobId, const QString& text);
     void finished(qint64 jobId, const vistag::backend::AskResult& result);
+    void batchProgress(qint64 batchId, const vistag::catalog::BatchRunStatus& status);
+    void batchItem(qint64 batchId, qint64 imageId, const QString& status);
+    void batchFinished(qint64 batchId, bool ok, bool cancelled, const QString& error);
 
 private:
     std::unique_ptr<InferenceBackend> backend_;
@@ -84,3 +113,5 @@ private:
 
 }  // namespace vistag::backend
 
+
+Q_DECLARE_METATYPE(vistag::catalog::BatchRunStatus)
