@@ -9,8 +9,10 @@
 
 #include "catalog/taxonomy.h"
 
+class QAction;
 class QStackedWidget;
 class QLabel;
+class QSplitter;
 class QThread;
 
 namespace vistag::catalog {
@@ -32,6 +34,8 @@ class CatalogModel;
 class Thumbnailer;
 class AskPane;
 class TagEditor;
+class ImageViewer;
+class BatchPanel;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -46,6 +50,9 @@ public:
     Thumbnailer* thumbnailer() const { return thumbnails_; }
     AskPane* askPane() const { return askPane_; }
     TagEditor* tagEditor() const { return tagEditor_; }
+    ImageViewer* viewer() const { return viewer_; }
+    BatchPanel* batchPanel() const { return batchPanel_; }
+    QSplitter* catalogueSplitter() const { return catalogPage_; }
     // Review navigation (Ctrl+↓ / Ctrl+↑, Ctrl+J, Ctrl+Enter).
     void selectRow(int row);
     void nextImage(int step);
@@ -63,6 +70,13 @@ public:
 
     // Adds image files and folders (recursively) to the catalogue in the background.
     void importPaths(const QStringList& paths);
+    // Edit → Paste image (Ctrl+V): files on the clipboard are added like a drop; raw image data
+    // is saved as a PNG under pastedImagesFolder() (off the GUI thread) and added.
+    void pasteFromClipboard();
+    // Tagging menu: the selected images (Ctrl+T), or every image without tags.
+    void tagSelection();
+    void tagUntagged();
+    QList<qint64> selectedImageIds() const;
 
 signals:
     void importFinished(int added, int failed);
@@ -75,6 +89,7 @@ protected:
 
 private:
     void buildMenus();
+    void showCurrentImage();
     void chooseModelFolder();
     void connectServerDialog();
     void downloadModelDialog();
@@ -92,6 +107,9 @@ private:
     backend::BackendController* backend_ = nullptr;
     AskPane* askPane_ = nullptr;
     TagEditor* tagEditor_ = nullptr;
+    ImageViewer* viewer_ = nullptr;
+    BatchPanel* batchPanel_ = nullptr;
+    QSplitter* catalogPage_ = nullptr;
     int importsRunning_ = 0;
     QThread* downloadThread_ = nullptr;  // a running download (stopped and waited for on close)
     std::shared_ptr<std::atomic<bool>> downloadCancel_;
