@@ -20,6 +20,7 @@
 #include "catalog/tag_extraction.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
+#include "image_viewer.h"
 #include "main_window.h"
 
 using namespace vistag;
@@ -167,6 +168,15 @@ private slots:
         QCOMPARE(tagged.data(ui::CatalogModel::ReviewStateRole).toString(), QStringLiteral("suggested"));
         QCOMPARE(panel->unfinishedCount(), 0);
         QVERIFY(!panel->running());
+
+        // The catalogue with the viewer: one image selected, shown large, its tags beside it.
+        QSignalSpy shown(w.viewer(), &ui::ImageViewer::imageLoaded);
+        w.selectRow(1);
+        QCOMPARE(w.viewer()->imagePath(), images_[1]);
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(shown.last().at(0).toString(), images_[1]);
+        QTest::qWait(200);  // thumbnails
+        QVERIFY(w.grab().save(artifactPath(QStringLiteral("catalogue-viewer"))));
     }
 
     void cancelKeepsTheRestQueuedAndANewWindowResumes() {

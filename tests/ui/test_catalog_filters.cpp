@@ -165,7 +165,9 @@ private slots:
         f.limit = 3;
         f.offset = 3;
         QList<qint64> page;
-        for (const auto& r : *db.listImages(f)) page << r.id;
+        const auto rows = db.listImages(f);
+        QVERIFY(rows);
+        for (const auto& r : *rows) page << r.id;
         QCOMPARE(page, img({6, 3, 4}));
         f = {};
         f.lacksAttribute = QStringLiteral("colour");

@@ -65,6 +65,15 @@ private slots:
         v.show();
         QVERIFY(QTest::qWaitForWindowExposed(&v));
         v.setImage(card(3000, 2000));
+        // From fit, zooming about the image's centre keeps it in the middle.
+        const QPointF middle(v.viewport()->width() / 2.0, v.viewport()->height() / 2.0);
+        comparePoints(v.imageToViewport(QPointF(1500, 1000)), middle, 1e-6);
+        v.zoomAt(1.5, middle);
+        comparePoints(v.imageToViewport(QPointF(1500, 1000)), middle, 0.51);
+        // Where the image is larger than the window on both axes, any point under the cursor
+        // stays there. (At an edge the image is not pulled away from it, and an axis that is
+        // smaller than the window is centred, so there the point may move.)
+        v.actualSize();
         const QPointF cursor(150, 120);
         for (double factor : {1.25, 2.0, 3.0, 1.6, 0.5, 0.8}) {
             const QPointF before = v.viewportToImage(cursor);

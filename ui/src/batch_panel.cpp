@@ -58,6 +58,8 @@ BatchPanel::BatchPanel(catalog::CatalogDb& db, backend::BackendController* backe
     connect(cancel_, &QPushButton::clicked, this, &BatchPanel::cancel);
     connect(resume_, &QPushButton::clicked, this, &BatchPanel::resume);
     connect(discard_, &QPushButton::clicked, this, &BatchPanel::discard);
+    for (QPushButton* b : {cancel_, resume_, discard_})
+        b->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(0, 0, 0, 0);
     row->addWidget(label_);

@@ -7,6 +7,7 @@
 
 #include <QWidget>
 
+#include "catalog/batch_runner.h"
 #include "catalog/catalog_db.h"
 #include "catalog/taxonomy.h"
 
@@ -16,9 +17,6 @@ class QPushButton;
 
 namespace vistag::backend {
 class BackendController;
-}
-namespace vistag::catalog {
-struct BatchRunStatus;
 }
 
 namespace vistag::ui {

@@ -24,9 +24,32 @@ QString uiLanguage() { return QLocale().language() == QLocale::Chinese ? "zh" : 
 class CatalogDelegate final : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    // A selected thumbnail keeps its true colours (the default tints it with the highlight,
+    // which misleads whoever checks a colour tag); the selection shows around it.
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (!(option->state & QStyle::State_Selected) || option->icon.isNull()) return;
+        const QPixmap pix = option->icon.pixmap(option->decorationSize);
+        QIcon icon;
+        icon.addPixmap(pix, QIcon::Normal);
+        icon.addPixmap(pix, QIcon::Selected);
+        option->icon = icon;
+    }
+
+public:
     void paint(QPainter* p, const QStyleOptionViewItem& option,
                const QModelIndex& index) const override {
         QStyledItemDelegate::paint(p, option, index);
+        if (option.state & QStyle::State_Selected) {
+            p->save();
+            p->setRenderHint(QPainter::Antialiasing);
+            p->setPen(QPen(option.palette.highlight(), 3));
+            p->setBrush(Qt::NoBrush);
+            p->drawRoundedRect(QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5), 4, 4);
+            p->restore();
+        }
         const QString status = index.data(CatalogModel::BatchStatusRole).toString();
         if (status.isEmpty()) return;
         QString text;

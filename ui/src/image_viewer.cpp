@@ -181,11 +181,11 @@ void ImageViewer::paintEvent(QPaintEvent*) {
     QPainter p(viewport());
     p.fillRect(viewport()->rect(), QColor(0xf3, 0xf4, 0xf6));
     if (levels_.isEmpty()) {
-        if (!message_.isEmpty()) {
-            p.setPen(QColor(0x6b, 0x72, 0x80));
-            p.drawText(viewport()->rect().adjusted(16, 16, -16, -16),
-                       Qt::AlignCenter | Qt::TextWordWrap, message_);
-        }
+        p.setPen(QColor(0x6b, 0x72, 0x80));
+        p.drawText(viewport()->rect().adjusted(16, 16, -16, -16), Qt::AlignCenter | Qt::TextWordWrap,
+                   !message_.isEmpty() ? message_
+                   : path_.isEmpty()   ? tr("Select an image to see it here")
+                                       : tr("Loading…"));
         return;
     }
     const QRectF target = imageRectInViewport().intersected(QRectF(viewport()->rect()));

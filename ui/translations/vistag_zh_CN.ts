@@ -70,274 +70,572 @@
     </message>
 </context>
 <context>
+    <name>vistag::ui::BatchPanel</name>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="35"/>
+        <source>about %1 s left</source>
+        <translation>约剩 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="36"/>
+        <source>about %1 min left</source>
+        <translation>约剩 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="37"/>
+        <source>about %1 h %2 min left</source>
+        <translation>约剩 %1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="52"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="53"/>
+        <source>Stop tagging; the images not done yet stay queued</source>
+        <translation>停止打标；尚未处理的图片仍留在队列中</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="56"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="57"/>
+        <source>Forget the unfinished tagging batch</source>
+        <translation>放弃未完成的打标批次</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/batch_panel.cpp" line="94"/>
+        <source>Resume tagging (%n left)</source>
+        <translation>
+            <numerusform>继续打标（剩 %n 张）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="98"/>
+        <source>Unfinished tagging:</source>
+        <translation>未完成的打标：</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="108"/>
+        <location filename="../src/batch_panel.cpp" line="189"/>
+        <source>Tagging is already running.</source>
+        <translation>打标已在进行中。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="112"/>
+        <source>Choose a model or a server first, then run tagging.</source>
+        <translation>请先选择模型或服务器，再运行打标。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="116"/>
+        <source>There are no images to tag.</source>
+        <translation>没有需要打标的图片。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="148"/>
+        <source>Every image has tags already.</source>
+        <translation>所有图片都已有标签。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="157"/>
+        <source>Choose a model or a server first, then resume tagging.</source>
+        <translation>请先选择模型或服务器，再继续打标。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="197"/>
+        <source>Tagging…</source>
+        <translation>正在打标…</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="216"/>
+        <source>Tagging %1 / %2</source>
+        <translation>打标 %1 / %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/batch_panel.cpp" line="219"/>
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n 张失败</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="234"/>
+        <source>Tagging stopped: %1</source>
+        <translation>打标已停止：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="243"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+</context>
+<context>
     <name>vistag::ui::CatalogPane</name>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="26"/>
+        <location filename="../src/catalog_pane.cpp" line="35"/>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="38"/>
+        <source>tagging…</source>
+        <translation>打标中…</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="41"/>
+        <source>tagged</source>
+        <translation>已打标</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="44"/>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="47"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="82"/>
         <source>Search file names</source>
         <translation>搜索文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="29"/>
+        <location filename="../src/catalog_pane.cpp" line="85"/>
         <source>All images</source>
         <translation>全部图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="30"/>
+        <location filename="../src/catalog_pane.cpp" line="86"/>
         <source>New</source>
         <translation>新图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="31"/>
+        <location filename="../src/catalog_pane.cpp" line="87"/>
         <source>Suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="32"/>
+        <location filename="../src/catalog_pane.cpp" line="88"/>
         <source>Reviewed</source>
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="33"/>
+        <location filename="../src/catalog_pane.cpp" line="89"/>
         <source>Add images…</source>
         <translation>添加图片…</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="94"/>
+        <source>Filter by a tag&apos;s attribute</source>
+        <translation>按标签属性筛选</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="95"/>
+        <location filename="../src/catalog_pane.cpp" line="168"/>
+        <source>Any tag</source>
+        <translation>任意标签</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="98"/>
+        <source>has</source>
+        <translation>有</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="99"/>
+        <source>lacks</source>
+        <translation>缺少</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="105"/>
+        <source>any value</source>
+        <translation>任意取值</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="106"/>
+        <source>Filter by a tag value (pick one or type its name)</source>
+        <translation>按标签取值筛选（选择或输入名称）</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="111"/>
+        <source>Order of the images</source>
+        <translation>图片排序</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="112"/>
+        <source>Oldest first</source>
+        <translation>最早添加在前</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="113"/>
+        <source>Newest first</source>
+        <translation>最新添加在前</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="114"/>
+        <source>Name</source>
+        <translation>文件名</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="115"/>
+        <source>Review state</source>
+        <translation>审核状态</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="116"/>
+        <source>Least certain first</source>
+        <translation>最不确定的在前</translation>
+    </message>
+</context>
+<context>
+    <name>vistag::ui::ImageViewer</name>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="25"/>
+        <source>The image is too large to show (%1 × %2 pixels).</source>
+        <translation>图片太大，无法显示（%1 × %2 像素）。</translation>
+    </message>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="32"/>
+        <source>The image could not be read: %1</source>
+        <translation>无法读取图片：%1</translation>
     </message>
 </context>
 <context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="46"/>
+        <location filename="../src/main_window.cpp" line="52"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="111"/>
+        <location filename="../src/main_window.cpp" line="122"/>
+        <source>Tagging cancelled; the rest stays queued</source>
+        <translation>打标已取消；其余图片仍在队列中</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="123"/>
+        <source>Tagging finished</source>
+        <translation>打标完成</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="144"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="116"/>
+        <location filename="../src/main_window.cpp" line="149"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="117"/>
+        <location filename="../src/main_window.cpp" line="150"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="120"/>
+        <location filename="../src/main_window.cpp" line="153"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="135"/>
+        <location filename="../src/main_window.cpp" line="168"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="136"/>
+        <location filename="../src/main_window.cpp" line="169"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="138"/>
+        <location filename="../src/main_window.cpp" line="173"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="185"/>
+        <location filename="../src/main_window.cpp" line="220"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="197"/>
+        <location filename="../src/main_window.cpp" line="253"/>
+        <source>Select the images to tag first.</source>
+        <translation>请先选择要打标的图片。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="272"/>
+        <source>Saving the pasted image…</source>
+        <translation>正在保存粘贴的图片…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="295"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="202"/>
+        <location filename="../src/main_window.cpp" line="300"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="203"/>
+        <location filename="../src/main_window.cpp" line="301"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="204"/>
+        <location filename="../src/main_window.cpp" line="302"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="205"/>
+        <location filename="../src/main_window.cpp" line="303"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="206"/>
+        <location filename="../src/main_window.cpp" line="304"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="208"/>
+        <location filename="../src/main_window.cpp" line="306"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="210"/>
+        <location filename="../src/main_window.cpp" line="320"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="321"/>
+        <source>&amp;Paste image</source>
+        <translation>粘贴图片(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="324"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="325"/>
+        <source>&amp;Fit to window</source>
+        <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="327"/>
+        <source>&amp;Actual size (100 %)</source>
+        <translation>实际大小（100%）(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="329"/>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="332"/>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="335"/>
+        <source>&amp;Tagging</source>
+        <translation>打标(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="336"/>
+        <source>&amp;Tag the selected images</source>
+        <translation>为所选图片打标(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="338"/>
+        <source>Tag every &amp;untagged image</source>
+        <translation>为所有未打标图片打标(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="340"/>
+        <source>&amp;Resume unfinished tagging</source>
+        <translation>继续未完成的打标(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="342"/>
+        <source>&amp;Cancel tagging</source>
+        <translation>取消打标(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="345"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="211"/>
+        <location filename="../src/main_window.cpp" line="346"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="212"/>
+        <location filename="../src/main_window.cpp" line="347"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="218"/>
+        <location filename="../src/main_window.cpp" line="353"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="221"/>
+        <location filename="../src/main_window.cpp" line="356"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="227"/>
+        <location filename="../src/main_window.cpp" line="362"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="232"/>
+        <location filename="../src/main_window.cpp" line="367"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="234"/>
+        <location filename="../src/main_window.cpp" line="369"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="235"/>
+        <location filename="../src/main_window.cpp" line="370"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="236"/>
+        <location filename="../src/main_window.cpp" line="371"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="250"/>
+        <location filename="../src/main_window.cpp" line="385"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="256"/>
-        <location filename="../src/main_window.cpp" line="293"/>
+        <location filename="../src/main_window.cpp" line="391"/>
+        <location filename="../src/main_window.cpp" line="428"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="260"/>
+        <location filename="../src/main_window.cpp" line="395"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="262"/>
+        <location filename="../src/main_window.cpp" line="397"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="266"/>
+        <location filename="../src/main_window.cpp" line="401"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="267"/>
+        <location filename="../src/main_window.cpp" line="402"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="268"/>
+        <location filename="../src/main_window.cpp" line="403"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="269"/>
+        <location filename="../src/main_window.cpp" line="404"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="286"/>
+        <location filename="../src/main_window.cpp" line="421"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="291"/>
+        <location filename="../src/main_window.cpp" line="426"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="291"/>
+        <location filename="../src/main_window.cpp" line="426"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="309"/>
+        <location filename="../src/main_window.cpp" line="444"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="323"/>
+        <location filename="../src/main_window.cpp" line="458"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="324"/>
+        <location filename="../src/main_window.cpp" line="459"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="338"/>
+        <location filename="../src/main_window.cpp" line="473"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="339"/>
+        <location filename="../src/main_window.cpp" line="474"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="350"/>
+        <location filename="../src/main_window.cpp" line="485"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="354"/>
+        <location filename="../src/main_window.cpp" line="489"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="380"/>
+        <location filename="../src/main_window.cpp" line="515"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="381"/>
+        <location filename="../src/main_window.cpp" line="516"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../src/clipboard_import.cpp" line="35"/>
+        <location filename="../src/main_window.cpp" line="269"/>
+        <source>The clipboard holds no image.</source>
+        <translation>剪贴板中没有图片。</translation>
+    </message>
+    <message>
+        <location filename="../src/clipboard_import.cpp" line="47"/>
+        <source>The folder %1 could not be created.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <location filename="../src/clipboard_import.cpp" line="54"/>
+        <source>The pasted image could not be saved to %1: %2</source>
+        <translation>无法把粘贴的图片保存到 %1：%2</translation>
     </message>
 </context>
 <context>
