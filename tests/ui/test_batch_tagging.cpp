@@ -15,6 +15,7 @@
 #include <QtTest>
 
 #include "backend/backend_controller.h"
+#include "ask_pane.h"
 #include "batch_panel.h"
 #include "catalog/catalog_db.h"
 #include "catalog/tag_extraction.h"
@@ -200,6 +201,21 @@ private slots:
             batchId = panel->runningBatch();
             QVERIFY(items.wait(60000));
             QCOMPARE(items.first().at(1).toString(), QStringLiteral("running"));
+
+            // A question asked meanwhile goes first once the image being tagged is done; it
+            // does not wait for the whole batch.
+            QSignalSpy progress(panel, &ui::BatchPanel::progressChanged);
+            w.askPane()->setImages({images_[5]});
+            w.askPane()->maxNewTokens = 4;
+            w.askPane()->setPrompt(QStringLiteral("What is this?"));
+            QSignalSpy answered(w.askPane(), &ui::AskPane::finished);
+            w.askPane()->askNow();
+            QVERIFY(answered.wait(120000));
+            const auto r = answered.first().at(0).value<backend::AskResult>();
+            QVERIFY2(r.ok, qPrintable(r.error));
+            QVERIFY(panel->running());  // the batch goes on afterwards
+            QVERIFY(progress.isEmpty() || progress.last().at(0).toInt() <= 1);
+
             QTest::mouseClick(panel->cancelButton(), Qt::LeftButton);
             QVERIFY(finished.wait(30000));
             QCOMPARE(finished.first().at(0).toBool(), true);

@@ -192,8 +192,10 @@ bool BatchPanel::start(qint64 batchId, const catalog::BatchSpec& spec) {
         return false;
     }
     runningBatch_ = batchId;
+    clock_.start();
     if (auto states = db_.batchItemStates(batchId)) model_->setBatchStatuses(*states);
     const auto p = db_.batchProgress(batchId).value_or(catalog::BatchProgress{});
+    finishedAtStart_ = p.finished();
     bar_->setRange(0, qMax(1, p.total()));
     bar_->setValue(p.finished());
     label_->setText(tr("Tagging…"));
@@ -216,7 +218,9 @@ void BatchPanel::onProgress(qint64 batchId, const catalog::BatchRunStatus& s) {
     bar_->setRange(0, qMax(1, total));
     bar_->setValue(finished);
     QString text = tr("Tagging %1 / %2").arg(finished).arg(total);
-    const QString eta = formatEta(s.etaSeconds);
+    const int doneHere = finished - finishedAtStart_;
+    const QString eta = formatEta(doneHere > 0 ? clock_.elapsed() / 1000.0 / doneHere * (total - finished)
+                                               : s.etaSeconds);
     if (!eta.isEmpty() && finished < total) text += QStringLiteral(" · ") + eta;
     if (s.progress.failed > 0) text += QStringLiteral(" · ") + tr("%n failed", nullptr, s.progress.failed);
     label_->setText(text);

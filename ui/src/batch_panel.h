@@ -5,6 +5,7 @@
 // model: it only creates the batch (one transaction) and reads counts.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 #include "catalog/batch_runner.h"
@@ -72,6 +73,8 @@ private:
     CatalogModel* model_;
     const catalog::Taxonomy& taxonomy_;
     qint64 runningBatch_ = 0;
+    QElapsedTimer clock_;     // since this run started (the ETA spans the worker's rounds)
+    int finishedAtStart_ = 0;
     QLabel* label_ = nullptr;
     QProgressBar* bar_ = nullptr;
     QPushButton* cancel_ = nullptr;

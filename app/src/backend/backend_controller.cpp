@@ -42,6 +42,7 @@ void BackendWorker::connectRemote(const RemoteOptions& options) {
 }
 
 void BackendWorker::run(qint64 jobId, const AskRequest& request) {
+    asksWaiting_->fetch_sub(1);
     if (!backend_) {
         AskResult r;
         r.error = tr("No model is loaded yet.");
@@ -63,7 +64,8 @@ void BackendWorker::run(qint64 jobId, const AskRequest& request) {
     emit finished(jobId, r);
 }
 
-void BackendWorker::runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bool>> cancel) {
+void BackendWorker::runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bool>> cancel,
+                             int idleRounds) {
     const qint64 id = job.batchId;
     if (!backend_) {
         emit batchFinished(id, false, false, tr("No model is loaded yet."));
@@ -78,34 +80,51 @@ void BackendWorker::runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bo
     catalog::BatchRunner runner(db, *backend_, job.taxonomy);
     runner.setItemObserver(
         [this, id](qint64 imageId, const QString& status) { emit batchItem(id, imageId, status); });
+    runner.setYield([waiting = asksWaiting_] { return waiting->load() > 0; });
     const auto progress = [this, id](const catalog::BatchRunStatus& s) { emit batchProgress(id, s); };
-    // A Stop pressed in the ask pane cancels the engine's current generation, which the runner
-    // takes for a cancel: go on unless the batch itself was cancelled (bounded, in case the
-    // backend keeps refusing).
-    int idleRounds = 0;
-    while (true) {
-        const auto before = db.batchProgress(id);
-        if (!runner.run(id, job.spec, progress, cancel.get(), &error)) {
-            emit batchFinished(id, false, false, error);
-            return;
-        }
-        if (cancel->load()) break;
-        const auto after = db.batchProgress(id);
-        if (!after || after->pending + after->running == 0) break;
-        idleRounds = before && after->finished() == before->finished() ? idleRounds + 1 : 0;
-        if (idleRounds >= 3) break;
+    const auto before = db.batchProgress(id);
+    if (!runner.run(id, job.spec, progress, cancel.get(), &error)) {
+        emit batchFinished(id, false, false, error);
+        return;
     }
-    emit batchFinished(id, true, cancel->load(), {});
+    if (cancel->load()) {
+        emit batchFinished(id, true, true, {});
+        return;
+    }
+    const auto after = db.batchProgress(id, &error);
+    if (!after) {
+        emit batchFinished(id, false, false, error);
+        return;
+    }
+    if (after->pending + after->running == 0) {
+        emit batchFinished(id, true, false, {});
+        return;
+    }
+    // Not done: a request is waiting (it goes first), or a Stop in the ask pane cancelled the
+    // engine's current generation, which the runner took for a cancel (the image went back to
+    // the queue). Go on, unless round after round makes no progress.
+    const bool moved = before && after->finished() > before->finished();
+    idleRounds = moved || asksWaiting_->load() > 0 ? 0 : idleRounds + 1;
+    if (idleRounds >= 3) {
+        emit batchFinished(id, false, false,
+                           tr("The model keeps stopping before it answers; the remaining images "
+                              "stay queued."));
+        return;
+    }
+    QMetaObject::invokeMethod(
+        this, [this, job, cancel, idleRounds] { runBatch(job, cancel, idleRounds); },
+        Qt::QueuedConnection);
 }
 
 BackendController::BackendController(QObject* parent)
     : QObject(parent),
       cancelLoad_(std::make_shared<std::atomic<bool>>(false)),
       live_(std::make_shared<std::atomic<InferenceBackend*>>(nullptr)),
-      cancelledUpTo_(std::make_shared<std::atomic<qint64>>(0)) {
+      cancelledUpTo_(std::make_shared<std::atomic<qint64>>(0)),
+      asksWaiting_(std::make_shared<std::atomic<int>>(0)) {
     qRegisterMetaType<AskResult>();
     qRegisterMetaType<catalog::BatchRunStatus>();
-    worker_ = new BackendWorker(live_, cancelledUpTo_);
+    worker_ = new BackendWorker(live_, cancelledUpTo_, asksWaiting_);
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &BackendWorker::loadProgress, this, &BackendController::loadProgress);
@@ -167,6 +186,7 @@ void BackendController::useRemote(const RemoteOptions& options) {
 qint64 BackendController::ask(const AskRequest& request) {
     stop();
     runningJob_ = nextJob_++;
+    asksWaiting_->fetch_add(1);  // a batch running on the worker lets it go first
     QMetaObject::invokeMethod(
         worker_, [w = worker_, job = runningJob_, request] { w->run(job, request); },
         Qt::QueuedConnection);

@@ -50,8 +50,9 @@ public:
     bool busy() const { return runningJob_ != 0; }
 
     // Runs a batch of the catalogue on the worker thread, one image after the other (progress
-    // through batchProgress / batchItem, the end through batchFinished). Requests asked while a
-    // batch runs wait for it. Returns false when a batch is running already.
+    // through batchProgress / batchItem, the end through batchFinished). A request asked while
+    // a batch runs goes first once the current image is done. Returns false when a batch is
+    // running already.
     bool runBatch(const BatchJob& job);
     // Stops the batch after the image being worked on is abandoned; its remaining items stay
     // pending in the catalogue (resume them with runBatch).
@@ -75,6 +76,7 @@ private:
     std::shared_ptr<std::atomic<bool>> cancelLoad_;
     std::shared_ptr<std::atomic<InferenceBackend*>> live_;  // for stop() from this thread
     std::shared_ptr<std::atomic<qint64>> cancelledUpTo_;    // jobs with ids ≤ this are stopped
+    std::shared_ptr<std::atomic<int>> asksWaiting_;         // posted to the worker, not started
     bool hasModel_ = false;
     QString modelId_;
     qint64 nextJob_ = 1;
@@ -86,15 +88,21 @@ class BackendWorker final : public QObject {
     Q_OBJECT
 public:
     BackendWorker(std::shared_ptr<std::atomic<InferenceBackend*>> live,
-                  std::shared_ptr<std::atomic<qint64>> cancelledUpTo)
-        : live_(std::move(live)), cancelledUpTo_(std::move(cancelledUpTo)) {}
+                  std::shared_ptr<std::atomic<qint64>> cancelledUpTo,
+                  std::shared_ptr<std::atomic<int>> asksWaiting)
+        : live_(std::move(live)),
+          cancelledUpTo_(std::move(cancelledUpTo)),
+          asksWaiting_(std::move(asksWaiting)) {}
     ~BackendWorker() override;
 
     void load(const QString& folder, const QString& device, const QString& dtype,
               std::shared_ptr<std::atomic<bool>> cancel);
     void run(qint64 jobId, const vistag::backend::AskRequest& request);
     void connectRemote(const RemoteOptions& options);
-    void runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bool>> cancel);
+    // Works on the batch until it is done or cancelled, or until a request is waiting: then it
+    // posts itself behind that request (idleRounds counts rounds that made no progress).
+    void runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bool>> cancel,
+                  int idleRounds = 0);
 
 signals:
     void loadProgress(double fraction, const QString& stage);
@@ -109,6 +117,7 @@ private:
     std::unique_ptr<InferenceBackend> backend_;
     std::shared_ptr<std::atomic<InferenceBackend*>> live_;
     std::shared_ptr<std::atomic<qint64>> cancelledUpTo_;
+    std::shared_ptr<std::atomic<int>> asksWaiting_;
 };
 
 }  // namespace vistag::backend

@@ -108,6 +108,7 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
     };
     report();
     while (!(cancel && cancel->load())) {
+        if (yield_ && yield_()) break;
         QString dbError;
         auto item = db_.nextPendingItem(batchId, &dbError);
         if (!item) {
