@@ -1,5 +1,6 @@
 #include "catalog_pane.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLineEdit>
@@ -42,12 +43,17 @@ public:
     void paint(QPainter* p, const QStyleOptionViewItem& option,
                const QModelIndex& index) const override {
         QStyledItemDelegate::paint(p, option, index);
-        if (option.state & QStyle::State_Selected) {
+        if (option.state & QStyle::State_Selected) {  // a frame around the thumbnail
+            QStyleOptionViewItem opt = option;
+            initStyleOption(&opt, index);
+            const QWidget* w = option.widget;
+            const QStyle* style = w ? w->style() : QApplication::style();
+            const QRect icon = style->subElementRect(QStyle::SE_ItemViewItemDecoration, &opt, w);
             p->save();
             p->setRenderHint(QPainter::Antialiasing);
             p->setPen(QPen(option.palette.highlight(), 3));
             p->setBrush(Qt::NoBrush);
-            p->drawRoundedRect(QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5), 4, 4);
+            p->drawRoundedRect(QRectF(icon).adjusted(-1.5, -1.5, 1.5, 1.5), 3, 3);
             p->restore();
         }
         const QString status = index.data(CatalogModel::BatchStatusRole).toString();
