@@ -107,67 +107,67 @@
         <translation>放弃未完成的打标批次</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="94"/>
+        <location filename="../src/batch_panel.cpp" line="96"/>
         <source>Resume tagging (%n left)</source>
         <translation>
             <numerusform>继续打标（剩 %n 张）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="98"/>
+        <location filename="../src/batch_panel.cpp" line="100"/>
         <source>Unfinished tagging:</source>
         <translation>未完成的打标：</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="108"/>
-        <location filename="../src/batch_panel.cpp" line="189"/>
+        <location filename="../src/batch_panel.cpp" line="110"/>
+        <location filename="../src/batch_panel.cpp" line="191"/>
         <source>Tagging is already running.</source>
         <translation>打标已在进行中。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="112"/>
+        <location filename="../src/batch_panel.cpp" line="114"/>
         <source>Choose a model or a server first, then run tagging.</source>
         <translation>请先选择模型或服务器，再运行打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="116"/>
+        <location filename="../src/batch_panel.cpp" line="118"/>
         <source>There are no images to tag.</source>
         <translation>没有需要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="148"/>
+        <location filename="../src/batch_panel.cpp" line="150"/>
         <source>Every image has tags already.</source>
         <translation>所有图片都已有标签。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="157"/>
+        <location filename="../src/batch_panel.cpp" line="159"/>
         <source>Choose a model or a server first, then resume tagging.</source>
         <translation>请先选择模型或服务器，再继续打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="197"/>
+        <location filename="../src/batch_panel.cpp" line="201"/>
         <source>Tagging…</source>
         <translation>正在打标…</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="216"/>
+        <location filename="../src/batch_panel.cpp" line="220"/>
         <source>Tagging %1 / %2</source>
         <translation>打标 %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="219"/>
+        <location filename="../src/batch_panel.cpp" line="225"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n 张失败</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="234"/>
+        <location filename="../src/batch_panel.cpp" line="240"/>
         <source>Tagging stopped: %1</source>
         <translation>打标已停止：%1</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="243"/>
+        <location filename="../src/batch_panel.cpp" line="249"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
@@ -175,118 +175,118 @@
 <context>
     <name>vistag::ui::CatalogPane</name>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="35"/>
+        <location filename="../src/catalog_pane.cpp" line="64"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="38"/>
+        <location filename="../src/catalog_pane.cpp" line="67"/>
         <source>tagging…</source>
         <translation>打标中…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="41"/>
+        <location filename="../src/catalog_pane.cpp" line="70"/>
         <source>tagged</source>
         <translation>已打标</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="44"/>
+        <location filename="../src/catalog_pane.cpp" line="73"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="47"/>
+        <location filename="../src/catalog_pane.cpp" line="76"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="82"/>
+        <location filename="../src/catalog_pane.cpp" line="111"/>
         <source>Search file names</source>
         <translation>搜索文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="85"/>
+        <location filename="../src/catalog_pane.cpp" line="114"/>
         <source>All images</source>
         <translation>全部图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="86"/>
+        <location filename="../src/catalog_pane.cpp" line="115"/>
         <source>New</source>
         <translation>新图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="87"/>
+        <location filename="../src/catalog_pane.cpp" line="116"/>
         <source>Suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="88"/>
+        <location filename="../src/catalog_pane.cpp" line="117"/>
         <source>Reviewed</source>
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="89"/>
+        <location filename="../src/catalog_pane.cpp" line="118"/>
         <source>Add images…</source>
         <translation>添加图片…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="94"/>
+        <location filename="../src/catalog_pane.cpp" line="123"/>
         <source>Filter by a tag&apos;s attribute</source>
         <translation>按标签属性筛选</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="95"/>
-        <location filename="../src/catalog_pane.cpp" line="168"/>
+        <location filename="../src/catalog_pane.cpp" line="124"/>
+        <location filename="../src/catalog_pane.cpp" line="197"/>
         <source>Any tag</source>
         <translation>任意标签</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="98"/>
+        <location filename="../src/catalog_pane.cpp" line="127"/>
         <source>has</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="99"/>
+        <location filename="../src/catalog_pane.cpp" line="128"/>
         <source>lacks</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="105"/>
+        <location filename="../src/catalog_pane.cpp" line="134"/>
         <source>any value</source>
         <translation>任意取值</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="106"/>
+        <location filename="../src/catalog_pane.cpp" line="135"/>
         <source>Filter by a tag value (pick one or type its name)</source>
         <translation>按标签取值筛选（选择或输入名称）</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="111"/>
+        <location filename="../src/catalog_pane.cpp" line="140"/>
         <source>Order of the images</source>
         <translation>图片排序</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="112"/>
+        <location filename="../src/catalog_pane.cpp" line="141"/>
         <source>Oldest first</source>
         <translation>最早添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="113"/>
+        <location filename="../src/catalog_pane.cpp" line="142"/>
         <source>Newest first</source>
         <translation>最新添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="114"/>
+        <location filename="../src/catalog_pane.cpp" line="143"/>
         <source>Name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="115"/>
+        <location filename="../src/catalog_pane.cpp" line="144"/>
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="116"/>
+        <location filename="../src/catalog_pane.cpp" line="145"/>
         <source>Least certain first</source>
         <translation>最不确定的在前</translation>
     </message>
@@ -302,6 +302,16 @@
         <location filename="../src/image_viewer.cpp" line="32"/>
         <source>The image could not be read: %1</source>
         <translation>无法读取图片：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="187"/>
+        <source>Select an image to see it here</source>
+        <translation>选择一张图片即可在此查看大图</translation>
+    </message>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="188"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
     </message>
 </context>
 <context>
