@@ -147,8 +147,14 @@ void ImageViewer::fitToWindow() {
     emit scaleChanged(scale_, fit_);
 }
 
+double ImageViewer::actualScale() const {
+    // One image pixel per device pixel (on a 200 % screen that is half a logical pixel).
+    const double dpr = viewport()->devicePixelRatioF();
+    return dpr > 0 ? 1.0 / dpr : 1.0;
+}
+
 void ImageViewer::actualSize() {
-    setScaleAt(1.0, QPointF(viewport()->width() / 2.0, viewport()->height() / 2.0));
+    setScaleAt(actualScale(), QPointF(viewport()->width() / 2.0, viewport()->height() / 2.0));
 }
 
 void ImageViewer::setScaleAt(double scale, QPointF p) {
@@ -190,11 +196,12 @@ void ImageViewer::paintEvent(QPaintEvent*) {
     }
     const QRectF target = imageRectInViewport().intersected(QRectF(viewport()->rect()));
     if (target.isEmpty()) return;
-    // The smallest copy that still has at least one pixel per screen pixel.
+    // The smallest copy that still has at least one pixel per device pixel.
     const QImage& full = levels_.first();
     const QImage* level = &full;
+    const double deviceScale = scale_ * viewport()->devicePixelRatioF();
     for (auto it = levels_.crbegin(); it != levels_.crend(); ++it) {
-        if (it->width() >= full.width() * scale_ - 0.5) {
+        if (it->width() >= full.width() * deviceScale - 0.5) {
             level = &*it;
             break;
         }
@@ -205,8 +212,22 @@ void ImageViewer::paintEvent(QPaintEvent*) {
                         (target.top() - o.y()) / scale_ * levelScale,
                         target.width() / scale_ * levelScale, target.height() / scale_ * levelScale);
     // Smooth below 200 %; above, the pixels are shown as pixels.
-    p.setRenderHint(QPainter::SmoothPixmapTransform, scale_ < 2.0);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, deviceScale < 2.0);
     p.drawImage(target, *level, source);
+
+    // The zoom, in a corner.
+    const QString zoom = fit_ ? tr("Fit · %1 %").arg(qRound(deviceScale * 100))
+                              : tr("%1 %").arg(qRound(deviceScale * 100));
+    const QFontMetrics fm(font());
+    const QRect badge(viewport()->width() - fm.horizontalAdvance(zoom) - 22,
+                      viewport()->height() - fm.height() - 14, fm.horizontalAdvance(zoom) + 14,
+                      fm.height() + 6);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(17, 24, 39, 150));
+    p.drawRoundedRect(badge, 4, 4);
+    p.setPen(Qt::white);
+    p.drawText(badge, Qt::AlignCenter, zoom);
 }
 
 void ImageViewer::resizeEvent(QResizeEvent* event) {
@@ -257,7 +278,7 @@ void ImageViewer::mouseDoubleClickEvent(QMouseEvent* event) {
     if (event->button() != Qt::LeftButton || levels_.isEmpty())
         return QAbstractScrollArea::mouseDoubleClickEvent(event);
     if (fit_)
-        setScaleAt(1.0, event->position());
+        setScaleAt(actualScale(), event->position());
     else
         fitToWindow();
     event->accept();

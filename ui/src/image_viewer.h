@@ -27,7 +27,7 @@ public:
     QSize imageSize() const { return levels_.isEmpty() ? QSize() : levels_.first().size(); }
     bool hasImage() const { return !levels_.isEmpty(); }
 
-    // Displayed pixels per image pixel.
+    // Logical (device-independent) pixels per image pixel.
     double scale() const { return scale_; }
     bool isFit() const { return fit_; }
     // The scale at which the whole image fits the viewport (never above 1: small images are
@@ -37,7 +37,8 @@ public:
     static constexpr double kMaxScale = 32.0;
 
     void fitToWindow();
-    void actualSize();  // 100 %, about the viewport centre
+    void actualSize();  // 100 %: one image pixel per device pixel, about the viewport centre
+    double actualScale() const;  // the scale() of 100 % (1 / device pixel ratio)
     void toggleFitActual() { fit_ ? actualSize() : fitToWindow(); }
     // Multiplies the scale by `factor`, keeping the image point under `viewportPos` in place.
     void zoomAt(double factor, QPointF viewportPos);

@@ -304,14 +304,24 @@
         <translation>无法读取图片：%1</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="187"/>
+        <location filename="../src/image_viewer.cpp" line="193"/>
         <source>Select an image to see it here</source>
         <translation>选择一张图片即可在此查看大图</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="188"/>
+        <location filename="../src/image_viewer.cpp" line="194"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="219"/>
+        <source>Fit · %1 %</source>
+        <translation>适应窗口 · %1%</translation>
+    </message>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="220"/>
+        <source>%1 %</source>
+        <translation>%1%</translation>
     </message>
 </context>
 <context>
