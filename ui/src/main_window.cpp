@@ -318,7 +318,8 @@ void MainWindow::buildMenus() {
         return a;
     };
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    action(edit, QStringLiteral("pasteImage"), tr("&Paste image"), {QKeySequence::Paste},
+    action(edit, QStringLiteral("pasteImage"), tr("&Paste image"),
+           QKeySequence::keyBindings(QKeySequence::Paste),
            [this] { pasteFromClipboard(); });
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
