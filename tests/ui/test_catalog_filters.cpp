@@ -18,7 +18,9 @@
 #include "catalog_pane.h"
 #include "clipboard_import.h"
 #include "main_window.h"
+#include "image_viewer.h"
 #include "thumbnailer.h"
+#include "translations.h"
 
 using namespace vistag;
 using catalog::ImageSort;
@@ -232,6 +234,10 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(&w));
+        // The pane gets the room its filter rows ask for at 1366 × 768.
+        QVERIFY2(w.catalogPane()->width() >= w.catalogPane()->minimumSizeHint().width(),
+                 qPrintable(QStringLiteral("%1 < %2").arg(w.catalogPane()->width())
+                                .arg(w.catalogPane()->minimumSizeHint().width())));
         w.catalogPane()->setSort(ImageSort::LeastCertain);  // 7 2 1 6 3 4 5 8
         const QStringList expected = {"g-bag", "a-dress", "b-Coat", "f-jeans", "d-skirt", "H-shoe"};
         for (const QString& name : expected) {
@@ -299,6 +305,41 @@ private slots:
         paste->trigger();
         QTest::qWait(100);
         QCOMPARE(w.catalogModel()->rowCount(), 3);
+    }
+
+    void chineseCatalogueFitsAt1366() {
+        QCOMPARE(ui::installTranslations(*qApp, QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
+        QStringList files;
+        for (int i = 0; i < 4; ++i) {
+            QImage img(600, 800, QImage::Format_RGB32);
+            img.fill(QColor::fromHsv(30 + i * 70, 120, 230));
+            for (int y = 150; y < 700; ++y)
+                for (int x = 150 - y / 10; x < 450 + y / 10; ++x) img.setPixel(x, y, qRgb(60, 60 + i * 30, 90));
+            files << tmp_.filePath(QStringLiteral("zh-%1.jpg").arg(i));
+            QVERIFY(img.save(files.last()));
+        }
+        {
+            ui::MainWindow w(tmp_.filePath(QStringLiteral("zh.sqlite")));
+            w.resize(1366, 768);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QSignalSpy imported(&w, &ui::MainWindow::importFinished);
+            w.importPaths(files);
+            QVERIFY(imported.wait(10000));
+            ui::CatalogPane* pane = w.catalogPane();
+            QCOMPARE(pane->sortBox()->itemText(4), QStringLiteral("最不确定的在前"));
+            QCOMPARE(pane->conditionBox()->itemText(1), QStringLiteral("缺少"));
+            // Every page element gets at least the room it asks for.
+            QVERIFY2(pane->width() >= pane->minimumSizeHint().width(), qPrintable(QStringLiteral("%1 < %2").arg(pane->width()).arg(pane->minimumSizeHint().width())));
+            QVERIFY(w.viewer()->width() >= 300);
+            QSignalSpy shown(w.viewer(), &ui::ImageViewer::imageLoaded);
+            w.selectRow(2);
+            QVERIFY(shown.wait(10000));
+            QTest::qWait(300);  // thumbnails
+            QVERIFY(w.grab().save(qEnvironmentVariable("VISTAG_ARTIFACTS", QDir::tempPath()) +
+                                  QStringLiteral("/catalogue-viewer-zh.png")));
+        }
+        QCOMPARE(ui::installTranslations(*qApp, QStringLiteral("en")), QStringLiteral("en"));
     }
 };
 

@@ -115,7 +115,10 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     state_->addItem(tr("New"), QStringLiteral("new"));
     state_->addItem(tr("Suggested"), QStringLiteral("suggested"));
     state_->addItem(tr("Reviewed"), QStringLiteral("reviewed"));
-    auto* add = new QPushButton(QIcon(QStringLiteral(":/icons/folder.svg")), tr("Add images…"), this);
+    auto* add = new QPushButton(QIcon(QStringLiteral(":/icons/folder.svg")), QString(), this);
+    add->setObjectName(QStringLiteral("addImages"));
+    add->setToolTip(tr("Add images…"));
+    add->setAccessibleName(tr("Add images…"));
     connect(add, &QPushButton::clicked, this, &CatalogPane::addRequested);
 
     attribute_ = new QComboBox(this);
@@ -174,15 +177,16 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     view_->setItemDelegate(new CatalogDelegate(view_));
     view_->setModel(model_);
 
+    // Two rows that fit the pane's share of a 1366-pixel window in English and Chinese.
     auto* bar = new QHBoxLayout;
     bar->addWidget(search_, 1);
     bar->addWidget(state_);
-    bar->addWidget(add);
+    bar->addWidget(sort_);
     auto* tagBar = new QHBoxLayout;
     tagBar->addWidget(attribute_);
     tagBar->addWidget(condition_);
     tagBar->addWidget(value_, 1);
-    tagBar->addWidget(sort_);
+    tagBar->addWidget(add);
     auto* col = new QVBoxLayout(this);
     col->setContentsMargins(6, 6, 6, 6);
     col->addLayout(bar);
