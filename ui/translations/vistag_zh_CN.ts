@@ -225,68 +225,69 @@
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="118"/>
+        <location filename="../src/catalog_pane.cpp" line="120"/>
+        <location filename="../src/catalog_pane.cpp" line="121"/>
         <source>Add images…</source>
         <translation>添加图片…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="123"/>
+        <location filename="../src/catalog_pane.cpp" line="126"/>
         <source>Filter by a tag&apos;s attribute</source>
         <translation>按标签属性筛选</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="124"/>
-        <location filename="../src/catalog_pane.cpp" line="197"/>
+        <location filename="../src/catalog_pane.cpp" line="127"/>
+        <location filename="../src/catalog_pane.cpp" line="201"/>
         <source>Any tag</source>
         <translation>任意标签</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="127"/>
+        <location filename="../src/catalog_pane.cpp" line="130"/>
         <source>has</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="128"/>
+        <location filename="../src/catalog_pane.cpp" line="131"/>
         <source>lacks</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="134"/>
+        <location filename="../src/catalog_pane.cpp" line="137"/>
         <source>any value</source>
         <translation>任意取值</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="135"/>
+        <location filename="../src/catalog_pane.cpp" line="138"/>
         <source>Filter by a tag value (pick one or type its name)</source>
         <translation>按标签取值筛选（选择或输入名称）</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="140"/>
+        <location filename="../src/catalog_pane.cpp" line="143"/>
         <source>Order of the images</source>
         <translation>图片排序</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="141"/>
+        <location filename="../src/catalog_pane.cpp" line="144"/>
         <source>Oldest first</source>
         <translation>最早添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="142"/>
+        <location filename="../src/catalog_pane.cpp" line="145"/>
         <source>Newest first</source>
         <translation>最新添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="143"/>
+        <location filename="../src/catalog_pane.cpp" line="146"/>
         <source>Name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="144"/>
+        <location filename="../src/catalog_pane.cpp" line="147"/>
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="145"/>
+        <location filename="../src/catalog_pane.cpp" line="148"/>
         <source>Least certain first</source>
         <translation>最不确定的在前</translation>
     </message>
