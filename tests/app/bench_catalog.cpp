@@ -173,6 +173,15 @@ int main(int argc, char** argv) {
     f.nameContains = QStringLiteral("dress");
     f.valueCode = QStringLiteral("blue");
     cases.append({"name + value blue + reviewed", f});
+    f = {};
+    f.attribute = QStringLiteral("style");
+    cases.append({"has attribute style", f});
+    f = {};
+    f.lacksAttribute = QStringLiteral("style");
+    cases.append({"lacks attribute style", f});
+    f.reviewState = ReviewState::Suggested;
+    f.valueCode = QStringLiteral("red");
+    cases.append({"lacks style + red + suggested", f});
 
     for (const Case& c : cases) {
         qint64 count = 0;
@@ -186,6 +195,30 @@ int main(int argc, char** argv) {
         std::printf("%-30s %6lld images: count %7.2f ms, first 100 %7.2f ms, all %7.2f ms\n",
                     c.name, static_cast<long long>(count), countMs, pageMs, allMs);
         Q_UNUSED(all);
+    }
+    // Sort orders: the grid reads pages of 500 with LIMIT/OFFSET, so a page deep in the list
+    // costs the sort of everything before it.
+    struct SortCase {
+        const char* name;
+        ImageSort sort;
+    };
+    const SortCase sorts[] = {{"sort: added (id)", ImageSort::Added},
+                              {"sort: newest first", ImageSort::AddedNewest},
+                              {"sort: name", ImageSort::Name},
+                              {"sort: review state", ImageSort::ReviewState},
+                              {"sort: least certain first", ImageSort::LeastCertain}};
+    for (const SortCase& c : sorts) {
+        for (int filtered = 0; filtered < 2; ++filtered) {
+            ImageFilter page;
+            page.sort = c.sort;
+            if (filtered) page.reviewState = ReviewState::Suggested;
+            page.limit = 500;
+            const double firstMs = timed([&] { db.listImages(page); });
+            page.offset = filtered ? 3000 : 9500;
+            const double deepMs = timed([&] { db.listImages(page); });
+            std::printf("%-28s%-12s first 500 %7.2f ms, page at %5d %7.2f ms\n", c.name,
+                        filtered ? " +suggested" : "", firstMs, page.offset, deepMs);
+        }
     }
     report("exportRows per image, accepted only", timed([&] { db.exportRows(false, true); }, 3));
     report("exportRows per SKU, all", timed([&] { db.exportRows(true, false); }, 3));

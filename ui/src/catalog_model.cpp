@@ -31,8 +31,12 @@ bool CatalogModel::setFilter(const catalog::ImageFilter& filter, QString* error)
     total_ = *total;
     rows_ = *first;
     rowOfPath_.clear();
+    rowOfId_.clear();
     stateCache_.clear();
-    for (int i = 0; i < rows_.size(); ++i) rowOfPath_.insert(rows_[i].path, i);
+    for (int i = 0; i < rows_.size(); ++i) {
+        rowOfPath_.insert(rows_[i].path, i);
+        rowOfId_.insert(rows_[i].id, i);
+    }
     endResetModel();
     changing_ = false;
     thumbnails_.clearPending();
@@ -62,6 +66,7 @@ void CatalogModel::fetchMore(const QModelIndex& parent) {
     beginInsertRows({}, first, first + static_cast<int>(more->size()) - 1);
     for (const auto& r : *more) {
         rowOfPath_.insert(r.path, static_cast<int>(rows_.size()));
+        rowOfId_.insert(r.id, static_cast<int>(rows_.size()));
         rows_.append(r);
     }
     endInsertRows();
@@ -84,6 +89,7 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const {
         case PathRole: return r.path;
         case SkuRole: return r.skuGroup;
         case SizeRole: return QSize(r.width, r.height);
+        case BatchStatusRole: return batch_.value(r.id);
         case ReviewStateRole: {
             auto it = stateCache_.constFind(r.id);
             if (it != stateCache_.cend()) return *it;
@@ -103,6 +109,7 @@ QHash<int, QByteArray> CatalogModel::roleNames() const {
     names.insert(ReviewStateRole, "reviewState");
     names.insert(SkuRole, "sku");
     names.insert(SizeRole, "size");
+    names.insert(BatchStatusRole, "batchStatus");
     return names;
 }
 
@@ -116,6 +123,22 @@ void CatalogModel::refreshReviewState(int row) {
 void CatalogModel::refreshAllReviewStates() {
     stateCache_.clear();
     if (!rows_.isEmpty()) emit dataChanged(index(0), index(int(rows_.size()) - 1), {ReviewStateRole});
+}
+
+void CatalogModel::setBatchStatuses(const QHash<qint64, QString>& statuses) {
+    batch_ = statuses;
+    if (!rows_.isEmpty())
+        emit dataChanged(index(0), index(static_cast<int>(rows_.size()) - 1), {BatchStatusRole});
+}
+
+void CatalogModel::setBatchStatus(qint64 imageId, const QString& status) {
+    if (batch_.value(imageId) == status) return;
+    batch_.insert(imageId, status);
+    const int row = rowOfImage(imageId);
+    if (row < 0) return;
+    stateCache_.remove(imageId);  // tags may have changed with it
+    const QModelIndex i = index(row);
+    emit dataChanged(i, i, {BatchStatusRole, ReviewStateRole});
 }
 
 void CatalogModel::thumbnailReady(const QString& path) {

@@ -20,6 +20,8 @@ public:
         ReviewStateRole,  // "new", "suggested", "reviewed"
         SkuRole,
         SizeRole,         // QSize of the image
+        BatchStatusRole,  // auto-tagging: "pending", "running", "done", "skipped", "failed",
+                          // "cancelled", or "" when the image is in no batch of this session
     };
 
     CatalogModel(catalog::CatalogDb& db, Thumbnailer& thumbnails, QObject* parent = nullptr);
@@ -34,6 +36,13 @@ public:
     // After an edit that may touch several rows (a SKU group's views, a bulk edit): every row's
     // review state is read again when it is next shown.
     void refreshAllReviewStates();
+    int rowOfImage(qint64 imageId) const { return rowOfId_.value(imageId, -1); }
+    const catalog::ImageFilter& filter() const { return filter_; }
+
+    // Batch badges: image id → item status; setBatchStatuses replaces them all.
+    void setBatchStatuses(const QHash<qint64, QString>& statuses);
+    void setBatchStatus(qint64 imageId, const QString& status);
+    QString batchStatus(qint64 imageId) const { return batch_.value(imageId); }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -51,6 +60,8 @@ private:
     catalog::ImageFilter filter_;
     QList<catalog::ImageRecord> rows_;
     QHash<QString, int> rowOfPath_;
+    QHash<qint64, int> rowOfId_;
+    QHash<qint64, QString> batch_;
     mutable QHash<qint64, QString> stateCache_;
     qint64 total_ = 0;
     bool changing_ = false;  // inside a reset or insert: fetchMore() would re-enter

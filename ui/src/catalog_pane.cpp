@@ -1,17 +1,102 @@
 #include "catalog_pane.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QListView>
+#include <QLocale>
 #include <QMimeData>
+#include <QPainter>
 #include <QPushButton>
+#include <QStyledItemDelegate>
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "catalog/taxonomy.h"
 #include "catalog_model.h"
 
 namespace vistag::ui {
+namespace {
+
+QString uiLanguage() { return QLocale().language() == QLocale::Chinese ? "zh" : "en"; }
+
+// The default icon-and-name cell plus a badge for the image's auto-tagging status.
+class CatalogDelegate final : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    // A selected thumbnail keeps its true colours (the default tints it with the highlight,
+    // which misleads whoever checks a colour tag); the selection shows around it.
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (!(option->state & QStyle::State_Selected) || option->icon.isNull()) return;
+        const QPixmap pix = option->icon.pixmap(option->decorationSize);
+        QIcon icon;
+        icon.addPixmap(pix, QIcon::Normal);
+        icon.addPixmap(pix, QIcon::Selected);
+        option->icon = icon;
+    }
+
+public:
+    void paint(QPainter* p, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override {
+        QStyledItemDelegate::paint(p, option, index);
+        if (option.state & QStyle::State_Selected) {  // a frame around the thumbnail
+            QStyleOptionViewItem opt = option;
+            initStyleOption(&opt, index);
+            const QWidget* w = option.widget;
+            const QStyle* style = w ? w->style() : QApplication::style();
+            const QRect icon = style->subElementRect(QStyle::SE_ItemViewItemDecoration, &opt, w);
+            p->save();
+            p->setRenderHint(QPainter::Antialiasing);
+            p->setPen(QPen(option.palette.highlight(), 3));
+            p->setBrush(Qt::NoBrush);
+            p->drawRoundedRect(QRectF(icon).adjusted(-1.5, -1.5, 1.5, 1.5), 3, 3);
+            p->restore();
+        }
+        const QString status = index.data(CatalogModel::BatchStatusRole).toString();
+        if (status.isEmpty()) return;
+        QString text;
+        QColor colour;
+        if (status == QLatin1String("pending")) {
+            text = CatalogPane::tr("queued");
+            colour = QColor(0x6b, 0x72, 0x80);
+        } else if (status == QLatin1String("running")) {
+            text = CatalogPane::tr("tagging…");
+            colour = QColor(0x25, 0x63, 0xeb);
+        } else if (status == QLatin1String("done")) {
+            text = CatalogPane::tr("tagged");
+            colour = QColor(0x16, 0xa3, 0x4a);
+        } else if (status == QLatin1String("skipped")) {
+            text = CatalogPane::tr("skipped");
+            colour = QColor(0x9c, 0xa3, 0xaf);
+        } else if (status == QLatin1String("failed")) {
+            text = CatalogPane::tr("failed");
+            colour = QColor(0xdc, 0x26, 0x26);
+        } else {
+            return;  // cancelled: no badge
+        }
+        p->save();
+        p->setRenderHint(QPainter::Antialiasing);
+        QFont f = option.font;
+        f.setPointSizeF(f.pointSizeF() * 0.85);
+        f.setBold(true);
+        p->setFont(f);
+        const QFontMetrics fm(f);
+        const QRect badge(option.rect.left() + 8, option.rect.top() + 8,
+                          fm.horizontalAdvance(text) + 12, fm.height() + 4);
+        p->setPen(Qt::NoPen);
+        p->setBrush(colour);
+        p->drawRoundedRect(badge, badge.height() / 2.0, badge.height() / 2.0);
+        p->setPen(Qt::white);
+        p->drawText(badge, Qt::AlignCenter, text);
+        p->restore();
+    }
+};
+
+}  // namespace
 
 QStringList localPathsFromMime(const QMimeData* mime) {
     QStringList paths;
@@ -30,10 +115,52 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     state_->addItem(tr("New"), QStringLiteral("new"));
     state_->addItem(tr("Suggested"), QStringLiteral("suggested"));
     state_->addItem(tr("Reviewed"), QStringLiteral("reviewed"));
-    auto* add = new QPushButton(QIcon(QStringLiteral(":/icons/folder.svg")), tr("Add images…"), this);
+    auto* add = new QPushButton(QIcon(QStringLiteral(":/icons/folder.svg")), QString(), this);
+    add->setObjectName(QStringLiteral("addImages"));
+    add->setToolTip(tr("Add images…"));
+    add->setAccessibleName(tr("Add images…"));
     connect(add, &QPushButton::clicked, this, &CatalogPane::addRequested);
+
+    attribute_ = new QComboBox(this);
+    attribute_->setObjectName(QStringLiteral("attributeFilter"));
+    attribute_->setToolTip(tr("Filter by a tag's attribute"));
+    attribute_->addItem(tr("Any tag"), QString());
+    condition_ = new QComboBox(this);
+    condition_->setObjectName(QStringLiteral("conditionFilter"));
+    condition_->addItem(tr("has"), QStringLiteral("has"));
+    condition_->addItem(tr("lacks"), QStringLiteral("lacks"));
+    condition_->setEnabled(false);  // "lacks" needs an attribute
+    value_ = new QComboBox(this);
+    value_->setObjectName(QStringLiteral("valueFilter"));
+    value_->setEditable(true);
+    value_->setInsertPolicy(QComboBox::NoInsert);
+    value_->lineEdit()->setPlaceholderText(tr("any value"));
+    value_->setToolTip(tr("Filter by a tag value (pick one or type its name)"));
+    value_->setMinimumContentsLength(8);
+    value_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    sort_ = new QComboBox(this);
+    sort_->setObjectName(QStringLiteral("sortOrder"));
+    sort_->setToolTip(tr("Order of the images"));
+    sort_->addItem(tr("Oldest first"), int(catalog::ImageSort::Added));
+    sort_->addItem(tr("Newest first"), int(catalog::ImageSort::AddedNewest));
+    sort_->addItem(tr("Name"), int(catalog::ImageSort::Name));
+    sort_->addItem(tr("Review state"), int(catalog::ImageSort::ReviewState));
+    sort_->addItem(tr("Least certain first"), int(catalog::ImageSort::LeastCertain));
+
     connect(search_, &QLineEdit::textChanged, this, &CatalogPane::applyFilter);
     connect(state_, &QComboBox::currentIndexChanged, this, &CatalogPane::applyFilter);
+    connect(attribute_, &QComboBox::currentIndexChanged, this, [this] {
+        condition_->setEnabled(attribute_->currentIndex() > 0);
+        if (attribute_->currentIndex() <= 0) condition_->setCurrentIndex(0);
+        fillValues();
+        applyFilter();
+    });
+    connect(condition_, &QComboBox::currentIndexChanged, this, [this] {
+        value_->setEnabled(condition_->currentData().toString() != QLatin1String("lacks"));
+        applyFilter();
+    });
+    connect(value_, &QComboBox::currentTextChanged, this, &CatalogPane::applyFilter);
+    connect(sort_, &QComboBox::currentIndexChanged, this, &CatalogPane::applyFilter);
 
     view_ = new QListView(this);
     view_->setObjectName(QStringLiteral("catalogGrid"));
@@ -43,28 +170,102 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     view_->setUniformItemSizes(true);  // layout without asking every row for its size
     view_->setLayoutMode(QListView::Batched);
     view_->setBatchSize(200);
-    view_->setIconSize(QSize(160, 160));
-    view_->setGridSize(QSize(184, 204));
-    view_->setSpacing(6);
+    view_->setIconSize(QSize(140, 140));
+    view_->setGridSize(QSize(160, 180));
+    view_->setSpacing(4);
     view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view_->setItemDelegate(new CatalogDelegate(view_));
     view_->setModel(model_);
 
+    // Two rows that fit the pane's share of a 1366-pixel window in English and Chinese.
     auto* bar = new QHBoxLayout;
     bar->addWidget(search_, 1);
     bar->addWidget(state_);
-    bar->addWidget(add);
+    bar->addWidget(sort_);
+    auto* tagBar = new QHBoxLayout;
+    tagBar->addWidget(attribute_);
+    tagBar->addWidget(condition_);
+    tagBar->addWidget(value_, 1);
+    tagBar->addWidget(add);
     auto* col = new QVBoxLayout(this);
+    col->setContentsMargins(6, 6, 6, 6);
     col->addLayout(bar);
+    col->addLayout(tagBar);
     col->addWidget(view_, 1);
 }
 
-void CatalogPane::applyFilter() {
+void CatalogPane::setTaxonomy(const catalog::Taxonomy& taxonomy) {
+    taxonomy_ = &taxonomy;
+    filling_ = true;
+    attribute_->clear();
+    attribute_->addItem(tr("Any tag"), QString());
+    for (const auto& a : taxonomy.attributes())
+        attribute_->addItem(catalog::Taxonomy::label(a, uiLanguage()), a.code);
+    filling_ = false;
+    fillValues();
+}
+
+void CatalogPane::fillValues() {
+    const bool wasFilling = filling_;
+    filling_ = true;
+    value_->clear();
+    value_->addItem(QString(), QString());  // any value
+    if (taxonomy_) {
+        const QString code = attribute_->currentData().toString();
+        for (const auto& a : taxonomy_->attributes()) {
+            if (!code.isEmpty() && a.code != code) continue;
+            for (const auto& v : a.values) {
+                const QString label = catalog::Taxonomy::label(v, uiLanguage());
+                value_->addItem(code.isEmpty() ? catalog::Taxonomy::label(a, uiLanguage()) +
+                                                     QStringLiteral(": ") + label
+                                               : label,
+                                v.code);
+            }
+        }
+    }
+    value_->setCurrentIndex(0);
+    filling_ = wasFilling;
+}
+
+void CatalogPane::setSort(catalog::ImageSort sort) {
+    sort_->setCurrentIndex(qMax(0, sort_->findData(int(sort))));
+}
+
+catalog::ImageFilter CatalogPane::currentFilter() const {
     catalog::ImageFilter f;
     f.nameContains = search_->text().trimmed();
     const QString state = state_->currentData().toString();
     if (!state.isEmpty()) f.reviewState = catalog::reviewStateFromName(state);
+    f.sort = static_cast<catalog::ImageSort>(sort_->currentData().toInt());
+    const QString attribute = attribute_->currentData().toString();
+    if (condition_->currentData().toString() == QLatin1String("lacks") && !attribute.isEmpty()) {
+        f.lacksAttribute = attribute;
+        return f;
+    }
+    f.attribute = attribute;
+    // A picked entry gives its code; typed text is looked up among the names (labels, codes,
+    // synonyms) and otherwise taken as it is (values outside the taxonomy).
+    const QString text = value_->currentText().trimmed();
+    if (text.isEmpty()) return f;
+    const int picked = value_->findText(value_->currentText(), Qt::MatchExactly);
+    if (picked > 0) {
+        f.valueCode = value_->itemData(picked).toString();
+    } else if (taxonomy_ && !attribute.isEmpty()) {
+        const auto* v = taxonomy_->findValue(attribute, text);
+        f.valueCode = v ? v->code : text;
+    } else if (taxonomy_) {
+        const auto refs = taxonomy_->findValueAnywhere(text);
+        f.valueCode = refs.isEmpty() ? text : refs.first().value->code;
+    } else {
+        f.valueCode = text;
+    }
+    return f;
+}
+
+void CatalogPane::applyFilter() {
+    if (filling_) return;
     QString error;
-    if (!model_->setFilter(f, &error)) emit errorOccurred(error);
+    if (!model_->setFilter(currentFilter(), &error)) emit errorOccurred(error);
 }
 
 }  // namespace vistag::ui

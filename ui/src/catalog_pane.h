@@ -1,13 +1,20 @@
-// The catalogue pane: a filterable thumbnail grid over CatalogModel. Dropped files and folders
-// are handled by the main window, whatever page is showing.
+// The catalogue pane: a filterable, sortable thumbnail grid over CatalogModel (filters and sorts
+// run in SQL, in CatalogDb). Dropped files and folders are handled by the main window, whatever
+// page is showing.
 #pragma once
 
 #include <QWidget>
+
+#include "catalog/catalog_records.h"
 
 class QComboBox;
 class QLineEdit;
 class QListView;
 class QMimeData;
+
+namespace vistag::catalog {
+class Taxonomy;
+}
 
 namespace vistag::ui {
 
@@ -18,6 +25,18 @@ class CatalogPane final : public QWidget {
 public:
     CatalogPane(CatalogModel* model, QWidget* parent = nullptr);
     QListView* view() const { return view_; }
+    // The attributes and values offered by the tag filter (labels in the UI language).
+    void setTaxonomy(const catalog::Taxonomy& taxonomy);
+
+    QLineEdit* searchField() const { return search_; }
+    QComboBox* stateBox() const { return state_; }
+    QComboBox* attributeBox() const { return attribute_; }  // "any tag" or an attribute code
+    QComboBox* conditionBox() const { return condition_; }  // "has" / "lacks"
+    QComboBox* valueBox() const { return value_; }          // editable: a value code or label
+    QComboBox* sortBox() const { return sort_; }            // catalog::ImageSort values
+    // The filter the controls describe now.
+    catalog::ImageFilter currentFilter() const;
+    void setSort(catalog::ImageSort sort);
 
 signals:
     void addRequested();
@@ -25,11 +44,18 @@ signals:
 
 private:
     void applyFilter();
+    void fillValues();
 
     CatalogModel* model_;
+    const catalog::Taxonomy* taxonomy_ = nullptr;
     QListView* view_ = nullptr;
     QLineEdit* search_ = nullptr;
     QComboBox* state_ = nullptr;
+    QComboBox* attribute_ = nullptr;
+    QComboBox* condition_ = nullptr;
+    QComboBox* value_ = nullptr;
+    QComboBox* sort_ = nullptr;
+    bool filling_ = false;
 };
 
 // Local files among a drag's URLs (shared by the pane and the main window).

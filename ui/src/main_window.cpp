@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -28,6 +30,7 @@
 #include <QShortcut>
 #include <QSplitter>
 #include <QThread>
+#include <algorithm>
 
 #include "about.h"
 #include "ask_pane.h"
@@ -36,6 +39,7 @@
 #include "catalog/catalog_db.h"
 #include "catalog/image_scan.h"
 #include "download/model_download.h"
+#include "batch_panel.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "error_text.h"
@@ -44,6 +48,8 @@
 #include "settings_dialog.h"
 #include "share_dialog.h"
 #include "shortcut_map.h"
+#include "clipboard_import.h"
+#include "image_viewer.h"
 #include "start_page.h"
 #include "tag_editor.h"
 #include "thumbnailer.h"
@@ -75,8 +81,14 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
 
     pages_ = new QStackedWidget(this);
     startPage_ = new StartPage(pages_);
+    // Catalogue page: grid | the selected image, large | ask pane over the tag editor.
     auto* catalogPage = new QSplitter(pages_);
+    catalogPage_ = catalogPage;
+    catalogPage->setChildrenCollapsible(false);
     catalogPane_ = new CatalogPane(model_, catalogPage);
+    catalogPane_->setTaxonomy(taxonomy_);
+    catalogPane_->setMinimumWidth(340);
+    viewer_ = new ImageViewer(catalogPage);
     auto* side = new QSplitter(Qt::Vertical, catalogPage);
     askPane_ = new AskPane(backend_, side);
     tagEditor_ = new TagEditor(*db_, taxonomy_, qEnvironmentVariable("USER", QStringLiteral("me")),
@@ -84,6 +96,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     side->addWidget(askPane_);
     side->addWidget(tagEditor_);
     catalogPage->addWidget(catalogPane_);
+    catalogPage->addWidget(viewer_);
     catalogPage->addWidget(side);
     connect(tagEditor_, &TagEditor::errorOccurred, this, &MainWindow::showError);
     // A tag set can be shared by several rows (the views of a SKU group), and bulk edits touch
@@ -97,7 +110,9 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
             });
     connect(askPane_, &AskPane::addTagRequested, tagEditor_, &TagEditor::beginAdd);
     catalogPage->setStretchFactor(0, 3);
-    catalogPage->setStretchFactor(1, 2);
+    catalogPage->setStretchFactor(1, 4);
+    catalogPage->setStretchFactor(2, 3);
+    catalogPage->setSizes({360, 520, 420});  // 1366 px wide: two thumbnail columns
     pages_->addWidget(startPage_);
     pages_->addWidget(catalogPage);
     connect(catalogPane_->view()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -109,11 +124,29 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
                 tagEditor_->setImage(selected.isEmpty()
                                          ? 0
                                          : selected.first().data(CatalogModel::ImageIdRole).toLongLong());
+                showCurrentImage();
             });
     settings_ = settings::AppSettings::load();
     applyGenerationSettings();
     shortcuts_ = new ShortcutMap(this);
     registerShortcuts();
+    connect(catalogPane_->view()->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::showCurrentImage);
+    connect(model_, &QAbstractItemModel::modelReset, this, &MainWindow::showCurrentImage);
+    connect(viewer_, &ImageViewer::loadFailed, this, [this](const QString& path, const QString& error) {
+        if (!path.isEmpty()) statusBar()->showMessage(error);
+    });
+
+    batchPanel_ = new BatchPanel(*db_, backend_, model_, taxonomy_, this);
+    connect(batchPanel_, &BatchPanel::errorOccurred, this, &MainWindow::showError);
+    connect(batchPanel_, &BatchPanel::imageChanged, this, [this](qint64 imageId, const QString&) {
+        if (tagEditor_->imageId() == imageId) tagEditor_->refresh();
+    });
+    connect(batchPanel_, &BatchPanel::finished, this, [this](bool ok, bool cancelled) {
+        if (ok)
+            statusBar()->showMessage(cancelled ? tr("Tagging cancelled; the rest stays queued")
+                                               : tr("Tagging finished"));
+    });
     connect(backend_, &backend::BackendController::loadProgress, this,
             [this](double f, const QString& stage) {
                 loadBar_->setValue(qRound(f * 100));
@@ -167,7 +200,9 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     engineLabel_ = new QLabel(this);
     engineLabel_->setText(v.gpuAvailable ? tr("GPU: %1").arg(v.gpuName)
                                          : tr("No GPU found — the model runs on the CPU"));
+    statusBar()->addPermanentWidget(batchPanel_);
     statusBar()->addPermanentWidget(engineLabel_);
+    batchPanel_->refreshUnfinished();  // shown only while tagging runs or work is left
     statusBar()->showMessage(tr("No model selected"));
 
     if (!dbOk) {
@@ -323,6 +358,60 @@ void MainWindow::onModelLoaded(bool ok, const QString& message) {
     startPage_->setMessage(tr("Model %1 is ready. Drop product images here.").arg(backend_->modelId()));
 }
 
+void MainWindow::showCurrentImage() {
+    QModelIndex i = catalogPane_->view()->currentIndex();
+    if (!i.isValid()) {
+        const auto selected = catalogPane_->view()->selectionModel()->selectedIndexes();
+        if (!selected.isEmpty()) i = selected.first();
+    }
+    const QString path = i.isValid() ? i.data(CatalogModel::PathRole).toString() : QString();
+    if (path != viewer_->imagePath()) viewer_->setImagePath(path);
+}
+
+void MainWindow::tagSelection() {
+    const QList<qint64> ids = selectedImageIds();
+    if (ids.isEmpty()) {
+        showError(tr("Select the images to tag first."));
+        return;
+    }
+    // Fresh model suggestions for the chosen images; decisions people made stay.
+    batchPanel_->tagImages(ids, QStringLiteral("replace"));
+}
+
+void MainWindow::tagUntagged() { batchPanel_->tagUntagged(); }
+
+void MainWindow::pasteFromClipboard() {
+    const PasteContent content = pasteContent(QGuiApplication::clipboard()->mimeData());
+    if (!content.paths.isEmpty()) {
+        importPaths(content.paths);
+        return;
+    }
+    if (content.image.isNull()) {
+        showError(tr("The clipboard holds no image."));
+        return;
+    }
+    statusBar()->showMessage(tr("Saving the pasted image…"));
+    const QImage image = content.image;
+    const QString folder = pastedImagesFolder();
+    QThread* worker = QThread::create([this, image, folder] {
+        QString error;
+        const QString path = savePastedImage(image, folder, &error);
+        QMetaObject::invokeMethod(
+            this,
+            [this, path, error] {
+                if (path.isEmpty()) {
+                    showError(error);
+                    emit importFinished(0, 1);
+                    return;
+                }
+                importPaths({path});
+            },
+            Qt::QueuedConnection);
+    });
+    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+    worker->start();
+}
+
 void MainWindow::loadModel(const QString& folder) {
     statusBar()->showMessage(tr("Loading the model…"));
     pending_ = Pending::Local;
@@ -342,18 +431,54 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
 
+    // Each action is made here, once, with its key: the place to map shortcuts from.
+    const auto action = [this](QMenu* menu, const QString& name, const QString& text,
+                               const QList<QKeySequence>& keys, auto&& slot) {
+        auto* a = new QAction(text, this);
+        a->setObjectName(name);
+        a->setShortcutContext(Qt::WindowShortcut);
+        shortcuts_->addAction(name, a, keys);
+        connect(a, &QAction::triggered, this, slot);
+        menu->addAction(a);
+        addAction(a);  // works while the menu bar is hidden too
+        return a;
+    };
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(tagEditor_->action(QStringLiteral("edit.undo")));
     edit->addAction(tagEditor_->action(QStringLiteral("edit.redo")));
+    edit->addSeparator();
+    action(edit, QStringLiteral("pasteImage"), tr("&Paste image"),
+           QKeySequence::keyBindings(QKeySequence::Paste),
+           [this] { pasteFromClipboard(); });
     createTagActions(menuBar()->addMenu(tr("&Tags")));
     // The tag editor's keys (F2, Del, Alt+A, 1–9, undo/redo) join the remappable map; each
     // QAction keeps its own context (the tag list only, or the whole window).
     for (QAction* a : tagEditor_->findChildren<QAction*>(QString(), Qt::FindDirectChildrenOnly))
         if (!a->objectName().isEmpty()) shortcuts_->addAction(a->objectName(), a, a->shortcuts());
 
+    QMenu* tagging = menuBar()->addMenu(tr("&Tagging"));
+    action(tagging, QStringLiteral("tagSelection"), tr("&Tag the selected images"),
+           {QKeySequence(Qt::CTRL | Qt::Key_T)}, [this] { tagSelection(); });
+    action(tagging, QStringLiteral("tagUntagged"), tr("Tag every &untagged image"), {},
+           [this] { tagUntagged(); });
+    action(tagging, QStringLiteral("resumeTagging"), tr("&Resume unfinished tagging"), {},
+           [this] { batchPanel_->resume(); });
+    action(tagging, QStringLiteral("cancelTagging"), tr("&Cancel tagging"), {},
+           [this] { batchPanel_->cancel(); });
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* logAction = logDock_->toggleViewAction();
     logAction->setText(tr("&Log"));
+    action(view, QStringLiteral("zoomFit"), tr("&Fit to window"),
+           {QKeySequence(Qt::CTRL | Qt::Key_0)}, [this] { viewer_->fitToWindow(); });
+    action(view, QStringLiteral("zoomActual"), tr("&Actual size (100 %)"),
+           {QKeySequence(Qt::CTRL | Qt::Key_1)}, [this] { viewer_->actualSize(); });
+    action(view, QStringLiteral("zoomIn"), tr("Zoom &in"),
+           {QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)},
+           [this] { viewer_->zoomIn(); });
+    action(view, QStringLiteral("zoomOut"), tr("Zoom &out"),
+           {QKeySequence::ZoomOut, QKeySequence(Qt::Key_Minus)}, [this] { viewer_->zoomOut(); });
+    view->addSeparator();
     view->addAction(logAction);
 
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));

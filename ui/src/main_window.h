@@ -13,8 +13,10 @@
 class QDockWidget;
 class QProgressBar;
 class QPushButton;
+class QAction;
 class QStackedWidget;
 class QLabel;
+class QSplitter;
 class QThread;
 
 namespace vistag::catalog {
@@ -40,6 +42,8 @@ class BulkTagDialog;
 class ShortcutMap;
 class LogPanel;
 class ShareDialog;
+class ImageViewer;
+class BatchPanel;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -54,6 +58,9 @@ public:
     Thumbnailer* thumbnailer() const { return thumbnails_; }
     AskPane* askPane() const { return askPane_; }
     TagEditor* tagEditor() const { return tagEditor_; }
+    ImageViewer* viewer() const { return viewer_; }
+    BatchPanel* batchPanel() const { return batchPanel_; }
+    QSplitter* catalogueSplitter() const { return catalogPage_; }
     // Review navigation (Ctrl+↓ / Ctrl+↑, Ctrl+J, Ctrl+Enter).
     void selectRow(int row);
     void nextImage(int step);
@@ -97,6 +104,12 @@ public:
 
     // Adds image files and folders (recursively) to the catalogue in the background.
     void importPaths(const QStringList& paths);
+    // Edit → Paste image (Ctrl+V): files on the clipboard are added like a drop; raw image data
+    // is saved as a PNG under pastedImagesFolder() (off the GUI thread) and added.
+    void pasteFromClipboard();
+    // Tagging menu: the selected images (Ctrl+T), or every image without tags.
+    void tagSelection();
+    void tagUntagged();
 
 signals:
     void importFinished(int added, int failed);
@@ -110,6 +123,7 @@ protected:
 private:
     void buildMenus();
     void createTagActions(QMenu* menu);
+    void showCurrentImage();
     void chooseModelFolder();
     void connectServerDialog();
     void downloadModelDialog();
@@ -141,6 +155,9 @@ private:
     enum class Pending { None, Local, Remote } pending_ = Pending::None;
     QString pendingFolder_;
     QStringList pendingRemote_;  // url, key, model, token-limit field of a connection under way
+    ImageViewer* viewer_ = nullptr;
+    BatchPanel* batchPanel_ = nullptr;
+    QSplitter* catalogPage_ = nullptr;
     int importsRunning_ = 0;
     QThread* downloadThread_ = nullptr;  // a running download (stopped and waited for on close)
     std::shared_ptr<std::atomic<bool>> downloadCancel_;

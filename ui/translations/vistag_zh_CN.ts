@@ -2,9 +2,22 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BackendWorker</name>
+    <message>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="116"/>
+        <source>No model is loaded yet.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="155"/>
+        <source>The model keeps stopping before it answers; the remaining images stay queued.</source>
+        <translation>模型多次在回答之前就停止了；其余图片仍留在队列中。</translation>
+    </message>
+</context>
+<context>
     <name>vistag::backend::BackendController</name>
     <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="211"/>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="275"/>
         <source>Load a local model first: only a model running on this computer can be shared.</source>
         <translation>请先加载本地模型：只有在这台电脑上运行的模型才能共享。</translation>
     </message>
@@ -17,7 +30,7 @@
         <translation>已取消加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="90"/>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="91"/>
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -108,6 +121,109 @@
         <location filename="../src/ask_pane.cpp" line="240"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
+    </message>
+</context>
+<context>
+    <name>vistag::ui::BatchPanel</name>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="35"/>
+        <source>about %1 s left</source>
+        <translation>约剩 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="36"/>
+        <source>about %1 min left</source>
+        <translation>约剩 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="37"/>
+        <source>about %1 h %2 min left</source>
+        <translation>约剩 %1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="52"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="53"/>
+        <source>Stop tagging; the images not done yet stay queued</source>
+        <translation>停止打标；尚未处理的图片仍留在队列中</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="56"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="57"/>
+        <source>Forget the unfinished tagging batch</source>
+        <translation>放弃未完成的打标批次</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/batch_panel.cpp" line="96"/>
+        <source>Resume tagging (%n left)</source>
+        <translation>
+            <numerusform>继续打标（剩 %n 张）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="100"/>
+        <source>Unfinished tagging:</source>
+        <translation>未完成的打标：</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="110"/>
+        <location filename="../src/batch_panel.cpp" line="191"/>
+        <source>Tagging is already running.</source>
+        <translation>打标已在进行中。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="114"/>
+        <source>Choose a model or a server first, then run tagging.</source>
+        <translation>请先选择模型或服务器，再运行打标。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="118"/>
+        <source>There are no images to tag.</source>
+        <translation>没有需要打标的图片。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="150"/>
+        <source>Every image has tags already.</source>
+        <translation>所有图片都已有标签。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="159"/>
+        <source>Choose a model or a server first, then resume tagging.</source>
+        <translation>请先选择模型或服务器，再继续打标。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="201"/>
+        <source>Tagging…</source>
+        <translation>正在打标…</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="220"/>
+        <source>Tagging %1 / %2</source>
+        <translation>打标 %1 / %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/batch_panel.cpp" line="225"/>
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n 张失败</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="240"/>
+        <source>Tagging stopped: %1</source>
+        <translation>打标已停止：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="249"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
     </message>
 </context>
 <context>
@@ -244,34 +360,121 @@
 <context>
     <name>vistag::ui::CatalogPane</name>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="26"/>
+        <location filename="../src/catalog_pane.cpp" line="64"/>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="67"/>
+        <source>tagging…</source>
+        <translation>打标中…</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="70"/>
+        <source>tagged</source>
+        <translation>已打标</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="73"/>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="76"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="111"/>
         <source>Search file names</source>
         <translation>搜索文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="29"/>
+        <location filename="../src/catalog_pane.cpp" line="114"/>
         <source>All images</source>
         <translation>全部图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="30"/>
+        <location filename="../src/catalog_pane.cpp" line="115"/>
         <source>New</source>
         <translation>新图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="31"/>
+        <location filename="../src/catalog_pane.cpp" line="116"/>
         <source>Suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="32"/>
+        <location filename="../src/catalog_pane.cpp" line="117"/>
         <source>Reviewed</source>
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="33"/>
+        <location filename="../src/catalog_pane.cpp" line="120"/>
+        <location filename="../src/catalog_pane.cpp" line="121"/>
         <source>Add images…</source>
         <translation>添加图片…</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="126"/>
+        <source>Filter by a tag&apos;s attribute</source>
+        <translation>按标签属性筛选</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="127"/>
+        <location filename="../src/catalog_pane.cpp" line="201"/>
+        <source>Any tag</source>
+        <translation>任意标签</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="130"/>
+        <source>has</source>
+        <translation>有</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="131"/>
+        <source>lacks</source>
+        <translation>缺少</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="137"/>
+        <source>any value</source>
+        <translation>任意取值</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="138"/>
+        <source>Filter by a tag value (pick one or type its name)</source>
+        <translation>按标签取值筛选（选择或输入名称）</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="143"/>
+        <source>Order of the images</source>
+        <translation>图片排序</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="144"/>
+        <source>Oldest first</source>
+        <translation>最早添加在前</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="145"/>
+        <source>Newest first</source>
+        <translation>最新添加在前</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="146"/>
+        <source>Name</source>
+        <translation>文件名</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="147"/>
+        <source>Review state</source>
+        <translation>审核状态</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="148"/>
+        <source>Least certain first</source>
+        <translation>最不确定的在前</translation>
     </message>
 </context>
 <context>
@@ -287,6 +490,39 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <location filename="../src/error_text.cpp" line="24"/>
         <source>Loading the model was cancelled.</source>
         <translation>已取消加载模型。</translation>
+    </message>
+</context>
+<context>
+    <name>vistag::ui::ImageViewer</name>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="25"/>
+        <source>The image is too large to show (%1 × %2 pixels).</source>
+        <translation>图片太大，无法显示（%1 × %2 像素）。</translation>
+    </message>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="32"/>
+        <source>The image could not be read: %1</source>
+        <translation>无法读取图片：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="193"/>
+        <source>Select an image to see it here</source>
+        <translation>选择一张图片即可在此查看大图</translation>
+    </message>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="194"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="219"/>
+        <source>Fit · %1 %</source>
+        <translation>适应窗口 · %1%</translation>
+    </message>
+    <message>
+        <location filename="../src/image_viewer.cpp" line="220"/>
+        <source>%1 %</source>
+        <translation>%1%</translation>
     </message>
 </context>
 <context>
@@ -315,363 +551,449 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="60"/>
+        <location filename="../src/main_window.cpp" line="66"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="122"/>
+        <location filename="../src/main_window.cpp" line="155"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="322"/>
+        <location filename="../src/main_window.cpp" line="357"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="323"/>
+        <location filename="../src/main_window.cpp" line="358"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="307"/>
+        <location filename="../src/main_window.cpp" line="342"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="96"/>
+        <location filename="../src/main_window.cpp" line="109"/>
         <source>Tag added from the answer</source>
         <translation>已从回答添加标签</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="127"/>
+        <location filename="../src/main_window.cpp" line="147"/>
+        <source>Tagging cancelled; the rest stays queued</source>
+        <translation>打标已取消；其余图片仍在队列中</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="148"/>
+        <source>Tagging finished</source>
+        <translation>打标完成</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="160"/>
         <source>Shared at %1</source>
         <translation>已共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="139"/>
+        <location filename="../src/main_window.cpp" line="172"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="153"/>
+        <location filename="../src/main_window.cpp" line="186"/>
         <source>Stop loading the model</source>
         <translation>停止加载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="157"/>
+        <location filename="../src/main_window.cpp" line="190"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="168"/>
+        <location filename="../src/main_window.cpp" line="201"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="169"/>
+        <location filename="../src/main_window.cpp" line="202"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="171"/>
+        <location filename="../src/main_window.cpp" line="206"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="218"/>
+        <location filename="../src/main_window.cpp" line="253"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="232"/>
+        <location filename="../src/main_window.cpp" line="267"/>
         <source>Next image</source>
         <translation>下一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="234"/>
+        <location filename="../src/main_window.cpp" line="269"/>
         <source>Previous image</source>
         <translation>上一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="236"/>
+        <location filename="../src/main_window.cpp" line="271"/>
         <source>Next unreviewed image</source>
         <translation>下一张未审核图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="239"/>
+        <location filename="../src/main_window.cpp" line="274"/>
         <source>Accept all suggestions and go to the next image</source>
         <translation>接受全部建议并转到下一张</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="257"/>
+        <location filename="../src/main_window.cpp" line="292"/>
         <source>The new language is used from the next start of Vistag.</source>
         <translation>新语言将在下次启动 Vistag 时生效。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="305"/>
+        <location filename="../src/main_window.cpp" line="340"/>
         <source>The model could not be loaded. %1</source>
         <translation>无法加载模型。%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="327"/>
+        <location filename="../src/main_window.cpp" line="374"/>
+        <source>Select the images to tag first.</source>
+        <translation>请先选择要打标的图片。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="393"/>
+        <source>Saving the pasted image…</source>
+        <translation>正在保存粘贴的图片…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="416"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="337"/>
+        <location filename="../src/main_window.cpp" line="426"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="338"/>
+        <location filename="../src/main_window.cpp" line="427"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="339"/>
+        <location filename="../src/main_window.cpp" line="428"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="340"/>
+        <location filename="../src/main_window.cpp" line="429"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="341"/>
+        <location filename="../src/main_window.cpp" line="430"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="343"/>
+        <location filename="../src/main_window.cpp" line="432"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="345"/>
+        <location filename="../src/main_window.cpp" line="446"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="348"/>
+        <location filename="../src/main_window.cpp" line="450"/>
+        <source>&amp;Paste image</source>
+        <translation>粘贴图片(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="453"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="350"/>
+        <location filename="../src/main_window.cpp" line="459"/>
+        <source>&amp;Tagging</source>
+        <translation>打标(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="460"/>
+        <source>&amp;Tag the selected images</source>
+        <translation>为所选图片打标(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="462"/>
+        <source>Tag every &amp;untagged image</source>
+        <translation>为所有未打标图片打标(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="464"/>
+        <source>&amp;Resume unfinished tagging</source>
+        <translation>继续未完成的打标(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="466"/>
+        <source>&amp;Cancel tagging</source>
+        <translation>取消打标(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="469"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="352"/>
+        <location filename="../src/main_window.cpp" line="471"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="355"/>
+        <location filename="../src/main_window.cpp" line="472"/>
+        <source>&amp;Fit to window</source>
+        <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="474"/>
+        <source>&amp;Actual size (100 %)</source>
+        <translation>实际大小（100%）(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="476"/>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="479"/>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="484"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="356"/>
+        <location filename="../src/main_window.cpp" line="485"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="360"/>
+        <location filename="../src/main_window.cpp" line="489"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="365"/>
+        <location filename="../src/main_window.cpp" line="494"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="366"/>
+        <location filename="../src/main_window.cpp" line="495"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="367"/>
+        <location filename="../src/main_window.cpp" line="496"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="382"/>
+        <location filename="../src/main_window.cpp" line="511"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="383"/>
+        <location filename="../src/main_window.cpp" line="512"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="384"/>
+        <location filename="../src/main_window.cpp" line="513"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="385"/>
+        <location filename="../src/main_window.cpp" line="514"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="413"/>
+        <location filename="../src/main_window.cpp" line="543"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="425"/>
+        <location filename="../src/main_window.cpp" line="555"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="432"/>
+        <location filename="../src/main_window.cpp" line="562"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="283"/>
-        <location filename="../src/main_window.cpp" line="435"/>
+        <location filename="../src/main_window.cpp" line="318"/>
+        <location filename="../src/main_window.cpp" line="565"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="441"/>
+        <location filename="../src/main_window.cpp" line="571"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="446"/>
+        <location filename="../src/main_window.cpp" line="576"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="448"/>
+        <location filename="../src/main_window.cpp" line="578"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="449"/>
+        <location filename="../src/main_window.cpp" line="579"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="450"/>
+        <location filename="../src/main_window.cpp" line="580"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="465"/>
+        <location filename="../src/main_window.cpp" line="595"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="473"/>
-        <location filename="../src/main_window.cpp" line="510"/>
+        <location filename="../src/main_window.cpp" line="603"/>
+        <location filename="../src/main_window.cpp" line="640"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="477"/>
+        <location filename="../src/main_window.cpp" line="607"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="479"/>
+        <location filename="../src/main_window.cpp" line="609"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="483"/>
+        <location filename="../src/main_window.cpp" line="613"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="484"/>
+        <location filename="../src/main_window.cpp" line="614"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="485"/>
+        <location filename="../src/main_window.cpp" line="615"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="486"/>
+        <location filename="../src/main_window.cpp" line="616"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="503"/>
+        <location filename="../src/main_window.cpp" line="633"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="508"/>
+        <location filename="../src/main_window.cpp" line="638"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="151"/>
-        <location filename="../src/main_window.cpp" line="508"/>
+        <location filename="../src/main_window.cpp" line="184"/>
+        <location filename="../src/main_window.cpp" line="638"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="526"/>
+        <location filename="../src/main_window.cpp" line="656"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="540"/>
+        <location filename="../src/main_window.cpp" line="670"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="541"/>
+        <location filename="../src/main_window.cpp" line="671"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="555"/>
+        <location filename="../src/main_window.cpp" line="685"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="556"/>
+        <location filename="../src/main_window.cpp" line="686"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="567"/>
+        <location filename="../src/main_window.cpp" line="697"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="571"/>
+        <location filename="../src/main_window.cpp" line="701"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="597"/>
+        <location filename="../src/main_window.cpp" line="727"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="598"/>
+        <location filename="../src/main_window.cpp" line="728"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../src/clipboard_import.cpp" line="35"/>
+        <location filename="../src/main_window.cpp" line="390"/>
+        <source>The clipboard holds no image.</source>
+        <translation>剪贴板中没有图片。</translation>
+    </message>
+    <message>
+        <location filename="../src/clipboard_import.cpp" line="47"/>
+        <source>The folder %1 could not be created.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <location filename="../src/clipboard_import.cpp" line="54"/>
+        <source>The pasted image could not be saved to %1: %2</source>
+        <translation>无法把粘贴的图片保存到 %1：%2</translation>
     </message>
 </context>
 <context>

@@ -85,6 +85,7 @@ void BackendWorker::connectRemote(const RemoteOptions& options, qint64 setupId) 
 }
 
 void BackendWorker::run(qint64 jobId, const AskRequest& request) {
+    asksWaiting_->fetch_sub(1);
     if (!backend_) {
         AskResult r;
         r.error = QCoreApplication::translate("vistag::backend::BackendWorker",
@@ -108,14 +109,68 @@ void BackendWorker::run(qint64 jobId, const AskRequest& request) {
     emit finished(jobId, r);
 }
 
+void BackendWorker::runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bool>> cancel,
+                             int idleRounds) {
+    const qint64 id = job.batchId;
+    if (!backend_) {
+        emit batchFinished(id, false, false, tr("No model is loaded yet."));
+        return;
+    }
+    catalog::CatalogDb db;  // this thread's own connection to the catalogue file
+    QString error;
+    if (!db.open(job.dbPath, &error)) {
+        emit batchFinished(id, false, false, error);
+        return;
+    }
+    catalog::BatchRunner runner(db, *backend_, job.taxonomy);
+    runner.setItemObserver(
+        [this, id](qint64 imageId, const QString& status) { emit batchItem(id, imageId, status); });
+    runner.setYield([waiting = asksWaiting_] { return waiting->load() > 0; });
+    const auto progress = [this, id](const catalog::BatchRunStatus& s) { emit batchProgress(id, s); };
+    const auto before = db.batchProgress(id);
+    if (!runner.run(id, job.spec, progress, cancel.get(), &error)) {
+        emit batchFinished(id, false, false, error);
+        return;
+    }
+    if (cancel->load()) {
+        emit batchFinished(id, true, true, {});
+        return;
+    }
+    const auto after = db.batchProgress(id, &error);
+    if (!after) {
+        emit batchFinished(id, false, false, error);
+        return;
+    }
+    if (after->pending + after->running == 0) {
+        emit batchFinished(id, true, false, {});
+        return;
+    }
+    // Not done: a request is waiting (it goes first), or a Stop in the ask pane cancelled the
+    // engine's current generation, which the runner took for a cancel (the image went back to
+    // the queue). Go on, unless round after round makes no progress.
+    const bool moved = before && after->finished() > before->finished();
+    idleRounds = moved || asksWaiting_->load() > 0 ? 0 : idleRounds + 1;
+    if (idleRounds >= 3) {
+        emit batchFinished(id, false, false,
+                           tr("The model keeps stopping before it answers; the remaining images "
+                              "stay queued."));
+        return;
+    }
+    QMetaObject::invokeMethod(
+        this, [this, job, cancel, idleRounds] { runBatch(job, cancel, idleRounds); },
+        Qt::QueuedConnection);
+}
+
 BackendController::BackendController(QObject* parent)
     : QObject(parent),
       cancelLoad_(std::make_shared<std::atomic<bool>>(false)),
       live_(std::make_shared<std::atomic<InferenceBackend*>>(nullptr)),
       cancelledUpTo_(std::make_shared<std::atomic<qint64>>(0)),
-      loadedEngine_(std::make_shared<LoadedEngine>()) {
+      loadedEngine_(std::make_shared<LoadedEngine>()),
+      asksWaiting_(std::make_shared<std::atomic<int>>(0)) {
     qRegisterMetaType<AskResult>();
-    worker_ = new BackendWorker(live_, cancelledUpTo_, loadedEngine_);
+    qRegisterMetaType<catalog::BatchRunStatus>();
+    worker_ = new BackendWorker(live_, cancelledUpTo_, loadedEngine_, asksWaiting_);
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &BackendWorker::loadProgress, this, [this](double f, const QString& stage) {
@@ -138,12 +193,20 @@ BackendController::BackendController(QObject* parent)
         runningJob_ = 0;
         emit answerFinished(job, r);
     });
+    connect(worker_, &BackendWorker::batchProgress, this, &BackendController::batchProgress);
+    connect(worker_, &BackendWorker::batchItem, this, &BackendController::batchItem);
+    connect(worker_, &BackendWorker::batchFinished, this,
+            [this](qint64 id, bool ok, bool cancelled, const QString& error) {
+                batchCancel_.reset();
+                emit batchFinished(id, ok, cancelled, error);
+            });
     thread_.setObjectName(QStringLiteral("vistag-backend"));
     thread_.start();
 }
 
 BackendController::~BackendController() {
     cancelLoad_->store(true);
+    cancelBatch();
     stop();
     server_.reset();  // its worker thread ends before the engine it shares goes
     thread_.quit();
@@ -184,6 +247,7 @@ void BackendController::useRemote(const RemoteOptions& options) {
 qint64 BackendController::ask(const AskRequest& request) {
     stop();
     runningJob_ = nextJob_++;
+    asksWaiting_->fetch_add(1);  // a batch running on the worker lets it go first
     QMetaObject::invokeMethod(
         worker_, [w = worker_, job = runningJob_, request] { w->run(job, request); },
         Qt::QueuedConnection);
@@ -248,6 +312,22 @@ void BackendController::stopSharing() {
     logging::info(QStringLiteral("stopped sharing at %1").arg(sharingUrl_));
     sharingUrl_.clear();
     emit sharingChanged(false, {});
+}
+
+bool BackendController::runBatch(const BatchJob& job) {
+    if (batchCancel_) return false;
+    batchCancel_ = std::make_shared<std::atomic<bool>>(false);
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, job, flag = batchCancel_] { w->runBatch(job, flag); },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void BackendController::cancelBatch() {
+    if (!batchCancel_) return;
+    batchCancel_->store(true);
+    // The generation in progress stops at its next token (the runner puts the item back).
+    if (InferenceBackend* b = live_->load()) b->cancel();
 }
 
 }  // namespace vistag::backend

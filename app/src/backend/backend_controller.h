@@ -20,8 +20,19 @@ namespace vistag::server {
 class ApiServer;
 struct ServerOptions;
 }
+#include "catalog/batch_runner.h"
+#include "catalog/taxonomy.h"
 
 namespace vistag::backend {
+
+// A persistent batch of the catalogue to work through on the backend's thread (which opens its
+// own connection to the catalogue file: one CatalogDb per thread).
+struct BatchJob {
+    QString dbPath;
+    qint64 batchId = 0;
+    catalog::BatchSpec spec;
+    catalog::Taxonomy taxonomy;
+};
 
 class BackendWorker;
 
@@ -66,6 +77,15 @@ public:
     void stopSharing();
     bool sharing() const { return server_ != nullptr; }
     QString sharingUrl() const { return sharingUrl_; }  // http://HOST:PORT/v1 while sharing
+    // Runs a batch of the catalogue on the worker thread, one image after the other (progress
+    // through batchProgress / batchItem, the end through batchFinished). A request asked while
+    // a batch runs goes first once the current image is done. Returns false when a batch is
+    // running already.
+    bool runBatch(const BatchJob& job);
+    // Stops the batch after the image being worked on is abandoned; its remaining items stay
+    // pending in the catalogue (resume them with runBatch).
+    void cancelBatch();
+    bool batchRunning() const { return batchCancel_ != nullptr; }
 
 signals:
     void loadProgress(double fraction, const QString& stage);
@@ -73,14 +93,20 @@ signals:
     void answerChunk(qint64 jobId, const QString& text);
     void answerFinished(qint64 jobId, const vistag::backend::AskResult& result);
     void sharingChanged(bool on, const QString& url);
+    void batchProgress(qint64 batchId, const vistag::catalog::BatchRunStatus& status);
+    void batchItem(qint64 batchId, qint64 imageId, const QString& status);
+    // ok false: the catalogue failed (error says why); cancelled: stopped by cancelBatch().
+    void batchFinished(qint64 batchId, bool ok, bool cancelled, const QString& error);
 
 private:
     QThread thread_;
+    std::shared_ptr<std::atomic<bool>> batchCancel_;  // set while a batch runs
     BackendWorker* worker_ = nullptr;
     std::shared_ptr<std::atomic<bool>> cancelLoad_;
     std::shared_ptr<std::atomic<InferenceBackend*>> live_;  // for stop() from this thread
     std::shared_ptr<std::atomic<qint64>> cancelledUpTo_;    // jobs with ids ≤ this are stopped
     std::shared_ptr<LoadedEngine> loadedEngine_;
+    std::shared_ptr<std::atomic<int>> asksWaiting_;         // posted to the worker, not started
     bool hasModel_ = false;
     bool loading_ = false;
     int lastErrorCode_ = 0;
@@ -98,10 +124,12 @@ class BackendWorker final : public QObject {
 public:
     BackendWorker(std::shared_ptr<std::atomic<InferenceBackend*>> live,
                   std::shared_ptr<std::atomic<qint64>> cancelledUpTo,
-                  std::shared_ptr<LoadedEngine> loadedEngine)
+                  std::shared_ptr<LoadedEngine> loadedEngine,
+                  std::shared_ptr<std::atomic<int>> asksWaiting)
         : live_(std::move(live)),
           cancelledUpTo_(std::move(cancelledUpTo)),
-          loadedEngine_(std::move(loadedEngine)) {}
+          loadedEngine_(std::move(loadedEngine)),
+          asksWaiting_(std::move(asksWaiting)) {}
     ~BackendWorker() override;
 
     // setupId: handed back with loaded(), so that the controller can drop the answer of a load
@@ -110,6 +138,10 @@ public:
               std::shared_ptr<std::atomic<bool>> cancel, qint64 setupId = 0);
     void run(qint64 jobId, const vistag::backend::AskRequest& request);
     void connectRemote(const RemoteOptions& options, qint64 setupId = 0);
+    // Works on the batch until it is done or cancelled, or until a request is waiting: then it
+    // posts itself behind that request (idleRounds counts rounds that made no progress).
+    void runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bool>> cancel,
+                  int idleRounds = 0);
 
 signals:
     void loadProgress(double fraction, const QString& stage);
@@ -117,6 +149,9 @@ signals:
                 qint64 setupId);
     void chunk(qint64 jobId, const QString& text);
     void finished(qint64 jobId, const vistag::backend::AskResult& result);
+    void batchProgress(qint64 batchId, const vistag::catalog::BatchRunStatus& status);
+    void batchItem(qint64 batchId, qint64 imageId, const QString& status);
+    void batchFinished(qint64 batchId, bool ok, bool cancelled, const QString& error);
 
 private:
     void release();  // drops the backend in use
@@ -125,7 +160,10 @@ private:
     std::shared_ptr<std::atomic<InferenceBackend*>> live_;
     std::shared_ptr<std::atomic<qint64>> cancelledUpTo_;
     std::shared_ptr<LoadedEngine> loadedEngine_;
+    std::shared_ptr<std::atomic<int>> asksWaiting_;
 };
 
 }  // namespace vistag::backend
 
+
+Q_DECLARE_METATYPE(vistag::catalog::BatchRunStatus)

@@ -108,6 +108,7 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
     };
     report();
     while (!(cancel && cancel->load())) {
+        if (yield_ && yield_()) break;
         QString dbError;
         auto item = db_.nextPendingItem(batchId, &dbError);
         if (!item) {
@@ -117,6 +118,7 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
             }
             break;  // nothing left
         }
+        if (onItem_) onItem_(item->imageId, QStringLiteral("running"));
         QString message;
         const QString result = processItem(*item, spec, status, cancel, &message, &dbError);
         if (!dbError.isEmpty()) {
@@ -124,13 +126,18 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
             db_.resetInterrupted(batchId);
             return false;
         }
-        if (result.isEmpty()) break;  // cancelled in the middle: the item goes back to pending
+        if (result.isEmpty()) {  // cancelled in the middle: the item goes back to pending
+            db_.resetInterrupted(batchId);
+            if (onItem_) onItem_(item->imageId, QStringLiteral("pending"));
+            break;
+        }
         if (result == QLatin1String("failed"))
             status.lastError = QStringLiteral("%1: %2").arg(status.currentImage, message);
         if (!db_.finishItem(item->itemId, result, message, &dbError)) {
             if (error) *error = dbError;
             return false;
         }
+        if (onItem_) onItem_(item->imageId, result);
         ++processedHere;
         status.currentImage.clear();
         report();

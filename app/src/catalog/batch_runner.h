@@ -40,6 +40,16 @@ public:
     std::optional<qint64> resumeOrCreate(const BatchSpec& spec, const QList<qint64>& imageIds,
                                          bool* resumed, QString* error);
 
+    // Called (on the running thread) when an item changes: "running" when it is taken, then
+    // "done", "skipped" or "failed"; "pending" when a cancel put it back.
+    void setItemObserver(std::function<void(qint64 imageId, const QString& status)> observer) {
+        onItem_ = std::move(observer);
+    }
+
+    // Asked before each item: true makes run() return (successfully, nothing lost) so that the
+    // thread can do other work first, e.g. a question asked in the window; run() again to go on.
+    void setYield(std::function<bool()> yield) { yield_ = std::move(yield); }
+
     // Works through the batch until it is done, `cancel` becomes true, or the database fails
     // (then false and *error). Items interrupted by a cancel go back to pending.
     bool run(qint64 batchId, const BatchSpec& spec,
@@ -55,6 +65,8 @@ private:
     CatalogDb& db_;
     backend::InferenceBackend& backend_;
     const Taxonomy& taxonomy_;
+    std::function<void(qint64, const QString&)> onItem_;
+    std::function<bool()> yield_;
 };
 
 }  // namespace vistag::catalog

@@ -20,6 +20,7 @@
 // image alone. TagRecord::imageId keeps the view the tag was made on.
 #pragma once
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <memory>
@@ -198,6 +199,9 @@ public:
     std::optional<BatchProgress> batchProgress(qint64 batchId, QString* error = nullptr) const;
     // Batches not cancelled that still have pending or running items, oldest first.
     std::optional<QList<BatchInfo>> unfinishedBatches(QString* error = nullptr) const;
+    // Image id → item status ("pending", "running", "done", …) of one batch (the grid's badges).
+    std::optional<QHash<qint64, QString>> batchItemStates(qint64 batchId,
+                                                          QString* error = nullptr) const;
 
     struct Impl;
 

@@ -183,4 +183,19 @@ std::optional<QList<BatchInfo>> CatalogDb::unfinishedBatches(QString* error) con
     return out;
 }
 
+std::optional<QHash<qint64, QString>> CatalogDb::batchItemStates(qint64 batchId,
+                                                                 QString* error) const {
+    if (!d_->checkOpen(error))
+        return std::nullopt;
+    QSqlQuery q(d_->db);
+    q.setForwardOnly(true);
+    if (!d_->run(q, QStringLiteral("SELECT image_id, status FROM batch_items WHERE batch_id = ?"),
+                 {batchId}, error))
+        return std::nullopt;
+    QHash<qint64, QString> out;
+    while (q.next())
+        out.insert(q.value(0).toLongLong(), q.value(1).toString());
+    return out;
+}
+
 }  // namespace vistag::catalog

@@ -56,6 +56,13 @@ Where buildWhere(const ImageFilter& f) {
         }
         w.conditions << QStringLiteral("%1 IN (%2)").arg(QLatin1String(kImageOwnerSql), sub);
     }
+    if (!f.lacksAttribute.isEmpty()) {
+        w.conditions << QStringLiteral(
+                            "%1 NOT IN (SELECT t.owner FROM tags t WHERE t.status <> 'rejected' "
+                            "AND t.attribute = ?)")
+                            .arg(QLatin1String(kImageOwnerSql));
+        w.binds << f.lacksAttribute;
+    }
     if (f.reviewState) {
         const QString any = tagsOfImage({});
         const QString open = tagsOfImage(QStringLiteral(" AND t.status = 'suggested'"));
@@ -72,6 +79,31 @@ Where buildWhere(const ImageFilter& f) {
         }
     }
     return w;
+}
+
+// ORDER BY clause of a sort; ties by id so pages never overlap.
+QString orderBy(ImageSort sort) {
+    switch (sort) {
+        case ImageSort::Added:
+            break;
+        case ImageSort::AddedNewest:
+            return QStringLiteral(" ORDER BY i.added_at DESC, i.id DESC");
+        case ImageSort::Name:
+            return QStringLiteral(" ORDER BY i.file_name COLLATE NOCASE, i.id");
+        case ImageSort::ReviewState:
+            return QStringLiteral(" ORDER BY (CASE WHEN EXISTS (%1) THEN 1 WHEN EXISTS (%2) "
+                                  "THEN 2 ELSE 0 END), i.id")
+                .arg(tagsOfImage(QStringLiteral(" AND t.status = 'suggested'")), tagsOfImage({}));
+        case ImageSort::LeastCertain:
+            // One lookup per image in tags_owner(owner, status); unknown confidence (-1) sorts
+            // after every known one, images without an undecided model suggestion last.
+            return QStringLiteral(
+                       " ORDER BY coalesce((SELECT min(CASE WHEN t.confidence >= 0 THEN "
+                       "t.confidence ELSE 2 END) FROM tags t WHERE t.owner = %1 AND t.status = "
+                       "'suggested' AND t.source LIKE 'model:%'), 3), i.id")
+                .arg(QLatin1String(kImageOwnerSql));
+    }
+    return QStringLiteral(" ORDER BY i.id");
 }
 
 }  // namespace
@@ -231,8 +263,8 @@ std::optional<QList<ImageRecord>> CatalogDb::listImages(const ImageFilter& filte
     if (!d_->checkOpen(error))
         return std::nullopt;
     Where w = buildWhere(filter);
-    QString sql = QStringLiteral("SELECT %1 FROM images i%2 ORDER BY i.id LIMIT ? OFFSET ?")
-                      .arg(QLatin1String(kImageColumns), w.sql());
+    QString sql = QStringLiteral("SELECT %1 FROM images i%2%3 LIMIT ? OFFSET ?")
+                      .arg(QLatin1String(kImageColumns), w.sql(), orderBy(filter.sort));
     w.binds << filter.limit << filter.offset;
     QSqlQuery q(d_->db);
     q.setForwardOnly(true);

@@ -20,6 +20,17 @@ enum class ReviewState {
 QString reviewStateName(ReviewState s);  // "new", "suggested", "reviewed"
 std::optional<ReviewState> reviewStateFromName(const QString& name);
 
+// The order of listImages(); ties are broken by id (the order images were added).
+enum class ImageSort {
+    Added,         // oldest first (by id)
+    AddedNewest,   // newest first
+    Name,          // file name, case-insensitive for ASCII
+    ReviewState,   // new, then suggested, then reviewed
+    LeastCertain,  // the review queue: lowest confidence of the image's undecided model
+                   // suggestions first; unknown confidence after known ones; images with no
+                   // undecided model suggestion last
+};
+
 // What listImages() / countImages() return. Empty fields do not filter.
 struct ImageFilter {
     QString
@@ -27,9 +38,11 @@ struct ImageFilter {
     std::optional<ReviewState> reviewState;
     QString attribute;  // with valueCode: images that have this tag (not rejected)
     QString valueCode;  // alone: any attribute with this value
+    QString lacksAttribute;  // images with no tag (other than rejected) for this attribute
     QString skuGroup;   // exactly this SKU group
+    ImageSort sort = ImageSort::Added;
     int limit = -1;     // page size; -1 = all
-    int offset = 0;     // rows to skip (images are ordered by id, i.e. by when they were added)
+    int offset = 0;     // rows to skip, in `sort` order
 };
 
 // One row of the append-only audit log. before/after are JSON objects (empty when none).

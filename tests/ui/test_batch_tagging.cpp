@@ -1,0 +1,304 @@
+// Auto-tagging from the window with the tiny random model (VISTAG_TINY_MODEL, built by the ctest
+// fixture) through the real local backend on its worker thread and a real SQLite catalogue:
+// progress to N/N, tags stored, Cancel leaves the rest queued, and a new window resumes it.
+#include <QAction>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QListView>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "backend/backend_controller.h"
+#include "ask_pane.h"
+#include "batch_panel.h"
+#include "catalog/catalog_db.h"
+#include "catalog/tag_extraction.h"
+#include "catalog_model.h"
+#include "catalog_pane.h"
+#include "image_viewer.h"
+#include "main_window.h"
+
+using namespace vistag;
+
+namespace {
+
+QString artifactPath(const QString& name) {
+    const QString dir = qEnvironmentVariable("VISTAG_ARTIFACTS", QDir::tempPath());
+    QDir().mkpath(dir);
+    return dir + QLatin1Char('/') + name + QStringLiteral(".png");
+}
+
+// The tiny random model answers noise, which seldom names a taxonomy value: images whose answer
+// should give tags get it from the result cache, keyed exactly as the batch will ask.
+void seedAnswer(catalog::CatalogDb& db, qint64 imageId, const QString& modelId,
+                const catalog::InferenceParams& params, const QString& answer) {
+    const QString language = QLocale().language() == QLocale::Chinese ? "zh" : "en";
+    catalog::RunRecord run;
+    run.imageId = imageId;
+    run.backend = QStringLiteral("local");
+    run.modelId = modelId;
+    run.prompt = catalog::buildTaggingPrompt(catalog::Taxonomy::defaultApparel(), language);
+    run.paramsJson = params.toJson();
+    run.answer = answer;
+    run.finishReason = QStringLiteral("stop");
+    QVERIFY(db.recordRun(run));
+}
+
+QStringList tagValues(catalog::CatalogDb& db, qint64 imageId) {
+    QStringList out;
+    for (const auto& t : db.tagsForImage(imageId).value_or(QList<catalog::TagRecord>{}))
+        out << t.attribute + QLatin1Char('=') + t.valueCode;
+    out.sort();
+    return out;
+}
+
+}  // namespace
+
+class TestBatchTagging final : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir tmp_;
+    QStringList images_;
+    const QString answer_ = QStringLiteral(R"({"category": "dress", "style": "boho", "colour": "red"})");
+
+    void openWindowWithImages(ui::MainWindow& w, int count) {
+        w.resize(1366, 768);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy imported(&w, &ui::MainWindow::importFinished);
+        w.importPaths(images_.mid(0, count));
+        QVERIFY(imported.wait(20000));
+        QCOMPARE(w.catalogModel()->rowCount(), count);
+    }
+
+    void loadModel(ui::MainWindow& w) {
+        QSignalSpy loaded(w.backend(), &backend::BackendController::modelLoaded);
+        w.backend()->loadLocalModel(qEnvironmentVariable("VISTAG_TINY_MODEL"), "cpu", "float32");
+        QVERIFY(loaded.wait(60000));
+        QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY2(QFileInfo::exists(qEnvironmentVariable("VISTAG_TINY_MODEL") + "/config.json"),
+                 "the tiny model fixture (ctest: make_tiny_model) must run first");
+        for (int i = 0; i < 6; ++i) {
+            QImage img(240 + 16 * i, 320, QImage::Format_RGB32);
+            img.fill(QColor::fromHsv(i * 55, 160, 220));
+            for (int y = 40; y < 280; ++y)
+                for (int x = 60; x < 180; ++x) img.setPixel(x, y, qRgb(250 - i * 20, 240, 230));
+            images_ << tmp_.filePath(QStringLiteral("product-%1.png").arg(i + 1));
+            QVERIFY(img.save(images_.last()));
+        }
+    }
+
+    void tagsTheSelectionWithProgressToTheEnd() {
+        const QString dbPath = tmp_.filePath(QStringLiteral("selection.sqlite"));
+        ui::MainWindow w(dbPath);
+        openWindowWithImages(w, 5);
+        loadModel(w);
+        ui::BatchPanel* panel = w.batchPanel();
+        QVERIFY(panel->isHidden());  // nothing to show yet
+        panel->params.maxNewTokens = 24;
+
+        catalog::CatalogDb db;  // the test's own connection to the same file
+        QVERIFY(db.open(dbPath));
+        QList<qint64> ids;
+        for (const QString& p : images_.mid(0, 5)) ids << db.imageByPath(p)->id;
+        for (int i = 0; i < 3; ++i)
+            seedAnswer(db, ids[i], w.backend()->modelId(), panel->params, answer_);
+
+        // Select all and press Ctrl+T.
+        QListView* grid = w.catalogPane()->view();
+        grid->setFocus();
+        grid->selectAll();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QSignalSpy progress(panel, &ui::BatchPanel::progressChanged);
+        QSignalSpy finished(panel, &ui::BatchPanel::finished);
+        bool shot = false;
+        // The screenshot of a batch in progress, and the longest gap between 5 ms ticks of the
+        // GUI thread while the model runs (reported, not asserted).
+        connect(panel, &ui::BatchPanel::imageChanged, this, [&](qint64, const QString& status) {
+            if (!shot && status == QLatin1String("running") && panel->progressBar()->value() >= 3) {
+                shot = w.grab().save(artifactPath(QStringLiteral("batch-in-progress")));
+            }
+        });
+        QElapsedTimer tick;
+        qint64 longestGap = 0;
+        QTimer timer;
+        timer.setInterval(5);
+        connect(&timer, &QTimer::timeout, [&] {
+            if (tick.isValid()) longestGap = qMax(longestGap, tick.restart());
+            else tick.start();
+        });
+        timer.start();
+        QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier);
+        QVERIFY(panel->running());
+        QVERIFY(panel->isVisible());
+        QVERIFY(panel->cancelButton()->isVisible());
+        QVERIFY(finished.wait(120000));
+        timer.stop();
+        qInfo("longest GUI stall while tagging: %lld ms", longestGap);
+        QCOMPARE(finished.first().at(0).toBool(), true);   // ok
+        QCOMPARE(finished.first().at(1).toBool(), false);  // not cancelled
+        QVERIFY(shot);
+        QCOMPARE(progress.last().at(0).toInt(), 5);
+        QCOMPARE(progress.last().at(1).toInt(), 5);
+        // Counts went up one image at a time.
+        int last = -1;
+        for (const auto& call : progress) {
+            QVERIFY(call.at(0).toInt() >= last);
+            last = call.at(0).toInt();
+        }
+
+        // Tags stored for the images with a meaningful answer; every image is done.
+        const QStringList expected = {"category=dress", "colour=red", "style=boho"};
+        for (int i = 0; i < 3; ++i) QCOMPARE(tagValues(db, ids[i]), expected);
+        for (int r = 0; r < 5; ++r) {
+            const QModelIndex index = w.catalogModel()->index(r);
+            QCOMPARE(index.data(ui::CatalogModel::BatchStatusRole).toString(), QStringLiteral("done"));
+        }
+        const auto tagged = w.catalogModel()->index(w.catalogModel()->rowOfImage(ids[0]));
+        QCOMPARE(tagged.data(ui::CatalogModel::ReviewStateRole).toString(), QStringLiteral("suggested"));
+        QCOMPARE(panel->unfinishedCount(), 0);
+        QVERIFY(!panel->running());
+
+        // The catalogue with the viewer: one image selected, shown large, its tags beside it.
+        QSignalSpy shown(w.viewer(), &ui::ImageViewer::imageLoaded);
+        w.selectRow(1);
+        QCOMPARE(w.viewer()->imagePath(), images_[1]);
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(shown.last().at(0).toString(), images_[1]);
+        QTest::qWait(200);  // thumbnails
+        QVERIFY(w.grab().save(artifactPath(QStringLiteral("catalogue-viewer"))));
+    }
+
+    void cancelKeepsTheRestQueuedAndANewWindowResumes() {
+        const QString dbPath = tmp_.filePath(QStringLiteral("resume.sqlite"));
+        catalog::InferenceParams longAnswers;
+        qint64 batchId = 0;
+        int left = 0;
+        QString modelId;
+        {
+            ui::MainWindow w(dbPath);
+            openWindowWithImages(w, 6);
+            loadModel(w);
+            modelId = w.backend()->modelId();
+            ui::BatchPanel* panel = w.batchPanel();
+            // Long enough that Cancel, pressed right after the answer below, finds images left
+            // (the ordering itself does not depend on time: see the question below).
+            panel->params.maxNewTokens = 400;
+            longAnswers = panel->params;
+            QSignalSpy items(panel, &ui::BatchPanel::imageChanged);
+            QSignalSpy finished(panel, &ui::BatchPanel::finished);
+            w.findChild<QAction*>(QStringLiteral("tagUntagged"))->trigger();
+            QVERIFY(panel->running());
+            batchId = panel->runningBatch();
+            QVERIFY(items.wait(60000));
+            QCOMPARE(items.first().at(1).toString(), QStringLiteral("running"));
+
+            // A question asked meanwhile goes first once the image being tagged is done; it
+            // does not wait for the whole batch: when its answer arrives at most one image is
+            // finished and the batch is still running.
+            QSignalSpy progress(panel, &ui::BatchPanel::progressChanged);
+            w.askPane()->setImages({images_[5]});
+            w.askPane()->maxNewTokens = 4;
+            w.askPane()->setPrompt(QStringLiteral("What is this?"));
+            QSignalSpy answered(w.askPane(), &ui::AskPane::finished);
+            w.askPane()->askNow();
+            QVERIFY(answered.wait(300000));
+            const auto r = answered.first().at(0).value<backend::AskResult>();
+            QVERIFY2(r.ok, qPrintable(r.error));
+            QVERIFY(panel->running());  // the batch goes on afterwards
+            QVERIFY(progress.isEmpty() || progress.last().at(0).toInt() <= 1);
+
+            QTest::mouseClick(panel->cancelButton(), Qt::LeftButton);
+            QVERIFY(finished.wait(30000));
+            QCOMPARE(finished.first().at(0).toBool(), true);
+            QCOMPARE(finished.first().at(1).toBool(), true);  // cancelled
+
+            catalog::CatalogDb db;
+            QVERIFY(db.open(dbPath));
+            const auto p = db.batchProgress(batchId);
+            QVERIFY(p);
+            QVERIFY2(p->pending >= 1 && p->running == 0 && p->failed == 0 && p->cancelled == 0,
+                     qPrintable(QStringLiteral("pending %1 running %2 done %3 failed %4")
+                                    .arg(p->pending).arg(p->running).arg(p->done).arg(p->failed)));
+            QCOMPARE(p->pending + p->done + p->skipped, 6);
+            left = p->pending;
+            QCOMPARE(panel->unfinishedCount(), left);
+            QVERIFY(panel->resumeButton()->isVisible());
+            QVERIFY(panel->resumeButton()->text().contains(QString::number(left)));
+            // The images still queued show it in the grid.
+            const auto states = *db.batchItemStates(batchId);
+            for (auto it = states.cbegin(); it != states.cend(); ++it) {
+                const int row = w.catalogModel()->rowOfImage(it.key());
+                QCOMPARE(w.catalogModel()->index(row).data(ui::CatalogModel::BatchStatusRole).toString(),
+                         it.value());
+            }
+        }
+
+        // The answers the resumed batch will get (same prompt, model and parameters).
+        {
+            catalog::CatalogDb db;
+            QVERIFY(db.open(dbPath));
+            for (const QString& p : images_)
+                seedAnswer(db, db.imageByPath(p)->id, modelId, longAnswers, answer_);
+        }
+
+        // "Restart": a new window on the same catalogue offers to resume.
+        ui::MainWindow w(dbPath);
+        w.resize(1366, 768);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ui::BatchPanel* panel = w.batchPanel();
+        QVERIFY(panel->isVisible());
+        QVERIFY(panel->resumeButton()->isVisible());
+        QCOMPARE(panel->resumeButton()->text(),
+                 ui::BatchPanel::tr("Resume tagging (%n left)", nullptr, left));
+        int queued = 0;
+        for (int r = 0; r < w.catalogModel()->rowCount(); ++r)
+            queued += w.catalogModel()->index(r).data(ui::CatalogModel::BatchStatusRole).toString() ==
+                      QLatin1String("pending");
+        QCOMPARE(queued, left);
+        QVERIFY(w.grab().save(artifactPath(QStringLiteral("batch-resume-offer"))));
+
+        // Without a model, resuming says what to do and starts nothing.
+        QVERIFY(!panel->resume());
+        loadModel(w);
+        QCOMPARE(w.backend()->modelId(), modelId);
+        QSignalSpy progress(panel, &ui::BatchPanel::progressChanged);
+        QSignalSpy finished(panel, &ui::BatchPanel::finished);
+        QTest::mouseClick(panel->resumeButton(), Qt::LeftButton);
+        QVERIFY(panel->running());
+        QCOMPARE(panel->runningBatch(), batchId);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(0).toBool(), true);
+        QCOMPARE(finished.first().at(1).toBool(), false);
+        QCOMPARE(progress.last().at(0).toInt(), 6);
+        QCOMPARE(progress.last().at(1).toInt(), 6);
+        QCOMPARE(panel->unfinishedCount(), 0);
+        QVERIFY(panel->isHidden());
+
+        catalog::CatalogDb db;
+        QVERIFY(db.open(dbPath));
+        const auto p = *db.batchProgress(batchId);
+        QCOMPARE(p.done + p.skipped, 6);
+        // Every image that was still queued got the tags of its answer.
+        int tagged = 0;
+        for (const QString& path : images_)
+            tagged += tagValues(db, db.imageByPath(path)->id) ==
+                      QStringList{"category=dress", "colour=red", "style=boho"};
+        QVERIFY(tagged >= left);
+    }
+};
+
+QTEST_MAIN(TestBatchTagging)
+#include "test_batch_tagging.moc"

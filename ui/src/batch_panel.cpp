@@ -1,0 +1,265 @@
+#include "batch_panel.h"
+
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <cmath>
+
+#include "backend/backend_controller.h"
+#include "catalog/tag_extraction.h"
+#include "catalog_model.h"
+
+namespace vistag::ui {
+namespace {
+
+catalog::InferenceParams paramsFromJson(const QString& json) {
+    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
+    catalog::InferenceParams p;
+    p.maxNewTokens = o.value(QStringLiteral("max_new_tokens")).toInt(p.maxNewTokens);
+    p.temperature = o.value(QStringLiteral("temperature")).toDouble(p.temperature);
+    p.topP = o.value(QStringLiteral("top_p")).toDouble(p.topP);
+    p.topK = o.value(QStringLiteral("top_k")).toInt(p.topK);
+    p.maxPixels = static_cast<qint64>(o.value(QStringLiteral("max_pixels")).toDouble(0));
+    p.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
+    return p;
+}
+
+}  // namespace
+
+QString formatEta(double seconds) {
+    if (seconds < 0 || !std::isfinite(seconds)) return {};
+    if (seconds < 60) return BatchPanel::tr("about %1 s left").arg(qMax(1, qRound(seconds)));
+    if (seconds < 3600) return BatchPanel::tr("about %1 min left").arg(qRound(seconds / 60));
+    return BatchPanel::tr("about %1 h %2 min left")
+        .arg(int(seconds / 3600))
+        .arg(qRound(std::fmod(seconds, 3600) / 60));
+}
+
+BatchPanel::BatchPanel(catalog::CatalogDb& db, backend::BackendController* backend,
+                       CatalogModel* model, const catalog::Taxonomy& taxonomy, QWidget* parent)
+    : QWidget(parent), db_(db), backend_(backend), model_(model), taxonomy_(taxonomy) {
+    setObjectName(QStringLiteral("batchPanel"));
+    params.maxPixels = 512 * 512;
+    label_ = new QLabel(this);
+    bar_ = new QProgressBar(this);
+    bar_->setTextVisible(true);
+    bar_->setFormat(QStringLiteral("%v / %m"));
+    bar_->setFixedWidth(160);
+    cancel_ = new QPushButton(tr("Cancel"), this);
+    cancel_->setToolTip(tr("Stop tagging; the images not done yet stay queued"));
+    resume_ = new QPushButton(this);
+    resume_->setObjectName(QStringLiteral("resumeTagging"));
+    discard_ = new QPushButton(tr("Discard"), this);
+    discard_->setToolTip(tr("Forget the unfinished tagging batch"));
+    connect(cancel_, &QPushButton::clicked, this, &BatchPanel::cancel);
+    connect(resume_, &QPushButton::clicked, this, &BatchPanel::resume);
+    connect(discard_, &QPushButton::clicked, this, &BatchPanel::discard);
+    for (QPushButton* b : {cancel_, resume_, discard_})
+        b->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
+    auto* row = new QHBoxLayout(this);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(label_);
+    row->addWidget(bar_);
+    row->addWidget(cancel_);
+    row->addWidget(resume_);
+    row->addWidget(discard_);
+
+    connect(backend_, &backend::BackendController::batchProgress, this, &BatchPanel::onProgress);
+    connect(backend_, &backend::BackendController::batchItem, this, &BatchPanel::onItem);
+    connect(backend_, &backend::BackendController::batchFinished, this, &BatchPanel::onFinished);
+    // Work left from an earlier session shows its queued badges until it is resumed or dropped.
+    if (const auto batches = db_.unfinishedBatches()) {
+        QHash<qint64, QString> states;
+        for (const auto& b : *batches)
+            if (const auto items = db_.batchItemStates(b.id)) states.insert(*items);
+        model_->setBatchStatuses(states);
+    }
+    showIdle();
+}
+
+int BatchPanel::unfinishedCount() const {
+    const auto batches = db_.unfinishedBatches();
+    int n = 0;
+    if (batches)
+        for (const auto& b : *batches) n += b.progress.pending + b.progress.running;
+    return n;
+}
+
+void BatchPanel::showIdle() {
+    bar_->hide();
+    cancel_->hide();
+    const int left = unfinishedCount();
+    resume_->setText(tr("Resume tagging (%n left)", nullptr, left));
+    resume_->setVisible(left > 0);
+    discard_->setVisible(left > 0);
+    label_->setVisible(left > 0);
+    label_->setText(left > 0 ? tr("Unfinished tagging:") : QString());
+    setVisible(left > 0);
+}
+
+void BatchPanel::refreshUnfinished() {
+    if (!running()) showIdle();
+}
+
+bool BatchPanel::tagImages(const QList<qint64>& imageIds, const QString& mode) {
+    if (running()) {
+        emit errorOccurred(tr("Tagging is already running."));
+        return false;
+    }
+    if (!backend_->hasModel()) {
+        emit errorOccurred(tr("Choose a model or a server first, then run tagging."));
+        return false;
+    }
+    if (imageIds.isEmpty()) {
+        emit errorOccurred(tr("There are no images to tag."));
+        return false;
+    }
+    catalog::BatchSpec spec;
+    spec.mode = mode;
+    spec.prompt = catalog::buildTaggingPrompt(
+        taxonomy_, QLocale().language() == QLocale::Chinese ? QStringLiteral("zh")
+                                                            : QStringLiteral("en"));
+    spec.params = params;
+    QString error;
+    const auto id = db_.createBatch(spec.mode, spec.prompt, backend_->modelId(),
+                                    spec.params.toJson(), imageIds, &error);
+    if (!id) {
+        emit errorOccurred(error);
+        return false;
+    }
+    return start(*id, spec);
+}
+
+bool BatchPanel::tagUntagged() {
+    catalog::ImageFilter f;
+    f.reviewState = catalog::ReviewState::New;
+    QString error;
+    const auto images = db_.listImages(f, &error);
+    if (!images) {
+        emit errorOccurred(error);
+        return false;
+    }
+    QList<qint64> ids;
+    ids.reserve(images->size());
+    for (const auto& r : *images) ids << r.id;
+    if (ids.isEmpty()) {
+        emit errorOccurred(tr("Every image has tags already."));
+        return false;
+    }
+    return tagImages(ids, QStringLiteral("untagged"));
+}
+
+bool BatchPanel::resume() {
+    if (running()) return false;
+    if (!backend_->hasModel()) {
+        emit errorOccurred(tr("Choose a model or a server first, then resume tagging."));
+        return false;
+    }
+    QString error;
+    const auto batches = db_.unfinishedBatches(&error);
+    if (!batches) {
+        emit errorOccurred(error);
+        return false;
+    }
+    if (batches->isEmpty()) {
+        showIdle();
+        return false;
+    }
+    const catalog::BatchInfo& b = batches->first();
+    if (!db_.resetInterrupted(b.id, &error)) {  // items a crash left "running"
+        emit errorOccurred(error);
+        return false;
+    }
+    catalog::BatchSpec spec;
+    spec.mode = b.mode;
+    spec.prompt = b.prompt;
+    spec.params = paramsFromJson(b.paramsJson);
+    return start(b.id, spec);
+}
+
+bool BatchPanel::start(qint64 batchId, const catalog::BatchSpec& spec) {
+    backend::BatchJob job;
+    job.dbPath = db_.path();
+    job.batchId = batchId;
+    job.spec = spec;
+    job.taxonomy = taxonomy_;
+    if (!backend_->runBatch(job)) {
+        emit errorOccurred(tr("Tagging is already running."));
+        return false;
+    }
+    runningBatch_ = batchId;
+    clock_.start();
+    if (auto states = db_.batchItemStates(batchId)) model_->setBatchStatuses(*states);
+    const auto p = db_.batchProgress(batchId).value_or(catalog::BatchProgress{});
+    finishedAtStart_ = p.finished();
+    bar_->setRange(0, qMax(1, p.total()));
+    bar_->setValue(p.finished());
+    label_->setText(tr("Tagging…"));
+    label_->show();
+    bar_->show();
+    cancel_->show();
+    cancel_->setEnabled(true);
+    resume_->hide();
+    discard_->hide();
+    show();
+    emit runningChanged(true);
+    emit progressChanged(p.finished(), p.total());
+    return true;
+}
+
+void BatchPanel::onProgress(qint64 batchId, const catalog::BatchRunStatus& s) {
+    if (batchId != runningBatch_) return;
+    const int total = s.progress.total();
+    const int finished = s.progress.finished();
+    bar_->setRange(0, qMax(1, total));
+    bar_->setValue(finished);
+    QString text = tr("Tagging %1 / %2").arg(finished).arg(total);
+    const int doneHere = finished - finishedAtStart_;
+    const QString eta = formatEta(doneHere > 0 ? clock_.elapsed() / 1000.0 / doneHere * (total - finished)
+                                               : s.etaSeconds);
+    if (!eta.isEmpty() && finished < total) text += QStringLiteral(" · ") + eta;
+    if (s.progress.failed > 0) text += QStringLiteral(" · ") + tr("%n failed", nullptr, s.progress.failed);
+    label_->setText(text);
+    label_->setToolTip(s.lastError);
+    emit progressChanged(finished, total);
+}
+
+void BatchPanel::onItem(qint64 batchId, qint64 imageId, const QString& status) {
+    if (batchId != runningBatch_) return;
+    model_->setBatchStatus(imageId, status);
+    emit imageChanged(imageId, status);
+}
+
+void BatchPanel::onFinished(qint64 batchId, bool ok, bool cancelled, const QString& error) {
+    if (batchId != runningBatch_) return;
+    runningBatch_ = 0;
+    if (!ok) emit errorOccurred(tr("Tagging stopped: %1").arg(error));
+    showIdle();
+    emit runningChanged(false);
+    emit finished(ok, cancelled);
+}
+
+void BatchPanel::cancel() {
+    if (!running()) return;
+    cancel_->setEnabled(false);
+    label_->setText(tr("Stopping…"));
+    backend_->cancelBatch();
+}
+
+void BatchPanel::discard() {
+    if (running()) return;
+    const auto batches = db_.unfinishedBatches();
+    if (batches)
+        for (const auto& b : *batches) {
+            QString error;
+            if (!db_.cancelBatch(b.id, &error)) emit errorOccurred(error);
+        }
+    model_->setBatchStatuses({});
+    showIdle();
+}
+
+}  // namespace vistag::ui
