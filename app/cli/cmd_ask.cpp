@@ -69,6 +69,42 @@ bool readConversation(const QString& path, std::vector<inference::ChatMessage>* 
     return true;
 }
 
+// The conversation as the Qt-side request (for --server): the system text, the earlier turns,
+// then the last message, which must be the user's. Each message's images go before its text.
+bool toAskRequest(const std::vector<inference::ChatMessage>& messages, const QStringList& images,
+                  backend::AskRequest* out) {
+    qsizetype nextImage = 0;
+    QStringList system;
+    for (const auto& m : messages) {
+        QString text;
+        QStringList paths;
+        for (const auto& part : m.content) {
+            if (part.kind == ChatPart::Kind::Image)
+                paths << images.value(nextImage++);
+            else
+                text += QString::fromStdString(part.text);
+        }
+        if (m.role == "system") {
+            system << text;
+        } else if (m.role == "user" || m.role == "assistant") {
+            out->history.append({QString::fromStdString(m.role), text, paths});
+        } else {
+            std::fprintf(stderr, "vistag-cli: a server takes system, user and assistant "
+                                 "messages, not '%s'\n", m.role.c_str());
+            return false;
+        }
+    }
+    if (out->history.isEmpty() || out->history.last().role != QLatin1String("user")) {
+        std::fprintf(stderr, "vistag-cli: the conversation must end with a user message\n");
+        return false;
+    }
+    const backend::ChatTurn last = out->history.takeLast();
+    out->system = system.join(QLatin1Char('\n'));
+    out->prompt = last.text;
+    out->imagePaths = last.imagePaths;
+    return true;
+}
+
 }  // namespace
 
 int runAsk(const QStringList& args) {
@@ -87,17 +123,27 @@ int runAsk(const QStringList& args) {
     auto a = parseEngineArgs(parser, args, kUsage, !hasConversation, &help,
                              /*requireModel=*/!argsNameServer(args));
     if (!a) return help ? 0 : 2;
-    if (parser.isSet(QStringLiteral("server")))
-        return runRemoteAsk(parser, *a, parser.isSet(QStringLiteral("json")));
+    if (parser.isSet(QStringLiteral("conversation")) &&
+        (!a->images.isEmpty() || parser.isSet(QStringLiteral("prompt")))) {
+        std::fprintf(stderr, "vistag-cli: --conversation replaces --image and --prompt\n\n%s",
+                     kUsage);
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("server"))) {
+        if (!parser.isSet(QStringLiteral("conversation")))
+            return runRemoteAsk(parser, *a, parser.isSet(QStringLiteral("json")));
+        std::vector<inference::ChatMessage> messages;
+        QStringList images;
+        backend::AskRequest conversation;
+        if (!readConversation(parser.value(QStringLiteral("conversation")), &messages, &images) ||
+            !toAskRequest(messages, images, &conversation))
+            return 2;
+        return runRemoteAsk(parser, *a, parser.isSet(QStringLiteral("json")), &conversation);
+    }
 
     std::vector<inference::ChatMessage> messages;
     QStringList imagePaths = a->images;
     if (parser.isSet(QStringLiteral("conversation"))) {
-        if (!a->images.isEmpty() || parser.isSet(QStringLiteral("prompt"))) {
-            std::fprintf(stderr, "vistag-cli: --conversation replaces --image and --prompt\n\n%s",
-                         kUsage);
-            return 2;
-        }
         imagePaths.clear();
         if (!readConversation(parser.value(QStringLiteral("conversation")), &messages, &imagePaths))
             return 2;

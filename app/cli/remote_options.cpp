@@ -60,8 +60,9 @@ std::unique_ptr<backend::RemoteBackend> makeRemoteBackend(const QCommandLinePars
     return std::make_unique<backend::RemoteBackend>(o);
 }
 
-int runRemoteAsk(const QCommandLineParser& p, const EngineArgs& a, bool asJson) {
-    for (const char* local : {"conversation", "logits-out", "dump", "preprocess-only"}) {
+int runRemoteAsk(const QCommandLineParser& p, const EngineArgs& a, bool asJson,
+                 const backend::AskRequest* conversation) {
+    for (const char* local : {"logits-out", "dump", "preprocess-only"}) {
         if (p.isSet(QLatin1String(local))) {
             std::fprintf(stderr, "vistag-cli: --%s works only with a local --model\n", local);
             return 2;
@@ -76,9 +77,13 @@ int runRemoteAsk(const QCommandLineParser& p, const EngineArgs& a, bool asJson) 
     if (!remote)
         return rc;
     backend::AskRequest req;
-    req.imagePaths = a.images;
-    req.prompt = a.prompt;
-    req.system = a.system;
+    if (conversation) {
+        req = *conversation;
+    } else {
+        req.imagePaths = a.images;
+        req.prompt = a.prompt;
+        req.system = a.system;
+    }
     req.params.maxNewTokens = a.sampling.maxNewTokens;
     req.params.temperature = a.sampling.temperature;
     req.params.topP = a.sampling.topP;

@@ -5,6 +5,7 @@
 #include <QCommandLineParser>
 #include <memory>
 
+#include "backend/inference_backend.h"
 #include "backend/remote_backend.h"
 #include "engine_options.h"
 
@@ -22,6 +23,9 @@ std::unique_ptr<backend::RemoteBackend> makeRemoteBackend(const QCommandLinePars
 
 // `vistag-cli ask --server URL`: one request, streamed to stdout or as one JSON line with the
 // same fields as the local path.
-int runRemoteAsk(const QCommandLineParser& parser, const EngineArgs& args, bool asJson);
+// `conversation` (from --conversation; may be null) gives the system text, earlier turns, the
+// last user message and its images instead of --system/--prompt/--image.
+int runRemoteAsk(const QCommandLineParser& parser, const EngineArgs& args, bool asJson,
+                 const backend::AskRequest* conversation = nullptr);
 
 }  // namespace vistag::cli

@@ -134,6 +134,50 @@ def test_vistag_client_matches_local(server, tiny_model, image):
     assert remote["prompt_tokens"] == local["prompt_tokens"]
 
 
+def test_multi_turn_conversation(server, tiny_model, image, data_url, work_dir):
+    """Earlier user and assistant turns reach the model: the server's answer to a three-message
+    conversation equals the local engine's on the same conversation, through Vistag's client
+    (`ask --server --conversation`) and as raw OpenAI JSON."""
+    conv = [
+        {"role": "system", "content": "You tag clothing."},
+        {"role": "user", "content": [{"type": "image", "path": str(image)},
+                                     {"type": "text", "text": "What is this?"}]},
+        {"role": "assistant", "content": "A dress with flowers."},
+        {"role": "user", "content": [{"type": "text", "text": "和它相配的鞋呢？"}]},
+    ]
+    f = work_dir / "server-conversation.json"
+    f.write_text(json.dumps(conv, ensure_ascii=False))
+    args = ["--conversation", f, "--temperature", "0", "--max-new-tokens", "16"]
+    local = ask_json("--model", tiny_model[0], "--device", "cpu", *args)
+    remote = ask_json("--server", server.base, *args)
+    assert remote["text"] == local["text"]
+    assert remote["prompt_tokens"] == local["prompt_tokens"]
+    single = ask_json("--model", tiny_model[0], "--device", "cpu", "--prompt", "和它相配的鞋呢？",
+                      "--temperature", "0", "--max-new-tokens", "16")
+    assert single["prompt_tokens"] < local["prompt_tokens"]  # the history was really sent
+
+    body = {"model": tiny_model[0].name, "max_tokens": 16, "temperature": 0, "messages": [
+        {"role": "system", "content": "You tag clothing."},
+        {"role": "user", "content": [{"type": "image_url", "image_url": {"url": data_url}},
+                                     {"type": "text", "text": "What is this?"}]},
+        {"role": "assistant", "content": "A dress with flowers."},
+        {"role": "user", "content": "和它相配的鞋呢？"}]}
+    st, _, raw_body = server.request("POST", "/v1/chat/completions", body)
+    assert st == 200, raw_body
+    out = json.loads(raw_body)
+    assert out["choices"][0]["message"]["content"] == local["text"]
+    assert out["usage"]["prompt_tokens"] == local["prompt_tokens"]
+
+    body["messages"] = body["messages"][:3]  # ends with the assistant's turn
+    st, _, raw_body = server.request("POST", "/v1/chat/completions", body)
+    assert st == 400 and "last message" in json.loads(raw_body)["error"]["message"]
+    body["messages"][2] = {"role": "assistant", "content": [
+        {"type": "image_url", "image_url": {"url": data_url}}]}
+    body["messages"].append({"role": "user", "content": "and now?"})
+    st, _, raw_body = server.request("POST", "/v1/chat/completions", body)
+    assert st == 400 and "user messages only" in json.loads(raw_body)["error"]["message"]
+
+
 def test_openai_client(server, data_url):
     openai = pytest.importorskip("openai")
     client = openai.OpenAI(base_url=server.base, api_key="unused", max_retries=0)

@@ -14,10 +14,18 @@
 
 namespace vistag::backend {
 
+// An earlier turn of a conversation, before the request's own user turn.
+struct ChatTurn {
+    QString role;             // "user" or "assistant"
+    QString text;
+    QStringList imagePaths;   // user turns: image files, in order, before the text
+};
+
 struct AskRequest {
     QStringList imagePaths;   // image files, in order, before the prompt
     QString prompt;
     QString system;
+    QList<ChatTurn> history;  // earlier turns, oldest first (empty: a single question)
     catalog::InferenceParams params;
 };
 

@@ -43,19 +43,30 @@ AskResult LocalBackend::ask(const AskRequest& request,
     GenerateRequest req;
     if (!request.system.isEmpty())
         req.messages.push_back({"system", {{ChatPart::Kind::Text, request.system.toStdString()}}});
-    ChatMessage user{"user", {}};
-    for (const QString& path : request.imagePaths) {
-        auto img = loadImageFile(path.toStdString());
-        if (!img) {
-            out.error = QString::fromStdString(img.error().message());
-            out.errorCode = img.error().exitCode();
-            return out;
+    // One message: its images (read from their files, in order) and then its text.
+    const auto addTurn = [&](const char* role, const QStringList& imagePaths, const QString& text) {
+        ChatMessage m{role, {}};
+        for (const QString& path : imagePaths) {
+            auto img = loadImageFile(path.toStdString());
+            if (!img) {
+                out.error = QString::fromStdString(img.error().message());
+                out.errorCode = img.error().exitCode();
+                return false;
+            }
+            req.images.push_back(std::move(*img));
+            m.content.push_back({ChatPart::Kind::Image, {}});
         }
-        req.images.push_back(std::move(*img));
-        user.content.push_back({ChatPart::Kind::Image, {}});
+        m.content.push_back({ChatPart::Kind::Text, text.toStdString()});
+        req.messages.push_back(std::move(m));
+        return true;
+    };
+    for (const ChatTurn& t : request.history) {
+        const bool user = t.role != QLatin1String("assistant");
+        if (!addTurn(user ? "user" : "assistant", user ? t.imagePaths : QStringList(), t.text))
+            return out;
     }
-    user.content.push_back({ChatPart::Kind::Text, request.prompt.toStdString()});
-    req.messages.push_back(std::move(user));
+    if (!addTurn("user", request.imagePaths, request.prompt))
+        return out;
     const auto& p = request.params;
     req.sampling.maxNewTokens = p.maxNewTokens;
     req.sampling.temperature = static_cast<float>(p.temperature);

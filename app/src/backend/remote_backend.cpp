@@ -96,19 +96,38 @@ std::optional<QJsonObject> requestObject(const AskRequest& request, const Remote
     QJsonArray messages;
     if (!request.system.isEmpty())
         messages.append(QJsonObject{{"role", "system"}, {"content", request.system}});
-    QJsonArray content;
-    for (const QString& path : request.imagePaths) {
-        auto url = RemoteBackend::imageDataUrl(path, request.params.maxPixels, error);
-        if (!url) {
-            if (errorCode)
-                *errorCode = kImageError;
-            return std::nullopt;
+    // A user message: its images as data URLs, then its text.
+    const auto userMessage = [&](const QStringList& imagePaths,
+                                 const QString& text) -> std::optional<QJsonObject> {
+        QJsonArray content;
+        for (const QString& path : imagePaths) {
+            auto url = RemoteBackend::imageDataUrl(path, request.params.maxPixels, error);
+            if (!url) {
+                if (errorCode)
+                    *errorCode = kImageError;
+                return std::nullopt;
+            }
+            content.append(
+                QJsonObject{{"type", "image_url"},
+                            {"image_url", QJsonObject{{"url", QString::fromLatin1(*url)}}}});
         }
-        content.append(QJsonObject{{"type", "image_url"},
-                                   {"image_url", QJsonObject{{"url", QString::fromLatin1(*url)}}}});
+        content.append(QJsonObject{{"type", "text"}, {"text", text}});
+        return QJsonObject{{"role", "user"}, {"content", content}};
+    };
+    for (const ChatTurn& t : request.history) {
+        if (t.role == QLatin1String("assistant")) {
+            messages.append(QJsonObject{{"role", "assistant"}, {"content", t.text}});
+            continue;
+        }
+        auto m = userMessage(t.imagePaths, t.text);
+        if (!m)
+            return std::nullopt;
+        messages.append(*m);
     }
-    content.append(QJsonObject{{"type", "text"}, {"text", request.prompt}});
-    messages.append(QJsonObject{{"role", "user"}, {"content", content}});
+    auto current = userMessage(request.imagePaths, request.prompt);
+    if (!current)
+        return std::nullopt;
+    messages.append(*current);
     const auto& p = request.params;
     QJsonObject body{{"messages", messages},
                      {"stream", true},

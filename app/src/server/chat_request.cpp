@@ -137,34 +137,53 @@ bool parseChatRequest(const QByteArray& body, const catalog::InferenceParams& de
         return false;
     }
     *job = ChatJob{};
-    QStringList system, user;
+    // Every user and assistant message is a turn of its own (the chat template renders each);
+    // the last one must be the user's question, the ones before it become the history.
+    QStringList system;
+    QList<ChatJobTurn> turns;
+    qsizetype imageCount = 0;
     for (const QJsonValue& mv : msgs.toArray()) {
         const QJsonObject m = mv.toObject();
         const QString role = m.value(QLatin1String("role")).toString();
+        const QJsonValue content = m.value(QLatin1String("content"));
         if (role == QLatin1String("system") || role == QLatin1String("developer")) {
-            if (!readContent(m.value(QLatin1String("content")), false, limits, &system,
-                             &job->images, error))
+            QList<ChatImage> none;
+            if (!readContent(content, false, limits, &system, &none, error))
                 return false;
-        } else if (role == QLatin1String("user")) {
-            if (!readContent(m.value(QLatin1String("content")), true, limits, &user, &job->images,
-                             error))
+        } else if (role == QLatin1String("user") || role == QLatin1String("assistant")) {
+            const bool user = role == QLatin1String("user");
+            ChatJobTurn t;
+            t.role = role;
+            QStringList texts;
+            // (an assistant message may have no content, e.g. beside tool calls)
+            if (!content.isNull() && !readContent(content, user, limits, &texts, &t.images, error))
                 return false;
-        } else if (role == QLatin1String("assistant")) {
-            *error = QStringLiteral(
-                "multi-turn conversations (assistant messages) are not "
-                "supported; send system and user messages");
-            return false;
+            imageCount += t.images.size();
+            if (imageCount > limits.maxImages) {
+                *error = QStringLiteral("at most %1 images per request").arg(limits.maxImages);
+                return false;
+            }
+            t.text = texts.join(QLatin1Char('\n'));
+            turns.append(std::move(t));
         } else {
             *error = QStringLiteral("unsupported message role '%1'").arg(role.left(40));
             return false;
         }
     }
-    if (user.isEmpty() && job->images.isEmpty()) {
+    if (turns.isEmpty() || turns.last().role != QLatin1String("user")) {
+        *error = turns.isEmpty() ? QStringLiteral("no user message")
+                                 : QStringLiteral("the last message must be the user's");
+        return false;
+    }
+    if (turns.last().text.isEmpty() && turns.last().images.isEmpty()) {
         *error = QStringLiteral("no user message");
         return false;
     }
+    ChatJobTurn last = turns.takeLast();
     job->system = system.join(QLatin1Char('\n'));
-    job->prompt = user.join(QLatin1Char('\n'));
+    job->prompt = last.text;
+    job->images = std::move(last.images);
+    job->history = std::move(turns);
 
     job->params = defaults;
     double maxTokens = defaults.maxNewTokens;

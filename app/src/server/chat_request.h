@@ -21,10 +21,18 @@ struct ChatImage {
     QString suffix;    // "png", "jpg", ... from the media type
 };
 
+// An earlier turn of the conversation (before the last user message).
+struct ChatJobTurn {
+    QString role;             // "user" or "assistant"
+    QString text;
+    QList<ChatImage> images;  // user turns only
+};
+
 struct ChatJob {
     QString system;
-    QString prompt;
-    QList<ChatImage> images;  // in order; the backend puts them before the prompt
+    QString prompt;           // the last user message
+    QList<ChatImage> images;  // of the last user message, in order, before its text
+    QList<ChatJobTurn> history;
     catalog::InferenceParams params;
     bool stream = false;
     bool includeUsage = false;

@@ -37,14 +37,22 @@ void InferenceWorker::run(quint64 id, const ChatJob& job) {
     req.system = job.system;
     req.params = job.params;
     bool ok = dir.isValid();
-    for (int i = 0; ok && i < job.images.size(); ++i) {
-        const QString path =
-            dir.filePath(QStringLiteral("image%1.%2").arg(i).arg(job.images[i].suffix));
-        QFile f(path);
-        ok = f.open(QIODevice::WriteOnly) &&
-             f.write(job.images[i].bytes) == job.images[i].bytes.size();
-        req.imagePaths << path;
+    int written = 0;
+    const auto writeImages = [&](const QList<ChatImage>& images, QStringList* paths) {
+        for (int i = 0; ok && i < images.size(); ++i, ++written) {
+            const QString path =
+                dir.filePath(QStringLiteral("image%1.%2").arg(written).arg(images[i].suffix));
+            QFile f(path);
+            ok = f.open(QIODevice::WriteOnly) && f.write(images[i].bytes) == images[i].bytes.size();
+            *paths << path;
+        }
+    };
+    for (const ChatJobTurn& t : job.history) {
+        backend::ChatTurn turn{t.role, t.text, {}};
+        writeImages(t.images, &turn.imagePaths);
+        req.history.append(std::move(turn));
     }
+    writeImages(job.images, &req.imagePaths);
     if (!ok) {
         result.error = QStringLiteral("cannot write the request's images to a temporary folder");
         result.errorCode = static_cast<int>(inference::ErrorCode::Internal);
