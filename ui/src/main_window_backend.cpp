@@ -1,0 +1,250 @@
+// MainWindow, part two: choosing the model and where it runs — settings, a model folder, a
+// server, a download, sharing the loaded model — and what happens when a model is ready.
+#include "main_window.h"
+
+#include <QApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QProgressDialog>
+#include <QLineEdit>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QThread>
+#include <algorithm>
+
+#include "ask_pane.h"
+#include "backend/backend_controller.h"
+#include "download/model_download.h"
+#include "error_text.h"
+#include "logging/app_log.h"
+#include "settings_dialog.h"
+#include "share_dialog.h"
+#include "start_page.h"
+#include "vistag/inference/status.h"
+
+namespace vistag::ui {
+
+void MainWindow::applyGenerationSettings() {
+    askPane_->maxNewTokens = settings_.maxNewTokens;
+    askPane_->maxPixels = settings_.maxPixels;
+    askPane_->temperature = settings_.temperature;
+}
+
+void MainWindow::applySettings(const settings::AppSettings& s) {
+    const settings::AppSettings old = settings_;
+    settings_ = s;
+    settings_.save();
+    applyGenerationSettings();
+    logging::info(QStringLiteral("settings changed"));
+    if (s.language != old.language)
+        statusBar()->showMessage(tr("The new language is used from the next start of Vistag."));
+    if (s.backend == QLatin1String("local")) {
+        const bool changed = s.backend != old.backend || s.modelFolder != old.modelFolder ||
+                             s.device != old.device || s.dtype != old.dtype;
+        if (changed && !s.modelFolder.isEmpty()) loadModel(s.modelFolder);
+    } else {
+        const bool changed = s.backend != old.backend || s.serverUrl != old.serverUrl ||
+                             s.apiKey != old.apiKey || s.serverModel != old.serverModel ||
+                             s.tokenLimitField != old.tokenLimitField;
+        if (changed && !s.serverUrl.isEmpty()) connectServer(s.remoteOptions());
+    }
+}
+
+void MainWindow::openSettings() {
+    SettingsDialog dialog(settings_, shortcuts_, this);
+    if (dialog.exec() == QDialog::Accepted) applySettings(dialog.settings());
+}
+
+bool MainWindow::restoreLastBackend() {
+    if (settings_.backend == QLatin1String("server") && !settings_.serverUrl.isEmpty()) {
+        connectServer(settings_.remoteOptions());
+        return true;
+    }
+    if (settings_.backend == QLatin1String("local") && !settings_.modelFolder.isEmpty() &&
+        QFileInfo(settings_.modelFolder).isDir()) {
+        startPage_->setMessage(
+            tr("Loading %1 …").arg(QDir::toNativeSeparators(settings_.modelFolder)));
+        loadModel(settings_.modelFolder);
+        return true;
+    }
+    return false;
+}
+
+ShareDialog* MainWindow::shareDialog() {
+    if (!shareDialog_) shareDialog_ = new ShareDialog(backend_, &settings_, this);
+    return shareDialog_;
+}
+
+void MainWindow::onModelLoaded(bool ok, const QString& message) {
+    loadBar_->hide();
+    cancelLoad_->hide();
+    const Pending pending = std::exchange(pending_, Pending::None);
+    if (!ok) {
+        const int code = backend_->lastErrorCode();
+        const QString text = plainError(code, message);
+        if (code == static_cast<int>(inference::ErrorCode::Cancelled))
+            showError(text);
+        else if (isOutOfMemory(code, message))
+            showError(tr("The model could not be loaded. %1").arg(text));
+        else
+            showError(tr("The model could not be loaded: %1").arg(text));
+        return;
+    }
+    if (pending == Pending::Local) {
+        settings_.backend = QStringLiteral("local");
+        settings_.modelFolder = pendingFolder_;
+        settings_.save();
+    } else if (pending == Pending::Remote && pendingRemote_.size() == 4) {
+        settings_.backend = QStringLiteral("server");
+        settings_.serverUrl = pendingRemote_[0];
+        settings_.apiKey = pendingRemote_[1];
+        settings_.serverModel = pendingRemote_[2];
+        settings_.tokenLimitField = pendingRemote_[3];
+        settings_.save();
+    }
+    statusBar()->showMessage(tr("Model %1 is ready").arg(backend_->modelId()));
+    startPage_->setMessage(tr("Model %1 is ready. Drop product images here.").arg(backend_->modelId()));
+}
+
+void MainWindow::loadModel(const QString& folder) {
+    statusBar()->showMessage(tr("Loading the model…"));
+    pending_ = Pending::Local;
+    pendingFolder_ = folder;
+    loadBar_->setValue(0);
+    loadBar_->show();
+    cancelLoad_->show();
+    backend_->loadLocalModel(folder, settings_.device, settings_.dtype);
+}
+
+void MainWindow::chooseModelFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose a Qwen3-VL model folder"),
+                                                          QDir::homePath());
+    if (dir.isEmpty()) return;
+    startPage_->setMessage(tr("Loading %1 …").arg(QDir::toNativeSeparators(dir)));
+    loadModel(dir);
+}
+
+void MainWindow::connectServerDialog() {
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Connect to a server"));
+    auto* url = new QLineEdit(settings_.serverUrl, &dialog);
+    auto* key = new QLineEdit(settings_.apiKey, &dialog);
+    key->setEchoMode(QLineEdit::Password);
+    auto* name = new QLineEdit(settings_.serverModel, &dialog);
+    name->setPlaceholderText(tr("the server's first model"));
+    auto* form = new QFormLayout(&dialog);
+    form->addRow(tr("Server address"), url);
+    form->addRow(tr("API key"), key);
+    form->addRow(tr("Model name"), name);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted) return;
+    backend::RemoteOptions o;
+    o.baseUrl = url->text().trimmed();
+    o.apiKey = key->text();
+    o.model = name->text().trimmed();
+    o.tokenLimitField = settings_.tokenLimitField;
+    connectServer(o);
+}
+
+void MainWindow::connectServer(const backend::RemoteOptions& options) {
+    statusBar()->showMessage(tr("Connecting to %1 …").arg(options.baseUrl));
+    pending_ = Pending::Remote;
+    pendingRemote_ = {options.baseUrl, options.apiKey, options.model, options.tokenLimitField};
+    backend_->useRemote(options);
+}
+
+void MainWindow::downloadModelDialog() {
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Download a model"));
+    auto* repo = new QLineEdit(QStringLiteral("Qwen/Qwen3-VL-2B-Instruct"), &dialog);
+    auto* source = new QComboBox(&dialog);
+    source->addItem(QStringLiteral("Hugging Face"));
+    source->addItem(tr("ModelScope"));
+    auto* endpoint = new QLineEdit(qEnvironmentVariable("HF_ENDPOINT"), &dialog);
+    endpoint->setPlaceholderText(tr("default, or a mirror such as https://hf-mirror.com"));
+    auto* target = new QLineEdit(QDir::home().filePath(QStringLiteral("models/Qwen3-VL-2B-Instruct")),
+                                 &dialog);
+    auto* form = new QFormLayout(&dialog);
+    form->addRow(tr("Repository"), repo);
+    form->addRow(tr("Source"), source);
+    form->addRow(tr("Mirror"), endpoint);
+    form->addRow(tr("Save to"), target);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted) return;
+    download::Options o;
+    o.repo = repo->text().trimmed();
+    o.source = source->currentIndex() == 1 ? download::Source::ModelScope
+                                           : download::Source::HuggingFace;
+    o.endpoint = endpoint->text().trimmed();
+    o.targetDir = target->text().trimmed();
+    startDownload(o);
+}
+
+void MainWindow::startDownload(const download::Options& options) {
+    if (downloadThread_) {
+        showError(tr("A download is already running."));
+        return;
+    }
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    downloadCancel_ = cancel;
+    auto* progress = new QProgressDialog(tr("Downloading %1 …").arg(options.repo), tr("Cancel"), 0,
+                                         1000, this);
+    progress->setWindowTitle(tr("Download a model"));
+    progress->setMinimumDuration(0);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    connect(progress, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
+    progress->show();
+    // The download runs on its own thread with its own network objects; progress and the result
+    // come back as queued calls.
+    QThread* worker = QThread::create([this, options, cancel, progress] {
+        const download::Result r = download::downloadModel(
+            options, *cancel, [this, progress](const download::Progress& p) {
+                QMetaObject::invokeMethod(
+                    progress,
+                    [progress, p] {
+                        if (p.allTotal > 0)
+                            progress->setValue(static_cast<int>(1000 * p.allDone / p.allTotal));
+                        progress->setLabelText(tr("File %1 of %2: %3").arg(p.index).arg(p.count).arg(p.path));
+                    },
+                    Qt::QueuedConnection);
+            });
+        QMetaObject::invokeMethod(
+            this,
+            [this, r, options, progress] {
+                progress->deleteLater();
+                downloadThread_ = nullptr;
+                if (r.ok) {
+                    emit downloadFinished(true, {});
+                    loadModel(options.targetDir);
+                } else {
+                    const QString message = r.cancelled
+                                                ? tr("The download was cancelled; start it again to resume.")
+                                                : tr("The download failed: %1").arg(r.error);
+                    showError(message);
+                    emit downloadFinished(false, message);
+                }
+            },
+            Qt::QueuedConnection);
+    });
+    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+    downloadThread_ = worker;
+    worker->start();
+}
+
+}  // namespace vistag::ui
