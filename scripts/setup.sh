@@ -15,6 +15,7 @@ apt_packages=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-image-formats-plugins
+  qt6-translations-l10n
   libqt6sql6-sqlite libqt6svg6 libgl-dev
   libopencv-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libpcre2-dev
   libexiv2-dev exiv2 libgtest-dev libgmock-dev sqlite3

@@ -9,6 +9,7 @@
 #include <QListView>
 #include <QMimeData>
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QUrl>
 #include <QtTest>
 
@@ -18,6 +19,7 @@
 #include "catalog_pane.h"
 #include "clipboard_import.h"
 #include "main_window.h"
+#include "tag_editor.h"
 #include "image_viewer.h"
 #include "thumbnailer.h"
 #include "translations.h"
@@ -336,6 +338,10 @@ private slots:
             w.selectRow(2);
             QVERIFY(shown.wait(10000));
             QTest::qWait(300);  // thumbnails
+            // The taxonomy speaks the interface's language too (its zh labels), even when the
+            // language was chosen in Vistag rather than by the system locale.
+            QVERIFY(w.tagEditor()->tree()->topLevelItemCount() > 0);
+            QCOMPARE(w.tagEditor()->tree()->topLevelItem(0)->text(0), QStringLiteral("品类"));
             QVERIFY(w.grab().save(qEnvironmentVariable("VISTAG_ARTIFACTS", QDir::tempPath()) +
                                   QStringLiteral("/catalogue-viewer-zh.png")));
         }

@@ -17,6 +17,7 @@
 #include "catalog/term_matcher.h"
 #include "catalog/term_normalize.h"
 #include "error_text.h"
+#include "translations.h"
 
 namespace vistag::ui {
 namespace {
@@ -47,7 +48,6 @@ QString tagUrl(const QString& attribute, const QString& value) {
     return url.toString(QUrl::FullyEncoded);
 }
 
-QString language() { return QLocale().language() == QLocale::Chinese ? "zh" : "en"; }
 
 }  // namespace
 
@@ -192,8 +192,8 @@ void AskPane::renderAnswer(const QString& suffix) {
         const auto& v = a.values[h.value];
         const QString url = tagUrl(a.code, v.code);
         const QString title = tr("Add the tag %1: %2")
-                                  .arg(catalog::Taxonomy::label(a, language()),
-                                       catalog::Taxonomy::label(v, language()));
+                                  .arg(catalog::Taxonomy::label(a, uiLanguage()),
+                                       catalog::Taxonomy::label(v, uiLanguage()));
         html += escape(text_.mid(at, begin - at));
         html += QStringLiteral("<a href=\"%1\" title=\"%2\" style=\"color:#1d4ed8; "
                                "background-color:#dbeafe; text-decoration:none;\">%3</a>")
@@ -206,8 +206,8 @@ void AskPane::renderAnswer(const QString& suffix) {
                                     "background-color:#e0e7ff; text-decoration:none;\">"
                                     "&nbsp;+&nbsp;%3:&nbsp;%4&nbsp;</a>")
                          .arg(url, title.toHtmlEscaped(),
-                              nbsp(catalog::Taxonomy::label(a, language()).toHtmlEscaped()),
-                              nbsp(catalog::Taxonomy::label(v, language()).toHtmlEscaped()));
+                              nbsp(catalog::Taxonomy::label(a, uiLanguage()).toHtmlEscaped()),
+                              nbsp(catalog::Taxonomy::label(v, uiLanguage()).toHtmlEscaped()));
         }
     }
     html += escape(text_.mid(at)) + escape(suffix) + QStringLiteral("</p>");

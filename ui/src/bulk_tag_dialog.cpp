@@ -1,4 +1,5 @@
 #include "bulk_tag_dialog.h"
+#include "translations.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -15,7 +16,6 @@
 namespace vistag::ui {
 namespace {
 
-QString language() { return QLocale().language() == QLocale::Chinese ? "zh" : "en"; }
 
 QComboBox* valueCombo(QWidget* parent, const QString& name) {
     auto* box = new QComboBox(parent);
@@ -48,7 +48,7 @@ BulkTagDialog::BulkTagDialog(catalog::CatalogDb& db, const catalog::Taxonomy& ta
     operation_->setCurrentIndex(static_cast<int>(operation));
     attribute_ = new QComboBox(this);
     for (const auto& a : taxonomy_.attributes())
-        attribute_->addItem(catalog::Taxonomy::label(a, language()), a.code);
+        attribute_->addItem(catalog::Taxonomy::label(a, uiLanguage()), a.code);
     value_ = valueCombo(this, QStringLiteral("bulkValue"));
     replacement_ = valueCombo(this, QStringLiteral("bulkReplacement"));
     replacementLabel_ = new QLabel(tr("with"), this);
@@ -116,8 +116,8 @@ void BulkTagDialog::fillValues() {
     replacement_->clear();
     if (const auto* a = taxonomy_.attribute(attribute_->currentData().toString()))
         for (const auto& v : a->values) {
-            value_->addItem(catalog::Taxonomy::label(v, language()), v.code);
-            replacement_->addItem(catalog::Taxonomy::label(v, language()), v.code);
+            value_->addItem(catalog::Taxonomy::label(v, uiLanguage()), v.code);
+            replacement_->addItem(catalog::Taxonomy::label(v, uiLanguage()), v.code);
         }
     value_->setCurrentIndex(-1);
     replacement_->setCurrentIndex(-1);

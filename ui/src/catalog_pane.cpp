@@ -15,11 +15,11 @@
 
 #include "catalog/taxonomy.h"
 #include "catalog_model.h"
+#include "translations.h"
 
 namespace vistag::ui {
 namespace {
 
-QString uiLanguage() { return QLocale().language() == QLocale::Chinese ? "zh" : "en"; }
 
 // The default icon-and-name cell plus a badge for the image's auto-tagging status.
 class CatalogDelegate final : public QStyledItemDelegate {

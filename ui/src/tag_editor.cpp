@@ -1,4 +1,5 @@
 #include "tag_editor.h"
+#include "translations.h"
 
 #include <QAction>
 #include <QCompleter>
@@ -31,7 +32,6 @@ QString statusText(TagStatus s) {
     return {};
 }
 
-QString language() { return QLocale().language() == QLocale::Chinese ? "zh" : "en"; }
 
 // A change to the catalogue that the undo stack can take back. The edit is already stored when
 // the command is pushed (redo() skips its first call); undo and redo write to the catalogue too.
@@ -170,7 +170,7 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     add_->setPlaceholderText(tr("Add a tag, e.g. 风格: 波西米亚 or colour: red (Alt+A)"));
     QStringList completions;
     for (const auto& a : taxonomy_.attributes()) {
-        const QString attr = catalog::Taxonomy::label(a, language());
+        const QString attr = catalog::Taxonomy::label(a, uiLanguage());
         for (const auto& v : a.values)
             for (const QString& term : catalog::Taxonomy::terms(v))
                 completions << attr + QStringLiteral(": ") + term;
@@ -274,7 +274,7 @@ void TagEditor::refresh() {
     QHash<QString, QTreeWidgetItem*> groups;
     auto makeGroup = [&](const QString& code) {
         const auto* a = taxonomy_.attribute(code);
-        auto* g = new QTreeWidgetItem(tree_, {a ? catalog::Taxonomy::label(*a, language()) : code});
+        auto* g = new QTreeWidgetItem(tree_, {a ? catalog::Taxonomy::label(*a, uiLanguage()) : code});
         g->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         g->setData(0, kAttributeRole, code);
         QFont f = g->font(0);
@@ -289,7 +289,7 @@ void TagEditor::refresh() {
         QTreeWidgetItem* group = groups.value(t.attribute);
         if (!group) group = makeGroup(t.attribute);
         const auto* v = taxonomy_.value(t.attribute, t.valueCode);
-        const QString valueLabel = v ? catalog::Taxonomy::label(*v, language()) : t.valueCode;
+        const QString valueLabel = v ? catalog::Taxonomy::label(*v, uiLanguage()) : t.valueCode;
         QString label = valueLabel;
         if (t.isNewValue) label += tr(" (new value)");
         QString source = t.source.startsWith(QLatin1String("person:"))
@@ -328,8 +328,8 @@ void TagEditor::showOptions() {
     QStringList options;
     for (int i = 0; i < a->values.size() && i < 9; ++i)
         options << QStringLiteral("%1 %2").arg(i + 1).arg(
-                       catalog::Taxonomy::label(a->values[i], language()));
-    hint_->setText(tr("%1 — keys: %2").arg(catalog::Taxonomy::label(*a, language()),
+                       catalog::Taxonomy::label(a->values[i], uiLanguage()));
+    hint_->setText(tr("%1 — keys: %2").arg(catalog::Taxonomy::label(*a, uiLanguage()),
                                            options.join(QStringLiteral(" · "))));
 }
 
@@ -472,7 +472,7 @@ bool TagEditor::renameTag(qint64 tagId, const QString& valueText) {
     const auto* value = taxonomy_.findValue(old->attribute, valueText);
     if (!value && attr && !attr->values.isEmpty()) {
         hint_->setText(tr("“%1” is not a value of %2").arg(valueText,
-                                                             catalog::Taxonomy::label(*attr, language())));
+                                                             catalog::Taxonomy::label(*attr, uiLanguage())));
         return false;
     }
     const QString code = value ? value->code : valueText.trimmed();
@@ -525,7 +525,7 @@ bool TagEditor::pickOption(int n) {
         return false;
     }
     if (n < 1 || n > a->values.size()) {
-        hint_->setText(tr("%1 has no option %2").arg(catalog::Taxonomy::label(*a, language())).arg(n));
+        hint_->setText(tr("%1 has no option %2").arg(catalog::Taxonomy::label(*a, uiLanguage())).arg(n));
         return false;
     }
     const auto& v = a->values[n - 1];
@@ -536,8 +536,8 @@ bool TagEditor::pickOption(int n) {
         return false;
     }
     if (!edit->isEmpty())
-        undo_->push(new EditCommand(tr("Pick %1: %2").arg(catalog::Taxonomy::label(*a, language()),
-                                                          catalog::Taxonomy::label(v, language())),
+        undo_->push(new EditCommand(tr("Pick %1: %2").arg(catalog::Taxonomy::label(*a, uiLanguage()),
+                                                          catalog::Taxonomy::label(v, uiLanguage())),
                                     {*edit}, db_, this));
     refresh();
     return true;
@@ -549,8 +549,8 @@ void TagEditor::beginAdd(const QString& prefill) {
     if (!text.isEmpty() && !text.contains(QRegularExpression(QStringLiteral("[:：]")))) {
         const auto refs = taxonomy_.findValueAnywhere(text);
         if (refs.size() == 1)
-            text = catalog::Taxonomy::label(*refs[0].attribute, language()) + QStringLiteral(": ") +
-                   catalog::Taxonomy::label(*refs[0].value, language());
+            text = catalog::Taxonomy::label(*refs[0].attribute, uiLanguage()) + QStringLiteral(": ") +
+                   catalog::Taxonomy::label(*refs[0].value, uiLanguage());
     }
     add_->setFocus(Qt::ShortcutFocusReason);
     add_->setText(text);
