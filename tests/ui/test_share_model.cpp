@@ -17,8 +17,13 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QElapsedTimer>
+#include <QThread>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <atomic>
+#include <thread>
 
 #include "ask_pane.h"
 #include "backend/backend_controller.h"
@@ -188,6 +193,29 @@ private slots:
         const QString artifacts = qEnvironmentVariable("VISTAG_ARTIFACTS", QDir::tempPath());
         QTest::qWait(50);  // the layout catches up with the new status text
         QVERIFY(dialog->grab().save(artifacts + QStringLiteral("/share-dialog.png")));
+
+        // The server does not live on the GUI thread: it answers while that thread is busy
+        // (it would stay silent until the thread returned to its event loop otherwise).
+        {
+            std::atomic<bool> done{false};
+            QByteArray answer;
+            std::thread client([&] {
+                QTcpSocket s;
+                s.connectToHost(QHostAddress::LocalHost, port);
+                if (s.waitForConnected(5000)) {
+                    s.write("GET /health HTTP/1.1\r\nHost: test\r\n\r\n");
+                    s.waitForBytesWritten(5000);
+                    if (s.waitForReadyRead(5000)) answer = s.readAll();
+                }
+                done = true;
+            });
+            QElapsedTimer busy;
+            busy.start();
+            while (!done.load() && busy.elapsed() < 15000)
+                QThread::msleep(5);  // the GUI thread serves no events meanwhile
+            client.join();
+            QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+        }
 
         QNetworkAccessManager nam;
         const QString root = base.left(base.size() - 3);  // without /v1

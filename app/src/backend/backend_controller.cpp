@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <utility>
 
 #include "logging/app_log.h"
 #include "server/api_server.h"
@@ -208,7 +209,12 @@ BackendController::~BackendController() {
     cancelLoad_->store(true);
     cancelBatch();
     stop();
-    server_.reset();  // its worker thread ends before the engine it shares goes
+    if (server_) {  // the server's worker ends before the engine it shares goes
+        server::ApiServer* srv = std::exchange(server_, nullptr);
+        QMetaObject::invokeMethod(srv, [srv] { delete srv; }, Qt::BlockingQueuedConnection);
+    }
+    serverThread_.quit();
+    serverThread_.wait();
     thread_.quit();
     thread_.wait();
 }
@@ -285,8 +291,24 @@ bool BackendController::startSharing(const server::ServerOptions& options, QStri
         o.defaults.topK = defaults.topK;
     }
     if (!o.log) o.log = [](const QString& line) { logging::info(line); };
-    auto srv = std::make_unique<server::ApiServer>(o, std::make_shared<SharedEngineClient>(engine));
-    if (!srv->listen(error)) {
+    if (!serverThread_.isRunning()) {
+        serverThread_.setObjectName(QStringLiteral("vistag-share"));
+        serverThread_.start();
+    }
+    auto* srv = new server::ApiServer(o, std::make_shared<SharedEngineClient>(engine));
+    srv->moveToThread(&serverThread_);
+    // Binding takes no time: the window waits for the answer.
+    bool listening = false;
+    quint16 port = 0;
+    QMetaObject::invokeMethod(
+        srv,
+        [&] {
+            listening = srv->listen(error);
+            port = srv->port();
+        },
+        Qt::BlockingQueuedConnection);
+    if (!listening) {
+        QMetaObject::invokeMethod(srv, [srv] { delete srv; }, Qt::BlockingQueuedConnection);
         logging::warn(QStringLiteral("sharing the model on %1:%2 failed: %3")
                           .arg(o.host.toString())
                           .arg(o.port)
@@ -296,8 +318,8 @@ bool BackendController::startSharing(const server::ServerOptions& options, QStri
     const QString host = o.host.protocol() == QAbstractSocket::IPv6Protocol
                              ? QLatin1Char('[') + o.host.toString() + QLatin1Char(']')
                              : o.host.toString();
-    sharingUrl_ = QStringLiteral("http://%1:%2/v1").arg(host).arg(srv->port());
-    server_ = std::move(srv);
+    sharingUrl_ = QStringLiteral("http://%1:%2/v1").arg(host).arg(port);
+    server_ = srv;
     logging::info(QStringLiteral("sharing model %1 at %2%3%4")
                       .arg(modelId_, sharingUrl_,
                            o.apiKey.isEmpty() ? QStringLiteral(" (no API key)") : QString(),
@@ -308,7 +330,9 @@ bool BackendController::startSharing(const server::ServerOptions& options, QStri
 
 void BackendController::stopSharing() {
     if (!server_) return;
-    server_.reset();  // closes the port, stops its running generation, joins its thread
+    // On its own thread: closes the port, stops its running generation, joins its worker.
+    server::ApiServer* srv = std::exchange(server_, nullptr);
+    QMetaObject::invokeMethod(srv, [srv] { delete srv; }, Qt::BlockingQueuedConnection);
     logging::info(QStringLiteral("stopped sharing at %1").arg(sharingUrl_));
     sharingUrl_.clear();
     emit sharingChanged(false, {});

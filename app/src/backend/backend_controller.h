@@ -114,7 +114,10 @@ private:
     QString modelId_;
     qint64 nextJob_ = 1;
     qint64 runningJob_ = 0;
-    std::unique_ptr<server::ApiServer> server_;
+    // "Share this model": the server lives on its own thread, so that receiving and decoding
+    // requests (bodies up to 64 MB) never holds up the window.
+    QThread serverThread_;
+    server::ApiServer* server_ = nullptr;  // owned; deleted on serverThread_
     QString sharingUrl_;
 };
 
