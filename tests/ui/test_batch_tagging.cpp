@@ -22,6 +22,7 @@
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "image_viewer.h"
+#include "logging/app_log.h"
 #include "main_window.h"
 
 using namespace vistag;
@@ -88,6 +89,7 @@ private slots:
     void initTestCase() {
         QVERIFY2(QFileInfo::exists(qEnvironmentVariable("VISTAG_TINY_MODEL") + "/config.json"),
                  "the tiny model fixture (ctest: make_tiny_model) must run first");
+        QVERIFY(logging::setup(tmp_.filePath(QStringLiteral("logs"))));
         for (int i = 0; i < 6; ++i) {
             QImage img(240 + 16 * i, 320, QImage::Format_RGB32);
             img.fill(QColor::fromHsv(i * 55, 160, 220));
@@ -169,6 +171,17 @@ private slots:
         QCOMPARE(tagged.data(ui::CatalogModel::ReviewStateRole).toString(), QStringLiteral("suggested"));
         QCOMPARE(panel->unfinishedCount(), 0);
         QVERIFY(!panel->running());
+        // The two images the model really ran on (the others came from the cache) are in the
+        // application log, one line each, like questions asked in the window.
+        logging::flush();
+        QFile log(logging::logFilePath());
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QString logText = QString::fromUtf8(log.readAll());
+        for (const char* name : {"product-4.png", "product-5.png"})
+            QCOMPARE(logText.count(QStringLiteral("inference backend=local model=") +
+                                   w.backend()->modelId() + QStringLiteral(" images=[") +
+                                   QLatin1String(name) + QLatin1Char(']')),
+                     1);
 
         // The catalogue with the viewer: one image selected, shown large, its tags beside it.
         QSignalSpy shown(w.viewer(), &ui::ImageViewer::imageLoaded);

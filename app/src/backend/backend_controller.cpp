@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <utility>
 
+#include "backend/logged_backend.h"
 #include "logging/app_log.h"
 #include "server/api_server.h"
 #include "vistag/inference/engine.h"
@@ -102,11 +103,10 @@ void BackendWorker::run(qint64 jobId, const AskRequest& request) {
         emit finished(jobId, r);
         return;
     }
-    AskResult r = backend_->ask(request, [&](const QString& text) {
+    AskResult r = LoggedBackend(*backend_).ask(request, [&](const QString& text) {
         emit chunk(jobId, text);
         return !stopped();
     });
-    logging::logInference(backend_->backendName(), backend_->modelId(), request, r);
     emit finished(jobId, r);
 }
 
@@ -123,7 +123,8 @@ void BackendWorker::runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bo
         emit batchFinished(id, false, false, error);
         return;
     }
-    catalog::BatchRunner runner(db, *backend_, job.taxonomy);
+    LoggedBackend logged(*backend_);  // every image's answer goes to the log too
+    catalog::BatchRunner runner(db, logged, job.taxonomy);
     runner.setItemObserver(
         [this, id](qint64 imageId, const QString& status) { emit batchItem(id, imageId, status); });
     runner.setYield([waiting = asksWaiting_] { return waiting->load() > 0; });

@@ -3,7 +3,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 
-#include "logging/app_log.h"
+#include "backend/logged_backend.h"
 #include "vistag/inference/status.h"
 
 namespace vistag::server {
@@ -57,7 +57,8 @@ void InferenceWorker::run(quint64 id, const ChatJob& job) {
         result.error = QStringLiteral("cannot write the request's images to a temporary folder");
         result.errorCode = static_cast<int>(inference::ErrorCode::Internal);
     } else {
-        result = backend_->ask(req, [&](const QString& text) {
+        backend::LoggedBackend logged(*backend_, QStringLiteral("shared-server"));
+        result = logged.ask(req, [&](const QString& text) {
             if (cancelled_.load() == id)
                 return false;
             emit delta(id, text);
@@ -65,7 +66,6 @@ void InferenceWorker::run(quint64 id, const ChatJob& job) {
         });
         if (result.ok && cancelled_.load() == id)
             result.finishReason = QStringLiteral("cancelled");
-        logging::logInference(QStringLiteral("shared-server"), backend_->modelId(), req, result);
     }
     running_.store(0);
     emit finished(id, result);

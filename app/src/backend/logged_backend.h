@@ -1,0 +1,33 @@
+// An InferenceBackend that writes one line to the application log for every answer (backend,
+// model, images, prompt, answer, latency: logging::logInference) around another backend. The
+// window's questions, batch tagging and the shared server all ask through one.
+#pragma once
+
+#include "backend/inference_backend.h"
+#include "logging/app_log.h"
+
+namespace vistag::backend {
+
+class LoggedBackend final : public InferenceBackend {
+public:
+    // label: the backend= field of the log line ("" = the wrapped backend's name).
+    explicit LoggedBackend(InferenceBackend& inner, QString label = {})
+        : inner_(inner), label_(std::move(label)) {}
+
+    QString backendName() const override { return inner_.backendName(); }
+    QString modelId() const override { return inner_.modelId(); }
+    AskResult ask(const AskRequest& request,
+                  const std::function<bool(const QString&)>& onText = {}) override {
+        AskResult r = inner_.ask(request, onText);
+        logging::logInference(label_.isEmpty() ? inner_.backendName() : label_, inner_.modelId(),
+                              request, r);
+        return r;
+    }
+    void cancel() override { inner_.cancel(); }
+
+private:
+    InferenceBackend& inner_;
+    QString label_;
+};
+
+}  // namespace vistag::backend
