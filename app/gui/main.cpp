@@ -31,13 +31,15 @@ int main(int argc, char** argv) {
         model = paths.at(i + 1);
         paths.remove(i, 2);
     }
-    vistag::ui::MainWindow window(db);
-    window.show();
+    // On the heap: a language chosen in Settings replaces the window with one built in it.
+    auto* window = new vistag::ui::MainWindow(db);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
     if (!model.isEmpty())
-        window.loadModel(model);
+        window->loadModel(model);
     else
-        window.restoreLastBackend();  // the last model folder or server from the settings
-    if (!paths.isEmpty()) window.importPaths(paths);  // `vistag FOLDER...`
+        window->restoreLastBackend();  // the last model folder or server from the settings
+    if (!paths.isEmpty()) window->importPaths(paths);  // `vistag FOLDER...`
     const int rc = app.exec();
     vistag::logging::info(QStringLiteral("Vistag stopped"));
     vistag::logging::flush();

@@ -15,6 +15,9 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <memory>
+#include <QMenuBar>
+#include <QPointer>
 
 #include "ask_pane.h"
 #include "catalog_model.h"
@@ -171,6 +174,44 @@ private slots:
             QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-dialog-zh"))));
         }
         vistag::ui::installTranslations(*qApp, QStringLiteral("en"));
+    }
+
+    void choosingALanguageRebuildsTheWindowInIt() {
+        QSettings().clear();
+        QPointer<vistag::ui::MainWindow> first =
+            new vistag::ui::MainWindow(tmp_.filePath(QStringLiteral("language.sqlite")));
+        windowWithImages(*first);
+        first->selectRow(1);
+        const qint64 selectedId = first->selectedImageIds().value(0);
+        QVERIFY(selectedId > 0);
+        QCOMPARE(first->menuBar()->actions().first()->text(), QStringLiteral("&File"));
+
+        QSignalSpy replaced(first.data(), &vistag::ui::MainWindow::replaced);
+        vistag::settings::AppSettings s = first->settings();
+        s.language = QStringLiteral("zh_CN");
+        first->applySettings(s);  // as the Settings dialog's OK does
+        QVERIFY(replaced.wait(5000));
+        QPointer<vistag::ui::MainWindow> second =
+            replaced.first().at(0).value<vistag::ui::MainWindow*>();
+        QVERIFY(second);
+        QTRY_VERIFY(first.isNull());  // the old window is closed and deleted
+        QCOMPARE(second->menuBar()->actions().first()->text(), QStringLiteral("文件(&F)"));
+        QCOMPARE(second->shortcuts()->title(QStringLiteral("review.next")),
+                 QStringLiteral("下一张图片"));
+        QCOMPARE(second->selectedImageIds().value(0), selectedId);  // same image, same catalogue
+        QCOMPARE(vistag::settings::AppSettings::load().language, QStringLiteral("zh_CN"));
+
+        // And back: English again, in a third window.
+        s = second->settings();
+        s.language = QStringLiteral("en");
+        QSignalSpy again(second.data(), &vistag::ui::MainWindow::replaced);
+        second->applySettings(s);
+        QVERIFY(again.wait(5000));
+        std::unique_ptr<vistag::ui::MainWindow> third(
+            again.first().at(0).value<vistag::ui::MainWindow*>());
+        QTRY_VERIFY(second.isNull());
+        QCOMPARE(third->menuBar()->actions().first()->text(), QStringLiteral("&File"));
+        QSettings().clear();
     }
 
     void remappingAShortcutChangesWhatTheKeyDoes() {

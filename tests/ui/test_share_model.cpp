@@ -22,6 +22,8 @@
 #include <QThread>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <memory>
+#include <QPointer>
 #include <atomic>
 #include <thread>
 
@@ -31,7 +33,9 @@
 #include "logging/app_log.h"
 #include "main_window.h"
 #include "server/api_server.h"
+#include "settings/app_settings.h"
 #include "share_dialog.h"
+#include "translations.h"
 #include "vistag/inference/status.h"
 
 namespace {
@@ -286,6 +290,30 @@ private slots:
         QVERIFY2(probe.listen(QHostAddress::LocalHost, port), qPrintable(probe.errorString()));
         probe.close();
         QVERIFY(httpCall(nam, root + QStringLiteral("/health"), {}).status != 200);
+    }
+
+    void aNewLanguageReloadsTheModelInTheRebuiltWindow() {
+        QPointer<vistag::ui::MainWindow> w =
+            new vistag::ui::MainWindow(tmp_.filePath(QStringLiteral("relang.sqlite")));
+        QSignalSpy loaded(w->backend(), &vistag::backend::BackendController::modelLoaded);
+        w->loadModel(model_);
+        QVERIFY(loaded.wait(60000));
+        QVERIFY(loaded.first().at(0).toBool());
+        QSignalSpy replaced(w.data(), &vistag::ui::MainWindow::replaced);
+        vistag::settings::AppSettings s = w->settings();
+        s.language = QStringLiteral("zh_CN");
+        w->applySettings(s);
+        QVERIFY(replaced.wait(5000));
+        std::unique_ptr<vistag::ui::MainWindow> next(
+            replaced.first().at(0).value<vistag::ui::MainWindow*>());
+        QSignalSpy reloaded(next->backend(), &vistag::backend::BackendController::modelLoaded);
+        QTRY_VERIFY(w.isNull());  // the old window and its engine are gone first
+        QVERIFY(reloaded.wait(60000));
+        QVERIFY2(reloaded.first().at(0).toBool(), qPrintable(reloaded.first().at(1).toString()));
+        QCOMPARE(next->backend()->modelId(), QFileInfo(model_).fileName());
+        vistag::ui::installTranslations(*qApp, QStringLiteral("en"));
+        s.language = QStringLiteral("en");
+        s.save();
     }
 
     void loadingAnotherModelStopsSharing() {

@@ -61,7 +61,8 @@ static void initVistagResources() { Q_INIT_RESOURCE(vistag); }
 
 namespace vistag::ui {
 
-MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
+    : QMainWindow(parent), dbPath_(dbPath) {
     initVistagResources();
     setWindowTitle(tr("Vistag — product image review"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/vistag.svg")));

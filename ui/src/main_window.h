@@ -111,8 +111,15 @@ public:
     void tagSelection();
     void tagUntagged();
 
+    // A language chosen in Settings: the window is built again in it — a new MainWindow on the
+    // same catalogue, size and selected image takes this one's place (replaced() names it), and
+    // once this one is gone (its model released) the new one loads the model or server of the
+    // settings again. Returns the new window; this one closes and is deleted.
+    MainWindow* rebuildInLanguage();
+
 signals:
     void importFinished(int added, int failed);
+    void replaced(vistag::ui::MainWindow* successor);
     void downloadFinished(bool ok, const QString& message);
 
 protected:
@@ -121,6 +128,7 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    QString dbPath_;  // as given to the constructor
     void buildMenus();
     void createTagActions(QMenu* menu);
     void showCurrentImage();

@@ -22,12 +22,14 @@
 #include <algorithm>
 
 #include "ask_pane.h"
+#include "catalog_model.h"
 #include "backend/backend_controller.h"
 #include "download/model_download.h"
 #include "error_text.h"
 #include "logging/app_log.h"
 #include "settings_dialog.h"
 #include "share_dialog.h"
+#include "translations.h"
 #include "start_page.h"
 #include "vistag/inference/status.h"
 
@@ -45,8 +47,11 @@ void MainWindow::applySettings(const settings::AppSettings& s) {
     settings_.save();
     applyGenerationSettings();
     logging::info(QStringLiteral("settings changed"));
-    if (s.language != old.language)
-        statusBar()->showMessage(tr("The new language is used from the next start of Vistag."));
+    if (s.language != old.language) {
+        // The new window loads the model or server of the settings saved above.
+        QMetaObject::invokeMethod(this, [this] { rebuildInLanguage(); }, Qt::QueuedConnection);
+        return;
+    }
     if (s.backend == QLatin1String("local")) {
         const bool changed = s.backend != old.backend || s.modelFolder != old.modelFolder ||
                              s.device != old.device || s.dtype != old.dtype;
@@ -57,6 +62,27 @@ void MainWindow::applySettings(const settings::AppSettings& s) {
                              s.tokenLimitField != old.tokenLimitField;
         if (changed && !s.serverUrl.isEmpty()) connectServer(s.remoteOptions());
     }
+}
+
+MainWindow* MainWindow::rebuildInLanguage() {
+    const QString language = installTranslations(*qApp, settings_.language);
+    logging::info(QStringLiteral("interface language %1: rebuilding the window").arg(language));
+    auto* next = new MainWindow(dbPath_);
+    next->setAttribute(Qt::WA_DeleteOnClose, testAttribute(Qt::WA_DeleteOnClose));
+    next->restoreGeometry(saveGeometry());
+    const QList<qint64> selected = selectedImageIds();
+    if (!selected.isEmpty()) {
+        const int row = next->catalogModel()->rowOfImage(selected.first());
+        if (row >= 0) next->selectRow(row);
+    }
+    if (isVisible()) next->show();
+    // Reload only once this window and its model are gone: never two copies of the weights.
+    connect(this, &QObject::destroyed, next, [next] { next->restoreLastBackend(); });
+    emit replaced(next);
+    setAttribute(Qt::WA_DeleteOnClose, false);
+    close();
+    deleteLater();
+    return next;
 }
 
 void MainWindow::openSettings() {

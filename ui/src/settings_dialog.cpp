@@ -191,7 +191,9 @@ QWidget* SettingsDialog::buildInterfaceTab(const settings::AppSettings& s) {
     language_->setObjectName(QStringLiteral("language"));
     auto* form = new QFormLayout(page);
     form->addRow(tr("Language"), language_);
-    form->addRow(note(tr("A new language is used from the next start of Vistag."), page));
+    form->addRow(note(tr("Changing the language builds the window again; the model is loaded "
+                         "again and the catalogue stays as it is."),
+                      page));
     return page;
 }
 

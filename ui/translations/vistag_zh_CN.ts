@@ -4,12 +4,12 @@
 <context>
     <name>BackendWorker</name>
     <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="116"/>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="117"/>
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="155"/>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="157"/>
         <source>The model keeps stopping before it answers; the remaining images stay queued.</source>
         <translation>模型多次在回答之前就停止了；其余图片仍留在队列中。</translation>
     </message>
@@ -17,7 +17,7 @@
 <context>
     <name>vistag::backend::BackendController</name>
     <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="275"/>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="282"/>
         <source>Load a local model first: only a model running on this computer can be shared.</source>
         <translation>请先加载本地模型：只有在这台电脑上运行的模型才能共享。</translation>
     </message>
@@ -25,12 +25,12 @@
 <context>
     <name>vistag::backend::BackendWorker</name>
     <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="27"/>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="29"/>
         <source>Loading the model was cancelled.</source>
         <translation>已取消加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="91"/>
+        <location filename="../../app/src/backend/backend_controller.cpp" line="93"/>
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -38,22 +38,22 @@
 <context>
     <name>vistag::ui::AskPane</name>
     <message>
-        <location filename="../src/ask_pane.cpp" line="31"/>
+        <location filename="../src/ask_pane.cpp" line="32"/>
         <source>Style</source>
         <translation>风格</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="33"/>
+        <location filename="../src/ask_pane.cpp" line="34"/>
         <source>Material</source>
         <translation>材质</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="35"/>
+        <location filename="../src/ask_pane.cpp" line="36"/>
         <source>Season</source>
         <translation>季节</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="37"/>
+        <location filename="../src/ask_pane.cpp" line="38"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
@@ -551,429 +551,424 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="66"/>
+        <location filename="../src/main_window.cpp" line="67"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="155"/>
+        <location filename="../src/main_window.cpp" line="156"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="357"/>
+        <location filename="../src/main_window_backend.cpp" line="140"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="358"/>
+        <location filename="../src/main_window_backend.cpp" line="141"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="342"/>
+        <location filename="../src/main_window_backend.cpp" line="125"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="109"/>
+        <location filename="../src/main_window.cpp" line="110"/>
         <source>Tag added from the answer</source>
         <translation>已从回答添加标签</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="147"/>
+        <location filename="../src/main_window.cpp" line="148"/>
         <source>Tagging cancelled; the rest stays queued</source>
         <translation>打标已取消；其余图片仍在队列中</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="148"/>
+        <location filename="../src/main_window.cpp" line="149"/>
         <source>Tagging finished</source>
         <translation>打标完成</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="160"/>
+        <location filename="../src/main_window.cpp" line="161"/>
         <source>Shared at %1</source>
         <translation>已共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="172"/>
+        <location filename="../src/main_window.cpp" line="173"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="186"/>
+        <location filename="../src/main_window.cpp" line="187"/>
         <source>Stop loading the model</source>
         <translation>停止加载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="190"/>
+        <location filename="../src/main_window.cpp" line="191"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="201"/>
+        <location filename="../src/main_window.cpp" line="202"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="202"/>
+        <location filename="../src/main_window.cpp" line="203"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="206"/>
+        <location filename="../src/main_window.cpp" line="207"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="253"/>
+        <location filename="../src/main_window.cpp" line="254"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="267"/>
+        <location filename="../src/main_window.cpp" line="268"/>
         <source>Next image</source>
         <translation>下一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="269"/>
+        <location filename="../src/main_window.cpp" line="270"/>
         <source>Previous image</source>
         <translation>上一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="271"/>
+        <location filename="../src/main_window.cpp" line="272"/>
         <source>Next unreviewed image</source>
         <translation>下一张未审核图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="274"/>
+        <location filename="../src/main_window.cpp" line="275"/>
         <source>Accept all suggestions and go to the next image</source>
         <translation>接受全部建议并转到下一张</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="292"/>
-        <source>The new language is used from the next start of Vistag.</source>
-        <translation>新语言将在下次启动 Vistag 时生效。</translation>
-    </message>
-    <message>
-        <location filename="../src/main_window.cpp" line="340"/>
+        <location filename="../src/main_window_backend.cpp" line="123"/>
         <source>The model could not be loaded. %1</source>
         <translation>无法加载模型。%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="374"/>
+        <location filename="../src/main_window.cpp" line="293"/>
         <source>Select the images to tag first.</source>
         <translation>请先选择要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="393"/>
+        <location filename="../src/main_window.cpp" line="312"/>
         <source>Saving the pasted image…</source>
         <translation>正在保存粘贴的图片…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="416"/>
+        <location filename="../src/main_window_backend.cpp" line="145"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="426"/>
+        <location filename="../src/main_window.cpp" line="335"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="427"/>
+        <location filename="../src/main_window.cpp" line="336"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="428"/>
+        <location filename="../src/main_window.cpp" line="337"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="429"/>
+        <location filename="../src/main_window.cpp" line="338"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="430"/>
+        <location filename="../src/main_window.cpp" line="339"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="432"/>
+        <location filename="../src/main_window.cpp" line="341"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="446"/>
+        <location filename="../src/main_window.cpp" line="355"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="450"/>
+        <location filename="../src/main_window.cpp" line="359"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="453"/>
+        <location filename="../src/main_window.cpp" line="362"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="459"/>
+        <location filename="../src/main_window.cpp" line="368"/>
         <source>&amp;Tagging</source>
         <translation>打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="460"/>
+        <location filename="../src/main_window.cpp" line="369"/>
         <source>&amp;Tag the selected images</source>
         <translation>为所选图片打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="462"/>
+        <location filename="../src/main_window.cpp" line="371"/>
         <source>Tag every &amp;untagged image</source>
         <translation>为所有未打标图片打标(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="464"/>
+        <location filename="../src/main_window.cpp" line="373"/>
         <source>&amp;Resume unfinished tagging</source>
         <translation>继续未完成的打标(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="466"/>
+        <location filename="../src/main_window.cpp" line="375"/>
         <source>&amp;Cancel tagging</source>
         <translation>取消打标(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="469"/>
+        <location filename="../src/main_window.cpp" line="378"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="471"/>
+        <location filename="../src/main_window.cpp" line="380"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="472"/>
+        <location filename="../src/main_window.cpp" line="381"/>
         <source>&amp;Fit to window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="474"/>
+        <location filename="../src/main_window.cpp" line="383"/>
         <source>&amp;Actual size (100 %)</source>
         <translation>实际大小（100%）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="476"/>
+        <location filename="../src/main_window.cpp" line="385"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="479"/>
+        <location filename="../src/main_window.cpp" line="388"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="484"/>
+        <location filename="../src/main_window.cpp" line="393"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="485"/>
+        <location filename="../src/main_window.cpp" line="394"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="489"/>
+        <location filename="../src/main_window.cpp" line="398"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="494"/>
+        <location filename="../src/main_window.cpp" line="403"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="495"/>
+        <location filename="../src/main_window.cpp" line="404"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="496"/>
+        <location filename="../src/main_window.cpp" line="405"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="511"/>
+        <location filename="../src/main_window.cpp" line="420"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="512"/>
+        <location filename="../src/main_window.cpp" line="421"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="513"/>
+        <location filename="../src/main_window.cpp" line="422"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="514"/>
+        <location filename="../src/main_window.cpp" line="423"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="543"/>
+        <location filename="../src/main_window.cpp" line="452"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="555"/>
+        <location filename="../src/main_window.cpp" line="464"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="562"/>
+        <location filename="../src/main_window_backend.cpp" line="155"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="318"/>
-        <location filename="../src/main_window.cpp" line="565"/>
+        <location filename="../src/main_window_backend.cpp" line="101"/>
+        <location filename="../src/main_window_backend.cpp" line="158"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="571"/>
+        <location filename="../src/main_window_backend.cpp" line="164"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="576"/>
+        <location filename="../src/main_window_backend.cpp" line="169"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="578"/>
+        <location filename="../src/main_window_backend.cpp" line="171"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="579"/>
+        <location filename="../src/main_window_backend.cpp" line="172"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="580"/>
+        <location filename="../src/main_window_backend.cpp" line="173"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="595"/>
+        <location filename="../src/main_window_backend.cpp" line="188"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="603"/>
-        <location filename="../src/main_window.cpp" line="640"/>
+        <location filename="../src/main_window_backend.cpp" line="196"/>
+        <location filename="../src/main_window_backend.cpp" line="233"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="607"/>
+        <location filename="../src/main_window_backend.cpp" line="200"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="609"/>
+        <location filename="../src/main_window_backend.cpp" line="202"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="613"/>
+        <location filename="../src/main_window_backend.cpp" line="206"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="614"/>
+        <location filename="../src/main_window_backend.cpp" line="207"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="615"/>
+        <location filename="../src/main_window_backend.cpp" line="208"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="616"/>
+        <location filename="../src/main_window_backend.cpp" line="209"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="633"/>
+        <location filename="../src/main_window_backend.cpp" line="226"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="638"/>
+        <location filename="../src/main_window_backend.cpp" line="231"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="184"/>
-        <location filename="../src/main_window.cpp" line="638"/>
+        <location filename="../src/main_window.cpp" line="185"/>
+        <location filename="../src/main_window_backend.cpp" line="231"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="656"/>
+        <location filename="../src/main_window_backend.cpp" line="249"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="670"/>
+        <location filename="../src/main_window_backend.cpp" line="263"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="671"/>
+        <location filename="../src/main_window_backend.cpp" line="264"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="685"/>
+        <location filename="../src/main_window.cpp" line="472"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="686"/>
+        <location filename="../src/main_window.cpp" line="473"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="697"/>
+        <location filename="../src/main_window.cpp" line="484"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="701"/>
+        <location filename="../src/main_window.cpp" line="488"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="727"/>
+        <location filename="../src/main_window.cpp" line="514"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="728"/>
+        <location filename="../src/main_window.cpp" line="515"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
@@ -981,7 +976,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/clipboard_import.cpp" line="35"/>
-        <location filename="../src/main_window.cpp" line="390"/>
+        <location filename="../src/main_window.cpp" line="309"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
@@ -1165,31 +1160,31 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/settings_dialog.cpp" line="194"/>
-        <source>A new language is used from the next start of Vistag.</source>
-        <translation>新语言将在下次启动 Vistag 时生效。</translation>
+        <source>Changing the language builds the window again; the model is loaded again and the catalogue stays as it is.</source>
+        <translation>更改语言后窗口会重新建立；模型会重新加载，图片目录保持不变。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="203"/>
+        <location filename="../src/settings_dialog.cpp" line="205"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="203"/>
+        <location filename="../src/settings_dialog.cpp" line="205"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="203"/>
+        <location filename="../src/settings_dialog.cpp" line="205"/>
         <source>Alternative</source>
         <translation>备用快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="226"/>
+        <location filename="../src/settings_dialog.cpp" line="228"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="235"/>
+        <location filename="../src/settings_dialog.cpp" line="237"/>
         <source>Click a cell and press the new keys; the clear button removes them.</source>
         <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
     </message>
@@ -1361,17 +1356,17 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::TagEditor</name>
     <message>
-        <location filename="../src/tag_editor.cpp" line="27"/>
+        <location filename="../src/tag_editor.cpp" line="28"/>
         <source>suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="28"/>
+        <location filename="../src/tag_editor.cpp" line="29"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="29"/>
+        <location filename="../src/tag_editor.cpp" line="30"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
