@@ -91,7 +91,17 @@ at::Tensor DecodeRunner::step(const TextDecoder& text, KVCache& cache, int64_t t
                     text.decodeStatic(token_, position_, slot_, keyIndex, keys, cache);
                 // Thread-local capture: other threads of the app may use CUDA meanwhile.
                 g->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
-                g->logits = text.decodeStatic(token_, position_, slot_, keyIndex, keys, cache);
+                try {
+                    g->logits = text.decodeStatic(token_, position_, slot_, keyIndex, keys, cache);
+                } catch (...) {
+                    // Never leave the stream capturing: end it (discarding the graph), then let
+                    // the error (out of memory, say) reach the engine, which reports it.
+                    try {
+                        g->graph.capture_end();
+                    } catch (...) {
+                    }
+                    throw;
+                }
                 g->graph.capture_end();
             }
             at::cuda::CUDAEvent captured;
