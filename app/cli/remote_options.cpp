@@ -88,6 +88,8 @@ int runRemoteAsk(const QCommandLineParser& p, const EngineArgs& a, bool asJson,
     req.params.temperature = a.sampling.temperature;
     req.params.topP = a.sampling.topP;
     req.params.topK = a.sampling.topK;
+    req.params.repetitionPenalty = a.sampling.repetitionPenalty;
+    req.params.presencePenalty = a.sampling.presencePenalty;
     req.params.seed = a.sampling.seed;
     req.params.maxPixels = a.maxPixels;
     const backend::AskResult r = remote->ask(req, [&](const QString& piece) {

@@ -134,6 +134,25 @@ def test_vistag_client_matches_local(server, tiny_model, image):
     assert remote["prompt_tokens"] == local["prompt_tokens"]
 
 
+def test_penalties_reach_the_model_through_the_server(server, tiny_model, image):
+    """--repetition-penalty / --presence-penalty given to `ask --server` travel as
+    repetition_penalty / presence_penalty and change the answer exactly as they do locally (the
+    tiny random model repeats itself, so a penalty must change its greedy answer)."""
+    base = ["--image", image, "--prompt", "What colour is it?", "--temperature", "0",
+            "--max-new-tokens", "24"]
+    plain = ask_json("--model", tiny_model[0], "--device", "cpu", *base)
+    for extra in (["--repetition-penalty", "1.5"], ["--presence-penalty", "1.5"]):
+        local = ask_json("--model", tiny_model[0], "--device", "cpu", *base, *extra)
+        remote = ask_json("--server", server.base, *base, *extra)
+        assert local["text"] != plain["text"], extra
+        assert remote["text"] == local["text"], extra
+    bad = chat_body("data:,", max_tokens=4)
+    bad["messages"][0]["content"] = "hi"
+    bad["presence_penalty"] = 3
+    st, _, body = server.request("POST", "/v1/chat/completions", bad)
+    assert st == 400 and "presence_penalty" in json.loads(body)["error"]["message"]
+
+
 def test_multi_turn_conversation(server, tiny_model, image, data_url, work_dir):
     """Earlier user and assistant turns reach the model: the server's answer to a three-message
     conversation equals the local engine's on the same conversation, through Vistag's client

@@ -72,6 +72,8 @@ AskResult LocalBackend::ask(const AskRequest& request,
     req.sampling.temperature = static_cast<float>(p.temperature);
     req.sampling.topP = static_cast<float>(p.topP);
     req.sampling.topK = p.topK;
+    req.sampling.repetitionPenalty = static_cast<float>(p.repetitionPenalty);
+    req.sampling.presencePenalty = static_cast<float>(p.presencePenalty);
     req.sampling.seed = p.seed;
     req.maxPixels = p.maxPixels;
 

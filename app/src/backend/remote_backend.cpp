@@ -136,6 +136,10 @@ std::optional<QJsonObject> requestObject(const AskRequest& request, const Remote
                      {"seed", static_cast<qint64>(p.seed & 0x7fffffffffffffffULL)}};
     if (p.topK > 0)  // not an OpenAI field: sent only when set (vLLM, SGLang, llama.cpp take it)
         body.insert("top_k", p.topK);
+    if (p.repetitionPenalty != 1)  // likewise
+        body.insert("repetition_penalty", p.repetitionPenalty);
+    if (p.presencePenalty != 0)
+        body.insert("presence_penalty", p.presencePenalty);
     body.insert(
         options.tokenLimitField.isEmpty() ? QStringLiteral("max_tokens") : options.tokenLimitField,
         p.maxNewTokens);

@@ -28,6 +28,11 @@ QString InferenceParams::toJson() const {
                   {QStringLiteral("top_k"), topK},
                   {QStringLiteral("max_pixels"), static_cast<double>(maxPixels)},
                   {QStringLiteral("seed"), QString::number(seed)}};
+    // Only when set, so that the cache keys of answers stored before these existed still match.
+    if (repetitionPenalty != 1)
+        o.insert(QStringLiteral("repetition_penalty"), repetitionPenalty);
+    if (presencePenalty != 0)
+        o.insert(QStringLiteral("presence_penalty"), presencePenalty);
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));  // keys sorted
 }
 

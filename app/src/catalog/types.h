@@ -79,6 +79,8 @@ struct InferenceParams {
     double temperature = 0;
     double topP = 1;
     int topK = 0;
+    double repetitionPenalty = 1;  // transformers' definition (1 = off)
+    double presencePenalty = 0;    // OpenAI's: subtracted from tokens already generated (0 = off)
     qint64 maxPixels = 0;
     quint64 seed = 0;
     QString toJson() const;  // canonical (sorted keys) for the result cache key

@@ -196,7 +196,9 @@ bool parseChatRequest(const QByteArray& body, const catalog::InferenceParams& de
     }
     job->params.maxNewTokens = static_cast<int>(maxTokens);
     if (!readNumber(o, "temperature", 0, 2, &job->params.temperature, error) ||
-        !readNumber(o, "top_p", 0, 1, &job->params.topP, error))
+        !readNumber(o, "top_p", 0, 1, &job->params.topP, error) ||
+        !readNumber(o, "presence_penalty", -2, 2, &job->params.presencePenalty, error) ||
+        !readNumber(o, "repetition_penalty", 0.01, 100, &job->params.repetitionPenalty, error))
         return false;
     double topK = job->params.topK, seed = 0;
     if (!readNumber(o, "top_k", -1, 1e6, &topK, error) ||
