@@ -24,11 +24,13 @@
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QtTest>
+#include <QImage>
 
 #include "ask_pane.h"
 #include "bulk_tag_dialog.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
+#include "image_viewer.h"
 #include "main_window.h"
 #include "tag_editor.h"
 
@@ -115,6 +117,20 @@ private slots:
         const QString dbPath = tmp.filePath(QStringLiteral("c.sqlite"));
         qint64 image = 0;
         {
+            // A real picture (a dress-like shape), so that the screenshot shows it in the viewer.
+            QImage picture(480, 640, QImage::Format_RGB32);
+            picture.fill(QColor(238, 232, 222));
+            QPainter p(&picture);
+            p.setRenderHint(QPainter::Antialiasing);
+            p.setPen(Qt::NoPen);
+            p.setBrush(QColor(178, 64, 92));
+            p.drawPolygon(QPolygon({{190, 90}, {290, 90}, {300, 250}, {400, 580}, {80, 580},
+                                    {180, 250}}));
+            p.setBrush(QColor(245, 214, 120));
+            for (int i = 0; i < 24; ++i)
+                p.drawEllipse(QPoint(130 + (i * 53) % 220, 300 + (i * 37) % 260), 9, 9);
+            p.end();
+            QVERIFY(picture.save(tmp.filePath(QStringLiteral("dress.jpg"))));
             catalog::CatalogDb db;
             QVERIFY(db.open(dbPath));
             image = addImage(db, tmp.filePath(QStringLiteral("dress.jpg")));
@@ -123,8 +139,10 @@ private slots:
         w.resize(1366, 768);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy shown(w.viewer(), &ui::ImageViewer::imageLoaded);
         w.selectRow(0);
         QCOMPARE(w.tagEditor()->imageId(), image);
+        QVERIFY(shown.count() > 0 || shown.wait(10000));
 
         // A complete answer, without the model: taxonomy terms become links and chips; a negated
         // one ("不是复古风") does not.
@@ -138,6 +156,7 @@ private slots:
         QVERIFY(!linked.contains(QStringLiteral("style/vintage")));
         QVERIFY(pane->answerView()->toPlainText().startsWith(QStringLiteral("这是一件波西米亚")));
         QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTest::qWait(200);  // the thumbnail
         QVERIFY(w.grab().save(artifacts() + QStringLiteral("/answer-tag-chips.png")));
 
         // One click on the linked word adds the tag: a person's accepted tag, undoable.
