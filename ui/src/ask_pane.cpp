@@ -221,7 +221,7 @@ void AskPane::renderAnswer(const QString& suffix) {
 void AskPane::applyPreset(int index) {
     if (index <= 0 || index > static_cast<int>(std::size(kPresets))) return;
     const Preset& p = kPresets[index - 1];
-    const bool zh = QLocale().language() == QLocale::Chinese;
+    const bool zh = uiLanguage() == QLatin1String("zh");
     prompt_->setPlainText(QString::fromUtf8(zh ? p.promptZh : p.promptEn));
 }
 

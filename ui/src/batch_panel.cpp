@@ -4,7 +4,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
-#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 #include <cmath>
@@ -12,6 +11,7 @@
 #include "backend/backend_controller.h"
 #include "catalog/tag_extraction.h"
 #include "catalog_model.h"
+#include "translations.h"
 
 namespace vistag::ui {
 namespace {
@@ -120,9 +120,7 @@ bool BatchPanel::tagImages(const QList<qint64>& imageIds, const QString& mode) {
     }
     catalog::BatchSpec spec;
     spec.mode = mode;
-    spec.prompt = catalog::buildTaggingPrompt(
-        taxonomy_, QLocale().language() == QLocale::Chinese ? QStringLiteral("zh")
-                                                            : QStringLiteral("en"));
+    spec.prompt = catalog::buildTaggingPrompt(taxonomy_, uiLanguage());
     spec.params = params;
     QString error;
     const auto id = db_.createBatch(spec.mode, spec.prompt, backend_->modelId(),
