@@ -35,7 +35,8 @@ Status parseDevice(const std::string& want, at::Device* out) {
             return {ErrorCode::Device,
                     "no usable NVIDIA GPU was found; choose the CPU (--device cpu) instead"};
         int index = 0;
-        if (want.size() > 5 && want[4] == ':') index = std::atoi(want.c_str() + 5);
+        if (want.size() > 5 && want[4] == ':')
+            index = std::atoi(want.c_str() + 5);
         if (index < 0 || index >= buildInfo().cudaDeviceCount)
             return {ErrorCode::Device, "there is no GPU number " + std::to_string(index)};
         *out = at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
@@ -68,10 +69,19 @@ const char* dtypeLabel(at::ScalarType t) {
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
-const ModelInfo& Engine::info() const { return impl_->info; }
-const Tokenizer& Engine::tokenizer() const { return *impl_->tokenizer; }
-SamplingParams Engine::defaultSampling() const { return impl_->cfg.sampling; }
-void Engine::requestStop() { impl_->stop.store(true); }
+const ModelInfo& Engine::info() const {
+    return impl_->info;
+}
+const Tokenizer& Engine::tokenizer() const {
+    return *impl_->tokenizer;
+}
+SamplingParams Engine::defaultSampling() const {
+    return impl_->cfg.sampling;
+}
+void Engine::requestStop() {
+    impl_->stop.store(true);
+    cancelAll();
+}
 
 Status Engine::writeLogits(const std::string& path, const GenerateResult& r) const {
     const auto n = static_cast<int64_t>(r.tokenIds.size());
@@ -79,18 +89,21 @@ Status Engine::writeLogits(const std::string& path, const GenerateResult& r) con
         return {ErrorCode::Usage, "the result holds no logits (keepLogits was off)"};
     at::Tensor t = at::from_blob(const_cast<float*>(r.logits.data()), {n, r.vocabSize}, at::kFloat);
     std::string err;
-    if (!model::writeSafetensors(path, {{"logits", t}}, &err)) return {ErrorCode::Internal, err};
+    if (!model::writeSafetensors(path, {{"logits", t}}, &err))
+        return {ErrorCode::Internal, err};
     return {};
 }
 
 MemoryUse Engine::memoryUse() const {
     MemoryUse m;
     struct rusage ru {};
-    if (getrusage(RUSAGE_SELF, &ru) == 0) m.peakRssBytes = static_cast<uint64_t>(ru.ru_maxrss) * 1024;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        m.peakRssBytes = static_cast<uint64_t>(ru.ru_maxrss) * 1024;
     if (impl_->device.is_cuda()) {
         const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(impl_->device.index());
         m.peakGpuBytes = static_cast<uint64_t>(
-            stats.allocated_bytes[static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE)].peak);
+            stats.allocated_bytes[static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE)]
+                .peak);
     }
     return m;
 }
@@ -100,38 +113,49 @@ Expected<std::unique_ptr<Engine>> Engine::load(const std::string& folder,
     const auto started = std::chrono::steady_clock::now();
     auto impl = std::make_unique<Impl>();
     impl->folder = folder;
+    impl->options = options;
+    impl->options.progress = nullptr;
     auto report = [&](double f, const std::string& stage) {
         return !options.progress || options.progress(f, stage);
     };
     const Status cancelled(ErrorCode::Cancelled, "loading the model was cancelled");
     try {
-        if (!report(0.0, "reading the model configuration")) return cancelled;
+        if (!report(0.0, "reading the model configuration"))
+            return cancelled;
         auto cfg = model::readFolderConfigs(folder);
-        if (!cfg) return cfg.error();
+        if (!cfg)
+            return cfg.error();
         impl->cfg = std::move(*cfg);
 
         auto tok = Tokenizer::fromFolder(folder);
-        if (!tok) return tok.error();
+        if (!tok)
+            return tok.error();
         impl->tokenizer = std::make_unique<Tokenizer>(std::move(*tok));
         auto tmpl = ChatTemplate::fromFolder(folder);
-        if (!tmpl) return tmpl.error();
+        if (!tmpl)
+            return tmpl.error();
         impl->chatTemplate = std::move(*tmpl);
 
-        if (Status s = parseDevice(options.device, &impl->device); !s) return s;
-        if (Status s = parseDtype(options.dtype, impl->device, &impl->dtype); !s) return s;
-        at::set_num_threads(options.threads > 0
-                                ? options.threads
-                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+        if (Status s = parseDevice(options.device, &impl->device); !s)
+            return s;
+        if (Status s = parseDtype(options.dtype, impl->device, &impl->dtype); !s)
+            return s;
+        at::set_num_threads(options.threads > 0 ? options.threads
+                                                : static_cast<int>(std::max(
+                                                      1u, std::thread::hardware_concurrency())));
 
-        if (!report(0.02, "opening the weights")) return cancelled;
-        auto w = model::loadWeights(folder, impl->cfg.model, impl->dtype, impl->device,
-                                    [&](double f) { return report(0.02 + 0.97 * f, "loading weights"); });
-        if (!w) return w.error();
+        if (!report(0.02, "opening the weights"))
+            return cancelled;
+        auto w = model::loadWeights(
+            folder, impl->cfg.model, impl->dtype, impl->device,
+            [&](double f) { return report(0.02 + 0.97 * f, "loading weights"); });
+        if (!w)
+            return w.error();
         impl->weights = std::move(*w);
-        impl->vision = std::make_unique<model::VisionEncoder>(impl->cfg.dims.vision,
-                                                              impl->weights->tensors);
-        impl->text = std::make_unique<model::TextDecoder>(impl->cfg.dims.text,
-                                                          impl->weights->tensors);
+        impl->vision =
+            std::make_unique<model::VisionEncoder>(impl->cfg.dims.vision, impl->weights->tensors);
+        impl->text =
+            std::make_unique<model::TextDecoder>(impl->cfg.dims.text, impl->weights->tensors);
 
         ModelInfo& info = impl->info;
         info.folder = folder;
@@ -147,9 +171,9 @@ Expected<std::unique_ptr<Engine>> Engine::load(const std::string& folder,
         info.templateIsQwen3VL = impl->chatTemplate.isQwen3VL();
         info.templateWarning = impl->chatTemplate.warning();
         info.defaultMaxPixels = impl->cfg.image.maxPixels;
-        info.loadMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                                started)
-                          .count();
+        info.loadMs =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
         report(1.0, "ready");
         return std::unique_ptr<Engine>(new Engine(std::move(impl)));
     } catch (const c10::OutOfMemoryError&) {
@@ -163,12 +187,14 @@ Expected<std::unique_ptr<Engine>> Engine::load(const std::string& folder,
 
 Expected<GenerateResult> Engine::generate(const GenerateRequest& request,
                                           const TokenCallback& onToken) {
+    std::lock_guard compute(impl_->compute);  // not while a batch step runs
     impl_->stop.store(false);
     try {
         at::NoGradGuard noGrad;
         return impl_->run(request, onToken);
     } catch (const c10::OutOfMemoryError&) {
-        if (impl_->device.is_cuda()) c10::cuda::CUDACachingAllocator::emptyCache();
+        if (impl_->device.is_cuda())
+            c10::cuda::CUDACachingAllocator::emptyCache();
         return Status(ErrorCode::Device,
                       "the GPU ran out of memory for this request; try a smaller pixel budget, "
                       "fewer images, fewer new tokens, the CPU, or a smaller model");

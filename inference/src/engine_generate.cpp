@@ -19,22 +19,21 @@ double msBetween(Clock::time_point a, Clock::time_point b) {
 }
 
 void syncDevice(const at::Device& d) {
-    if (d.is_cuda()) at::cuda::getCurrentCUDAStream(d.index()).synchronize();
+    if (d.is_cuda())
+        at::cuda::getCurrentCUDAStream(d.index()).synchronize();
 }
 
 }  // namespace
 
-Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
-                                           const TokenCallback& onToken) {
+Expected<PreparedRequest> Engine::Impl::prepare(const GenerateRequest& req, int64_t contextLimit,
+                                                const char* contextName) const {
     const auto t0 = Clock::now();
     const model::ModelDims& dims = cfg.dims;
-    GenerateResult result;
-    result.vocabSize = dims.text.vocab;
-
-    // ---- prompt and images ---------------------------------------------------------------
+    PreparedRequest out;
     size_t imageParts = 0;
     for (const auto& m : req.messages)
-        for (const auto& p : m.content) imageParts += p.kind == ChatPart::Kind::Image;
+        for (const auto& p : m.content)
+            imageParts += p.kind == ChatPart::Kind::Image;
     if (imageParts != req.images.size())
         return Status(ErrorCode::Usage, "the conversation refers to " + std::to_string(imageParts) +
                                             " images but " + std::to_string(req.images.size()) +
@@ -47,33 +46,77 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
         ips.maxPixels = std::min(ips.maxPixels, req.maxPixels);
         ips.minPixels = std::min(ips.minPixels, ips.maxPixels);
     }
-    model::ProcessedImages images;
     std::vector<const RgbImage*> imagePtrs;
-    for (const auto& im : req.images) imagePtrs.push_back(&im);
+    for (const auto& im : req.images)
+        imagePtrs.push_back(&im);
     std::string why;
-    if (!model::preprocessImages(imagePtrs, ips, &images, &why))
+    if (!model::preprocessImages(imagePtrs, ips, &out.images, &why))
         return Status(ErrorCode::Image, why);
 
     const std::string prompt = chatTemplate.render(req.messages, /*addGenerationPrompt=*/true);
-    std::vector<int32_t> promptIds;
-    {
-        const std::vector<int32_t> raw = tokenizer->encode(prompt);
-        size_t img = 0;
-        const int64_t m2 = dims.vision.merge * dims.vision.merge;
-        for (int32_t id : raw) {
-            if (id != dims.imageTokenId) {
-                promptIds.push_back(id);
-                continue;
-            }
-            if (img >= images.grids.size())
-                return Status(ErrorCode::Prompt,
-                              "the prompt contains the image placeholder text <|image_pad|>; "
-                              "remove it from the question");
-            promptIds.insert(promptIds.end(), images.grids[img++].patches() / m2, id);
+    const std::vector<int32_t> raw = tokenizer->encode(prompt);
+    size_t img = 0;
+    const int64_t m2 = dims.vision.merge * dims.vision.merge;
+    for (int32_t id : raw) {
+        if (id != dims.imageTokenId) {
+            out.promptIds.push_back(id);
+            continue;
         }
-        if (img != images.grids.size())
-            return Status(ErrorCode::Prompt, "the prompt lost an image placeholder");
+        if (img >= out.images.grids.size())
+            return Status(ErrorCode::Prompt,
+                          "the prompt contains the image placeholder text <|image_pad|>; "
+                          "remove it from the question");
+        out.promptIds.insert(out.promptIds.end(), out.images.grids[img++].patches() / m2, id);
     }
+    if (img != out.images.grids.size())
+        return Status(ErrorCode::Prompt, "the prompt lost an image placeholder");
+    const auto L = static_cast<int64_t>(out.promptIds.size());
+    if (L + req.sampling.maxNewTokens > contextLimit)
+        return Status(ErrorCode::Prompt,
+                      "the prompt (" + std::to_string(L) + " tokens) plus " +
+                          std::to_string(req.sampling.maxNewTokens) +
+                          " new tokens is longer than " + contextName + " of " +
+                          std::to_string(contextLimit) +
+                          " tokens; use fewer or smaller images (a lower pixel budget) or "
+                          "fewer new tokens");
+    out.preprocessMs = msBetween(t0, Clock::now());
+    return out;
+}
+
+std::pair<at::Tensor, model::DeepstackInput> Engine::Impl::embedPrompt(const at::Tensor& ids,
+                                                                       const model::VisionOutput* v,
+                                                                       int64_t visionRows) const {
+    at::Tensor x = text->embed(ids);  // [1, L, hidden]
+    model::DeepstackInput deepstack;
+    if (!v)
+        return {x, deepstack};
+    at::Tensor visualIndex = (ids == cfg.dims.imageTokenId).nonzero().squeeze(1).to(device);
+    const int64_t n = visualIndex.numel();
+    TORCH_CHECK(visionRows + n <= v->embeds.size(0), "vision token count mismatch");
+    x = x.index_copy(1, visualIndex,
+                     v->embeds.narrow(0, visionRows, n).to(x.scalar_type()).unsqueeze(0));
+    deepstack.visualIndex = visualIndex;
+    for (const at::Tensor& f : v->deepstack)
+        deepstack.features.push_back(f.narrow(0, visionRows, n));
+    return {x, deepstack};
+}
+
+bool Engine::Impl::isEos(int64_t id) const {
+    return std::find(cfg.eosIds.begin(), cfg.eosIds.end(), id) != cfg.eosIds.end();
+}
+
+Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
+                                           const TokenCallback& onToken) {
+    const auto t0 = Clock::now();
+    const model::ModelDims& dims = cfg.dims;
+    GenerateResult result;
+    result.vocabSize = dims.text.vocab;
+    auto prepared =
+        prepare(req, req.preprocessOnly ? INT64_MAX : cfg.maxPositions, "the model's context");
+    if (!prepared)
+        return prepared.error();
+    const std::vector<int32_t>& promptIds = prepared->promptIds;
+    const model::ProcessedImages& images = prepared->images;
     const auto L = static_cast<int64_t>(promptIds.size());
     result.promptTokens = L;
     const auto t1 = Clock::now();
@@ -81,16 +124,20 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
 
     std::vector<std::pair<std::string, at::Tensor>> dump;
     const bool dumping = !req.dumpPath.empty();
-    at::Tensor ids = at::from_blob(promptIds.data(), {L}, at::kInt).to(at::kLong);
+    at::Tensor ids =
+        at::from_blob(const_cast<int32_t*>(promptIds.data()), {L}, at::kInt).to(at::kLong);
     auto dumpInputs = [&] {
         dump.emplace_back("input_ids", ids);
-        if (images.grids.empty()) return;
+        if (images.grids.empty())
+            return;
         dump.emplace_back("pixel_values", images.pixelValues);
         std::vector<int64_t> g;
-        for (const auto& gr : images.grids) g.insert(g.end(), {gr.t, gr.h, gr.w});
+        for (const auto& gr : images.grids)
+            g.insert(g.end(), {gr.t, gr.h, gr.w});
         dump.emplace_back("image_grid_thw", at::tensor(g, at::kLong).view({-1, 3}));
     };
-    if (dumping) dumpInputs();
+    if (dumping)
+        dumpInputs();
     if (req.preprocessOnly) {
         std::string err;
         if (dumping && !model::writeSafetensors(req.dumpPath, dump, &err))
@@ -99,32 +146,17 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
         return result;
     }
 
-    if (L + req.sampling.maxNewTokens > cfg.maxPositions)
-        return Status(ErrorCode::Prompt,
-                      "the prompt (" + std::to_string(L) + " tokens) plus " +
-                          std::to_string(req.sampling.maxNewTokens) +
-                          " new tokens is longer than the model's context of " +
-                          std::to_string(cfg.maxPositions) +
-                          " tokens; use fewer or smaller images (a lower pixel budget) or "
-                          "fewer new tokens");
-
     // ---- vision ----------------------------------------------------------------------------
-    at::Tensor x = text->embed(ids);  // [1, L, hidden]
-    model::DeepstackInput deepstack;
-    if (!images.grids.empty()) {
-        model::VisionOutput v = vision->forward(images.pixelValues, images.grids);
-        at::Tensor visualIndex = (ids == dims.imageTokenId).nonzero().squeeze(1).to(device);
-        TORCH_CHECK(visualIndex.numel() == v.embeds.size(0), "vision token count mismatch");
-        x = x.index_copy(1, visualIndex, v.embeds.to(x.scalar_type()).unsqueeze(0));
-        deepstack.visualIndex = visualIndex;
-        deepstack.features = v.deepstack;
-        if (dumping) {
-            dump.emplace_back("vision_embeds", v.embeds.to(at::kFloat));
-            for (size_t k = 0; k < v.deepstack.size(); ++k)
-                dump.emplace_back("deepstack_" + std::to_string(k), v.deepstack[k].to(at::kFloat));
-        }
-        syncDevice(device);
+    model::VisionOutput v;
+    if (!images.grids.empty())
+        v = vision->forward(images.pixelValues, images.grids);
+    auto [x, deepstack] = embedPrompt(ids, images.grids.empty() ? nullptr : &v, 0);
+    if (dumping && !images.grids.empty()) {
+        dump.emplace_back("vision_embeds", v.embeds.to(at::kFloat));
+        for (size_t k = 0; k < v.deepstack.size(); ++k)
+            dump.emplace_back("deepstack_" + std::to_string(k), v.deepstack[k].to(at::kFloat));
     }
+    syncDevice(device);
     const auto t2 = Clock::now();
     result.timings.visionMs = msBetween(t1, t2);
 
@@ -132,14 +164,16 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
     std::string ropeError;
     model::RopePositions rope =
         model::ropeIndex(promptIds, images.grids, dims.imageTokenId, dims.vision.merge, &ropeError);
-    if (!ropeError.empty()) return Status(ErrorCode::Prompt, ropeError);
+    if (!ropeError.empty())
+        return Status(ErrorCode::Prompt, ropeError);
     // On CUDA the cache only grows, in steps of 1024 positions, so that captured decode graphs
     // (which hold its addresses) serve later requests too.
     int64_t capacity = L + req.sampling.maxNewTokens;
-    if (device.is_cuda()) capacity = std::max(cache.capacity(), (capacity + 1023) / 1024 * 1024);
+    if (device.is_cuda())
+        capacity = std::max(cache.capacity(), (capacity + 1023) / 1024 * 1024);
     cache.allocate(dims.text, capacity, dtype, device);
-    at::Tensor hidden = text->forward(x, rope.positions, cache,
-                                      deepstack.features.empty() ? nullptr : &deepstack);
+    at::Tensor hidden =
+        text->forward(x, rope.positions, cache, deepstack.features.empty() ? nullptr : &deepstack);
     at::Tensor lastLogits;
     if (dumping) {
         at::Tensor all = text->logits(hidden).squeeze(0).to(at::kFloat);
@@ -155,19 +189,18 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
     std::vector<int32_t> context = promptIds;
     StreamDecoder stream(*tokenizer, /*skipSpecial=*/true);
     std::vector<at::Tensor> keptLogits;
-    const auto isEos = [&](int64_t id) {
-        return std::find(cfg.eosIds.begin(), cfg.eosIds.end(), id) != cfg.eosIds.end();
-    };
+    const auto isEos = [this](int64_t id) { return this->isEos(id); };
     Clock::time_point tFirst = t2, tPrefillEnd = t2;
     result.finishReason = "length";
     for (int32_t step = 0; step < req.sampling.maxNewTokens; ++step) {
         if (step > 0) {
             // One token through the decoder at position cache length + rope delta (all axes);
             // on CUDA a replayed graph (model/decode_graph.h).
-            lastLogits = decoder.step(*text, cache, context.back(), cache.length() + rope.delta,
-                                      device);
+            lastLogits =
+                decoder.step(*text, cache, context.back(), cache.length() + rope.delta, device);
         }
-        if (req.keepLogits) keptLogits.push_back(lastLogits.to(at::kCPU));
+        if (req.keepLogits)
+            keptLogits.push_back(lastLogits.to(at::kCPU));
         const int64_t next = sampler.next(lastLogits, context, promptIds.size());
         if (step == 0) {
             tPrefillEnd = Clock::now();
@@ -191,11 +224,13 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
         }
     }
     const std::string tail = stream.flush();
-    if (onToken && !tail.empty()) onToken(-1, tail);
+    if (onToken && !tail.empty())
+        onToken(-1, tail);
     const auto tEnd = Clock::now();
 
     std::vector<int32_t> textIds = result.tokenIds;
-    if (!textIds.empty() && isEos(textIds.back())) textIds.pop_back();
+    if (!textIds.empty() && isEos(textIds.back()))
+        textIds.pop_back();
     result.text = tokenizer->decode(textIds, /*skipSpecial=*/true);
     result.timings.prefillMs = msBetween(t2, tPrefillEnd);
     result.timings.ttftMs = msBetween(t0, tFirst);
@@ -209,10 +244,9 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
         result.logits.assign(all.data_ptr<float>(), all.data_ptr<float>() + all.numel());
     }
     if (dumping) {
-        dump.emplace_back("generated_ids",
-                          at::tensor(std::vector<int64_t>(result.tokenIds.begin(),
-                                                          result.tokenIds.end()),
-                                     at::kLong));
+        dump.emplace_back("generated_ids", at::tensor(std::vector<int64_t>(result.tokenIds.begin(),
+                                                                           result.tokenIds.end()),
+                                                      at::kLong));
         std::string err;
         if (!model::writeSafetensors(req.dumpPath, dump, &err))
             return Status(ErrorCode::Internal, err);

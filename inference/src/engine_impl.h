@@ -5,7 +5,10 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "model/decode_graph.h"
 #include "model/image_processor.h"
@@ -18,7 +21,20 @@
 
 namespace vistag::inference {
 
+// A request checked, tokenised and with its images preprocessed: what both the one-sequence path
+// and the batch need before the model runs.
+struct PreparedRequest {
+    std::vector<int32_t> promptIds;  // image placeholders expanded to one id per merged patch
+    model::ProcessedImages images;
+    double preprocessMs = 0;
+};
+
+class BatchLoop;  // engine_batch.cpp
+
 struct Engine::Impl {
+    Impl();
+    ~Impl();
+
     std::string folder;
     model::FolderConfigs cfg;
     std::shared_ptr<model::LoadedWeights> weights;
@@ -32,6 +48,23 @@ struct Engine::Impl {
     at::ScalarType dtype = at::kFloat;
     ModelInfo info;
     std::atomic<bool> stop{false};
+    LoadOptions options;
+    // Held by generate() for its whole run and by the batch thread for each step, so that the
+    // one-sequence path and the batch never run the model at the same time.
+    std::mutex compute;
+    std::unique_ptr<BatchLoop> batch;  // started by the first submit()
+    std::mutex batchStart;
+
+    // Checks the request against the model (image count, new tokens, context) and prepares it.
+    // `contextLimit` = the most positions the sequence may take (prompt + new tokens).
+    Expected<PreparedRequest> prepare(const GenerateRequest& req, int64_t contextLimit,
+                                      const char* contextName) const;
+    // The prompt's embeddings [1, L, hidden] with the image features (vision output rows
+    // `visionRows` onward) placed at the image tokens, and the deepstack input for the decoder.
+    std::pair<at::Tensor, model::DeepstackInput> embedPrompt(const at::Tensor& ids,
+                                                             const model::VisionOutput* vision,
+                                                             int64_t visionRows) const;
+    bool isEos(int64_t id) const;
 
     Expected<GenerateResult> run(const GenerateRequest& req, const TokenCallback& onToken);
 };

@@ -15,6 +15,10 @@ namespace vistag::inference::model {
 
 class KVCache {
 public:
+    // A cache over buffers owned elsewhere (one slot of a SlotCache): per layer
+    // [1, kvHeads, capacity, headDim] views. allocate() must not be called on it.
+    static KVCache over(std::vector<at::Tensor> k, std::vector<at::Tensor> v);
+
     // Allocates room for `capacity` positions for every layer.
     void allocate(const TextDims& d, int64_t capacity, at::ScalarType dtype,
                   const at::Device& device);
@@ -32,9 +36,34 @@ private:
     int64_t capacity_ = 0;
 };
 
+// The continuous batch's KV cache: per layer [slots, kvHeads, length, headDim], one slot per
+// running sequence, reused after the sequence retires.
+class SlotCache {
+public:
+    void allocate(const TextDims& d, int64_t slots, int64_t length, at::ScalarType dtype,
+                  const at::Device& device);
+    bool allocated() const { return !k_.empty(); }
+    int64_t slots() const { return slots_; }
+    int64_t length() const { return length_; }
+    uint64_t bytes() const;
+    // Bytes one slot of `length` positions takes.
+    static uint64_t slotBytes(const TextDims& d, int64_t length, at::ScalarType dtype);
+    // Slot `s` as a one-sequence cache (prefill through TextDecoder::forward), length 0.
+    KVCache slot(int64_t s) const;
+    // Fills slot `s` with `value` (0 before a prefill: masked keys must not hold NaN, which would
+    // poison the weighted sum as 0 × NaN; NaN in tests, to show that nothing reads a freed slot).
+    void fill(int64_t s, double value);
+    const void* identity() const { return k_.empty() ? nullptr : k_[0].data_ptr(); }
+
+private:
+    friend class TextDecoder;
+    std::vector<at::Tensor> k_, v_;
+    int64_t slots_ = 0, length_ = 0, kvHeads_ = 0, headDim_ = 0;
+};
+
 struct DeepstackInput {
-    at::Tensor visualIndex;              // [Nv] int64 positions of the image tokens in this chunk
-    std::vector<at::Tensor> features;    // per layer [Nv, hidden]
+    at::Tensor visualIndex;            // [Nv] int64 positions of the image tokens in this chunk
+    std::vector<at::Tensor> features;  // per layer [Nv, hidden]
 };
 
 class TextDecoder {
@@ -59,9 +88,18 @@ public:
                             const at::Tensor& slot, const at::Tensor& keyIndex, int64_t keys,
                             KVCache& cache) const;
 
+    // One decode step for rows 0..R-1 of a SlotCache (row r = slot r), every input on the device
+    // so that it can be captured in a CUDA graph: tokens, positions (rope, all axes) and
+    // writeIndex (the cache position written, = the row's length so far) [R] int64. Each row
+    // attends to keys 0..writeIndex of its own slot out of the first `keys`; keyIndex is [keys]
+    // int64 0..keys-1. Returns float32 logits [R, vocab].
+    at::Tensor decodeBatch(const at::Tensor& tokens, const at::Tensor& positions,
+                           const at::Tensor& writeIndex, const at::Tensor& keyIndex, int64_t keys,
+                           SlotCache& cache) const;
+
 private:
     at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight) const;
-    // q [1, H, L, hd], k/v [1, KV, L, hd] with q/k norm and rotary applied.
+    // x [B, L, hidden] → q [B, H, L, hd], k/v [B, KV, L, hd] with q/k norm and rotary applied.
     std::tuple<at::Tensor, at::Tensor, at::Tensor> qkv(int64_t layer, const at::Tensor& x,
                                                        const at::Tensor& cos,
                                                        const at::Tensor& sin) const;
@@ -70,6 +108,9 @@ private:
     at::Tensor attentionStatic(int64_t layer, const at::Tensor& x, const at::Tensor& cos,
                                const at::Tensor& sin, const at::Tensor& slot,
                                const at::Tensor& mask, int64_t keys, KVCache& cache) const;
+    at::Tensor attentionBatch(int64_t layer, const at::Tensor& x, const at::Tensor& cos,
+                              const at::Tensor& sin, const at::Tensor& writeAt,
+                              const at::Tensor& mask, int64_t keys, SlotCache& cache) const;
     at::Tensor mlp(int64_t layer, const at::Tensor& x) const;
 
     TextDims d_;

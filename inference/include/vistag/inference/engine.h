@@ -22,37 +22,46 @@ struct LoadOptions {
     std::string device = "auto";  // auto | cpu | cuda | cuda:N
     std::string dtype = "auto";   // auto | float32 | bfloat16 | float16
     int32_t threads = 0;          // CPU threads; 0 = all cores
+    // The continuous batch (submit()): how many sequences decode together, and the longest
+    // sequence (prompt + answer) one of them may hold. 0 = sized by the engine: on a GPU from the
+    // memory left after the weights (at most 64 sequences), on the CPU 8 sequences. The KV cache
+    // for them is allocated on the first submit().
+    int32_t maxSequences = 0;
+    int64_t maxSequenceLength = 0;  // 0 = min(model context, 4096)
     // Called as loading advances (fraction 0..1, what is happening); return false to cancel.
     std::function<bool(double fraction, const std::string& stage)> progress;
 };
 
 struct ModelInfo {
     std::string folder;
-    std::string device;           // "cpu" or "cuda:0 (NVIDIA H100 ...)"
-    std::string dtype;            // what the model runs as
+    std::string device;  // "cpu" or "cuda:0 (NVIDIA H100 ...)"
+    std::string dtype;   // what the model runs as
     int64_t parameters = 0;
-    uint64_t weightBytes = 0;     // bytes of the safetensors data on disk
+    uint64_t weightBytes = 0;  // bytes of the safetensors data on disk
     int64_t vocabSize = 0;
     int64_t maxPositions = 0;
     bool templateIsQwen3VL = true;
     std::string templateWarning;  // non-empty when the folder's template is not Qwen3-VL's
     int64_t defaultMaxPixels = 0;
-    double loadMs = 0;            // how long load() took
+    double loadMs = 0;  // how long load() took
 };
 
 struct MemoryUse {
-    uint64_t peakRssBytes = 0;       // this process, since it started
-    uint64_t peakGpuBytes = 0;       // libtorch's CUDA allocator peak (0 on the CPU)
+    uint64_t peakRssBytes = 0;  // this process, since it started
+    uint64_t peakGpuBytes = 0;  // libtorch's CUDA allocator peak (0 on the CPU)
 };
 
 struct GenerateRequest {
     std::vector<ChatMessage> messages;  // image parts refer to `images` in order
     std::vector<RgbImage> images;
     SamplingParams sampling;
-    int64_t maxPixels = 0;       // user pixel budget per image; 0 = the model's own max_pixels
-    bool keepLogits = false;     // return the logits each generated token was chosen from
-    std::string dumpPath;        // debugging/parity: write intermediate tensors as safetensors
-    bool preprocessOnly = false; // with dumpPath: stop after tokenising and image preprocessing
+    int64_t maxPixels = 0;        // user pixel budget per image; 0 = the model's own max_pixels
+    bool keepLogits = false;      // return the logits each generated token was chosen from
+    std::string dumpPath;         // debugging/parity: write intermediate tensors as safetensors
+    bool preprocessOnly = false;  // with dumpPath: stop after tokenising and image preprocessing
+    // submit() only: higher runs first when the batch is full (a question asked in the window
+    // before batch items); equal priorities in arrival order.
+    int32_t priority = 0;
 };
 
 struct Timings {
@@ -62,18 +71,50 @@ struct Timings {
 
 struct GenerateResult {
     std::string text;
-    std::vector<int32_t> tokenIds;      // generated ids (an eos that ended generation included)
-    std::vector<float> tokenProbs;      // probability of each generated id when it was chosen
+    std::vector<int32_t> tokenIds;  // generated ids (an eos that ended generation included)
+    std::vector<float> tokenProbs;  // probability of each generated id when it was chosen
     int64_t promptTokens = 0;
-    std::string finishReason;           // "stop", "length" or "cancelled"
+    std::string finishReason;  // "stop", "length" or "cancelled"
     Timings timings;
-    std::vector<float> logits;          // [tokenIds.size(), vocab] when keepLogits
+    std::vector<float> logits;  // [tokenIds.size(), vocab] when keepLogits
     int64_t vocabSize = 0;
 };
 
 // Receives each generated token and the text it completes (may be empty while a multi-byte
 // character is incomplete). Return false to stop generating.
 using TokenCallback = std::function<bool(int32_t id, std::string_view text)>;
+
+// Receives the outcome of a submitted request, once, on the engine's batch thread.
+using DoneCallback = std::function<void(const Expected<GenerateResult>& result)>;
+
+// One request of the continuous batch. Thread-safe; outlives the engine safely (a request still
+// pending when the engine is destroyed ends as cancelled).
+class RequestHandle {
+public:
+    // Stops this request after the current step (finish reason "cancelled", the text so far);
+    // never touches another request.
+    void cancel();
+    bool cancelled() const;
+    bool finished() const;
+    // Blocks until the request has finished. Never call it from a callback of the same engine.
+    const Expected<GenerateResult>& wait();
+
+    struct State;
+    explicit RequestHandle(std::shared_ptr<State> state);
+
+private:
+    std::shared_ptr<State> state_;
+};
+
+struct BatchStatus {
+    int32_t running = 0;       // sequences holding a KV slot
+    int32_t waiting = 0;       // submitted, not yet admitted
+    int32_t kvSlots = 0;       // KV slots (0 before the first submit)
+    int64_t slotLength = 0;    // positions per slot
+    uint64_t cacheBytes = 0;   // memory of the KV cache
+    uint64_t steps = 0;        // batched decode steps run so far
+    uint64_t rowsDecoded = 0;  // sum over steps of the sequences decoded together
+};
 
 class Engine {
 public:
@@ -90,8 +131,21 @@ public:
 
     Expected<GenerateResult> generate(const GenerateRequest& request,
                                       const TokenCallback& onToken = {});
-    // Thread-safe: makes a running generate() stop after the current step.
+    // Thread-safe: makes a running generate() stop after the current step, and cancels every
+    // submitted request (the same as cancelAll()).
     void requestStop();
+
+    // The continuous batch. Thread-safe: any thread may submit; the request is admitted between
+    // decode steps of the engine's batch thread, decodes together with every other running
+    // request, and retires when it stops. Callbacks run on that thread: keep them short, and
+    // return false from onToken (or call cancel()) to stop only this request. Errors that concern
+    // one request (an image that does not decode, a prompt longer than a slot, out of memory while
+    // admitting it alone) end only that request.
+    std::shared_ptr<RequestHandle> submit(GenerateRequest request, TokenCallback onToken = {},
+                                          DoneCallback onDone = {});
+    // Cancels every submitted request that has not finished.
+    void cancelAll();
+    BatchStatus batchStatus() const;
 
     // Writes result.logits as a safetensors file with one float32 tensor "logits"
     // [generated tokens, vocab].

@@ -11,12 +11,12 @@ namespace vistag::inference {
 
 enum class ErrorCode : int {
     Ok = 0,
-    Usage = 2,          // bad arguments
-    ModelFolder = 3,    // missing or malformed config / tokenizer / template files
-    Weights = 4,        // safetensors problems: truncated, hostile header, wrong tensors
-    Image = 5,          // unreadable, unsupported or oversized image
-    Prompt = 6,         // prompt too long, invalid UTF-8
-    Device = 7,         // CUDA unavailable when asked for, out of memory
+    Usage = 2,        // bad arguments
+    ModelFolder = 3,  // missing or malformed config / tokenizer / template files
+    Weights = 4,      // safetensors problems: truncated, hostile header, wrong tensors
+    Image = 5,        // unreadable, unsupported or oversized image
+    Prompt = 6,       // prompt too long, invalid UTF-8
+    Device = 7,       // CUDA unavailable when asked for, out of memory
     Cancelled = 8,
     Internal = 9,
 };
@@ -51,7 +51,9 @@ public:
     T& value() { return std::get<0>(v_); }
     const T& value() const { return std::get<0>(v_); }
     T& operator*() { return value(); }
+    const T& operator*() const { return value(); }
     T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
     const Status& error() const { return std::get<1>(v_); }
 
 private:

@@ -1,0 +1,351 @@
+// The continuous batch (Engine::submit) against the one-sequence path (Engine::generate) on the
+// same engine: greedy float32 on the CPU must give the same tokens for every request, whatever
+// else runs beside it. Driven by tests/parity/test_batch_engine.py, which builds a random model
+// with transformers and passes its folder in VISTAG_TEST_MODEL (this binary is not a CTest test
+// by itself).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "vistag/inference/engine.h"
+
+namespace vi = vistag::inference;
+
+namespace {
+
+std::string modelFolder() {
+    const char* m = std::getenv("VISTAG_TEST_MODEL");
+    return m ? m : "";
+}
+
+vi::RgbImage picture(int w, int h, int seed) {
+    vi::RgbImage im;
+    im.width = w;
+    im.height = h;
+    im.label = "synthetic-" + std::to_string(seed);
+    im.pixels.resize(static_cast<size_t>(w) * h * 3);
+    uint32_t state = 2463534242u + seed * 7919u;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            uint8_t* p = &im.pixels[(static_cast<size_t>(y) * w + x) * 3];
+            p[0] = static_cast<uint8_t>(x * 255 / std::max(w - 1, 1) + (state & 31));
+            p[1] = static_cast<uint8_t>(y * 255 / std::max(h - 1, 1) + ((state >> 8) & 31));
+            p[2] = static_cast<uint8_t>((x + y) * 3 + seed * 40);
+        }
+    return im;
+}
+
+vi::GenerateRequest request(std::vector<vi::RgbImage> images, const std::string& prompt,
+                            int maxNew) {
+    vi::GenerateRequest r;
+    vi::ChatMessage user{"user", {}};
+    for (size_t i = 0; i < images.size(); ++i)
+        user.content.push_back({vi::ChatPart::Kind::Image, ""});
+    user.content.push_back({vi::ChatPart::Kind::Text, prompt});
+    r.messages = {user};
+    r.images = std::move(images);
+    r.sampling.maxNewTokens = maxNew;
+    r.sampling.temperature = 0;
+    return r;
+}
+
+// Requests of different images (two in one), prompts, lengths, stop points and samplers.
+std::vector<vi::GenerateRequest> mixedRequests() {
+    std::vector<vi::GenerateRequest> v;
+    v.push_back(request({picture(200, 150, 1)}, "Describe this product.", 40));
+    v.push_back(request({picture(97, 251, 2), picture(64, 64, 3)}, "这两件衣服有什么不同？", 25));
+    v.push_back(request({}, "Write a short product title for a red wool coat.", 60));
+    v.push_back(request({picture(128, 96, 4)}, "Colour?", 7));
+    v.push_back(
+        request({picture(200, 150, 1)}, "Which season is this for? Answer in one word.", 33));
+    auto penalised = request({picture(80, 120, 5)}, "List the materials.", 30);
+    penalised.sampling.repetitionPenalty = 1.3f;
+    penalised.sampling.presencePenalty = 0.5f;
+    v.push_back(penalised);
+    auto sampled = request({picture(160, 160, 6)}, "Tag this image.", 30);
+    sampled.sampling.temperature = 0.8f;
+    sampled.sampling.topP = 0.9f;
+    sampled.sampling.topK = 50;
+    sampled.sampling.seed = 1234;
+    v.push_back(sampled);
+    v.push_back(request({picture(300, 40, 7)}, "What is written on the banner?", 12));
+    return v;
+}
+
+std::unique_ptr<vi::Engine> load(int maxSequences, int64_t maxSequenceLength = 0) {
+    vi::LoadOptions o;
+    o.device = "cpu";
+    o.dtype = "float32";
+    o.threads = 2;
+    o.maxSequences = maxSequences;
+    o.maxSequenceLength = maxSequenceLength;
+    auto e = vi::Engine::load(modelFolder(), o);
+    if (!e)
+        ADD_FAILURE() << e.error().message();
+    return e ? std::move(*e) : nullptr;
+}
+
+std::vector<vi::GenerateResult> oneAtATime(vi::Engine& e,
+                                           const std::vector<vi::GenerateRequest>& reqs) {
+    std::vector<vi::GenerateResult> out;
+    for (const auto& r : reqs) {
+        auto g = e.generate(r);
+        EXPECT_TRUE(g) << g.error().message();
+        out.push_back(g ? *g : vi::GenerateResult{});
+    }
+    return out;
+}
+
+void expectSame(const vi::GenerateResult& batched, const vi::GenerateResult& single,
+                const std::string& what) {
+    EXPECT_EQ(batched.tokenIds, single.tokenIds) << what;
+    EXPECT_EQ(batched.finishReason, single.finishReason) << what;
+    EXPECT_EQ(batched.text, single.text) << what;
+    EXPECT_EQ(batched.promptTokens, single.promptTokens) << what;
+    ASSERT_EQ(batched.tokenProbs.size(), single.tokenProbs.size()) << what;
+    for (size_t i = 0; i < batched.tokenProbs.size(); ++i) {
+        EXPECT_FALSE(std::isnan(batched.tokenProbs[i])) << what << " token " << i;
+        EXPECT_NEAR(batched.tokenProbs[i], single.tokenProbs[i], 1e-4) << what << " token " << i;
+    }
+}
+
+class BatchEngine : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (modelFolder().empty())
+            GTEST_FAIL() << "VISTAG_TEST_MODEL is not set (run tests/parity/test_batch_engine.py)";
+    }
+};
+
+}  // namespace
+
+TEST_F(BatchEngine, MixedRequestsMatchOneAtATimeForEveryBatchSize) {
+    const auto reqs = mixedRequests();
+    std::vector<vi::GenerateResult> oracle;
+    for (int slots : {1, 3, 8}) {
+        auto e = load(slots);
+        ASSERT_TRUE(e);
+        if (oracle.empty()) {
+            oracle = oneAtATime(*e, reqs);
+            for (size_t i = 0; i < oracle.size(); ++i)
+                std::printf("request %zu: %lld prompt tokens, %zu new tokens, %s\n", i,
+                            static_cast<long long>(oracle[i].promptTokens),
+                            oracle[i].tokenIds.size(), oracle[i].finishReason.c_str());
+        }
+        std::vector<std::shared_ptr<vi::RequestHandle>> hs;
+        for (const auto& r : reqs)
+            hs.push_back(e->submit(r));
+        for (size_t i = 0; i < hs.size(); ++i) {
+            const auto& got = hs[i]->wait();
+            ASSERT_TRUE(got) << got.error().message();
+            expectSame(
+                *got, oracle[i],
+                "request " + std::to_string(i) + " with " + std::to_string(slots) + " slots");
+        }
+        const vi::BatchStatus st = e->batchStatus();
+        EXPECT_EQ(st.kvSlots, slots);
+        EXPECT_EQ(st.running, 0);
+        EXPECT_EQ(st.waiting, 0);
+        if (slots > 1)
+            EXPECT_GT(st.rowsDecoded, st.steps) << "no step decoded two sequences";
+    }
+}
+
+TEST_F(BatchEngine, OrderDoesNotMatterAndARerunIsBitIdentical) {
+    auto reqs = mixedRequests();
+    auto e = load(4);
+    ASSERT_TRUE(e);
+    auto runAll = [&](const std::vector<vi::GenerateRequest>& rs) {
+        std::vector<std::shared_ptr<vi::RequestHandle>> hs;
+        for (const auto& r : rs)
+            hs.push_back(e->submit(r));
+        std::vector<vi::GenerateResult> out;
+        for (auto& h : hs) {
+            EXPECT_TRUE(h->wait());
+            out.push_back(h->wait() ? *h->wait() : vi::GenerateResult{});
+        }
+        return out;
+    };
+    const auto first = runAll(reqs);
+    const auto again = runAll(reqs);
+    for (size_t i = 0; i < reqs.size(); ++i) {
+        EXPECT_EQ(first[i].tokenIds, again[i].tokenIds);
+        EXPECT_EQ(first[i].tokenProbs, again[i].tokenProbs) << "rerun not bit-identical, " << i;
+    }
+    std::vector<vi::GenerateRequest> reversed(reqs.rbegin(), reqs.rend());
+    const auto back = runAll(reversed);
+    for (size_t i = 0; i < reqs.size(); ++i)
+        EXPECT_EQ(back[reqs.size() - 1 - i].tokenIds, first[i].tokenIds) << "request " << i;
+}
+
+TEST_F(BatchEngine, RequestsAdmittedWhileOthersDecode) {
+    auto reqs = mixedRequests();
+    auto e = load(8);
+    ASSERT_TRUE(e);
+    const auto oracle = oneAtATime(*e, reqs);
+    // The longest-answering request first; the others join once it has produced tokens.
+    size_t longest = 0;
+    for (size_t i = 0; i < oracle.size(); ++i)
+        if (oracle[i].tokenIds.size() > oracle[longest].tokenIds.size())
+            longest = i;
+    ASSERT_GE(oracle[longest].tokenIds.size(), 6u) << "the random model answers too briefly";
+    std::atomic<int> produced{0};
+    auto first = e->submit(reqs[longest], [&](int32_t, std::string_view) {
+        ++produced;
+        return true;
+    });
+    while (produced.load() < 3 && !first->finished())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_FALSE(first->finished());
+    std::vector<std::shared_ptr<vi::RequestHandle>> hs(reqs.size());
+    for (size_t i = 0; i < reqs.size(); ++i)
+        if (i != longest)
+            hs[i] = e->submit(reqs[i]);
+    hs[longest] = first;
+    for (size_t i = 0; i < reqs.size(); ++i) {
+        const auto& got = hs[i]->wait();
+        ASSERT_TRUE(got) << got.error().message();
+        expectSame(*got, oracle[i], "request " + std::to_string(i));
+    }
+    EXPECT_GT(e->batchStatus().rowsDecoded, e->batchStatus().steps);
+}
+
+TEST_F(BatchEngine, CancellingOneLeavesTheOthersUnchanged) {
+    auto reqs = mixedRequests();
+    auto e = load(8);
+    ASSERT_TRUE(e);
+    const auto oracle = oneAtATime(*e, reqs);
+    // Request 0 stops itself from its callback after 3 tokens; request 2 is cancelled from this
+    // thread through its handle once it has produced 4.
+    std::atomic<int> produced2{0};
+    std::vector<std::shared_ptr<vi::RequestHandle>> hs;
+    for (size_t i = 0; i < reqs.size(); ++i) {
+        vi::TokenCallback cb;
+        if (i == 0) {
+            auto n = std::make_shared<int>(0);
+            cb = [n](int32_t, std::string_view) { return ++*n < 3; };
+        } else if (i == 2) {
+            cb = [&](int32_t, std::string_view) {
+                ++produced2;
+                return true;
+            };
+        }
+        hs.push_back(e->submit(reqs[i], cb));
+    }
+    while (produced2.load() < 4 && !hs[2]->finished())
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    hs[2]->cancel();
+    for (size_t i = 0; i < reqs.size(); ++i) {
+        const auto& got = hs[i]->wait();
+        ASSERT_TRUE(got) << got.error().message();
+        if (i == 0 || i == 2) {
+            const auto& full = oracle[i].tokenIds;
+            const auto& part = got->tokenIds;
+            ASSERT_LE(part.size(), full.size());
+            EXPECT_TRUE(std::equal(part.begin(), part.end(), full.begin())) << "request " << i;
+            if (part.size() < full.size())
+                EXPECT_EQ(got->finishReason, "cancelled");
+            if (i == 0 && full.size() > 3)
+                EXPECT_EQ(part.size(), 3u);
+        } else {
+            expectSame(*got, oracle[i], "request " + std::to_string(i));
+        }
+    }
+}
+
+TEST_F(BatchEngine, FreedSlotsFilledWithNaNLeakIntoNothing) {
+    setenv("VISTAG_DEBUG_POISON_FREED_SLOTS", "1", 1);
+    auto reqs = mixedRequests();
+    auto e = load(3);  // eight requests through three slots: every slot is reused
+    unsetenv("VISTAG_DEBUG_POISON_FREED_SLOTS");
+    ASSERT_TRUE(e);
+    const auto oracle = oneAtATime(*e, reqs);
+    for (int round = 0; round < 2; ++round) {
+        std::vector<std::shared_ptr<vi::RequestHandle>> hs;
+        for (const auto& r : reqs)
+            hs.push_back(e->submit(r));
+        for (size_t i = 0; i < hs.size(); ++i) {
+            const auto& got = hs[i]->wait();
+            ASSERT_TRUE(got) << got.error().message();
+            expectSame(*got, oracle[i],
+                       "round " + std::to_string(round) + " request " + std::to_string(i));
+        }
+    }
+}
+
+TEST_F(BatchEngine, ABadRequestFailsAloneWithAClearError) {
+    auto e = load(4, /*maxSequenceLength=*/512);
+    ASSERT_TRUE(e);
+    auto good = request({picture(96, 96, 9)}, "Describe.", 20);
+    auto oracle = e->generate(good);
+    ASSERT_TRUE(oracle);
+    auto tooLong = request({picture(96, 96, 9)}, "Describe.", 600);
+    auto wrongImages = request({picture(96, 96, 9)}, "Describe.", 5);
+    wrongImages.images.push_back(picture(32, 32, 1));                 // two images, one placeholder
+    auto hugeImage = request({picture(2000, 9, 3)}, "Describe.", 5);  // aspect ratio over 200
+    auto h1 = e->submit(tooLong);
+    auto h2 = e->submit(good);
+    auto h3 = e->submit(wrongImages);
+    auto h4 = e->submit(hugeImage);
+    ASSERT_FALSE(h1->wait());
+    EXPECT_EQ(h1->wait().error().code(), vi::ErrorCode::Prompt);
+    EXPECT_NE(h1->wait().error().message().find("batch slot"), std::string::npos)
+        << h1->wait().error().message();
+    ASSERT_FALSE(h3->wait());
+    EXPECT_EQ(h3->wait().error().code(), vi::ErrorCode::Usage);
+    ASSERT_FALSE(h4->wait());
+    EXPECT_EQ(h4->wait().error().code(), vi::ErrorCode::Image);
+    ASSERT_TRUE(h2->wait()) << h2->wait().error().message();
+    expectSame(*h2->wait(), *oracle, "the good request");
+}
+
+TEST_F(BatchEngine, PriorityGoesFirstAndDestroyingTheEngineEndsEverything) {
+    auto e = load(1);
+    ASSERT_TRUE(e);
+    auto slow = request({}, "Write a long story about a coat.", 200);
+    std::vector<std::string> order;
+    std::mutex m;
+    auto note = [&](const std::string& name) {
+        return [&, name](const vi::Expected<vi::GenerateResult>&) {
+            std::lock_guard lk(m);
+            order.push_back(name);
+        };
+    };
+    auto running = e->submit(slow, {}, note("running"));
+    while (e->batchStatus().running == 0 && !running->finished())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    auto low = e->submit(request({}, "low", 3), {}, note("low"));
+    auto q = request({}, "high", 3);
+    q.priority = 10;
+    auto high = e->submit(q, {}, note("high"));
+    running->cancel();
+    ASSERT_TRUE(low->wait());
+    ASSERT_TRUE(high->wait());
+    {
+        std::lock_guard lk(m);
+        ASSERT_EQ(order.size(), 3u);
+        EXPECT_EQ(order[1], "high");
+        EXPECT_EQ(order[2], "low");
+    }
+    std::vector<std::shared_ptr<vi::RequestHandle>> left;
+    for (int i = 0; i < 4; ++i)
+        left.push_back(e->submit(slow));
+    e.reset();  // the batch thread cancels what is left and ends
+    for (auto& h : left) {
+        ASSERT_TRUE(h->finished());
+        ASSERT_TRUE(h->wait());
+        EXPECT_TRUE(h->wait()->finishReason == "cancelled" || h->wait()->finishReason == "stop" ||
+                    h->wait()->finishReason == "length");
+    }
+}

@@ -1,0 +1,21 @@
+"""The continuous batch (Engine::submit) against the one-sequence path, on a random Qwen3-VL that
+transformers builds here: tests/inference/test_batch_engine.cpp does the comparing (greedy
+float32 on the CPU, tokens identical), this file builds the model and runs it."""
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+
+def test_batched_answers_equal_one_at_a_time(tiny_model):
+    folder, _, _ = tiny_model
+    binary = pathlib.Path(os.environ.get("VISTAG_BIN_DIR", "build/bin")) / "test_batch_engine"
+    if not binary.exists():
+        pytest.fail(f"{binary} is not built")
+    env = dict(os.environ, VISTAG_TEST_MODEL=str(folder))
+    r = subprocess.run([str(binary)], env=env, capture_output=True, text=True, timeout=900)
+    print(r.stdout[-8000:])
+    assert r.returncode == 0, r.stdout[-8000:] + r.stderr[-4000:]
