@@ -139,6 +139,7 @@ private:
         GenerateResult result;
         Clock::time_point firstToken;
         bool finished = false;
+        std::vector<at::Tensor> keptLogits;  // keepLogits: each step's row, on the host
     };
     struct Outcome {
         Waiting w;
@@ -434,6 +435,8 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
             row.result.timings.preprocessMs = row.prep.preprocessMs;
             row.result.timings.visionMs = imageTokens > 0 ? visionMs : 0;
             row.prep.images = {};  // pixels no longer needed
+            if (row.w.req.keepLogits)
+                row.keptLogits.push_back(last.to(at::kCPU));
             const int64_t next = row.sampler->next(last, row.context, row.context.size());
             const float prob = row.sampler->lastProbability(next);
             const auto now = Clock::now();
@@ -573,6 +576,8 @@ void BatchLoop::decodeStep() {
         if (!rows_[s])
             continue;
         Row& row = *rows_[s];
+        if (row.w.req.keepLogits)
+            row.keptLogits.push_back(logits[s].to(at::kCPU).clone());
         int64_t next;
         float prob;
         if (plainGreedy(row.w.req.sampling)) {
@@ -609,6 +614,10 @@ void BatchLoop::retire(int64_t slot, const std::string& reason) {
             r.timings.decodeMs > 0 ? decoded * 1000.0 / r.timings.decodeMs : 0.0;
     }
     r.timings.totalMs = msBetween(row.w.submitted, now);
+    if (!row.keptLogits.empty()) {
+        at::Tensor all = at::stack(row.keptLogits).contiguous();
+        r.logits.assign(all.data_ptr<float>(), all.data_ptr<float>() + all.numel());
+    }
     if (poisonFreed_)
         cache_.fill(slot, std::numeric_limits<double>::quiet_NaN());
     outcomes_.push_back({std::move(row.w), std::move(r)});

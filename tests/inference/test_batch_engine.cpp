@@ -349,3 +349,34 @@ TEST_F(BatchEngine, PriorityGoesFirstAndDestroyingTheEngineEndsEverything) {
                     h->wait()->finishReason == "length");
     }
 }
+
+// The logits each token was chosen from, batched against one at a time: float32 on the CPU holds
+// 1e-5 of the largest logit (different matrix shapes sum in a different order; nothing more).
+TEST_F(BatchEngine, BatchedLogitsMatchOneAtATime) {
+    auto reqs = mixedRequests();
+    reqs.resize(4);
+    for (auto& r : reqs)
+        r.keepLogits = true;
+    auto e = load(4);
+    ASSERT_TRUE(e);
+    const auto oracle = oneAtATime(*e, reqs);
+    std::vector<std::shared_ptr<vi::RequestHandle>> hs;
+    for (const auto& r : reqs)
+        hs.push_back(e->submit(r));
+    double worst = 0;
+    for (size_t i = 0; i < reqs.size(); ++i) {
+        const auto& got = hs[i]->wait();
+        ASSERT_TRUE(got) << got.error().message();
+        ASSERT_EQ(got->logits.size(), oracle[i].logits.size()) << "request " << i;
+        ASSERT_EQ(got->logits.size(), got->tokenIds.size() * static_cast<size_t>(got->vocabSize));
+        double err = 0, scale = 0;
+        for (size_t k = 0; k < got->logits.size(); ++k) {
+            err =
+                std::max(err, static_cast<double>(std::fabs(got->logits[k] - oracle[i].logits[k])));
+            scale = std::max(scale, static_cast<double>(std::fabs(oracle[i].logits[k])));
+        }
+        EXPECT_LE(err, 1e-5 * scale + 1e-6) << "request " << i;
+        worst = std::max(worst, err / std::max(scale, 1e-30));
+    }
+    std::printf("batched vs one at a time: largest logit error %.3e of max |logit|\n", worst);
+}

@@ -115,6 +115,7 @@ Expected<std::shared_ptr<LoadedWeights>> loadWeights(const std::string& folder,
     const auto expected = expectedTensors(config);
     uint64_t done = 0, total = 0;
     for (const auto& e : expected) total += out->store->find(e.name)->nbytes;
+    bool anyOnTheMap = false;  // a tensor that is a view on the memory map
     for (const auto& e : expected) {
         const TensorView* v = out->store->find(e.name);
         const at::ScalarType st = scalarType(v->dtype);
@@ -124,12 +125,17 @@ Expected<std::shared_ptr<LoadedWeights>> loadWeights(const std::string& folder,
         const bool aligned = reinterpret_cast<uintptr_t>(v->data) % t.element_size() == 0;
         if (!aligned) t = t.clone();
         if (st != dtype || !device.is_cpu()) t = t.to(device, dtype);
+        else if (aligned) anyOnTheMap = true;
         out->parameters += t.numel();
         out->tensors.put(e.name, std::move(t));
         done += v->nbytes;
         if (progress && !progress(total ? static_cast<double>(done) / total : 1.0))
             return Status(ErrorCode::Cancelled, "loading the model was cancelled");
     }
+    // Every tensor was copied (onto the GPU, or into another dtype): unmap the files, so that
+    // the pages read while copying no longer count against this process (an 8B model on a GPU
+    // otherwise keeps ~17 GB of host memory).
+    if (!anyOnTheMap) out->store.reset();
     return out;
 }
 
