@@ -97,11 +97,26 @@ public:
         auto handle = std::make_shared<RequestHandle>(st);
         {
             std::lock_guard lk(m_);
-            waiting_.push_back({std::move(req), std::move(onToken), std::move(onDone), st,
-                                nextSeq_++, Clock::now()});
-            ++status_.waiting;
+            if (!stopping_) {
+                waiting_.push_back({std::move(req), std::move(onToken), std::move(onDone), st,
+                                    nextSeq_++, Clock::now()});
+                ++status_.waiting;
+                cv_.notify_all();
+                return handle;
+            }
         }
-        cv_.notify_all();
+        // The engine is going away (a callback submitting during shutdown): cancelled at once.
+        GenerateResult cancelled;
+        cancelled.finishReason = "cancelled";
+        Expected<GenerateResult> result(std::move(cancelled));
+        if (onDone)
+            onDone(result);
+        {
+            std::lock_guard lk(st->m);
+            st->result = std::move(result);
+        }
+        st->done.store(true);
+        st->cv.notify_all();
         return handle;
     }
 
@@ -256,9 +271,11 @@ void BatchLoop::main() {
         bool stop = false;
         {
             std::unique_lock lk(m_);
-            const bool running = runningCount() > 0;
-            if (!running)
+            if (runningCount() == 0) {
+                // Idle: an earlier out-of-memory limit no longer applies.
+                admitCap_ = std::numeric_limits<int32_t>::max();
                 cv_.wait(lk, [&] { return stopping_ || !waiting_.empty(); });
+            }
             stop = stopping_;
             // Requests cancelled before admission end here; then the highest priority first.
             for (auto it = waiting_.begin(); it != waiting_.end();) {
