@@ -20,6 +20,7 @@ int runTag(const QStringList& args);       // cmd_tag.cpp
 int runExport(const QStringList& args);    // cmd_export.cpp
 int runDownload(const QStringList& args);  // cmd_download.cpp
 int runServe(const QStringList& args);     // cmd_serve.cpp
+int runBatch(const QStringList& args);     // cmd_batch.cpp
 
 // Writes the top-level usage text to stderr.
 void printUsage();

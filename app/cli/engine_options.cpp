@@ -112,11 +112,25 @@ void applyModelDefaults(EngineArgs& a, const inference::SamplingParams& m) {
     if (!a.hasPresence) s.presencePenalty = m.presencePenalty;
 }
 
+catalog::InferenceParams inferenceParams(const EngineArgs& a) {
+    catalog::InferenceParams p;
+    p.maxNewTokens = a.sampling.maxNewTokens;
+    p.temperature = a.sampling.temperature;
+    p.topP = a.sampling.topP;
+    p.topK = a.sampling.topK;
+    p.repetitionPenalty = a.sampling.repetitionPenalty;
+    p.presencePenalty = a.sampling.presencePenalty;
+    p.seed = a.sampling.seed;
+    p.maxPixels = a.maxPixels;
+    return p;
+}
+
 std::unique_ptr<inference::Engine> loadEngine(const EngineArgs& a, int* exitCode) {
     inference::LoadOptions o;
     o.device = a.device.toStdString();
     o.dtype = a.dtype.toStdString();
     o.threads = a.threads;
+    o.maxSequences = a.maxSequences;
     if (isatty(STDERR_FILENO)) {
         o.progress = [](double f, const std::string& stage) {
             std::fprintf(stderr, "\rLoading model: %3d%% %-40s", static_cast<int>(f * 100),

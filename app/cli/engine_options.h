@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "catalog/types.h"
 #include "vistag/inference/engine.h"
 
 namespace vistag::cli {
@@ -21,6 +22,7 @@ struct EngineArgs {
     QString dtype = QStringLiteral("auto");
     qint64 maxPixels = 0;
     int threads = 0;
+    int maxSequences = 0;  // LoadOptions::maxSequences (batch: --concurrency); 0 = the engine's
     inference::SamplingParams sampling;
     // Which sampling values were given on the command line (the rest come from the model).
     bool hasTemperature = false, hasTopP = false, hasTopK = false, hasRepetition = false,
@@ -40,6 +42,10 @@ std::optional<EngineArgs> parseEngineArgs(QCommandLineParser& parser, const QStr
 
 // Fills unset sampling values from the model's generation_config.
 void applyModelDefaults(EngineArgs& a, const inference::SamplingParams& model);
+
+// The sampling values and pixel budget of `a` as the application's InferenceParams (what a
+// backend or a batch request takes).
+catalog::InferenceParams inferenceParams(const EngineArgs& a);
 
 // Loads the model (progress on stderr when it is a terminal). Prints the error and sets *exitCode
 // on failure.

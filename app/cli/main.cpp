@@ -20,6 +20,8 @@ const Command kCommands[] = {
     {"download", "download a model from Hugging Face or ModelScope (resumable, verified)",
      runDownload},
     {"serve", "serve the model as an OpenAI-compatible API (chat completions, SSE)", runServe},
+    {"batch", "run a JSONL file of chat requests (OpenAI Batch API format) on the local model",
+     runBatch},
 };
 
 }  // namespace

@@ -84,14 +84,7 @@ int runRemoteAsk(const QCommandLineParser& p, const EngineArgs& a, bool asJson,
         req.prompt = a.prompt;
         req.system = a.system;
     }
-    req.params.maxNewTokens = a.sampling.maxNewTokens;
-    req.params.temperature = a.sampling.temperature;
-    req.params.topP = a.sampling.topP;
-    req.params.topK = a.sampling.topK;
-    req.params.repetitionPenalty = a.sampling.repetitionPenalty;
-    req.params.presencePenalty = a.sampling.presencePenalty;
-    req.params.seed = a.sampling.seed;
-    req.params.maxPixels = a.maxPixels;
+    req.params = inferenceParams(a);
     const backend::AskResult r = remote->ask(req, [&](const QString& piece) {
         if (!asJson) {
             std::fputs(piece.toUtf8().constData(), stdout);

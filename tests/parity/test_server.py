@@ -230,6 +230,9 @@ def test_bad_requests(server, data_url):
     remote = chat_body("https://example.com/a.png")
     st, _, body = server.request("POST", "/v1/chat/completions", remote)
     assert st == 400 and "remote image" in json.loads(body)["error"]["message"]
+    # file:// URLs are for `vistag-cli batch` only: a client never reads the server's files.
+    st, _, body = server.request("POST", "/v1/chat/completions", chat_body("file:///etc/hostname"))
+    assert st == 400 and "data:image" in json.loads(body)["error"]["message"]
     many = chat_body(data_url)
     many["messages"][0]["content"] = [{"type": "image_url", "image_url": {"url": data_url}}] * 9
     assert server.request("POST", "/v1/chat/completions", many)[0] == 400

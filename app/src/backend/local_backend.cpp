@@ -3,8 +3,8 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include "backend/engine_request.h"
 #include "vistag/inference/engine.h"
-#include "vistag/inference/image_file.h"
 
 namespace vistag::backend {
 
@@ -41,24 +41,15 @@ AskResult LocalBackend::ask(const AskRequest& request,
                             const std::function<bool(const QString&)>& onText) {
     AskResult out;
     GenerateRequest req;
-    if (!request.system.isEmpty())
-        req.messages.push_back({"system", {{ChatPart::Kind::Text, request.system.toStdString()}}});
-    // One message: its images (read from their files, in order) and then its text.
+    if (!request.system.isEmpty()) appendMessage(&req, "system", {}, request.system);
+    // Each message: its images (read from their files, in order) and then its text.
     const auto addTurn = [&](const char* role, const QStringList& imagePaths, const QString& text) {
-        ChatMessage m{role, {}};
-        for (const QString& path : imagePaths) {
-            auto img = loadImageFile(path.toStdString());
-            if (!img) {
-                out.error = QString::fromStdString(img.error().message());
-                out.errorCode = img.error().exitCode();
-                return false;
-            }
-            req.images.push_back(std::move(*img));
-            m.content.push_back({ChatPart::Kind::Image, {}});
+        const Status s = appendMessageFromFiles(&req, role, imagePaths, text);
+        if (!s) {
+            out.error = QString::fromStdString(s.message());
+            out.errorCode = s.exitCode();
         }
-        m.content.push_back({ChatPart::Kind::Text, text.toStdString()});
-        req.messages.push_back(std::move(m));
-        return true;
+        return s.isOk();
     };
     for (const ChatTurn& t : request.history) {
         const bool user = t.role != QLatin1String("assistant");
@@ -67,15 +58,7 @@ AskResult LocalBackend::ask(const AskRequest& request,
     }
     if (!addTurn("user", request.imagePaths, request.prompt))
         return out;
-    const auto& p = request.params;
-    req.sampling.maxNewTokens = p.maxNewTokens;
-    req.sampling.temperature = static_cast<float>(p.temperature);
-    req.sampling.topP = static_cast<float>(p.topP);
-    req.sampling.topK = p.topK;
-    req.sampling.repetitionPenalty = static_cast<float>(p.repetitionPenalty);
-    req.sampling.presencePenalty = static_cast<float>(p.presencePenalty);
-    req.sampling.seed = p.seed;
-    req.maxPixels = p.maxPixels;
+    applyInferenceParams(request.params, &req);
 
     // Token spans in UTF-16 units of the streamed text, for per-tag confidence.
     QString streamed;

@@ -281,9 +281,7 @@ void ApiServer::onFinished(quint64 id, const backend::AskResult& r) {
     Connection* c = s ? connections_.value(s) : nullptr;
     if (c && s->state() == QAbstractSocket::ConnectedState) {
         const int completion = static_cast<int>(r.tokenIds.size());
-        const QJsonObject usage{{"prompt_tokens", r.promptTokens},
-                                {"completion_tokens", completion},
-                                {"total_tokens", r.promptTokens + completion}};
+        const QJsonObject usage = chatUsage(r.promptTokens, completion);
         const QString finish = r.finishReason == QLatin1String("length") ? QStringLiteral("length")
                                                                          : QStringLiteral("stop");
         int status = 200;
@@ -308,17 +306,9 @@ void ApiServer::onFinished(quint64 id, const backend::AskResult& r) {
             }
             s->write("data: [DONE]\n\n");
         } else {
-            const QJsonObject message{{"role", "assistant"}, {"content", r.text}};
-            const QJsonObject choice{{"index", 0},
-                                     {"message", message},
-                                     {"finish_reason", finish},
-                                     {"logprobs", QJsonValue::Null}};
-            const QJsonObject o{{"id", QString::fromLatin1(job.completionId)},
-                                {"object", "chat.completion"},
-                                {"created", job.created},
-                                {"model", modelId_},
-                                {"choices", QJsonArray{choice}},
-                                {"usage", usage}};
+            const QJsonObject o =
+                chatCompletion(QString::fromLatin1(job.completionId), job.created, modelId_, r.text,
+                               r.finishReason, r.promptTokens, completion);
             s->write(httpResponse(200, "application/json", compact(o)));
         }
         finishLog(s, status);

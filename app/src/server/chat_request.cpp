@@ -4,14 +4,37 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QUrl>
 #include <cmath>
+
+#include "backend/engine_request.h"
+#include "vistag/inference/image_file.h"
 
 namespace vistag::server {
 
 namespace {
 
-// "data:image/png;base64,...." → bytes and a file suffix.
-bool decodeDataUrl(const QString& url, const ChatLimits& limits, ChatImage* image, QString* error) {
+// "file:///absolute/path.jpg" (limits.allowFileUrls only) → the local path.
+bool readFileUrl(const QString& text, ChatImage* image, QString* error) {
+    const QUrl url(text);  // tolerant: a path with spaces left unencoded still works
+    const QString host = url.host();
+    if (!url.isValid() || !url.isLocalFile() ||
+        !(host.isEmpty() || host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0) ||
+        !url.toLocalFile().startsWith(QLatin1Char('/'))) {
+        *error = QStringLiteral("a file image URL must be file:///absolute/path (got '%1')")
+                     .arg(text.left(200));
+        return false;
+    }
+    image->path = url.toLocalFile();
+    image->suffix = image->path.section(QLatin1Char('.'), -1).toLower();
+    return true;
+}
+
+// "data:image/png;base64,...." → bytes and a file suffix; with limits.allowFileUrls also
+// "file:///path" → the path.
+bool readImageUrl(const QString& url, const ChatLimits& limits, ChatImage* image, QString* error) {
+    if (limits.allowFileUrls && url.startsWith(QLatin1String("file:"), Qt::CaseInsensitive))
+        return readFileUrl(url, image, error);
     if (url.startsWith(QLatin1String("http://"), Qt::CaseInsensitive) ||
         url.startsWith(QLatin1String("https://"), Qt::CaseInsensitive)) {
         *error = QStringLiteral(
@@ -20,7 +43,11 @@ bool decodeDataUrl(const QString& url, const ChatLimits& limits, ChatImage* imag
         return false;
     }
     if (!url.startsWith(QLatin1String("data:"), Qt::CaseInsensitive)) {
-        *error = QStringLiteral("image_url.url must be a data:image/...;base64 URL");
+        *error = limits.allowFileUrls
+                     ? QStringLiteral(
+                           "image_url.url must be a data:image/...;base64 URL or a "
+                           "file:///absolute/path")
+                     : QStringLiteral("image_url.url must be a data:image/...;base64 URL");
         return false;
     }
     const qsizetype comma = url.indexOf(QLatin1Char(','));
@@ -109,7 +136,7 @@ bool readContent(const QJsonValue& content, bool allowImages, const ChatLimits& 
                                     ? iu.toString()
                                     : iu.toObject().value(QLatin1String("url")).toString();
             ChatImage img;
-            if (!decodeDataUrl(url, limits, &img, error))
+            if (!readImageUrl(url, limits, &img, error))
                 return false;
             images->append(std::move(img));
         } else {
@@ -130,7 +157,11 @@ bool parseChatRequest(const QByteArray& body, const catalog::InferenceParams& de
         *error = QStringLiteral("the body is not a JSON object");
         return false;
     }
-    const QJsonObject o = doc.object();
+    return parseChatRequest(doc.object(), defaults, limits, job, error);
+}
+
+bool parseChatRequest(const QJsonObject& o, const catalog::InferenceParams& defaults,
+                      const ChatLimits& limits, ChatJob* job, QString* error) {
     const QJsonValue msgs = o.value(QLatin1String("messages"));
     if (!msgs.isArray() || msgs.toArray().isEmpty()) {
         *error = QStringLiteral("messages must be a non-empty list");
@@ -218,6 +249,63 @@ bool parseChatRequest(const QByteArray& body, const catalog::InferenceParams& de
                             .value(QLatin1String("include_usage"))
                             .toBool(false);
     return true;
+}
+
+inference::Expected<inference::GenerateRequest> toGenerateRequest(const ChatJob& job) {
+    inference::GenerateRequest req;
+    int count = 0;
+    const auto decode = [&](const QList<ChatImage>& images, std::vector<inference::RgbImage>* out) {
+        for (const ChatImage& image : images) {
+            ++count;
+            auto img = image.path.isEmpty()
+                           ? inference::decodeImage(
+                                 std::string_view(image.bytes.constData(),
+                                                  static_cast<size_t>(image.bytes.size())),
+                                 "image " + std::to_string(count))
+                           : inference::loadImageFile(image.path.toStdString());
+            if (!img)
+                return img.error();
+            out->push_back(std::move(*img));
+        }
+        return inference::Status::ok();
+    };
+    if (!job.system.isEmpty())
+        backend::appendMessage(&req, "system", {}, job.system);
+    for (const ChatJobTurn& t : job.history) {
+        std::vector<inference::RgbImage> images;
+        if (auto s = decode(t.images, &images); !s)
+            return s;
+        backend::appendMessage(&req, t.role.toStdString(), std::move(images), t.text);
+    }
+    std::vector<inference::RgbImage> images;
+    if (auto s = decode(job.images, &images); !s)
+        return s;
+    backend::appendMessage(&req, "user", std::move(images), job.prompt);
+    backend::applyInferenceParams(job.params, &req);
+    return req;
+}
+
+QJsonObject chatUsage(int promptTokens, int completionTokens) {
+    return {{"prompt_tokens", promptTokens},
+            {"completion_tokens", completionTokens},
+            {"total_tokens", promptTokens + completionTokens}};
+}
+
+QJsonObject chatCompletion(const QString& id, qint64 created, const QString& model,
+                           const QString& text, const QString& finishReason, int promptTokens,
+                           int completionTokens) {
+    const QJsonObject message{{"role", "assistant"}, {"content", text}};
+    const QJsonObject choice{
+        {"index", 0},
+        {"message", message},
+        {"finish_reason", finishReason == QLatin1String("length") ? "length" : "stop"},
+        {"logprobs", QJsonValue::Null}};
+    return {{"id", id},
+            {"object", "chat.completion"},
+            {"created", created},
+            {"model", model},
+            {"choices", QJsonArray{choice}},
+            {"usage", chatUsage(promptTokens, completionTokens)}};
 }
 
 }  // namespace vistag::server

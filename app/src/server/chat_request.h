@@ -1,12 +1,15 @@
 // Reading an OpenAI chat-completions request body into what the local backend needs, with the
-// server's limits. Pure (no sockets, no files), for tests and fuzzing.
+// server's limits (parsing is pure: no sockets, no files, for tests and fuzzing), and turning the
+// result into the engine's request (`vistag-cli batch` submits it to the continuous batch).
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
 #include "catalog/types.h"
+#include "vistag/inference/engine.h"
 
 namespace vistag::server {
 
@@ -14,16 +17,20 @@ struct ChatLimits {
     int maxImages = 8;
     int maxTokens = 4096;
     qint64 maxImageBytes = 32LL * 1024 * 1024;  // one decoded image
+    // Accept file:///absolute/path image URLs (a local file, read when the image is decoded):
+    // `vistag-cli batch` does, the server never (a client must not read the server's files).
+    bool allowFileUrls = false;
 };
 
 struct ChatImage {
     QByteArray bytes;  // the decoded data: URL
-    QString suffix;    // "png", "jpg", ... from the media type
+    QString suffix;    // "png", "jpg", ... from the media type or the file name
+    QString path;      // a file:// URL's local file (allowFileUrls); bytes stay empty
 };
 
 // An earlier turn of the conversation (before the last user message).
 struct ChatJobTurn {
-    QString role;             // "user" or "assistant"
+    QString role;  // "user" or "assistant"
     QString text;
     QList<ChatImage> images;  // user turns only
 };
@@ -42,5 +49,22 @@ struct ChatJob {
 // returns false with *error in plain words (the caller answers 400).
 bool parseChatRequest(const QByteArray& body, const catalog::InferenceParams& defaults,
                       const ChatLimits& limits, ChatJob* job, QString* error);
+// The same for a body already parsed as JSON (a line of a batch file).
+bool parseChatRequest(const QJsonObject& body, const catalog::InferenceParams& defaults,
+                      const ChatLimits& limits, ChatJob* job, QString* error);
+
+// The engine's request for `job`: the system message, the earlier turns and the question, each
+// message's images decoded with vistag_imagefile (data: bytes, or the file of a file:// URL)
+// before its text, and the sampling settings of job.params. An image that cannot be read or
+// decoded is the error (ErrorCode::Image, naming the image).
+inference::Expected<inference::GenerateRequest> toGenerateRequest(const ChatJob& job);
+
+// The OpenAI "usage" object.
+QJsonObject chatUsage(int promptTokens, int completionTokens);
+// The OpenAI chat.completion object of one finished answer (a non-streamed response, the body of
+// a batch result line). finish_reason is "length" for "length" and "stop" otherwise.
+QJsonObject chatCompletion(const QString& id, qint64 created, const QString& model,
+                           const QString& text, const QString& finishReason, int promptTokens,
+                           int completionTokens);
 
 }  // namespace vistag::server
