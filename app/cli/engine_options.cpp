@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "about.h"
 #include "vistag/inference/image_file.h"
 
 namespace vistag::cli {
@@ -77,6 +78,9 @@ std::optional<EngineArgs> parseEngineArgs(QCommandLineParser& p, const QStringLi
         return fail(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
     EngineArgs a;
     a.model = p.value(QStringLiteral("model"));
+    if (!a.model.isEmpty() && !hasLocalEngine())
+        return fail(QStringLiteral("--model DIR needs the local engine, and this build has none: "
+                                   "it talks to servers only; use --server URL instead"));
     if (a.model.isEmpty() && requireModel) return fail(QStringLiteral("--model DIR is required"));
     a.images = p.values(QStringLiteral("image"));
     a.prompt = p.value(QStringLiteral("prompt"));
@@ -145,6 +149,9 @@ std::unique_ptr<inference::Engine> loadEngine(const EngineArgs& a, int* exitCode
         *exitCode = e.error().exitCode();
         return nullptr;
     }
+    if (a.device == QLatin1String("auto") && (*e)->info().device.rfind("cpu", 0) == 0)
+        std::fprintf(stderr, "vistag-cli: no usable NVIDIA GPU or driver found: running on the "
+                             "CPU\n");
     if (!(*e)->info().templateWarning.empty())
         std::fprintf(stderr, "vistag-cli: warning: %s\n", (*e)->info().templateWarning.c_str());
     return std::move(*e);

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <iterator>
 
+#include "about.h"
 #include "commands.h"
 
 namespace vistag::cli {
@@ -32,6 +33,8 @@ void printUsage() {
     std::fprintf(stderr,
                  "\n  --version  same as `version`\n  --help     this text\n"
                  "\nRun `vistag-cli COMMAND --help` for a command's options.\n");
+    if (!hasLocalEngine())
+        std::fprintf(stderr, "\n%s\n", qPrintable(serversOnlyNote()));
 }
 
 }  // namespace vistag::cli

@@ -1,5 +1,9 @@
 // vistag: the desktop application.
 #include <QApplication>
+#include <cstdio>
+#include <cstring>
+
+#include "about.h"
 
 #include "logging/app_log.h"
 #include "main_window.h"
@@ -7,7 +11,40 @@
 #include "translations.h"
 #include "vistag_version.h"
 
+namespace {
+
+// Before QApplication, so that these work without a display.
+bool printInfo(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+            std::printf(
+                "usage: vistag [--model DIR] [--db FILE] [PATH...]\n\n"
+                "Vistag: review product images and their attribute tags with Qwen3-VL.\n\n"
+                "  PATH...      images or folders to add to the catalogue\n"
+                "  --model DIR  load this model folder at start (also $VISTAG_MODEL)\n"
+                "  --db FILE    the catalogue (SQLite; also $VISTAG_DB)\n"
+                "  --version    print the versions of Vistag and its libraries\n"
+                "  --help       this text\n\n"
+                "The language follows the system locale ($VISTAG_LANG=zh_CN or en to choose).\n"
+                "A server is chosen in the window (Tools > Settings); vistag-cli --help lists the\n"
+                "command-line tools.\n");
+            if (!vistag::hasLocalEngine())
+                std::printf("\n%s\n", qPrintable(vistag::serversOnlyNote()));
+            return true;
+        }
+        if (!std::strcmp(argv[i], "--version")) {
+            for (const QString& line : vistag::describeVersions(vistag::componentVersions()))
+                std::printf("%s\n", qPrintable(line));
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+    if (printInfo(argc, argv)) return 0;
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("vistag"));
     QApplication::setApplicationDisplayName(QStringLiteral("Vistag"));

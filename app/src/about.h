@@ -8,6 +8,7 @@ namespace vistag {
 
 struct ComponentVersions {
     QString vistag;
+    bool localEngine = true;
     QString libtorch;
     bool cudaCompiled = false;
     QString cudaVersion;
@@ -18,6 +19,11 @@ struct ComponentVersions {
     QString opencv;
     QString spdlog;
 };
+
+// False in a build without libtorch (VISTAG_WITH_TORCH=OFF): it talks to servers only.
+bool hasLocalEngine();
+// One sentence for --help and the window of such a build (empty in a build with the engine).
+QString serversOnlyNote();
 
 ComponentVersions componentVersions();
 // One "name: value" line per component, in English (also used in logs).

@@ -5,6 +5,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "about.h"
+
 namespace vistag::ui {
 namespace {
 
@@ -47,6 +49,21 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     connect(download, &QPushButton::clicked, this, &StartPage::downloadModelRequested);
     connect(server, &QPushButton::clicked, this, &StartPage::connectServerRequested);
 
+    // A build without the local engine (the vistag-client package) talks to servers only.
+    QLabel* serversOnly = nullptr;
+    if (!hasLocalEngine()) {
+        folder->hide();
+        download->hide();
+        serversOnly = new QLabel(
+            tr("This build of Vistag talks to servers only: it has no local engine to run a "
+               "model folder. Connect to an OpenAI-compatible server, such as a colleague's "
+               "Vistag or a vLLM server. (The full vistag package runs models on this "
+               "computer.)"),
+            this);
+        serversOnly->setObjectName(QStringLiteral("startServersOnly"));
+        serversOnly->setWordWrap(true);
+    }
+
     message_ = new QLabel(this);
     message_->setObjectName(QStringLiteral("startMessage"));
     message_->setWordWrap(true);
@@ -57,6 +74,7 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     column->addWidget(title);
     column->addWidget(lead);
     column->addSpacing(8);
+    if (serversOnly) column->addWidget(serversOnly);
     column->addWidget(folder);
     column->addWidget(download);
     column->addWidget(server);

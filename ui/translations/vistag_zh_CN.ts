@@ -1313,6 +1313,11 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::StartPage</name>
     <message>
+        <location filename="../src/start_page.cpp" line="56"/>
+        <source>This build of Vistag talks to servers only: it has no local engine to run a model folder. Connect to an OpenAI-compatible server, such as a colleague&apos;s Vistag or a vLLM server. (The full vistag package runs models on this computer.)</source>
+        <translation>此版本的 Vistag 只连接服务器：它没有本地引擎，不能运行模型文件夹。请连接一个 OpenAI 兼容的服务器，例如同事的 Vistag 或 vLLM 服务器。（完整的 vistag 软件包可在本机运行模型。）</translation>
+    </message>
+    <message>
         <location filename="../src/start_page.cpp" line="25"/>
         <source>Welcome to Vistag</source>
         <translation>欢迎使用 Vistag</translation>

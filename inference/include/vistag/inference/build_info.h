@@ -6,6 +6,7 @@
 namespace vistag::inference {
 
 struct BuildInfo {
+    bool localEngine = true;      // false in a build without libtorch: it talks to servers only
     std::string torchVersion;     // libtorch version, e.g. "2.14.1"
     bool cudaCompiled = false;    // libtorch_cuda is linked and its hooks are registered
     std::string cudaVersion;      // CUDA runtime version libtorch was built against ("" if none)
