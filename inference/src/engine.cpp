@@ -140,9 +140,10 @@ Expected<std::unique_ptr<Engine>> Engine::load(const std::string& folder,
             return s;
         if (Status s = parseDtype(options.dtype, impl->device, &impl->dtype); !s)
             return s;
-        at::set_num_threads(options.threads > 0 ? options.threads
-                                                : static_cast<int>(std::max(
-                                                      1u, std::thread::hardware_concurrency())));
+        impl->threads = options.threads > 0
+                            ? options.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        at::set_num_threads(impl->threads);
 
         if (!report(0.02, "opening the weights"))
             return cancelled;

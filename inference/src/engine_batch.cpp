@@ -3,6 +3,7 @@
 // sequence into its KV slot), decodes every running sequence in one forward
 // (model/batch_decode.h), samples each row with its own parameters, and retires sequences that
 // stop, are cancelled or reach their token limit, freeing their slot for the next request.
+#include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -17,6 +18,7 @@
 #include <limits>
 #include <optional>
 #include <thread>
+#include <unordered_set>
 
 #include <unistd.h>
 
@@ -100,6 +102,7 @@ public:
             if (!stopping_) {
                 waiting_.push_back({std::move(req), std::move(onToken), std::move(onDone), st,
                                     nextSeq_++, Clock::now()});
+                live_.insert(st.get());
                 ++status_.waiting;
                 cv_.notify_all();
                 return handle;
@@ -122,9 +125,7 @@ public:
 
     void cancelAll() {
         std::lock_guard lk(m_);
-        for (auto& w : waiting_)
-            w.state->cancel.store(true);
-        for (auto& st : runningStates_)
+        for (RequestHandle::State* st : live_)
             st->cancel.store(true);
     }
 
@@ -165,6 +166,8 @@ private:
     bool allocate();
     void admit(std::vector<Waiting> candidates);
     void decodeStep();
+    // A request longer than a slot: the one-sequence path, on this thread.
+    void runAlone(Waiting& w);
     // Chooses a token for the row from `logits` [vocab]; `greedyId/Prob` when already chosen.
     void accept(Row& row, int64_t next, float prob);
     void retire(int64_t slot, const std::string& reason);
@@ -180,18 +183,16 @@ private:
         std::lock_guard lk(m_);
         status_.running = runningCount();
         status_.waiting = static_cast<int32_t>(waiting_.size());
-        runningStates_.clear();
-        for (const auto& r : rows_)
-            if (r)
-                runningStates_.push_back(r->w.state);
     }
 
     Engine::Impl& e_;
     std::thread thread_;
-    mutable std::mutex m_;  // guards waiting_, stopping_, status_, runningStates_
+    mutable std::mutex m_;  // guards waiting_, live_, stopping_, status_
     std::condition_variable cv_;
     std::deque<Waiting> waiting_;
-    std::vector<std::shared_ptr<RequestHandle::State>> runningStates_;
+    // Every request submitted and not yet delivered, wherever it is (waiting, being admitted,
+    // running): what cancelAll() reaches. Each is kept alive by its Waiting or Row.
+    std::unordered_set<RequestHandle::State*> live_;
     bool stopping_ = false;
     uint64_t nextSeq_ = 0;
     BatchStatus status_;
@@ -261,6 +262,9 @@ bool BatchLoop::allocate() {
 }
 
 void BatchLoop::main() {
+    // OpenMP's thread count belongs to each thread: without this the batch would run its matrix
+    // products on one core.
+    at::set_num_threads(e_.threads);
     {
         std::lock_guard compute(e_.compute);
         allocate();
@@ -342,8 +346,6 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
     // Prepare (tokenise, preprocess images) and check each against a slot.
     std::vector<Row> rows;
     int64_t tokens = 0;
-    const std::string slotName = "a batch slot (" + std::to_string(cache_.length()) +
-                                 " positions; the engine's maxSequenceLength)";
     for (size_t i = 0; i < candidates.size(); ++i) {
         Waiting& w = candidates[i];
         if (tokens >= kAdmitTokenBudget) {  // the rest waits for the next round, in order
@@ -352,9 +354,16 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
                 waiting_.push_front(std::move(candidates[j]));
             break;
         }
-        auto prep = e_.prepare(w.req, cache_.length(), slotName.c_str());
+        auto prep = e_.prepare(w.req, e_.cfg.maxPositions, "the model's context");
         if (!prep) {
             outcomes_.push_back({std::move(w), prep.error()});
+            continue;
+        }
+        if (static_cast<int64_t>(prep->promptIds.size()) + w.req.sampling.maxNewTokens >
+            cache_.length()) {
+            // Longer than a slot but within the model's context: it runs alone through the
+            // one-sequence path (the batch waits meanwhile) rather than failing.
+            runAlone(w);
             continue;
         }
         Row row;
@@ -489,6 +498,31 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
                 {std::move(row.w),
                  Status(ErrorCode::Internal, std::string("generation failed: ") + ex.what())});
         }
+    }
+}
+
+void BatchLoop::runAlone(Waiting& w) {
+    const auto state = w.state;
+    const TokenCallback& user = w.onToken;
+    TokenCallback onToken = [&user, state](int32_t id, std::string_view text) {
+        return (!user || user(id, text)) && !state->cancel.load();
+    };
+    try {
+        e_.stop.store(false);  // a stop meant for an earlier generate() is not for this one
+        auto r = e_.run(w.req, onToken);
+        if (r)
+            r->timings.ttftMs += msBetween(w.submitted, Clock::now()) - r->timings.totalMs;
+        outcomes_.push_back({std::move(w), std::move(r)});
+    } catch (const c10::OutOfMemoryError&) {
+        if (e_.device.is_cuda())
+            c10::cuda::CUDACachingAllocator::emptyCache();
+        outcomes_.push_back(
+            {std::move(w), Status(ErrorCode::Device,
+                                  "the GPU ran out of memory for this request; try a smaller pixel "
+                                  "budget, fewer images, fewer new tokens, or a smaller model")});
+    } catch (const std::exception& ex) {
+        outcomes_.push_back({std::move(w), Status(ErrorCode::Internal,
+                                                  std::string("generation failed: ") + ex.what())});
     }
 }
 
@@ -655,6 +689,10 @@ void BatchLoop::deliver() {
     out.swap(outcomes_);
     for (Outcome& o : out) {
         RequestHandle::State& st = *o.w.state;
+        {
+            std::lock_guard lk(m_);
+            live_.erase(&st);
+        }
         if (o.w.onDone)
             o.w.onDone(*o.result);
         {

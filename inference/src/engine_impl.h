@@ -49,6 +49,7 @@ struct Engine::Impl {
     ModelInfo info;
     std::atomic<bool> stop{false};
     LoadOptions options;
+    int threads = 1;  // intra-op CPU threads; set again on every thread that runs the model
     // Held by generate() for its whole run and by the batch thread for each step, so that the
     // one-sequence path and the batch never run the model at the same time.
     std::mutex compute;

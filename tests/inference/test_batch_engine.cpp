@@ -285,12 +285,16 @@ TEST_F(BatchEngine, FreedSlotsFilledWithNaNLeakIntoNothing) {
 }
 
 TEST_F(BatchEngine, ABadRequestFailsAloneWithAClearError) {
-    auto e = load(4, /*maxSequenceLength=*/512);
+    auto e = load(4, /*maxSequenceLength=*/256);
     ASSERT_TRUE(e);
     auto good = request({picture(96, 96, 9)}, "Describe.", 20);
     auto oracle = e->generate(good);
     ASSERT_TRUE(oracle);
-    auto tooLong = request({picture(96, 96, 9)}, "Describe.", 600);
+    auto tooLong = request({picture(96, 96, 9)}, "Describe.", 5000);  // past the model's 4096
+    // Longer than a slot (256) but within the model's context: runs alone, answered as usual.
+    auto longerThanASlot = request({picture(96, 96, 9)}, "Describe in detail.", 200);
+    auto longOracle = e->generate(longerThanASlot);
+    ASSERT_TRUE(longOracle);
     auto wrongImages = request({picture(96, 96, 9)}, "Describe.", 5);
     wrongImages.images.push_back(picture(32, 32, 1));                 // two images, one placeholder
     auto hugeImage = request({picture(2000, 9, 3)}, "Describe.", 5);  // aspect ratio over 200
@@ -298,10 +302,13 @@ TEST_F(BatchEngine, ABadRequestFailsAloneWithAClearError) {
     auto h2 = e->submit(good);
     auto h3 = e->submit(wrongImages);
     auto h4 = e->submit(hugeImage);
+    auto h5 = e->submit(longerThanASlot);
     ASSERT_FALSE(h1->wait());
     EXPECT_EQ(h1->wait().error().code(), vi::ErrorCode::Prompt);
-    EXPECT_NE(h1->wait().error().message().find("batch slot"), std::string::npos)
+    EXPECT_NE(h1->wait().error().message().find("context"), std::string::npos)
         << h1->wait().error().message();
+    ASSERT_TRUE(h5->wait()) << h5->wait().error().message();
+    expectSame(*h5->wait(), *longOracle, "the request longer than a slot");
     ASSERT_FALSE(h3->wait());
     EXPECT_EQ(h3->wait().error().code(), vi::ErrorCode::Usage);
     ASSERT_FALSE(h4->wait());
@@ -379,4 +386,23 @@ TEST_F(BatchEngine, BatchedLogitsMatchOneAtATime) {
         worst = std::max(worst, err / std::max(scale, 1e-30));
     }
     std::printf("batched vs one at a time: largest logit error %.3e of max |logit|\n", worst);
+}
+
+// cancelAll() reaches every request wherever it is: waiting, being admitted, or decoding.
+TEST_F(BatchEngine, CancelAllReachesEveryRequestWhereverItIs) {
+    auto e = load(2);
+    ASSERT_TRUE(e);
+    for (int delayMs : {0, 1, 3, 10, 30}) {
+        std::vector<std::shared_ptr<vi::RequestHandle>> hs;
+        for (int i = 0; i < 6; ++i)
+            hs.push_back(e->submit(request({picture(64, 64, i)}, "Tell a long story.", 400)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+        e->cancelAll();
+        for (auto& h : hs) {
+            const auto& got = h->wait();
+            ASSERT_TRUE(got) << got.error().message();
+            EXPECT_EQ(got->finishReason, "cancelled") << "delay " << delayMs << " ms";
+            EXPECT_LT(got->tokenIds.size(), 400u);
+        }
+    }
 }

@@ -23,9 +23,10 @@ struct LoadOptions {
     std::string dtype = "auto";   // auto | float32 | bfloat16 | float16
     int32_t threads = 0;          // CPU threads; 0 = all cores
     // The continuous batch (submit()): how many sequences decode together, and the longest
-    // sequence (prompt + answer) one of them may hold. 0 = sized by the engine: on a GPU from the
-    // memory left after the weights (at most 64 sequences), on the CPU 8 sequences. The KV cache
-    // for them is allocated on the first submit().
+    // sequence (prompt + answer) one KV slot holds. 0 = sized by the engine: on a GPU from 60 %
+    // of the memory free after the weights (at most 64 sequences), on the CPU from a quarter of
+    // the RAM (at most 8). The KV cache is allocated on the first submit(). A request longer
+    // than a slot but within the model's context runs alone (the batch waits meanwhile).
     int32_t maxSequences = 0;
     int64_t maxSequenceLength = 0;  // 0 = min(model context, 4096)
     // Called as loading advances (fraction 0..1, what is happening); return false to cancel.
