@@ -17,7 +17,8 @@ namespace {
 
 const char kUsage[] =
     "usage: vistag-cli serve --model DIR [--host ADDR] [--port N] [--api-key KEY]\n"
-    "                        [--allow CIDR ...] [--max-queue N] [--max-new-tokens N]\n"
+    "                        [--allow CIDR ...] [--max-batch N] [--max-queue N]\n"
+    "                        [--max-new-tokens N]\n"
     "                        [--device auto|cpu|cuda] [--dtype auto|float32|bfloat16|float16]\n"
     "                        [--threads N]\n"
     "Serves GET /health, GET /v1/models and POST /v1/chat/completions (stream or not).\n"
@@ -26,7 +27,9 @@ const char kUsage[] =
     "  --api-key KEY    required as 'Authorization: Bearer KEY' on every route but /health\n"
     "                   (default: $VISTAG_API_KEY)\n"
     "  --allow CIDR     only these client addresses (repeatable), e.g. 10.0.0.0/8\n"
-    "  --max-queue N    requests waiting besides the running one (default 4); more get 429\n";
+    "  --max-batch N    requests answered together in the engine's continuous batch\n"
+    "                   (default 8; 1 = one at a time)\n"
+    "  --max-queue N    requests waiting besides the running ones (default 4); more get 429\n";
 
 volatile std::sig_atomic_t gStop = 0;
 extern "C" void onStopSignal(int) {
@@ -59,7 +62,8 @@ int runServe(const QStringList& args) {
         {"port", "Port (0: any free one).", "N", "8000"},
         {"api-key", "API key clients must send as a Bearer token.", "KEY"},
         {"allow", "Allowed client network (CIDR); repeatable.", "CIDR"},
-        {"max-queue", "Requests that may wait besides the running one.", "N", "4"},
+        {"max-batch", "Requests answered together (continuous batch).", "N", "8"},
+        {"max-queue", "Requests that may wait besides the running ones.", "N", "4"},
         {"max-new-tokens", "Default max_tokens when a request gives none.", "N"},
         {"device", "auto, cpu or cuda.", "DEVICE", "auto"},
         {"dtype", "auto, float32, bfloat16 or float16.", "DTYPE", "auto"},
@@ -79,8 +83,10 @@ int runServe(const QStringList& args) {
                               .arg(p.value(QStringLiteral("host"))),
                           kUsage);
     int port = 8000, threads = 0, maxNew = 1024;
+    o.maxBatch = 8;
     if (!intOption(p, "port", 0, 65535, &port) ||
         !intOption(p, "max-queue", 0, 1000, &o.maxQueue) ||
+        !intOption(p, "max-batch", 1, 256, &o.maxBatch) ||
         !intOption(p, "threads", 0, 1024, &threads) ||
         !intOption(p, "max-new-tokens", 1, o.chat.maxTokens, &maxNew))
         return 2;
@@ -104,6 +110,8 @@ int runServe(const QStringList& args) {
     lo.device = p.value(QStringLiteral("device"));
     lo.dtype = p.value(QStringLiteral("dtype"));
     lo.threads = threads;
+    lo.batched = o.maxBatch > 1;
+    lo.maxSequences = o.maxBatch;
     QString error;
     int code = 0;
     auto backend = backend::LocalBackend::load(p.value(QStringLiteral("model")), lo, &error, &code);

@@ -315,7 +315,7 @@ def send_stream_request(port, body):
 
 
 def test_queue_full_and_disconnects(tiny_model, work_dir, data_url):
-    s = Server(tiny_model[0], work_dir, "--max-queue", "1")
+    s = Server(tiny_model[0], work_dir, "--max-queue", "1", "--max-batch", "1")
     try:
         long = chat_body(data_url, max_tokens=2048, stream=True)
         socks = [send_stream_request(s.port, long) for _ in range(5)]
@@ -404,5 +404,51 @@ def test_200_concurrent_clients_on_a_4_slot_queue(tiny_model, work_dir, data_url
         art = pathlib.Path(os.environ.get("VISTAG_ARTIFACTS", work_dir))
         (art / "server-soak.txt").write_text(report + "\n")
         assert after < before + 64 * 1024, report
+    finally:
+        s.stop()
+
+
+def test_concurrent_openai_clients_decode_together(tiny_model, work_dir, data_url, image):
+    """8 clients of the `openai` package at once (--max-batch 8): each gets the same greedy text
+    as when it asks alone; the timing of both ways is written to the artifacts (no threshold)."""
+    openai = pytest.importorskip("openai")
+    s = Server(tiny_model[0], work_dir, "--max-batch", "8", "--max-queue", "8")
+    try:
+        client = openai.OpenAI(base_url=s.base, api_key="unused", max_retries=0, timeout=300)
+        prompts = [f"Describe product number {i}: category, colour, material." for i in range(8)]
+
+        def ask(i):
+            content = [{"type": "text", "text": prompts[i]}]
+            if i % 2 == 0:  # half with the image, half text only
+                content.insert(0, {"type": "image_url", "image_url": {"url": data_url}})
+            r = client.chat.completions.create(
+                model="m", temperature=0, max_tokens=24 + 4 * i,
+                messages=[{"role": "user", "content": content}])
+            return r.choices[0].message.content, r.usage.completion_tokens
+
+        ask(0)  # warm-up
+        t0 = time.monotonic()
+        alone = [ask(i) for i in range(8)]
+        sequential = time.monotonic() - t0
+        together = [None] * 8
+
+        def worker(i):
+            together[i] = ask(i)
+
+        t0 = time.monotonic()
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(300)
+        concurrent = time.monotonic() - t0
+        assert together == alone
+        assert s.alive()
+        report = (f"8 openai clients, greedy, tiny model: one after another {sequential:.2f} s, "
+                  f"all at once {concurrent:.2f} s ({sequential / concurrent:.2f}x)")
+        print(report)
+        import os
+        art = pathlib.Path(os.environ.get("VISTAG_ARTIFACTS", work_dir))
+        (art / "server-concurrency.txt").write_text(report + "\n")
     finally:
         s.stop()

@@ -10,38 +10,43 @@ namespace vistag::backend {
 
 using namespace vistag::inference;
 
-LocalBackend::LocalBackend(std::unique_ptr<Engine> engine, QString modelId)
-    : engine_(std::move(engine)), modelId_(std::move(modelId)) {}
+LocalBackend::LocalBackend(std::unique_ptr<Engine> engine, QString modelId, bool batched)
+    : engine_(std::move(engine)), modelId_(std::move(modelId)), batched_(batched) {}
 LocalBackend::~LocalBackend() = default;
 
-std::unique_ptr<LocalBackend> LocalBackend::load(const QString& folder,
-                                                 const LocalOptions& options, QString* error,
-                                                 int* errorCode) {
+std::unique_ptr<LocalBackend> LocalBackend::load(const QString& folder, const LocalOptions& options,
+                                                 QString* error, int* errorCode) {
     LoadOptions o;
     o.device = options.device.toStdString();
     o.dtype = options.dtype.toStdString();
     o.threads = options.threads;
+    o.maxSequences = options.maxSequences;
     if (options.progress)
         o.progress = [&](double f, const std::string& stage) {
             return options.progress(f, QString::fromStdString(stage));
         };
     auto e = Engine::load(folder.toStdString(), o);
     if (!e) {
-        if (error) *error = QString::fromStdString(e.error().message());
-        if (errorCode) *errorCode = e.error().exitCode();
+        if (error)
+            *error = QString::fromStdString(e.error().message());
+        if (errorCode)
+            *errorCode = e.error().exitCode();
         return nullptr;
     }
     const QString id = QFileInfo(QDir::cleanPath(folder)).fileName();
-    return std::unique_ptr<LocalBackend>(new LocalBackend(std::move(*e), id));
+    return std::unique_ptr<LocalBackend>(new LocalBackend(std::move(*e), id, options.batched));
 }
 
-void LocalBackend::cancel() { engine_->requestStop(); }
+void LocalBackend::cancel() {
+    engine_->requestStop();
+}
 
 AskResult LocalBackend::ask(const AskRequest& request,
                             const std::function<bool(const QString&)>& onText) {
     AskResult out;
     GenerateRequest req;
-    if (!request.system.isEmpty()) appendMessage(&req, "system", {}, request.system);
+    if (!request.system.isEmpty())
+        appendMessage(&req, "system", {}, request.system);
     // Each message: its images (read from their files, in order) and then its text.
     const auto addTurn = [&](const char* role, const QStringList& imagePaths, const QString& text) {
         const Status s = appendMessageFromFiles(&req, role, imagePaths, text);
@@ -62,13 +67,17 @@ AskResult LocalBackend::ask(const AskRequest& request,
 
     // Token spans in UTF-16 units of the streamed text, for per-tag confidence.
     QString streamed;
-    auto r = engine_->generate(req, [&](int32_t id, std::string_view piece) {
+    const auto onToken = [&](int32_t id, std::string_view piece) {
         const QString text = QString::fromUtf8(piece.data(), static_cast<qsizetype>(piece.size()));
         const int begin = static_cast<int>(streamed.size());
         streamed += text;
-        if (id >= 0) out.tokenSpans.append({begin, static_cast<int>(streamed.size())});
+        if (id >= 0)
+            out.tokenSpans.append({begin, static_cast<int>(streamed.size())});
         return !onText || text.isEmpty() || onText(text);
-    });
+    };
+    // Batched: the callback runs on the engine's batch thread while this thread waits.
+    auto r = batched_ ? engine_->submit(std::move(req), onToken)->wait()
+                      : engine_->generate(req, onToken);
     if (!r) {
         out.error = QString::fromStdString(r.error().message());
         out.errorCode = r.error().exitCode();
@@ -77,10 +86,13 @@ AskResult LocalBackend::ask(const AskRequest& request,
     out.ok = true;
     out.text = QString::fromStdString(r->text);
     out.finishReason = QString::fromStdString(r->finishReason);
-    for (int32_t id : r->tokenIds) out.tokenIds << id;
-    for (float pr : r->tokenProbs) out.tokenProbs << pr;
+    for (int32_t id : r->tokenIds)
+        out.tokenIds << id;
+    for (float pr : r->tokenProbs)
+        out.tokenProbs << pr;
     // The eos token that ended generation is not streamed: its probability has no span.
-    while (out.tokenProbs.size() > out.tokenSpans.size()) out.tokenProbs.removeLast();
+    while (out.tokenProbs.size() > out.tokenSpans.size())
+        out.tokenProbs.removeLast();
     out.latencyMs = r->timings.totalMs;
     out.ttftMs = r->timings.ttftMs;
     out.promptTokens = static_cast<int>(r->promptTokens);

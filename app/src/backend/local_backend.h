@@ -15,6 +15,11 @@ struct LocalOptions {
     QString device = QStringLiteral("auto");
     QString dtype = QStringLiteral("auto");
     int threads = 0;
+    // Concurrent ask() calls decode together in the engine's continuous batch, up to this many
+    // sequences (LoadOptions::maxSequences; 0 = the engine's own choice). ask() always goes
+    // through the batch when `batched` is set; otherwise it runs the one-sequence path.
+    bool batched = false;
+    int maxSequences = 0;
     // Loading progress 0..1; return false to cancel.
     std::function<bool(double, const QString&)> progress;
 };
@@ -30,13 +35,16 @@ public:
     QString modelId() const override { return modelId_; }
     AskResult ask(const AskRequest& request,
                   const std::function<bool(const QString&)>& onText = {}) override;
+    // Stops every request (the one-sequence path and the whole batch); a batched caller stops
+    // only its own request by returning false from onText.
     void cancel() override;
     inference::Engine& engine() { return *engine_; }
 
 private:
-    LocalBackend(std::unique_ptr<inference::Engine> engine, QString modelId);
+    LocalBackend(std::unique_ptr<inference::Engine> engine, QString modelId, bool batched);
     std::unique_ptr<inference::Engine> engine_;
     QString modelId_;
+    bool batched_ = false;
 };
 
 }  // namespace vistag::backend

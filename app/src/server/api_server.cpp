@@ -57,14 +57,20 @@ ApiServer::ApiServer(ServerOptions options, std::shared_ptr<backend::InferenceBa
     qRegisterMetaType<vistag::server::ChatJob>();
     qRegisterMetaType<vistag::backend::AskResult>();
     modelId_ = backend->modelId();
-    worker_ = new InferenceWorker(std::move(backend));
-    worker_->moveToThread(&thread_);
-    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(worker_, &InferenceWorker::delta, this, &ApiServer::onDelta, Qt::QueuedConnection);
-    connect(worker_, &InferenceWorker::finished, this, &ApiServer::onFinished,
-            Qt::QueuedConnection);
-    thread_.setObjectName(QStringLiteral("vistag-inference"));
-    thread_.start();
+    options_.maxBatch = qMax(1, options_.maxBatch);
+    for (int i = 0; i < options_.maxBatch; ++i) {
+        Runner r;
+        r.thread = new QThread(this);
+        r.worker = new InferenceWorker(backend, /*cancelBackend=*/options_.maxBatch == 1);
+        r.worker->moveToThread(r.thread);
+        connect(r.thread, &QThread::finished, r.worker, &QObject::deleteLater);
+        connect(r.worker, &InferenceWorker::delta, this, &ApiServer::onDelta, Qt::QueuedConnection);
+        connect(r.worker, &InferenceWorker::finished, this, &ApiServer::onFinished,
+                Qt::QueuedConnection);
+        r.thread->setObjectName(QStringLiteral("vistag-inference-%1").arg(i));
+        r.thread->start();
+        runners_.push_back(r);
+    }
     tcp_ = new QTcpServer(this);
     connect(tcp_, &QTcpServer::newConnection, this, &ApiServer::onNewConnection);
 }
@@ -76,11 +82,22 @@ ApiServer::~ApiServer() {
         delete it.value();
     }
     connections_.clear();
-    QObject::disconnect(worker_, nullptr, this, nullptr);
-    if (running_)
-        worker_->cancel(running_);
-    thread_.quit();
-    thread_.wait();
+    for (Runner& r : runners_) {
+        QObject::disconnect(r.worker, nullptr, this, nullptr);
+        if (r.job)
+            r.worker->cancel(r.job);
+    }
+    for (Runner& r : runners_) {
+        r.thread->quit();
+        r.thread->wait();
+    }
+}
+
+ApiServer::Runner* ApiServer::runnerOf(quint64 job) {
+    for (Runner& r : runners_)
+        if (r.job == job)
+            return &r;
+    return nullptr;
 }
 
 bool ApiServer::listen(QString* error) {
@@ -192,8 +209,8 @@ void ApiServer::finishLog(QTcpSocket* s, int status) {
     if (!c)
         return;
     logLine(QString::asprintf("serve: %s %s %s %d %.1f ms", c->peer.constData(),
-                              c->method.left(16).constData(), c->path.left(200).constData(),
-                              status, c->timer.nsecsElapsed() / 1e6));
+                              c->method.left(16).constData(), c->path.left(200).constData(), status,
+                              c->timer.nsecsElapsed() / 1e6));
 }
 
 void ApiServer::logLine(const QString& line) const {
@@ -207,7 +224,7 @@ void ApiServer::logLine(const QString& line) const {
 
 void ApiServer::enqueue(QTcpSocket* s, const HttpRequest& r, ChatJob chat) {
     Connection* c = connections_.value(s);
-    if (running_ && waiting_.size() >= options_.maxQueue) {
+    if (running_ >= options_.maxBatch && waiting_.size() >= options_.maxQueue) {
         const int retry = qBound(1, int(waiting_.size() + 1) * 2, 120);
         return reply(s, 429, errorBody(429, QStringLiteral("the server is busy; try again later")),
                      {{"Retry-After", QByteArray::number(retry)}});
@@ -229,14 +246,18 @@ void ApiServer::enqueue(QTcpSocket* s, const HttpRequest& r, ChatJob chat) {
 }
 
 void ApiServer::dispatchNext() {
-    if (running_ || waiting_.isEmpty())
-        return;
-    running_ = waiting_.dequeue();
-    const ChatJob chat = jobs_.value(running_).chat;
-    jobs_[running_].chat.images.clear();  // the worker has its own copy
-    const quint64 id = running_;
-    QMetaObject::invokeMethod(
-        worker_, [w = worker_, id, chat] { w->run(id, chat); }, Qt::QueuedConnection);
+    while (!waiting_.isEmpty()) {
+        Runner* idle = runnerOf(0);
+        if (!idle)
+            return;
+        const quint64 id = waiting_.dequeue();
+        idle->job = id;
+        ++running_;
+        const ChatJob chat = jobs_.value(id).chat;
+        jobs_[id].chat.images.clear();  // the worker has its own copy
+        QMetaObject::invokeMethod(
+            idle->worker, [w = idle->worker, id, chat] { w->run(id, chat); }, Qt::QueuedConnection);
+    }
 }
 
 QByteArray ApiServer::chunk(const Job& job, const QJsonObject& delta,
@@ -274,8 +295,10 @@ void ApiServer::onDelta(quint64 id, const QString& text) {
 }
 
 void ApiServer::onFinished(quint64 id, const backend::AskResult& r) {
-    if (running_ == id)
-        running_ = 0;
+    if (Runner* runner = runnerOf(id)) {
+        runner->job = 0;
+        --running_;
+    }
     Job job = jobs_.take(id);
     QTcpSocket* s = job.socket.data();
     Connection* c = s ? connections_.value(s) : nullptr;
@@ -324,8 +347,8 @@ void ApiServer::onDisconnected(QTcpSocket* s) {
         const quint64 id = c->jobId;
         if (waiting_.removeOne(id)) {
             jobs_.remove(id);
-        } else if (running_ == id) {
-            worker_->cancel(id);
+        } else if (Runner* runner = runnerOf(id)) {
+            runner->worker->cancel(id);  // only this request
             jobs_[id].socket = nullptr;
         }
         logLine(QString::asprintf("serve: %s %s %s client closed (%.1f ms)", c->peer.constData(),

@@ -1,6 +1,7 @@
 // `vistag-cli serve`: an OpenAI-compatible HTTP/1.1 server on a QTcpServer (main thread), written
-// by hand so that answers can stream as server-sent events (Qt 6.4's QHttpServer cannot). One
-// worker thread runs the model; requests wait in a bounded queue (full → 429). Every response
+// by hand so that answers can stream as server-sent events (Qt 6.4's QHttpServer cannot). Up to
+// maxBatch requests run at once, each on an inference thread of its own (with a batched local
+// engine they decode together); the rest wait in a bounded queue (full → 429). Every response
 // closes its connection.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <QThread>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "backend/inference_backend.h"
 #include "server/chat_request.h"
@@ -32,7 +34,11 @@ struct ServerOptions {
     quint16 port = 8000;
     QByteArray apiKey;                      // empty: no key needed
     QList<QPair<QHostAddress, int>> allow;  // empty: every peer that reaches the socket
-    int maxQueue = 4;                       // waiting requests besides the running one
+    int maxQueue = 4;                       // waiting requests besides the running ones
+    // Requests answered at the same time, each on its own inference thread. Above 1 the backend
+    // must take concurrent ask() calls (a batched LocalBackend decodes them together) and a
+    // request is stopped through its own onText callback only, never the backend's cancel().
+    int maxBatch = 1;
     int maxConnections = 64;
     int requestTimeoutMs = 30000;  // to receive a whole request
     HttpLimits http;
@@ -88,12 +94,17 @@ private:
     ServerOptions options_;
     QString modelId_;
     QTcpServer* tcp_ = nullptr;
-    QThread thread_;
-    InferenceWorker* worker_ = nullptr;  // lives on thread_
+    struct Runner {
+        QThread* thread = nullptr;
+        InferenceWorker* worker = nullptr;  // lives on thread
+        quint64 job = 0;                    // running there; 0 = idle
+    };
+    std::vector<Runner> runners_;  // options_.maxBatch of them
+    Runner* runnerOf(quint64 job);
     QHash<QTcpSocket*, Connection*> connections_;
     QQueue<quint64> waiting_;
     QHash<quint64, Job> jobs_;  // waiting and running
-    quint64 running_ = 0;
+    int running_ = 0;
     quint64 nextId_ = 1;
 };
 

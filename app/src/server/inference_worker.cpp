@@ -8,14 +8,15 @@
 
 namespace vistag::server {
 
-InferenceWorker::InferenceWorker(std::shared_ptr<backend::InferenceBackend> backend)
-    : backend_(std::move(backend)) {}
+InferenceWorker::InferenceWorker(std::shared_ptr<backend::InferenceBackend> backend,
+                                 bool cancelBackend)
+    : backend_(std::move(backend)), cancelBackend_(cancelBackend) {}
 
 InferenceWorker::~InferenceWorker() = default;
 
 void InferenceWorker::cancel(quint64 id) {
     cancelled_.store(id);
-    if (running_.load() == id)
+    if (cancelBackend_ && running_.load() == id)
         backend_->cancel();
 }
 

@@ -1,6 +1,6 @@
-// The server's one inference thread: runs one job at a time on the backend it shares (the local
-// engine; in the GUI the same engine the window uses, through a SharedEngineClient). Text goes
-// back to the server (main thread) through queued signals.
+// One of the server's inference threads: runs one job at a time on the backend it shares (the
+// local engine; in the GUI the same engine the window uses, through a SharedEngineClient). Text
+// goes back to the server (main thread) through queued signals.
 #pragma once
 
 #include <QObject>
@@ -15,7 +15,9 @@ namespace vistag::server {
 class InferenceWorker : public QObject {
     Q_OBJECT
 public:
-    explicit InferenceWorker(std::shared_ptr<backend::InferenceBackend> backend);
+    // cancelBackend: cancel() also calls the backend's cancel() (one worker per backend); off
+    // when several workers share a backend, where that would stop the others' requests too.
+    InferenceWorker(std::shared_ptr<backend::InferenceBackend> backend, bool cancelBackend = true);
     ~InferenceWorker() override;
 
     // Any thread: stop job `id` if it is the one running (or about to run).
@@ -31,6 +33,7 @@ signals:
 
 private:
     std::shared_ptr<backend::InferenceBackend> backend_;
+    bool cancelBackend_ = true;
     std::atomic<quint64> running_{0};
     std::atomic<quint64> cancelled_{0};
 };
