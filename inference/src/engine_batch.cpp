@@ -265,6 +265,10 @@ void BatchLoop::main() {
     // OpenMP's thread count belongs to each thread: without this the batch would run its matrix
     // products on one core.
     at::set_num_threads(e_.threads);
+    // Kernels of this thread go to the engine's GPU (cuda:1 too), not the default device.
+    std::optional<c10::cuda::CUDAGuard> onDevice;
+    if (e_.device.is_cuda())
+        onDevice.emplace(e_.device.index());
     {
         std::lock_guard compute(e_.compute);
         allocate();
