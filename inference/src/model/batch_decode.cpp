@@ -1,14 +1,12 @@
 #include "model/batch_decode.h"
 
-#include <ATen/cuda/CUDAContext.h>
-#include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
-#include <c10/cuda/CUDAGuard.h>
-#include <c10/cuda/CUDAStream.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <string>
+
+#include "model/graph_capture.h"
 
 namespace vistag::inference::model {
 
@@ -89,32 +87,9 @@ at::Tensor BatchDecodeRunner::step(const TextDecoder& text, SlotCache& cache,
     auto it = graphs_.find({R, keys});
     if (it == graphs_.end()) {
         auto g = std::make_unique<Graph>();
-        // Warm up and capture on a side stream, as CUDA graphs require. Warm-up steps write the
-        // same cache positions as the captured one, with the same inputs, so they change nothing.
-        auto current = at::cuda::getCurrentCUDAStream(device.index());
-        auto side = at::cuda::getStreamFromPool(false, device.index());
-        at::cuda::CUDAEvent inputsWritten;
-        inputsWritten.record(current);
-        inputsWritten.block(side);
-        {
-            c10::cuda::CUDAStreamGuard guard(side);
-            for (int i = 0; i < 2; ++i)
-                run();
-            g->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
-            try {
-                g->logits = run();
-            } catch (...) {
-                try {  // never leave the stream capturing (see decode_graph.cpp)
-                    g->graph.capture_end();
-                } catch (...) {
-                }
-                throw;
-            }
-            g->graph.capture_end();
-        }
-        at::cuda::CUDAEvent captured;
-        captured.record(side);
-        captured.block(current);
+        // Warm-up steps write the same cache positions as the captured one, with the same
+        // inputs, so they change nothing.
+        g->logits = captureStep(g->graph, device, run);
         it = graphs_.emplace(std::make_pair(R, keys), std::move(g)).first;
     }
     it->second->graph.replay();

@@ -1,13 +1,11 @@
 #include "model/decode_graph.h"
 
-#include <ATen/cuda/CUDAContext.h>
-#include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
-#include <c10/cuda/CUDAGuard.h>
-#include <c10/cuda/CUDAStream.h>
 
 #include <cstdlib>
 #include <string>
+
+#include "model/graph_capture.h"
 
 namespace vistag::inference::model {
 
@@ -22,9 +20,12 @@ DecodeRunner::~DecodeRunner() = default;
 DecodeRunner::Mode DecodeRunner::modeFor(const at::Device& device) {
     const char* env = std::getenv("VISTAG_DECODE");
     const std::string want = env ? env : "";
-    if (want == "eager") return Mode::Eager;
-    if (want == "static") return Mode::Static;
-    if (want == "graph" && device.is_cuda()) return Mode::Graph;
+    if (want == "eager")
+        return Mode::Eager;
+    if (want == "static")
+        return Mode::Static;
+    if (want == "graph" && device.is_cuda())
+        return Mode::Graph;
     return device.is_cuda() ? Mode::Graph : Mode::Eager;
 }
 
@@ -32,12 +33,14 @@ int64_t DecodeRunner::bucketFor(int64_t keys, int64_t capacity) const {
     // Powers of two from 256: a handful of graphs cover any length, and attending to at most
     // twice the live keys costs little next to reading the weights.
     int64_t b = 256;
-    while (b < keys) b *= 2;
+    while (b < keys)
+        b *= 2;
     return std::min(b, capacity);
 }
 
 void DecodeRunner::ensureInputs(const at::Device& device, int64_t capacity) {
-    if (token_.defined() && token_.device() == device && keyIndex_.size(0) >= capacity) return;
+    if (token_.defined() && token_.device() == device && keyIndex_.size(0) >= capacity)
+        return;
     graphs_.clear();
     const auto longs = at::TensorOptions().dtype(at::kLong).device(device);
     token_ = at::zeros({1}, longs);
@@ -78,35 +81,10 @@ at::Tensor DecodeRunner::step(const TextDecoder& text, KVCache& cache, int64_t t
         auto it = graphs_.find(keys);
         if (it == graphs_.end()) {
             auto g = std::make_unique<Graph>();
-            // Warm up and capture on a side stream, as CUDA graphs require; the warm-up runs are
-            // real steps writing this same slot, so they change nothing.
-            auto current = at::cuda::getCurrentCUDAStream(device.index());
-            auto side = at::cuda::getStreamFromPool(false, device.index());
-            at::cuda::CUDAEvent inputsWritten;  // static inputs were just written on `current`
-            inputsWritten.record(current);
-            inputsWritten.block(side);
-            {
-                c10::cuda::CUDAStreamGuard guard(side);
-                for (int i = 0; i < 2; ++i)
-                    text.decodeStatic(token_, position_, slot_, keyIndex, keys, cache);
-                // Thread-local capture: other threads of the app may use CUDA meanwhile.
-                g->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
-                try {
-                    g->logits = text.decodeStatic(token_, position_, slot_, keyIndex, keys, cache);
-                } catch (...) {
-                    // Never leave the stream capturing: end it (discarding the graph), then let
-                    // the error (out of memory, say) reach the engine, which reports it.
-                    try {
-                        g->graph.capture_end();
-                    } catch (...) {
-                    }
-                    throw;
-                }
-                g->graph.capture_end();
-            }
-            at::cuda::CUDAEvent captured;
-            captured.record(side);
-            captured.block(current);
+            // The warm-up runs are real steps writing this same slot, so they change nothing.
+            g->logits = captureStep(g->graph, device, [&] {
+                return text.decodeStatic(token_, position_, slot_, keyIndex, keys, cache);
+            });
             it = graphs_.emplace(keys, std::move(g)).first;
         }
         it->second->graph.replay();
