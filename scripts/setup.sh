@@ -20,6 +20,7 @@ apt_packages=(
   libopencv-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libpcre2-dev
   libexiv2-dev exiv2 libgtest-dev libgmock-dev sqlite3
   xvfb xauth fonts-wqy-microhei python3 python3-venv python3-dev
+  dpkg-dev patchelf help2man lintian desktop-file-utils appstream debootstrap zstd
 )
 
 missing=()
