@@ -85,9 +85,21 @@ doc_files() {  # stage package
 
 # Man pages from --help (the binaries of the build tree, which run on this machine).
 man_pages() {  # stage build_dir
-  local m="$1/usr/share/man/man1"
+  local m="$1/usr/share/man/man1" inc="$work/vistag-cli.h2m" c
   mkdir -p "$m"
+  # Each command's own --help, as a section of vistag-cli(1).
+  {
+    echo "[COMMANDS IN DETAIL]"
+    for c in ask tag export download serve batch tokenize bench; do
+      echo ".SS \"vistag-cli $c\""
+      echo ".nf"
+      QT_QPA_PLATFORM=offscreen "$2/bin/vistag-cli" "$c" --help 2>&1 \
+        | sed -e 's/\\/\\e/g' -e "s/^\([.']\)/\\\\\&\1/"
+      echo ".fi"
+    done
+  } > "$inc"
   QT_QPA_PLATFORM=offscreen help2man --no-info --no-discard-stderr --version-string="$version" \
+    --include "$inc" \
     --name "review product images with Qwen3-VL (command line)" "$2/bin/vistag-cli" \
     | gzip -9n > "$m/vistag-cli.1.gz"
   QT_QPA_PLATFORM=offscreen help2man --no-info --version-string="$version" \
