@@ -23,6 +23,14 @@ int64_t Sampler::next(at::Tensor logits, const std::vector<int32_t>& context,
         lastProbs_ = at::Tensor();
         return greedyId_;
     }
+    at::Tensor processed = process(logits, context, generatedStart);
+    lastProbs_ = at::softmax(processed, -1);
+    if (p_.temperature <= 0.0f) return processed.argmax().item<int64_t>();
+    return at::multinomial(lastProbs_, 1, false, gen_).item<int64_t>();
+}
+
+at::Tensor Sampler::process(at::Tensor logits, const std::vector<int32_t>& context,
+                            size_t generatedStart) const {
     logits = logits.to(at::kFloat).to(at::kCPU).clone();
     float* s = logits.data_ptr<float>();
     const int64_t vocab = logits.numel();
@@ -40,10 +48,7 @@ int64_t Sampler::next(at::Tensor logits, const std::vector<int32_t>& context,
         for (int64_t i = 0; i < vocab; ++i)
             if (seen[i]) s[i] -= p_.presencePenalty;
     }
-    if (p_.temperature <= 0.0f) {
-        lastProbs_ = at::softmax(logits, -1);
-        return logits.argmax().item<int64_t>();
-    }
+    if (p_.temperature <= 0.0f) return logits;
     logits = logits / p_.temperature;
     const float ninf = -std::numeric_limits<float>::infinity();
     if (p_.topK > 0 && p_.topK < vocab) {
@@ -57,8 +62,12 @@ int64_t Sampler::next(at::Tensor logits, const std::vector<int32_t>& context,
         remove.select(0, vocab - 1).fill_(false);  // keep at least one
         logits = logits.scatter(0, order, sorted.masked_fill(remove, ninf));
     }
-    lastProbs_ = at::softmax(logits, -1);
-    return at::multinomial(lastProbs_, 1, false, gen_).item<int64_t>();
+    return logits;
+}
+
+at::Tensor Sampler::distribution(const at::Tensor& logits, const std::vector<int32_t>& context,
+                                 size_t generatedStart) const {
+    return at::softmax(process(logits, context, generatedStart), -1);
 }
 
 float Sampler::lastProbability(int64_t token) const {

@@ -18,8 +18,17 @@ public:
     int64_t next(at::Tensor logits, const std::vector<int32_t>& context, size_t generatedStart);
     // Probability of `token` under the distribution the last call drew from.
     float lastProbability(int64_t token) const;
+    // The distribution next() draws from for these logits (float32 [vocab] on the CPU): the
+    // penalties, then temperature, top-k and top-p, softmaxed; with temperature 0 the softmax of
+    // the penalised logits. For parity tests against transformers' logits processors.
+    at::Tensor distribution(const at::Tensor& logits, const std::vector<int32_t>& context,
+                            size_t generatedStart) const;
 
 private:
+    // Penalties, then (temperature > 0) temperature, top-k and top-p: processed logits.
+    at::Tensor process(at::Tensor logits, const std::vector<int32_t>& context,
+                       size_t generatedStart) const;
+
     SamplingParams p_;
     at::Generator gen_;
     at::Tensor lastProbs_;
