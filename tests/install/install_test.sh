@@ -168,7 +168,8 @@ grep -q "^libtorch: " "$work/version-full" || fail "vistag-cli --version names n
 grep -q "GPU available: no (the local engine runs on the CPU)" "$work/version-full" \
   || fail "vistag-cli --version does not say it runs on the CPU"
 in_root full vistag --version > /dev/null
-in_root full vistag --help | grep -q "usage: vistag" || fail "vistag --help"
+in_root full vistag --help > "$work/help-full" 2>&1
+grep -q "usage: vistag" "$work/help-full" || fail "vistag --help"
 [ -f "$work/full/usr/share/man/man1/vistag-cli.1.gz" ] || fail "no man page"
 ask=(ask --image /data/image.png --prompt "What colour is it?" --temperature 0 --max-new-tokens 16 --json)
 in_root full vistag-cli "${ask[@]}" --model /data/tiny > "$work/local.json" 2> "$work/local.err" \
@@ -196,8 +197,10 @@ took "client: install"
 step "client package: run"
 in_root client vistag-cli --version | tee "$work/version-client"
 grep -q "talks to servers only" "$work/version-client" || fail "the client's --version"
-in_root client vistag-cli --help 2>&1 | grep -q "talks to servers only" || fail "the client's --help"
-in_root client vistag --help | grep -q "servers only" || fail "the client's window --help"
+in_root client vistag-cli --help > "$work/help-client" 2>&1
+grep -q "servers only" "$work/help-client" || fail "the client's --help: $(cat "$work/help-client")"
+in_root client vistag --help > "$work/help-window" 2>&1
+grep -q "servers only" "$work/help-window" || fail "the client's window --help"
 rc=0
 in_root client vistag-cli "${ask[@]}" --model /data/tiny > /dev/null 2> "$work/client-model.err" || rc=$?
 head -1 "$work/client-model.err"
