@@ -73,7 +73,7 @@ done
 step "lintian (in the background: ~4 min on 2.8 GB), desktop-file-validate, appstreamcli validate"
 # Errors and warnings fail; the ones we accept are overridden, with the reason, in
 # packaging/debian/*.lintian-overrides (installed with the packages).
-lintian --fail-on error,warning --tag-display-limit 0 --display-info \
+lintian --fail-on error,warning --tag-display-limit 0 \
   "$client_deb" "$cuda_deb" "$full_deb" > "$work/lintian.log" 2>&1 &
 lintian_pid=$!
 for d in "$client_deb" "$full_deb"; do
