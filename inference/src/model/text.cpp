@@ -221,7 +221,17 @@ at::Tensor TextDecoder::decodeBatch(const at::Tensor& tokens, const at::Tensor& 
         x = h + mlp(i, rmsNorm(h, w_.get(layer(i, "post_attention_layernorm.weight"))));
     }
     x = rmsNorm(x, w_.get("model.language_model.norm.weight"));
-    return logits(x.view({R, -1})).to(at::kFloat);
+    return logitsRows(x.view({R, -1}));
+}
+
+at::Tensor TextDecoder::logitsRows(const at::Tensor& hidden) const {
+    if (!hidden.device().is_cpu() || hidden.size(0) < 4)
+        return logits(hidden).to(at::kFloat);
+    if (!headT_.defined()) {
+        const char* head = d_.tied ? "model.language_model.embed_tokens.weight" : "lm_head.weight";
+        headT_ = w_.get(head).t().contiguous();
+    }
+    return at::mm(hidden, headT_).to(at::kFloat);
 }
 
 at::Tensor TextDecoder::mlp(int64_t li, const at::Tensor& x) const {
