@@ -331,10 +331,19 @@ void BatchLoop::main() {
         {
             std::lock_guard compute(e_.compute);
             at::NoGradGuard noGrad;
-            if (!candidates.empty())
-                admit(std::move(candidates));
-            if (runningCount() > 0)
-                decodeStep();
+            try {
+                if (!candidates.empty())
+                    admit(std::move(candidates));
+                if (runningCount() > 0)
+                    decodeStep();
+            } catch (const std::exception& ex) {
+                // Never let an error end this thread (and the process): the running requests
+                // end with it, and the batch goes on with the next ones.
+                for (size_t s = 0; s < rows_.size(); ++s)
+                    failRow(static_cast<int64_t>(s),
+                            Status(ErrorCode::Internal,
+                                   std::string("generation failed: ") + ex.what()));
+            }
         }
         publish();
         deliver();
@@ -358,7 +367,14 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
                 waiting_.push_front(std::move(candidates[j]));
             break;
         }
-        auto prep = e_.prepare(w.req, e_.cfg.maxPositions, "the model's context");
+        std::optional<Expected<PreparedRequest>> prepared;
+        try {
+            prepared = e_.prepare(w.req, e_.cfg.maxPositions, "the model's context");
+        } catch (const std::exception& ex) {
+            prepared = Status(ErrorCode::Internal,
+                              std::string("preparing the request failed: ") + ex.what());
+        }
+        Expected<PreparedRequest>& prep = *prepared;
         if (!prep) {
             outcomes_.push_back({std::move(w), prep.error()});
             continue;
@@ -393,8 +409,9 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
     if (!grids.empty()) {
         try {
             vision = e_.vision->forward(at::cat(pixels, 0), grids);
-        } catch (const c10::OutOfMemoryError&) {
-            // Too many images at once: each request takes its own vision call below.
+        } catch (const std::exception&) {
+            // Out of memory with too many images at once, or one bad image: each request takes
+            // its own vision call below, where an error ends only that request.
             if (e_.device.is_cuda())
                 c10::cuda::CUDACachingAllocator::emptyCache();
         }
