@@ -149,7 +149,10 @@ std::unique_ptr<inference::Engine> loadEngine(const EngineArgs& a, int* exitCode
         *exitCode = e.error().exitCode();
         return nullptr;
     }
-    if (a.device == QLatin1String("auto") && (*e)->info().device.rfind("cpu", 0) == 0)
+    // Said to a person at a terminal (scripts read the device from --json or --version; an error
+    // stays the one line on stderr).
+    if (a.device == QLatin1String("auto") && (*e)->info().device.rfind("cpu", 0) == 0 &&
+        isatty(STDERR_FILENO))
         std::fprintf(stderr, "vistag-cli: no usable NVIDIA GPU or driver found: running on the "
                              "CPU\n");
     if (!(*e)->info().templateWarning.empty())

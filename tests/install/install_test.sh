@@ -175,7 +175,7 @@ ask=(ask --image /data/image.png --prompt "What colour is it?" --temperature 0 -
 in_root full vistag-cli "${ask[@]}" --model /data/tiny > "$work/local.json" 2> "$work/local.err" \
   || { cat "$work/local.err"; fail "local answer"; }
 cat "$work/local.err"
-grep -q "running on the CPU" "$work/local.err" || fail "the local answer does not say it runs on the CPU"
+grep -q '"device":"cpu"' "$work/local.json" || fail "the local answer does not say it ran on the CPU"
 grep -q '"text"' "$work/local.json" || fail "no answer text: $(cat "$work/local.json")"
 echo "local answer: $(tail -1 "$work/local.json" | cut -c1-160)"
 # The server the client will talk to, on loopback (a chroot shares the network).
