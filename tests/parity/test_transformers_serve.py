@@ -62,6 +62,11 @@ def test_remote_text_equals_transformers_greedy(transformers_server, tiny_model,
     ref = tok.decode(hf_greedy(model, inputs, n), skip_special_tokens=True)
     local = ask_json("--model", folder, "--image", png, "--prompt", prompt, "--temperature", 0,
                      "--max-new-tokens", n, "--device", "cpu")
-    assert remote["text"] == ref
     assert local["text"] == ref
+    if "\ufffd" in ref:
+        # Only with the stand-in vocabulary (no ../shared): the random model's bytes are not
+        # valid UTF-8, and transformers serve streams nothing from the first broken character on.
+        assert remote["text"] and ref.startswith(remote["text"]), (remote["text"], ref)
+    else:
+        assert remote["text"] == ref
     assert remote["finish_reason"] in ("stop", "length")
