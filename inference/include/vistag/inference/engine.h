@@ -130,6 +130,8 @@ public:
     // The sampling defaults of generation_config.json.
     SamplingParams defaultSampling() const;
 
+    // One sequence on the calling thread (the simple path, and the oracle the batch is tested
+    // against); it waits for the batch's current step and the batch waits for it.
     Expected<GenerateResult> generate(const GenerateRequest& request,
                                       const TokenCallback& onToken = {});
     // Thread-safe: makes a running generate() stop after the current step, and cancels every
@@ -139,9 +141,10 @@ public:
     // The continuous batch. Thread-safe: any thread may submit; the request is admitted between
     // decode steps of the engine's batch thread, decodes together with every other running
     // request, and retires when it stops. Callbacks run on that thread: keep them short, and
-    // return false from onToken (or call cancel()) to stop only this request. Errors that concern
-    // one request (an image that does not decode, a prompt longer than a slot, out of memory while
-    // admitting it alone) end only that request.
+    // return false from onToken (or call cancel()) to stop only this request; never call
+    // generate() or wait() from them. Errors that concern one request (an image that does not
+    // decode, a prompt longer than the model's context, out of memory while admitting it alone)
+    // end only that request; one longer than a KV slot but within the context runs alone.
     std::shared_ptr<RequestHandle> submit(GenerateRequest request, TokenCallback onToken = {},
                                           DoneCallback onDone = {});
     // Cancels every submitted request that has not finished.
