@@ -189,19 +189,28 @@ Expected<std::unique_ptr<Engine>> Engine::load(const std::string& folder,
 Expected<GenerateResult> Engine::generate(const GenerateRequest& request,
                                           const TokenCallback& onToken) {
     std::lock_guard compute(impl_->compute);  // not while a batch step runs
-    impl_->stop.store(false);
+    return impl_->runGuarded(request, onToken);
+}
+
+Expected<GenerateResult> Engine::Impl::runGuarded(const GenerateRequest& request,
+                                                  const TokenCallback& onToken) {
+    stop.store(false);
     try {
         at::NoGradGuard noGrad;
-        return impl_->run(request, onToken);
+        return run(request, onToken);
     } catch (const c10::OutOfMemoryError&) {
-        if (impl_->device.is_cuda())
-            c10::cuda::CUDACachingAllocator::emptyCache();
-        return Status(ErrorCode::Device,
-                      "the GPU ran out of memory for this request; try a smaller pixel budget, "
-                      "fewer images, fewer new tokens, the CPU, or a smaller model");
+        return outOfMemory();
     } catch (const std::exception& e) {
         return Status(ErrorCode::Internal, std::string("generation failed: ") + e.what());
     }
+}
+
+Status Engine::Impl::outOfMemory() const {
+    if (device.is_cuda())
+        c10::cuda::CUDACachingAllocator::emptyCache();
+    return Status(ErrorCode::Device,
+                  "the GPU ran out of memory for this request; try a smaller pixel budget, "
+                  "fewer images, fewer new tokens, the CPU, or a smaller model");
 }
 
 }  // namespace vistag::inference

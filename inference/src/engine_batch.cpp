@@ -41,8 +41,12 @@ constexpr int32_t kMaxAutoSequencesGpu = 64;
 constexpr int32_t kMaxAutoSequencesCpu = 8;
 constexpr int64_t kDefaultSlotLength = 4096;
 
-bool plainGreedy(const SamplingParams& p) {
-    return p.temperature <= 0.0f && p.repetitionPenalty == 1.0f && p.presencePenalty == 0.0f;
+// What a request that never ran, or ran until a cancel, answers.
+GenerateResult cancelledResult(int64_t vocab) {
+    GenerateResult r;
+    r.finishReason = "cancelled";
+    r.vocabSize = vocab;
+    return r;
 }
 
 }  // namespace
@@ -109,9 +113,7 @@ public:
             }
         }
         // The engine is going away (a callback submitting during shutdown): cancelled at once.
-        GenerateResult cancelled;
-        cancelled.finishReason = "cancelled";
-        Expected<GenerateResult> result(std::move(cancelled));
+        Expected<GenerateResult> result(cancelledResult(e_.cfg.dims.text.vocab));
         if (onDone)
             onDone(result);
         {
@@ -146,7 +148,6 @@ private:
     struct Row {
         Waiting w;
         PreparedRequest prep;
-        int64_t slot = -1;
         int64_t length = 0;  // cache positions filled
         int64_t ropeDelta = 0;
         std::vector<int32_t> context;
@@ -309,21 +310,12 @@ void BatchLoop::main() {
             }
             status_.waiting = static_cast<int32_t>(waiting_.size());
         }
-        for (auto& w : cancelled) {
-            GenerateResult r;
-            r.finishReason = "cancelled";
-            r.vocabSize = e_.cfg.dims.text.vocab;
-            outcomes_.push_back({std::move(w), std::move(r)});
-        }
-        if (stop) {
+        for (auto& w : cancelled)
+            outcomes_.push_back({std::move(w), cancelledResult(e_.cfg.dims.text.vocab)});
+        if (stop) {  // every waiting request is among `cancelled`; end the running ones too
             for (size_t s = 0; s < rows_.size(); ++s)
                 if (rows_[s])
                     retire(static_cast<int64_t>(s), "cancelled");
-            for (auto& w : candidates) {
-                GenerateResult r;
-                r.finishReason = "cancelled";
-                outcomes_.push_back({std::move(w), std::move(r)});
-            }
             publish();
             deliver();
             return;
@@ -471,7 +463,6 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
                                                  deepstack.features.empty() ? nullptr : &deepstack);
             at::Tensor last = e_.text->logits(hidden.select(1, L - 1)).squeeze(0).to(at::kFloat);
 
-            row.slot = slot;
             row.length = L;
             row.ropeDelta = rope.delta;
             row.context = ids32;
@@ -495,17 +486,12 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
             if (rows_[slot]->finished)
                 retire(slot, rows_[slot]->result.finishReason);
         } catch (const c10::OutOfMemoryError&) {
-            if (e_.device.is_cuda())
-                c10::cuda::CUDACachingAllocator::emptyCache();
+            const Status oom = e_.outOfMemory();
             if (rows_[slot])
                 rows_[slot].reset();
             const int32_t running = runningCount();
             if (running == 0) {
-                outcomes_.push_back(
-                    {std::move(row.w),
-                     Status(ErrorCode::Device,
-                            "the GPU ran out of memory for this request; try a smaller pixel "
-                            "budget, fewer images, fewer new tokens, or a smaller model")});
+                outcomes_.push_back({std::move(row.w), oom});
             } else {
                 // Admit no more than run now; this request waits for a free turn.
                 admitCap_ = running;
@@ -528,23 +514,10 @@ void BatchLoop::runAlone(Waiting& w) {
     TokenCallback onToken = [&user, state](int32_t id, std::string_view text) {
         return (!user || user(id, text)) && !state->cancel.load();
     };
-    try {
-        e_.stop.store(false);  // a stop meant for an earlier generate() is not for this one
-        auto r = e_.run(w.req, onToken);
-        if (r)
-            r->timings.ttftMs += msBetween(w.submitted, Clock::now()) - r->timings.totalMs;
-        outcomes_.push_back({std::move(w), std::move(r)});
-    } catch (const c10::OutOfMemoryError&) {
-        if (e_.device.is_cuda())
-            c10::cuda::CUDACachingAllocator::emptyCache();
-        outcomes_.push_back(
-            {std::move(w), Status(ErrorCode::Device,
-                                  "the GPU ran out of memory for this request; try a smaller pixel "
-                                  "budget, fewer images, fewer new tokens, or a smaller model")});
-    } catch (const std::exception& ex) {
-        outcomes_.push_back({std::move(w), Status(ErrorCode::Internal,
-                                                  std::string("generation failed: ") + ex.what())});
-    }
+    auto r = e_.runGuarded(w.req, onToken);  // the compute lock is held: this is generate()
+    if (r)
+        r->timings.ttftMs += msBetween(w.submitted, Clock::now()) - r->timings.totalMs;
+    outcomes_.push_back({std::move(w), std::move(r)});
 }
 
 void BatchLoop::accept(Row& row, int64_t next, float prob) {
@@ -592,7 +565,7 @@ void BatchLoop::decodeStep() {
         tokens[s] = row.context.back();
         positions[s] = row.length + row.ropeDelta;
         write[s] = row.length;
-        anyGreedy = anyGreedy || plainGreedy(row.w.req.sampling);
+        anyGreedy = anyGreedy || model::Sampler::plainGreedy(row.w.req.sampling);
         ++active;
     }
     at::Tensor logits;
@@ -652,7 +625,7 @@ void BatchLoop::decodeStep() {
             row.keptLogits.push_back(logits[s].to(at::kCPU).clone());
         int64_t next;
         float prob;
-        if (plainGreedy(row.w.req.sampling)) {
+        if (model::Sampler::plainGreedy(row.w.req.sampling)) {
             next = greedyIds[s];
             prob = static_cast<float>(greedyProbs[s]);
         } else {

@@ -68,6 +68,11 @@ struct Engine::Impl {
     bool isEos(int64_t id) const;
 
     Expected<GenerateResult> run(const GenerateRequest& req, const TokenCallback& onToken);
+    // run() as generate() does it, for a caller that holds `compute`: a stop meant for an
+    // earlier request is cleared, no autograd, and every error (out of memory too) as a value.
+    Expected<GenerateResult> runGuarded(const GenerateRequest& req, const TokenCallback& onToken);
+    // After out-of-memory: frees the GPU's cached blocks and says what to try, in words.
+    Status outOfMemory() const;
 };
 
 }  // namespace vistag::inference

@@ -11,7 +11,7 @@ Sampler::Sampler(const SamplingParams& p) : p_(p), gen_(at::detail::createCPUGen
 int64_t Sampler::next(at::Tensor logits, const std::vector<int32_t>& context,
                       size_t generatedStart) {
     greedyId_ = -1;
-    if (p_.temperature <= 0.0f && p_.repetitionPenalty == 1.0f && p_.presencePenalty == 0.0f) {
+    if (plainGreedy(p_)) {
         // Plain greedy: argmax and its probability where the logits are (on a GPU no copy of the
         // whole vocabulary to the host), then two numbers cross over.
         at::Tensor l = logits.to(at::kFloat);

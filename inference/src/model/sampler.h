@@ -13,6 +13,10 @@ namespace vistag::inference::model {
 class Sampler {
 public:
     explicit Sampler(const SamplingParams& p);
+    // Greedy without penalties: the choice is the argmax, made where the logits are.
+    static bool plainGreedy(const SamplingParams& p) {
+        return p.temperature <= 0.0f && p.repetitionPenalty == 1.0f && p.presencePenalty == 0.0f;
+    }
     // logits: [vocab] float32 (any device). `context` = prompt + generated ids so far,
     // `generatedStart` = where the generated part begins.
     int64_t next(at::Tensor logits, const std::vector<int32_t>& context, size_t generatedStart);
