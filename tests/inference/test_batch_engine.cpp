@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -120,6 +121,19 @@ void expectSame(const vi::GenerateResult& batched, const vi::GenerateResult& sin
     }
 }
 
+// Submits every request at once and holds each answer to the one-at-a-time one.
+void expectBatchMatches(vi::Engine& e, const std::vector<vi::GenerateRequest>& reqs,
+                        const std::vector<vi::GenerateResult>& oracle, const std::string& label) {
+    std::vector<std::shared_ptr<vi::RequestHandle>> hs;
+    for (const auto& r : reqs)
+        hs.push_back(e.submit(r));
+    for (size_t i = 0; i < hs.size(); ++i) {
+        const auto& got = hs[i]->wait();
+        ASSERT_TRUE(got) << got.error().message();
+        expectSame(*got, oracle[i], label + "request " + std::to_string(i));
+    }
+}
+
 class BatchEngine : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -143,22 +157,14 @@ TEST_F(BatchEngine, MixedRequestsMatchOneAtATimeForEveryBatchSize) {
                             static_cast<long long>(oracle[i].promptTokens),
                             oracle[i].tokenIds.size(), oracle[i].finishReason.c_str());
         }
-        std::vector<std::shared_ptr<vi::RequestHandle>> hs;
-        for (const auto& r : reqs)
-            hs.push_back(e->submit(r));
-        for (size_t i = 0; i < hs.size(); ++i) {
-            const auto& got = hs[i]->wait();
-            ASSERT_TRUE(got) << got.error().message();
-            expectSame(
-                *got, oracle[i],
-                "request " + std::to_string(i) + " with " + std::to_string(slots) + " slots");
-        }
+        expectBatchMatches(*e, reqs, oracle, std::to_string(slots) + " slots, ");
         const vi::BatchStatus st = e->batchStatus();
         EXPECT_EQ(st.kvSlots, slots);
         EXPECT_EQ(st.running, 0);
         EXPECT_EQ(st.waiting, 0);
-        if (slots > 1)
+        if (slots > 1) {
             EXPECT_GT(st.rowsDecoded, st.steps) << "no step decoded two sequences";
+        }
     }
 }
 
@@ -166,10 +172,20 @@ TEST_F(BatchEngine, OrderDoesNotMatterAndARerunIsBitIdentical) {
     auto reqs = mixedRequests();
     auto e = load(4);
     ASSERT_TRUE(e);
+    // Bit-identical reruns need the same batch composition, so every request must be queued
+    // before the first admission: a one-token gate request holds the batch thread in its done
+    // callback until all are submitted.
     auto runAll = [&](const std::vector<vi::GenerateRequest>& rs) {
+        std::promise<void> allSubmitted;
+        std::shared_future<void> released = allSubmitted.get_future().share();
+        auto gate =
+            e->submit(request({}, "gate", 1), {},
+                      [released](const vi::Expected<vi::GenerateResult>&) { released.wait(); });
         std::vector<std::shared_ptr<vi::RequestHandle>> hs;
         for (const auto& r : rs)
             hs.push_back(e->submit(r));
+        allSubmitted.set_value();
+        EXPECT_TRUE(gate->wait());
         std::vector<vi::GenerateResult> out;
         for (auto& h : hs) {
             EXPECT_TRUE(h->wait());
@@ -254,10 +270,12 @@ TEST_F(BatchEngine, CancellingOneLeavesTheOthersUnchanged) {
             const auto& part = got->tokenIds;
             ASSERT_LE(part.size(), full.size());
             EXPECT_TRUE(std::equal(part.begin(), part.end(), full.begin())) << "request " << i;
-            if (part.size() < full.size())
+            if (part.size() < full.size()) {
                 EXPECT_EQ(got->finishReason, "cancelled");
-            if (i == 0 && full.size() > 3)
+            }
+            if (i == 0 && full.size() > 3) {
                 EXPECT_EQ(part.size(), 3u);
+            }
         } else {
             expectSame(*got, oracle[i], "request " + std::to_string(i));
         }
@@ -272,15 +290,7 @@ TEST_F(BatchEngine, FreedSlotsFilledWithNaNLeakIntoNothing) {
     ASSERT_TRUE(e);
     const auto oracle = oneAtATime(*e, reqs);
     for (int round = 0; round < 2; ++round) {
-        std::vector<std::shared_ptr<vi::RequestHandle>> hs;
-        for (const auto& r : reqs)
-            hs.push_back(e->submit(r));
-        for (size_t i = 0; i < hs.size(); ++i) {
-            const auto& got = hs[i]->wait();
-            ASSERT_TRUE(got) << got.error().message();
-            expectSame(*got, oracle[i],
-                       "round " + std::to_string(round) + " request " + std::to_string(i));
-        }
+        expectBatchMatches(*e, reqs, oracle, "round " + std::to_string(round) + ", ");
     }
 }
 
