@@ -37,14 +37,14 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
         this);
     lead->setWordWrap(true);
 
-    auto* folder = choiceButton(QStringLiteral(":/icons/folder.svg"), tr("Use a model folder"),
-                                tr("A Qwen3-VL folder in Hugging Face layout on this computer"),
-                                this);
+    auto* folder =
+        choiceButton(QStringLiteral(":/icons/folder.svg"), tr("Use a model folder"),
+                     tr("A Qwen3-VL folder in Hugging Face layout on this computer"), this);
     auto* download = choiceButton(QStringLiteral(":/icons/download.svg"), tr("Download a model"),
                                   tr("From Hugging Face, ModelScope or a mirror"), this);
-    auto* server = choiceButton(QStringLiteral(":/icons/server.svg"), tr("Connect to a server"),
-                                tr("An OpenAI-compatible server such as vLLM or a Vistag server"),
-                                this);
+    auto* server =
+        choiceButton(QStringLiteral(":/icons/server.svg"), tr("Connect to a server"),
+                     tr("An OpenAI-compatible server such as vLLM or a Vistag server"), this);
     connect(folder, &QPushButton::clicked, this, &StartPage::chooseModelFolderRequested);
     connect(download, &QPushButton::clicked, this, &StartPage::downloadModelRequested);
     connect(server, &QPushButton::clicked, this, &StartPage::connectServerRequested);
@@ -74,7 +74,8 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     column->addWidget(title);
     column->addWidget(lead);
     column->addSpacing(8);
-    if (serversOnly) column->addWidget(serversOnly);
+    if (serversOnly)
+        column->addWidget(serversOnly);
     column->addWidget(folder);
     column->addWidget(download);
     column->addWidget(server);
@@ -88,11 +89,21 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     outer->addStretch(1);
     outer->addWidget(centre, 0, Qt::AlignHCenter);
     outer->addStretch(2);
+    fitHeight();
+}
+
+void StartPage::fitHeight() {
+    // The aligned column gets its size hint, which guesses the wrapped labels' height for some
+    // other width; ask the layout for the height at the column's own width instead, so that no
+    // line of text and no button is cut off (the servers-only note is three lines).
+    QWidget* centre = message_->parentWidget();
+    centre->setMinimumHeight(centre->layout()->heightForWidth(centre->width()));
 }
 
 void StartPage::setMessage(const QString& text) {
     message_->setText(text);
     message_->setVisible(!text.isEmpty());
+    fitHeight();
 }
 
 }  // namespace vistag::ui

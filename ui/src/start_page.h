@@ -21,6 +21,7 @@ signals:
     void connectServerRequested();
 
 private:
+    void fitHeight();  // the column as tall as its wrapped text needs at its fixed width
     QLabel* message_ = nullptr;
 };
 
