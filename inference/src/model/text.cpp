@@ -1,6 +1,7 @@
 #include "model/text.h"
 
 #include "model/ops.h"
+#include "model/rows_gemm.h"
 
 #include <string>
 
@@ -225,13 +226,13 @@ at::Tensor TextDecoder::decodeBatch(const at::Tensor& tokens, const at::Tensor& 
 }
 
 at::Tensor TextDecoder::logitsRows(const at::Tensor& hidden) const {
-    if (!hidden.device().is_cpu() || hidden.size(0) < 4)
-        return logits(hidden).to(at::kFloat);
-    if (!headT_.defined()) {
+    // Beyond 16 rows MKL's blocked product is as fast (bench_logits_rows, BENCHMARKS.md).
+    if (hidden.device().is_cpu() && hidden.size(0) >= 2 && hidden.size(0) <= 16) {
         const char* head = d_.tied ? "model.language_model.embed_tokens.weight" : "lm_head.weight";
-        headT_ = w_.get(head).t().contiguous();
+        if (std::optional<at::Tensor> out = rowsTimesWeightT(hidden, w_.get(head)))
+            return *out;
     }
-    return at::mm(hidden, headT_).to(at::kFloat);
+    return logits(hidden).to(at::kFloat);
 }
 
 at::Tensor TextDecoder::mlp(int64_t li, const at::Tensor& x) const {

@@ -113,16 +113,14 @@ private:
                               const at::Tensor& mask, int64_t keys, SlotCache& cache) const;
     at::Tensor mlp(int64_t layer, const at::Tensor& x) const;
 
-    // Logits of several rows at once ([R, hidden] → [R, vocab] float32). On the CPU through a
-    // transposed copy of the output projection, made on first use: MKL's kernel for a few rows
-    // against a [vocab, hidden] matrix costs about 3× a single row; against [hidden, vocab] it
-    // is markedly cheaper (measured in BENCHMARKS.md).
+    // Logits of several rows at once ([R, hidden] → [R, vocab] float32): on the CPU in float32
+    // for 2 to 16 rows through rowsTimesWeightT (one pass over the output projection for all
+    // rows), else at::linear.
     at::Tensor logitsRows(const at::Tensor& hidden) const;
 
     TextDims d_;
     const TensorMap& w_;
     TextRope rope_;
-    mutable at::Tensor headT_;  // CPU: [hidden, vocab] copy of the output projection
 };
 
 }  // namespace vistag::inference::model
