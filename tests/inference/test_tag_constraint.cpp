@@ -368,6 +368,35 @@ TEST(TagGrammar, JsonSchemaIsStrictAndOrdered) {
     EXPECT_EQ(s["properties"]["note"]["maxLength"], 6);
 }
 
+// A server decodes, not us: a grammar without a vocabulary gives the same schema and checks
+// answers the same way, and refuses to drive a matcher.
+TEST(TagGrammar, WithoutVocabularyChecksAnswersButCannotDecode) {
+    const TagSchema schema{{colors(), styles(), freeText("note", 6)}};
+    auto bare = TagGrammar::compile(schema, nullptr);
+    ASSERT_TRUE(bare.hasValue()) << bare.error().message();
+    auto full = TagGrammar::compile(schema, syntheticVocab().voc).value();
+    EXPECT_FALSE((*bare)->hasVocabulary());
+    EXPECT_TRUE(full->hasVocabulary());
+    EXPECT_EQ((*bare)->jsonSchema(), full->jsonSchema());
+    EXPECT_EQ((*bare)->maxOutputBytes(), full->maxOutputBytes());
+    auto ok = (*bare)->parse(R"({"color":"蓝色","style":["casual"],"note":"x"})");
+    ASSERT_TRUE(ok.hasValue()) << ok.error().message();
+    EXPECT_EQ(ok->attributes[0].values[0].code, "blue");
+    auto bad = (*bare)->parse(R"({"color":"green","style":"unknown","note":""})");
+    ASSERT_FALSE(bad.hasValue());
+    EXPECT_NE(bad.error().message().find("\"green\" is not an allowed"), std::string::npos);
+    // Compile errors still name the attribute and value.
+    auto dup = TagGrammar::compile({{single("color", {{"a", {"x"}}, {"b", {"x"}}})}}, nullptr);
+    ASSERT_FALSE(dup.hasValue());
+    EXPECT_NE(dup.error().message().find("\"color\""), std::string::npos);
+    auto m = TagMatcher::create(*bare, syntheticVocab().eos);
+    ASSERT_FALSE(m.hasValue());
+    EXPECT_EQ(m.error().code(), ErrorCode::Usage);
+    EXPECT_NE(m.error().message().find("without a vocabulary"), std::string::npos)
+        << m.error().message();
+    EXPECT_TRUE(TagMatcher::create(full, syntheticVocab().eos).hasValue());
+}
+
 // --- exact masks against an enumerated language ----------------------------------------------
 
 // Every valid output of a small taxonomy (Single and Multi only), with its value codes.

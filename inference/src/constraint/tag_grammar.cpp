@@ -23,6 +23,9 @@ const TagSchema& TagGrammar::schema() const {
 const TokenVocabulary& TagGrammar::vocabulary() const {
     return *impl_->vocab;
 }
+bool TagGrammar::hasVocabulary() const {
+    return impl_->vocab != nullptr;
+}
 size_t TagGrammar::maxOutputBytes() const {
     return impl_->maxOutputBytes;
 }
@@ -162,8 +165,6 @@ struct BuildNode {
 Expected<std::shared_ptr<const TagGrammar>> TagGrammar::compile(
     const TagSchema& schema, std::shared_ptr<const TokenVocabulary> vocab,
     const TagLimits& limits) {
-    if (!vocab)
-        return usage("taxonomy: no vocabulary");
     if (schema.attributes.size() > limits.maxAttributes)
         return usage("taxonomy: " + std::to_string(schema.attributes.size()) +
                      " attributes, more than the limit of " + std::to_string(limits.maxAttributes));

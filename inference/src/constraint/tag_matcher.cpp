@@ -365,6 +365,10 @@ Expected<TagMatcher> TagMatcher::create(std::shared_ptr<const TagGrammar> gramma
                                         std::vector<int32_t> eosIds) {
     if (!grammar)
         return Status(ErrorCode::Usage, "TagMatcher: no grammar");
+    if (!grammar->hasVocabulary())
+        return Status(ErrorCode::Usage,
+                      "TagMatcher: the grammar was compiled without a vocabulary (for checking "
+                      "answers only); compile it with the model's vocabulary to decode with it");
     const size_t width = grammar->vocabulary().logitsWidth();
     if (eosIds.empty())
         return Status(ErrorCode::Usage, "TagMatcher: no EOS ids");

@@ -152,6 +152,8 @@ public:
     // codes, a value without surfaces, an empty surface, invalid UTF-8 or control characters, the
     // reserved surface "unknown", two values of one attribute sharing a surface (exact bytes), a
     // surface over limits.maxSurfaceBytes, bad maxItems/maxFreeBytes.
+    // vocab may be null: a grammar for jsonSchema() and parse() only (a server decodes, not us);
+    // TagMatcher::create refuses such a grammar.
     static Expected<std::shared_ptr<const TagGrammar>> compile(
         const TagSchema& schema, std::shared_ptr<const TokenVocabulary> vocab,
         const TagLimits& limits = {});
@@ -160,7 +162,8 @@ public:
     TagGrammar& operator=(const TagGrammar&) = delete;
 
     const TagSchema& schema() const;
-    const TokenVocabulary& vocabulary() const;
+    bool hasVocabulary() const;
+    const TokenVocabulary& vocabulary() const;  // only when hasVocabulary()
     // Upper bound on the tokens of a whole answer, final EOS included (every token holds >= 1
     // byte: the longest valid output's bytes + 1).
     size_t maxTokens() const;
