@@ -23,8 +23,12 @@ const char kUsage[] =
     "                      --db FILE [--taxonomy FILE]\n"
     "                      [--mode untagged|replace|append] [--device auto|cpu|cuda]\n"
     "                      [--dtype ...] [--language zh|en] [--prompt TEXT] [--max-pixels N]\n"
-    "                      [--max-new-tokens N] [--threads N] IMAGES_OR_FOLDERS...\n"
-    "Adds the images to the catalogue and suggests tags for them. A batch that was interrupted\n"
+    "                      [--max-new-tokens N] [--threads N] [--free-text]\n"
+    "                      IMAGES_OR_FOLDERS...\n"
+    "Adds the images to the catalogue and suggests tags for them: the model answers the\n"
+    "taxonomy's attributes as JSON with only the taxonomy's values (or \"unknown\"), each with a\n"
+    "confidence (--free-text: the model answers in its own words and the taxonomy's terms are\n"
+    "looked for in them). A batch that was interrupted\n"
     "(killed, crashed, Ctrl+C) resumes when the same command runs again. Exit 0 when every\n"
     "image was processed, 1 when some failed.\n";
 
@@ -48,7 +52,9 @@ int runTag(const QStringList& args) {
                   {"prompt", "Use this prompt instead of the taxonomy's.", "TEXT"},
                   {"max-pixels", "Pixel budget per image (default 512×512).", "N"},
                   {"max-new-tokens", "Most tokens per answer (default 256).", "N"},
-                  {"threads", "CPU threads.", "N"}});
+                  {"threads", "CPU threads.", "N"},
+                  {"free-text", "Free-text answers read leniently instead of the constrained "
+                                "JSON (for comparison)."}});
     addRemoteOptions(p);
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
     if (int rc = parseCommandLine(p, args, kUsage); rc >= 0) return rc;
@@ -59,31 +65,33 @@ int runTag(const QStringList& args) {
         return usage(QStringLiteral("--model DIR or --server URL is required"));
     if (!p.isSet(QStringLiteral("db"))) return usage(QStringLiteral("--db FILE is required"));
     if (p.positionalArguments().isEmpty()) return usage(QStringLiteral("no images or folders given"));
-    catalog::BatchSpec spec;
-    spec.mode = p.value(QStringLiteral("mode"));
-    if (spec.mode.isEmpty()) spec.mode = QStringLiteral("untagged");
-    if (!QStringList{"untagged", "replace", "append"}.contains(spec.mode))
+    QString mode = p.value(QStringLiteral("mode"));
+    if (mode.isEmpty()) mode = QStringLiteral("untagged");
+    if (!QStringList{"untagged", "replace", "append"}.contains(mode))
         return usage(QStringLiteral("--mode must be untagged, replace or append"));
     const QString language = p.isSet(QStringLiteral("language")) ? p.value(QStringLiteral("language"))
                                                                  : QStringLiteral("zh");
     if (language != QLatin1String("zh") && language != QLatin1String("en"))
         return usage(QStringLiteral("--language must be zh or en"));
     bool ok = true;
-    spec.params.maxPixels = 512 * 512;
+    catalog::InferenceParams params;
+    params.maxPixels = 512 * 512;
     if (p.isSet(QStringLiteral("max-pixels")))
-        spec.params.maxPixels = p.value(QStringLiteral("max-pixels")).toLongLong(&ok);
-    if (!ok || spec.params.maxPixels < 1) return usage(QStringLiteral("bad --max-pixels"));
+        params.maxPixels = p.value(QStringLiteral("max-pixels")).toLongLong(&ok);
+    if (!ok || params.maxPixels < 1) return usage(QStringLiteral("bad --max-pixels"));
     if (p.isSet(QStringLiteral("max-new-tokens")))
-        spec.params.maxNewTokens = p.value(QStringLiteral("max-new-tokens")).toInt(&ok);
-    if (!ok || spec.params.maxNewTokens < 1) return usage(QStringLiteral("bad --max-new-tokens"));
+        params.maxNewTokens = p.value(QStringLiteral("max-new-tokens")).toInt(&ok);
+    if (!ok || params.maxNewTokens < 1) return usage(QStringLiteral("bad --max-new-tokens"));
     const int threads = p.value(QStringLiteral("threads")).toInt();
 
     // Taxonomy and prompt.
     int code = 0;
     const auto taxonomy = taxonomyFromOption(p, &code);
     if (!taxonomy) return code;
-    spec.prompt = p.isSet(QStringLiteral("prompt")) ? p.value(QStringLiteral("prompt"))
-                                                    : catalog::buildTaggingPrompt(*taxonomy, language);
+    catalog::BatchSpec spec =
+        catalog::taggingSpec(*taxonomy, mode, language, params,
+                             !p.isSet(QStringLiteral("free-text")), remote);
+    if (p.isSet(QStringLiteral("prompt"))) spec.prompt = p.value(QStringLiteral("prompt"));
 
     // Images into the catalogue (hash, size), all in one transaction.
     QStringList missing;

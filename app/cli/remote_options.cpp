@@ -12,6 +12,16 @@ void addRemoteOptions(QCommandLineParser& p) {
         {"model-name", "Model name for --server (default: the first one it lists).", "NAME"},
         {"token-limit-field", "max_tokens (default) or max_completion_tokens.", "FIELD"},
         {"logprobs", "Ask --server for token probabilities (tag confidence)."},
+        {"structured-output",
+         "How tagging asks --server for the taxonomy's JSON: json_schema (default), json_object "
+         "(DashScope) or none (the schema in the prompt only). Answers are always checked.",
+         "MODE"},
+        {"schema-max-enum",
+         "Most enum values in one request's schema (default 1000, 0 = no limit); a larger "
+         "taxonomy is split over several requests.",
+         "N"},
+        {"schema-max-chars",
+         "Most characters of one request's schema (default 120000, 0 = no limit).", "N"},
     });
     QCommandLineOption timeout(QStringLiteral("timeout"),
                                QStringLiteral("Seconds of silence before a stream is stopped."),
@@ -46,6 +56,32 @@ std::unique_ptr<backend::RemoteBackend> makeRemoteBackend(const QCommandLinePars
             return nullptr;
         }
     }
+    if (p.isSet(QStringLiteral("structured-output"))) {
+        const auto mode =
+            backend::structuredOutputFromName(p.value(QStringLiteral("structured-output")));
+        if (!mode) {
+            std::fprintf(stderr,
+                         "vistag-cli: --structured-output must be json_schema, json_object or "
+                         "none\n");
+            *exitCode = 2;
+            return nullptr;
+        }
+        o.structuredOutput = *mode;
+    }
+    for (auto [name, field] : {std::pair{"schema-max-enum", &o.schemaMaxEnumValues},
+                               std::pair{"schema-max-chars", &o.schemaMaxChars}}) {
+        if (!p.isSet(QLatin1String(name)))
+            continue;
+        bool ok = false;
+        const int n = p.value(QLatin1String(name)).toInt(&ok);
+        if (!ok || n < 0) {
+            std::fprintf(stderr, "vistag-cli: --%s: '%s' is not a count (0 = no limit)\n", name,
+                         qPrintable(p.value(QLatin1String(name))));
+            *exitCode = 2;
+            return nullptr;
+        }
+        *field = n;
+    }
     if (p.isSet(QStringLiteral("timeout"))) {
         bool ok = false;
         const double s = p.value(QStringLiteral("timeout")).toDouble(&ok);
@@ -57,6 +93,10 @@ std::unique_ptr<backend::RemoteBackend> makeRemoteBackend(const QCommandLinePars
         }
         o.inactivityTimeoutMs = qMax(1, int(s * 1000));
     }
+    // Tagging says once, before its first request, whether the server enforces the schema.
+    o.onTagSchemaProbe = [](const backend::TagSchemaProbe& probe) {
+        std::fprintf(stderr, "%s\n", qPrintable(probe.summary().simplified()));
+    };
     return std::make_unique<backend::RemoteBackend>(o);
 }
 

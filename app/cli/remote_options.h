@@ -11,13 +11,16 @@
 
 namespace vistag::cli {
 
-// Adds --server, --api-key, --model-name, --token-limit-field, --logprobs and --timeout (hidden).
+// Adds --server, --api-key, --model-name, --token-limit-field, --logprobs, --structured-output,
+// --schema-max-enum, --schema-max-chars and --timeout (hidden).
 void addRemoteOptions(QCommandLineParser& parser);
 
 // True when `args` name --server (before parsing: it makes --model optional).
 bool argsNameServer(const QStringList& args);
 
 // The backend for --server. Prints the error and sets *exitCode (2) on a bad option value.
+// Its first tagging request prints on stderr whether the server enforces the tag schema (one
+// line: "tag schema: enforced", "tag schema: not enforced (answers are checked)", ...).
 std::unique_ptr<backend::RemoteBackend> makeRemoteBackend(const QCommandLineParser& parser,
                                                           int* exitCode);
 

@@ -78,6 +78,23 @@ const Tokenizer& Engine::tokenizer() const {
 SamplingParams Engine::defaultSampling() const {
     return impl_->cfg.sampling;
 }
+Expected<std::shared_ptr<const TokenVocabulary>> Engine::tokenVocabulary() const {
+    std::lock_guard lk(impl_->vocabularyLock);
+    if (!impl_->vocabulary) {
+        auto v = TokenVocabulary::build(*impl_->tokenizer,
+                                        static_cast<size_t>(impl_->cfg.dims.text.vocab));
+        if (!v)
+            return v.error();
+        impl_->vocabulary = *v;
+    }
+    return impl_->vocabulary;
+}
+Expected<std::shared_ptr<const TagGrammar>> Engine::compileTags(const TagSchema& schema) const {
+    auto vocab = tokenVocabulary();
+    if (!vocab)
+        return vocab.error();
+    return TagGrammar::compile(schema, *vocab);
+}
 void Engine::requestStop() {
     impl_->stop.store(true);
     cancelAll();

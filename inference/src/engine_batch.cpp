@@ -152,6 +152,7 @@ private:
         int64_t ropeDelta = 0;
         std::vector<int32_t> context;
         std::unique_ptr<model::Sampler> sampler;
+        std::optional<TagDecoding> tags;  // a constrained request
         std::unique_ptr<StreamDecoder> stream;
         GenerateResult result;
         Clock::time_point firstToken;
@@ -169,7 +170,9 @@ private:
     void decodeStep();
     // A request longer than a slot: the one-sequence path, on this thread.
     void runAlone(Waiting& w);
-    // Chooses a token for the row from `logits` [vocab]; `greedyId/Prob` when already chosen.
+    // The row's next token from its logits [vocab] (its sampler, and its tag constraint if any).
+    int64_t choose(Row& row, const at::Tensor& logits, float* prob);
+    // Appends the chosen token to the row; finishes it on eos, cancel or the token limit.
     void accept(Row& row, int64_t next, float prob);
     void retire(int64_t slot, const std::string& reason);
     void failRow(int64_t slot, Status s);
@@ -371,8 +374,13 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
             outcomes_.push_back({std::move(w), prep.error()});
             continue;
         }
-        if (static_cast<int64_t>(prep->promptIds.size()) + w.req.sampling.maxNewTokens >
-            cache_.length()) {
+        const auto promptLength = static_cast<int64_t>(prep->promptIds.size());
+        if (w.req.tagGrammar && promptLength + prep->maxNewTokens > cache_.length() &&
+            promptLength + std::min<int64_t>(prep->maxNewTokens, 256) <= cache_.length()) {
+            // A constrained answer's bound is far above what answers take: a slot serves.
+            prep->maxNewTokens = static_cast<int32_t>(cache_.length() - promptLength);
+        }
+        if (promptLength + prep->maxNewTokens > cache_.length()) {
             // Longer than a slot but within the model's context: it runs alone through the
             // one-sequence path (the batch waits meanwhile) rather than failing.
             runAlone(w);
@@ -467,6 +475,12 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
             row.ropeDelta = rope.delta;
             row.context = ids32;
             row.sampler = std::make_unique<model::Sampler>(row.w.req.sampling);
+            auto tags = e_.tagDecoding(row.w.req);
+            if (!tags) {
+                outcomes_.push_back({std::move(row.w), tags.error()});
+                continue;
+            }
+            row.tags = std::move(*tags);
             row.stream = std::make_unique<StreamDecoder>(*e_.tokenizer, /*skipSpecial=*/true);
             row.result.promptTokens = L;
             row.result.vocabSize = e_.cfg.dims.text.vocab;
@@ -475,8 +489,8 @@ void BatchLoop::admit(std::vector<Waiting> candidates) {
             row.prep.images = {};  // pixels no longer needed
             if (row.w.req.keepLogits)
                 row.keptLogits.push_back(last.to(at::kCPU));
-            const int64_t next = row.sampler->next(last, row.context, row.context.size());
-            const float prob = row.sampler->lastProbability(next);
+            float prob = 0;
+            const int64_t next = choose(row, last, &prob);
             const auto now = Clock::now();
             row.result.timings.prefillMs = msBetween(t0, now);
             row.result.timings.ttftMs = msBetween(row.w.submitted, now);
@@ -520,6 +534,21 @@ void BatchLoop::runAlone(Waiting& w) {
     outcomes_.push_back({std::move(w), std::move(r)});
 }
 
+int64_t BatchLoop::choose(Row& row, const at::Tensor& logits, float* prob) {
+    // The prompt's length marks where the generated part of the context begins.
+    const size_t generatedStart = row.prep.promptIds.size();
+    if (!row.tags) {
+        const int64_t next = row.sampler->next(logits, row.context, generatedStart);
+        *prob = row.sampler->lastProbability(next);
+        return next;
+    }
+    bool forced = false;
+    const int64_t next =
+        row.tags->choose(logits, *row.sampler, row.context, generatedStart, prob, &forced);
+    row.result.forcedTokens += forced;
+    return next;
+}
+
 void BatchLoop::accept(Row& row, int64_t next, float prob) {
     GenerateResult& r = row.result;
     r.tokenIds.push_back(static_cast<int32_t>(next));
@@ -537,7 +566,7 @@ void BatchLoop::accept(Row& row, int64_t next, float prob) {
         row.finished = true;
         return;
     }
-    if (static_cast<int32_t>(r.tokenIds.size()) >= row.w.req.sampling.maxNewTokens) {
+    if (static_cast<int32_t>(r.tokenIds.size()) >= row.prep.maxNewTokens) {
         r.finishReason = "length";
         row.finished = true;
     }
@@ -565,7 +594,7 @@ void BatchLoop::decodeStep() {
         tokens[s] = row.context.back();
         positions[s] = row.length + row.ropeDelta;
         write[s] = row.length;
-        anyGreedy = anyGreedy || model::Sampler::plainGreedy(row.w.req.sampling);
+        anyGreedy = anyGreedy || (!row.tags && model::Sampler::plainGreedy(row.w.req.sampling));
         ++active;
     }
     at::Tensor logits;
@@ -625,12 +654,11 @@ void BatchLoop::decodeStep() {
             row.keptLogits.push_back(logits[s].to(at::kCPU).clone());
         int64_t next;
         float prob;
-        if (model::Sampler::plainGreedy(row.w.req.sampling)) {
+        if (!row.tags && model::Sampler::plainGreedy(row.w.req.sampling)) {
             next = greedyIds[s];
             prob = static_cast<float>(greedyProbs[s]);
         } else {
-            next = row.sampler->next(logits[s], row.context, row.prep.promptIds.size());
-            prob = row.sampler->lastProbability(next);
+            next = choose(row, logits[s], &prob);
         }
         accept(row, next, prob);
         if (row.finished)
@@ -651,6 +679,7 @@ void BatchLoop::retire(int64_t slot, const std::string& reason) {
     if (!textIds.empty() && e_.isEos(textIds.back()))
         textIds.pop_back();
     r.text = e_.tokenizer->decode(textIds, /*skipSpecial=*/true);
+    finishTags(row.tags, r);
     const auto now = Clock::now();
     if (!r.tokenIds.empty()) {
         r.timings.decodeMs = msBetween(row.firstToken, now);

@@ -71,12 +71,19 @@ Expected<PreparedRequest> Engine::Impl::prepare(const GenerateRequest& req, int6
     if (img != out.images.grids.size())
         return Status(ErrorCode::Prompt, "the prompt lost an image placeholder");
     const auto L = static_cast<int64_t>(out.promptIds.size());
-    if (L + req.sampling.maxNewTokens > contextLimit)
+    out.maxNewTokens = req.sampling.maxNewTokens;
+    if (req.tagGrammar) {
+        // A constrained answer may need up to the grammar's bound; real answers are far shorter,
+        // so within the context whatever room is left serves (a truncated answer is reported).
+        const auto bound = static_cast<int64_t>(req.tagGrammar->maxTokens());
+        out.maxNewTokens =
+            static_cast<int32_t>(std::max<int64_t>(1, std::min(bound, contextLimit - L)));
+    }
+    if (L + out.maxNewTokens > contextLimit)
         return Status(ErrorCode::Prompt,
                       "the prompt (" + std::to_string(L) + " tokens) plus " +
-                          std::to_string(req.sampling.maxNewTokens) +
-                          " new tokens is longer than " + contextName + " of " +
-                          std::to_string(contextLimit) +
+                          std::to_string(out.maxNewTokens) + " new tokens is longer than " +
+                          contextName + " of " + std::to_string(contextLimit) +
                           " tokens; use fewer or smaller images (a lower pixel budget) or "
                           "fewer new tokens");
     out.preprocessMs = msBetween(t0, Clock::now());
@@ -103,6 +110,37 @@ std::pair<at::Tensor, model::DeepstackInput> Engine::Impl::embedPrompt(const at:
 
 bool Engine::Impl::isEos(int64_t id) const {
     return std::find(cfg.eosIds.begin(), cfg.eosIds.end(), id) != cfg.eosIds.end();
+}
+
+Expected<std::optional<TagDecoding>> Engine::Impl::tagDecoding(const GenerateRequest& req) const {
+    if (!req.tagGrammar)
+        return std::optional<TagDecoding>();
+    const TokenVocabulary* mine = nullptr;
+    {
+        std::lock_guard lk(vocabularyLock);
+        mine = vocabulary.get();
+    }
+    if (mine != &req.tagGrammar->vocabulary())
+        return Status(ErrorCode::Usage,
+                      "the tag grammar was compiled for another model; compile it with this "
+                      "engine's compileTags()");
+    auto m = TagMatcher::create(req.tagGrammar, cfg.eosIds);
+    if (!m)
+        return m.error();
+    return std::optional<TagDecoding>(TagDecoding(std::move(*m)));
+}
+
+void finishTags(const std::optional<TagDecoding>& tags, GenerateResult& result) {
+    if (!tags)
+        return;
+    auto r = tags->result();
+    if (r)
+        result.tags = std::move(*r);
+    else
+        result.tagsError = result.finishReason == "cancelled" ? "the answer was cancelled"
+                           : result.finishReason == "length"
+                               ? "the answer ran out of tokens before the tags were complete"
+                               : r.error().message();
 }
 
 Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
@@ -168,7 +206,7 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
         return Status(ErrorCode::Prompt, ropeError);
     // On CUDA the cache only grows, in steps of 1024 positions, so that captured decode graphs
     // (which hold its addresses) serve later requests too.
-    int64_t capacity = L + req.sampling.maxNewTokens;
+    int64_t capacity = L + prepared->maxNewTokens;
     if (device.is_cuda())
         capacity = std::max(cache.capacity(), (capacity + 1023) / 1024 * 1024);
     cache.allocate(dims.text, capacity, dtype, device);
@@ -186,13 +224,17 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
 
     // ---- decode ----------------------------------------------------------------------------
     model::Sampler sampler(req.sampling);
+    auto tagsOr = tagDecoding(req);
+    if (!tagsOr)
+        return tagsOr.error();
+    std::optional<TagDecoding>& tags = *tagsOr;
     std::vector<int32_t> context = promptIds;
     StreamDecoder stream(*tokenizer, /*skipSpecial=*/true);
     std::vector<at::Tensor> keptLogits;
     const auto isEos = [this](int64_t id) { return this->isEos(id); };
     Clock::time_point tFirst = t2, tPrefillEnd = t2;
     result.finishReason = "length";
-    for (int32_t step = 0; step < req.sampling.maxNewTokens; ++step) {
+    for (int32_t step = 0; step < prepared->maxNewTokens; ++step) {
         if (step > 0) {
             // One token through the decoder at position cache length + rope delta (all axes);
             // on CUDA a replayed graph (model/decode_graph.h).
@@ -201,13 +243,22 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
         }
         if (req.keepLogits)
             keptLogits.push_back(lastLogits.to(at::kCPU));
-        const int64_t next = sampler.next(lastLogits, context, promptIds.size());
+        int64_t next;
+        float prob;
+        if (tags) {
+            bool forced = false;
+            next = tags->choose(lastLogits, sampler, context, promptIds.size(), &prob, &forced);
+            result.forcedTokens += forced;
+        } else {
+            next = sampler.next(lastLogits, context, promptIds.size());
+            prob = sampler.lastProbability(next);
+        }
         if (step == 0) {
             tPrefillEnd = Clock::now();
             tFirst = tPrefillEnd;
         }
         result.tokenIds.push_back(static_cast<int32_t>(next));
-        result.tokenProbs.push_back(sampler.lastProbability(next));
+        result.tokenProbs.push_back(prob);
         context.push_back(static_cast<int32_t>(next));
         if (isEos(next)) {
             result.finishReason = "stop";
@@ -232,6 +283,7 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
     if (!textIds.empty() && isEos(textIds.back()))
         textIds.pop_back();
     result.text = tokenizer->decode(textIds, /*skipSpecial=*/true);
+    finishTags(tags, result);
     result.timings.prefillMs = msBetween(t2, tPrefillEnd);
     result.timings.ttftMs = msBetween(t0, tFirst);
     result.timings.decodeMs = msBetween(tFirst, tEnd);

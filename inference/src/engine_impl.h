@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "model/model_folder.h"
 #include "model/text.h"
 #include "model/vision.h"
+#include "tag_decoding.h"
 #include "vistag/inference/chat_template.h"
 #include "vistag/inference/engine.h"
 #include "vistag/inference/tokenizer.h"
@@ -27,9 +29,15 @@ struct PreparedRequest {
     std::vector<int32_t> promptIds;  // image placeholders expanded to one id per merged patch
     model::ProcessedImages images;
     double preprocessMs = 0;
+    // New tokens the sequence may take: the request's, or for a constrained request the tag
+    // grammar's bound, within the context.
+    int32_t maxNewTokens = 0;
 };
 
 class BatchLoop;  // engine_batch.cpp
+
+// Sets result.tags (or tagsError) from a finished constrained sequence; nothing without one.
+void finishTags(const std::optional<TagDecoding>& tags, GenerateResult& result);
 
 struct Engine::Impl {
     Impl();
@@ -55,6 +63,8 @@ struct Engine::Impl {
     std::mutex compute;
     std::unique_ptr<BatchLoop> batch;  // started by the first submit()
     std::mutex batchStart;
+    std::shared_ptr<const TokenVocabulary> vocabulary;  // tokenVocabulary(), built on first use
+    mutable std::mutex vocabularyLock;
 
     // Checks the request against the model (image count, new tokens, context) and prepares it.
     // `contextLimit` = the most positions the sequence may take (prompt + new tokens).
@@ -66,6 +76,8 @@ struct Engine::Impl {
                                                              const model::VisionOutput* vision,
                                                              int64_t visionRows) const;
     bool isEos(int64_t id) const;
+    // The per-sequence constraint of a request with a tag grammar (nullopt without one).
+    Expected<std::optional<TagDecoding>> tagDecoding(const GenerateRequest& req) const;
 
     Expected<GenerateResult> run(const GenerateRequest& req, const TokenCallback& onToken);
     // run() as generate() does it, for a caller that holds `compute`: a stop meant for an

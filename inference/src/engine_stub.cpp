@@ -47,6 +47,12 @@ const Tokenizer& Engine::tokenizer() const {
     std::abort();
 }
 SamplingParams Engine::defaultSampling() const { return {}; }
+Expected<std::shared_ptr<const TokenVocabulary>> Engine::tokenVocabulary() const {
+    return Status(ErrorCode::Device, kNoEngine);
+}
+Expected<std::shared_ptr<const TagGrammar>> Engine::compileTags(const TagSchema&) const {
+    return Status(ErrorCode::Device, kNoEngine);
+}
 Expected<GenerateResult> Engine::generate(const GenerateRequest&, const TokenCallback&) {
     return Status(ErrorCode::Device, kNoEngine);
 }

@@ -67,7 +67,7 @@ private slots:
         QVERIFY2(db.open(path, &error), qPrintable(error));
         QVERIFY(QFile::exists(path));
         QCOMPARE(db.fileSchemaVersion().value_or(-1), CatalogDb::schemaVersion());
-        QCOMPARE(CatalogDb::schemaVersion(), 2);
+        QCOMPARE(CatalogDb::schemaVersion(), 3);
         QCOMPARE(scalar(db, QStringLiteral("PRAGMA journal_mode")).toString(), QString("wal"));
         QCOMPARE(scalar(db, QStringLiteral("PRAGMA synchronous")).toInt(), 2);  // FULL
         QCOMPARE(scalar(db, QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
@@ -85,7 +85,7 @@ private slots:
         // Re-opening an up-to-date file changes nothing.
         db.close();
         QVERIFY2(db.open(path, &error), qPrintable(error));
-        QCOMPARE(db.fileSchemaVersion().value_or(-1), 2);
+        QCOMPARE(db.fileSchemaVersion().value_or(-1), 3);
     }
 
     void eachInstanceHasItsOwnConnection() {

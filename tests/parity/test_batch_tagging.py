@@ -19,6 +19,10 @@ from test_engine_parity import make_png
 
 N_IMAGES = 30
 TAG_ANSWER = '{"category": "dress", "style": ["boho"], "pattern": "floral", "season": ["spring", "summer"]}'
+# What a constrained run keeps beside its answer, so that a cache hit restores the values.
+TAG_VALUES = json.dumps([{"attribute": a, "value": v, "text": v} for a, v in
+                         [("category", "dress"), ("style", "boho"), ("pattern", "floral"),
+                          ("season", "spring"), ("season", "summer")]])
 
 
 def tag_cmd(model, db, *paths, mode="append"):
@@ -67,7 +71,8 @@ def test_kill_9_many_times_then_resume(tiny_model, image_dir, work_dir):
         runs = con.execute("select id from runs order by id").fetchall()
         assert len(runs) == N_IMAGES
         for (rid,) in runs[: N_IMAGES // 2]:
-            con.execute("update runs set answer = ? where id = ?", (TAG_ANSWER, rid))
+            con.execute("update runs set answer = ?, tags_json = ? where id = ?",
+                        (TAG_ANSWER, TAG_VALUES, rid))
         for (rid,) in runs[N_IMAGES // 2 :]:
             con.execute("delete from runs where id = ?", (rid,))
         con.execute("delete from tags")

@@ -151,6 +151,18 @@ class Handler(socketserver.BaseRequestHandler):
         self.send(STREAM_HEAD, sse({"choices": [{"delta": {"content": "红"}, "logprobs": {
             "content": [{"token": "红", "logprob": -0.01}]}, "finish_reason": "stop"}]}))
 
+    # Tagging (AskRequest::tagSchema): a server that enforces the schema it is sent, answering
+    # each attribute's first allowed value (the probe's only value included), and one that
+    # ignores it and names a value no taxonomy has.
+    def scenario_tagschema(self):
+        body = self.server.requests[-1][4]
+        self.send(STREAM_HEAD, delta(json.dumps(answer_for(sent_schema(body)),
+                                                ensure_ascii=False), "stop"), b"data: [DONE]\n\n")
+
+    def scenario_tagjunk(self):
+        self.send(STREAM_HEAD, delta('Sure! {"category": "spaceship"}', "stop"),
+                  b"data: [DONE]\n\n")
+
     def scenario_auth(self):
         self.send(error_head(401, "Unauthorized",
                              b'{"error": {"message": "Invalid API key", "type": "auth"}}'))
@@ -158,6 +170,33 @@ class Handler(socketserver.BaseRequestHandler):
     def scenario_unprocessable(self):
         self.send(error_head(422, "Unprocessable Entity", json.dumps(
             {"detail": [{"loc": ["body", "max_tokens"], "msg": "too large"}]}).encode()))
+
+
+def sent_schema(body):
+    """The JSON schema a request asked for: in response_format, else in the prompt."""
+    rf = body.get("response_format") or {}
+    if rf.get("type") == "json_schema":
+        return rf["json_schema"]["schema"]
+    text = body["messages"][-1]["content"][-1]["text"]
+    return json.loads(text[text.index("JSON schema:\n") + len("JSON schema:\n"):])
+
+
+def answer_for(schema):
+    out = {}
+    for key, prop in schema["properties"].items():
+        if "enum" in prop:
+            out[key] = next((v for v in prop["enum"] if v != "unknown"), "unknown")
+        elif "anyOf" in prop:
+            out[key] = [prop["anyOf"][0]["items"]["enum"][0]]
+        else:
+            out[key] = "x"
+    return out
+
+
+def taxonomy_values():
+    from vistag_fixtures import REPO
+    t = json.loads((REPO / "resources" / "taxonomy" / "apparel.json").read_text())
+    return {a["code"]: {v["code"] for v in a.get("values", [])} for a in t["attributes"]}
 
 
 @pytest.fixture(scope="module")
@@ -378,10 +417,10 @@ def tag_remote(server, scenario, db, image, *extra):
 def test_tag_with_server(server, image, tmp_path):
     import sqlite3
     db = tmp_path / "catalog.db"
-    r = tag_remote(server, "nofinish", db, image)
+    r = tag_remote(server, "nofinish", db, image, "--free-text")
     assert r.returncode == 1, r.stderr
     assert b"stopped before the answer was complete" in r.stdout
-    r = tag_remote(server, "normal", db, image)
+    r = tag_remote(server, "normal", db, image, "--free-text")
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert b"1 tagged" in r.stdout, r.stdout
     con = sqlite3.connect(db)
@@ -409,3 +448,110 @@ def test_ctrl_c_stops_a_stalled_tag_run(server, image, tmp_path):
     assert p.returncode == 8, out
     assert time.monotonic() - start < 2
     assert b"run the same command again" in out
+
+
+def tag_requests(server, scenario, since=0):
+    return [q[4] for q in server.requests if q[0] == scenario and q[1] == "POST"][since:]
+
+
+def stored_tags(db):
+    import sqlite3
+    con = sqlite3.connect(db)
+    try:
+        tags = con.execute("select attribute, value_code, is_new_value from tags").fetchall()
+        answers = [a for (a,) in con.execute("select answer from runs")]
+    finally:
+        con.close()
+    return tags, answers
+
+
+def test_tag_with_a_server_that_enforces_the_schema(server, image, tmp_path):
+    db = tmp_path / "enforced.db"
+    r = tag_remote(server, "tagschema", db, image)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert r.stderr.decode().splitlines().count("tag schema: enforced") == 1, r.stderr
+    probe, *tagging = tag_requests(server, "tagschema")
+    enum = probe["response_format"]["json_schema"]["schema"]["properties"]["answer"]["enum"]
+    assert len(enum) == 1 and enum[0] not in json.dumps(probe["messages"])
+    assert tagging, "no tagging request"
+    for body in tagging:
+        rf = body["response_format"]
+        assert rf["type"] == "json_schema" and rf["json_schema"]["name"] == "vistag_tags"
+        assert rf["json_schema"]["strict"] is True
+        assert rf["json_schema"]["schema"]["additionalProperties"] is False
+        assert not any(k.startswith("guided_") for k in body)
+    tags, answers = stored_tags(db)
+    allowed = taxonomy_values()
+    assert tags, "nothing stored"
+    for attribute, value, is_new in tags:
+        assert allowed[attribute] and value in allowed[attribute] and not is_new, (attribute, value)
+    assert all(isinstance(json.loads(a), dict) for a in answers)
+
+
+def test_tag_with_a_server_that_ignores_the_schema(server, image, tmp_path):
+    db = tmp_path / "ignored.db"
+    r = tag_remote(server, "tagjunk", db, image)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    lines = r.stderr.decode().splitlines()
+    assert lines.count("tag schema: not enforced (answers are checked)") == 1, lines
+    # The probe, the request (with the schema in its prompt too, since the server ignores it)
+    # and one repair; then every attribute is "unknown" and nothing is stored.
+    probe, first, repair = tag_requests(server, "tagjunk")
+    assert "JSON schema:" in first["messages"][-1]["content"][-1]["text"]
+    assert repair["messages"][-2] == {"role": "assistant",
+                                      "content": 'Sure! {"category": "spaceship"}'}
+    assert "JSON" in repair["messages"][-1]["content"]
+    tags, answers = stored_tags(db)
+    assert tags == []
+    assert set(json.loads(answers[0]).values()) == {"unknown"}
+
+
+def test_structured_output_option(server, image, tmp_path):
+    n = len(tag_requests(server, "tagschema"))
+    r = tag_remote(server, "tagschema", tmp_path / "object.db", image,
+                   "--structured-output", "json_object")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "tag schema: not sent (answers are checked)" in r.stderr.decode().splitlines()
+    (body,) = tag_requests(server, "tagschema", n)  # no probe: there is no schema to probe
+    assert body["response_format"] == {"type": "json_object"}
+    assert body["enable_thinking"] is False
+    assert "JSON" in json.dumps(body["messages"])
+    tags, _ = stored_tags(tmp_path / "object.db")
+    assert tags
+
+    n += 1
+    r = tag_remote(server, "tagschema", tmp_path / "none.db", image, "--structured-output", "none")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    (body,) = tag_requests(server, "tagschema", n)
+    assert "response_format" not in body and "enable_thinking" not in body
+    assert "JSON schema:" in body["messages"][-1]["content"][-1]["text"]
+
+    for bad in (["--structured-output", "guided_json"], ["--schema-max-enum", "-1"]):
+        r = tag_remote(server, "tagschema", tmp_path / "bad.db", image, *bad)
+        assert r.returncode == 2
+        assert bad[0] in r.stderr.decode(), r.stderr
+
+
+def test_a_taxonomy_over_the_servers_limits_is_split(server, image, tmp_path):
+    n = len(tag_requests(server, "tagschema"))
+    db = tmp_path / "split.db"
+    # Room for the largest attribute (a code and a label per value, and "unknown"), not for all.
+    sizes = [2 * len(v) + 1 for v in taxonomy_values().values() if v]
+    limit = max(sizes) + 1
+    assert sum(sizes) > limit
+    r = tag_remote(server, "tagschema", db, image, "--schema-max-enum", str(limit))
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    bodies = [b for b in tag_requests(server, "tagschema", n) if "vistag_tags" in json.dumps(
+        b.get("response_format", {}))]
+    assert len(bodies) > 1
+    keys = []
+    for b in bodies:
+        schema = b["response_format"]["json_schema"]["schema"]
+        assert sum(len(p.get("enum", [])) + sum(len(x.get("items", {}).get("enum", x.get("enum", [])))
+                                                for x in p.get("anyOf", []))
+                   for p in schema["properties"].values()) <= limit
+        keys += schema["required"]
+    assert keys == list(taxonomy_values())  # every attribute once, in taxonomy order
+    tags, answers = stored_tags(db)
+    assert {a for a, _, _ in tags} == {a for a, v in taxonomy_values().items() if v}
+    assert list(json.loads(answers[0])) == keys

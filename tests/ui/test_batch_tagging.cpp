@@ -14,11 +14,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "backend/backend_controller.h"
 #include "ask_pane.h"
+#include "backend/backend_controller.h"
 #include "batch_panel.h"
+#include "catalog/batch_runner.h"
 #include "catalog/catalog_db.h"
 #include "catalog/tag_extraction.h"
+#include "catalog/tag_schema.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "image_viewer.h"
@@ -35,18 +37,28 @@ QString artifactPath(const QString& name) {
     return dir + QLatin1Char('/') + name + QStringLiteral(".png");
 }
 
-// The tiny random model answers noise, which seldom names a taxonomy value: images whose answer
-// should give tags get it from the result cache, keyed exactly as the batch will ask.
+// The tiny random model picks values at random: images whose answer should give known tags get
+// it from the result cache, keyed exactly as the (constrained, default) batch will ask.
+const QList<catalog::TagSuggestion> kSeededTags = {
+    {QStringLiteral("category"), QStringLiteral("dress"), QStringLiteral("dress"), false, 0.9, -1,
+     0.8},
+    {QStringLiteral("style"), QStringLiteral("boho"), QStringLiteral("boho"), false, 0.7, -1, 0.6},
+    {QStringLiteral("colour"), QStringLiteral("red"), QStringLiteral("red"), false, 0.5, -1, 0.4}};
+
 void seedAnswer(catalog::CatalogDb& db, qint64 imageId, const QString& modelId,
                 const catalog::InferenceParams& params, const QString& answer) {
     const QString language = QLocale().language() == QLocale::Chinese ? "zh" : "en";
+    const catalog::BatchSpec spec =
+        catalog::taggingSpec(catalog::Taxonomy::defaultApparel(), QStringLiteral("untagged"),
+                             language, params, true, false);
     catalog::RunRecord run;
     run.imageId = imageId;
     run.backend = QStringLiteral("local");
     run.modelId = modelId;
-    run.prompt = catalog::buildTaggingPrompt(catalog::Taxonomy::defaultApparel(), language);
-    run.paramsJson = params.toJson();
+    run.prompt = spec.prompt;
+    run.paramsJson = spec.params.toJson();
     run.answer = answer;
+    run.tagsJson = catalog::suggestionsToJson(kSeededTags);
     run.finishReason = QStringLiteral("stop");
     QVERIFY(db.recordRun(run));
 }
@@ -66,7 +78,7 @@ class TestBatchTagging final : public QObject {
 private:
     QTemporaryDir tmp_;
     QStringList images_;
-    const QString answer_ = QStringLiteral(R"({"category": "dress", "style": "boho", "colour": "red"})");
+    const QString answer_ = QStringLiteral(R"({"category":"dress","style":"boho","colour":"red"})");
 
     void openWindowWithImages(ui::MainWindow& w, int count) {
         w.resize(1366, 768);
@@ -94,7 +106,8 @@ private slots:
             QImage img(240 + 16 * i, 320, QImage::Format_RGB32);
             img.fill(QColor::fromHsv(i * 55, 160, 220));
             for (int y = 40; y < 280; ++y)
-                for (int x = 60; x < 180; ++x) img.setPixel(x, y, qRgb(250 - i * 20, 240, 230));
+                for (int x = 60; x < 180; ++x)
+                    img.setPixel(x, y, qRgb(250 - i * 20, 240, 230));
             images_ << tmp_.filePath(QStringLiteral("product-%1.png").arg(i + 1));
             QVERIFY(img.save(images_.last()));
         }
@@ -112,7 +125,8 @@ private slots:
         catalog::CatalogDb db;  // the test's own connection to the same file
         QVERIFY(db.open(dbPath));
         QList<qint64> ids;
-        for (const QString& p : images_.mid(0, 5)) ids << db.imageByPath(p)->id;
+        for (const QString& p : images_.mid(0, 5))
+            ids << db.imageByPath(p)->id;
         for (int i = 0; i < 3; ++i)
             seedAnswer(db, ids[i], w.backend()->modelId(), panel->params, answer_);
 
@@ -137,8 +151,10 @@ private slots:
         QTimer timer;
         timer.setInterval(5);
         connect(&timer, &QTimer::timeout, [&] {
-            if (tick.isValid()) longestGap = qMax(longestGap, tick.restart());
-            else tick.start();
+            if (tick.isValid())
+                longestGap = qMax(longestGap, tick.restart());
+            else
+                tick.start();
         });
         timer.start();
         QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier);
@@ -160,15 +176,38 @@ private slots:
             last = call.at(0).toInt();
         }
 
-        // Tags stored for the images with a meaningful answer; every image is done.
+        // The seeded answers' tags, with their confidence and allowed mass; every image is done.
         const QStringList expected = {"category=dress", "colour=red", "style=boho"};
-        for (int i = 0; i < 3; ++i) QCOMPARE(tagValues(db, ids[i]), expected);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(tagValues(db, ids[i]), expected);
+        for (const auto& t : *db.tagsForImage(ids[0]))
+            if (t.attribute == QLatin1String("category")) {
+                QCOMPARE(t.confidence, 0.9);
+                QCOMPARE(t.allowedMass, 0.8);
+            }
+        // The two the model answered under the constraint: values for most attributes, every one
+        // of them in the taxonomy.
+        const catalog::Taxonomy taxonomy = catalog::Taxonomy::defaultApparel();
+        for (int i = 3; i < 5; ++i) {
+            const auto tags = *db.tagsForImage(ids[i]);
+            QSet<QString> attributes;
+            for (const auto& t : tags) {
+                attributes.insert(t.attribute);
+                QVERIFY2(t.isNewValue || taxonomy.value(t.attribute, t.valueCode),
+                         qPrintable(t.attribute + QLatin1Char('=') + t.valueCode));
+                QVERIFY(t.confidence >= 0 && t.confidence <= 1);
+            }
+            QVERIFY2(attributes.size() * 2 > taxonomy.attributes().size(),
+                     qPrintable(QString::number(attributes.size())));
+        }
         for (int r = 0; r < 5; ++r) {
             const QModelIndex index = w.catalogModel()->index(r);
-            QCOMPARE(index.data(ui::CatalogModel::BatchStatusRole).toString(), QStringLiteral("done"));
+            QCOMPARE(index.data(ui::CatalogModel::BatchStatusRole).toString(),
+                     QStringLiteral("done"));
         }
         const auto tagged = w.catalogModel()->index(w.catalogModel()->rowOfImage(ids[0]));
-        QCOMPARE(tagged.data(ui::CatalogModel::ReviewStateRole).toString(), QStringLiteral("suggested"));
+        QCOMPARE(tagged.data(ui::CatalogModel::ReviewStateRole).toString(),
+                 QStringLiteral("suggested"));
         QCOMPARE(panel->unfinishedCount(), 0);
         QVERIFY(!panel->running());
         // The two images the model really ran on (the others came from the cache) are in the
@@ -243,7 +282,10 @@ private slots:
             QVERIFY(p);
             QVERIFY2(p->pending >= 1 && p->running == 0 && p->failed == 0 && p->cancelled == 0,
                      qPrintable(QStringLiteral("pending %1 running %2 done %3 failed %4")
-                                    .arg(p->pending).arg(p->running).arg(p->done).arg(p->failed)));
+                                    .arg(p->pending)
+                                    .arg(p->running)
+                                    .arg(p->done)
+                                    .arg(p->failed)));
             QCOMPARE(p->pending + p->done + p->skipped, 6);
             left = p->pending;
             QCOMPARE(panel->unfinishedCount(), left);
@@ -253,8 +295,9 @@ private slots:
             const auto states = *db.batchItemStates(batchId);
             for (auto it = states.cbegin(); it != states.cend(); ++it) {
                 const int row = w.catalogModel()->rowOfImage(it.key());
-                QCOMPARE(w.catalogModel()->index(row).data(ui::CatalogModel::BatchStatusRole).toString(),
-                         it.value());
+                QCOMPARE(
+                    w.catalogModel()->index(row).data(ui::CatalogModel::BatchStatusRole).toString(),
+                    it.value());
             }
         }
 
@@ -278,8 +321,9 @@ private slots:
                  ui::BatchPanel::tr("Resume tagging (%n left)", nullptr, left));
         int queued = 0;
         for (int r = 0; r < w.catalogModel()->rowCount(); ++r)
-            queued += w.catalogModel()->index(r).data(ui::CatalogModel::BatchStatusRole).toString() ==
-                      QLatin1String("pending");
+            queued +=
+                w.catalogModel()->index(r).data(ui::CatalogModel::BatchStatusRole).toString() ==
+                QLatin1String("pending");
         QCOMPARE(queued, left);
         QVERIFY(w.grab().save(artifactPath(QStringLiteral("batch-resume-offer"))));
 

@@ -31,6 +31,8 @@
 #include "shortcut_map.h"
 #include "translations.h"
 #include "vistag/inference/status.h"
+#include "backend/backend_controller.h"
+#include "fake_chat_server.h"
 
 using vistag::settings::AppSettings;
 
@@ -96,6 +98,9 @@ private slots:
         a.apiKey = QStringLiteral("k3y");
         a.serverModel = QStringLiteral("Qwen/Qwen3-VL-8B-Instruct");
         a.tokenLimitField = QStringLiteral("max_completion_tokens");
+        a.structuredOutput = QStringLiteral("json_object");
+        a.schemaMaxEnumValues = 500;
+        a.schemaMaxChars = 0;
         a.language = QStringLiteral("zh_CN");
         a.shareHost = QStringLiteral("0.0.0.0");
         a.sharePort = 8123;
@@ -110,6 +115,17 @@ private slots:
         QCOMPARE(s.value(QStringLiteral("generation/maxNewTokens")).toInt(), 77);
         QCOMPARE(s.value(QStringLiteral("server/tokenLimitField")).toString(),
                  QStringLiteral("max_completion_tokens"));
+        QCOMPARE(s.value(QStringLiteral("server/structuredOutput")).toString(),
+                 QStringLiteral("json_object"));
+        QCOMPARE(a.remoteOptions().structuredOutput, vistag::backend::StructuredOutput::JsonObject);
+        QCOMPARE(a.remoteOptions().schemaMaxEnumValues, 500);
+        QCOMPARE(a.remoteOptions().schemaMaxChars, 0);
+        QCOMPARE(defaults.remoteOptions().structuredOutput,
+                 vistag::backend::StructuredOutput::JsonSchema);
+        QCOMPARE(defaults.remoteOptions().schemaMaxEnumValues, 1000);
+        QCOMPARE(defaults.remoteOptions().schemaMaxChars, 120000);
+        s.setValue(QStringLiteral("server/structuredOutput"), QStringLiteral("guided_json"));
+        QCOMPARE(AppSettings::load(s).structuredOutput, defaults.structuredOutput);
         // Values out of range or unknown fall back to the defaults.
         s.setValue(QStringLiteral("local/device"), QStringLiteral("tpu"));
         s.setValue(QStringLiteral("generation/maxNewTokens"), -5);
@@ -138,6 +154,13 @@ private slots:
         QCOMPARE(chosen.maxNewTokens, 99);
         QCOMPARE(chosen.maxPixels, 200000);
         QCOMPARE(chosen.tokenLimitField, QStringLiteral("max_completion_tokens"));
+        auto* mode = dialog.findChild<QComboBox*>(QStringLiteral("structuredOutput"));
+        QCOMPARE(mode->currentData().toString(), QStringLiteral("json_schema"));
+        mode->setCurrentIndex(mode->findData(QStringLiteral("json_object")));
+        dialog.findChild<QSpinBox*>(QStringLiteral("schemaMaxEnumValues"))->setValue(0);
+        QCOMPARE(dialog.settings().structuredOutput, QStringLiteral("json_object"));
+        QCOMPARE(dialog.settings().schemaMaxEnumValues, 0);
+        mode->setCurrentIndex(mode->findData(QStringLiteral("json_schema")));
         w.applySettings(chosen);
         QCOMPARE(w.askPane()->maxNewTokens, 99);
         QCOMPARE(w.askPane()->maxPixels, 200000);
@@ -153,6 +176,54 @@ private slots:
         dialog.tabs()->setCurrentIndex(0);
         QTest::qWait(50);
         QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-model"))));
+        QSettings().clear();
+    }
+
+    // Beside the connected server the window says whether the server enforces tag schemas. The
+    // probe runs on the backend's worker after connecting: while the server holds its answer,
+    // the window has its connection and keeps serving events.
+    void serverConnectionShowsWhetherTheTagSchemaIsEnforced() {
+        QSettings().clear();
+        vistag::backend::RemoteBackend::clearTagSchemaProbes();
+        std::atomic<bool> release{false};
+        vistag::test::FakeServer enforcing([&](const vistag::test::Recorded& r) {
+            while (!release.load())
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            return vistag::test::Reply{vistag::test::answerFor(vistag::test::sentSchema(r))};
+        });
+        vistag::test::FakeServer ignoring(
+            [](const vistag::test::Recorded&) { return vistag::test::Reply{QStringLiteral("Blue")}; });
+        vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("probe.sqlite")));
+        w.show();
+        auto* label = w.findChild<QLabel*>(QStringLiteral("tagSchemaLabel"));
+        QVERIFY(label);
+        QSignalSpy loaded(w.backend(), &vistag::backend::BackendController::modelLoaded);
+        QSignalSpy probed(w.backend(), &vistag::backend::BackendController::tagSchemaProbed);
+        vistag::backend::RemoteOptions o;
+        o.baseUrl = enforcing.url();
+        w.connectServer(o);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
+        // Connected while the probe waits for the server's answer.
+        QTRY_COMPARE_WITH_TIMEOUT(enforcing.chats().size(), size_t{1}, 30000);
+        QVERIFY(probed.isEmpty());
+        QVERIFY(label->isHidden());
+        QVERIFY(!w.backend()->tagSchemaProbe());
+        release = true;
+        QVERIFY(probed.wait(30000));
+        QCOMPARE(w.backend()->tagSchemaProbe()->state,
+                 vistag::backend::TagSchemaProbe::State::Enforced);
+        QVERIFY(label->isVisible());
+        QCOMPARE(label->text(), QStringLiteral("Tag schema: enforced"));
+
+        probed.clear();
+        o.baseUrl = ignoring.url();
+        w.connectServer(o);
+        QVERIFY(label->isHidden());
+        QVERIFY(probed.wait(30000));
+        QCOMPARE(label->text(), QStringLiteral("Tag schema: not enforced (answers are checked)"));
+        QVERIFY(label->toolTip().contains(QStringLiteral("Blue")));
+        QVERIFY(w.grab().save(artifactPath(QStringLiteral("server-tag-schema"))));
         QSettings().clear();
     }
 

@@ -14,26 +14,14 @@
 #include "translations.h"
 
 namespace vistag::ui {
-namespace {
-
-catalog::InferenceParams paramsFromJson(const QString& json) {
-    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
-    catalog::InferenceParams p;
-    p.maxNewTokens = o.value(QStringLiteral("max_new_tokens")).toInt(p.maxNewTokens);
-    p.temperature = o.value(QStringLiteral("temperature")).toDouble(p.temperature);
-    p.topP = o.value(QStringLiteral("top_p")).toDouble(p.topP);
-    p.topK = o.value(QStringLiteral("top_k")).toInt(p.topK);
-    p.maxPixels = static_cast<qint64>(o.value(QStringLiteral("max_pixels")).toDouble(0));
-    p.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
-    return p;
-}
-
-}  // namespace
 
 QString formatEta(double seconds) {
-    if (seconds < 0 || !std::isfinite(seconds)) return {};
-    if (seconds < 60) return BatchPanel::tr("about %1 s left").arg(qMax(1, qRound(seconds)));
-    if (seconds < 3600) return BatchPanel::tr("about %1 min left").arg(qRound(seconds / 60));
+    if (seconds < 0 || !std::isfinite(seconds))
+        return {};
+    if (seconds < 60)
+        return BatchPanel::tr("about %1 s left").arg(qMax(1, qRound(seconds)));
+    if (seconds < 3600)
+        return BatchPanel::tr("about %1 min left").arg(qRound(seconds / 60));
     return BatchPanel::tr("about %1 h %2 min left")
         .arg(int(seconds / 3600))
         .arg(qRound(std::fmod(seconds, 3600) / 60));
@@ -75,7 +63,8 @@ BatchPanel::BatchPanel(catalog::CatalogDb& db, backend::BackendController* backe
     if (const auto batches = db_.unfinishedBatches()) {
         QHash<qint64, QString> states;
         for (const auto& b : *batches)
-            if (const auto items = db_.batchItemStates(b.id)) states.insert(*items);
+            if (const auto items = db_.batchItemStates(b.id))
+                states.insert(*items);
         model_->setBatchStatuses(states);
     }
     showIdle();
@@ -85,7 +74,8 @@ int BatchPanel::unfinishedCount() const {
     const auto batches = db_.unfinishedBatches();
     int n = 0;
     if (batches)
-        for (const auto& b : *batches) n += b.progress.pending + b.progress.running;
+        for (const auto& b : *batches)
+            n += b.progress.pending + b.progress.running;
     return n;
 }
 
@@ -102,7 +92,8 @@ void BatchPanel::showIdle() {
 }
 
 void BatchPanel::refreshUnfinished() {
-    if (!running()) showIdle();
+    if (!running())
+        showIdle();
 }
 
 bool BatchPanel::tagImages(const QList<qint64>& imageIds, const QString& mode) {
@@ -118,10 +109,8 @@ bool BatchPanel::tagImages(const QList<qint64>& imageIds, const QString& mode) {
         emit errorOccurred(tr("There are no images to tag."));
         return false;
     }
-    catalog::BatchSpec spec;
-    spec.mode = mode;
-    spec.prompt = catalog::buildTaggingPrompt(taxonomy_, uiLanguage());
-    spec.params = params;
+    const catalog::BatchSpec spec = catalog::taggingSpec(taxonomy_, mode, uiLanguage(), params,
+                                                         constrained, backend_->usesServer());
     QString error;
     const auto id = db_.createBatch(spec.mode, spec.prompt, backend_->modelId(),
                                     spec.params.toJson(), imageIds, &error);
@@ -143,7 +132,8 @@ bool BatchPanel::tagUntagged() {
     }
     QList<qint64> ids;
     ids.reserve(images->size());
-    for (const auto& r : *images) ids << r.id;
+    for (const auto& r : *images)
+        ids << r.id;
     if (ids.isEmpty()) {
         emit errorOccurred(tr("Every image has tags already."));
         return false;
@@ -152,7 +142,8 @@ bool BatchPanel::tagUntagged() {
 }
 
 bool BatchPanel::resume() {
-    if (running()) return false;
+    if (running())
+        return false;
     if (!backend_->hasModel()) {
         emit errorOccurred(tr("Choose a model or a server first, then resume tagging."));
         return false;
@@ -172,10 +163,23 @@ bool BatchPanel::resume() {
         emit errorOccurred(error);
         return false;
     }
+    // The batch goes on as it was started: its prompt and every parameter (penalties and the
+    // tag schema too, so that it finds the same cache entries).
     catalog::BatchSpec spec;
     spec.mode = b.mode;
     spec.prompt = b.prompt;
-    spec.params = paramsFromJson(b.paramsJson);
+    spec.params = catalog::InferenceParams::fromJson(b.paramsJson);
+    if (!spec.params.tagSchema.isEmpty()) {
+        const catalog::BatchSpec now = catalog::taggingSpec(
+            taxonomy_, b.mode, uiLanguage(), spec.params, true, backend_->usesServer());
+        spec.tagSchema = now.tagSchema;
+        if (now.params.tagSchema != spec.params.tagSchema) {
+            // The taxonomy (or the kind of backend) changed since: the rest is asked with
+            // today's schema and prompt, under its own cache key.
+            spec.params.tagSchema = now.params.tagSchema;
+            spec.prompt = now.prompt;
+        }
+    }
     return start(b.id, spec);
 }
 
@@ -191,7 +195,8 @@ bool BatchPanel::start(qint64 batchId, const catalog::BatchSpec& spec) {
     }
     runningBatch_ = batchId;
     clock_.start();
-    if (auto states = db_.batchItemStates(batchId)) model_->setBatchStatuses(*states);
+    if (auto states = db_.batchItemStates(batchId))
+        model_->setBatchStatuses(*states);
     const auto p = db_.batchProgress(batchId).value_or(catalog::BatchProgress{});
     finishedAtStart_ = p.finished();
     bar_->setRange(0, qMax(1, p.total()));
@@ -210,51 +215,60 @@ bool BatchPanel::start(qint64 batchId, const catalog::BatchSpec& spec) {
 }
 
 void BatchPanel::onProgress(qint64 batchId, const catalog::BatchRunStatus& s) {
-    if (batchId != runningBatch_) return;
+    if (batchId != runningBatch_)
+        return;
     const int total = s.progress.total();
     const int finished = s.progress.finished();
     bar_->setRange(0, qMax(1, total));
     bar_->setValue(finished);
     QString text = tr("Tagging %1 / %2").arg(finished).arg(total);
     const int doneHere = finished - finishedAtStart_;
-    const QString eta = formatEta(doneHere > 0 ? clock_.elapsed() / 1000.0 / doneHere * (total - finished)
-                                               : s.etaSeconds);
-    if (!eta.isEmpty() && finished < total) text += QStringLiteral(" · ") + eta;
-    if (s.progress.failed > 0) text += QStringLiteral(" · ") + tr("%n failed", nullptr, s.progress.failed);
+    const QString eta = formatEta(
+        doneHere > 0 ? clock_.elapsed() / 1000.0 / doneHere * (total - finished) : s.etaSeconds);
+    if (!eta.isEmpty() && finished < total)
+        text += QStringLiteral(" · ") + eta;
+    if (s.progress.failed > 0)
+        text += QStringLiteral(" · ") + tr("%n failed", nullptr, s.progress.failed);
     label_->setText(text);
     label_->setToolTip(s.lastError);
     emit progressChanged(finished, total);
 }
 
 void BatchPanel::onItem(qint64 batchId, qint64 imageId, const QString& status) {
-    if (batchId != runningBatch_) return;
+    if (batchId != runningBatch_)
+        return;
     model_->setBatchStatus(imageId, status);
     emit imageChanged(imageId, status);
 }
 
 void BatchPanel::onFinished(qint64 batchId, bool ok, bool cancelled, const QString& error) {
-    if (batchId != runningBatch_) return;
+    if (batchId != runningBatch_)
+        return;
     runningBatch_ = 0;
-    if (!ok) emit errorOccurred(tr("Tagging stopped: %1").arg(error));
+    if (!ok)
+        emit errorOccurred(tr("Tagging stopped: %1").arg(error));
     showIdle();
     emit runningChanged(false);
     emit finished(ok, cancelled);
 }
 
 void BatchPanel::cancel() {
-    if (!running()) return;
+    if (!running())
+        return;
     cancel_->setEnabled(false);
     label_->setText(tr("Stopping…"));
     backend_->cancelBatch();
 }
 
 void BatchPanel::discard() {
-    if (running()) return;
+    if (running())
+        return;
     const auto batches = db_.unfinishedBatches();
     if (batches)
         for (const auto& b : *batches) {
             QString error;
-            if (!db_.cancelBatch(b.id, &error)) emit errorOccurred(error);
+            if (!db_.cancelBatch(b.id, &error))
+                emit errorOccurred(error);
         }
     model_->setBatchStatuses({});
     showIdle();

@@ -52,6 +52,7 @@ public:
     QPushButton* discardButton() const { return discard_; }
 
     catalog::InferenceParams params;  // of new batches
+    bool constrained = true;          // new batches answer the taxonomy's JSON (tag_schema.h)
 
 signals:
     void progressChanged(int finished, int total);
@@ -73,7 +74,7 @@ private:
     CatalogModel* model_;
     const catalog::Taxonomy& taxonomy_;
     qint64 runningBatch_ = 0;
-    QElapsedTimer clock_;     // since this run started (the ETA spans the worker's rounds)
+    QElapsedTimer clock_;  // since this run started (the ETA spans the worker's rounds)
     int finishedAtStart_ = 0;
     QLabel* label_ = nullptr;
     QProgressBar* bar_ = nullptr;

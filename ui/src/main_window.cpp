@@ -139,6 +139,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     });
 
     batchPanel_ = new BatchPanel(*db_, backend_, model_, taxonomy_, this);
+    batchPanel_->constrained = settings_.constrainedTagging;
     connect(batchPanel_, &BatchPanel::errorOccurred, this, &MainWindow::showError);
     connect(batchPanel_, &BatchPanel::imageChanged, this, [this](qint64 imageId, const QString&) {
         if (tagEditor_->imageId() == imageId) tagEditor_->refresh();
@@ -196,6 +197,38 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     shareLabel_->setObjectName(QStringLiteral("shareLabel"));
     shareLabel_->hide();
     statusBar()->addPermanentWidget(shareLabel_);
+    // Beside the connected server: whether it enforces the tag schema (the worker probes it
+    // right after connecting).
+    schemaLabel_ = new QLabel(this);
+    schemaLabel_->setObjectName(QStringLiteral("tagSchemaLabel"));
+    schemaLabel_->hide();
+    statusBar()->addPermanentWidget(schemaLabel_);
+    connect(backend_, &backend::BackendController::tagSchemaProbed, this,
+            [this](const backend::TagSchemaProbe& p) {
+                using State = backend::TagSchemaProbe::State;
+                QString text;
+                switch (p.state) {
+                    case State::Enforced:
+                        text = tr("Tag schema: enforced");
+                        break;
+                    case State::NotEnforced:
+                        text = tr("Tag schema: not enforced (answers are checked)");
+                        break;
+                    case State::NotSent:
+                        text = tr("Tag schema: not sent (answers are checked)");
+                        break;
+                    case State::Refused:
+                        text = tr("Tag schema: refused by the server — choose another structured "
+                                  "output in Settings");
+                        break;
+                    case State::Unchecked:
+                        text = tr("Tag schema: not checked (answers are checked)");
+                        break;
+                }
+                schemaLabel_->setText(text);
+                schemaLabel_->setToolTip(p.detail);
+                schemaLabel_->show();
+            });
 
     const ComponentVersions v = componentVersions();
     engineLabel_ = new QLabel(this);

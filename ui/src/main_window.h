@@ -159,6 +159,7 @@ private:
     QProgressBar* loadBar_ = nullptr;
     QPushButton* cancelLoad_ = nullptr;
     QLabel* shareLabel_ = nullptr;
+    QLabel* schemaLabel_ = nullptr;  // a server's connection: whether it enforces tag schemas
     ShareDialog* shareDialog_ = nullptr;
     enum class Pending { None, Local, Remote } pending_ = Pending::None;
     QString pendingFolder_;

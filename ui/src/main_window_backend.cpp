@@ -27,6 +27,7 @@
 #include "download/model_download.h"
 #include "error_text.h"
 #include "logging/app_log.h"
+#include "batch_panel.h"
 #include "settings_dialog.h"
 #include "share_dialog.h"
 #include "translations.h"
@@ -39,6 +40,8 @@ void MainWindow::applyGenerationSettings() {
     askPane_->maxNewTokens = settings_.maxNewTokens;
     askPane_->maxPixels = settings_.maxPixels;
     askPane_->temperature = settings_.temperature;
+    if (batchPanel_)
+        batchPanel_->constrained = settings_.constrainedTagging;
 }
 
 void MainWindow::applySettings(const settings::AppSettings& s) {
@@ -59,7 +62,10 @@ void MainWindow::applySettings(const settings::AppSettings& s) {
     } else {
         const bool changed = s.backend != old.backend || s.serverUrl != old.serverUrl ||
                              s.apiKey != old.apiKey || s.serverModel != old.serverModel ||
-                             s.tokenLimitField != old.tokenLimitField;
+                             s.tokenLimitField != old.tokenLimitField ||
+                             s.structuredOutput != old.structuredOutput ||
+                             s.schemaMaxEnumValues != old.schemaMaxEnumValues ||
+                             s.schemaMaxChars != old.schemaMaxChars;
         if (changed && !s.serverUrl.isEmpty()) connectServer(s.remoteOptions());
     }
 }
@@ -143,6 +149,7 @@ void MainWindow::onModelLoaded(bool ok, const QString& message) {
 
 void MainWindow::loadModel(const QString& folder) {
     statusBar()->showMessage(tr("Loading the model…"));
+    schemaLabel_->hide();  // a local model decodes with the constraint itself
     pending_ = Pending::Local;
     pendingFolder_ = folder;
     loadBar_->setValue(0);
@@ -176,7 +183,7 @@ void MainWindow::connectServerDialog() {
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     form->addRow(buttons);
     if (dialog.exec() != QDialog::Accepted) return;
-    backend::RemoteOptions o;
+    backend::RemoteOptions o = settings_.remoteOptions();  // structured output, limits
     o.baseUrl = url->text().trimmed();
     o.apiKey = key->text();
     o.model = name->text().trimmed();
@@ -186,6 +193,7 @@ void MainWindow::connectServerDialog() {
 
 void MainWindow::connectServer(const backend::RemoteOptions& options) {
     statusBar()->showMessage(tr("Connecting to %1 …").arg(options.baseUrl));
+    schemaLabel_->hide();  // until the new server has been probed
     pending_ = Pending::Remote;
     pendingRemote_ = {options.baseUrl, options.apiKey, options.model, options.tokenLimitField};
     backend_->useRemote(options);

@@ -1,5 +1,6 @@
 #include "settings_dialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -142,10 +143,18 @@ QWidget* SettingsDialog::buildGenerationTab(const settings::AppSettings& s) {
     temperature_->setSingleStep(0.1);
     temperature_->setDecimals(2);
     temperature_->setValue(s.temperature);
+    constrainedTagging_ = new QCheckBox(tr("Only values from the taxonomy"), page);
+    constrainedTagging_->setObjectName(QStringLiteral("constrainedTagging"));
+    constrainedTagging_->setChecked(s.constrainedTagging);
+    constrainedTagging_->setToolTip(
+        tr("The model answers every attribute with one of the taxonomy's values (or \"unknown\"), "
+           "with a confidence for each. Off: the model answers in its own words and Vistag "
+           "looks for taxonomy terms in them."));
     auto* form = new QFormLayout(page);
     form->addRow(tr("Pixel budget"), pixelsRow);
     form->addRow(tr("Longest answer (tokens)"), maxNewTokens_);
     form->addRow(tr("Temperature"), temperature_);
+    form->addRow(tr("Tagging"), constrainedTagging_);
     form->addRow(note(tr("Images are scaled down to the pixel budget before the model sees them: "
                          "smaller is faster and needs less memory. Temperature 0 always picks "
                          "the most likely words (the same answer every time)."),
@@ -169,14 +178,45 @@ QWidget* SettingsDialog::buildServerTab(const settings::AppSettings& s) {
                 {QStringLiteral("max_completion_tokens"), QStringLiteral("max_completion_tokens")}},
                s.tokenLimitField);
     tokenLimitField_->setObjectName(QStringLiteral("tokenLimitField"));
+    structuredOutput_ = choice(
+        page,
+        {{tr("JSON schema (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)"),
+          QStringLiteral("json_schema")},
+         {tr("JSON object (DashScope / Bailian)"), QStringLiteral("json_object")},
+         {tr("None: the taxonomy in the question only"), QStringLiteral("none")}},
+        s.structuredOutput);
+    structuredOutput_->setObjectName(QStringLiteral("structuredOutput"));
+    structuredOutput_->setToolTip(
+        tr("How tagging asks the server to answer with the taxonomy's values. Whatever is "
+           "chosen, Vistag checks every answer against the taxonomy."));
+    auto limit = [page](const char* name, int max, int value) {
+        auto* box = new QSpinBox(page);
+        box->setObjectName(QLatin1String(name));
+        box->setRange(0, max);
+        box->setSingleStep(100);
+        box->setSpecialValueText(tr("no limit"));
+        box->setGroupSeparatorShown(true);
+        box->setValue(value);
+        return box;
+    };
+    schemaMaxEnumValues_ = limit("schemaMaxEnumValues", 10000000, s.schemaMaxEnumValues);
+    schemaMaxChars_ = limit("schemaMaxChars", 100000000, s.schemaMaxChars);
     auto* form = new QFormLayout(page);
     form->addRow(tr("Server address"), serverUrl_);
     form->addRow(tr("API key"), apiKey_);
     form->addRow(tr("Model name"), serverModel_);
     form->addRow(tr("Token-limit field"), tokenLimitField_);
+    form->addRow(tr("Structured output"), structuredOutput_);
+    form->addRow(tr("Values per request"), schemaMaxEnumValues_);
+    form->addRow(tr("Schema characters per request"), schemaMaxChars_);
     form->addRow(note(tr("vLLM, SGLang, llama.cpp and Ollama read max_tokens; some hosted "
                          "services want max_completion_tokens. The API key is stored in "
                          "Vistag's settings file."),
+                      page));
+    form->addRow(note(tr("Tagging sends the taxonomy as a JSON schema; DashScope's vision models "
+                         "take only a JSON object. A taxonomy with more values than one request "
+                         "may hold is asked in several requests (OpenAI: 1,000 values and "
+                         "120,000 characters). Every answer is checked against the taxonomy."),
                       page));
     return page;
 }
@@ -310,10 +350,14 @@ settings::AppSettings SettingsDialog::settings() const {
     s.maxPixels = maxPixels_->value();
     s.maxNewTokens = maxNewTokens_->value();
     s.temperature = temperature_->value();
+    s.constrainedTagging = constrainedTagging_->isChecked();
     s.serverUrl = serverUrl_->text().trimmed();
     s.apiKey = apiKey_->text();
     s.serverModel = serverModel_->text().trimmed();
     s.tokenLimitField = chosen(tokenLimitField_);
+    s.structuredOutput = chosen(structuredOutput_);
+    s.schemaMaxEnumValues = schemaMaxEnumValues_->value();
+    s.schemaMaxChars = schemaMaxChars_->value();
     s.language = chosen(language_);
     return s;
 }

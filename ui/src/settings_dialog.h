@@ -9,6 +9,7 @@
 
 #include "settings/app_settings.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QKeySequenceEdit;
@@ -60,10 +61,14 @@ private:
     QLabel* pixelsHint_ = nullptr;
     QSpinBox* maxNewTokens_ = nullptr;
     QDoubleSpinBox* temperature_ = nullptr;
+    QCheckBox* constrainedTagging_ = nullptr;
     QLineEdit* serverUrl_ = nullptr;
     QLineEdit* apiKey_ = nullptr;
     QLineEdit* serverModel_ = nullptr;
     QComboBox* tokenLimitField_ = nullptr;
+    QComboBox* structuredOutput_ = nullptr;
+    QSpinBox* schemaMaxEnumValues_ = nullptr;
+    QSpinBox* schemaMaxChars_ = nullptr;
     QComboBox* language_ = nullptr;
     QTableWidget* keys_ = nullptr;
     QLabel* conflicts_ = nullptr;

@@ -80,10 +80,18 @@ void BackendWorker::connectRemote(const RemoteOptions& options, qint64 setupId) 
         return;
     }
     if (o.model.isEmpty() && !models->isEmpty()) o.model = models->first();
-    backend_ = std::make_unique<RemoteBackend>(o);
+    auto remote = std::make_unique<RemoteBackend>(o);
+    RemoteBackend* r = remote.get();
+    backend_ = std::move(remote);
     live_->store(backend_.get());
     logging::info(QStringLiteral("using server %1, model %2").arg(o.baseUrl, o.model));
     emit loaded(true, {}, backend_->modelId(), 0, setupId);
+    // One short request (cached per server and model): does the server enforce a schema?
+    // Requests posted meanwhile wait behind it; stop() cancels it like an answer.
+    const TagSchemaProbe probe = r->probeTagSchema();
+    logging::info(
+        QStringLiteral("server %1: %2 (%3)").arg(o.baseUrl, probe.summary(), probe.detail));
+    emit tagSchemaProbed(probe, setupId);
 }
 
 void BackendWorker::run(qint64 jobId, const AskRequest& request) {
@@ -172,6 +180,7 @@ BackendController::BackendController(QObject* parent)
       asksWaiting_(std::make_shared<std::atomic<int>>(0)) {
     qRegisterMetaType<AskResult>();
     qRegisterMetaType<catalog::BatchRunStatus>();
+    qRegisterMetaType<TagSchemaProbe>();
     worker_ = new BackendWorker(live_, cancelledUpTo_, loadedEngine_, asksWaiting_);
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
@@ -186,6 +195,12 @@ BackendController::BackendController(QObject* parent)
                 modelId_ = modelId;
                 lastErrorCode_ = code;
                 emit modelLoaded(ok, message);
+            });
+    connect(worker_, &BackendWorker::tagSchemaProbed, this,
+            [this](const TagSchemaProbe& probe, qint64 id) {
+                if (id != setupId_) return;  // a newer load or connection replaced that server
+                tagSchemaProbe_ = probe;
+                emit tagSchemaProbed(probe);
             });
     connect(worker_, &BackendWorker::chunk, this, [this](qint64 job, const QString& text) {
         if (job == runningJob_) emit answerChunk(job, text);  // stale jobs are dropped
@@ -227,6 +242,8 @@ void BackendController::loadLocalModel(const QString& folder, const QString& dev
     cancelLoad_->store(true);  // an earlier load still running gives up
     cancelLoad_ = std::make_shared<std::atomic<bool>>(false);
     hasModel_ = false;
+    tagSchemaProbe_.reset();
+    usesServer_ = false;
     loading_ = true;
     QMetaObject::invokeMethod(
         worker_, [w = worker_, folder, device, dtype, flag = cancelLoad_, id = ++setupId_] {
@@ -245,6 +262,8 @@ void BackendController::useRemote(const RemoteOptions& options) {
     stopSharing();
     cancelLoad_->store(true);  // a load still running gives up
     hasModel_ = false;
+    tagSchemaProbe_.reset();
+    usesServer_ = true;
     loading_ = false;
     QMetaObject::invokeMethod(
         worker_, [w = worker_, options, id = ++setupId_] { w->connectRemote(options, id); },

@@ -10,6 +10,7 @@
 #include <QThread>
 #include <atomic>
 #include <memory>
+#include <optional>
 
 #include "backend/inference_backend.h"
 #include "backend/local_backend.h"
@@ -57,10 +58,16 @@ public:
     bool loading() const { return loading_; }
     // The inference::ErrorCode of the last failed load or connection (0 when it worked).
     int lastErrorCode() const { return lastErrorCode_; }
-    // Uses an OpenAI-compatible server instead; checks it by listing its models first.
+    // Uses an OpenAI-compatible server instead; checks it by listing its models first. Once
+    // connected, the worker probes whether the server enforces a tag schema
+    // (RemoteBackend::probeTagSchema): tagSchemaProbed() says what it found.
     void useRemote(const RemoteOptions& options);
+    // The probe's result for the server in use; nullopt while it runs or with a local model.
+    std::optional<TagSchemaProbe> tagSchemaProbe() const { return tagSchemaProbe_; }
     bool hasModel() const { return hasModel_; }
     QString modelId() const { return modelId_; }
+    // The model in use (or being connected) is an inference server, not a local folder.
+    bool usesServer() const { return usesServer_; }
 
     // Starts a request; returns its job id. A running request is stopped first.
     qint64 ask(const AskRequest& request);
@@ -93,6 +100,7 @@ signals:
     void answerChunk(qint64 jobId, const QString& text);
     void answerFinished(qint64 jobId, const vistag::backend::AskResult& result);
     void sharingChanged(bool on, const QString& url);
+    void tagSchemaProbed(const vistag::backend::TagSchemaProbe& probe);
     void batchProgress(qint64 batchId, const vistag::catalog::BatchRunStatus& status);
     void batchItem(qint64 batchId, qint64 imageId, const QString& status);
     // ok false: the catalogue failed (error says why); cancelled: stopped by cancelBatch().
@@ -108,9 +116,11 @@ private:
     std::shared_ptr<LoadedEngine> loadedEngine_;
     std::shared_ptr<std::atomic<int>> asksWaiting_;         // posted to the worker, not started
     bool hasModel_ = false;
+    bool usesServer_ = false;
     bool loading_ = false;
     int lastErrorCode_ = 0;
     qint64 setupId_ = 0;  // the newest load or connection; older answers are dropped
+    std::optional<TagSchemaProbe> tagSchemaProbe_;
     QString modelId_;
     qint64 nextJob_ = 1;
     qint64 runningJob_ = 0;
@@ -150,6 +160,7 @@ signals:
     void loadProgress(double fraction, const QString& stage);
     void loaded(bool ok, const QString& message, const QString& modelId, int errorCode,
                 qint64 setupId);
+    void tagSchemaProbed(const vistag::backend::TagSchemaProbe& probe, qint64 setupId);
     void chunk(qint64 jobId, const QString& text);
     void finished(qint64 jobId, const vistag::backend::AskResult& result);
     void batchProgress(qint64 batchId, const vistag::catalog::BatchRunStatus& status);
@@ -170,3 +181,4 @@ private:
 
 
 Q_DECLARE_METATYPE(vistag::catalog::BatchRunStatus)
+Q_DECLARE_METATYPE(vistag::backend::TagSchemaProbe)

@@ -9,8 +9,11 @@
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <memory>
+#include <optional>
 
 #include "catalog/types.h"
+#include "vistag/inference/tag_constraint.h"
 
 namespace vistag::backend {
 
@@ -27,6 +30,19 @@ struct AskRequest {
     QString system;
     QList<ChatTurn> history;  // earlier turns, oldest first (empty: a single question)
     catalog::InferenceParams params;
+    // Tagging with an answer that is valid by construction (catalog/tag_schema.h): the local
+    // engine constrains its decoding to this schema; a server is sent its JSON schema and the
+    // answer is validated against it here. Null: a free answer.
+    std::shared_ptr<const inference::TagSchema> tagSchema;
+};
+
+// How the tags of a tagSchema request were obtained.
+enum class TagProvenance {
+    None,           // no tagSchema, or no valid tags (see AskResult::tagsError)
+    Constrained,    // the local engine's constrained decoding
+    ServerSchema,   // a server's answer to a schema request, checked here
+    Repaired,       // a server's second answer, after the first did not fit the schema
+    InvalidOutput,  // neither answer fitted: every attribute "unknown"
 };
 
 struct AskResult {
@@ -41,6 +57,10 @@ struct AskResult {
     double latencyMs = 0;
     double ttftMs = 0;
     int promptTokens = 0;     // tokens in the prompt (images included), 0 unknown
+    // tagSchema requests: the values (codes, confidence, allowed mass) when there are any.
+    std::optional<inference::TagResult> tags;
+    TagProvenance tagProvenance = TagProvenance::None;
+    QString tagsError;  // why there are no tags, in plain words
 };
 
 class InferenceBackend {

@@ -4,6 +4,7 @@
 #include <QFileInfo>
 
 #include "backend/engine_request.h"
+#include "catalog/tag_schema.h"
 #include "vistag/inference/engine.h"
 
 namespace vistag::backend {
@@ -37,6 +38,22 @@ std::unique_ptr<LocalBackend> LocalBackend::load(const QString& folder, const Lo
     return std::unique_ptr<LocalBackend>(new LocalBackend(std::move(*e), id, options.batched));
 }
 
+std::shared_ptr<const TagGrammar> LocalBackend::grammarFor(const TagSchema& schema,
+                                                           QString* error) {
+    const QString key = catalog::tagSchemaKey(schema);
+    std::lock_guard lk(grammarsLock_);
+    if (auto it = grammars_.constFind(key); it != grammars_.constEnd())
+        return *it;
+    auto g = engine_->compileTags(schema);
+    if (!g) {
+        *error = QStringLiteral("The taxonomy cannot be used for tagging: %1")
+                     .arg(QString::fromStdString(g.error().message()));
+        return nullptr;
+    }
+    grammars_.insert(key, *g);
+    return *g;
+}
+
 void LocalBackend::cancel() {
     engine_->requestStop();
 }
@@ -64,6 +81,13 @@ AskResult LocalBackend::ask(const AskRequest& request,
     if (!addTurn("user", request.imagePaths, request.prompt))
         return out;
     applyInferenceParams(request.params, &req);
+    if (request.tagSchema) {
+        req.tagGrammar = grammarFor(*request.tagSchema, &out.error);
+        if (!req.tagGrammar) {
+            out.errorCode = static_cast<int>(ErrorCode::Usage);
+            return out;
+        }
+    }
 
     // Token spans in UTF-16 units of the streamed text, for per-tag confidence.
     QString streamed;
@@ -96,6 +120,14 @@ AskResult LocalBackend::ask(const AskRequest& request,
     out.latencyMs = r->timings.totalMs;
     out.ttftMs = r->timings.ttftMs;
     out.promptTokens = static_cast<int>(r->promptTokens);
+    if (request.tagSchema) {
+        if (r->tags) {
+            out.tags = r->tags;
+            out.tagProvenance = TagProvenance::Constrained;
+        } else {
+            out.tagsError = QString::fromStdString(r->tagsError);
+        }
+    }
     return out;
 }
 

@@ -1,7 +1,9 @@
 // The in-process Qwen3-VL engine behind the InferenceBackend interface.
 #pragma once
 
+#include <QHash>
 #include <memory>
+#include <mutex>
 
 #include "backend/inference_backend.h"
 
@@ -35,6 +37,8 @@ public:
     QString modelId() const override { return modelId_; }
     AskResult ask(const AskRequest& request,
                   const std::function<bool(const QString&)>& onText = {}) override;
+    // A request with a tagSchema is decoded under that constraint (compiled once per schema and
+    // kept); the answer is the compact JSON and result.tags its values with their confidence.
     // Stops every request (the one-sequence path and the whole batch); a batched caller stops
     // only its own request by returning false from onText.
     void cancel() override;
@@ -42,7 +46,12 @@ public:
 
 private:
     LocalBackend(std::unique_ptr<inference::Engine> engine, QString modelId, bool batched);
+    // The compiled grammar of a schema, from the cache or compiled now; error in plain words.
+    std::shared_ptr<const inference::TagGrammar> grammarFor(const inference::TagSchema& schema,
+                                                            QString* error);
     std::unique_ptr<inference::Engine> engine_;
+    std::mutex grammarsLock_;  // ask() may run on several threads (batched)
+    QHash<QString, std::shared_ptr<const inference::TagGrammar>> grammars_;  // tagSchemaKey →
     QString modelId_;
     bool batched_ = false;
 };

@@ -3,14 +3,42 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QMutex>
 #include <QStringList>
 #include <atomic>
+#include <functional>
 #include <optional>
 
 #include "backend/inference_backend.h"
 
 namespace vistag::backend {
+
+// How a tagging request (AskRequest::tagSchema) asks the server for structured output
+// (../shared/docs/structured-tags.md §4). Whatever the mode, every answer is checked here.
+enum class StructuredOutput {
+    JsonSchema,  // response_format json_schema, strict (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)
+    JsonObject,  // response_format json_object + "JSON" in the messages + enable_thinking false
+                 // (DashScope / Bailian VL models); the schema goes in the prompt
+    None,        // no response_format; the schema goes in the prompt
+};
+QString structuredOutputName(StructuredOutput mode);  // "json_schema", "json_object", "none"
+std::optional<StructuredOutput> structuredOutputFromName(const QString& name);
+
+// Whether a server enforces the JSON schema it is sent (RemoteBackend::probeTagSchema()).
+struct TagSchemaProbe {
+    enum class State {
+        Enforced,     // the answer was the only string the schema allows
+        NotEnforced,  // the server answered something else: it ignores the schema
+        NotSent,      // structured output is json_object or none: no schema is sent
+        Refused,      // the server refused a request with a schema (e.g. HTTP 400)
+        Unchecked,    // the probe could not run (network, cancelled)
+    };
+    State state = State::Unchecked;
+    QString detail;  // plain words: what the server answered, or why it could not be checked
+    // One line for the window and the command line, e.g. "tag schema: enforced".
+    QString summary() const;
+};
 
 struct RemoteOptions {
     QString baseUrl;  // e.g. http://127.0.0.1:8000/v1 (a trailing '/' is ignored)
@@ -22,6 +50,14 @@ struct RemoteOptions {
     int maxRetryWaitMs = 60000;       // longest wait honoured from Retry-After
     bool logprobs = false;            // ask for token log-probabilities (tag confidence)
     bool includeUsage = true;         // stream_options.include_usage (prompt token counts)
+    StructuredOutput structuredOutput = StructuredOutput::JsonSchema;
+    // What one request's schema may hold (0 = no limit); a taxonomy over them is split into
+    // several requests by attributes. Defaults: OpenAI's limits.
+    int schemaMaxEnumValues = 1000;  // enum values of all attributes together
+    int schemaMaxChars = 120000;     // characters of the schema as sent
+    // When set, the first tagging request of this backend probes the server first
+    // (probeTagSchema(), cached) and hands the result here; the command line prints it.
+    std::function<void(const TagSchemaProbe&)> onTagSchemaProbe;
 };
 
 class RemoteBackend final : public InferenceBackend {
@@ -41,6 +77,16 @@ public:
     // GET {base}/models: the model ids, or nullopt and a plain-language *error.
     std::optional<QStringList> listModels(QString* error);
 
+    // One request whose schema allows exactly one made-up string while the prompt asks for
+    // something else: the server enforces schemas iff it answers that string. Cached per server
+    // URL, model and structured-output mode for the process (Unchecked results are not cached).
+    // Blocks like ask(); cancel() stops it.
+    TagSchemaProbe probeTagSchema();
+    // The cached result for this server, if it was probed.
+    std::optional<TagSchemaProbe> cachedTagSchemaProbe() const;
+    // Forgets every cached probe (tests).
+    static void clearTagSchemaProbes();
+
     const RemoteOptions& options() const { return options_; }
     // The prompt tokens the last successful ask() reported (usage), or -1.
     int lastPromptTokens() const { return lastPromptTokens_; }
@@ -58,6 +104,17 @@ public:
                                                   QString* error);
 
 private:
+    struct Completion;
+    // One chat completion: POST `body`, stream the answer to onText; retries 429/503.
+    Completion complete(const QByteArray& body, const std::function<bool(const QString&)>& onText,
+                        const QElapsedTimer& clock);
+    // The model name, asked from the server when not given; empty and *error on failure.
+    QString resolveModel(QString* error);
+    AskResult askTags(const AskRequest& request, const std::function<bool(const QString&)>& onText);
+    QString probeKey(const QString& model) const;
+    TagSchemaProbe probe(const QString& model);  // probeTagSchema() without resetting cancel
+
+    bool probeReported_ = false;
     RemoteOptions options_;
     mutable QMutex modelMutex_;
     QString model_;  // guarded by modelMutex_ (filled from GET /models on first use)

@@ -4,24 +4,49 @@
 #include <QFileInfo>
 
 #include "catalog/tag_extraction.h"
+#include "catalog/tag_schema.h"
 
 namespace vistag::catalog {
+
+BatchSpec taggingSpec(const Taxonomy& taxonomy, const QString& mode, const QString& language,
+                      const InferenceParams& params, bool constrained, bool forServer) {
+    BatchSpec spec;
+    spec.mode = mode;
+    spec.params = params;
+    if (!constrained) {
+        spec.prompt = buildTaggingPrompt(taxonomy, language);
+        spec.params.tagSchema.clear();
+        return spec;
+    }
+    TagSchemaOptions options;
+    options.language = language;
+    options.surfaces =
+        forServer ? TagSchemaOptions::Surfaces::CodesAndLabels : TagSchemaOptions::Surfaces::All;
+    spec.tagSchema = std::make_shared<const inference::TagSchema>(tagSchemaFor(taxonomy, options));
+    spec.params.tagSchema = tagSchemaKey(*spec.tagSchema);
+    spec.prompt = buildConstrainedTaggingPrompt(taxonomy, language);
+    return spec;
+}
 
 std::optional<qint64> BatchRunner::resumeOrCreate(const BatchSpec& spec,
                                                   const QList<qint64>& imageIds, bool* resumed,
                                                   QString* error) {
     const QString params = spec.params.toJson();
     auto open = db_.unfinishedBatches(error);
-    if (!open) return std::nullopt;
+    if (!open)
+        return std::nullopt;
     for (const BatchInfo& b : *open) {
         if (b.mode == spec.mode && b.prompt == spec.prompt && b.modelId == backend_.modelId() &&
             b.paramsJson == params) {
-            if (!db_.resetInterrupted(b.id, error)) return std::nullopt;
-            if (resumed) *resumed = true;
+            if (!db_.resetInterrupted(b.id, error))
+                return std::nullopt;
+            if (resumed)
+                *resumed = true;
             return b.id;
         }
     }
-    if (resumed) *resumed = false;
+    if (resumed)
+        *resumed = false;
     return db_.createBatch(spec.mode, spec.prompt, backend_.modelId(), params, imageIds, error);
 }
 
@@ -29,11 +54,13 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
                                  BatchRunStatus& status, const std::atomic<bool>* cancel,
                                  QString* message, QString* dbError) {
     auto image = db_.imageById(item.imageId, dbError);
-    if (!image) return {};
+    if (!image)
+        return {};
     status.currentImage = image->path;
     if (spec.mode == QLatin1String("untagged")) {
         auto has = db_.hasTags(item.imageId, dbError);
-        if (!has) return {};
+        if (!has)
+            return {};
         if (*has) {
             *message = QStringLiteral("already has tags");
             return QStringLiteral("skipped");
@@ -43,13 +70,17 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
     QString answer;
     qint64 runId = 0;
     QList<TagSuggestion> suggestions;
-    auto cached = db_.cachedRun(image->contentHash, spec.prompt, backend_.modelId(), params, dbError);
-    if (!dbError->isEmpty()) return {};
+    auto cached =
+        db_.cachedRun(image->contentHash, spec.prompt, backend_.modelId(), params, dbError);
+    if (!dbError->isEmpty())
+        return {};
     if (cached) {
         ++status.cacheHits;
         answer = cached->answer;
         runId = cached->id;
-        suggestions = parseTagAnswer(answer, taxonomy_);
+        suggestions = spec.tagSchema && !cached->tagsJson.isEmpty()
+                          ? suggestionsFromJson(cached->tagsJson)
+                          : parseTagAnswer(answer, taxonomy_);
     } else {
         if (!QFileInfo::exists(image->path)) {
             *message = QStringLiteral("the image file is gone: %1").arg(image->path);
@@ -59,6 +90,7 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
         req.imagePaths = {image->path};
         req.prompt = spec.prompt;
         req.params = spec.params;
+        req.tagSchema = spec.tagSchema;
         const backend::AskResult r =
             backend_.ask(req, [&](const QString&) { return !(cancel && cancel->load()); });
         if (!r.ok) {
@@ -75,19 +107,34 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
         run.answer = r.text;
         run.finishReason = r.finishReason;
         run.latencyMs = r.latencyMs;
+        if (spec.tagSchema && r.tags) {
+            suggestions = suggestionsFromTags(*r.tags);
+            run.tagsJson = suggestionsToJson(suggestions);
+        }
         auto id = db_.recordRun(run, dbError);  // cancelled runs are logged, never cached
-        if (!id) return {};
-        if (r.finishReason == QLatin1String("cancelled")) return {};
+        if (!id)
+            return {};
+        if (r.finishReason == QLatin1String("cancelled"))
+            return {};
         runId = *id;
         answer = r.text;
-        suggestions = parseTagAnswer(answer, taxonomy_);
-        assignConfidence(suggestions, r.tokenSpans, r.tokenProbs);
+        if (spec.tagSchema && !r.tags) {
+            *message =
+                r.tagsError.isEmpty() ? QStringLiteral("the answer held no tags") : r.tagsError;
+            return QStringLiteral("failed");
+        }
+        if (!spec.tagSchema) {
+            suggestions = parseTagAnswer(answer, taxonomy_);
+            assignConfidence(suggestions, r.tokenSpans, r.tokenProbs);
+        }
     }
     const QString source = QStringLiteral("model:") + backend_.modelId();
-    const auto stored = spec.mode == QLatin1String("replace")
-                            ? db_.replaceModelSuggestions(image->id, runId, suggestions, source, dbError)
-                            : db_.addSuggestions(image->id, runId, suggestions, source, dbError);
-    if (!stored) return {};
+    const auto stored =
+        spec.mode == QLatin1String("replace")
+            ? db_.replaceModelSuggestions(image->id, runId, suggestions, source, dbError)
+            : db_.addSuggestions(image->id, runId, suggestions, source, dbError);
+    if (!stored)
+        return {};
     *message = QStringLiteral("%1 suggestions").arg(suggestions.size());
     return QStringLiteral("done");
 }
@@ -100,44 +147,53 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
     clock.start();
     int processedHere = 0;
     auto report = [&] {
-        if (auto p = db_.batchProgress(batchId)) status.progress = *p;
+        if (auto p = db_.batchProgress(batchId))
+            status.progress = *p;
         const int remaining = status.progress.pending + status.progress.running;
         if (processedHere > 0)
             status.etaSeconds = clock.elapsed() / 1000.0 / processedHere * remaining;
-        if (onProgress) onProgress(status);
+        if (onProgress)
+            onProgress(status);
     };
     report();
     while (!(cancel && cancel->load())) {
-        if (yield_ && yield_()) break;
+        if (yield_ && yield_())
+            break;
         QString dbError;
         auto item = db_.nextPendingItem(batchId, &dbError);
         if (!item) {
             if (!dbError.isEmpty()) {
-                if (error) *error = dbError;
+                if (error)
+                    *error = dbError;
                 return false;
             }
             break;  // nothing left
         }
-        if (onItem_) onItem_(item->imageId, QStringLiteral("running"));
+        if (onItem_)
+            onItem_(item->imageId, QStringLiteral("running"));
         QString message;
         const QString result = processItem(*item, spec, status, cancel, &message, &dbError);
         if (!dbError.isEmpty()) {
-            if (error) *error = dbError;
+            if (error)
+                *error = dbError;
             db_.resetInterrupted(batchId);
             return false;
         }
         if (result.isEmpty()) {  // cancelled in the middle: the item goes back to pending
             db_.resetInterrupted(batchId);
-            if (onItem_) onItem_(item->imageId, QStringLiteral("pending"));
+            if (onItem_)
+                onItem_(item->imageId, QStringLiteral("pending"));
             break;
         }
         if (result == QLatin1String("failed"))
             status.lastError = QStringLiteral("%1: %2").arg(status.currentImage, message);
         if (!db_.finishItem(item->itemId, result, message, &dbError)) {
-            if (error) *error = dbError;
+            if (error)
+                *error = dbError;
             return false;
         }
-        if (onItem_) onItem_(item->imageId, result);
+        if (onItem_)
+            onItem_(item->imageId, result);
         ++processedHere;
         status.currentImage.clear();
         report();

@@ -16,10 +16,10 @@
 namespace vistag::catalog {
 
 struct BatchRunStatus {
-    BatchProgress progress;      // counts per item status, from the database
-    QString currentImage;        // the image being worked on ("" between images)
-    double etaSeconds = -1;      // -1 until there is something to estimate from
-    QString lastError;           // the latest failure, in words
+    BatchProgress progress;  // counts per item status, from the database
+    QString currentImage;    // the image being worked on ("" between images)
+    double etaSeconds = -1;  // -1 until there is something to estimate from
+    QString lastError;       // the latest failure, in words
     int cacheHits = 0;
     int modelRuns = 0;
 };
@@ -28,7 +28,19 @@ struct BatchSpec {
     QString mode = QStringLiteral("untagged");  // untagged | replace | append
     QString prompt;
     InferenceParams params;
+    // Constrained tagging (the default of every caller; catalog/tag_schema.h): the answer is the
+    // taxonomy's JSON with every value allowed. params.tagSchema must be tagSchemaKey(*tagSchema)
+    // so that the result cache tells constrained answers apart. Null: a free answer, parsed
+    // leniently (for comparison).
+    std::shared_ptr<const inference::TagSchema> tagSchema;
 };
+
+// The spec of a tagging batch in `mode` with `params`: the constrained answer over the taxonomy
+// (its schema and prompt; every name of a value allowed for the local engine, codes and labels in
+// the prompt's language for a server, whose schema enums count against its limits), or with
+// `constrained` false the free-text prompt parsed leniently.
+BatchSpec taggingSpec(const Taxonomy& taxonomy, const QString& mode, const QString& language,
+                      const InferenceParams& params, bool constrained, bool forServer);
 
 class BatchRunner {
 public:

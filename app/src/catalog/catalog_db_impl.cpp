@@ -63,6 +63,7 @@ TagRecord readTag(const QSqlQuery& q, int c) {
     r.decidedAt = timeFromSql(q.value(c + 10));
     r.runId = q.value(c + 11).toLongLong();  // NULL → 0
     r.createdAt = timeFromSql(q.value(c + 12));
+    r.allowedMass = q.value(c + 13).toDouble();
     return r;
 }
 
@@ -78,6 +79,7 @@ RunRecord readRun(const QSqlQuery& q, int c) {
     r.finishReason = q.value(c + 7).toString();
     r.latencyMs = q.value(c + 8).toDouble();
     r.createdAt = timeFromSql(q.value(c + 9));
+    r.tagsJson = q.value(c + 10).toString();
     return r;
 }
 
@@ -102,6 +104,8 @@ QJsonObject tagJson(const TagRecord& r) {
         o.insert(QStringLiteral("is_new_value"), true);
     if (r.confidence >= 0)
         o.insert(QStringLiteral("confidence"), r.confidence);
+    if (r.allowedMass >= 0)
+        o.insert(QStringLiteral("allowed_mass"), r.allowedMass);
     if (!r.decidedBy.isEmpty())
         o.insert(QStringLiteral("decided_by"), r.decidedBy);
     if (r.runId != 0)

@@ -20,10 +20,10 @@ inline constexpr const char* kImageColumns =
     "id, path, content_hash, width, height, sku_group, added_at";
 inline constexpr const char* kTagColumns =
     "id, image_id, sku_group, attribute, value_code, is_new_value, source, confidence, status, "
-    "decided_by, decided_at, run_id, created_at";
+    "decided_by, decided_at, run_id, created_at, allowed_mass";
 inline constexpr const char* kRunColumns =
     "id, image_id, backend, model_id, prompt, params_json, answer, finish_reason, latency_ms, "
-    "created_at";
+    "created_at, tags_json";
 // The tag owner of the image row aliased `i`: its SKU group, or the image itself.
 inline constexpr const char* kImageOwnerSql =
     "(CASE WHEN i.sku_group <> '' THEN 'g:' || i.sku_group ELSE 'i:' || i.id END)";

@@ -29,9 +29,10 @@ std::optional<qint64> CatalogDb::recordRun(const RunRecord& r, QString* error) {
         if (!d_->run(q,
                      QStringLiteral("INSERT INTO runs (image_id, content_hash, backend, model_id, "
                                     "prompt, params_json, answer, finish_reason, latency_ms, "
-                                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                    "created_at, tags_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                      {r.imageId != 0 ? QVariant(r.imageId) : QVariant(), hash, r.backend, r.modelId,
-                      r.prompt, r.paramsJson, r.answer, r.finishReason, r.latencyMs, created},
+                      r.prompt, r.paramsJson, r.answer, r.finishReason, r.latencyMs, created,
+                      r.tagsJson},
                      error))
             return false;
         id = q.lastInsertId().toLongLong();

@@ -59,10 +59,11 @@ std::optional<qint64> insertTag(const CatalogDb::Impl& d, const QString& owner, 
             q,
             QStringLiteral("INSERT INTO tags (image_id, owner, sku_group, attribute, value_code, "
                            "is_new_value, source, confidence, status, decided_by, decided_at, "
-                           "run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                           "run_id, created_at, allowed_mass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                           "?, ?, ?, ?, ?)"),
             {t.imageId, owner, groupOfOwner(owner), t.attribute, t.valueCode, t.isNewValue ? 1 : 0,
              t.source, t.confidence, tagStatusName(t.status), t.decidedBy, decidedAt,
-             t.runId != 0 ? QVariant(t.runId) : QVariant(), nowText()},
+             t.runId != 0 ? QVariant(t.runId) : QVariant(), nowText(), t.allowedMass},
             error))
         return std::nullopt;
     return q.lastInsertId().toLongLong();
@@ -91,6 +92,7 @@ std::optional<QList<qint64>> insertSuggestions(const CatalogDb::Impl& d, qint64 
         t.isNewValue = s.isNewValue;
         t.source = source;
         t.confidence = s.confidence;
+        t.allowedMass = s.allowedMass;
         t.runId = runId;
         const auto id = insertTag(d, owner, t, error);
         if (!id)

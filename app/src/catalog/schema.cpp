@@ -96,6 +96,14 @@ const char* const kV2[] = {
     R"(CREATE INDEX batch_items_image ON batch_items(image_id))",
 };
 
+// Version 3: constrained tagging. A tag's allowed_mass is the share of probability the model gave
+// to the taxonomy's values where it chose this one (-1 unknown); a run's tags_json keeps the
+// values and confidences of a constrained answer, so a cached answer restores them.
+const char* const kV3[] = {
+    R"(ALTER TABLE tags ADD COLUMN allowed_mass REAL NOT NULL DEFAULT -1)",
+    R"(ALTER TABLE runs ADD COLUMN tags_json TEXT NOT NULL DEFAULT '')",
+};
+
 template <std::size_t N>
 QStringList toList(const char* const (&statements)[N]) {
     QStringList out;
@@ -107,7 +115,7 @@ QStringList toList(const char* const (&statements)[N]) {
 }  // namespace
 
 int currentVersion() {
-    return 2;
+    return 3;
 }
 
 QStringList stepSql(int version) {
@@ -116,6 +124,8 @@ QStringList stepSql(int version) {
             return toList(kV1);
         case 2:
             return toList(kV2);
+        case 3:
+            return toList(kV3);
         default:
             return {};
     }

@@ -21,6 +21,22 @@ std::optional<TagStatus> tagStatusFromName(const QString& name) {
     return std::nullopt;
 }
 
+InferenceParams InferenceParams::fromJson(const QString& json) {
+    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
+    InferenceParams p;
+    p.maxNewTokens = o.value(QStringLiteral("max_new_tokens")).toInt(p.maxNewTokens);
+    p.temperature = o.value(QStringLiteral("temperature")).toDouble(p.temperature);
+    p.topP = o.value(QStringLiteral("top_p")).toDouble(p.topP);
+    p.topK = o.value(QStringLiteral("top_k")).toInt(p.topK);
+    p.maxPixels = static_cast<qint64>(o.value(QStringLiteral("max_pixels")).toDouble(0));
+    p.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
+    p.repetitionPenalty =
+        o.value(QStringLiteral("repetition_penalty")).toDouble(p.repetitionPenalty);
+    p.presencePenalty = o.value(QStringLiteral("presence_penalty")).toDouble(p.presencePenalty);
+    p.tagSchema = o.value(QStringLiteral("tag_schema")).toString();
+    return p;
+}
+
 QString InferenceParams::toJson() const {
     QJsonObject o{{QStringLiteral("max_new_tokens"), maxNewTokens},
                   {QStringLiteral("temperature"), temperature},
@@ -33,6 +49,8 @@ QString InferenceParams::toJson() const {
         o.insert(QStringLiteral("repetition_penalty"), repetitionPenalty);
     if (presencePenalty != 0)
         o.insert(QStringLiteral("presence_penalty"), presencePenalty);
+    if (!tagSchema.isEmpty())
+        o.insert(QStringLiteral("tag_schema"), tagSchema);
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));  // keys sorted
 }
 

@@ -43,6 +43,9 @@ struct TagSuggestion {
     bool isNewValue = false;  // not in the taxonomy: kept as a "new value" suggestion
     double confidence = -1;   // 0..1, or -1 when unknown
     int answerOffset = -1;    // where rawText starts in the answer (UTF-16 index), -1 if unknown
+    // Constrained answers: the share of probability the model gave to the taxonomy's values
+    // where it chose this one (low: it wanted to say something outside the taxonomy); -1 unknown.
+    double allowedMass = -1;
 };
 
 // A stored suggestion and what happened to it.
@@ -55,6 +58,9 @@ struct TagRecord {
     bool isNewValue = false;
     QString source;           // "model:<model id>" or "person:<user>"
     double confidence = -1;
+    // Constrained answers: the model's probability for the taxonomy's values where it chose this
+    // one; low means it wanted to say something outside the taxonomy. -1 unknown.
+    double allowedMass = -1;
     TagStatus status = TagStatus::Suggested;
     QString decidedBy;        // who accepted / rejected / fixed it
     QDateTime decidedAt;
@@ -83,7 +89,11 @@ struct InferenceParams {
     double presencePenalty = 0;    // OpenAI's: subtracted from tokens already generated (0 = off)
     qint64 maxPixels = 0;
     quint64 seed = 0;
+    // The tag schema (tagSchemaKey) a constrained answer was decoded under; "" = a free answer.
+    QString tagSchema;
     QString toJson() const;  // canonical (sorted keys) for the result cache key
+    // The inverse of toJson() (absent keys keep their defaults).
+    static InferenceParams fromJson(const QString& json);
 };
 
 struct RunRecord {
@@ -97,6 +107,9 @@ struct RunRecord {
     QString finishReason;  // "stop", "length"; only complete answers are cached
     double latencyMs = 0;
     QDateTime createdAt;
+    // A constrained answer's values with their confidence (JSON written by the batch runner), so
+    // that a cached answer restores them; "" for free answers.
+    QString tagsJson;
 };
 
 // ---- export ---------------------------------------------------------------------------------

@@ -39,12 +39,21 @@ AppSettings AppSettings::load(const QSettings& s) {
     a.maxPixels = clamped<qint64>(s, "generation/maxPixels", kMinPixels, kMaxPixels, a.maxPixels);
     a.maxNewTokens = clamped<int>(s, "generation/maxNewTokens", 1, kMaxNewTokens, a.maxNewTokens);
     a.temperature = clamped<double>(s, "generation/temperature", 0.0, 2.0, a.temperature);
+    a.constrainedTagging =
+        s.value(QStringLiteral("generation/constrainedTagging"), a.constrainedTagging).toBool();
     a.serverUrl = s.value(QStringLiteral("server/url"), a.serverUrl).toString();
     a.apiKey = s.value(QStringLiteral("server/apiKey")).toString();
     a.serverModel = s.value(QStringLiteral("server/model")).toString();
     a.tokenLimitField = oneOf(
         s, "server/tokenLimitField",
         {QStringLiteral("max_tokens"), QStringLiteral("max_completion_tokens")}, a.tokenLimitField);
+    a.structuredOutput = oneOf(s, "server/structuredOutput",
+                               {QStringLiteral("json_schema"), QStringLiteral("json_object"),
+                                QStringLiteral("none")},
+                               a.structuredOutput);
+    a.schemaMaxEnumValues =
+        clamped<int>(s, "server/schemaMaxEnumValues", 0, 10000000, a.schemaMaxEnumValues);
+    a.schemaMaxChars = clamped<int>(s, "server/schemaMaxChars", 0, 100000000, a.schemaMaxChars);
     a.language = oneOf(s, "ui/language", {QString(), QStringLiteral("en"), QStringLiteral("zh_CN")},
                        a.language);
     a.shareHost = s.value(QStringLiteral("share/host"), a.shareHost).toString();
@@ -63,10 +72,14 @@ void AppSettings::save(QSettings& s) const {
     s.setValue(QStringLiteral("generation/maxPixels"), maxPixels);
     s.setValue(QStringLiteral("generation/maxNewTokens"), maxNewTokens);
     s.setValue(QStringLiteral("generation/temperature"), temperature);
+    s.setValue(QStringLiteral("generation/constrainedTagging"), constrainedTagging);
     s.setValue(QStringLiteral("server/url"), serverUrl);
     s.setValue(QStringLiteral("server/apiKey"), apiKey);
     s.setValue(QStringLiteral("server/model"), serverModel);
     s.setValue(QStringLiteral("server/tokenLimitField"), tokenLimitField);
+    s.setValue(QStringLiteral("server/structuredOutput"), structuredOutput);
+    s.setValue(QStringLiteral("server/schemaMaxEnumValues"), schemaMaxEnumValues);
+    s.setValue(QStringLiteral("server/schemaMaxChars"), schemaMaxChars);
     s.setValue(QStringLiteral("ui/language"), language);
     s.setValue(QStringLiteral("share/host"), shareHost);
     s.setValue(QStringLiteral("share/port"), sharePort);
@@ -92,6 +105,10 @@ backend::RemoteOptions AppSettings::remoteOptions() const {
     o.apiKey = apiKey;
     o.model = serverModel.trimmed();
     o.tokenLimitField = tokenLimitField;
+    o.structuredOutput =
+        backend::structuredOutputFromName(structuredOutput).value_or(o.structuredOutput);
+    o.schemaMaxEnumValues = schemaMaxEnumValues;
+    o.schemaMaxChars = schemaMaxChars;
     return o;
 }
 

@@ -23,11 +23,20 @@ struct AppSettings {
     qint64 maxPixels = 512 * 512;  // pixel budget per image
     int maxNewTokens = 256;
     double temperature = 0;  // 0 = greedy
+    // Tagging answers the taxonomy's JSON with only allowed values (catalog/tag_schema.h); off:
+    // the free-text answer read by the lenient parser, kept for comparison.
+    bool constrainedTagging = true;
     // Remote server.
     QString serverUrl = QStringLiteral("http://127.0.0.1:8000/v1");
     QString apiKey;
     QString serverModel;                                     // empty: the server's first model
     QString tokenLimitField = QStringLiteral("max_tokens");  // or max_completion_tokens
+    // How tagging asks the server for the taxonomy's JSON (backend::StructuredOutput by name:
+    // json_schema, json_object or none) and how large one request's schema may be (0 = no
+    // limit; a larger taxonomy is split over several requests).
+    QString structuredOutput = QStringLiteral("json_schema");
+    int schemaMaxEnumValues = 1000;
+    int schemaMaxChars = 120000;
     // Interface language: "" (follow the system), "en" or "zh_CN".
     QString language;
     // "Share this model": Vistag's own OpenAI-compatible server on the loaded local model.

@@ -226,8 +226,9 @@ at::Tensor TextDecoder::decodeBatch(const at::Tensor& tokens, const at::Tensor& 
 }
 
 at::Tensor TextDecoder::logitsRows(const at::Tensor& hidden) const {
-    // Beyond 16 rows MKL's blocked product is as fast (bench_logits_rows, BENCHMARKS.md).
-    if (hidden.device().is_cpu() && hidden.size(0) >= 2 && hidden.size(0) <= 16) {
+    // Every batch size goes through the same kernel, so a row's logits do not depend on how
+    // many others share the step (a rerun is bit-identical whatever the timing of admissions).
+    if (hidden.device().is_cpu()) {
         const char* head = d_.tied ? "model.language_model.embed_tokens.weight" : "lm_head.weight";
         if (std::optional<at::Tensor> out = rowsTimesWeightT(hidden, w_.get(head)))
             return *out;

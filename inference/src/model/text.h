@@ -114,8 +114,8 @@ private:
     at::Tensor mlp(int64_t layer, const at::Tensor& x) const;
 
     // Logits of several rows at once ([R, hidden] → [R, vocab] float32): on the CPU in float32
-    // for 2 to 16 rows through rowsTimesWeightT (one pass over the output projection for all
-    // rows), else at::linear.
+    // through rowsTimesWeightT for any R (one pass over the output projection for all rows, and
+    // a row's bits independent of the others), else at::linear.
     at::Tensor logitsRows(const at::Tensor& hidden) const;
 
     TextDims d_;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "vistag/inference/image.h"
 #include "vistag/inference/sampling.h"
 #include "vistag/inference/status.h"
+#include "vistag/inference/tag_constraint.h"
 
 namespace vistag::inference {
 
@@ -63,6 +65,12 @@ struct GenerateRequest {
     // submit() only: higher runs first when the batch is full (a question asked in the window
     // before batch items); equal priorities in arrival order.
     int32_t priority = 0;
+    // Constrains the answer to a taxonomy's compact JSON (tag_constraint.h): structural text is
+    // appended without sampling, every sampled token is chosen among those the grammar allows,
+    // and an eos only after the final brace. The grammar must come from compileTags() of this
+    // engine. The answer may take up to the grammar's token bound (maxNewTokens is raised to
+    // it, within the context); result.tags then holds the values and their confidence.
+    std::shared_ptr<const TagGrammar> tagGrammar;
 };
 
 struct Timings {
@@ -79,6 +87,12 @@ struct GenerateResult {
     Timings timings;
     std::vector<float> logits;  // [tokenIds.size(), vocab] when keepLogits
     int64_t vocabSize = 0;
+    // Constrained requests (tagGrammar): the values once the JSON is complete, else tagsError
+    // says why not (cancelled, out of tokens). forcedTokens: how many ids were appended without
+    // sampling (their tokenProbs are 1).
+    std::optional<TagResult> tags;
+    std::string tagsError;
+    int32_t forcedTokens = 0;
 };
 
 // Receives each generated token and the text it completes (may be empty while a multi-byte
@@ -129,6 +143,12 @@ public:
     const Tokenizer& tokenizer() const;
     // The sampling defaults of generation_config.json.
     SamplingParams defaultSampling() const;
+
+    // Taxonomy-constrained answers (GenerateRequest::tagGrammar). The vocabulary as bytes is
+    // built on the first call (about a second for Qwen's 151k tokens) and shared; compileTags()
+    // refuses a schema that cannot be decoded (naming the attribute and value). Thread-safe.
+    Expected<std::shared_ptr<const TokenVocabulary>> tokenVocabulary() const;
+    Expected<std::shared_ptr<const TagGrammar>> compileTags(const TagSchema& schema) const;
 
     // One sequence on the calling thread (the simple path, and the oracle the batch is tested
     // against); it waits for the batch's current step and the batch waits for it.

@@ -1,0 +1,52 @@
+// From the merchant's taxonomy to the schema of a constrained tagging answer
+// (vistag/inference/tag_constraint.h), the prompt that goes with it, and from the answer's
+// values back to tag suggestions.
+//
+// Surface forms: for the local engine every name of a value is allowed — its code, both labels
+// and every synonym — so the model can write the value the way it would anyway (a mask that only
+// admits codes pushes a model off what it would say; see ../shared/docs/structured-tags.md) and
+// every form maps back to the value's code; the confidence of a value sums its forms. Servers get
+// a JSON schema whose enums count against provider limits, so `Surfaces::CodesAndLabels` keeps
+// them small (code and the label in the prompt's language).
+#pragma once
+
+#include <QList>
+#include <QString>
+
+#include "catalog/taxonomy.h"
+#include "catalog/types.h"
+#include "vistag/inference/tag_constraint.h"
+
+namespace vistag::catalog {
+
+struct TagSchemaOptions {
+    enum class Surfaces { All, CodesAndLabels };
+    Surfaces surfaces = Surfaces::All;
+    QString language = QStringLiteral("zh");  // the label kept by CodesAndLabels: "zh" or "en"
+    int maxItems = 3;                         // values of a multi-valued attribute at most
+    int maxFreeBytes = 48;                    // attributes without a value list: a short free text
+};
+
+// Attributes in taxonomy order; an attribute without values becomes a free-text slot. A name that
+// is the reserved word "unknown" is left out (the slot's own "unknown" says it).
+inference::TagSchema tagSchemaFor(const Taxonomy& taxonomy, const TagSchemaOptions& options = {});
+
+// A stable text that identifies the schema (for caches of compiled grammars and of results).
+QString tagSchemaKey(const inference::TagSchema& schema);
+
+// The instruction for a constrained answer: what to look at, the attributes in order with their
+// labels, and the values of attributes with at most `listValuesUpTo` of them (larger lists are
+// carried by the constraint, not the prompt). language: "zh" or "en" (anything else: "zh").
+QString buildConstrainedTaggingPrompt(const Taxonomy& taxonomy, const QString& language,
+                                      int listValuesUpTo = 12);
+
+// The values of an answer as suggestions: one per value (codes of the taxonomy), confidence from
+// the constraint (values whose confidence was not measured keep -1), rawText the surface written.
+// "unknown" and empty free texts give nothing; a free text is a new value.
+QList<TagSuggestion> suggestionsFromTags(const inference::TagResult& tags);
+
+// Suggestions as the JSON kept with a run (RunRecord::tagsJson), and back.
+QString suggestionsToJson(const QList<TagSuggestion>& suggestions);
+QList<TagSuggestion> suggestionsFromJson(const QString& json);
+
+}  // namespace vistag::catalog
