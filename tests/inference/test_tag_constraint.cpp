@@ -1021,6 +1021,65 @@ TagSchema apparel(int attrs, int values) {
     return s;
 }
 
+// The free-text shortcut (a precomputed set of plain-content tokens instead of walking them)
+// gives exactly the masks of the full walk, in every state a random decode reaches: at a
+// character boundary with any budget left, inside a character or an escape (no shortcut), in
+// slots next to other free slots and to value slots.
+TEST(TagMatcher, FreeTextShortcutGivesTheSameMasks) {
+    const std::vector<TagSchema> schemas = {
+        TagSchema{{freeText("note", 10)}},
+        TagSchema{{freeText("a", 3), freeText("b", 40)}},
+        TagSchema{{colors(), freeText("note", 24), styles(), freeText("end", 0)}},
+    };
+    std::vector<Vocab*> vocabs = {&syntheticVocab()};
+    if (Vocab* q = qwenVocab())
+        vocabs.push_back(q);
+    for (Vocab* V : vocabs) {
+        const auto cls = classes(*V);
+        std::vector<uint32_t> fast(V->voc->maskWords()), full(V->voc->maskWords());
+        std::mt19937_64 rng(7);
+        int freeSteps = 0;
+        for (const TagSchema& schema : schemas) {
+            auto g = TagGrammar::compile(schema, V->voc).value();
+            for (int seq = 0; seq < 12; ++seq) {
+                TagMatcher m = TagMatcher::create(g, V->eos).value();
+                while (!m.isDone()) {
+                    TagMatcher a = m, b = m;
+                    TagMatcher::setFastPathsForTesting(true);
+                    a.fillMask(fast.data());
+                    TagMatcher::setFastPathsForTesting(false);
+                    b.fillMask(full.data());
+                    TagMatcher::setFastPathsForTesting(true);
+                    ASSERT_EQ(maskIds(fast), maskIds(full)) << V->name << ": " << m.output();
+                    const std::vector<int32_t> allowed = maskIds(full);
+                    ASSERT_FALSE(allowed.empty()) << m.output();
+                    freeSteps += m.output().size() > 0 && m.output().back() != '"';
+                    // Mostly short tokens (long free texts), sometimes quotes and backslashes.
+                    int32_t pick = allowed[rng() % allowed.size()];
+                    const int bias = static_cast<int>(rng() % 4);
+                    if (bias < 2) {
+                        for (int k = 0; k < 6; ++k) {
+                            const int32_t c = allowed[rng() % allowed.size()];
+                            if (V->voc->tokenBytes(c).size() < V->voc->tokenBytes(pick).size())
+                                pick = c;
+                        }
+                    } else if (bias == 2) {
+                        std::vector<int32_t> pref;
+                        for (int32_t id : allowed)
+                            if (cls[static_cast<size_t>(id)] & ((1u << Quote) | (1u << Backslash)))
+                                pref.push_back(id);
+                        if (!pref.empty())
+                            pick = pref[rng() % pref.size()];
+                    }
+                    ASSERT_TRUE(m.accept(pick)) << m.output();
+                }
+                ASSERT_EQ(checkOutput(schema, m.output()), "") << m.output();
+            }
+        }
+        EXPECT_GT(freeSteps, 100) << V->name;
+    }
+}
+
 TEST(TagMatcher, Speed) {
     Vocab* V = qwenVocab();
     if (!V)

@@ -29,7 +29,18 @@ struct TokenVocabulary::Impl {
     std::vector<std::vector<int32_t>> more;  // node → further ids with the same bytes (rare)
     std::unordered_map<uint32_t, uint32_t> moreIndex;
     size_t maxTokenBytes = 0;
+    // Free-text fast path. A "plain" token is valid free-text content on its own: complete UTF-8
+    // without `"`, `\` or control characters. From a free-text state at a character boundary
+    // with R bytes of budget left, a plain token is allowed iff it has at most R bytes, so the
+    // mask starts from these precomputed sets and walks only subtrees that hold other tokens.
+    std::vector<uint32_t> plainMask;     // mask words: every plain token
+    std::vector<int32_t> plainBySize;    // plain token ids, shortest first
+    std::vector<uint32_t> plainSizeEnd;  // [n]: end in plainBySize of the tokens of <= n bytes
+    std::vector<uint8_t> otherBelow;     // per node: its subtree holds a token that is not plain
 };
+
+// Tests: whether masks may use the shortcuts above (off: the plain walk of the whole trie).
+bool constraintFastPaths();
 
 namespace constraint {
 

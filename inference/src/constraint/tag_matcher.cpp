@@ -1,6 +1,7 @@
 // TagMatcher: the per-request state; mask = DFS of the vocabulary trie driven by the byte
 // automaton of constraint_impl.h; forcing with healing; confidence bookkeeping.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -66,6 +67,18 @@ bool validUtf8(std::string_view s) {
 
 }  // namespace
 
+namespace {
+std::atomic<bool> gFastPaths{true};
+}  // namespace
+
+bool constraintFastPaths() {
+    return gFastPaths.load(std::memory_order_relaxed);
+}
+
+void TagMatcher::setFastPathsForTesting(bool on) {
+    gFastPaths.store(on);
+}
+
 struct TagMatcher::State {
     std::shared_ptr<const TagGrammar> grammar;
     const TagGrammar::Impl* g = nullptr;
@@ -81,6 +94,7 @@ struct TagMatcher::State {
     std::vector<uint32_t> mask;  // cache of the mask of `cur`
     bool maskValid = false;
     Walk walk;  // scratch
+    bool prunePlain = false;  // computeMask: plain-only subtrees of a free-text slot are done
 
     Walk& freshWalk() {
         walk.g = g;
@@ -183,8 +197,11 @@ struct TagMatcher::State {
                 break;
             }
             case kFBody:
+                // (With prunePlain the walk started in this slot at a character boundary: a
+                // subtree of plain tokens only is in the mask already.)
                 for (uint32_t k = 0; k < n.nChildren && !stop; ++k)
-                    tryByte(n.firstChild + k);
+                    if (!prunePlain || v->otherBelow[n.firstChild + k])
+                        tryByte(n.firstChild + k);
                 break;
             case kEnd:
             default:
@@ -207,7 +224,30 @@ struct TagMatcher::State {
         s.nCloses = 0;
         bool stop = false;
         auto set = [&](int32_t id, const GState&) { bits[id / 32] |= 1u << (id % 32); };
+        prunePlain = cur.phase == kFBody && cur.u8need == 0 && constraintFastPaths();
+        if (prunePlain) {
+            // Plain tokens of at most `left` bytes: from the full set minus the longer ones, or
+            // from nothing plus the shorter ones, whichever touches fewer ids.
+            const uint32_t limit =
+                static_cast<uint32_t>(g->attrs[g->segs[cur.seg].attr].maxFreeBytes);
+            const size_t left = std::min<size_t>(limit - cur.node, v->maxTokenBytes);
+            const uint32_t upTo = v->plainSizeEnd[left];
+            const auto total = static_cast<uint32_t>(v->plainBySize.size());
+            if (total - upTo < upTo) {
+                std::memcpy(bits, v->plainMask.data(), words * sizeof(uint32_t));
+                for (uint32_t i = upTo; i < total; ++i) {
+                    const int32_t id = v->plainBySize[i];
+                    bits[id / 32] &= ~(1u << (id % 32));
+                }
+            } else {
+                for (uint32_t i = 0; i < upTo; ++i) {
+                    const int32_t id = v->plainBySize[i];
+                    bits[id / 32] |= 1u << (id % 32);
+                }
+            }
+        }
         dfs(w, 0, s, set, stop);
+        prunePlain = false;
     }
 
     const std::vector<uint32_t>& cachedMask() {

@@ -27,6 +27,45 @@ std::string_view TokenVocabulary::tokenBytes(int32_t id) const {
 
 namespace {
 
+// Valid free-text content by itself: complete UTF-8 without `"`, `\` or control characters.
+bool isPlainText(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x20 || b == 0x7F || b == '"' || b == '\\')
+            return false;
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t len = 0;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) {
+            len = 2;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            len = 3;
+            lo = b == 0xE0 ? 0xA0 : 0x80;
+            hi = b == 0xED ? 0x9F : 0xBF;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            len = 4;
+            lo = b == 0xF0 ? 0x90 : 0x80;
+            hi = b == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return false;
+        }
+        if (i + len > s.size())
+            return false;
+        for (size_t k = 1; k < len; ++k) {
+            const auto c = static_cast<unsigned char>(s[i + k]);
+            if (c < lo || c > hi)
+                return false;
+            lo = 0x80;
+            hi = 0xBF;
+        }
+        i += len;
+    }
+    return true;
+}
+
 // Builds the children of `parent` from the sorted ids [lo, hi) that share `depth` bytes.
 void buildChildren(TokenVocabulary::Impl& v, const std::vector<int32_t>& ids, size_t lo, size_t hi,
                    size_t depth, uint32_t parent) {
@@ -103,6 +142,35 @@ Expected<std::shared_ptr<const TokenVocabulary>> TokenVocabulary::build(const To
     v.nodes.reserve(ids.size() * 2 + 1);
     v.nodes.emplace_back();  // root
     buildChildren(v, ids, 0, ids.size(), 0, 0);
+
+    // Free-text fast path (constraint_impl.h): plain tokens by size, and which subtrees hold
+    // any other token (children come after their parent, so a reverse pass is post-order).
+    v.plainMask.assign((logitsWidth + 31) / 32, 0);
+    std::vector<uint8_t> plain(logitsWidth, 0);
+    for (int32_t id : ids)
+        if (isPlainText(v.bytes[static_cast<size_t>(id)])) {
+            plain[static_cast<size_t>(id)] = 1;
+            v.plainMask[static_cast<size_t>(id) / 32] |= 1u << (id % 32);
+            v.plainBySize.push_back(id);
+        }
+    std::stable_sort(v.plainBySize.begin(), v.plainBySize.end(), [&](int32_t a, int32_t b) {
+        return v.bytes[static_cast<size_t>(a)].size() < v.bytes[static_cast<size_t>(b)].size();
+    });
+    v.plainSizeEnd.assign(v.maxTokenBytes + 1, 0);
+    for (size_t i = 0, n = 0; n <= v.maxTokenBytes; ++n) {
+        while (i < v.plainBySize.size() &&
+               v.bytes[static_cast<size_t>(v.plainBySize[i])].size() <= n)
+            ++i;
+        v.plainSizeEnd[n] = static_cast<uint32_t>(i);
+    }
+    v.otherBelow.assign(v.nodes.size(), 0);
+    for (size_t i = v.nodes.size(); i-- > 0;) {
+        const VocabNode& node = v.nodes[i];
+        uint8_t other = node.token >= 0 && !plain[static_cast<size_t>(node.token)];
+        for (uint32_t k = 0; k < node.nChildren && !other; ++k)
+            other = v.otherBelow[node.firstChild + k];
+        v.otherBelow[i] = other;  // (ids sharing a node's bytes are all plain or all not)
+    }
     return std::shared_ptr<const TokenVocabulary>(std::move(voc));
 }
 

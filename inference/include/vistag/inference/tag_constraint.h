@@ -216,6 +216,10 @@ public:
     // Values (mapped back to codes) with their confidence; Usage error until isDone().
     Expected<TagResult> result() const;
 
+    // Tests: masks computed with (true, the default) or without the free-text shortcut (a
+    // precomputed set of plain-content tokens instead of walking them); the masks are the same.
+    static void setFastPathsForTesting(bool on);
+
     struct State;
 
 private:
