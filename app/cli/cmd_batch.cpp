@@ -334,10 +334,19 @@ void BatchRun::submit(server::ChatJob job, const QString& customId, qint64 lineN
     for (const auto& t : job.history)
         images += static_cast<int>(t.images.size());
     auto request = server::toGenerateRequest(job);
+    const auto tagSchema = job.tagSchema;
     job = {};  // the encoded images are not needed any more
     if (!request)
         return writeError(customId, lineNo, errorCodeFor(request.error().code()),
                           QString::fromStdString(request.error().message()));
+    if (tagSchema) {  // response_format json_schema: the answer is constrained to it
+        auto grammar = engine_.compileTags(*tagSchema);
+        if (!grammar)
+            return writeError(customId, lineNo, "invalid_request",
+                              QStringLiteral("response_format: ") +
+                                  QString::fromStdString(grammar.error().message()));
+        request->tagGrammar = *grammar;
+    }
     const quint64 id = nextId_++;
     inFlight_.emplace(id, InFlight{customId, lineNo, images});
     // Callbacks run on the engine's batch thread: they only count and hand the result over.

@@ -416,3 +416,126 @@ TEST_F(BatchEngine, CancelAllReachesEveryRequestWhereverItIs) {
         }
     }
 }
+
+// ---- taxonomy-constrained answers ----------------------------------------------------------
+
+namespace {
+
+vi::TagSchema tagSchema(bool allowUnknown) {
+    vi::TagSchema s;
+    auto single = [&](std::string code, std::vector<vi::TagSchemaValue> values) {
+        vi::TagSchemaAttribute a;
+        a.code = std::move(code);
+        a.values = std::move(values);
+        a.allowUnknown = allowUnknown;
+        return a;
+    };
+    s.attributes.push_back(single("category", {{"dress", {"dress", "连衣裙", "Dress"}},
+                                               {"coat", {"coat", "大衣"}},
+                                               {"tshirt", {"T-shirt", "tee"}}}));
+    vi::TagSchemaAttribute colour = single(
+        "colour", {{"red", {"red", "红色"}}, {"blue", {"blue"}}, {"blue-green", {"blue-green"}}});
+    colour.kind = vi::AttributeKind::Multi;
+    colour.maxItems = 2;
+    s.attributes.push_back(colour);
+    vi::TagSchemaAttribute note;
+    note.code = "note";
+    note.kind = vi::AttributeKind::Free;
+    note.maxFreeBytes = 16;
+    s.attributes.push_back(note);
+    return s;
+}
+
+}  // namespace
+
+// Every constrained answer — one at a time and in the batch, greedy and sampled — is JSON over
+// the schema with its values mapped back to codes; the batch gives the same tokens as one at a
+// time; and the mask is minimally invasive: wherever the model's own first choice was allowed,
+// that is the token taken (so an answer the model would write anyway comes out unchanged).
+TEST_F(BatchEngine, ConstrainedAnswersAreValidAndMinimallyInvasive) {
+    auto e = load(4);
+    ASSERT_TRUE(e);
+    for (const bool allowUnknown : {true, false}) {
+        auto grammar = e->compileTags(tagSchema(allowUnknown));
+        ASSERT_TRUE(grammar) << grammar.error().message();
+        std::vector<vi::GenerateRequest> reqs;
+        for (int i = 0; i < 5; ++i) {
+            auto r = request(i % 2 ? std::vector<vi::RgbImage>{picture(120, 90, 20 + i)}
+                                   : std::vector<vi::RgbImage>{},
+                             "Tag this product as JSON.", 4);  // the grammar's bound applies
+            r.tagGrammar = *grammar;
+            r.keepLogits = true;
+            if (i == 3) {
+                r.sampling.temperature = 0.9f;
+                r.sampling.seed = 77;
+            }
+            reqs.push_back(std::move(r));
+        }
+        const auto oracle = oneAtATime(*e, reqs);
+        std::vector<std::shared_ptr<vi::RequestHandle>> hs;
+        for (const auto& r : reqs)
+            hs.push_back(e->submit(r));
+        for (size_t i = 0; i < reqs.size(); ++i) {
+            const vi::GenerateResult& one = oracle[i];
+            ASSERT_EQ(one.finishReason, "stop") << i;
+            ASSERT_TRUE(one.tags.has_value()) << one.tagsError;
+            auto parsed = (*grammar)->parse(one.text);
+            ASSERT_TRUE(parsed) << one.text << ": " << parsed.error().message();
+            EXPECT_EQ(one.text.front(), '{');
+            EXPECT_GT(one.forcedTokens, 0);
+            for (const auto& a : one.tags->attributes) {
+                EXPECT_TRUE(allowUnknown || !a.unknown || a.kind == vi::AttributeKind::Free);
+                for (const auto& v : a.values) {
+                    EXPECT_TRUE(v.confidence > 0 && v.confidence <= 1.0 + 1e-6) << v.confidence;
+                    EXPECT_TRUE(std::isnan(v.allowedMass) ||
+                                (v.allowedMass > 0 && v.allowedMass <= 1.0 + 1e-6));
+                }
+            }
+            const auto& batched = hs[i]->wait();
+            ASSERT_TRUE(batched) << batched.error().message();
+            EXPECT_EQ(batched->tokenIds, one.tokenIds) << "request " << i;
+            EXPECT_EQ(batched->text, one.text);
+
+            // Replay: at every sampled greedy step, the model's own argmax is taken if allowed.
+            if (reqs[i].sampling.temperature > 0)
+                continue;
+            auto m = vi::TagMatcher::create(*grammar, {one.tokenIds.back()}).value();
+            const auto& voc = (*grammar)->vocabulary();
+            std::vector<uint32_t> bits(voc.maskWords());
+            const int64_t V = one.vocabSize;
+            int sampled = 0, ownChoice = 0;
+            for (size_t k = 0; k < one.tokenIds.size(); ++k) {
+                const int32_t t = one.tokenIds[k];
+                const auto forced = m.forcedTokens();
+                if (!forced.empty()) {
+                    EXPECT_EQ(t, forced.front()) << "step " << k;
+                    ASSERT_TRUE(m.accept(t));
+                    continue;
+                }
+                m.fillMask(bits.data());
+                const float* row = one.logits.data() + k * V;
+                const int64_t argmax = std::max_element(row, row + V) - row;
+                ++sampled;
+                if ((bits[argmax / 32] >> (argmax % 32)) & 1u) {
+                    EXPECT_EQ(t, argmax)
+                        << "step " << k << ": the allowed first choice was not taken";
+                    ++ownChoice;
+                }
+                ASSERT_TRUE((bits[t / 32] >> (t % 32)) & 1u) << "step " << k;
+                ASSERT_TRUE(m.accept(t));
+            }
+            EXPECT_TRUE(m.isDone());
+            std::printf(
+                "request %zu: %zu tokens, %d forced, %d sampled (%d the model's own "
+                "first choice): %s\n",
+                i, one.tokenIds.size(), one.forcedTokens, sampled, ownChoice, one.text.c_str());
+        }
+    }
+    // A grammar compiled for another vocabulary is refused with a clear error.
+    auto other = vi::TagGrammar::compile(tagSchema(true), nullptr).value();
+    auto r = request({}, "x", 4);
+    r.tagGrammar = other;
+    auto g = e->generate(r);
+    ASSERT_FALSE(g);
+    EXPECT_NE(g.error().message().find("compileTags"), std::string::npos) << g.error().message();
+}

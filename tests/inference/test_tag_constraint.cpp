@@ -368,6 +368,22 @@ TEST(TagGrammar, JsonSchemaIsStrictAndOrdered) {
     EXPECT_EQ(s["properties"]["note"]["maxLength"], 6);
 }
 
+TEST(TagGrammar, WithoutUnknownEveryAttributeNamesAValue) {
+    TagSchema schema{{colors(), styles()}};
+    for (auto& a : schema.attributes)
+        a.allowUnknown = false;
+    auto g = TagGrammar::compile(schema, syntheticVocab().voc).value();
+    const auto s = nlohmann::ordered_json::parse(g->jsonSchema());
+    for (const auto& v : s["properties"]["color"]["enum"])
+        EXPECT_NE(v, "unknown");
+    EXPECT_EQ(s["properties"]["style"]["type"], "array");  // no anyOf with "unknown"
+    EXPECT_TRUE(g->parse(R"({"color":"red","style":["casual"]})").hasValue());
+    auto r = g->parse(R"({"color":"unknown","style":["casual"]})");
+    ASSERT_FALSE(r.hasValue());
+    EXPECT_NE(r.error().message().find("name one of its values"), std::string::npos);
+    EXPECT_FALSE(g->parse(R"({"color":"red","style":"unknown"})").hasValue());
+}
+
 // A server decodes, not us: a grammar without a vocabulary gives the same schema and checks
 // answers the same way, and refuses to drive a matcher.
 TEST(TagGrammar, WithoutVocabularyChecksAnswersButCannotDecode) {
@@ -422,7 +438,8 @@ void enumerate(const TagSchema& s, size_t ai, std::string prefix, std::vector<st
         c.push_back(code);
         enumerate(s, ai + 1, head + v, c, starts, L);
     };
-    next("\"unknown\"", "unknown");
+    if (a.allowUnknown)
+        next("\"unknown\"", "unknown");
     if (a.kind == AttributeKind::Single) {
         for (const auto& v : a.values)
             for (const auto& sf : v.surfaces)
@@ -475,8 +492,12 @@ TagSchema smallSchema() {
 }
 
 TEST(TagMatcher, MaskEqualsTheEnumeratedLanguage) {
+    // With "unknown" allowed, and without it (the model must name a value).
+    for (const bool allowUnknown : {true, false})
     for (Vocab* V : vocabs()) {
-        const TagSchema schema = smallSchema();
+        TagSchema schema = smallSchema();
+        for (auto& a : schema.attributes)
+            a.allowUnknown = allowUnknown;
         const Language L = language(schema);
         ASSERT_GT(L.texts.size(), 100u);
         auto g = TagGrammar::compile(schema, V->voc).value();

@@ -22,9 +22,10 @@ BatchSpec taggingSpec(const Taxonomy& taxonomy, const QString& mode, const QStri
     options.language = language;
     options.surfaces =
         forServer ? TagSchemaOptions::Surfaces::CodesAndLabels : TagSchemaOptions::Surfaces::All;
+    options.allowUnknown = forServer;
     spec.tagSchema = std::make_shared<const inference::TagSchema>(tagSchemaFor(taxonomy, options));
     spec.params.tagSchema = tagSchemaKey(*spec.tagSchema);
-    spec.prompt = buildConstrainedTaggingPrompt(taxonomy, language);
+    spec.prompt = buildConstrainedTaggingPrompt(taxonomy, language, options.allowUnknown);
     return spec;
 }
 

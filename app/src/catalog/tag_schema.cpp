@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QSet>
 #include <QStringList>
+#include <algorithm>
 #include <cmath>
 
 namespace vistag::catalog {
@@ -34,6 +35,7 @@ inference::TagSchema tagSchemaFor(const Taxonomy& taxonomy, const TagSchemaOptio
                                       : inference::AttributeKind::Single;
         out.maxItems = options.maxItems;
         out.maxFreeBytes = options.maxFreeBytes;
+        out.allowUnknown = options.allowUnknown;
         // Surfaces are unique per attribute: a name shared by two values (after the taxonomy's
         // normalisation two values never share one, but exact spellings could still collide
         // through trimming) stays with the first.
@@ -79,7 +81,7 @@ QString tagSchemaKey(const inference::TagSchema& schema) {
 }
 
 QString buildConstrainedTaggingPrompt(const Taxonomy& taxonomy, const QString& language,
-                                      int listValuesUpTo) {
+                                      bool allowUnknown, int listValuesUpTo) {
     const bool en = language == QLatin1String("en");
     const QString lang = en ? QStringLiteral("en") : QStringLiteral("zh");
     QStringList lines;
@@ -102,14 +104,16 @@ QString buildConstrainedTaggingPrompt(const Taxonomy& taxonomy, const QString& l
         return QStringLiteral(
                    "Tag the product in the image. Answer with one JSON object whose keys are the "
                    "attribute codes below, in this order; each value is the name of what you see "
-                   "(a list for attributes marked [one or more]), or \"unknown\" when it cannot "
-                   "be seen.\n\n%1")
-            .arg(lines.join(QLatin1Char('\n')));
+                   "(a list for attributes marked [one or more])%1.\n\n%2")
+            .arg(allowUnknown ? QStringLiteral(", or \"unknown\" when it cannot be seen")
+                              : QStringLiteral(", the closest one when unsure"),
+                 lines.join(QLatin1Char('\n')));
     return QStringLiteral(
                "请为图片中的商品打标签。输出一个 JSON 对象：键是下列属性代码，按此顺序；"
-               "值是看到的取值名称（标有［可多选］的属性给列表），看不出来写 "
-               "\"unknown\"。\n\n%1")
-        .arg(lines.join(QLatin1Char('\n')));
+               "值是看到的取值名称（标有［可多选］的属性给列表）%1。\n\n%2")
+        .arg(allowUnknown ? QStringLiteral("，看不出来写 \"unknown\"")
+                          : QStringLiteral("，不确定时选最接近的"),
+             lines.join(QLatin1Char('\n')));
 }
 
 QList<TagSuggestion> suggestionsFromTags(const inference::TagResult& tags) {
@@ -139,6 +143,118 @@ QList<TagSuggestion> suggestionsFromTags(const inference::TagResult& tags) {
             s.allowedMass = std::isfinite(v.allowedMass) ? v.allowedMass : -1.0;
             out.append(s);
         }
+    }
+    return out;
+}
+
+namespace {
+
+// The strings of an enum, "unknown" taken out (*unknown set when it was there).
+std::optional<QStringList> enumStrings(const QJsonObject& p, bool* unknown) {
+    const QJsonValue e = p.value(QLatin1String("enum"));
+    if (!e.isArray() || e.toArray().isEmpty())
+        return std::nullopt;
+    QStringList out;
+    for (const QJsonValue& v : e.toArray()) {
+        if (!v.isString())
+            return std::nullopt;
+        if (v.toString() == kUnknown)
+            *unknown = true;
+        else if (!out.contains(v.toString()))
+            out << v.toString();
+    }
+    return out;
+}
+
+bool isArrayOfEnum(const QJsonObject& p) {
+    return p.value(QLatin1String("type")).toString() == QLatin1String("array") &&
+           p.value(QLatin1String("items")).isObject();
+}
+
+}  // namespace
+
+std::optional<inference::TagSchema> tagSchemaFromJsonSchema(const QJsonObject& schema,
+                                                            QString* error) {
+    const auto fail = [error](const QString& why) {
+        *error = QStringLiteral("response_format: ") + why;
+        return std::nullopt;
+    };
+    const QJsonObject props = schema.value(QLatin1String("properties")).toObject();
+    if (schema.value(QLatin1String("type")).toString() != QLatin1String("object") ||
+        props.isEmpty())
+        return fail(QStringLiteral("the schema must be an object with properties"));
+    QStringList order;
+    for (const QJsonValue& r : schema.value(QLatin1String("required")).toArray())
+        if (r.isString() && props.contains(r.toString()) && !order.contains(r.toString()))
+            order << r.toString();
+    for (auto it = props.begin(); it != props.end(); ++it)
+        if (!order.contains(it.key()))
+            order << it.key();
+    inference::TagSchema out;
+    for (const QString& key : order) {
+        const QJsonObject p = props.value(key).toObject();
+        inference::TagSchemaAttribute a;
+        a.code = key.toStdString();
+        a.allowUnknown = false;
+        const auto unsupported = [&] {
+            return fail(QStringLiteral("property '%1' is not supported: this server constrains "
+                                       "answers to string enums, arrays of string enums and "
+                                       "strings with maxLength")
+                            .arg(key.left(60)));
+        };
+        QJsonObject arrayForm;
+        bool multi = false;
+        if (p.contains(QLatin1String("anyOf"))) {
+            // [array of enum, string enum ["unknown"]] in either order
+            for (const QJsonValue& alt : p.value(QLatin1String("anyOf")).toArray()) {
+                const QJsonObject o = alt.toObject();
+                bool unknown = false;
+                if (isArrayOfEnum(o) && !multi) {
+                    arrayForm = o;
+                    multi = true;
+                } else if (auto e = enumStrings(o, &unknown); e && e->isEmpty() && unknown) {
+                    a.allowUnknown = true;
+                } else {
+                    return unsupported();
+                }
+            }
+            if (!multi || !a.allowUnknown)
+                return unsupported();
+        } else if (isArrayOfEnum(p)) {
+            arrayForm = p;
+            multi = true;
+        }
+        if (multi) {
+            bool unknown = false;
+            const auto values =
+                enumStrings(arrayForm.value(QLatin1String("items")).toObject(), &unknown);
+            if (!values || values->isEmpty())
+                return unsupported();
+            a.kind = inference::AttributeKind::Multi;
+            const int declared = arrayForm.value(QLatin1String("maxItems")).toInt(0);
+            a.maxItems =
+                std::clamp(declared > 0 ? declared : static_cast<int>(values->size()), 1, 64);
+            for (const QString& v : *values)
+                a.values.push_back({v.toStdString(), {v.toStdString()}});
+        } else if (p.contains(QLatin1String("enum"))) {
+            bool unknown = false;
+            const auto values = enumStrings(p, &unknown);
+            if (!values || values->isEmpty())
+                return unsupported();
+            a.kind = inference::AttributeKind::Single;
+            a.allowUnknown = unknown;
+            for (const QString& v : *values)
+                a.values.push_back({v.toStdString(), {v.toStdString()}});
+        } else if (p.value(QLatin1String("type")).toString() == QLatin1String("string") &&
+                   !p.contains(QLatin1String("pattern")) && !p.contains(QLatin1String("format"))) {
+            a.kind = inference::AttributeKind::Free;
+            // maxLength counts characters and the constraint bytes as written: as many bytes as
+            // characters keeps every answer within the client's limit (CJK text gets less room).
+            a.maxFreeBytes = std::clamp(p.value(QLatin1String("maxLength")).toInt(64), 1, 4096);
+        } else {
+            return unsupported();
+        }
+        out.attributes.push_back(std::move(a));
     }
     return out;
 }

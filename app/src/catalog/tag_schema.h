@@ -10,8 +10,10 @@
 // them small (code and the label in the prompt's language).
 #pragma once
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <optional>
 
 #include "catalog/taxonomy.h"
 #include "catalog/types.h"
@@ -25,6 +27,11 @@ struct TagSchemaOptions {
     QString language = QStringLiteral("zh");  // the label kept by CodesAndLabels: "zh" or "en"
     int maxItems = 3;                         // values of a multi-valued attribute at most
     int maxFreeBytes = 48;                    // attributes without a value list: a short free text
+    // Whether the model may answer "unknown". The local engine names a value for every
+    // attribute and its confidence tells how sure it is — zero-shot models abstain poorly, so
+    // doubt is better read from the confidence (the review queue shows the least certain first)
+    // than from the model's own "unknown". Servers keep it: their answers carry no confidence.
+    bool allowUnknown = true;
 };
 
 // Attributes in taxonomy order; an attribute without values becomes a free-text slot. A name that
@@ -38,12 +45,23 @@ QString tagSchemaKey(const inference::TagSchema& schema);
 // labels, and the values of attributes with at most `listValuesUpTo` of them (larger lists are
 // carried by the constraint, not the prompt). language: "zh" or "en" (anything else: "zh").
 QString buildConstrainedTaggingPrompt(const Taxonomy& taxonomy, const QString& language,
-                                      int listValuesUpTo = 12);
+                                      bool allowUnknown, int listValuesUpTo = 12);
 
 // The values of an answer as suggestions: one per value (codes of the taxonomy), confidence from
 // the constraint (values whose confidence was not measured keep -1), rawText the surface written.
 // "unknown" and empty free texts give nothing; a free text is a new value.
 QList<TagSuggestion> suggestionsFromTags(const inference::TagResult& tags);
+
+// The schema a client sent as response_format json_schema (what `vistag-cli serve` and
+// `vistag-cli batch` constrain an answer to): an object whose properties are, in the order of
+// "required" (else of "properties"), a string enum (one value), an array of a string enum with
+// maxItems (several values; "anyOf" with the string "unknown" allows that word), or a string
+// with maxLength (free text, held to as many bytes as the limit has characters, so an answer is
+// always within it). Each enum string is a value of its own; "unknown" in an enum
+// allows that answer rather than being a value. Anything else (numbers, nested objects, patterns)
+// is refused with *error naming the property: the engine's constraint covers flat tag objects.
+std::optional<inference::TagSchema> tagSchemaFromJsonSchema(const QJsonObject& schema,
+                                                            QString* error);
 
 // Suggestions as the JSON kept with a run (RunRecord::tagsJson), and back.
 QString suggestionsToJson(const QList<TagSuggestion>& suggestions);

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "backend/engine_request.h"
+#include "catalog/tag_schema.h"
 #include "vistag/inference/image_file.h"
 
 namespace vistag::server {
@@ -241,6 +242,29 @@ bool parseChatRequest(const QJsonObject& o, const catalog::InferenceParams& defa
     const QJsonValue n = o.value(QLatin1String("n"));
     if (!n.isUndefined() && !n.isNull() && n.toDouble(-1) != 1) {
         *error = QStringLiteral("only n = 1 is supported");
+        return false;
+    }
+    // Structured output: a json_schema is honoured by the engine's constraint; json_object and
+    // text are accepted and leave the answer free; anything else is refused, not ignored.
+    const QJsonValue rf = o.value(QLatin1String("response_format"));
+    if (rf.isObject()) {
+        const QString type = rf.toObject().value(QLatin1String("type")).toString();
+        if (type == QLatin1String("json_schema")) {
+            const QJsonObject js = rf.toObject().value(QLatin1String("json_schema")).toObject();
+            auto schema = catalog::tagSchemaFromJsonSchema(
+                js.value(QLatin1String("schema")).toObject(), error);
+            if (!schema)
+                return false;
+            job->tagSchema = std::make_shared<const inference::TagSchema>(std::move(*schema));
+        } else if (type != QLatin1String("json_object") && type != QLatin1String("text")) {
+            *error = QStringLiteral(
+                         "response_format type '%1' is not supported (json_schema, "
+                         "json_object or text)")
+                         .arg(type.left(40));
+            return false;
+        }
+    } else if (!rf.isUndefined() && !rf.isNull()) {
+        *error = QStringLiteral("response_format must be an object");
         return false;
     }
     job->stream = o.value(QLatin1String("stream")).toBool(false);

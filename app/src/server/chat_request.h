@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <memory>
 
 #include "catalog/types.h"
 #include "vistag/inference/engine.h"
@@ -43,6 +44,8 @@ struct ChatJob {
     catalog::InferenceParams params;
     bool stream = false;
     bool includeUsage = false;
+    // response_format json_schema: the answer is constrained to it (catalog/tag_schema.h).
+    std::shared_ptr<const inference::TagSchema> tagSchema;
 };
 
 // Parses `body`. Sampling values the request leaves out come from `defaults`. On a bad request

@@ -37,6 +37,7 @@ void InferenceWorker::run(quint64 id, const ChatJob& job) {
     req.prompt = job.prompt;
     req.system = job.system;
     req.params = job.params;
+    req.tagSchema = job.tagSchema;
     bool ok = dir.isValid();
     int written = 0;
     const auto writeImages = [&](const QList<ChatImage>& images, QStringList* paths) {

@@ -71,6 +71,7 @@ struct AttrInfo {
     int maxItems = 1;
     int nValues = 0;
     int maxFreeBytes = 0;
+    bool allowUnknown = true;           // Single/Multi: "unknown" may be written
     size_t maxSurfaceBytes = 0;         // escaped, longest (incl. "unknown" for Single)
     std::vector<std::string> surfaces;  // unescaped, by surface index
     std::vector<int32_t> surfaceValue;  // surface index → value index (kUnknown for "unknown")
@@ -242,7 +243,7 @@ struct Walk {
                 return false;
             }
             case kMOpen:
-                if (b == '"') {
+                if (b == '"' && g->attrs[g->segs[s.seg].attr].allowUnknown) {
                     s.phase = kMUnk;
                     s.node = 0;
                     return true;

@@ -187,6 +187,7 @@ Expected<std::shared_ptr<const TagGrammar>> TagGrammar::compile(
                          std::to_string(it->second + 1) + " and " + std::to_string(ai + 1) + ")");
         AttrInfo info;
         info.kind = a.kind;
+        info.allowUnknown = a.allowUnknown;
         if (a.kind == AttributeKind::Free) {
             if (!a.values.empty())
                 return usage(an + ": a free-text attribute takes no values");
@@ -274,7 +275,7 @@ Expected<std::shared_ptr<const TagGrammar>> TagGrammar::compile(
                     }
                 }
             }
-            if (a.kind == AttributeKind::Single)
+            if (a.kind == AttributeKind::Single && a.allowUnknown)
                 insert("unknown", kUnknown);
             // Flatten (children in byte order) and compute the unique value under each node.
             const auto base = static_cast<uint32_t>(g.nodes.size());
@@ -357,8 +358,14 @@ std::string TagGrammar::jsonSchema() const {
                 if (info.surfaceValue[si] >= 0)
                     e.push_back(info.surfaces[si]);
             if (a.kind == AttributeKind::Single) {
-                e.push_back("unknown");
+                if (a.allowUnknown)
+                    e.push_back("unknown");
                 p = {{"type", "string"}, {"enum", e}};
+            } else if (!a.allowUnknown) {
+                p = {{"type", "array"},
+                     {"items", {{"type", "string"}, {"enum", e}}},
+                     {"minItems", 1},
+                     {"maxItems", a.maxItems}};
             } else {
                 p = {{"anyOf",
                       ordered_json::array(
@@ -435,6 +442,8 @@ Expected<TagResult> TagGrammar::parse(std::string_view text) const {
                              " bytes, more than " + std::to_string(a.maxFreeBytes));
             ar.freeText = str;
         } else if (v.is_string() && v.get_ref<const std::string&>() == "unknown") {
+            if (!a.allowUnknown)
+                return usage(an + ": \"unknown\" is not allowed here; name one of its values");
             ar.unknown = true;
         } else if (a.kind == AttributeKind::Single) {
             TagValueResult tv;

@@ -164,7 +164,8 @@ struct TagMatcher::State {
                 tryOne('"');
                 break;
             case kMOpen:
-                tryOne('"');
+                if (g->attrs[g->segs[s.seg].attr].allowUnknown)
+                    tryOne('"');
                 tryOne('[');
                 break;
             case kMUnk:

@@ -82,6 +82,11 @@ struct TagSchemaAttribute {
     std::vector<TagSchemaValue> values;  // Single/Multi: at least one; Free: none
     int maxItems = 3;                    // Multi: 1..64
     int maxFreeBytes = 64;               // Free: 0..limits.maxFreeBytes
+    // Single/Multi: whether "unknown" may be written. Off, the model must name a value and its
+    // confidence says how sure it is (zero-shot models are poor at abstaining; a threshold on the
+    // confidence decides "unknown" better — structured-tags.md §2). The JSON schema and parse()
+    // follow it.
+    bool allowUnknown = true;
 };
 
 struct TagSchema {

@@ -1,0 +1,156 @@
+// From the taxonomy to the constrained answer's schema and back: every name of a value maps to
+// its code, the key changes with the schema, the server's response_format schema is read back
+// (or refused, naming the property), suggestions survive the run record, and the schema compiles
+// in the engine's grammar (names that cannot be told apart are refused before any image runs).
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+#include "catalog/tag_schema.h"
+#include "catalog/taxonomy.h"
+
+using namespace vistag;
+using namespace vistag::catalog;
+
+class TestTagSchema final : public QObject {
+    Q_OBJECT
+private slots:
+    void everyNameOfAValueIsASurface() {
+        const Taxonomy t = Taxonomy::defaultApparel();
+        const inference::TagSchema all = tagSchemaFor(t);
+        QCOMPARE(static_cast<int>(all.attributes.size()), static_cast<int>(t.attributes().size()));
+        for (size_t i = 0; i < all.attributes.size(); ++i) {
+            const auto& a = all.attributes[i];
+            const TaxonomyAttribute& ta = t.attributes()[static_cast<int>(i)];
+            QCOMPARE(QString::fromStdString(a.code), ta.code);
+            QCOMPARE(a.kind, ta.values.isEmpty() ? inference::AttributeKind::Free
+                             : ta.multiValued    ? inference::AttributeKind::Multi
+                                                 : inference::AttributeKind::Single);
+            for (const auto& v : a.values) {
+                const TaxonomyValue* tv = t.value(ta.code, QString::fromStdString(v.code));
+                QVERIFY(tv);
+                for (const auto& s : v.surfaces)  // each surface names this value
+                    QCOMPARE(t.findValue(ta.code, QString::fromStdString(s)), tv);
+                QVERIFY(std::find(v.surfaces.begin(), v.surfaces.end(),
+                                  tv->labelZh.toStdString()) != v.surfaces.end());
+            }
+        }
+        // The server form keeps the code and one label, and "unknown".
+        TagSchemaOptions server;
+        server.surfaces = TagSchemaOptions::Surfaces::CodesAndLabels;
+        server.language = QStringLiteral("en");
+        const inference::TagSchema small = tagSchemaFor(t, server);
+        QVERIFY(small.attributes[0].allowUnknown);
+        QVERIFY(small.attributes[0].values[0].surfaces.size() <= 2);
+        QVERIFY(tagSchemaKey(small) != tagSchemaKey(all));
+        QCOMPARE(tagSchemaKey(tagSchemaFor(t)), tagSchemaKey(all));
+        // It compiles without a vocabulary (what a server's answer is checked with).
+        QVERIFY(inference::TagGrammar::compile(small, nullptr).hasValue());
+    }
+
+    void theConstrainedPromptListsOnlySmallAttributes() {
+        const Taxonomy t = Taxonomy::defaultApparel();
+        const QString p = buildConstrainedTaggingPrompt(t, QStringLiteral("en"), false, 3);
+        for (const TaxonomyAttribute& a : t.attributes()) {
+            QVERIFY2(p.contains(a.code), qPrintable(a.code));
+            if (a.values.size() > 3)  // large lists are carried by the constraint
+                QVERIFY2(!p.contains(Taxonomy::label(a.values.last(), QStringLiteral("en")) +
+                                     QLatin1Char('\n')),
+                         qPrintable(a.code));
+        }
+        QVERIFY(!p.contains(QLatin1String("\"unknown\"")));
+        QVERIFY(buildConstrainedTaggingPrompt(t, QStringLiteral("en"), true)
+                    .contains(QLatin1String("\"unknown\"")));
+        QVERIFY(buildConstrainedTaggingPrompt(t, QStringLiteral("zh"), true).contains(u"商品"));
+    }
+
+    void aServersSchemaIsReadBack() {
+        const QJsonObject schema = QJsonDocument::fromJson(R"({
+            "type": "object",
+            "properties": {
+                "b": {"type": "string", "enum": ["x", "y", "unknown"]},
+                "a": {"anyOf": [{"type": "array", "items": {"type": "string", "enum": ["p", "q"]},
+                                 "maxItems": 2}, {"type": "string", "enum": ["unknown"]}]},
+                "c": {"type": "array", "items": {"enum": ["m"]}},
+                "d": {"type": "string", "maxLength": 5}
+            },
+            "required": ["a", "b", "c", "d"]})")
+                                       .object();
+        QString error;
+        const auto s = tagSchemaFromJsonSchema(schema, &error);
+        QVERIFY2(s, qPrintable(error));
+        QCOMPARE(s->attributes.size(), size_t(4));
+        QCOMPARE(s->attributes[0].code, std::string("a"));  // the order of "required"
+        QCOMPARE(s->attributes[0].kind, inference::AttributeKind::Multi);
+        QCOMPARE(s->attributes[0].maxItems, 2);
+        QVERIFY(s->attributes[0].allowUnknown);
+        QCOMPARE(s->attributes[1].kind, inference::AttributeKind::Single);
+        QCOMPARE(s->attributes[1].values.size(), size_t(2));  // "unknown" is not a value
+        QVERIFY(s->attributes[1].allowUnknown);
+        QVERIFY(!s->attributes[2].allowUnknown);
+        QCOMPARE(s->attributes[2].maxItems, 1);
+        QCOMPARE(s->attributes[3].kind, inference::AttributeKind::Free);
+        QCOMPARE(s->attributes[3].maxFreeBytes, 5);
+        // Round trip through the grammar's own schema.
+        auto g = inference::TagGrammar::compile(*s, nullptr);
+        QVERIFY(g.hasValue());
+        const auto again = tagSchemaFromJsonSchema(
+            QJsonDocument::fromJson(QByteArray::fromStdString((*g)->jsonSchema())).object(),
+            &error);
+        QVERIFY2(again, qPrintable(error));
+        QCOMPARE(again->attributes.size(), size_t(4));
+        QCOMPARE(again->attributes[0].code, std::string("a"));
+
+        for (const char* bad : {R"({"type":"object","properties":{"n":{"type":"number"}}})",
+                                R"({"type":"object","properties":{"o":{"type":"object"}}})",
+                                R"({"type":"object","properties":{"s":{"type":"string",
+                                    "pattern":"^a"}}})",
+                                R"({"type":"array"})"}) {
+            QVERIFY(!tagSchemaFromJsonSchema(QJsonDocument::fromJson(bad).object(), &error));
+            QVERIFY2(error.startsWith(QLatin1String("response_format: ")), qPrintable(error));
+        }
+        QVERIFY(error.contains(QLatin1String("object with properties")));
+    }
+
+    void suggestionsSurviveTheRunRecord() {
+        const QList<TagSuggestion> in = {{QStringLiteral("colour"), QStringLiteral("red"),
+                                          QStringLiteral("红色"), false, 0.25, -1, 0.5},
+                                         {QStringLiteral("note"), QStringLiteral("a \"b\""),
+                                          QStringLiteral("a \"b\""), true, -1, -1, -1}};
+        const QList<TagSuggestion> out = suggestionsFromJson(suggestionsToJson(in));
+        QCOMPARE(out.size(), 2);
+        QCOMPARE(out[0].valueCode, QStringLiteral("red"));
+        QCOMPARE(out[0].rawText, QStringLiteral("红色"));
+        QCOMPARE(out[0].confidence, 0.25);
+        QCOMPARE(out[0].allowedMass, 0.5);
+        QVERIFY(out[1].isNewValue);
+        QCOMPARE(out[1].confidence, -1.0);
+        QVERIFY(suggestionsFromJson(QStringLiteral("not json")).isEmpty());
+    }
+
+    void resultsBecomeSuggestions() {
+        inference::TagResult r;
+        inference::TagAttributeResult single{"colour", inference::AttributeKind::Single};
+        single.values.push_back({"red", "Red", 0.75, 0.4, 2});
+        inference::TagAttributeResult unknown{"style", inference::AttributeKind::Single};
+        unknown.unknown = true;
+        inference::TagAttributeResult multi{"season", inference::AttributeKind::Multi};
+        multi.values.push_back({"summer", "夏季", std::nan(""), std::nan(""), 0});
+        multi.values.push_back({"spring", "spring", 0.5, 0.9, 1});
+        inference::TagAttributeResult free{"note", inference::AttributeKind::Free};
+        free.freeText = " pleated ";
+        r.attributes = {single, unknown, multi, free};
+        const QList<TagSuggestion> s = suggestionsFromTags(r);
+        QCOMPARE(s.size(), 4);
+        QCOMPARE(s[0].valueCode, QStringLiteral("red"));
+        QCOMPARE(s[0].confidence, 0.75);
+        QCOMPARE(s[0].allowedMass, 0.4);
+        QCOMPARE(s[1].confidence, -1.0);  // NaN: not measured
+        QCOMPARE(s[2].attribute, QStringLiteral("season"));
+        QCOMPARE(s[3].valueCode, QStringLiteral("pleated"));
+        QVERIFY(s[3].isNewValue);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTagSchema)
+#include "test_tag_schema.moc"
