@@ -92,6 +92,10 @@ int runTag(const QStringList& args) {
         catalog::taggingSpec(*taxonomy, mode, language, params,
                              !p.isSet(QStringLiteral("free-text")), remote);
     if (p.isSet(QStringLiteral("prompt"))) spec.prompt = p.value(QStringLiteral("prompt"));
+    if (const QString problem = catalog::taggingSpecProblem(spec); !problem.isEmpty()) {
+        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(problem));
+        return 2;
+    }
 
     // Images into the catalogue (hash, size), all in one transaction.
     QStringList missing;

@@ -120,7 +120,7 @@ Expected<std::optional<TagDecoding>> Engine::Impl::tagDecoding(const GenerateReq
         std::lock_guard lk(vocabularyLock);
         mine = vocabulary.get();
     }
-    if (mine != &req.tagGrammar->vocabulary())
+    if (!req.tagGrammar->hasVocabulary() || mine != &req.tagGrammar->vocabulary())
         return Status(ErrorCode::Usage,
                       "the tag grammar was compiled for another model; compile it with this "
                       "engine's compileTags()");

@@ -180,7 +180,8 @@ private slots:
         const QStringList expected = {"category=dress", "colour=red", "style=boho"};
         for (int i = 0; i < 3; ++i)
             QCOMPARE(tagValues(db, ids[i]), expected);
-        for (const auto& t : *db.tagsForImage(ids[0]))
+        const QList<catalog::TagRecord> first = *db.tagsForImage(ids[0]);
+        for (const auto& t : first)
             if (t.attribute == QLatin1String("category")) {
                 QCOMPARE(t.confidence, 0.9);
                 QCOMPARE(t.allowedMass, 0.8);

@@ -111,6 +111,10 @@ bool BatchPanel::tagImages(const QList<qint64>& imageIds, const QString& mode) {
     }
     const catalog::BatchSpec spec = catalog::taggingSpec(taxonomy_, mode, uiLanguage(), params,
                                                          constrained, backend_->usesServer());
+    if (const QString problem = catalog::taggingSpecProblem(spec); !problem.isEmpty()) {
+        emit errorOccurred(problem);
+        return false;
+    }
     QString error;
     const auto id = db_.createBatch(spec.mode, spec.prompt, backend_->modelId(),
                                     spec.params.toJson(), imageIds, &error);

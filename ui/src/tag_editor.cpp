@@ -296,7 +296,16 @@ void TagEditor::refresh() {
                              ? t.source.mid(7)
                              : t.source.section(QLatin1Char(':'), 1);
         if (t.confidence >= 0) source += QStringLiteral(" · %1").arg(t.confidence, 0, 'f', 2);
+        // A constrained answer where little of the model's probability went to the taxonomy's
+        // values: it wanted to say something the taxonomy does not have.
+        const bool outside = t.allowedMass >= 0 && t.allowedMass < 0.5;
+        if (outside) source += QStringLiteral(" · ⚠");
         auto* item = new QTreeWidgetItem(group, {label, source, statusText(t.status)});
+        if (outside)
+            item->setToolTip(1, tr("The model gave only %1% of its probability to the taxonomy's "
+                                   "values here: it may have wanted to say something the "
+                                   "taxonomy does not have.")
+                                    .arg(qRound(t.allowedMass * 100)));
         item->setFlags(item->flags() | Qt::ItemIsEditable);
         item->setData(0, kTagIdRole, t.id);
         item->setData(0, kAttributeRole, t.attribute);

@@ -29,6 +29,16 @@ BatchSpec taggingSpec(const Taxonomy& taxonomy, const QString& mode, const QStri
     return spec;
 }
 
+QString taggingSpecProblem(const BatchSpec& spec) {
+    if (!spec.tagSchema)
+        return {};
+    auto g = inference::TagGrammar::compile(*spec.tagSchema, nullptr);
+    if (g)
+        return {};
+    return QStringLiteral("The taxonomy cannot be used for tagging: %1")
+        .arg(QString::fromStdString(g.error().message()));
+}
+
 std::optional<qint64> BatchRunner::resumeOrCreate(const BatchSpec& spec,
                                                   const QList<qint64>& imageIds, bool* resumed,
                                                   QString* error) {

@@ -41,6 +41,10 @@ struct BatchSpec {
 // `constrained` false the free-text prompt parsed leniently.
 BatchSpec taggingSpec(const Taxonomy& taxonomy, const QString& mode, const QString& language,
                       const InferenceParams& params, bool constrained, bool forServer);
+// Whether the spec's taxonomy can be decoded at all (names that cannot be told apart, a name over
+// the byte budget, ...): checked before any image is run. "" when it can, else the problem in
+// words naming the attribute and value.
+QString taggingSpecProblem(const BatchSpec& spec);
 
 class BatchRunner {
 public:
