@@ -24,6 +24,7 @@
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "image_viewer.h"
+#include "tag_editor.h"
 #include "logging/app_log.h"
 #include "main_window.h"
 
@@ -201,6 +202,13 @@ private slots:
             QVERIFY2(attributes.size() * 2 > taxonomy.attributes().size(),
                      qPrintable(QString::number(attributes.size())));
         }
+        // The window with a constrained answer's suggestions and their confidence.
+        grid->selectionModel()->setCurrentIndex(
+            w.catalogModel()->index(w.catalogModel()->rowOfImage(ids[3])),
+            QItemSelectionModel::ClearAndSelect);
+        QTRY_COMPARE(w.tagEditor()->imageId(), ids[3]);
+        QTest::qWait(200);
+        QVERIFY(w.grab().save(artifactPath(QStringLiteral("constrained-suggestions"))));
         for (int r = 0; r < 5; ++r) {
             const QModelIndex index = w.catalogModel()->index(r);
             QCOMPARE(index.data(ui::CatalogModel::BatchStatusRole).toString(),

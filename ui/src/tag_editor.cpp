@@ -295,11 +295,14 @@ void TagEditor::refresh() {
         QString source = t.source.startsWith(QLatin1String("person:"))
                              ? t.source.mid(7)
                              : t.source.section(QLatin1Char(':'), 1);
-        if (t.confidence >= 0) source += QStringLiteral(" · %1").arg(t.confidence, 0, 'f', 2);
-        // A constrained answer where little of the model's probability went to the taxonomy's
-        // values: it wanted to say something the taxonomy does not have.
+        // The confidence first, so that a narrow column still shows it; a constrained answer
+        // where little of the model's probability went to the taxonomy's values (it wanted to
+        // say something the taxonomy does not have) is marked.
         const bool outside = t.allowedMass >= 0 && t.allowedMass < 0.5;
-        if (outside) source += QStringLiteral(" · ⚠");
+        if (t.confidence >= 0)
+            source = QStringLiteral("%1%2 · %3")
+                         .arg(t.confidence, 0, 'f', 2)
+                         .arg(outside ? QStringLiteral(" ⚠") : QString(), source);
         auto* item = new QTreeWidgetItem(group, {label, source, statusText(t.status)});
         if (outside)
             item->setToolTip(1, tr("The model gave only %1% of its probability to the taxonomy's "
