@@ -147,9 +147,9 @@ QWidget* SettingsDialog::buildGenerationTab(const settings::AppSettings& s) {
     constrainedTagging_->setObjectName(QStringLiteral("constrainedTagging"));
     constrainedTagging_->setChecked(s.constrainedTagging);
     constrainedTagging_->setToolTip(
-        tr("The model answers every attribute with one of the taxonomy's values (or \"unknown\"), "
-           "with a confidence for each. Off: the model answers in its own words and Vistag "
-           "looks for taxonomy terms in them."));
+        tr("The model answers every attribute with one of the taxonomy's values, with a "
+           "confidence for each (a server may also answer \"unknown\"). Off: the model answers "
+           "in its own words and Vistag looks for taxonomy terms in them."));
     auto* form = new QFormLayout(page);
     form->addRow(tr("Pixel budget"), pixelsRow);
     form->addRow(tr("Longest answer (tokens)"), maxNewTokens_);

@@ -2,40 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>BackendWorker</name>
-    <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="117"/>
-        <source>No model is loaded yet.</source>
-        <translation>尚未加载模型。</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="157"/>
-        <source>The model keeps stopping before it answers; the remaining images stay queued.</source>
-        <translation>模型多次在回答之前就停止了；其余图片仍留在队列中。</translation>
-    </message>
-</context>
-<context>
-    <name>vistag::backend::BackendController</name>
-    <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="282"/>
-        <source>Load a local model first: only a model running on this computer can be shared.</source>
-        <translation>请先加载本地模型：只有在这台电脑上运行的模型才能共享。</translation>
-    </message>
-</context>
-<context>
-    <name>vistag::backend::BackendWorker</name>
-    <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="29"/>
-        <source>Loading the model was cancelled.</source>
-        <translation>已取消加载模型。</translation>
-    </message>
-    <message>
-        <location filename="../../app/src/backend/backend_controller.cpp" line="93"/>
-        <source>No model is loaded yet.</source>
-        <translation>尚未加载模型。</translation>
-    </message>
-</context>
-<context>
     <name>vistag::ui::AskPane</name>
     <message>
         <location filename="../src/ask_pane.cpp" line="32"/>
@@ -126,102 +92,102 @@
 <context>
     <name>vistag::ui::BatchPanel</name>
     <message>
-        <location filename="../src/batch_panel.cpp" line="35"/>
+        <location filename="../src/batch_panel.cpp" line="22"/>
         <source>about %1 s left</source>
         <translation>约剩 %1 秒</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="36"/>
+        <location filename="../src/batch_panel.cpp" line="24"/>
         <source>about %1 min left</source>
         <translation>约剩 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="37"/>
+        <location filename="../src/batch_panel.cpp" line="25"/>
         <source>about %1 h %2 min left</source>
         <translation>约剩 %1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="52"/>
+        <location filename="../src/batch_panel.cpp" line="40"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="53"/>
+        <location filename="../src/batch_panel.cpp" line="41"/>
         <source>Stop tagging; the images not done yet stay queued</source>
         <translation>停止打标；尚未处理的图片仍留在队列中</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="56"/>
+        <location filename="../src/batch_panel.cpp" line="44"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="57"/>
+        <location filename="../src/batch_panel.cpp" line="45"/>
         <source>Forget the unfinished tagging batch</source>
         <translation>放弃未完成的打标批次</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="96"/>
+        <location filename="../src/batch_panel.cpp" line="86"/>
         <source>Resume tagging (%n left)</source>
         <translation>
             <numerusform>继续打标（剩 %n 张）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="100"/>
+        <location filename="../src/batch_panel.cpp" line="90"/>
         <source>Unfinished tagging:</source>
         <translation>未完成的打标：</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="110"/>
-        <location filename="../src/batch_panel.cpp" line="191"/>
+        <location filename="../src/batch_panel.cpp" line="101"/>
+        <location filename="../src/batch_panel.cpp" line="197"/>
         <source>Tagging is already running.</source>
         <translation>打标已在进行中。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="114"/>
+        <location filename="../src/batch_panel.cpp" line="105"/>
         <source>Choose a model or a server first, then run tagging.</source>
         <translation>请先选择模型或服务器，再运行打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="118"/>
+        <location filename="../src/batch_panel.cpp" line="109"/>
         <source>There are no images to tag.</source>
         <translation>没有需要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="150"/>
+        <location filename="../src/batch_panel.cpp" line="142"/>
         <source>Every image has tags already.</source>
         <translation>所有图片都已有标签。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="159"/>
+        <location filename="../src/batch_panel.cpp" line="152"/>
         <source>Choose a model or a server first, then resume tagging.</source>
         <translation>请先选择模型或服务器，再继续打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="201"/>
+        <location filename="../src/batch_panel.cpp" line="208"/>
         <source>Tagging…</source>
         <translation>正在打标…</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="220"/>
+        <location filename="../src/batch_panel.cpp" line="228"/>
         <source>Tagging %1 / %2</source>
         <translation>打标 %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="225"/>
+        <location filename="../src/batch_panel.cpp" line="235"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n 张失败</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="240"/>
+        <location filename="../src/batch_panel.cpp" line="253"/>
         <source>Tagging stopped: %1</source>
         <translation>打标已停止：%1</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="249"/>
+        <location filename="../src/batch_panel.cpp" line="263"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
@@ -556,22 +522,22 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="156"/>
+        <location filename="../src/main_window.cpp" line="157"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="140"/>
+        <location filename="../src/main_window_backend.cpp" line="146"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="141"/>
+        <location filename="../src/main_window_backend.cpp" line="147"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="125"/>
+        <location filename="../src/main_window_backend.cpp" line="131"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
@@ -581,394 +547,419 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>已从回答添加标签</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="148"/>
+        <location filename="../src/main_window.cpp" line="149"/>
         <source>Tagging cancelled; the rest stays queued</source>
         <translation>打标已取消；其余图片仍在队列中</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="149"/>
+        <location filename="../src/main_window.cpp" line="150"/>
         <source>Tagging finished</source>
         <translation>打标完成</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="161"/>
+        <location filename="../src/main_window.cpp" line="162"/>
         <source>Shared at %1</source>
         <translation>已共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="173"/>
+        <location filename="../src/main_window.cpp" line="174"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="187"/>
+        <location filename="../src/main_window.cpp" line="188"/>
         <source>Stop loading the model</source>
         <translation>停止加载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="191"/>
+        <location filename="../src/main_window.cpp" line="192"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="202"/>
+        <location filename="../src/main_window.cpp" line="212"/>
+        <source>Tag schema: enforced</source>
+        <translation>标签结构：服务器强制遵守</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="215"/>
+        <source>Tag schema: not enforced (answers are checked)</source>
+        <translation>标签结构：服务器未强制（回答在本地检查）</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="218"/>
+        <source>Tag schema: not sent (answers are checked)</source>
+        <translation>标签结构：未发送（回答在本地检查）</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="221"/>
+        <source>Tag schema: refused by the server — choose another structured output in Settings</source>
+        <translation>标签结构：服务器拒绝——请在设置中选择其他结构化输出方式</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="225"/>
+        <source>Tag schema: not checked (answers are checked)</source>
+        <translation>标签结构：尚未探测（回答在本地检查）</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="235"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="203"/>
+        <location filename="../src/main_window.cpp" line="236"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="207"/>
+        <location filename="../src/main_window.cpp" line="240"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="254"/>
+        <location filename="../src/main_window.cpp" line="287"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="268"/>
+        <location filename="../src/main_window.cpp" line="301"/>
         <source>Next image</source>
         <translation>下一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="270"/>
+        <location filename="../src/main_window.cpp" line="303"/>
         <source>Previous image</source>
         <translation>上一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="272"/>
+        <location filename="../src/main_window.cpp" line="305"/>
         <source>Next unreviewed image</source>
         <translation>下一张未审核图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="275"/>
+        <location filename="../src/main_window.cpp" line="308"/>
         <source>Accept all suggestions and go to the next image</source>
         <translation>接受全部建议并转到下一张</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="123"/>
+        <location filename="../src/main_window_backend.cpp" line="129"/>
         <source>The model could not be loaded. %1</source>
         <translation>无法加载模型。%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="293"/>
+        <location filename="../src/main_window.cpp" line="326"/>
         <source>Select the images to tag first.</source>
         <translation>请先选择要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="312"/>
+        <location filename="../src/main_window.cpp" line="345"/>
         <source>Saving the pasted image…</source>
         <translation>正在保存粘贴的图片…</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="145"/>
+        <location filename="../src/main_window_backend.cpp" line="151"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="335"/>
+        <location filename="../src/main_window.cpp" line="368"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="336"/>
+        <location filename="../src/main_window.cpp" line="369"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="337"/>
+        <location filename="../src/main_window.cpp" line="370"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="338"/>
+        <location filename="../src/main_window.cpp" line="371"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="339"/>
+        <location filename="../src/main_window.cpp" line="372"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="341"/>
+        <location filename="../src/main_window.cpp" line="374"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="355"/>
+        <location filename="../src/main_window.cpp" line="388"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="359"/>
+        <location filename="../src/main_window.cpp" line="392"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="362"/>
+        <location filename="../src/main_window.cpp" line="395"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="368"/>
+        <location filename="../src/main_window.cpp" line="401"/>
         <source>&amp;Tagging</source>
         <translation>打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="369"/>
+        <location filename="../src/main_window.cpp" line="402"/>
         <source>&amp;Tag the selected images</source>
         <translation>为所选图片打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="371"/>
+        <location filename="../src/main_window.cpp" line="404"/>
         <source>Tag every &amp;untagged image</source>
         <translation>为所有未打标图片打标(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="373"/>
+        <location filename="../src/main_window.cpp" line="406"/>
         <source>&amp;Resume unfinished tagging</source>
         <translation>继续未完成的打标(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="375"/>
+        <location filename="../src/main_window.cpp" line="408"/>
         <source>&amp;Cancel tagging</source>
         <translation>取消打标(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="378"/>
+        <location filename="../src/main_window.cpp" line="411"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="380"/>
+        <location filename="../src/main_window.cpp" line="413"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="381"/>
+        <location filename="../src/main_window.cpp" line="414"/>
         <source>&amp;Fit to window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="383"/>
+        <location filename="../src/main_window.cpp" line="416"/>
         <source>&amp;Actual size (100 %)</source>
         <translation>实际大小（100%）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="385"/>
+        <location filename="../src/main_window.cpp" line="418"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="388"/>
+        <location filename="../src/main_window.cpp" line="421"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="393"/>
+        <location filename="../src/main_window.cpp" line="426"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="394"/>
+        <location filename="../src/main_window.cpp" line="427"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="398"/>
+        <location filename="../src/main_window.cpp" line="431"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="403"/>
+        <location filename="../src/main_window.cpp" line="436"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="404"/>
+        <location filename="../src/main_window.cpp" line="437"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="405"/>
+        <location filename="../src/main_window.cpp" line="438"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="420"/>
+        <location filename="../src/main_window.cpp" line="453"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="421"/>
+        <location filename="../src/main_window.cpp" line="454"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="422"/>
+        <location filename="../src/main_window.cpp" line="455"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="423"/>
+        <location filename="../src/main_window.cpp" line="456"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="452"/>
+        <location filename="../src/main_window.cpp" line="485"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="464"/>
+        <location filename="../src/main_window.cpp" line="497"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="155"/>
+        <location filename="../src/main_window_backend.cpp" line="162"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="101"/>
-        <location filename="../src/main_window_backend.cpp" line="158"/>
+        <location filename="../src/main_window_backend.cpp" line="107"/>
+        <location filename="../src/main_window_backend.cpp" line="165"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="164"/>
+        <location filename="../src/main_window_backend.cpp" line="171"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="169"/>
+        <location filename="../src/main_window_backend.cpp" line="176"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="171"/>
+        <location filename="../src/main_window_backend.cpp" line="178"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="172"/>
+        <location filename="../src/main_window_backend.cpp" line="179"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="173"/>
+        <location filename="../src/main_window_backend.cpp" line="180"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="188"/>
+        <location filename="../src/main_window_backend.cpp" line="195"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="196"/>
-        <location filename="../src/main_window_backend.cpp" line="233"/>
+        <location filename="../src/main_window_backend.cpp" line="204"/>
+        <location filename="../src/main_window_backend.cpp" line="241"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="200"/>
+        <location filename="../src/main_window_backend.cpp" line="208"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="202"/>
+        <location filename="../src/main_window_backend.cpp" line="210"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="206"/>
+        <location filename="../src/main_window_backend.cpp" line="214"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="207"/>
+        <location filename="../src/main_window_backend.cpp" line="215"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="208"/>
+        <location filename="../src/main_window_backend.cpp" line="216"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="209"/>
+        <location filename="../src/main_window_backend.cpp" line="217"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="226"/>
+        <location filename="../src/main_window_backend.cpp" line="234"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="231"/>
+        <location filename="../src/main_window_backend.cpp" line="239"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="185"/>
-        <location filename="../src/main_window_backend.cpp" line="231"/>
+        <location filename="../src/main_window.cpp" line="186"/>
+        <location filename="../src/main_window_backend.cpp" line="239"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="249"/>
+        <location filename="../src/main_window_backend.cpp" line="257"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="263"/>
+        <location filename="../src/main_window_backend.cpp" line="271"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="264"/>
+        <location filename="../src/main_window_backend.cpp" line="272"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="472"/>
+        <location filename="../src/main_window.cpp" line="505"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="473"/>
+        <location filename="../src/main_window.cpp" line="506"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="484"/>
+        <location filename="../src/main_window.cpp" line="517"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="488"/>
+        <location filename="../src/main_window.cpp" line="521"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="514"/>
+        <location filename="../src/main_window.cpp" line="547"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="515"/>
+        <location filename="../src/main_window.cpp" line="548"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
@@ -976,7 +967,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/clipboard_import.cpp" line="35"/>
-        <location filename="../src/main_window.cpp" line="309"/>
+        <location filename="../src/main_window.cpp" line="342"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
@@ -994,197 +985,257 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::SettingsDialog</name>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="53"/>
+        <location filename="../src/settings_dialog.cpp" line="54"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="56"/>
+        <location filename="../src/settings_dialog.cpp" line="57"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="57"/>
+        <location filename="../src/settings_dialog.cpp" line="58"/>
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="58"/>
+        <location filename="../src/settings_dialog.cpp" line="59"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="59"/>
+        <location filename="../src/settings_dialog.cpp" line="60"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="61"/>
+        <location filename="../src/settings_dialog.cpp" line="62"/>
         <source>Shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="74"/>
+        <location filename="../src/settings_dialog.cpp" line="75"/>
         <source>A model folder on this computer</source>
         <translation>本机上的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="75"/>
+        <location filename="../src/settings_dialog.cpp" line="76"/>
         <source>An inference server (OpenAI-compatible)</source>
         <translation>推理服务器（兼容 OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="80"/>
+        <location filename="../src/settings_dialog.cpp" line="81"/>
         <source>a Qwen3-VL folder in Hugging Face layout</source>
         <translation>Hugging Face 格式的 Qwen3-VL 文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="81"/>
+        <location filename="../src/settings_dialog.cpp" line="82"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="84"/>
+        <location filename="../src/settings_dialog.cpp" line="85"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="93"/>
+        <location filename="../src/settings_dialog.cpp" line="94"/>
         <source>Automatic (GPU if there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="94"/>
+        <location filename="../src/settings_dialog.cpp" line="95"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="95"/>
+        <location filename="../src/settings_dialog.cpp" line="96"/>
         <source>GPU (CUDA)</source>
         <translation>GPU（CUDA）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="99"/>
+        <location filename="../src/settings_dialog.cpp" line="100"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="106"/>
+        <location filename="../src/settings_dialog.cpp" line="107"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="107"/>
+        <location filename="../src/settings_dialog.cpp" line="108"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="108"/>
+        <location filename="../src/settings_dialog.cpp" line="109"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="109"/>
+        <location filename="../src/settings_dialog.cpp" line="110"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="110"/>
+        <location filename="../src/settings_dialog.cpp" line="111"/>
         <source>Automatic precision uses bfloat16 on a GPU and float32 on the CPU. Vistag reopens this model (or the server) when it starts.</source>
         <translation>自动精度在 GPU 上使用 bfloat16，在 CPU 上使用 float32。Vistag 启动时会重新打开此模型（或服务器）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="128"/>
+        <location filename="../src/settings_dialog.cpp" line="129"/>
         <source>about %1 × %1 pixels per image</source>
         <translation>每张图片约 %1 × %1 像素</translation>
     </message>
     <message>
         <location filename="../src/settings_dialog.cpp" line="146"/>
+        <source>Only values from the taxonomy</source>
+        <translation>只用分类体系中的取值</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="150"/>
+        <source>The model answers every attribute with one of the taxonomy&apos;s values, with a confidence for each (a server may also answer &quot;unknown&quot;). Off: the model answers in its own words and Vistag looks for taxonomy terms in them.</source>
+        <translation>模型为每个属性给出分类体系中的一个取值，并附带置信度（服务器也可能回答“unknown”）。关闭时：模型自由作答，Vistag 从回答中查找分类体系的词语。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="154"/>
         <source>Pixel budget</source>
         <translation>像素预算</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="147"/>
+        <location filename="../src/settings_dialog.cpp" line="155"/>
         <source>Longest answer (tokens)</source>
         <translation>最长回答（token 数）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="148"/>
+        <location filename="../src/settings_dialog.cpp" line="156"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="149"/>
+        <location filename="../src/settings_dialog.cpp" line="157"/>
+        <source>Tagging</source>
+        <translation>打标签</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="158"/>
         <source>Images are scaled down to the pixel budget before the model sees them: smaller is faster and needs less memory. Temperature 0 always picks the most likely words (the same answer every time).</source>
         <translation>图片在交给模型前会缩小到像素预算以内：越小越快、占用内存越少。温度为 0 时总是选择可能性最大的词（每次回答相同）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="165"/>
+        <location filename="../src/settings_dialog.cpp" line="174"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="173"/>
+        <location filename="../src/settings_dialog.cpp" line="183"/>
+        <source>JSON schema (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)</source>
+        <translation>JSON schema（vLLM、SGLang、llama.cpp、LM Studio、OpenAI）</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="185"/>
+        <source>JSON object (DashScope / Bailian)</source>
+        <translation>JSON 对象（DashScope / 百炼）</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="186"/>
+        <source>None: the taxonomy in the question only</source>
+        <translation>不使用：只在问题中给出分类体系</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="190"/>
+        <source>How tagging asks the server to answer with the taxonomy&apos;s values. Whatever is chosen, Vistag checks every answer against the taxonomy.</source>
+        <translation>打标签时如何要求服务器只用分类体系中的取值作答。无论选择哪种方式，Vistag 都会按分类体系检查每个回答。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="197"/>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="205"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="174"/>
+        <location filename="../src/settings_dialog.cpp" line="206"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="175"/>
+        <location filename="../src/settings_dialog.cpp" line="207"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="176"/>
+        <location filename="../src/settings_dialog.cpp" line="208"/>
         <source>Token-limit field</source>
         <translation>Token 上限字段</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="177"/>
+        <location filename="../src/settings_dialog.cpp" line="209"/>
+        <source>Structured output</source>
+        <translation>结构化输出</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="210"/>
+        <source>Values per request</source>
+        <translation>每次请求的取值数</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="211"/>
+        <source>Schema characters per request</source>
+        <translation>每次请求的结构字符数</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="212"/>
         <source>vLLM, SGLang, llama.cpp and Ollama read max_tokens; some hosted services want max_completion_tokens. The API key is stored in Vistag&apos;s settings file.</source>
         <translation>vLLM、SGLang、llama.cpp 和 Ollama 读取 max_tokens；部分云服务要求 max_completion_tokens。API 密钥保存在 Vistag 的设置文件中。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="187"/>
+        <location filename="../src/settings_dialog.cpp" line="216"/>
+        <source>Tagging sends the taxonomy as a JSON schema; DashScope&apos;s vision models take only a JSON object. A taxonomy with more values than one request may hold is asked in several requests (OpenAI: 1,000 values and 120,000 characters). Every answer is checked against the taxonomy.</source>
+        <translation>打标签时把分类体系作为 JSON schema 发送；DashScope 的视觉模型只接受 JSON 对象。取值多于单次请求上限的分类体系会分几次请求（OpenAI：1,000 个取值、120,000 个字符）。每个回答都会按分类体系检查。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="227"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="193"/>
+        <location filename="../src/settings_dialog.cpp" line="233"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="194"/>
+        <location filename="../src/settings_dialog.cpp" line="234"/>
         <source>Changing the language builds the window again; the model is loaded again and the catalogue stays as it is.</source>
         <translation>更改语言后窗口会重新建立；模型会重新加载，图片目录保持不变。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="205"/>
+        <location filename="../src/settings_dialog.cpp" line="245"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="205"/>
+        <location filename="../src/settings_dialog.cpp" line="245"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="205"/>
+        <location filename="../src/settings_dialog.cpp" line="245"/>
         <source>Alternative</source>
         <translation>备用快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="228"/>
+        <location filename="../src/settings_dialog.cpp" line="268"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="237"/>
+        <location filename="../src/settings_dialog.cpp" line="277"/>
         <source>Click a cell and press the new keys; the clear button removes them.</source>
         <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
     </message>
@@ -1313,47 +1364,47 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::StartPage</name>
     <message>
-        <location filename="../src/start_page.cpp" line="56"/>
+        <location filename="../src/start_page.cpp" line="58"/>
         <source>This build of Vistag talks to servers only: it has no local engine to run a model folder. Connect to an OpenAI-compatible server, such as a colleague&apos;s Vistag or a vLLM server. (The full vistag package runs models on this computer.)</source>
         <translation>此版本的 Vistag 只连接服务器：它没有本地引擎，不能运行模型文件夹。请连接一个 OpenAI 兼容的服务器，例如同事的 Vistag 或 vLLM 服务器。（完整的 vistag 软件包可在本机运行模型。）</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="25"/>
+        <location filename="../src/start_page.cpp" line="27"/>
         <source>Welcome to Vistag</source>
         <translation>欢迎使用 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="32"/>
+        <location filename="../src/start_page.cpp" line="34"/>
         <source>Review product images with Qwen3-VL: drop images, ask questions, and check the suggested tags before they are stored and exported. First, tell Vistag which model to use.</source>
         <translation>用 Qwen3-VL 审核商品图片：拖入图片、提出问题，并在保存和导出之前核对建议的标签。首先，请告诉 Vistag 使用哪个模型。</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="38"/>
+        <location filename="../src/start_page.cpp" line="41"/>
         <source>Use a model folder</source>
         <translation>使用模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="39"/>
+        <location filename="../src/start_page.cpp" line="42"/>
         <source>A Qwen3-VL folder in Hugging Face layout on this computer</source>
         <translation>本机上 Hugging Face 格式的 Qwen3-VL 文件夹</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="41"/>
+        <location filename="../src/start_page.cpp" line="43"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="42"/>
+        <location filename="../src/start_page.cpp" line="44"/>
         <source>From Hugging Face, ModelScope or a mirror</source>
         <translation>从 Hugging Face、魔搭 ModelScope 或镜像站下载</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="43"/>
+        <location filename="../src/start_page.cpp" line="46"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="44"/>
+        <location filename="../src/start_page.cpp" line="47"/>
         <source>An OpenAI-compatible server such as vLLM or a Vistag server</source>
         <translation>兼容 OpenAI 的服务器，例如 vLLM 或 Vistag 服务器</translation>
     </message>
@@ -1402,7 +1453,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="222"/>
-        <location filename="../src/tag_editor.cpp" line="487"/>
+        <location filename="../src/tag_editor.cpp" line="499"/>
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
@@ -1427,57 +1478,62 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>选择第 %1 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="423"/>
+        <location filename="../src/tag_editor.cpp" line="308"/>
+        <source>The model gave only %1% of its probability to the taxonomy&apos;s values here: it may have wanted to say something the taxonomy does not have.</source>
+        <translation>模型在这里只把 %1% 的概率给了分类体系中的取值：它可能想说分类体系里没有的东西。</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="435"/>
         <source>Select an image first, then add the tag.</source>
         <translation>请先选择一张图片，再添加标签。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="468"/>
+        <location filename="../src/tag_editor.cpp" line="480"/>
         <source>This tag no longer exists.</source>
         <translation>该标签已不存在。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="474"/>
+        <location filename="../src/tag_editor.cpp" line="486"/>
         <source>“%1” is not a value of %2</source>
         <translation>“%1”不是%2的取值</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/tag_editor.cpp" line="513"/>
+        <location filename="../src/tag_editor.cpp" line="525"/>
         <source>Delete %n tag(s)</source>
         <translation>
             <numerusform>删除 %n 个标签</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="524"/>
+        <location filename="../src/tag_editor.cpp" line="536"/>
         <source>Focus an attribute first (arrow keys), then press 1–9.</source>
         <translation>请先（用方向键）选中一个属性，再按 1–9。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="528"/>
+        <location filename="../src/tag_editor.cpp" line="540"/>
         <source>%1 has no option %2</source>
         <translation>%1没有第 %2 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="539"/>
+        <location filename="../src/tag_editor.cpp" line="551"/>
         <source>Pick %1: %2</source>
         <translation>选择 %1：%2</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="186"/>
-        <location filename="../src/tag_editor.cpp" line="391"/>
+        <location filename="../src/tag_editor.cpp" line="403"/>
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="187"/>
-        <location filename="../src/tag_editor.cpp" line="392"/>
+        <location filename="../src/tag_editor.cpp" line="404"/>
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="188"/>
-        <location filename="../src/tag_editor.cpp" line="400"/>
+        <location filename="../src/tag_editor.cpp" line="412"/>
         <source>Accept all</source>
         <translation>全部接受</translation>
     </message>
@@ -1492,24 +1548,24 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>（新值）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="332"/>
+        <location filename="../src/tag_editor.cpp" line="344"/>
         <source>%1 — keys: %2</source>
         <translation>%1 — 按键：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="407"/>
+        <location filename="../src/tag_editor.cpp" line="419"/>
         <source>Write the attribute, a colon and the value, e.g. 风格: 波西米亚</source>
         <translation>请写属性、冒号和值，例如 风格: 波西米亚</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="414"/>
+        <location filename="../src/tag_editor.cpp" line="426"/>
         <source>Unknown attribute “%1”</source>
         <translation>未知属性“%1”</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="226"/>
-        <location filename="../src/tag_editor.cpp" line="430"/>
-        <location filename="../src/tag_editor.cpp" line="443"/>
+        <location filename="../src/tag_editor.cpp" line="442"/>
+        <location filename="../src/tag_editor.cpp" line="455"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>
