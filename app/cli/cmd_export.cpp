@@ -26,7 +26,8 @@ int runExport(const QStringList& args) {
     p.addHelpOption();
     p.addOptions({{"db", "Catalogue database file.", "FILE"},
                   {"format", "csv, jsonl, txt or xmp.", "FORMAT"},
-                  {"out", "Output file (csv, jsonl) or folder (txt, xmp; '-' = beside images).", "PATH"},
+                  {"out", "Output file (csv, jsonl; '-' = standard output) or folder (txt, xmp; "
+                          "'-' = beside images).", "PATH"},
                   {"all", "Export suggested tags as well as accepted ones."},
                   {"per-sku", "One row per SKU group instead of per image (csv, jsonl)."},
                   {"taxonomy", "Taxonomy JSON for labels and column names.", "FILE"},
@@ -65,7 +66,10 @@ int runExport(const QStringList& args) {
             std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
             return 11;
         }
-        std::printf("wrote %lld rows to %s\n", static_cast<long long>(rows->size()), qPrintable(out));
+        // With the rows on standard output, the summary goes to standard error.
+        std::fprintf(out == QLatin1String("-") ? stderr : stdout, "wrote %lld rows to %s\n",
+                     static_cast<long long>(rows->size()),
+                     out == QLatin1String("-") ? "standard output" : qPrintable(out));
         return 0;
     }
     catalog::ExportOptions options;

@@ -658,7 +658,13 @@ void BatchLoop::decodeStep() {
             next = greedyIds[s];
             prob = static_cast<float>(greedyProbs[s]);
         } else {
-            next = choose(row, logits[s], &prob);
+            try {
+                next = choose(row, logits[s], &prob);
+            } catch (const std::exception& ex) {  // ends this row only
+                failRow(s, Status(ErrorCode::Internal,
+                                  std::string("choosing the next token failed: ") + ex.what()));
+                continue;
+            }
         }
         accept(row, next, prob);
         if (row.finished)

@@ -2,6 +2,7 @@
 // merchandiser can meet (read-only file, full disk, a file that is not a catalogue).
 #include <sys/wait.h>
 #include <unistd.h>
+#include <QDir>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QSqlDatabase>
@@ -217,6 +218,20 @@ private slots:
         QString error;
         QVERIFY(!db.open(dir.filePath(QStringLiteral("file/sub/c.sqlite")), &error));
         QVERIFY2(error.contains(QLatin1String("cannot be created")), qPrintable(error));
+    }
+
+    // A database address is refused with words, creates nothing, and never echoes a password.
+    void databaseAddressIsNotTakenAsAFile() {
+        QTemporaryDir dir;
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(dir.path()));
+        CatalogDb db;
+        QString error;
+        QVERIFY(!db.open(QStringLiteral("postgresql://ann:s3cret@db.example:5432/shop"), &error));
+        QDir::setCurrent(before);
+        QVERIFY2(error.contains(QLatin1String("database address")), qPrintable(error));
+        QVERIFY2(!error.contains(QLatin1String("s3cret")), qPrintable(error));
+        QVERIFY(QDir(dir.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
     }
 
     // Read-only, the way SQLite sees it: the file opened with QSQLITE_OPEN_READONLY (tests run

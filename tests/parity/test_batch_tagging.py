@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import pathlib
 import random
 import signal
 import sqlite3
@@ -134,6 +135,14 @@ def test_bad_image_fails_alone_and_export_round_trip(tiny_model, image_dir, work
     jl = work_dir / "tags.jsonl"
     run_cli("export", "--db", db, "--format", "jsonl", "--out", jl)
     assert len([json.loads(l) for l in jl.read_text().splitlines()]) == 3
+    # "-" is standard output (the summary goes to standard error), and no file named "-".
+    r = run_cli("export", "--db", db, "--format", "jsonl", "--out", "-")
+    assert r.stdout.decode().splitlines() == jl.read_text().splitlines()
+    assert "3 rows to standard output" in r.stderr.decode()
+    r = run_cli("export", "--db", db, "--format", "csv", "--out", "-", "--all")
+    assert not r.stdout.startswith(b"\xef\xbb\xbf")  # no byte-order mark in a pipe
+    assert len(list(csv.DictReader(r.stdout.decode().splitlines()))) == 3
+    assert not (pathlib.Path.cwd() / "-").exists()
     side = work_dir / "sidecars"
     side.mkdir(exist_ok=True)
     run_cli("export", "--db", db, "--format", "txt", "--out", side)

@@ -73,6 +73,14 @@ std::optional<int> CatalogDb::fileSchemaVersion(QString* error) const {
 bool CatalogDb::open(const QString& path, QString* error, OpenMode mode) {
     close();
     setError(error, {});
+    // A database URI is not a file name: taking it as one would create folders named
+    // "postgresql:" beside the working directory.
+    if (path.contains(QLatin1String("://"))) {
+        setError(error, trCatalog("“%1” is a database address; this version of Vistag keeps the "
+                                  "catalogue in a file. Give the catalogue file's path.")
+                            .arg(path.section(QLatin1Char('@'), -1)));
+        return false;
+    }
     const QFileInfo info(path);
     d_->path = info.absoluteFilePath();
     d_->readOnly = mode == OpenMode::ReadOnly;

@@ -41,7 +41,19 @@ QString csvField(const QString& s) {
     return QLatin1Char('"') + q + QLatin1Char('"');
 }
 
+// "-" is standard output (for a pipe); anything else is a file replaced atomically.
 bool saveAtomically(const QString& path, const QByteArray& data, QString* error) {
+    if (path == QLatin1String("-")) {
+        QFile out;
+        if (!out.open(stdout, QIODevice::WriteOnly) || out.write(data) != data.size() ||
+            !out.flush()) {
+            if (error)
+                *error = QStringLiteral("standard output could not be written: %1")
+                             .arg(out.errorString());
+            return false;
+        }
+        return true;
+    }
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly)) {
         if (error) *error = QStringLiteral("%1 cannot be written: %2").arg(path, f.errorString());
@@ -95,8 +107,10 @@ bool writeCsv(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attr
             fields << csvField(r.values.value(code).join(QLatin1Char('|')));
         out += fields.join(QLatin1Char(',')).toUtf8() + "\r\n";
     }
-    // A UTF-8 byte-order mark so spreadsheet programs read Chinese correctly.
-    return saveAtomically(path, QByteArray("\xEF\xBB\xBF") + out, error);
+    // A UTF-8 byte-order mark so spreadsheet programs read Chinese correctly (not on standard
+    // output, where the next program in a pipe would read it as data).
+    const QByteArray bom = path == QLatin1String("-") ? QByteArray() : QByteArray("\xEF\xBB\xBF");
+    return saveAtomically(path, bom + out, error);
 }
 
 bool writeJsonLines(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,

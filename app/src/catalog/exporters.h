@@ -22,7 +22,8 @@ struct ExportReport {
     QStringList failures;  // one line per file that could not be written
 };
 
-// Single-file formats: `path` is the file to write.
+// Single-file formats: `path` is the file to write (replaced atomically), or "-" for standard
+// output.
 bool writeCsv(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
               const QString& path, QString* error);
 bool writeJsonLines(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
