@@ -9,6 +9,7 @@
 
 #include "constraint/constraint_impl.h"
 #include "json_util.h"
+#include "unicode_text.h"
 
 namespace vistag::inference {
 
@@ -58,53 +59,14 @@ std::string quoteForMessage(std::string_view s) {
     return out + "\"";
 }
 
-// Length of the valid UTF-8 sequence at s[i], 0 if invalid.
-size_t utf8Len(std::string_view s, size_t i) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    if (b0 < 0x80)
-        return 1;
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        len = 2;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        len = 3;
-        if (b0 == 0xE0)
-            lo = 0xA0;
-        if (b0 == 0xED)
-            hi = 0x9F;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        len = 4;
-        if (b0 == 0xF0)
-            lo = 0x90;
-        if (b0 == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (i + len > s.size())
-        return 0;
-    for (size_t k = 1; k < len; ++k) {
-        const auto c = static_cast<unsigned char>(s[i + k]);
-        if (c < lo || c > hi)
-            return 0;
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    return len;
-}
-
-// "" if `s` is valid UTF-8 without control characters, else what is wrong.
 std::string textProblem(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
         if (c < 0x20 || c == 0x7F)
             return "holds a control character";
-        const size_t n = utf8Len(s, i);
-        if (n == 0)
-            return "is not valid UTF-8";
-        i += n;
     }
+    if (!text::isValidUtf8(s))
+        return "is not valid UTF-8";
     return {};
 }
 

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "constraint/constraint_impl.h"
+#include "unicode_text.h"
 
 namespace vistag::inference {
 
@@ -29,41 +30,6 @@ struct SlotConf {
     double allowedMass = kNaN;
     int steps = 0;
 };
-
-bool validUtf8(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
-        const auto b0 = static_cast<unsigned char>(s[i]);
-        size_t len = 1;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (b0 < 0x80) {
-            ++i;
-            continue;
-        } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-            len = 2;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            len = 3;
-            lo = b0 == 0xE0 ? 0xA0 : 0x80;
-            hi = b0 == 0xED ? 0x9F : 0xBF;
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            len = 4;
-            lo = b0 == 0xF0 ? 0x90 : 0x80;
-            hi = b0 == 0xF4 ? 0x8F : 0xBF;
-        } else {
-            return false;
-        }
-        if (i + len > s.size())
-            return false;
-        for (size_t k = 1; k < len; ++k) {
-            const auto c = static_cast<unsigned char>(s[i + k]);
-            if (c < lo || c > hi)
-                return false;
-            lo = 0x80;
-            hi = 0xBF;
-        }
-        i += len;
-    }
-    return true;
-}
 
 }  // namespace
 
@@ -503,7 +469,7 @@ std::vector<int32_t> TagMatcher::forcedTokens() const {
     }
     // Tokenize: the tokenizer's own encode when it round-trips without added tokens.
     std::vector<int32_t> toks;
-    if (validUtf8(f)) {
+    if (text::isValidUtf8(f)) {
         toks = s.v->tokenizer.encode(f);
         std::string joined;
         for (int32_t id : toks) {

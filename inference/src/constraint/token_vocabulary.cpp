@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "constraint/constraint_impl.h"
+#include "unicode_text.h"
 
 namespace vistag::inference {
 
@@ -29,41 +30,12 @@ namespace {
 
 // Valid free-text content by itself: complete UTF-8 without `"`, `\` or control characters.
 bool isPlainText(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
-        const auto b = static_cast<unsigned char>(s[i]);
+    for (const char ch : s) {
+        const auto b = static_cast<unsigned char>(ch);
         if (b < 0x20 || b == 0x7F || b == '"' || b == '\\')
             return false;
-        if (b < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t len = 0;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (b >= 0xC2 && b <= 0xDF) {
-            len = 2;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            len = 3;
-            lo = b == 0xE0 ? 0xA0 : 0x80;
-            hi = b == 0xED ? 0x9F : 0xBF;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            len = 4;
-            lo = b == 0xF0 ? 0x90 : 0x80;
-            hi = b == 0xF4 ? 0x8F : 0xBF;
-        } else {
-            return false;
-        }
-        if (i + len > s.size())
-            return false;
-        for (size_t k = 1; k < len; ++k) {
-            const auto c = static_cast<unsigned char>(s[i + k]);
-            if (c < lo || c > hi)
-                return false;
-            lo = 0x80;
-            hi = 0xBF;
-        }
-        i += len;
     }
-    return true;
+    return text::isValidUtf8(s);
 }
 
 // Builds the children of `parent` from the sorted ids [lo, hi) that share `depth` bytes.
