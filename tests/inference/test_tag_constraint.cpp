@@ -99,29 +99,7 @@ Vocab* qwenVocab() {
         if (src.empty())
             return nullptr;
         const auto dir = scratchDir("constraint-qwen");
-        std::ifstream vin(src / "vocab.json");
-        const json vocab = json::parse(vin);
-        std::ifstream min(src / "merges.txt");
-        json merges = json::array();
-        std::string line;
-        while (std::getline(min, line)) {
-            if (!line.empty() && line.back() == '\r')
-                line.pop_back();
-            if (line.empty() || line.rfind("#version", 0) == 0)
-                continue;
-            const size_t sp = line.find(' ');
-            merges.push_back(json::array({line.substr(0, sp), line.substr(sp + 1)}));
-        }
-        json j = syntheticTokenizerJson({}, {});
-        j["model"]["vocab"] = vocab;
-        j["model"]["merges"] = merges;
-        const auto added = qwenAddedTokens();
-        for (size_t i = 0; i < added.size(); ++i)
-            j["added_tokens"].push_back({{"id", 151643 + static_cast<int>(i)},
-                                         {"content", added[i]},
-                                         {"normalized", false},
-                                         {"special", i < 14}});
-        writeFile(dir / "tokenizer.json", j.dump());
+        writeFile(dir / "tokenizer.json", qwenTokenizerJson(src).dump());
         auto t = Tokenizer::fromFolder(dir.string());
         std::filesystem::remove_all(dir);
         if (!t)

@@ -160,4 +160,32 @@ inline std::vector<std::string> qwenAddedTokens() {
             "</think>"};
 }
 
+// A tokenizer.json like the one transformers saves, built from the real vocab.json + merges.txt
+// in `src` (qwenVocabDir()) and the 26 added tokens.
+inline nlohmann::json qwenTokenizerJson(const std::filesystem::path& src) {
+    std::ifstream vin(src / "vocab.json");
+    const nlohmann::json vocab = nlohmann::json::parse(vin);
+    std::ifstream min(src / "merges.txt");
+    nlohmann::json merges = nlohmann::json::array();
+    std::string line;
+    while (std::getline(min, line)) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();  // the file has CRLF
+        if (line.empty() || line.rfind("#version", 0) == 0)
+            continue;
+        const size_t sp = line.find(' ');
+        merges.push_back(nlohmann::json::array({line.substr(0, sp), line.substr(sp + 1)}));
+    }
+    nlohmann::json j = syntheticTokenizerJson({}, {});
+    j["model"]["vocab"] = vocab;
+    j["model"]["merges"] = merges;
+    const auto added = qwenAddedTokens();
+    for (size_t i = 0; i < added.size(); ++i)
+        j["added_tokens"].push_back({{"id", 151643 + static_cast<int>(i)},
+                                     {"content", added[i]},
+                                     {"normalized", false},
+                                     {"special", i < 14}});
+    return j;
+}
+
 }  // namespace vistag::test
