@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Vistag needs on Debian 12, idempotently:
-#   1. Debian packages (Qt 6, OpenCV, spdlog, JSON/Unicode libraries, exiv2, ccache, Xvfb, ...)
+#   1. Debian packages (Qt 6, OpenCV, spdlog, JSON/Unicode libraries, exiv2, ccache, Xvfb,
+#      PostgreSQL, ...)
 #   2. a Python virtual environment OUTSIDE the checkout (default ~/.cache/vistag/venv, override
 #      with VISTAG_VENV) holding the pinned torch wheel (whose libtorch the C++ build links) and
 #      the reference packages the tests compare against.
@@ -16,11 +17,14 @@ apt_packages=(
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-image-formats-plugins
   qt6-translations-l10n
-  libqt6sql6-sqlite libqt6svg6 libgl-dev
+  libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 libgl-dev
   libopencv-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libpcre2-dev
   libexiv2-dev exiv2 libgtest-dev libgmock-dev sqlite3
   xvfb xauth fonts-wqy-microhei python3 python3-venv python3-dev
   dpkg-dev patchelf help2man lintian desktop-file-utils appstream debootstrap zstd
+  # The catalogue tests' throwaway server (scripts/pg_test_server.sh runs its own cluster on a
+  # free port, so the package's default cluster 15/main on port 5432 may be up or down).
+  postgresql
 )
 
 missing=()

@@ -1,5 +1,6 @@
-// The fixture the catalogue database tests share: a fresh catalogue file per test function
-// and helpers that read it back row by row.
+// The fixture the catalogue database tests share: a fresh catalogue per test function — a SQLite
+// file, or a new database on the test PostgreSQL server when VISTAG_TEST_PG_URI_FILE is set (the
+// "_pg" variants of the tests) — and helpers that read it back row by row.
 #pragma once
 
 #include <QJsonDocument>
@@ -11,6 +12,7 @@
 
 #include "catalog/catalog_db.h"
 #include "catalog_test_util.h"
+#include "pg_test_util.h"
 
 namespace vistag::catalog::testing {
 
@@ -41,6 +43,7 @@ class CatalogDbFixture {
 protected:
     std::unique_ptr<QTemporaryDir> dir_;
     std::unique_ptr<CatalogDb> db_;
+    QString pgDatabase_;  // the test's own PostgreSQL database, dropped in close()
 
     qint64 add(const QString& path, const QString& sku = {}) {
         return db_->addImage(image(path, {}, sku)).value_or(0);
@@ -78,16 +81,28 @@ protected:
     }
 
 
+    // Where the test's catalogue lives: a path or a postgresql:// address.
+    QString location() const {
+        return pgDatabase_.isEmpty() ? dir_->filePath(QStringLiteral("catalogue.sqlite"))
+                                     : pgDatabase_;
+    }
+    bool onPostgres() const { return !pgDatabase_.isEmpty(); }
     void openFresh() {
         dir_ = std::make_unique<QTemporaryDir>();
         db_ = std::make_unique<CatalogDb>();
         QString error;
-        QVERIFY2(db_->open(dir_->filePath(QStringLiteral("catalogue.sqlite")), &error),
-                 qPrintable(error));
+        if (!testPgAddress().isEmpty()) {
+            pgDatabase_ = freshPgDatabase(&error);
+            QVERIFY2(!pgDatabase_.isEmpty(), qPrintable(error));
+        }
+        QVERIFY2(db_->open(location(), &error), qPrintable(error));
     }
     void close() {
         db_.reset();
         dir_.reset();
+        if (!pgDatabase_.isEmpty())
+            dropPgDatabase(pgDatabase_);
+        pgDatabase_.clear();
     }
 };
 

@@ -40,6 +40,36 @@ def tiny_model(work_dir):
     return folder, model, tok
 
 
+@pytest.fixture(scope="session")
+def pg_uri() -> str:
+    """postgresql://vistag@127.0.0.1:PORT/vistag_test of the throwaway server CTest starts
+    (fixture vistag_pg, scripts/pg_test_server.sh): read from the file VISTAG_TEST_PG_URI_FILE
+    names; the password comes from the libpq file PGPASSFILE names (also set for child processes).
+    Register the test with vistag_use_pg() in CMake, or by hand:
+    bash scripts/pg_test_server.sh start /tmp/pg && source /tmp/pg/env."""
+    uri_file = os.environ.get("VISTAG_TEST_PG_URI_FILE")
+    if uri_file:
+        p = pathlib.Path(uri_file)
+        if not p.is_file():
+            pytest.skip(f"VISTAG_TEST_PG_URI_FILE={uri_file} does not exist "
+                        "(is the PostgreSQL test server running? scripts/pg_test_server.sh start)")
+        uri = p.read_text().strip()
+    else:
+        uri = os.environ.get("VISTAG_TEST_PG_URI", "").strip()
+        if not uri:
+            pytest.skip("no PostgreSQL test server: VISTAG_TEST_PG_URI_FILE is not set "
+                        "(run under CTest's vistag_pg fixture, or source DIR/env after "
+                        "scripts/pg_test_server.sh start DIR)")
+    pgpass = os.environ.get("PGPASSFILE")
+    if not pgpass:
+        default = pathlib.Path(uri_file).with_name("pgpass") if uri_file else None
+        if default is None or not default.is_file():
+            pytest.skip("PGPASSFILE is not set: the PostgreSQL test server's password is unknown")
+        pgpass = str(default)
+    os.environ["PGPASSFILE"] = pgpass
+    return uri
+
+
 def run_cli(*args, check=True, input=None, timeout=600):
     cmd = [cli_path(), *map(str, args)]
     r = subprocess.run(cmd, capture_output=True, input=input, timeout=timeout)

@@ -262,6 +262,7 @@ void TagEditor::refresh() {
         currentTag = c->data(0, kTagIdRole).toLongLong();
     }
     tree_->clear();
+    shownVersions_.clear();
     if (imageId_ == 0) return;
     QString error;
     auto tags = db_.tagsForImage(imageId_, &error);
@@ -269,6 +270,8 @@ void TagEditor::refresh() {
         emit errorOccurred(error);
         return;
     }
+    // What the person sees: an edit of a tag someone changed since is refused (team catalogue).
+    for (const auto& t : *tags) shownVersions_.insert(t.id, t.version);
     // Every attribute of the taxonomy, so that any of them can be focused and picked (1–9);
     // attributes the taxonomy does not know follow.
     QHash<QString, QTreeWidgetItem*> groups;
@@ -370,16 +373,16 @@ bool TagEditor::setStatus(const QList<qint64>& ids, TagStatus status, const QStr
         auto t = db_.tagById(id);
         if (t) before << qMakePair(id, t->status);
     }
-    auto apply = [this](qint64 id, TagStatus s) {
+    auto apply = [this](qint64 id, TagStatus s, int shown = -1) {
         QString error;
-        const bool ok = s == TagStatus::Accepted   ? db_.acceptTag(id, user_, &error)
-                        : s == TagStatus::Rejected ? db_.rejectTag(id, user_, &error)
-                                                   : db_.reopenTag(id, user_, &error);
+        const bool ok = s == TagStatus::Accepted   ? db_.acceptTag(id, user_, &error, shown)
+                        : s == TagStatus::Rejected ? db_.rejectTag(id, user_, &error, shown)
+                                                   : db_.reopenTag(id, user_, &error, shown);
         if (!ok) emit errorOccurred(error);
         return ok;
     };
     for (qint64 id : ids)
-        if (!apply(id, status)) {
+        if (!apply(id, status, shownVersions_.value(id, -1))) {
             refresh();
             return false;
         }
@@ -490,9 +493,11 @@ bool TagEditor::renameTag(qint64 tagId, const QString& valueText) {
     const QString code = value ? value->code : valueText.trimmed();
     if (code == old->valueCode) return true;
     catalog::TagEdit edit;
-    const auto fixed = db_.fixTag(tagId, code, value == nullptr, user_, &error, &edit);
+    const auto fixed =
+        db_.fixTag(tagId, code, value == nullptr, user_, &error, &edit, shownVersions_.value(tagId, -1));
     if (!fixed) {
         emit errorOccurred(error);
+        refresh();
         return false;
     }
     hint_->clear();
@@ -514,7 +519,7 @@ bool TagEditor::deleteSelected() {
     for (qint64 id : ids) {
         QString error;
         catalog::TagEdit edit;
-        if (!db_.removeTag(id, user_, &error, &edit)) {
+        if (!db_.removeTag(id, user_, &error, &edit, shownVersions_.value(id, -1))) {
             emit errorOccurred(error);
             ok = false;
             break;

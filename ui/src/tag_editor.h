@@ -6,6 +6,8 @@
 // main window go on the same stack through pushEdit()).
 #pragma once
 
+#include <QHash>
+
 #include <QWidget>
 
 #include "catalog/catalog_db.h"
@@ -75,6 +77,7 @@ private:
     void selectTag(qint64 tagId, const QString& attribute);
 
     catalog::CatalogDb& db_;
+    QHash<qint64, int> shownVersions_;  // tag id → the version the list shows
     const catalog::Taxonomy& taxonomy_;
     QString user_;
     qint64 imageId_ = 0;

@@ -6,6 +6,9 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QStandardPaths>
+#include <QUrl>
+#include <QUrlQuery>
+#include <algorithm>
 #include <atomic>
 
 #include "catalog/catalog_db_impl.h"
@@ -44,6 +47,9 @@ bool CatalogDb::isOpen() const {
 QString CatalogDb::path() const {
     return d_->path;
 }
+bool CatalogDb::isShared() const {
+    return d_->pg();
+}
 QString CatalogDb::connectionName() const {
     return d_->connectionName;
 }
@@ -62,6 +68,28 @@ std::optional<int> CatalogDb::fileSchemaVersion(QString* error) const {
     if (!d_->checkOpen(error))
         return std::nullopt;
     QSqlQuery q(d_->db);
+    if (d_->pg()) {
+        // vistag_meta holds the version; a database without it is new (no tables at all) or
+        // belongs to another application (tables, but not ours), which is refused: -1.
+        if (!d_->run(q, QStringLiteral("SELECT to_regclass('vistag_meta') IS NOT NULL"), {}, error) ||
+            !q.next())
+            return std::nullopt;
+        if (q.value(0).toBool()) {
+            if (!d_->run(q,
+                         QStringLiteral("SELECT value FROM vistag_meta WHERE key = "
+                                        "'schema_version'"),
+                         {}, error))
+                return std::nullopt;
+            return q.next() ? q.value(0).toInt() : 0;
+        }
+        if (!d_->run(q,
+                     QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE "
+                                    "table_schema = current_schema()"),
+                     {}, error) ||
+            !q.next())
+            return std::nullopt;
+        return q.value(0).toLongLong() == 0 ? 0 : -1;
+    }
     if (!d_->run(q, QStringLiteral("PRAGMA user_version"), {}, error) || !q.next()) {
         if (error && error->isEmpty())
             *error = d_->describe(q.lastError());
@@ -70,20 +98,116 @@ std::optional<int> CatalogDb::fileSchemaVersion(QString* error) const {
     return q.value(0).toInt();
 }
 
-bool CatalogDb::open(const QString& path, QString* error, OpenMode mode) {
+bool CatalogDb::isDatabaseAddress(const QString& location) {
+    return location.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive) ||
+           location.startsWith(QLatin1String("postgres://"), Qt::CaseInsensitive);
+}
+
+QString CatalogDb::displayAddress(const QString& location) {
+    if (!isDatabaseAddress(location))
+        return QDir::toNativeSeparators(location);
+    QUrl url(location);
+    url.setPassword({});
+    return url.toString(QUrl::RemoveScheme | QUrl::RemovePassword | QUrl::RemoveQuery)
+        .mid(2);  // "//user@host:port/db" → "user@host:port/db"
+}
+
+bool CatalogDb::open(const QString& location, QString* error, OpenMode mode) {
     close();
     setError(error, {});
-    // A database URI is not a file name: taking it as one would create folders named
-    // "postgresql:" beside the working directory.
-    if (path.contains(QLatin1String("://"))) {
-        setError(error, trCatalog("“%1” is a database address; this version of Vistag keeps the "
-                                  "catalogue in a file. Give the catalogue file's path.")
-                            .arg(path.section(QLatin1Char('@'), -1)));
+    d_->readOnly = mode == OpenMode::ReadOnly;
+    if (isDatabaseAddress(location))
+        return openPostgres(location, error) && upgrade(error) && takeWorkerId(error);
+    if (location.contains(QLatin1String("://"))) {
+        // Not a file name: taking it as one would create folders named "mysql:" beside the
+        // working directory.
+        setError(error, trCatalog("“%1” is a database address Vistag cannot use: give a "
+                                  "catalogue file's path or a PostgreSQL address "
+                                  "(postgresql://user@host:port/database).")
+                            .arg(location.section(QLatin1Char('@'), -1)));
         return false;
     }
+    return openSqlite(location, error) && upgrade(error) && takeWorkerId(error);
+}
+
+bool CatalogDb::takeWorkerId(QString* error) {
+    if (d_->takeWorkerId())
+        return true;
+    setError(error, trCatalog("The catalogue “%1” could not be opened: the batch queue's worker "
+                              "lock was refused.")
+                        .arg(d_->shown));
+    close();
+    return false;
+}
+
+bool CatalogDb::openPostgres(const QString& location, QString* error) {
+    const QUrl url(location);
+    d_->dialect = schema::Dialect::Postgres;
+    QUrl withoutPassword = url;
+    withoutPassword.setPassword({});
+    d_->path = withoutPassword.toString();
+    d_->shown = displayAddress(location);
+    const QString database = url.path().mid(1);
+    if (!url.isValid() || url.host().isEmpty() || database.isEmpty() || database.contains('/')) {
+        setError(error, trCatalog("“%1” is not a PostgreSQL address Vistag understands. Write "
+                                  "it as postgresql://user@host:port/database.")
+                            .arg(d_->shown));
+        return false;
+    }
+    d_->connectionName = newConnectionName();
+    d_->db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), d_->connectionName);
+    if (!d_->db.isValid()) {
+        setError(error, trCatalog("Qt's PostgreSQL driver (QPSQL) is missing: a team catalogue "
+                                  "cannot be opened. Install the package libqt6sql6-psql."));
+        close();
+        return false;
+    }
+    d_->db.setHostName(url.host());
+    d_->db.setPort(url.port(5432));
+    d_->db.setDatabaseName(database);
+    d_->db.setUserName(url.userName());
+    // A password in the address is used for this connection only; Vistag never writes it
+    // anywhere (libpq reads ~/.pgpass and PGPASSWORD when there is none).
+    d_->db.setPassword(url.password());
+    // libpq options: give up on an unreachable server after a few seconds, and notice a dead
+    // network within about half a minute instead of hanging on a half-open connection.
+    QStringList options{QStringLiteral("connect_timeout=5"),
+                        QStringLiteral("application_name=Vistag"),
+                        QStringLiteral("keepalives_idle=10"),
+                        QStringLiteral("keepalives_interval=5"),
+                        QStringLiteral("keepalives_count=3")};
+    const QUrlQuery query(url);
+    for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        options.erase(std::remove_if(options.begin(), options.end(),
+                                     [&](const QString& o) {
+                                         return o.startsWith(key + QLatin1Char('='));
+                                     }),
+                      options.end());
+        options << key + QLatin1Char('=') + value;
+    }
+    d_->db.setConnectOptions(options.join(QLatin1Char(';')));
+    if (!d_->db.open()) {
+        setError(error, d_->describe(d_->db.lastError()));
+        close();
+        return false;
+    }
+    QSqlQuery q(d_->db);
+    const QString setup = QStringLiteral("SET client_min_messages = warning");
+    if (!q.exec(setup) ||
+        (d_->readOnly &&
+         !q.exec(QStringLiteral("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")))) {
+        setError(error, d_->describe(q.lastError()));
+        close();
+        return false;
+    }
+    return true;
+}
+
+bool CatalogDb::openSqlite(const QString& path, QString* error) {
     const QFileInfo info(path);
+    d_->dialect = schema::Dialect::Sqlite;
     d_->path = info.absoluteFilePath();
-    d_->readOnly = mode == OpenMode::ReadOnly;
+    d_->shown = QDir::toNativeSeparators(d_->path);
     const QString file = QDir::toNativeSeparators(d_->path);
     if (info.isDir()) {
         setError(error, trCatalog("“%1” is a folder, not a catalogue file.").arg(file));
@@ -117,18 +241,30 @@ bool CatalogDb::open(const QString& path, QString* error, OpenMode mode) {
         close();
         return false;
     }
+    return true;
+}
 
-    // Read the version before anything writes to the file: a newer file is left untouched.
-    const std::optional<int> version = fileSchemaVersion(error);
+bool CatalogDb::upgrade(QString* error) {
+    const QString where = d_->shown;
+    // Read the version before anything writes: a newer catalogue is left untouched.
+    std::optional<int> version = fileSchemaVersion(error);
     if (!version) {
         close();
         return false;
     }
+    if (*version < 0) {
+        setError(error, trCatalog("The database “%1” holds tables of another application. Give "
+                                  "Vistag an empty database of its own (createdb) or one that "
+                                  "Vistag made; nothing was changed.")
+                            .arg(where));
+        close();
+        return false;
+    }
     if (*version > schema::currentVersion()) {
-        setError(error, trCatalog("The catalogue file “%1” was made by a newer version of Vistag "
+        setError(error, trCatalog("The catalogue “%1” was made by a newer version of Vistag "
                                   "(catalogue version %2; this Vistag reads up to version %3). "
-                                  "Update Vistag to open it; the file was not changed.")
-                            .arg(file)
+                                  "Update Vistag to open it; the catalogue was not changed.")
+                            .arg(where)
                             .arg(*version)
                             .arg(schema::currentVersion()));
         close();
@@ -136,34 +272,57 @@ bool CatalogDb::open(const QString& path, QString* error, OpenMode mode) {
     }
 
     const auto pragma = [&](const QString& sql) { return d_->exec(sql, {}, error); };
-    if (!pragma(QStringLiteral("PRAGMA foreign_keys = ON"))) {
+    if (!d_->pg() && !pragma(QStringLiteral("PRAGMA foreign_keys = ON"))) {
         close();
         return false;
     }
     if (d_->readOnly) {
         if (*version < schema::currentVersion()) {
-            setError(error, trCatalog("The catalogue file “%1” is from an older Vistag and must "
-                                      "be upgraded, but it is opened read-only.")
-                                .arg(file));
+            setError(error, trCatalog("The catalogue “%1” is from an older Vistag and must be "
+                                      "upgraded, but it is opened read-only.")
+                                .arg(where));
             close();
             return false;
         }
         return true;
     }
-    if (!pragma(QStringLiteral("PRAGMA journal_mode = WAL")) ||
-        !pragma(QStringLiteral("PRAGMA synchronous = FULL"))) {
+    if (!d_->pg() && (!pragma(QStringLiteral("PRAGMA journal_mode = WAL")) ||
+                      !pragma(QStringLiteral("PRAGMA synchronous = FULL")))) {
         close();
         return false;
     }
 
     for (int v = *version + 1; v <= schema::currentVersion(); ++v) {
-        const QStringList statements = schema::stepSql(v);
+        const QStringList statements = schema::stepSql(v, d_->dialect);
+        bool alreadyDone = false;
         const bool ok = d_->write(error, [&] {
+            if (d_->pg()) {
+                // Several workstations may open an old catalogue at once: under the write lock,
+                // the first upgrades and the others find the step done.
+                const std::optional<int> now = fileSchemaVersion(error);
+                if (!now)
+                    return false;
+                if (*now >= v) {
+                    alreadyDone = true;
+                    return true;
+                }
+                if (v == 1 && !d_->exec(QStringLiteral("CREATE TABLE vistag_meta (key TEXT "
+                                                       "PRIMARY KEY, value TEXT NOT NULL)"),
+                                        {}, error))
+                    return false;
+            }
             for (const QString& sql : statements)
                 if (!d_->exec(sql, {}, error))
                     return false;
+            if (d_->pg())
+                return d_->exec(QStringLiteral("INSERT INTO vistag_meta (key, value) VALUES "
+                                               "('schema_version', ?) ON CONFLICT (key) DO "
+                                               "UPDATE SET value = excluded.value"),
+                                {QString::number(v)}, error);
             return d_->exec(QStringLiteral("PRAGMA user_version = %1").arg(v), {}, error);
         });
+        if (alreadyDone)
+            continue;
         if (!ok) {
             if (error)
                 *error = trCatalog("The catalogue could not be upgraded to version %1: %2")
@@ -183,7 +342,7 @@ std::optional<QList<AuditEntry>> CatalogDb::auditLog(int limit, int offset, QStr
     if (!d_->run(q,
                  QStringLiteral("SELECT id, at, who, action, entity, entity_id, before_json, "
                                 "after_json FROM audit ORDER BY id DESC LIMIT ? OFFSET ?"),
-                 {limit, offset}, error))
+                 {d_->limit(limit), offset}, error))
         return std::nullopt;
     QList<AuditEntry> out;
     while (q.next()) {

@@ -1,12 +1,16 @@
 // The catalogue: images, inference runs (the result cache), tags with their review decisions,
-// the append-only audit log and the persistent batch queue, in one SQLite file.
+// the append-only audit log and the persistent batch queue, in one SQLite file on a workstation
+// or in one PostgreSQL database that a team shares (open() takes a path or a postgresql:// address;
+// the same migrations and SQL serve both).
 //
-// Threads: one CatalogDb is one SQLite connection under a unique Qt connection name. Use it from
-// the thread that called open() only (Qt's rule for QSqlDatabase); give each thread its own
-// CatalogDb on the same file. WAL mode and a busy timeout let several connections share a file.
+// Threads: one CatalogDb is one connection under a unique Qt connection name. Use it from the
+// thread that called open() only (Qt's rule for QSqlDatabase); give each thread its own CatalogDb
+// on the same catalogue. SQLite: WAL mode and a busy timeout let several connections share a
+// file. PostgreSQL: edits take one advisory lock per transaction, so they run one after another
+// as on SQLite; the batch queue hands items out with row locks (SKIP LOCKED) instead.
 //
-// Durability: every edit runs in an explicit write transaction (BEGIN IMMEDIATE … COMMIT) with
-// synchronous=FULL, and writes its audit row in the same transaction. A function that returned
+// Durability: every edit runs in an explicit write transaction (SQLite: BEGIN IMMEDIATE … COMMIT
+// with synchronous=FULL), and writes its audit row in the same transaction. A function that returned
 // true has committed: the edit survives a crash or power loss. A function that returned false
 // (or nullopt) changed nothing; *error then says why in words for the merchandiser — the caller
 // keeps the edit pending (e.g. the disk is full) and may try again.
@@ -46,15 +50,28 @@ public:
     // <AppDataLocation>/catalogue.sqlite
     static QString defaultPath();
 
-    // Opens (creating when needed) and upgrades the catalogue. Refuses, without touching the file,
-    // one written by a newer Vistag (a schema version above schemaVersion()).
-    bool open(const QString& path, QString* error = nullptr, OpenMode mode = OpenMode::ReadWrite);
+    // Opens (creating when needed) and upgrades the catalogue: a file path, or a PostgreSQL
+    // address postgresql://user@host:port/database[?sslmode=…] (the password comes from the
+    // address, ~/.pgpass or PGPASSWORD; it is never stored). Refuses, changing nothing, one
+    // written by a newer Vistag (a schema version above schemaVersion()) and a database that
+    // holds another application's tables. A lost PostgreSQL connection is made again by itself
+    // at the next call outside a transaction.
+    bool open(const QString& location, QString* error = nullptr,
+              OpenMode mode = OpenMode::ReadWrite);
     void close();
     bool isOpen() const;
+    // The file's absolute path, or the PostgreSQL address without its password (either opens
+    // the same catalogue again).
     QString path() const;
+    bool isShared() const;  // a PostgreSQL catalogue
+    // True for postgresql:// and postgres:// addresses.
+    static bool isDatabaseAddress(const QString& location);
+    // What to show of a location: a file's native path; an address without scheme and password.
+    static QString displayAddress(const QString& location);
     // The Qt SQL connection name (unique per instance), for diagnostics and tests.
     QString connectionName() const;
-    // PRAGMA user_version of the open file; the newest version this code knows.
+    // The open catalogue's schema version (SQLite: PRAGMA user_version; PostgreSQL: vistag_meta;
+    // -1: a PostgreSQL database with another application's tables); the newest this code knows.
     std::optional<int> fileSchemaVersion(QString* error = nullptr) const;
     static int schemaVersion();
 
@@ -104,23 +121,30 @@ public:
                                                          const QList<TagSuggestion>& suggestions,
                                                          const QString& source,
                                                          QString* error = nullptr);
-    bool acceptTag(qint64 tagId, const QString& who, QString* error = nullptr);
-    bool rejectTag(qint64 tagId, const QString& who, QString* error = nullptr);
+    // shownVersion (here and in fixTag / removeTag): the TagRecord::version the person saw. When
+    // someone changed the tag since, the edit is refused with a message naming what it is now
+    // (no lost update between workstations); -1 edits whatever is stored. Setting a status the
+    // tag already has succeeds.
+    bool acceptTag(qint64 tagId, const QString& who, QString* error = nullptr,
+                   int shownVersion = -1);
+    bool rejectTag(qint64 tagId, const QString& who, QString* error = nullptr,
+                   int shownVersion = -1);
     // Back to "suggested", undecided (undo of an accept or reject); audited as "reopen".
-    bool reopenTag(qint64 tagId, const QString& who, QString* error = nullptr);
+    bool reopenTag(qint64 tagId, const QString& who, QString* error = nullptr,
+                   int shownVersion = -1);
     // A fix keeps the history: the old tag becomes rejected by `who`, and the new value is added
     // as accepted by `who` (source "person:<who>") on the same image/SKU group and attribute;
     // when that value is already there it is accepted instead. Returns the accepted tag's id.
     // *edit (when given) receives the rows it changed, for undoTagEdit().
     std::optional<qint64> fixTag(qint64 tagId, const QString& newValueCode, bool isNewValue,
                                  const QString& who, QString* error = nullptr,
-                                 TagEdit* edit = nullptr);
+                                 TagEdit* edit = nullptr, int shownVersion = -1);
     // A person's own tag (accepted). An existing tag with the same value is accepted instead.
     std::optional<qint64> addTag(qint64 imageId, const QString& attribute, const QString& valueCode,
                                  bool isNewValue, const QString& who, QString* error = nullptr);
     // Deletes the tag; the audit row keeps what it was.
     bool removeTag(qint64 tagId, const QString& who, QString* error = nullptr,
-                   TagEdit* edit = nullptr);
+                   TagEdit* edit = nullptr, int shownVersion = -1);
     std::optional<TagRecord> tagById(qint64 tagId, QString* error = nullptr) const;
     // The tags the image shows: its own, or its SKU group's. Ordered by attribute, then id.
     std::optional<QList<TagRecord>> tagsForImage(qint64 imageId, QString* error = nullptr) const;
@@ -186,14 +210,21 @@ public:
     std::optional<qint64> createBatch(const QString& mode, const QString& prompt,
                                       const QString& modelId, const QString& paramsJson,
                                       const QList<qint64>& imageIds, QString* error = nullptr);
-    // Takes the next pending item and marks it running. nullopt with empty *error = none left
-    // (or the batch is cancelled).
+    // Takes the next pending item and marks it running, held by this connection (workerId()).
+    // Several processes and workstations may take items from one batch at once; each item is
+    // handed to one of them. nullopt with empty *error = none left (or the batch is cancelled).
     std::optional<BatchItem> nextPendingItem(qint64 batchId, QString* error = nullptr);
     // status: "done" | "skipped" | "failed"; message says why it failed.
     bool finishItem(qint64 itemId, const QString& status, const QString& message,
                     QString* error = nullptr);
-    // After a crash: items left running go back to pending. Returns how many.
+    // Items left running go back to pending: this connection's own (a cancelled run), and those
+    // of workers that are gone — a crashed process, a PostgreSQL session that ended (its items
+    // come back as soon as the server notices the connection dropped) — or whose lease expired.
+    // Items that live workers are processing stay theirs. Returns how many. nextPendingItem()
+    // does the same for other workers' items, so survivors finish a dead worker's share.
     std::optional<int> resetInterrupted(qint64 batchId, QString* error = nullptr);
+    // This connection's worker name in the batch queue (diagnostics and tests).
+    QString workerId() const;
     // Pending items become cancelled; running ones finish normally.
     bool cancelBatch(qint64 batchId, QString* error = nullptr);
     std::optional<BatchProgress> batchProgress(qint64 batchId, QString* error = nullptr) const;
@@ -206,6 +237,10 @@ public:
     struct Impl;
 
 private:
+    bool openSqlite(const QString& path, QString* error);
+    bool openPostgres(const QString& address, QString* error);
+    bool upgrade(QString* error);
+    bool takeWorkerId(QString* error);
     std::unique_ptr<Impl> d_;
 };
 

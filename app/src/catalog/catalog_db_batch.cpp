@@ -1,6 +1,10 @@
 // CatalogDb: the persistent batch queue (auto-tagging many images; resumes after a crash).
+#include <QDateTime>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSysInfo>
+#include <cerrno>
+#include <csignal>
 
 #include "catalog/catalog_db.h"
 #include "catalog/catalog_db_impl.h"
@@ -35,6 +39,85 @@ std::optional<BatchProgress> progressOf(const CatalogDb::Impl& d, qint64 batchId
     return p;
 }
 
+// How long a worker may hold an item without coming back to the queue before others may take it
+// over (a worker that hangs while still connected). A worker renews its leases each time it takes
+// an item; a dead worker's items come back at once (see reclaimItems).
+constexpr qint64 kLeaseSeconds = 30 * 60;
+
+QString leaseEnd() {
+    return QDateTime::currentDateTimeUtc()
+        .addSecs(kLeaseSeconds)
+        .toString(Qt::ISODateWithMs);
+}
+
+// True when the process named by a SQLite worker id ("local:<host>:<pid>") on this machine is
+// gone. A worker on another machine (a catalogue file on a share) is judged by its lease only.
+bool localWorkerGone(const QString& worker) {
+    const QStringList parts = worker.split(QLatin1Char(':'));
+    if (parts.size() != 3 || parts[0] != QLatin1String("local") ||
+        parts[1] != QSysInfo::machineHostName())
+        return false;
+    bool ok = false;
+    const qint64 pid = parts[2].toLongLong(&ok);
+    if (!ok || pid <= 0)
+        return true;
+    return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+// Puts "running" items of the batch back to pending: those of workers that are gone (their
+// PostgreSQL session ended — the advisory lock of the worker id is no longer held — or their
+// process exited), those whose lease ran out, those of no worker (a catalogue from before
+// version 4), and with `mine` this connection's own.
+bool reclaimItems(CatalogDb::Impl& d, qint64 batchId, bool mine, int* count, QString* error) {
+    const QString now = nowText();
+    if (d.pg()) {
+        return d.write(
+            error,
+            [&] {
+                QSqlQuery q(d.db);
+                if (!d.run(q,
+                           QStringLiteral(
+                               "UPDATE batch_items bi SET status = 'pending', started_at = NULL, "
+                               "worker = '', lease_until = NULL WHERE bi.batch_id = ? AND "
+                               "bi.status = 'running' AND (bi.worker = ? AND ? OR bi.worker <> ? "
+                               "AND (bi.worker = '' OR bi.lease_until < ? OR NOT EXISTS (SELECT "
+                               "1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = "
+                               "%1 AND l.objsubid = 2 AND 'pg:' || l.objid::text = bi.worker)))")
+                               .arg(kWorkerLockClass),
+                           {batchId, d.worker, mine, d.worker, now}, error))
+                    return false;
+                if (count)
+                    *count = q.numRowsAffected();
+                return true;
+            },
+            /*exclusive=*/false);
+    }
+    return d.write(error, [&] {
+        QSqlQuery q(d.db);
+        if (!d.run(q,
+                   QStringLiteral("SELECT id, worker, lease_until FROM batch_items WHERE "
+                                  "batch_id = ? AND status = 'running'"),
+                   {batchId}, error))
+            return false;
+        QList<qint64> back;
+        while (q.next()) {
+            const QString worker = q.value(1).toString();
+            const bool expired = !q.value(2).isNull() && q.value(2).toString() < now;
+            if (worker == d.worker ? mine : worker.isEmpty() || expired || localWorkerGone(worker))
+                back << q.value(0).toLongLong();
+        }
+        q.finish();
+        for (qint64 id : back)
+            if (!d.exec(QStringLiteral("UPDATE batch_items SET status = 'pending', started_at = "
+                                       "NULL, worker = '', lease_until = NULL WHERE id = ?"),
+                        {id}, error))
+                return false;
+        if (count)
+            *count = int(back.size());
+        return true;
+    });
+}
+
 }  // namespace
 
 std::optional<qint64> CatalogDb::createBatch(const QString& mode, const QString& prompt,
@@ -55,7 +138,10 @@ std::optional<qint64> CatalogDb::createBatch(const QString& mode, const QString&
                                     "created_at) VALUES (?, ?, ?, ?, ?)"),
                      {mode, prompt, modelId, paramsJson, nowText()}, error))
             return false;
-        batchId = q.lastInsertId().toLongLong();
+        const std::optional<qint64> id = d_->lastInsertId(q, error);
+        if (!id)
+            return false;
+        batchId = *id;
         QSqlQuery item(d_->db);
         if (!item.prepare(QStringLiteral(
                 "INSERT INTO batch_items (batch_id, image_id, position) VALUES (?, ?, ?)"))) {
@@ -74,7 +160,41 @@ std::optional<qint64> CatalogDb::createBatch(const QString& mode, const QString&
 
 std::optional<BatchItem> CatalogDb::nextPendingItem(qint64 batchId, QString* error) {
     setError(error, {});
+    if (!d_->checkOpen(error))
+        return std::nullopt;
+    // Items of workers that died (or whose lease ran out) go back to the queue first.
+    if (!reclaimItems(*d_, batchId, false, nullptr, error))
+        return std::nullopt;
     std::optional<BatchItem> item;
+    const QString now = nowText();
+    const QString lease = leaseEnd();
+    if (d_->pg()) {
+        // The queue idiom: each worker locks the first pending row nobody else holds and marks
+        // it; concurrent workers skip locked rows instead of waiting, so no item is handed out
+        // twice. One statement, outside the catalogue's write lock.
+        const bool ok = d_->write(
+            error,
+            [&] {
+                QSqlQuery q(d_->db);
+                if (!d_->run(q,
+                             QStringLiteral(
+                                 "UPDATE batch_items SET status = 'running', started_at = ?, "
+                                 "worker = ?, lease_until = ? WHERE id = (SELECT bi.id FROM "
+                                 "batch_items bi JOIN batches b ON b.id = bi.batch_id WHERE "
+                                 "bi.batch_id = ? AND bi.status = 'pending' AND b.cancelled = 0 "
+                                 "ORDER BY bi.position LIMIT 1 FOR UPDATE OF bi SKIP LOCKED) "
+                                 "RETURNING id, image_id"),
+                             {now, d_->worker, lease, batchId}, error))
+                    return false;
+                if (q.next())
+                    item = BatchItem{q.value(0).toLongLong(), q.value(1).toLongLong()};
+                return true;
+            },
+            /*exclusive=*/false);
+        if (!ok)
+            return std::nullopt;
+        return item;
+    }
     const bool ok = d_->write(error, [&] {
         QSqlQuery q(d_->db);
         if (!d_->run(q,
@@ -87,9 +207,9 @@ std::optional<BatchItem> CatalogDb::nextPendingItem(qint64 batchId, QString* err
             return true;
         item = BatchItem{q.value(0).toLongLong(), q.value(1).toLongLong()};
         q.finish();
-        return d_->exec(QStringLiteral("UPDATE batch_items SET status = 'running', started_at = ? "
-                                       "WHERE id = ?"),
-                        {nowText(), item->itemId}, error);
+        return d_->exec(QStringLiteral("UPDATE batch_items SET status = 'running', started_at = ?, "
+                                       "worker = ?, lease_until = ? WHERE id = ?"),
+                        {now, d_->worker, lease, item->itemId}, error);
     });
     if (!ok)
         return std::nullopt;
@@ -118,20 +238,16 @@ bool CatalogDb::finishItem(qint64 itemId, const QString& status, const QString& 
 }
 
 std::optional<int> CatalogDb::resetInterrupted(qint64 batchId, QString* error) {
+    if (!d_->checkOpen(error))
+        return std::nullopt;
     int count = 0;
-    const bool ok = d_->write(error, [&] {
-        QSqlQuery q(d_->db);
-        if (!d_->run(q,
-                     QStringLiteral("UPDATE batch_items SET status = 'pending', started_at = NULL "
-                                    "WHERE batch_id = ? AND status = 'running'"),
-                     {batchId}, error))
-            return false;
-        count = q.numRowsAffected();
-        return true;
-    });
-    if (!ok)
+    if (!reclaimItems(*d_, batchId, true, &count, error))
         return std::nullopt;
     return count;
+}
+
+QString CatalogDb::workerId() const {
+    return d_->worker;
 }
 
 bool CatalogDb::cancelBatch(qint64 batchId, QString* error) {

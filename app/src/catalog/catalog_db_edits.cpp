@@ -51,11 +51,12 @@ bool insertRow(const CatalogDb::Impl& d, const TagRow& r, QString* error) {
     return d.exec(
         QStringLiteral("INSERT INTO tags (id, image_id, owner, sku_group, attribute, value_code, "
                        "is_new_value, source, confidence, status, decided_by, decided_at, run_id, "
-                       "created_at, allowed_mass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                       "?, ?)"),
+                       "created_at, allowed_mass, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                       "?, ?, ?, ?, ?)"),
         {t.id, t.imageId, r.owner, t.skuGroup, t.attribute, t.valueCode, t.isNewValue ? 1 : 0,
          t.source, t.confidence, tagStatusName(t.status), t.decidedBy, timeText(t.decidedAt),
-         t.runId != 0 ? QVariant(t.runId) : QVariant(), timeText(t.createdAt), t.allowedMass},
+         t.runId != 0 ? QVariant(t.runId) : QVariant(), timeText(t.createdAt), t.allowedMass,
+         t.version},
         error);
 }
 
@@ -142,8 +143,8 @@ std::optional<QPair<qint64, TagStatus>> findValue(const CatalogDb::Impl& d, cons
 
 bool decideRow(const CatalogDb::Impl& d, qint64 id, TagStatus status, const QString& who,
                QString* error) {
-    return d.exec(QStringLiteral("UPDATE tags SET status = ?, decided_by = ?, decided_at = ? WHERE "
-                                 "id = ?"),
+    return d.exec(QStringLiteral("UPDATE tags SET status = ?, decided_by = ?, decided_at = ?, "
+                                 "version = version + 1 WHERE id = ?"),
                   {tagStatusName(status), who, nowText(), id}, error);
 }
 

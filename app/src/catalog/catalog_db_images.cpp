@@ -31,10 +31,10 @@ QString tagsOfImage(const QString& extra) {
         .arg(QLatin1String(kImageOwnerSql), extra);
 }
 
-Where buildWhere(const ImageFilter& f) {
+Where buildWhere(const CatalogDb::Impl& d, const ImageFilter& f) {
     Where w;
     if (!f.nameContains.isEmpty()) {
-        w.conditions << QStringLiteral("i.file_name LIKE ? ESCAPE '\\'");
+        w.conditions << QStringLiteral("i.file_name %1 ? ESCAPE '\\'").arg(d.likeCi());
         w.binds << QStringLiteral("%") + likeEscaped(f.nameContains) + QStringLiteral("%");
     }
     if (!f.skuGroup.isEmpty()) {
@@ -82,14 +82,14 @@ Where buildWhere(const ImageFilter& f) {
 }
 
 // ORDER BY clause of a sort; ties by id so pages never overlap.
-QString orderBy(ImageSort sort) {
+QString orderBy(const CatalogDb::Impl& d, ImageSort sort) {
     switch (sort) {
         case ImageSort::Added:
             break;
         case ImageSort::AddedNewest:
             return QStringLiteral(" ORDER BY i.added_at DESC, i.id DESC");
         case ImageSort::Name:
-            return QStringLiteral(" ORDER BY i.file_name COLLATE NOCASE, i.id");
+            return QStringLiteral(" ORDER BY %1, i.id").arg(d.sortCi(QStringLiteral("i.file_name")));
         case ImageSort::ReviewState:
             return QStringLiteral(" ORDER BY (CASE WHEN EXISTS (%1) THEN 1 WHEN EXISTS (%2) "
                                   "THEN 2 ELSE 0 END), i.id")
@@ -168,7 +168,10 @@ std::optional<QList<qint64>> CatalogDb::addImages(const QList<ImageRecord>& reco
                     {r.path, baseName(r.path), r.contentHash, r.width, r.height, r.skuGroup, added},
                     error))
                 return false;
-            const qint64 id = insert.lastInsertId().toLongLong();
+            const std::optional<qint64> inserted = d_->lastInsertId(insert, error);
+            if (!inserted)
+                return false;
+            const qint64 id = *inserted;
             ids << id;
             if (!d_->audit(QStringLiteral("system"), QStringLiteral("add_image"),
                            QStringLiteral("image"), id, {}, imageJson(r), error))
@@ -262,10 +265,10 @@ std::optional<QList<ImageRecord>> CatalogDb::listImages(const ImageFilter& filte
                                                         QString* error) const {
     if (!d_->checkOpen(error))
         return std::nullopt;
-    Where w = buildWhere(filter);
+    Where w = buildWhere(*d_, filter);
     QString sql = QStringLiteral("SELECT %1 FROM images i%2%3 LIMIT ? OFFSET ?")
-                      .arg(QLatin1String(kImageColumns), w.sql(), orderBy(filter.sort));
-    w.binds << filter.limit << filter.offset;
+                      .arg(QLatin1String(kImageColumns), w.sql(), orderBy(*d_, filter.sort));
+    w.binds << d_->limit(filter.limit) << filter.offset;
     QSqlQuery q(d_->db);
     q.setForwardOnly(true);
     if (!d_->run(q, sql, w.binds, error))
@@ -279,7 +282,7 @@ std::optional<QList<ImageRecord>> CatalogDb::listImages(const ImageFilter& filte
 std::optional<qint64> CatalogDb::countImages(const ImageFilter& filter, QString* error) const {
     if (!d_->checkOpen(error))
         return std::nullopt;
-    const Where w = buildWhere(filter);
+    const Where w = buildWhere(*d_, filter);
     QSqlQuery q(d_->db);
     if (!d_->run(q, QStringLiteral("SELECT count(*) FROM images i") + w.sql(), w.binds, error) ||
         !q.next())
@@ -296,7 +299,8 @@ std::optional<ReviewState> CatalogDb::reviewState(qint64 imageId, QString* error
         return std::nullopt;
     QSqlQuery q(d_->db);
     if (!d_->run(q,
-                 QStringLiteral("SELECT count(*), coalesce(sum(status = 'suggested'), 0) FROM "
+                 QStringLiteral("SELECT count(*), coalesce(sum(CASE WHEN status = 'suggested' THEN 1 ELSE 0 "
+                                "END), 0) FROM "
                                 "tags WHERE owner = ?"),
                  {*owner}, error) ||
         !q.next())

@@ -2,7 +2,9 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSqlError>
+#include <QSysInfo>
 
 #include "catalog/catalog_errors.h"
 
@@ -64,6 +66,7 @@ TagRecord readTag(const QSqlQuery& q, int c) {
     r.runId = q.value(c + 11).toLongLong();  // NULL → 0
     r.createdAt = timeFromSql(q.value(c + 12));
     r.allowedMass = q.value(c + 13).toDouble();
+    r.version = q.value(c + 14).toInt();
     return r;
 }
 
@@ -123,16 +126,93 @@ bool CatalogDb::Impl::checkOpen(QString* error) const {
 }
 
 QString CatalogDb::Impl::describe(const QSqlError& e) const {
-    return describeSqliteError(e, path, inWrite);
+    return pg() ? describePgError(e, shown, inWrite) : describeSqliteError(e, path, inWrite);
+}
+
+bool CatalogDb::Impl::takeWorkerId() {
+    if (!pg()) {
+        worker = QStringLiteral("local:%1:%2")
+                     .arg(QSysInfo::machineHostName())
+                     .arg(QCoreApplication::applicationPid());
+        return true;
+    }
+    // A random key whose session lock this connection holds until it ends: a worker that dies
+    // (killed, power cut, network gone) releases it with its session, and its items come back.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        const quint32 key = QRandomGenerator::system()->bounded(1u, 0x7fffffffu);
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT pg_try_advisory_lock(%1, %2)")
+                        .arg(kWorkerLockClass)
+                        .arg(key)) ||
+            !q.next())
+            return false;
+        if (q.value(0).toBool()) {
+            worker = QStringLiteral("pg:%1").arg(key);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool CatalogDb::Impl::recover() const {
+    if (!pg() || inTransaction || !db.isValid())
+        return false;
+    {
+        QSqlQuery probe(db);
+        if (db.isOpen() && probe.exec(QStringLiteral("SELECT 1")))
+            return false;  // the connection is fine: the statement itself failed
+    }
+    QSqlDatabase handle = db;  // shares the connection: reopening it reopens ours
+    handle.close();
+    if (!handle.open())
+        return false;
+    {
+        QSqlQuery q(handle);
+        q.exec(QStringLiteral("SET client_min_messages = warning"));
+        if (readOnly)
+            q.exec(QStringLiteral("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"));
+    }
+    // The session lock went with the old session: a new worker id (items held under the old one
+    // may be taken over; this worker still finishes what it is doing).
+    const_cast<Impl*>(this)->takeWorkerId();
+    if (onReconnected)
+        onReconnected();
+    return true;
 }
 
 bool CatalogDb::Impl::run(QSqlQuery& q, const QString& sql, const QVariantList& binds,
                           QString* error) const {
-    if (!q.prepare(sql)) {
-        setError(error, describe(q.lastError()));
-        return false;
+    // PostgreSQL prepares only queries and DML (PREPARE … AS CREATE fails): a statement without
+    // parameters runs as it is.
+    const auto attempt = [&] {
+        if (pg() && binds.isEmpty())
+            return q.exec(sql);
+        return q.prepare(sql) && runPrepared(q, binds, error);
+    };
+    if (attempt())
+        return true;
+    // A PostgreSQL connection lost since the last statement (server restarted, network gone a
+    // while): reconnect and try once more. Inside a transaction the caller's write fails instead.
+    if (recover()) {
+        q = QSqlQuery(db);
+        if (attempt())
+            return true;
     }
-    return runPrepared(q, binds, error);
+    if (q.lastError().isValid())
+        setError(error, describe(q.lastError()));
+    return false;
+}
+
+std::optional<qint64> CatalogDb::Impl::lastInsertId(const QSqlQuery& q, QString* error) const {
+    if (!pg())
+        return q.lastInsertId().toLongLong();
+    // Identity columns draw from a sequence; lastval() is this session's last value drawn.
+    QSqlQuery last(db);
+    if (!last.exec(QStringLiteral("SELECT lastval()")) || !last.next()) {
+        setError(error, describe(last.lastError()));
+        return std::nullopt;
+    }
+    return last.value(0).toLongLong();
 }
 
 bool CatalogDb::Impl::runPrepared(QSqlQuery& q, const QVariantList& binds, QString* error) const {
@@ -156,12 +236,34 @@ bool CatalogDb::Impl::exec(const QString& sql, const QVariantList& binds, QStrin
     return run(q, sql, binds, error);
 }
 
-bool CatalogDb::Impl::begin(QString* error) {
-    // IMMEDIATE takes the write lock now, so a busy file fails here (after the busy timeout)
-    // rather than half-way through an edit.
+// Every Vistag writer of a PostgreSQL catalogue takes this transaction-level advisory lock
+// ("VISTAG01" as a number), so edits run one after another as they do on SQLite.
+constexpr qint64 kWriteLockKey = 0x5649535441473031;
+
+bool CatalogDb::Impl::begin(QString* error, bool exclusive) {
+    // SQLite: IMMEDIATE takes the write lock now, so a busy file fails here (after the busy
+    // timeout) rather than half-way through an edit.
+    const auto start = [&](QSqlQuery& q) {
+        if (!pg())
+            return q.exec(QStringLiteral("BEGIN IMMEDIATE"));
+        if (!q.exec(QStringLiteral("BEGIN")))
+            return false;
+        if (!exclusive || readOnly ||
+            q.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kWriteLockKey)))
+            return true;
+        QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+        return false;
+    };
     QSqlQuery q(db);
-    if (q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+    bool ok = start(q);
+    if (!ok && recover()) {  // nothing has run yet: a lost connection may be made again
+        q = QSqlQuery(db);
+        ok = start(q);
+    }
+    if (ok) {
+        inTransaction = true;
         return true;
+    }
     inWrite = true;
     setError(error, describe(q.lastError()));
     inWrite = false;
@@ -170,16 +272,20 @@ bool CatalogDb::Impl::begin(QString* error) {
 
 bool CatalogDb::Impl::commit(QString* error) {
     QSqlQuery q(db);
-    if (q.exec(QStringLiteral("COMMIT")))
+    if (q.exec(QStringLiteral("COMMIT"))) {
+        inTransaction = false;
         return true;
+    }
     setError(error, describe(q.lastError()));
     return false;
 }
 
 void CatalogDb::Impl::rollback() {
-    // SQLite may already have rolled back (disk full, I/O error): a failing ROLLBACK is fine.
+    // SQLite may already have rolled back (disk full, I/O error), a PostgreSQL connection may be
+    // gone: a failing ROLLBACK is fine.
     QSqlQuery q(db);
     q.exec(QStringLiteral("ROLLBACK"));
+    inTransaction = false;
 }
 
 bool CatalogDb::Impl::audit(const QString& who, const QString& action, const QString& entity,
@@ -208,6 +314,36 @@ std::optional<QString> CatalogDb::Impl::ownerOfImage(qint64 imageId, QString* sk
     if (skuGroup)
         *skuGroup = group;
     return ownerKey(imageId, group);
+}
+
+std::optional<TagRecord> CatalogDb::Impl::currentTag(qint64 tagId, int shownVersion,
+                                                     QString* error) const {
+    QString lookupError;
+    const auto t = tag(tagId, &lookupError);
+    if (!t) {
+        setError(error, lookupError.isEmpty()
+                            ? trCatalog("This tag no longer exists: someone removed it. Your "
+                                        "change was not saved.")
+                            : lookupError);
+        return std::nullopt;
+    }
+    if (shownVersion >= 0 && t->version != shownVersion) {
+        const QString state = t->status == TagStatus::Accepted   ? trCatalog("accepted")
+                              : t->status == TagStatus::Rejected ? trCatalog("rejected")
+                                                                 : trCatalog("undecided");
+        const QString by = t->decidedBy.isEmpty()
+                               ? QString()
+                               : QLatin1Char(' ') + trCatalog("by %1 at %2")
+                                                        .arg(t->decidedBy,
+                                                             t->decidedAt.toLocalTime().toString(
+                                                                 QStringLiteral("HH:mm")));
+        setError(error, trCatalog("Someone else changed the tag “%1” since it was shown: it is "
+                                  "now %2%3. Your change was not saved; the tags now show what "
+                                  "is stored.")
+                            .arg(t->valueCode, state, by));
+        return std::nullopt;
+    }
+    return t;
 }
 
 std::optional<TagRecord> CatalogDb::Impl::tag(qint64 tagId, QString* error) const {

@@ -9,9 +9,11 @@
 #include <QSqlQuery>
 #include <QString>
 #include <QVariantList>
+#include <functional>
 #include <optional>
 
 #include "catalog/catalog_db.h"
+#include "catalog/schema.h"
 
 namespace vistag::catalog {
 
@@ -20,13 +22,16 @@ inline constexpr const char* kImageColumns =
     "id, path, content_hash, width, height, sku_group, added_at";
 inline constexpr const char* kTagColumns =
     "id, image_id, sku_group, attribute, value_code, is_new_value, source, confidence, status, "
-    "decided_by, decided_at, run_id, created_at, allowed_mass";
+    "decided_by, decided_at, run_id, created_at, allowed_mass, version";
 inline constexpr const char* kRunColumns =
     "id, image_id, backend, model_id, prompt, params_json, answer, finish_reason, latency_ms, "
     "created_at, tags_json";
 // The tag owner of the image row aliased `i`: its SKU group, or the image itself.
 inline constexpr const char* kImageOwnerSql =
     "(CASE WHEN i.sku_group <> '' THEN 'g:' || i.sku_group ELSE 'i:' || i.id END)";
+
+// The advisory-lock class of queue workers' session locks ("VIST").
+inline constexpr int kWorkerLockClass = 0x56495354;
 
 void setError(QString* error, const QString& text);
 QString trCatalog(const char* text);
@@ -44,11 +49,34 @@ QJsonObject tagJson(const TagRecord& r);
 struct CatalogDb::Impl {
     QSqlDatabase db;
     QString connectionName;
-    QString path;
+    QString path;   // the file, or the PostgreSQL address without its password (reopenable)
+    QString shown;  // what messages show: the native file path, or user@host:port/database
+    schema::Dialect dialect = schema::Dialect::Sqlite;
     bool readOnly = false;
     bool inWrite = false;  // inside write(): errors say "your change was not saved"
+    bool inTransaction = false;
+    // This connection's name in the batch queue (batch_items.worker): "pg:<n>" while it holds
+    // the session advisory lock (kWorkerLockClass, n) on PostgreSQL, "local:<host>:<pid>" on
+    // SQLite. Others see the worker alive by that lock (or process).
+    QString worker;
+    bool takeWorkerId();
+    // Called after a lost PostgreSQL connection was made again (subscriptions are renewed).
+    std::function<void()> onReconnected;
 
+    bool pg() const { return dialect == schema::Dialect::Postgres; }
     bool isOpen() const { return db.isValid() && db.isOpen(); }
+    // Dialect fragments: a case-insensitive LIKE (ASCII), a case-insensitive sort key, a LIMIT
+    // value for "no limit" (-1), and the id the last INSERT on `q` made.
+    QString likeCi() const { return pg() ? QStringLiteral("ILIKE") : QStringLiteral("LIKE"); }
+    QString sortCi(const QString& column) const {
+        return pg() ? QStringLiteral("lower(%1)").arg(column)
+                    : column + QStringLiteral(" COLLATE NOCASE");
+    }
+    QVariant limit(int n) const { return n < 0 && pg() ? QVariant() : QVariant(n); }
+    std::optional<qint64> lastInsertId(const QSqlQuery& q, QString* error) const;
+    // PostgreSQL: after a failed statement outside a transaction, checks the connection and
+    // opens it again when it was lost. True when a statement may be tried again.
+    bool recover() const;
     bool checkOpen(QString* error) const;
     // The error of `q` (or of the connection) in plain words.
     QString describe(const QSqlError& e) const;
@@ -79,8 +107,8 @@ struct CatalogDb::Impl {
 
     // BEGIN IMMEDIATE; body(); COMMIT — or ROLLBACK when body or COMMIT fails.
     template <class Body>
-    bool write(QString* error, Body&& body) {
-        if (!checkOpen(error) || !begin(error))
+    bool write(QString* error, Body&& body, bool exclusive = true) {
+        if (!checkOpen(error) || !begin(error, exclusive))
             return false;
         inWrite = true;
         bool ok = body();
@@ -91,7 +119,11 @@ struct CatalogDb::Impl {
         inWrite = false;
         return ok;
     }
-    bool begin(QString* error);
+    // SQLite: BEGIN IMMEDIATE (the file's write lock). PostgreSQL: BEGIN and a transaction-level
+    // advisory lock that every Vistag writer of this database takes, so edits are serialized as
+    // on SQLite and the read-check-write logic of each edit holds; `exclusive` false skips the
+    // lock (the batch queue, which uses row locks with SKIP LOCKED instead).
+    bool begin(QString* error, bool exclusive = true);
     bool commit(QString* error);
     void rollback();
 
@@ -102,6 +134,9 @@ struct CatalogDb::Impl {
     // The tag owner key of an image; nullopt with *error set when there is no such image.
     std::optional<QString> ownerOfImage(qint64 imageId, QString* skuGroup, QString* error) const;
     std::optional<TagRecord> tag(qint64 tagId, QString* error) const;  // empty error = missing
+    // The tag as it is now, refused (nullopt, *error set) when it is gone or when shownVersion
+    // (>= 0) is not its version: someone changed it since the person saw it.
+    std::optional<TagRecord> currentTag(qint64 tagId, int shownVersion, QString* error) const;
 
     // Every tag row of these owners, by id (for TagEdit snapshots).
     std::optional<QMap<qint64, TagRow>> rowsOf(const QStringList& owners, QString* error) const;

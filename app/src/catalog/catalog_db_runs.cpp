@@ -35,8 +35,9 @@ std::optional<qint64> CatalogDb::recordRun(const RunRecord& r, QString* error) {
                       r.tagsJson},
                      error))
             return false;
-        id = q.lastInsertId().toLongLong();
-        return true;
+        const std::optional<qint64> inserted = d_->lastInsertId(q, error);
+        id = inserted.value_or(0);
+        return inserted.has_value();
     });
     if (!ok)
         return std::nullopt;

@@ -66,7 +66,7 @@ std::optional<qint64> insertTag(const CatalogDb::Impl& d, const QString& owner, 
              t.runId != 0 ? QVariant(t.runId) : QVariant(), nowText(), t.allowedMass},
             error))
         return std::nullopt;
-    return q.lastInsertId().toLongLong();
+    return d.lastInsertId(q, error);
 }
 
 // Adds suggestions (inside a write transaction), skipping values the owner already has.
@@ -122,10 +122,10 @@ bool setStatus(const CatalogDb::Impl& d, qint64 tagId, TagStatus status, const Q
                QString* error) {
     if (status == TagStatus::Suggested)  // reopened: undecided again
         return d.exec(QStringLiteral("UPDATE tags SET status = ?, decided_by = '', "
-                                     "decided_at = NULL WHERE id = ?"),
+                                     "decided_at = NULL, version = version + 1 WHERE id = ?"),
                       {tagStatusName(status), tagId}, error);
-    return d.exec(QStringLiteral("UPDATE tags SET status = ?, decided_by = ?, decided_at = ? "
-                                 "WHERE id = ?"),
+    return d.exec(QStringLiteral("UPDATE tags SET status = ?, decided_by = ?, decided_at = ?, "
+                                 "version = version + 1 WHERE id = ?"),
                   {tagStatusName(status), who, nowText(), tagId}, error);
 }
 
@@ -197,7 +197,7 @@ std::optional<QList<qint64>> CatalogDb::replaceModelSuggestions(
 namespace {
 
 bool decide(CatalogDb::Impl& d, qint64 tagId, TagStatus status, const QString& who,
-            QString* error) {
+            int shownVersion, QString* error) {
     return d.write(error, [&] {
         QString lookupError;
         const auto old = d.tag(tagId, &lookupError);
@@ -206,8 +206,10 @@ bool decide(CatalogDb::Impl& d, qint64 tagId, TagStatus status, const QString& w
                      lookupError.isEmpty() ? trCatalog("This tag no longer exists.") : lookupError);
             return false;
         }
-        if (old->status == status)
+        if (old->status == status)  // already so, whoever decided it: nothing is lost
             return true;
+        if (!d.currentTag(tagId, shownVersion, error))
+            return false;
         if (!setStatus(d, tagId, status, who, error))
             return false;
         TagRecord now = *old;
@@ -225,22 +227,25 @@ bool decide(CatalogDb::Impl& d, qint64 tagId, TagStatus status, const QString& w
 
 }  // namespace
 
-bool CatalogDb::acceptTag(qint64 tagId, const QString& who, QString* error) {
-    return decide(*d_, tagId, TagStatus::Accepted, who, error);
+bool CatalogDb::acceptTag(qint64 tagId, const QString& who, QString* error, int shownVersion) {
+    return decide(*d_, tagId, TagStatus::Accepted, who, shownVersion, error);
 }
 
-bool CatalogDb::rejectTag(qint64 tagId, const QString& who, QString* error) {
-    return decide(*d_, tagId, TagStatus::Rejected, who, error);
+bool CatalogDb::rejectTag(qint64 tagId, const QString& who, QString* error, int shownVersion) {
+    return decide(*d_, tagId, TagStatus::Rejected, who, shownVersion, error);
 }
 
-bool CatalogDb::reopenTag(qint64 tagId, const QString& who, QString* error) {
-    return decide(*d_, tagId, TagStatus::Suggested, who, error);
+bool CatalogDb::reopenTag(qint64 tagId, const QString& who, QString* error, int shownVersion) {
+    return decide(*d_, tagId, TagStatus::Suggested, who, shownVersion, error);
 }
 
 std::optional<qint64> CatalogDb::fixTag(qint64 tagId, const QString& newValueCode, bool isNewValue,
-                                        const QString& who, QString* error, TagEdit* edit) {
+                                        const QString& who, QString* error, TagEdit* edit,
+                                        int shownVersion) {
     qint64 acceptedId = 0;
     const bool ok = d_->write(error, [&] {
+        if (!d_->currentTag(tagId, shownVersion, error))
+            return false;
         const auto owner = ownerOfTag(*d_, tagId, error);
         if (!owner)
             return false;
@@ -359,7 +364,8 @@ std::optional<qint64> CatalogDb::addTag(qint64 imageId, const QString& attribute
     return id;
 }
 
-bool CatalogDb::removeTag(qint64 tagId, const QString& who, QString* error, TagEdit* edit) {
+bool CatalogDb::removeTag(qint64 tagId, const QString& who, QString* error, TagEdit* edit,
+                          int shownVersion) {
     return d_->write(error, [&] {
         QString lookupError;
         const auto old = d_->tag(tagId, &lookupError);
@@ -368,6 +374,8 @@ bool CatalogDb::removeTag(qint64 tagId, const QString& who, QString* error, TagE
                      lookupError.isEmpty() ? trCatalog("This tag no longer exists.") : lookupError);
             return false;
         }
+        if (!d_->currentTag(tagId, shownVersion, error))
+            return false;
         std::optional<QString> owner;
         std::optional<QMap<qint64, TagRow>> snapshot;
         if (edit && (!(owner = ownerOfTag(*d_, tagId, error)) ||

@@ -92,4 +92,89 @@ QString describeSqliteError(const QSqlError& error, const QString& path, bool fo
            notSaved;
 }
 
+PgProblem classifyPgError(const QSqlError& error) {
+    if (error.type() == QSqlError::NoError)
+        return PgProblem::None;
+    const QString state = error.nativeErrorCode().trimmed();
+    const QString text = error.text();
+    const auto has = [&](const char* words) {
+        return text.contains(QLatin1String(words), Qt::CaseInsensitive);
+    };
+    if (state == QLatin1String("28P01") || state == QLatin1String("28000") ||
+        has("password authentication failed") || has("no password supplied") ||
+        (has("role \"") && has("does not exist")))
+        return PgProblem::Auth;
+    if (state == QLatin1String("3D000") || (has("database \"") && has("does not exist")))
+        return PgProblem::NoDatabase;
+    if (state == QLatin1String("42501"))
+        return PgProblem::Permission;
+    if (state == QLatin1String("53100"))
+        return PgProblem::DiskFull;
+    if (state == QLatin1String("40001") || state == QLatin1String("40P01"))
+        return PgProblem::Conflict;
+    if (state == QLatin1String("25006") || state == QLatin1String("25P02"))
+        return PgProblem::ReadOnly;
+    if (state.startsWith(QLatin1String("08")) || state == QLatin1String("57P01") ||
+        state == QLatin1String("57P02") || state == QLatin1String("57P03") ||
+        has("server closed the connection") || has("no connection to the server") ||
+        has("terminating connection") || has("connection not open") ||
+        has("could not send data") || has("could not receive data") || has("SSL SYSCALL"))
+        return error.type() == QSqlError::ConnectionError && !has("closed the connection")
+                   ? PgProblem::Unreachable
+                   : PgProblem::ConnectionLost;
+    if (error.type() == QSqlError::ConnectionError &&
+        (has("connection refused") || has("could not connect") || has("timeout expired") ||
+         has("could not translate host name") || has("Name or service not known") ||
+         has("No route to host") || has("Network is unreachable") || has("failed:")))
+        return PgProblem::Unreachable;
+    return PgProblem::Other;
+}
+
+QString describePgError(const QSqlError& error, const QString& address, bool forWrite) {
+    const QString notSaved =
+        forWrite ? QLatin1Char(' ') + tr("Your change was not saved.") : QString();
+    switch (classifyPgError(error)) {
+        case PgProblem::None:
+            return {};
+        case PgProblem::Unreachable:
+            return tr("The team catalogue at “%1” cannot be reached: the database server is not "
+                      "running or the network is down.")
+                       .arg(address) +
+                   notSaved + QLatin1Char(' ') +
+                   tr("Vistag tries again; ask your administrator if it stays down.");
+        case PgProblem::ConnectionLost:
+            return tr("The connection to the team catalogue at “%1” was lost.").arg(address) +
+                   notSaved + QLatin1Char(' ') +
+                   tr("Vistag reconnects when the server is back; try again in a moment.");
+        case PgProblem::Auth:
+            return tr("The database server at “%1” refused the user name or password. Put the "
+                      "password in ~/.pgpass or the PGPASSWORD environment variable (Vistag does "
+                      "not store it) and check the user name.")
+                .arg(address);
+        case PgProblem::NoDatabase:
+            return tr("The database named in “%1” does not exist on that server. Ask your "
+                      "administrator to create it (createdb).")
+                .arg(address);
+        case PgProblem::Permission:
+            return tr("The team catalogue at “%1” does not allow this user to make that change "
+                      "(permission denied).")
+                       .arg(address) +
+                   notSaved;
+        case PgProblem::DiskFull:
+            return tr("The database server of “%1” has no disk space left.").arg(address) +
+                   notSaved + QLatin1Char(' ') + tr("Ask your administrator to free some space.");
+        case PgProblem::Conflict:
+            return tr("Someone else changed the same tags at the same moment.") + notSaved +
+                   QLatin1Char(' ') + tr("Try again.");
+        case PgProblem::ReadOnly:
+            return tr("The team catalogue at “%1” is read-only at the moment.").arg(address) +
+                   notSaved;
+        case PgProblem::Other:
+            break;
+    }
+    return tr("The team catalogue at “%1” could not be used (%2).")
+               .arg(address, error.text().trimmed()) +
+           notSaved;
+}
+
 }  // namespace vistag::catalog

@@ -66,6 +66,9 @@ struct TagRecord {
     QDateTime decidedAt;
     qint64 runId = 0;         // the inference run it came from (0 for a person)
     QDateTime createdAt;
+    // Counts the tag's changes: an edit that names the version it was shown is refused when
+    // someone changed the tag since (CatalogDb::acceptTag and the others).
+    int version = 0;
 };
 
 // ---- images and inference runs ------------------------------------------------------------
