@@ -42,23 +42,18 @@ QString taggingSpecProblem(const BatchSpec& spec) {
 std::optional<qint64> BatchRunner::resumeOrCreate(const BatchSpec& spec,
                                                   const QList<qint64>& imageIds, bool* resumed,
                                                   QString* error) {
-    const QString params = spec.params.toJson();
-    auto open = db_.unfinishedBatches(error);
-    if (!open)
+    bool joined = false;
+    const auto id = db_.joinOrCreateBatch(spec.mode, spec.prompt, backend_.modelId(),
+                                          spec.params.toJson(), imageIds, &joined, error);
+    if (!id)
         return std::nullopt;
-    for (const BatchInfo& b : *open) {
-        if (b.mode == spec.mode && b.prompt == spec.prompt && b.modelId == backend_.modelId() &&
-            b.paramsJson == params) {
-            if (!db_.resetInterrupted(b.id, error))
-                return std::nullopt;
-            if (resumed)
-                *resumed = true;
-            return b.id;
-        }
-    }
+    // Items a crashed run of this machine (or a worker that is gone) left running come back;
+    // those that live workers on other processes or workstations hold stay theirs.
+    if (joined && !db_.resetInterrupted(*id, error))
+        return std::nullopt;
     if (resumed)
-        *resumed = false;
-    return db_.createBatch(spec.mode, spec.prompt, backend_.modelId(), params, imageIds, error);
+        *resumed = joined;
+    return id;
 }
 
 QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,

@@ -51,8 +51,9 @@ public:
     BatchRunner(CatalogDb& db, backend::InferenceBackend& backend, const Taxonomy& taxonomy)
         : db_(db), backend_(backend), taxonomy_(taxonomy) {}
 
-    // An unfinished batch with the same mode, prompt, model and parameters (to resume), or a new
-    // one over `imageIds`.
+    // An unfinished batch with the same mode, prompt, model and parameters — to resume, or to
+    // work on together with other workers on the same catalogue — or a new one over `imageIds`
+    // (CatalogDb::joinOrCreateBatch).
     std::optional<qint64> resumeOrCreate(const BatchSpec& spec, const QList<qint64>& imageIds,
                                          bool* resumed, QString* error);
 

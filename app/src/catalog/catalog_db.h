@@ -210,6 +210,14 @@ public:
     std::optional<qint64> createBatch(const QString& mode, const QString& prompt,
                                       const QString& modelId, const QString& paramsJson,
                                       const QList<qint64>& imageIds, QString* error = nullptr);
+    // The unfinished batch (not cancelled, items pending or running) with this mode, prompt,
+    // model and parameters, with any of imageIds it lacks added at its end — or a new batch.
+    // One transaction: workers started together on one catalogue share one batch. *joined says
+    // which.
+    std::optional<qint64> joinOrCreateBatch(const QString& mode, const QString& prompt,
+                                            const QString& modelId, const QString& paramsJson,
+                                            const QList<qint64>& imageIds, bool* joined,
+                                            QString* error = nullptr);
     // Takes the next pending item and marks it running, held by this connection (workerId()).
     // Several processes and workstations may take items from one batch at once; each item is
     // handed to one of them. nullopt with empty *error = none left (or the batch is cancelled).

@@ -2,7 +2,9 @@
 #include <QDateTime>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSet>
 #include <QSysInfo>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 
@@ -120,41 +122,117 @@ bool reclaimItems(CatalogDb::Impl& d, qint64 batchId, bool mine, int* count, QSt
 
 }  // namespace
 
+namespace {
+
+bool checkMode(const QString& mode, QString* error) {
+    if (mode == QLatin1String("untagged") || mode == QLatin1String("replace") ||
+        mode == QLatin1String("append"))
+        return true;
+    setError(error, trCatalog("Unknown batch mode “%1” (expected untagged, replace or append).")
+                        .arg(mode));
+    return false;
+}
+
+// Appends items for the images (positions after the batch's last), inside a write.
+bool insertItems(const CatalogDb::Impl& d, qint64 batchId, const QList<qint64>& imageIds,
+                 int firstPosition, QString* error) {
+    QSqlQuery item(d.db);
+    if (!item.prepare(QStringLiteral(
+            "INSERT INTO batch_items (batch_id, image_id, position) VALUES (?, ?, ?)"))) {
+        setError(error, d.describe(item.lastError()));
+        return false;
+    }
+    for (int i = 0; i < imageIds.size(); ++i)
+        if (!d.runPrepared(item, {batchId, imageIds[i], firstPosition + i}, error))
+            return false;
+    return true;
+}
+
+std::optional<qint64> insertBatch(const CatalogDb::Impl& d, const QString& mode,
+                                  const QString& prompt, const QString& modelId,
+                                  const QString& paramsJson, const QList<qint64>& imageIds,
+                                  QString* error) {
+    QSqlQuery q(d.db);
+    if (!d.run(q,
+               QStringLiteral("INSERT INTO batches (mode, prompt, model_id, params_json, "
+                              "created_at) VALUES (?, ?, ?, ?, ?)"),
+               {mode, prompt, modelId, paramsJson, nowText()}, error))
+        return std::nullopt;
+    const std::optional<qint64> id = d.lastInsertId(q, error);
+    if (!id || !insertItems(d, *id, imageIds, 0, error))
+        return std::nullopt;
+    return id;
+}
+
+}  // namespace
+
 std::optional<qint64> CatalogDb::createBatch(const QString& mode, const QString& prompt,
                                              const QString& modelId, const QString& paramsJson,
                                              const QList<qint64>& imageIds, QString* error) {
-    if (mode != QLatin1String("untagged") && mode != QLatin1String("replace") &&
-        mode != QLatin1String("append")) {
-        setError(error, trCatalog("Unknown batch mode “%1” (expected untagged, replace or "
-                                  "append).")
-                            .arg(mode));
+    if (!checkMode(mode, error))
         return std::nullopt;
-    }
-    qint64 batchId = 0;
+    std::optional<qint64> batchId;
     const bool ok = d_->write(error, [&] {
-        QSqlQuery q(d_->db);
-        if (!d_->run(q,
-                     QStringLiteral("INSERT INTO batches (mode, prompt, model_id, params_json, "
-                                    "created_at) VALUES (?, ?, ?, ?, ?)"),
-                     {mode, prompt, modelId, paramsJson, nowText()}, error))
-            return false;
-        const std::optional<qint64> id = d_->lastInsertId(q, error);
-        if (!id)
-            return false;
-        batchId = *id;
-        QSqlQuery item(d_->db);
-        if (!item.prepare(QStringLiteral(
-                "INSERT INTO batch_items (batch_id, image_id, position) VALUES (?, ?, ?)"))) {
-            setError(error, d_->describe(item.lastError()));
-            return false;
-        }
-        for (int i = 0; i < imageIds.size(); ++i)
-            if (!d_->runPrepared(item, {batchId, imageIds[i], i}, error))
-                return false;
-        return true;
+        batchId = insertBatch(*d_, mode, prompt, modelId, paramsJson, imageIds, error);
+        return batchId.has_value();
     });
     if (!ok)
         return std::nullopt;
+    return batchId;
+}
+
+std::optional<qint64> CatalogDb::joinOrCreateBatch(const QString& mode, const QString& prompt,
+                                                   const QString& modelId,
+                                                   const QString& paramsJson,
+                                                   const QList<qint64>& imageIds, bool* joined,
+                                                   QString* error) {
+    if (!checkMode(mode, error))
+        return std::nullopt;
+    std::optional<qint64> batchId;
+    bool found = false;
+    // Under the write lock: two workers started together find one batch, not one each.
+    const bool ok = d_->write(error, [&] {
+        QSqlQuery q(d_->db);
+        if (!d_->run(q,
+                     QStringLiteral("SELECT b.id FROM batches b WHERE b.cancelled = 0 AND b.mode "
+                                    "= ? AND b.prompt = ? AND b.model_id = ? AND b.params_json = "
+                                    "? AND EXISTS (SELECT 1 FROM batch_items bi WHERE "
+                                    "bi.batch_id = b.id AND bi.status IN ('pending', 'running')) "
+                                    "ORDER BY b.id LIMIT 1"),
+                     {mode, prompt, modelId, paramsJson}, error))
+            return false;
+        if (!q.next()) {
+            batchId = insertBatch(*d_, mode, prompt, modelId, paramsJson, imageIds, error);
+            return batchId.has_value();
+        }
+        found = true;
+        batchId = q.value(0).toLongLong();
+        q.finish();
+        // Images this worker brings that the batch does not have yet join it at the end.
+        QSet<qint64> have;
+        int next = 0;
+        if (!d_->run(q,
+                     QStringLiteral("SELECT image_id, position FROM batch_items WHERE batch_id "
+                                    "= ?"),
+                     {*batchId}, error))
+            return false;
+        while (q.next()) {
+            have.insert(q.value(0).toLongLong());
+            next = std::max(next, q.value(1).toInt() + 1);
+        }
+        q.finish();
+        QList<qint64> missing;
+        for (qint64 id : imageIds)
+            if (!have.contains(id)) {
+                have.insert(id);
+                missing << id;
+            }
+        return insertItems(*d_, *batchId, missing, next, error);
+    });
+    if (!ok)
+        return std::nullopt;
+    if (joined)
+        *joined = found;
     return batchId;
 }
 
