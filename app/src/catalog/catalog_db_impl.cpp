@@ -121,6 +121,13 @@ QJsonObject tagJson(const TagRecord& r) {
 bool CatalogDb::Impl::checkOpen(QString* error) const {
     if (isOpen())
         return true;
+    // A PostgreSQL connection that could not be made again while the server was down.
+    if (pg() && db.isValid() && !connectionName.isEmpty()) {
+        if (recover())
+            return true;
+        setError(error, describe(db.lastError()));
+        return false;
+    }
     setError(error, trCatalog("The catalogue is not open."));
     return false;
 }
