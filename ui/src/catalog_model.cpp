@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <QPainter>
+#include <algorithm>
 
 #include "thumbnailer.h"
 
@@ -40,6 +41,56 @@ bool CatalogModel::setFilter(const catalog::ImageFilter& filter, QString* error)
     endResetModel();
     changing_ = false;
     thumbnails_.clearPending();
+    return true;
+}
+
+bool CatalogModel::refreshLive(bool* reset, QString* error) {
+    *reset = false;
+    auto total = db_.countImages(filter_, error);
+    if (!total) return false;
+    catalog::ImageFilter page = filter_;
+    page.limit = std::max(static_cast<int>(rows_.size()), kPageSize);
+    page.offset = 0;
+    auto fresh = db_.listImages(page, error);
+    if (!fresh) return false;
+    const qsizetype keep = std::min(fresh->size(), rows_.size());
+    bool sameRows = fresh->size() >= rows_.size();
+    for (qsizetype i = 0; sameRows && i < keep; ++i) sameRows = fresh->at(i).id == rows_[i].id;
+    if (!sameRows) {
+        changing_ = true;
+        beginResetModel();
+        total_ = *total;
+        rows_ = fresh->mid(0, std::max(rows_.size(), qsizetype(kPageSize)));
+        rowOfPath_.clear();
+        rowOfId_.clear();
+        stateCache_.clear();
+        for (int i = 0; i < rows_.size(); ++i) {
+            rowOfPath_.insert(rows_[i].path, i);
+            rowOfId_.insert(rows_[i].id, i);
+        }
+        endResetModel();
+        changing_ = false;
+        *reset = true;
+        return true;
+    }
+    // The same rows first: their records (hash, size, SKU group) and review states are read
+    // again; images added after them arrive through fetchMore() as usual.
+    for (qsizetype i = 0; i < keep; ++i) rows_[i] = fresh->at(i);
+    total_ = *total;
+    stateCache_.clear();
+    if (!rows_.isEmpty()) emit dataChanged(index(0), index(int(rows_.size()) - 1));
+    if (fresh->size() > rows_.size()) {  // new images after the loaded ones: appended
+        const int first = static_cast<int>(rows_.size());
+        changing_ = true;
+        beginInsertRows({}, first, static_cast<int>(fresh->size()) - 1);
+        for (qsizetype i = first; i < fresh->size(); ++i) {
+            rowOfPath_.insert(fresh->at(i).path, static_cast<int>(rows_.size()));
+            rowOfId_.insert(fresh->at(i).id, static_cast<int>(rows_.size()));
+            rows_.append(fresh->at(i));
+        }
+        endInsertRows();
+        changing_ = false;
+    }
     return true;
 }
 

@@ -30,6 +30,11 @@ public:
     // the database cannot be read.
     bool setFilter(const catalog::ImageFilter& filter, QString* error = nullptr);
     bool reload(QString* error = nullptr) { return setFilter(filter_, error); }
+    // After another workstation or worker changed the catalogue: the rows loaded so far are read
+    // again. When the same images are listed in the same order, only their data changes (views
+    // keep selection and scroll); otherwise the model is reset and *reset set — the caller puts
+    // the selection and scroll position back by image id.
+    bool refreshLive(bool* reset, QString* error = nullptr);
     qint64 totalCount() const { return total_; }
     // After tags of a row changed: its review state is read again.
     void refreshReviewState(int row);

@@ -27,6 +27,7 @@
 #include <QStatusBar>
 #include <QItemSelectionModel>
 #include <QListView>
+#include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
 #include <QThread>
@@ -244,6 +245,37 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     } else if (model_->reload(&error) && model_->totalCount() > 0) {
         pages_->setCurrentIndex(1);
     }
+    // Other workstations' edits, new images and batch progress (and vistag-cli workers on this
+    // machine) show up by themselves.
+    if (dbOk) db_->watchChanges(this, [this] { catalogueChangedElsewhere(); });
+}
+
+void MainWindow::catalogueChangedElsewhere() {
+    QListView* view = catalogPane_->view();
+    QList<qint64> selected;
+    for (const QModelIndex& i : view->selectionModel()->selectedIndexes())
+        selected << i.data(CatalogModel::ImageIdRole).toLongLong();
+    const qint64 current = view->currentIndex().data(CatalogModel::ImageIdRole).toLongLong();
+    const int scroll = view->verticalScrollBar()->value();
+    bool reset = false;
+    QString error;
+    if (!model_->refreshLive(&reset, &error)) {
+        statusBar()->showMessage(error);
+        return;
+    }
+    if (reset) {  // other rows came in between: put the selection and the scroll back by image
+        QItemSelection keep;
+        for (qint64 id : selected)
+            if (const int row = model_->rowOfImage(id); row >= 0)
+                keep.select(model_->index(row), model_->index(row));
+        if (const int row = model_->rowOfImage(current); row >= 0)
+            view->selectionModel()->setCurrentIndex(model_->index(row), QItemSelectionModel::NoUpdate);
+        view->selectionModel()->select(keep, QItemSelectionModel::ClearAndSelect);
+        view->verticalScrollBar()->setValue(scroll);
+    }
+    if (model_->totalCount() > 0 && !showingCatalogue()) pages_->setCurrentIndex(1);
+    tagEditor_->refreshUnlessEditing();
+    batchPanel_->refreshUnfinished();
 }
 
 MainWindow::~MainWindow() {

@@ -132,6 +132,7 @@ private:
     void buildMenus();
     void createTagActions(QMenu* menu);
     void showCurrentImage();
+    void catalogueChangedElsewhere();
     void chooseModelFolder();
     void connectServerDialog();
     void downloadModelDialog();

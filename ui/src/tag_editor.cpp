@@ -1,4 +1,7 @@
 #include "tag_editor.h"
+
+#include <QApplication>
+#include <QLocale>
 #include "translations.h"
 
 #include <QAction>
@@ -253,6 +256,13 @@ void TagEditor::setImage(qint64 imageId) {
     refresh();
 }
 
+void TagEditor::refreshUnlessEditing() {
+    // An in-place editor is a child of the tree's viewport that has the focus.
+    const QWidget* focus = QApplication::focusWidget();
+    if (focus && focus != tree_ && tree_->viewport()->isAncestorOf(focus)) return;
+    refresh();
+}
+
 void TagEditor::refresh() {
     // Keep the focused row (a tag, or else its attribute) across the rebuild.
     QString currentAttribute;
@@ -317,6 +327,10 @@ void TagEditor::refresh() {
         item->setData(0, kAttributeRole, t.attribute);
         item->setData(0, kValueTextRole, valueLabel);
         item->setData(2, Qt::UserRole, catalog::tagStatusName(t.status));
+        if (!t.decidedBy.isEmpty())  // in a team: who decided, and when
+            item->setToolTip(2, tr("%1 by %2, %3")
+                                    .arg(statusText(t.status), t.decidedBy,
+                                         QLocale().toString(t.decidedAt.toLocalTime(), QLocale::ShortFormat)));
         if (t.status == TagStatus::Rejected) item->setForeground(0, palette().brush(QPalette::PlaceholderText));
         if (t.id == currentTag) restore = item;
     }

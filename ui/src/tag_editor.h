@@ -64,6 +64,9 @@ public:
     // Puts an edit that is already stored (a bulk edit) on the undo stack.
     void pushEdit(const QString& label, const catalog::TagEdit& edit);
     void refresh();
+    // After someone else changed the catalogue: refresh() unless a tag is being renamed in place
+    // (the edit in progress stays; it is checked against the stored version when committed).
+    void refreshUnlessEditing();
 
 signals:
     void errorOccurred(const QString& message);

@@ -27,11 +27,14 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <functional>
 #include <memory>
 #include <optional>
 
 #include "catalog/catalog_records.h"
 #include "catalog/types.h"
+
+class QObject;
 
 namespace vistag::catalog {
 
@@ -192,6 +195,14 @@ public:
     // "redo" with the rows.
     bool undoTagEdit(const TagEdit& edit, const QString& who, QString* error = nullptr);
     bool redoTagEdit(const TagEdit& edit, const QString& who, QString* error = nullptr);
+
+    // ---- other connections' changes -------------------------------------------------------------
+    // Calls onChange on this thread, within about a second, when another connection (another
+    // window, workstation or vistag-cli worker) changed the catalogue: PostgreSQL notifications
+    // (LISTEN vistag_catalog, renewed after a reconnect), or on SQLite the file's data_version
+    // read every second. Bursts are reported once. Stops when `context` is destroyed, which must
+    // happen before this CatalogDb is.
+    bool watchChanges(QObject* context, std::function<void()> onChange, QString* error = nullptr);
 
     // ---- audit log ---------------------------------------------------------------------------
     // Newest first.

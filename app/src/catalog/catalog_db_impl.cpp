@@ -278,6 +278,10 @@ bool CatalogDb::Impl::begin(QString* error, bool exclusive) {
 }
 
 bool CatalogDb::Impl::commit(QString* error) {
+    if (pg() && !notifyChange()) {
+        setError(error, describe(QSqlQuery(db).lastError()));
+        return false;
+    }
     QSqlQuery q(db);
     if (q.exec(QStringLiteral("COMMIT"))) {
         inTransaction = false;

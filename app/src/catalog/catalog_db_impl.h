@@ -124,6 +124,9 @@ struct CatalogDb::Impl {
     // on SQLite and the read-check-write logic of each edit holds; `exclusive` false skips the
     // lock (the batch queue, which uses row locks with SKIP LOCKED instead).
     bool begin(QString* error, bool exclusive = true);
+    // PostgreSQL: tells the other connections' watchChanges() that this transaction changed the
+    // catalogue (sent when it commits).
+    bool notifyChange() const;
     bool commit(QString* error);
     void rollback();
 

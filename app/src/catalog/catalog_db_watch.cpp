@@ -1,0 +1,81 @@
+// CatalogDb: seeing other connections' changes (another workstation's edits, new images, batch
+// progress) — PostgreSQL notifications, or SQLite's data_version.
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimer>
+
+#include "catalog/catalog_db.h"
+#include "catalog/catalog_db_impl.h"
+
+namespace vistag::catalog {
+namespace {
+
+const QString kChannel = QStringLiteral("vistag_catalog");
+// Notifications that arrive together (a worker stores a run, its tags and its progress) are
+// reported once, this long after the first.
+constexpr int kCoalesceMs = 250;
+// SQLite has no notifications: the file's change counter is read this often.
+constexpr int kPollMs = 1000;
+
+}  // namespace
+
+bool CatalogDb::Impl::notifyChange() const {
+    // Delivered to the listeners when the transaction commits, and only then.
+    QSqlQuery q(db);
+    return q.exec(QStringLiteral("NOTIFY %1").arg(kChannel));
+}
+
+bool CatalogDb::watchChanges(QObject* context, std::function<void()> onChange, QString* error) {
+    if (!d_->checkOpen(error))
+        return false;
+    auto* coalesce = new QTimer(context);
+    coalesce->setSingleShot(true);
+    coalesce->setInterval(kCoalesceMs);
+    QObject::connect(coalesce, &QTimer::timeout, context, std::move(onChange));
+    const auto changed = [coalesce] {
+        if (!coalesce->isActive())
+            coalesce->start();
+    };
+    if (d_->pg()) {
+        QSqlDriver* driver = d_->db.driver();
+        QObject::connect(driver, &QSqlDriver::notification, context,
+                         [changed](const QString& name, QSqlDriver::NotificationSource source,
+                                   const QVariant&) {
+                             if (name == kChannel && source == QSqlDriver::OtherSource)
+                                 changed();
+                         });
+        if (!driver->subscribeToNotification(kChannel)) {
+            setError(error, d_->describe(driver->lastError()));
+            return false;
+        }
+        // A connection made again after the server came back listens again; what changed while
+        // it was away is shown too.
+        d_->onReconnected = [this, changed] {
+            d_->db.driver()->subscribeToNotification(kChannel);
+            changed();
+        };
+        return true;
+    }
+    auto* poll = new QTimer(context);
+    poll->setInterval(kPollMs);
+    auto last = std::make_shared<qint64>(-1);
+    const auto version = [this]() -> qint64 {
+        QSqlQuery q(d_->db);
+        if (!d_->isOpen() || !q.exec(QStringLiteral("PRAGMA data_version")) || !q.next())
+            return -1;
+        return q.value(0).toLongLong();
+    };
+    *last = version();
+    QObject::connect(poll, &QTimer::timeout, context, [version, last, changed] {
+        const qint64 now = version();
+        if (now >= 0 && now != *last) {
+            *last = now;
+            changed();
+        }
+    });
+    poll->start();
+    return true;
+}
+
+}  // namespace vistag::catalog
