@@ -1,6 +1,7 @@
 // Not a test: builds a 10,000-image catalogue with tags and prints how long opening it, the
 // filters of the image grid, an export and single review edits take.
 //   bench_catalog [folder]   (default: a temporary folder, removed afterwards)
+//   bench_catalog postgresql://user@host:port/empty_database   (the same on a team catalogue)
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QSqlDatabase>
@@ -44,9 +45,12 @@ void report(const char* what, double millis) {
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     QTemporaryDir tmp;
-    const QString folder = argc > 1 ? QString::fromLocal8Bit(argv[1]) : tmp.path();
-    const QString path = folder + QStringLiteral("/bench-catalogue.sqlite");
-    QFile::remove(path);
+    const QString where = argc > 1 ? QString::fromLocal8Bit(argv[1]) : tmp.path();
+    const bool shared = CatalogDb::isDatabaseAddress(where);
+    const QString path = shared ? where : where + QStringLiteral("/bench-catalogue.sqlite");
+    if (!shared)
+        QFile::remove(path);
+    std::printf("catalogue: %s\n", qPrintable(CatalogDb::displayAddress(path)));
     QString error;
 
     QElapsedTimer total;
@@ -136,7 +140,8 @@ int main(int argc, char** argv) {
         report("acceptTag/rejectTag, per edit (committed)", ms(t) / std::max(edits, 1));
     }
     report("build the catalogue, total", ms(total));
-    std::printf("file size: %.1f MiB\n", QFileInfo(path).size() / 1048576.0);
+    if (!shared)
+        std::printf("file size: %.1f MiB\n", QFileInfo(path).size() / 1048576.0);
 
     CatalogDb db;
     report("open (existing 10,000-image catalogue)", timed([&] {
