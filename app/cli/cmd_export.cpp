@@ -12,8 +12,9 @@ namespace vistag::cli {
 namespace {
 
 const char kUsage[] =
-    "usage: vistag-cli export --db FILE --format csv|jsonl|txt|xmp --out PATH [--all]\n"
-    "                         [--per-sku] [--taxonomy FILE] [--language en|zh]\n"
+    "usage: vistag-cli export --db FILE|postgresql://… --format csv|jsonl|txt|xmp --out PATH\n"
+    "                         [--all] [--per-sku] [--image-root DIR] [--taxonomy FILE]\n"
+    "                         [--language en|zh]\n"
     "csv and jsonl write the file PATH; txt and xmp write sidecars into the folder PATH, or\n"
     "beside each image when PATH is '-'. Only accepted tags are exported unless --all (then\n"
     "suggested ones too; rejected ones never).\n";
@@ -24,7 +25,12 @@ int runExport(const QStringList& args) {
     QCommandLineParser p;
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addHelpOption();
-    p.addOptions({{"db", "Catalogue database file.", "FILE"},
+    p.addOptions({{"db", "The catalogue: a file, or a team catalogue's address "
+                         "postgresql://user@host:port/database (password from ~/.pgpass or "
+                         "PGPASSWORD).", "FILE|URL"},
+                  {"image-root", "The team's shared image folder as this machine sees it: "
+                                 "image paths under it are stored relative to it (default "
+                                 "$VISTAG_IMAGE_ROOT).", "DIR"},
                   {"format", "csv, jsonl, txt or xmp.", "FORMAT"},
                   {"out", "Output file (csv, jsonl; '-' = standard output) or folder (txt, xmp; "
                           "'-' = beside images).", "PATH"},
@@ -34,6 +40,8 @@ int runExport(const QStringList& args) {
                   {"language", "Label language for sidecars: en (default) or zh.", "LANG"}});
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
     if (int rc = parseCommandLine(p, args, kUsage); rc >= 0) return rc;
+    if (p.isSet(QStringLiteral("image-root")))
+        catalog::CatalogDb::setDefaultImageRoot(p.value(QStringLiteral("image-root")));
     for (const char* required : {"db", "format", "out"})
         if (!p.isSet(QLatin1String(required)))
             return usage(QStringLiteral("--%1 is required").arg(QLatin1String(required)));

@@ -9,6 +9,7 @@
 
 #include "backend/local_backend.h"
 #include "catalog/batch_runner.h"
+#include "catalog/catalog_db.h"
 #include "catalog/image_scan.h"
 #include "catalog/tag_extraction.h"
 #include "cli_util.h"
@@ -20,7 +21,7 @@ namespace {
 
 const char kUsage[] =
     "usage: vistag-cli tag (--model DIR | --server URL [--api-key KEY] [--model-name NAME])\n"
-    "                      --db FILE [--taxonomy FILE]\n"
+    "                      --db FILE|postgresql://… [--image-root DIR] [--taxonomy FILE]\n"
     "                      [--mode untagged|replace|append] [--device auto|cpu|cuda]\n"
     "                      [--dtype ...] [--language zh|en] [--prompt TEXT] [--max-pixels N]\n"
     "                      [--max-new-tokens N] [--threads N] [--free-text]\n"
@@ -43,7 +44,12 @@ int runTag(const QStringList& args) {
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addHelpOption();
     p.addOptions({{"model", "Model folder.", "DIR"},
-                  {"db", "Catalogue database file.", "FILE"},
+                  {"db", "The catalogue: a file, or a team catalogue's address "
+                         "postgresql://user@host:port/database (password from ~/.pgpass or "
+                         "PGPASSWORD).", "FILE|URL"},
+                  {"image-root", "The team's shared image folder as this machine sees it: "
+                                 "image paths under it are stored relative to it (default "
+                                 "$VISTAG_IMAGE_ROOT).", "DIR"},
                   {"taxonomy", "Taxonomy JSON (default: the built-in apparel taxonomy).", "FILE"},
                   {"mode", "untagged (default), replace or append.", "MODE"},
                   {"device", "auto, cpu or cuda.", "DEVICE"},
@@ -58,12 +64,15 @@ int runTag(const QStringList& args) {
     addRemoteOptions(p);
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
     if (int rc = parseCommandLine(p, args, kUsage); rc >= 0) return rc;
+    if (p.isSet(QStringLiteral("image-root")))
+        catalog::CatalogDb::setDefaultImageRoot(p.value(QStringLiteral("image-root")));
     const bool remote = p.isSet(QStringLiteral("server"));
     if (remote && p.isSet(QStringLiteral("model")))
         return usage(QStringLiteral("give either --model or --server, not both"));
     if (!remote && !p.isSet(QStringLiteral("model")))
         return usage(QStringLiteral("--model DIR or --server URL is required"));
-    if (!p.isSet(QStringLiteral("db"))) return usage(QStringLiteral("--db FILE is required"));
+    if (!p.isSet(QStringLiteral("db")))
+        return usage(QStringLiteral("--db FILE (or a postgresql:// address) is required"));
     if (p.positionalArguments().isEmpty()) return usage(QStringLiteral("no images or folders given"));
     QString mode = p.value(QStringLiteral("mode"));
     if (mode.isEmpty()) mode = QStringLiteral("untagged");

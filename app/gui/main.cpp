@@ -18,11 +18,14 @@ bool printInfo(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
             std::printf(
-                "usage: vistag [--model DIR] [--db FILE] [PATH...]\n\n"
+                "usage: vistag [--model DIR] [--db FILE|URL] [PATH...]\n\n"
                 "Vistag: review product images and their attribute tags with Qwen3-VL.\n\n"
                 "  PATH...      images or folders to add to the catalogue\n"
                 "  --model DIR  load this model folder at start (also $VISTAG_MODEL)\n"
-                "  --db FILE    the catalogue (SQLite; also $VISTAG_DB)\n"
+                "  --db FILE|URL  the catalogue: a file, or a team catalogue's address\n"
+                "               postgresql://user@host:port/database (also $VISTAG_DB;\n"
+                "               default: Tools > Settings > Catalogue)\n"
+                "  $VISTAG_IMAGE_ROOT  the team's shared image folder on this computer\n"
                 "  --version    print the versions of Vistag and its libraries\n"
                 "  --help       this text\n\n"
                 "The language follows the system locale ($VISTAG_LANG=zh_CN or en to choose).\n"

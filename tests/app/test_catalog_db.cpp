@@ -348,6 +348,38 @@ private slots:
         QVERIFY(db_->exportRows(true, true).value()[0].values.value("colour").isEmpty());
     }
 
+    // A team's images on a share mapped differently on each workstation: stored relative to the
+    // image root, handed out resolved against each connection's own root.
+    void imageRootStoresRelativePaths() {
+        db_->setImageRoot(QStringLiteral("/mnt/shop/"));
+        QCOMPARE(db_->imageRoot(), QString("/mnt/shop"));
+        const qint64 inside = add(QStringLiteral("/mnt/shop/2024/红裙子.jpg"));
+        const qint64 outside = add(QStringLiteral("/home/li/b.jpg"));
+        QVERIFY(add(QStringLiteral("/mnt/shopping/c.jpg")));  // only a prefix: not inside
+        QCOMPARE(scalar(*db_, QStringLiteral("SELECT path FROM images WHERE id = %1").arg(inside))
+                     .toString(),
+                 QString("2024/红裙子.jpg"));
+        QCOMPARE(db_->imageById(inside)->path, QString("/mnt/shop/2024/红裙子.jpg"));
+        QCOMPARE(db_->imageById(outside)->path, QString("/home/li/b.jpg"));
+        QCOMPARE(db_->addImage(image(QStringLiteral("/mnt/shop/2024/红裙子.jpg"))).value_or(0),
+                 inside);  // the same image again: found by its stored path
+
+        CatalogDb other;  // another workstation, the share mounted elsewhere
+        QVERIFY(other.open(location()));
+        other.setImageRoot(QStringLiteral("/Volumes/shop"));
+        QCOMPARE(other.imageById(inside)->path, QString("/Volumes/shop/2024/红裙子.jpg"));
+        QCOMPARE(other.imageByPath(QStringLiteral("/Volumes/shop/2024/红裙子.jpg"))->id, inside);
+        ImageFilter byName;
+        byName.nameContains = QStringLiteral("红裙");
+        QCOMPARE(other.listImages(byName)->value(0).path,
+                 QString("/Volumes/shop/2024/红裙子.jpg"));
+        const auto rows = other.exportRows(false, false).value();
+        QCOMPARE(rows.value(0).id, QString("/Volumes/shop/2024/红裙子.jpg"));
+        // Without a root the stored relative path is what there is.
+        other.setImageRoot({});
+        QCOMPARE(other.imageById(inside)->path, QString("2024/红裙子.jpg"));
+    }
+
     void batchQueueResumes() {
         QList<qint64> imgs;
         for (int i = 0; i < 4; ++i)

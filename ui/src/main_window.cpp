@@ -70,8 +70,13 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     resize(1280, 800);
     setAcceptDrops(true);
 
+    settings_ = settings::AppSettings::load();
+    if (!settings_.imageRoot.isEmpty()) catalog::CatalogDb::setDefaultImageRoot(settings_.imageRoot);
     db_ = std::make_unique<catalog::CatalogDb>();
-    const QString path = dbPath.isEmpty() ? catalog::CatalogDb::defaultPath() : dbPath;
+    // --db or $VISTAG_DB, else the catalogue of the settings, else the file in the data folder.
+    const QString path = !dbPath.isEmpty()                      ? dbPath
+                         : !settings_.catalogLocation.isEmpty() ? settings_.catalogLocation
+                                                                : catalog::CatalogDb::defaultPath();
     QString error;
     const bool dbOk = db_->open(path, &error);
     thumbnails_ = new Thumbnailer(
@@ -93,8 +98,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     viewer_ = new ImageViewer(catalogPage);
     auto* side = new QSplitter(Qt::Vertical, catalogPage);
     askPane_ = new AskPane(backend_, side);
-    tagEditor_ = new TagEditor(*db_, taxonomy_, qEnvironmentVariable("USER", QStringLiteral("me")),
-                               side);
+    tagEditor_ = new TagEditor(*db_, taxonomy_, settings_.reviewer(), side);
     side->addWidget(askPane_);
     side->addWidget(tagEditor_);
     catalogPage->addWidget(catalogPane_);
@@ -128,7 +132,6 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
                                          : selected.first().data(CatalogModel::ImageIdRole).toLongLong());
                 showCurrentImage();
             });
-    settings_ = settings::AppSettings::load();
     applyGenerationSettings();
     shortcuts_ = new ShortcutMap(this);
     registerShortcuts();

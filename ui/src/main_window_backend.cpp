@@ -32,6 +32,7 @@
 #include "share_dialog.h"
 #include "translations.h"
 #include "start_page.h"
+#include "tag_editor.h"
 #include "vistag/inference/status.h"
 
 namespace vistag::ui {
@@ -50,7 +51,14 @@ void MainWindow::applySettings(const settings::AppSettings& s) {
     settings_.save();
     applyGenerationSettings();
     logging::info(QStringLiteral("settings changed"));
-    if (s.language != old.language) {
+    tagEditor_->setUser(settings_.reviewer());
+    const bool otherCatalogue =
+        s.catalogLocation != old.catalogLocation || s.imageRoot != old.imageRoot;
+    if (otherCatalogue) {  // the window opens again on the chosen catalogue
+        dbPath_ = s.catalogLocation;
+        catalog::CatalogDb::setDefaultImageRoot(s.imageRoot);
+    }
+    if (s.language != old.language || otherCatalogue) {
         // The new window loads the model or server of the settings saved above.
         QMetaObject::invokeMethod(this, [this] { rebuildInLanguage(); }, Qt::QueuedConnection);
         return;

@@ -57,6 +57,7 @@ SettingsDialog::SettingsDialog(const settings::AppSettings& current, ShortcutMap
     tabs_->addTab(buildModelTab(current), tr("Model"));
     tabs_->addTab(buildGenerationTab(current), tr("Generation"));
     tabs_->addTab(buildServerTab(current), tr("Server"));
+    tabs_->addTab(buildCatalogueTab(current), tr("Catalogue"));
     tabs_->addTab(buildInterfaceTab(current), tr("Interface"));
     if (shortcuts_)
         tabs_->addTab(buildShortcutsTab(), tr("Shortcuts"));
@@ -237,6 +238,55 @@ QWidget* SettingsDialog::buildInterfaceTab(const settings::AppSettings& s) {
     return page;
 }
 
+QWidget* SettingsDialog::buildCatalogueTab(const settings::AppSettings& s) {
+    auto* page = new QWidget(this);
+    auto* form = new QFormLayout(page);
+    catalogLocation_ = new QLineEdit(s.catalogLocation, page);
+    catalogLocation_->setObjectName(QStringLiteral("catalogLocation"));
+    catalogLocation_->setPlaceholderText(tr("The catalogue file in your data folder"));
+    catalogLocation_->setToolTip(
+        tr("A catalogue file, or a team catalogue on PostgreSQL: "
+           "postgresql://user@server:5432/database. The password comes from ~/.pgpass or the "
+           "PGPASSWORD environment variable; Vistag does not store it."));
+    auto* browse = new QPushButton(tr("File…"), page);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getSaveFileName(
+            this, tr("Catalogue file"), catalogLocation_->text(), tr("Catalogue (*.sqlite)"),
+            nullptr, QFileDialog::DontConfirmOverwrite);
+        if (!file.isEmpty()) catalogLocation_->setText(file);
+    });
+    auto* row = new QHBoxLayout;
+    row->addWidget(catalogLocation_, 1);
+    row->addWidget(browse);
+    form->addRow(tr("Catalogue"), row);
+    imageRoot_ = new QLineEdit(s.imageRoot, page);
+    imageRoot_->setObjectName(QStringLiteral("imageRoot"));
+    imageRoot_->setPlaceholderText(tr("None: image paths are kept as they are"));
+    imageRoot_->setToolTip(tr("Where the team's shared image folder is on this computer (e.g. "
+                              "/mnt/shop). Images under it are stored relative to it, so every "
+                              "workstation finds them through its own mapping."));
+    auto* pickRoot = new QPushButton(tr("Folder…"), page);
+    connect(pickRoot, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Shared image folder"),
+                                                              imageRoot_->text());
+        if (!dir.isEmpty()) imageRoot_->setText(dir);
+    });
+    auto* rootRow = new QHBoxLayout;
+    rootRow->addWidget(imageRoot_, 1);
+    rootRow->addWidget(pickRoot);
+    form->addRow(tr("Shared image folder"), rootRow);
+    reviewerName_ = new QLineEdit(s.reviewerName, page);
+    reviewerName_->setObjectName(QStringLiteral("reviewerName"));
+    reviewerName_->setPlaceholderText(settings::AppSettings{}.reviewer());
+    reviewerName_->setToolTip(tr("The name the audit log records for your decisions."));
+    form->addRow(tr("Your name"), reviewerName_);
+    form->addRow(note(tr("A team points every workstation at one PostgreSQL catalogue and one "
+                         "shared image folder. Changing the catalogue opens the window again on "
+                         "it."),
+                      page));
+    return page;
+}
+
 QWidget* SettingsDialog::buildShortcutsTab() {
     auto* page = new QWidget(this);
     const QStringList ids = shortcuts_->ids();
@@ -359,6 +409,9 @@ settings::AppSettings SettingsDialog::settings() const {
     s.schemaMaxEnumValues = schemaMaxEnumValues_->value();
     s.schemaMaxChars = schemaMaxChars_->value();
     s.language = chosen(language_);
+    s.catalogLocation = catalogLocation_->text().trimmed();
+    s.imageRoot = imageRoot_->text().trimmed();
+    s.reviewerName = reviewerName_->text().trimmed();
     return s;
 }
 

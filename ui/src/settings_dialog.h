@@ -46,6 +46,7 @@ private:
     QWidget* buildGenerationTab(const settings::AppSettings& s);
     QWidget* buildServerTab(const settings::AppSettings& s);
     QWidget* buildInterfaceTab(const settings::AppSettings& s);
+    QWidget* buildCatalogueTab(const settings::AppSettings& s);
     QWidget* buildShortcutsTab();
     QHash<QString, QList<QKeySequence>> proposedKeys() const;
     void updateConflicts();
@@ -55,6 +56,9 @@ private:
     QTabWidget* tabs_ = nullptr;
     QComboBox* backend_ = nullptr;
     QLineEdit* modelFolder_ = nullptr;
+    QLineEdit* catalogLocation_ = nullptr;
+    QLineEdit* imageRoot_ = nullptr;
+    QLineEdit* reviewerName_ = nullptr;
     QComboBox* device_ = nullptr;
     QComboBox* dtype_ = nullptr;
     QSpinBox* maxPixels_ = nullptr;

@@ -35,6 +35,8 @@ public:
     QLineEdit* addField() const { return add_; }
     QLabel* hintLabel() const { return hint_; }
     const QString& user() const { return user_; }
+    // The name the audit log records for this person's decisions (Settings → Your name).
+    void setUser(const QString& user) { user_ = user; }
     // The editor's keyboard actions, by id ("tag.rename", "tag.delete", "tag.add",
     // "tag.pick1".."tag.pick9", "edit.undo", "edit.redo"); all made in createActions().
     QAction* action(const QString& id) const;

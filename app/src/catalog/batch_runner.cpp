@@ -89,7 +89,16 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
                           : parseTagAnswer(answer, taxonomy_);
     } else {
         if (!QFileInfo::exists(image->path)) {
-            *message = QStringLiteral("the image file is gone: %1").arg(image->path);
+            // In a team catalogue the file may be on a share this workstation has not mapped:
+            // said per image; the others go on.
+            *message = QFileInfo(image->path).isRelative()
+                           ? QStringLiteral("the image file %1 is in the team's shared image "
+                                            "folder, which is not set on this workstation "
+                                            "(Settings → Shared image folder, or --image-root)")
+                                 .arg(image->path)
+                           : QStringLiteral("the image file cannot be found on this "
+                                            "workstation: %1")
+                                 .arg(image->path);
             return QStringLiteral("failed");
         }
         backend::AskRequest req;

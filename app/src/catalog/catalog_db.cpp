@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QStandardPaths>
+#include <QReadWriteLock>
 #include <QUrl>
 #include <QUrlQuery>
 #include <algorithm>
@@ -47,6 +48,43 @@ bool CatalogDb::isOpen() const {
 QString CatalogDb::path() const {
     return d_->path;
 }
+namespace {
+
+QString normalizedRoot(const QString& folder) {
+    if (folder.trimmed().isEmpty())
+        return {};
+    QString root = QDir::cleanPath(QFileInfo(folder.trimmed()).absoluteFilePath());
+    while (root.size() > 1 && root.endsWith(QLatin1Char('/')))
+        root.chop(1);
+    return root == QLatin1String("/") ? QString() : root;
+}
+
+QReadWriteLock& defaultRootLock() {
+    static QReadWriteLock lock;
+    return lock;
+}
+QString& defaultRoot() {
+    static QString root = normalizedRoot(qEnvironmentVariable("VISTAG_IMAGE_ROOT"));
+    return root;
+}
+
+}  // namespace
+
+void CatalogDb::setImageRoot(const QString& folder) {
+    d_->imageRoot = normalizedRoot(folder);
+}
+QString CatalogDb::imageRoot() const {
+    return d_->imageRoot;
+}
+void CatalogDb::setDefaultImageRoot(const QString& folder) {
+    QWriteLocker lock(&defaultRootLock());
+    defaultRoot() = normalizedRoot(folder);
+}
+QString CatalogDb::defaultImageRoot() {
+    QReadLocker lock(&defaultRootLock());
+    return defaultRoot();
+}
+
 bool CatalogDb::isShared() const {
     return d_->pg();
 }
@@ -116,6 +154,7 @@ bool CatalogDb::open(const QString& location, QString* error, OpenMode mode) {
     close();
     setError(error, {});
     d_->readOnly = mode == OpenMode::ReadOnly;
+    d_->imageRoot = defaultImageRoot();
     if (isDatabaseAddress(location))
         return openPostgres(location, error) && upgrade(error) && takeWorkerId(error);
     if (location.contains(QLatin1String("://"))) {

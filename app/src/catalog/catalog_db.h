@@ -79,6 +79,17 @@ public:
     static int schemaVersion();
 
     // ---- images ------------------------------------------------------------------------------
+    // The image root: the folder a team's images live in, as this workstation sees it (a network
+    // share mapped at /mnt/shop here, /Volumes/shop there). Paths under it are stored relative
+    // to it and every path handed out is resolved against it, so each workstation finds the same
+    // images through its own mapping; paths outside it are stored as they are. Empty (the
+    // default): paths are stored as given. New catalogues take defaultImageRoot(), the process-
+    // wide setting (Settings → shared image folder, --image-root, $VISTAG_IMAGE_ROOT).
+    void setImageRoot(const QString& folder);
+    QString imageRoot() const;
+    static void setDefaultImageRoot(const QString& folder);
+    static QString defaultImageRoot();
+
     // Upsert by path: a known path keeps its id, SKU group and tags and gets the new hash and
     // size; a new path is inserted with record.skuGroup. Returns the image id.
     std::optional<qint64> addImage(const ImageRecord& record, QString* error = nullptr);

@@ -44,7 +44,7 @@ std::optional<QList<ExportRow>> CatalogDb::exportRows(bool perSku, bool accepted
         return std::nullopt;
     while (q.next()) {
         const qint64 id = q.value(0).toLongLong();
-        const QString path = q.value(1).toString();
+        const QString path = d_->fromStored(q.value(1).toString());
         const QString group = q.value(4).toString();
         if (perSku && !group.isEmpty()) {
             const auto found = rowOfGroup.constFind(group);

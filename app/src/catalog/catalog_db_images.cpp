@@ -139,7 +139,8 @@ std::optional<QList<qint64>> CatalogDb::addImages(const QList<ImageRecord>& reco
             return false;
         }
         for (const ImageRecord& r : records) {
-            if (!d_->runPrepared(find, {r.path}, error))
+            const QString stored = d_->toStored(r.path);
+            if (!d_->runPrepared(find, {stored}, error))
                 return false;
             if (find.next()) {
                 const ImageRecord old = readImage(find);
@@ -165,7 +166,7 @@ std::optional<QList<qint64>> CatalogDb::addImages(const QList<ImageRecord>& reco
                 r.addedAt.isValid() ? r.addedAt.toUTC().toString(Qt::ISODateWithMs) : nowText();
             if (!d_->runPrepared(
                     insert,
-                    {r.path, baseName(r.path), r.contentHash, r.width, r.height, r.skuGroup, added},
+                    {stored, baseName(stored), r.contentHash, r.width, r.height, r.skuGroup, added},
                     error))
                 return false;
             const std::optional<qint64> inserted = d_->lastInsertId(insert, error);
@@ -195,7 +196,7 @@ std::optional<ImageRecord> CatalogDb::imageById(qint64 id, QString* error) const
             {id}, error) ||
         !q.next())
         return std::nullopt;
-    return readImage(q);
+    return d_->image(q);
 }
 
 std::optional<ImageRecord> CatalogDb::imageByPath(const QString& path, QString* error) const {
@@ -206,10 +207,10 @@ std::optional<ImageRecord> CatalogDb::imageByPath(const QString& path, QString* 
     if (!d_->run(q,
                  QStringLiteral("SELECT %1 FROM images WHERE path = ?")
                      .arg(QLatin1String(kImageColumns)),
-                 {path}, error) ||
+                 {d_->toStored(path)}, error) ||
         !q.next())
         return std::nullopt;
-    return readImage(q);
+    return d_->image(q);
 }
 
 bool CatalogDb::setSkuGroup(const QList<qint64>& imageIds, const QString& group, const QString& who,
@@ -275,7 +276,7 @@ std::optional<QList<ImageRecord>> CatalogDb::listImages(const ImageFilter& filte
         return std::nullopt;
     QList<ImageRecord> out;
     while (q.next())
-        out << readImage(q);
+        out << d_->image(q);
     return out;
 }
 

@@ -118,6 +118,26 @@ QJsonObject tagJson(const TagRecord& r) {
 
 // ---- CatalogDb::Impl ------------------------------------------------------------------------
 
+QString CatalogDb::Impl::toStored(const QString& path) const {
+    if (imageRoot.isEmpty() || !path.startsWith(imageRoot) || path.size() <= imageRoot.size() ||
+        path.at(imageRoot.size()) != QLatin1Char('/'))
+        return path;
+    return path.mid(imageRoot.size() + 1);
+}
+
+QString CatalogDb::Impl::fromStored(const QString& stored) const {
+    if (imageRoot.isEmpty() || stored.isEmpty() || stored.startsWith(QLatin1Char('/')) ||
+        (stored.size() > 1 && stored.at(1) == QLatin1Char(':')))  // absolute, or C:/…
+        return stored;
+    return imageRoot + QLatin1Char('/') + stored;
+}
+
+ImageRecord CatalogDb::Impl::image(const QSqlQuery& q, int first) const {
+    ImageRecord r = readImage(q, first);
+    r.path = fromStored(r.path);
+    return r;
+}
+
 bool CatalogDb::Impl::checkOpen(QString* error) const {
     if (isOpen())
         return true;

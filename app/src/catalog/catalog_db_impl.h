@@ -64,6 +64,12 @@ struct CatalogDb::Impl {
     std::function<void()> onReconnected;
 
     bool pg() const { return dialect == schema::Dialect::Postgres; }
+    // Image paths: stored relative to the image root when under it (a team's shared folder,
+    // mapped differently on each workstation), handed out resolved against it.
+    QString imageRoot;  // absolute, no trailing '/'; "" = paths are stored as given
+    QString toStored(const QString& path) const;
+    QString fromStored(const QString& stored) const;
+    ImageRecord image(const QSqlQuery& q, int first = 0) const;
     bool isOpen() const { return db.isValid() && db.isOpen(); }
     // Dialect fragments: a case-insensitive LIKE (ASCII), a case-insensitive sort key, a LIMIT
     // value for "no limit" (-1), and the id the last INSERT on `q` made.

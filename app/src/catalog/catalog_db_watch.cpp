@@ -4,6 +4,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTimer>
+#include <algorithm>
 
 #include "catalog/catalog_db.h"
 #include "catalog/catalog_db_impl.h"
@@ -17,6 +18,9 @@ const QString kChannel = QStringLiteral("vistag_catalog");
 constexpr int kCoalesceMs = 250;
 // SQLite has no notifications: the file's change counter is read this often.
 constexpr int kPollMs = 1000;
+// A PostgreSQL connection that broke delivers nothing: it is checked this often and made again
+// when the server is back (what changed meanwhile is then shown).
+constexpr int kPingMs = 3000;
 
 }  // namespace
 
@@ -55,6 +59,17 @@ bool CatalogDb::watchChanges(QObject* context, std::function<void()> onChange, Q
             d_->db.driver()->subscribeToNotification(kChannel);
             changed();
         };
+        auto* ping = new QTimer(context);
+        ping->setInterval(kPingMs);
+        QObject::connect(ping, &QTimer::timeout, context, [this, ping] {
+            if (d_->inTransaction)
+                return;
+            d_->recover();  // a no-op while the connection answers
+            // While the server stays away, try less often (a connection attempt to a host that
+            // does not answer waits for the connect timeout).
+            ping->setInterval(d_->isOpen() ? kPingMs : std::min(ping->interval() * 2, 60000));
+        });
+        ping->start();
         return true;
     }
     auto* poll = new QTimer(context);

@@ -1,5 +1,7 @@
 #include "settings/app_settings.h"
 
+#include <QUrl>
+
 namespace vistag::settings {
 namespace {
 
@@ -41,6 +43,9 @@ AppSettings AppSettings::load(const QSettings& s) {
     a.temperature = clamped<double>(s, "generation/temperature", 0.0, 2.0, a.temperature);
     a.constrainedTagging =
         s.value(QStringLiteral("generation/constrainedTagging"), a.constrainedTagging).toBool();
+    a.catalogLocation = s.value(QStringLiteral("catalogue/location")).toString();
+    a.imageRoot = s.value(QStringLiteral("catalogue/imageRoot")).toString();
+    a.reviewerName = s.value(QStringLiteral("catalogue/reviewerName")).toString().trimmed();
     a.serverUrl = s.value(QStringLiteral("server/url"), a.serverUrl).toString();
     a.apiKey = s.value(QStringLiteral("server/apiKey")).toString();
     a.serverModel = s.value(QStringLiteral("server/model")).toString();
@@ -73,6 +78,17 @@ void AppSettings::save(QSettings& s) const {
     s.setValue(QStringLiteral("generation/maxNewTokens"), maxNewTokens);
     s.setValue(QStringLiteral("generation/temperature"), temperature);
     s.setValue(QStringLiteral("generation/constrainedTagging"), constrainedTagging);
+    QString location = catalogLocation.trimmed();
+    if (location.contains(QLatin1String("://"))) {  // a database address: never its password
+        QUrl url(location);
+        if (!url.password().isEmpty()) {
+            url.setPassword({});
+            location = url.toString();
+        }
+    }
+    s.setValue(QStringLiteral("catalogue/location"), location);
+    s.setValue(QStringLiteral("catalogue/imageRoot"), imageRoot.trimmed());
+    s.setValue(QStringLiteral("catalogue/reviewerName"), reviewerName.trimmed());
     s.setValue(QStringLiteral("server/url"), serverUrl);
     s.setValue(QStringLiteral("server/apiKey"), apiKey);
     s.setValue(QStringLiteral("server/model"), serverModel);
@@ -118,6 +134,15 @@ catalog::InferenceParams AppSettings::inferenceParams() const {
     p.temperature = temperature;
     p.maxPixels = maxPixels;
     return p;
+}
+
+QString AppSettings::reviewer() const {
+    if (!reviewerName.trimmed().isEmpty())
+        return reviewerName.trimmed();
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("USERNAME");
+    return user.isEmpty() ? QStringLiteral("me") : user;
 }
 
 }  // namespace vistag::settings

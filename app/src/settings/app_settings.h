@@ -37,6 +37,15 @@ struct AppSettings {
     QString structuredOutput = QStringLiteral("json_schema");
     int schemaMaxEnumValues = 1000;
     int schemaMaxChars = 120000;
+    // The catalogue: "" (the file in the user's data folder), a file, or a team catalogue's
+    // postgresql:// address — never with a password (save() removes one; libpq reads
+    // ~/.pgpass or PGPASSWORD). The shared image folder as this workstation sees it
+    // (CatalogDb::setImageRoot), and the name the audit log records for this person's
+    // decisions ("" = the operating system's user name).
+    QString catalogLocation;
+    QString imageRoot;
+    QString reviewerName;
+    QString reviewer() const;  // reviewerName, or the OS user name
     // Interface language: "" (follow the system), "en" or "zh_CN".
     QString language;
     // "Share this model": Vistag's own OpenAI-compatible server on the loaded local model.
