@@ -21,6 +21,7 @@ int runExport(const QStringList& args);    // cmd_export.cpp
 int runDownload(const QStringList& args);  // cmd_download.cpp
 int runServe(const QStringList& args);     // cmd_serve.cpp
 int runBatch(const QStringList& args);     // cmd_batch.cpp
+int runCatalog(const QStringList& args);   // cmd_catalog.cpp
 
 // Writes the top-level usage text to stderr.
 void printUsage();

@@ -18,6 +18,7 @@ const Command kCommands[] = {
     {"bench", "measure time to first token, decode speed and memory", runBench},
     {"tag", "suggest tags for images into the catalogue (resumable batch)", runTag},
     {"export", "export the catalogue's tags (csv, jsonl, txt or xmp sidecars)", runExport},
+    {"catalog", "copy a catalogue between a file and a team's PostgreSQL database", runCatalog},
     {"download", "download a model from Hugging Face or ModelScope (resumable, verified)",
      runDownload},
     {"serve", "serve the model as an OpenAI-compatible API (chat completions, SSE)", runServe},

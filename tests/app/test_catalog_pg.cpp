@@ -327,6 +327,72 @@ private slots:
         QCOMPARE(p.running + p.pending, 0);
     }
 
+    // A workstation's file moves into the team database and back: every row with its id, the
+    // paths under the shared folder made relative, new rows continue after the copied ids, and a
+    // catalogue that is not empty is refused.
+    void copiesBothWays() {
+        if (address_.isEmpty())
+            QSKIP("needs the test PostgreSQL server (run as test_catalog_pg_pg)");
+        QTemporaryDir dir;
+        CatalogDb file;
+        QVERIFY(file.open(dir.filePath(QStringLiteral("shop.sqlite"))));
+        const qint64 a = file.addImage(image(QStringLiteral("/mnt/shop/a.jpg"))).value_or(0);
+        const qint64 b = file.addImage(image(QStringLiteral("/home/li/b.jpg"))).value_or(0);
+        RunRecord run;
+        run.imageId = a;
+        run.backend = QStringLiteral("local");
+        run.modelId = QStringLiteral("m");
+        run.prompt = QStringLiteral("p");
+        run.paramsJson = QStringLiteral("{}");
+        run.answer = QStringLiteral("{\"style\": \"boho\"}");
+        run.finishReason = QStringLiteral("stop");
+        const qint64 runId = file.recordRun(run).value_or(0);
+        const auto tags = file.addSuggestions(a, runId, {suggestion("style", "boho", 0.75)}, "model:m");
+        QVERIFY(file.rejectTag(tags->value(0), QStringLiteral("li")));
+        QVERIFY(file.addTag(b, QStringLiteral("colour"), QStringLiteral("red"), false, "li"));
+        QVERIFY(file.createBatch("untagged", "p", "m", "{}", {a, b}));
+        const int audits = int(file.auditLog(1000)->size());
+
+        CatalogDb team;
+        QVERIFY(team.open(address_));
+        QString error;
+        qint64 lastTotal = 0;
+        QVERIFY2(team.copyFrom(file, QStringLiteral("/mnt/shop"),
+                               [&](qint64 done, qint64 total) {
+                                   lastTotal = total;
+                                   return done <= total;
+                               },
+                               &error),
+                 qPrintable(error));
+        QVERIFY(lastTotal > 0);
+        QCOMPARE(scalar(team, QStringLiteral("SELECT path FROM images WHERE id = %1").arg(a))
+                     .toString(),
+                 QString("a.jpg"));
+        team.setImageRoot(QStringLiteral("/Volumes/shop"));
+        QCOMPARE(team.imageById(a)->path, QString("/Volumes/shop/a.jpg"));
+        QCOMPARE(team.imageById(b)->path, QString("/home/li/b.jpg"));
+        QCOMPARE(team.tagById(tags->value(0))->status, TagStatus::Rejected);
+        QCOMPARE(team.tagById(tags->value(0))->confidence, 0.75);
+        QCOMPARE(int(team.auditLog(1000)->size()), audits);
+        QVERIFY(team.cachedRun(QStringLiteral("hash-/mnt/shop/a.jpg"), "p", "m", "{}"));
+        QCOMPARE(team.unfinishedBatches()->size(), 1);
+        // New rows continue after the copied ids.
+        const qint64 c = team.addImage(image(QStringLiteral("/Volumes/shop/c.jpg"))).value_or(0);
+        QVERIFY(c > b);
+        // Not into a catalogue that has rows.
+        QVERIFY(!team.copyFrom(file, {}, {}, &error));
+        QVERIFY2(error.contains(QLatin1String("not empty")), qPrintable(error));
+
+        // And back into a new file: the same rows.
+        CatalogDb back;
+        QVERIFY(back.open(dir.filePath(QStringLiteral("back.sqlite"))));
+        QVERIFY2(back.copyFrom(team, {}, {}, &error), qPrintable(error));
+        QCOMPARE(back.imageById(a)->path, QString("a.jpg"));  // relative: no root set here
+        QCOMPARE(back.tagsForImage(b)->value(0).valueCode, QString("red"));
+        QCOMPARE(int(back.auditLog(1000)->size()), int(team.auditLog(1000)->size()));
+        QVERIFY(back.addImage(image(QStringLiteral("/x/d.jpg"))).value_or(0) > c);
+    }
+
     // The server goes away and comes back: while it is down an edit fails in plain words and is
     // not acknowledged; afterwards the same connection works again without reopening.
     void reconnectsAfterTheServerRestarts() {

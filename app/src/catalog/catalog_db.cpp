@@ -109,7 +109,13 @@ std::optional<int> CatalogDb::fileSchemaVersion(QString* error) const {
     if (d_->pg()) {
         // vistag_meta holds the version; a database without it is new (no tables at all) or
         // belongs to another application (tables, but not ours), which is refused: -1.
-        if (!d_->run(q, QStringLiteral("SELECT to_regclass('vistag_meta') IS NOT NULL"), {}, error) ||
+        // pg_class, not to_regclass(): a name looked up once and not found stays "not found" in
+        // the session's relation cache, even after another workstation created the table.
+        if (!d_->run(q,
+                     QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n "
+                                    "ON n.oid = c.relnamespace WHERE c.relname = 'vistag_meta' AND "
+                                    "n.nspname = current_schema())"),
+                     {}, error) ||
             !q.next())
             return std::nullopt;
         if (q.value(0).toBool()) {
@@ -316,6 +322,11 @@ bool CatalogDb::upgrade(QString* error) {
         return false;
     }
     if (d_->readOnly) {
+        if (*version == 0) {
+            setError(error, trCatalog("“%1” holds no catalogue yet: nothing to read.").arg(where));
+            close();
+            return false;
+        }
         if (*version < schema::currentVersion()) {
             setError(error, trCatalog("The catalogue “%1” is from an older Vistag and must be "
                                       "upgraded, but it is opened read-only.")

@@ -207,6 +207,16 @@ public:
     bool undoTagEdit(const TagEdit& edit, const QString& who, QString* error = nullptr);
     bool redoTagEdit(const TagEdit& edit, const QString& who, QString* error = nullptr);
 
+    // ---- copying a catalogue ---------------------------------------------------------------------
+    // Copies everything of `source` — images, runs (the result cache), tags, the audit log,
+    // batches — with their ids into this catalogue, which must be empty (just created). One
+    // transaction: all or nothing. imageRoot (optional): image paths under it are stored
+    // relative to it (moving a workstation's catalogue to a team's shared folder). progress(done,
+    // total) is called after every few hundred rows; returning false cancels (nothing copied).
+    bool copyFrom(const CatalogDb& source, const QString& imageRoot,
+                  const std::function<bool(qint64 done, qint64 total)>& progress,
+                  QString* error = nullptr);
+
     // ---- other connections' changes -------------------------------------------------------------
     // Calls onChange on this thread, within about a second, when another connection (another
     // window, workstation or vistag-cli worker) changed the catalogue: PostgreSQL notifications
