@@ -517,449 +517,449 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="67"/>
+        <location filename="../src/main_window.cpp" line="68"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="157"/>
+        <location filename="../src/main_window.cpp" line="161"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="146"/>
+        <location filename="../src/main_window_backend.cpp" line="154"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="147"/>
+        <location filename="../src/main_window_backend.cpp" line="155"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="131"/>
+        <location filename="../src/main_window_backend.cpp" line="139"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="110"/>
+        <location filename="../src/main_window.cpp" line="115"/>
         <source>Tag added from the answer</source>
         <translation>已从回答添加标签</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="149"/>
+        <location filename="../src/main_window.cpp" line="153"/>
         <source>Tagging cancelled; the rest stays queued</source>
         <translation>打标已取消；其余图片仍在队列中</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="150"/>
+        <location filename="../src/main_window.cpp" line="154"/>
         <source>Tagging finished</source>
         <translation>打标完成</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="162"/>
+        <location filename="../src/main_window.cpp" line="166"/>
         <source>Shared at %1</source>
         <translation>已共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="174"/>
+        <location filename="../src/main_window.cpp" line="178"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="188"/>
+        <location filename="../src/main_window.cpp" line="192"/>
         <source>Stop loading the model</source>
         <translation>停止加载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="192"/>
+        <location filename="../src/main_window.cpp" line="196"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="212"/>
+        <location filename="../src/main_window.cpp" line="216"/>
         <source>Tag schema: enforced</source>
         <translation>标签结构：服务器强制遵守</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="215"/>
+        <location filename="../src/main_window.cpp" line="219"/>
         <source>Tag schema: not enforced (answers are checked)</source>
         <translation>标签结构：服务器未强制（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="218"/>
+        <location filename="../src/main_window.cpp" line="222"/>
         <source>Tag schema: not sent (answers are checked)</source>
         <translation>标签结构：未发送（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="221"/>
+        <location filename="../src/main_window.cpp" line="225"/>
         <source>Tag schema: refused by the server — choose another structured output in Settings</source>
         <translation>标签结构：服务器拒绝——请在设置中选择其他结构化输出方式</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="225"/>
+        <location filename="../src/main_window.cpp" line="229"/>
         <source>Tag schema: not checked (answers are checked)</source>
         <translation>标签结构：尚未探测（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="235"/>
+        <location filename="../src/main_window.cpp" line="239"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="236"/>
+        <location filename="../src/main_window.cpp" line="240"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="240"/>
+        <location filename="../src/main_window.cpp" line="244"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="287"/>
+        <location filename="../src/main_window.cpp" line="322"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="301"/>
+        <location filename="../src/main_window.cpp" line="336"/>
         <source>Next image</source>
         <translation>下一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="303"/>
+        <location filename="../src/main_window.cpp" line="338"/>
         <source>Previous image</source>
         <translation>上一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="305"/>
+        <location filename="../src/main_window.cpp" line="340"/>
         <source>Next unreviewed image</source>
         <translation>下一张未审核图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="308"/>
+        <location filename="../src/main_window.cpp" line="343"/>
         <source>Accept all suggestions and go to the next image</source>
         <translation>接受全部建议并转到下一张</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="129"/>
+        <location filename="../src/main_window_backend.cpp" line="137"/>
         <source>The model could not be loaded. %1</source>
         <translation>无法加载模型。%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="326"/>
+        <location filename="../src/main_window.cpp" line="361"/>
         <source>Select the images to tag first.</source>
         <translation>请先选择要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="345"/>
+        <location filename="../src/main_window.cpp" line="380"/>
         <source>Saving the pasted image…</source>
         <translation>正在保存粘贴的图片…</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="151"/>
+        <location filename="../src/main_window_backend.cpp" line="159"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="368"/>
+        <location filename="../src/main_window.cpp" line="403"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="369"/>
+        <location filename="../src/main_window.cpp" line="404"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="370"/>
+        <location filename="../src/main_window.cpp" line="405"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="371"/>
+        <location filename="../src/main_window.cpp" line="406"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="372"/>
+        <location filename="../src/main_window.cpp" line="407"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="374"/>
+        <location filename="../src/main_window.cpp" line="409"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="388"/>
+        <location filename="../src/main_window.cpp" line="423"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="392"/>
+        <location filename="../src/main_window.cpp" line="427"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="395"/>
+        <location filename="../src/main_window.cpp" line="430"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="401"/>
+        <location filename="../src/main_window.cpp" line="436"/>
         <source>&amp;Tagging</source>
         <translation>打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="402"/>
+        <location filename="../src/main_window.cpp" line="437"/>
         <source>&amp;Tag the selected images</source>
         <translation>为所选图片打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="404"/>
+        <location filename="../src/main_window.cpp" line="439"/>
         <source>Tag every &amp;untagged image</source>
         <translation>为所有未打标图片打标(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="406"/>
+        <location filename="../src/main_window.cpp" line="441"/>
         <source>&amp;Resume unfinished tagging</source>
         <translation>继续未完成的打标(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="408"/>
+        <location filename="../src/main_window.cpp" line="443"/>
         <source>&amp;Cancel tagging</source>
         <translation>取消打标(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="411"/>
+        <location filename="../src/main_window.cpp" line="446"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="413"/>
+        <location filename="../src/main_window.cpp" line="448"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="414"/>
+        <location filename="../src/main_window.cpp" line="449"/>
         <source>&amp;Fit to window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="416"/>
+        <location filename="../src/main_window.cpp" line="451"/>
         <source>&amp;Actual size (100 %)</source>
         <translation>实际大小（100%）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="418"/>
+        <location filename="../src/main_window.cpp" line="453"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="421"/>
+        <location filename="../src/main_window.cpp" line="456"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="426"/>
+        <location filename="../src/main_window.cpp" line="461"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="427"/>
+        <location filename="../src/main_window.cpp" line="462"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="431"/>
+        <location filename="../src/main_window.cpp" line="466"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="436"/>
+        <location filename="../src/main_window.cpp" line="471"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="437"/>
+        <location filename="../src/main_window.cpp" line="472"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="438"/>
+        <location filename="../src/main_window.cpp" line="473"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="453"/>
+        <location filename="../src/main_window.cpp" line="488"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="454"/>
+        <location filename="../src/main_window.cpp" line="489"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="455"/>
+        <location filename="../src/main_window.cpp" line="490"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="456"/>
+        <location filename="../src/main_window.cpp" line="491"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="485"/>
+        <location filename="../src/main_window.cpp" line="520"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="497"/>
+        <location filename="../src/main_window.cpp" line="532"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="162"/>
+        <location filename="../src/main_window_backend.cpp" line="170"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="107"/>
-        <location filename="../src/main_window_backend.cpp" line="165"/>
+        <location filename="../src/main_window_backend.cpp" line="115"/>
+        <location filename="../src/main_window_backend.cpp" line="173"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="171"/>
+        <location filename="../src/main_window_backend.cpp" line="179"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="176"/>
+        <location filename="../src/main_window_backend.cpp" line="184"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="178"/>
+        <location filename="../src/main_window_backend.cpp" line="186"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="179"/>
+        <location filename="../src/main_window_backend.cpp" line="187"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="180"/>
+        <location filename="../src/main_window_backend.cpp" line="188"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="195"/>
+        <location filename="../src/main_window_backend.cpp" line="203"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="204"/>
-        <location filename="../src/main_window_backend.cpp" line="241"/>
+        <location filename="../src/main_window_backend.cpp" line="212"/>
+        <location filename="../src/main_window_backend.cpp" line="249"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="208"/>
+        <location filename="../src/main_window_backend.cpp" line="216"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="210"/>
+        <location filename="../src/main_window_backend.cpp" line="218"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="214"/>
+        <location filename="../src/main_window_backend.cpp" line="222"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="215"/>
+        <location filename="../src/main_window_backend.cpp" line="223"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="216"/>
+        <location filename="../src/main_window_backend.cpp" line="224"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="217"/>
+        <location filename="../src/main_window_backend.cpp" line="225"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="234"/>
+        <location filename="../src/main_window_backend.cpp" line="242"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="239"/>
+        <location filename="../src/main_window_backend.cpp" line="247"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="186"/>
-        <location filename="../src/main_window_backend.cpp" line="239"/>
+        <location filename="../src/main_window.cpp" line="190"/>
+        <location filename="../src/main_window_backend.cpp" line="247"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="257"/>
+        <location filename="../src/main_window_backend.cpp" line="265"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="271"/>
+        <location filename="../src/main_window_backend.cpp" line="279"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="272"/>
+        <location filename="../src/main_window_backend.cpp" line="280"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="505"/>
+        <location filename="../src/main_window.cpp" line="540"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="506"/>
+        <location filename="../src/main_window.cpp" line="541"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="517"/>
+        <location filename="../src/main_window.cpp" line="552"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="521"/>
+        <location filename="../src/main_window.cpp" line="556"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="547"/>
+        <location filename="../src/main_window.cpp" line="582"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="548"/>
+        <location filename="../src/main_window.cpp" line="583"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
@@ -967,7 +967,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/clipboard_import.cpp" line="35"/>
-        <location filename="../src/main_window.cpp" line="342"/>
+        <location filename="../src/main_window.cpp" line="377"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
@@ -1006,236 +1006,303 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/settings_dialog.cpp" line="60"/>
+        <location filename="../src/settings_dialog.cpp" line="261"/>
+        <source>Catalogue</source>
+        <translation>商品图库</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="61"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="62"/>
+        <location filename="../src/settings_dialog.cpp" line="63"/>
         <source>Shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="75"/>
+        <location filename="../src/settings_dialog.cpp" line="76"/>
         <source>A model folder on this computer</source>
         <translation>本机上的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="76"/>
+        <location filename="../src/settings_dialog.cpp" line="77"/>
         <source>An inference server (OpenAI-compatible)</source>
         <translation>推理服务器（兼容 OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="81"/>
+        <location filename="../src/settings_dialog.cpp" line="82"/>
         <source>a Qwen3-VL folder in Hugging Face layout</source>
         <translation>Hugging Face 格式的 Qwen3-VL 文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="82"/>
+        <location filename="../src/settings_dialog.cpp" line="83"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="85"/>
+        <location filename="../src/settings_dialog.cpp" line="86"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="94"/>
+        <location filename="../src/settings_dialog.cpp" line="95"/>
         <source>Automatic (GPU if there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="95"/>
+        <location filename="../src/settings_dialog.cpp" line="96"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="96"/>
+        <location filename="../src/settings_dialog.cpp" line="97"/>
         <source>GPU (CUDA)</source>
         <translation>GPU（CUDA）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="100"/>
+        <location filename="../src/settings_dialog.cpp" line="101"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="107"/>
+        <location filename="../src/settings_dialog.cpp" line="108"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="108"/>
+        <location filename="../src/settings_dialog.cpp" line="109"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="109"/>
+        <location filename="../src/settings_dialog.cpp" line="110"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="110"/>
+        <location filename="../src/settings_dialog.cpp" line="111"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="111"/>
+        <location filename="../src/settings_dialog.cpp" line="112"/>
         <source>Automatic precision uses bfloat16 on a GPU and float32 on the CPU. Vistag reopens this model (or the server) when it starts.</source>
         <translation>自动精度在 GPU 上使用 bfloat16，在 CPU 上使用 float32。Vistag 启动时会重新打开此模型（或服务器）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="129"/>
+        <location filename="../src/settings_dialog.cpp" line="130"/>
         <source>about %1 × %1 pixels per image</source>
         <translation>每张图片约 %1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="146"/>
+        <location filename="../src/settings_dialog.cpp" line="147"/>
         <source>Only values from the taxonomy</source>
         <translation>只用分类体系中的取值</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="150"/>
+        <location filename="../src/settings_dialog.cpp" line="151"/>
         <source>The model answers every attribute with one of the taxonomy&apos;s values, with a confidence for each (a server may also answer &quot;unknown&quot;). Off: the model answers in its own words and Vistag looks for taxonomy terms in them.</source>
         <translation>模型为每个属性给出分类体系中的一个取值，并附带置信度（服务器也可能回答“unknown”）。关闭时：模型自由作答，Vistag 从回答中查找分类体系的词语。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="154"/>
+        <location filename="../src/settings_dialog.cpp" line="155"/>
         <source>Pixel budget</source>
         <translation>像素预算</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="155"/>
+        <location filename="../src/settings_dialog.cpp" line="156"/>
         <source>Longest answer (tokens)</source>
         <translation>最长回答（token 数）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="156"/>
+        <location filename="../src/settings_dialog.cpp" line="157"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="157"/>
+        <location filename="../src/settings_dialog.cpp" line="158"/>
         <source>Tagging</source>
         <translation>打标签</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="158"/>
+        <location filename="../src/settings_dialog.cpp" line="159"/>
         <source>Images are scaled down to the pixel budget before the model sees them: smaller is faster and needs less memory. Temperature 0 always picks the most likely words (the same answer every time).</source>
         <translation>图片在交给模型前会缩小到像素预算以内：越小越快、占用内存越少。温度为 0 时总是选择可能性最大的词（每次回答相同）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="174"/>
+        <location filename="../src/settings_dialog.cpp" line="175"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="183"/>
+        <location filename="../src/settings_dialog.cpp" line="184"/>
         <source>JSON schema (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)</source>
         <translation>JSON schema（vLLM、SGLang、llama.cpp、LM Studio、OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="185"/>
+        <location filename="../src/settings_dialog.cpp" line="186"/>
         <source>JSON object (DashScope / Bailian)</source>
         <translation>JSON 对象（DashScope / 百炼）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="186"/>
+        <location filename="../src/settings_dialog.cpp" line="187"/>
         <source>None: the taxonomy in the question only</source>
         <translation>不使用：只在问题中给出分类体系</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="190"/>
+        <location filename="../src/settings_dialog.cpp" line="191"/>
         <source>How tagging asks the server to answer with the taxonomy&apos;s values. Whatever is chosen, Vistag checks every answer against the taxonomy.</source>
         <translation>打标签时如何要求服务器只用分类体系中的取值作答。无论选择哪种方式，Vistag 都会按分类体系检查每个回答。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="197"/>
+        <location filename="../src/settings_dialog.cpp" line="198"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="205"/>
+        <location filename="../src/settings_dialog.cpp" line="206"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="206"/>
+        <location filename="../src/settings_dialog.cpp" line="207"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="207"/>
+        <location filename="../src/settings_dialog.cpp" line="208"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="208"/>
+        <location filename="../src/settings_dialog.cpp" line="209"/>
         <source>Token-limit field</source>
         <translation>Token 上限字段</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="209"/>
+        <location filename="../src/settings_dialog.cpp" line="210"/>
         <source>Structured output</source>
         <translation>结构化输出</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="210"/>
+        <location filename="../src/settings_dialog.cpp" line="211"/>
         <source>Values per request</source>
         <translation>每次请求的取值数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="211"/>
+        <location filename="../src/settings_dialog.cpp" line="212"/>
         <source>Schema characters per request</source>
         <translation>每次请求的结构字符数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="212"/>
+        <location filename="../src/settings_dialog.cpp" line="213"/>
         <source>vLLM, SGLang, llama.cpp and Ollama read max_tokens; some hosted services want max_completion_tokens. The API key is stored in Vistag&apos;s settings file.</source>
         <translation>vLLM、SGLang、llama.cpp 和 Ollama 读取 max_tokens；部分云服务要求 max_completion_tokens。API 密钥保存在 Vistag 的设置文件中。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="216"/>
+        <location filename="../src/settings_dialog.cpp" line="217"/>
         <source>Tagging sends the taxonomy as a JSON schema; DashScope&apos;s vision models take only a JSON object. A taxonomy with more values than one request may hold is asked in several requests (OpenAI: 1,000 values and 120,000 characters). Every answer is checked against the taxonomy.</source>
         <translation>打标签时把分类体系作为 JSON schema 发送；DashScope 的视觉模型只接受 JSON 对象。取值多于单次请求上限的分类体系会分几次请求（OpenAI：1,000 个取值、120,000 个字符）。每个回答都会按分类体系检查。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="227"/>
+        <location filename="../src/settings_dialog.cpp" line="228"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="233"/>
+        <location filename="../src/settings_dialog.cpp" line="234"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="234"/>
+        <location filename="../src/settings_dialog.cpp" line="235"/>
         <source>Changing the language builds the window again; the model is loaded again and the catalogue stays as it is.</source>
         <translation>更改语言后窗口会重新建立；模型会重新加载，图片目录保持不变。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="245"/>
+        <location filename="../src/settings_dialog.cpp" line="246"/>
+        <source>The catalogue file in your data folder</source>
+        <translation>数据文件夹中的图库文件</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="248"/>
+        <source>A catalogue file, or a team catalogue on PostgreSQL: postgresql://user@server:5432/database. The password comes from ~/.pgpass or the PGPASSWORD environment variable; Vistag does not store it.</source>
+        <translation>图库文件，或 PostgreSQL 上的团队图库：postgresql://用户@服务器:5432/数据库。密码来自 ~/.pgpass 或 PGPASSWORD 环境变量，Vistag 不保存密码。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="251"/>
+        <source>File…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="254"/>
+        <source>Catalogue file</source>
+        <translation>图库文件</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="254"/>
+        <source>Catalogue (*.sqlite)</source>
+        <translation>图库 (*.sqlite)</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="264"/>
+        <source>None: image paths are kept as they are</source>
+        <translation>无：图片路径按原样保存</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="265"/>
+        <source>Where the team&apos;s shared image folder is on this computer (e.g. /mnt/shop). Images under it are stored relative to it, so every workstation finds them through its own mapping.</source>
+        <translation>团队共享图片文件夹在本机上的位置（例如 /mnt/shop）。其中的图片按相对路径保存，每台工作站通过自己的映射找到它们。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="268"/>
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="270"/>
+        <location filename="../src/settings_dialog.cpp" line="277"/>
+        <source>Shared image folder</source>
+        <translation>共享图片文件夹</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="281"/>
+        <source>The name the audit log records for your decisions.</source>
+        <translation>审计日志中记录您的决定时使用的名字。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="282"/>
+        <source>Your name</source>
+        <translation>您的名字</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="283"/>
+        <source>A team points every workstation at one PostgreSQL catalogue and one shared image folder. Changing the catalogue opens the window again on it.</source>
+        <translation>团队中的每台工作站都指向同一个 PostgreSQL 图库和同一个共享图片文件夹。更换图库后，窗口会在新图库上重新打开。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="295"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="245"/>
+        <location filename="../src/settings_dialog.cpp" line="295"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="245"/>
+        <location filename="../src/settings_dialog.cpp" line="295"/>
         <source>Alternative</source>
         <translation>备用快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="268"/>
+        <location filename="../src/settings_dialog.cpp" line="318"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="277"/>
+        <location filename="../src/settings_dialog.cpp" line="327"/>
         <source>Click a cell and press the new keys; the clear button removes them.</source>
         <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
     </message>
@@ -1412,160 +1479,165 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::TagEditor</name>
     <message>
-        <location filename="../src/tag_editor.cpp" line="28"/>
+        <location filename="../src/tag_editor.cpp" line="31"/>
         <source>suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="29"/>
+        <location filename="../src/tag_editor.cpp" line="32"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="30"/>
+        <location filename="../src/tag_editor.cpp" line="33"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="156"/>
+        <location filename="../src/tag_editor.cpp" line="159"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="156"/>
+        <location filename="../src/tag_editor.cpp" line="159"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="156"/>
+        <location filename="../src/tag_editor.cpp" line="159"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="162"/>
+        <location filename="../src/tag_editor.cpp" line="165"/>
         <source>Keys 1–9 pick option N of the focused attribute: its N-th allowed value in the taxonomy, as numbered below the list (a single-valued attribute keeps only that value). F2 renames (fixes) the focused tag, Del deletes the selected tags, Alt+A adds a tag, Ctrl+Z / Ctrl+Y undo and redo.</source>
         <translation>数字键 1–9 选择当前属性的第 N 个选项：即分类体系中该属性的第 N 个允许取值，编号显示在列表下方（单值属性只保留所选取值）。F2 重命名（修正）当前标签，Del 删除所选标签，Alt+A 添加标签，Ctrl+Z / Ctrl+Y 撤销和重做。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="170"/>
+        <location filename="../src/tag_editor.cpp" line="173"/>
         <source>Add a tag, e.g. 风格: 波西米亚 or colour: red (Alt+A)</source>
         <translation>添加标签，例如 风格: 波西米亚 或 颜色: 红色（Alt+A）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="222"/>
-        <location filename="../src/tag_editor.cpp" line="499"/>
+        <location filename="../src/tag_editor.cpp" line="225"/>
+        <location filename="../src/tag_editor.cpp" line="518"/>
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="224"/>
+        <location filename="../src/tag_editor.cpp" line="227"/>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="228"/>
+        <location filename="../src/tag_editor.cpp" line="231"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="230"/>
+        <location filename="../src/tag_editor.cpp" line="233"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="235"/>
+        <location filename="../src/tag_editor.cpp" line="238"/>
         <source>Pick option %1</source>
         <translation>选择第 %1 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="308"/>
+        <location filename="../src/tag_editor.cpp" line="321"/>
         <source>The model gave only %1% of its probability to the taxonomy&apos;s values here: it may have wanted to say something the taxonomy does not have.</source>
         <translation>模型在这里只把 %1% 的概率给了分类体系中的取值：它可能想说分类体系里没有的东西。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="435"/>
+        <location filename="../src/tag_editor.cpp" line="331"/>
+        <source>%1 by %2, %3</source>
+        <translation>%2 于 %3 %1</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="452"/>
         <source>Select an image first, then add the tag.</source>
         <translation>请先选择一张图片，再添加标签。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="480"/>
+        <location filename="../src/tag_editor.cpp" line="497"/>
         <source>This tag no longer exists.</source>
         <translation>该标签已不存在。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="486"/>
+        <location filename="../src/tag_editor.cpp" line="503"/>
         <source>“%1” is not a value of %2</source>
         <translation>“%1”不是%2的取值</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/tag_editor.cpp" line="525"/>
+        <location filename="../src/tag_editor.cpp" line="544"/>
         <source>Delete %n tag(s)</source>
         <translation>
             <numerusform>删除 %n 个标签</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="536"/>
+        <location filename="../src/tag_editor.cpp" line="555"/>
         <source>Focus an attribute first (arrow keys), then press 1–9.</source>
         <translation>请先（用方向键）选中一个属性，再按 1–9。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="540"/>
+        <location filename="../src/tag_editor.cpp" line="559"/>
         <source>%1 has no option %2</source>
         <translation>%1没有第 %2 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="551"/>
+        <location filename="../src/tag_editor.cpp" line="570"/>
         <source>Pick %1: %2</source>
         <translation>选择 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="186"/>
-        <location filename="../src/tag_editor.cpp" line="403"/>
+        <location filename="../src/tag_editor.cpp" line="189"/>
+        <location filename="../src/tag_editor.cpp" line="420"/>
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="187"/>
-        <location filename="../src/tag_editor.cpp" line="404"/>
+        <location filename="../src/tag_editor.cpp" line="190"/>
+        <location filename="../src/tag_editor.cpp" line="421"/>
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="188"/>
-        <location filename="../src/tag_editor.cpp" line="412"/>
+        <location filename="../src/tag_editor.cpp" line="191"/>
+        <location filename="../src/tag_editor.cpp" line="429"/>
         <source>Accept all</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="189"/>
+        <location filename="../src/tag_editor.cpp" line="192"/>
         <source>Accept every suggestion of this image (Ctrl+Enter)</source>
         <translation>接受这张图片的全部建议（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="294"/>
+        <location filename="../src/tag_editor.cpp" line="307"/>
         <source> (new value)</source>
         <translation>（新值）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="344"/>
+        <location filename="../src/tag_editor.cpp" line="361"/>
         <source>%1 — keys: %2</source>
         <translation>%1 — 按键：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="419"/>
+        <location filename="../src/tag_editor.cpp" line="436"/>
         <source>Write the attribute, a colon and the value, e.g. 风格: 波西米亚</source>
         <translation>请写属性、冒号和值，例如 风格: 波西米亚</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="426"/>
+        <location filename="../src/tag_editor.cpp" line="443"/>
         <source>Unknown attribute “%1”</source>
         <translation>未知属性“%1”</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="226"/>
-        <location filename="../src/tag_editor.cpp" line="442"/>
-        <location filename="../src/tag_editor.cpp" line="455"/>
+        <location filename="../src/tag_editor.cpp" line="229"/>
+        <location filename="../src/tag_editor.cpp" line="459"/>
+        <location filename="../src/tag_editor.cpp" line="472"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>
