@@ -30,13 +30,14 @@ int runCatalog(const QStringList& args) {
     QCommandLineParser p;
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addHelpOption();
-    p.addOptions({{"from", "The catalogue to copy: a file or a postgresql:// address.", "FILE|URL"},
-                  {"to", "The new, empty catalogue: a file or a postgresql:// address.",
-                   "FILE|URL"},
-                  {"image-root", "Store image paths under DIR relative to it.", "DIR"}});
+    p.addOptions(
+        {{"from", "The catalogue to copy: a file or a postgresql:// address.", "FILE|URL"},
+         {"to", "The new, empty catalogue: a file or a postgresql:// address.", "FILE|URL"},
+         {"image-root", "Store image paths under DIR relative to it.", "DIR"}});
     p.addPositionalArgument(QStringLiteral("copy"), QStringLiteral("The action (copy)."));
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
-    if (int rc = parseCommandLine(p, args, kUsage); rc >= 0) return rc;
+    if (int rc = parseCommandLine(p, args, kUsage); rc >= 0)
+        return rc;
     const QStringList actions = p.positionalArguments();
     if (actions != QStringList{QStringLiteral("copy")})
         return usage(QStringLiteral("the action is 'copy'"));
@@ -61,24 +62,26 @@ int runCatalog(const QStringList& args) {
     const auto progress = [&](qint64 done, qint64 total) {
         if (tty && (clock.elapsed() - lastShown >= 200 || done == total)) {
             lastShown = clock.elapsed();
-            std::fprintf(stderr, "\rcopying: %lld of %lld rows (%d%%)", static_cast<long long>(done),
-                         static_cast<long long>(total),
+            std::fprintf(stderr, "\rcopying: %lld of %lld rows (%d%%)",
+                         static_cast<long long>(done), static_cast<long long>(total),
                          total > 0 ? static_cast<int>(done * 100 / total) : 100);
             std::fflush(stderr);
         }
         return true;
     };
     const bool ok = to.copyFrom(from, p.value(QStringLiteral("image-root")), progress, &err);
-    if (tty) std::fprintf(stderr, "\n");
+    if (tty)
+        std::fprintf(stderr, "\n");
     if (!ok) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
         return kCatalogueError;
     }
     catalog::ImageFilter all;
     const qint64 images = to.countImages(all).value_or(0);
-    std::fprintf(stderr, "copied %lld images with their tags and history from %s to %s in %.1f s\n",
-                 static_cast<long long>(images), qPrintable(catalog::CatalogDb::displayAddress(from.path())),
-                 qPrintable(catalog::CatalogDb::displayAddress(to.path())), clock.elapsed() / 1000.0);
+    std::fprintf(
+        stderr, "copied %lld images with their tags and history from %s to %s in %.1f s\n",
+        static_cast<long long>(images), qPrintable(catalog::CatalogDb::displayAddress(from.path())),
+        qPrintable(catalog::CatalogDb::displayAddress(to.path())), clock.elapsed() / 1000.0);
     return 0;
 }
 

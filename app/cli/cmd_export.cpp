@@ -25,15 +25,21 @@ int runExport(const QStringList& args) {
     QCommandLineParser p;
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addHelpOption();
-    p.addOptions({{"db", "The catalogue: a file, or a team catalogue's address "
-                         "postgresql://user@host:port/database (password from ~/.pgpass or "
-                         "PGPASSWORD).", "FILE|URL"},
-                  {"image-root", "The team's shared image folder as this machine sees it: "
-                                 "image paths under it are stored relative to it (default "
-                                 "$VISTAG_IMAGE_ROOT).", "DIR"},
+    p.addOptions({{"db",
+                   "The catalogue: a file, or a team catalogue's address "
+                   "postgresql://user@host:port/database (password from ~/.pgpass or "
+                   "PGPASSWORD).",
+                   "FILE|URL"},
+                  {"image-root",
+                   "The team's shared image folder as this machine sees it: "
+                   "image paths under it are stored relative to it (default "
+                   "$VISTAG_IMAGE_ROOT).",
+                   "DIR"},
                   {"format", "csv, jsonl, txt or xmp.", "FORMAT"},
-                  {"out", "Output file (csv, jsonl; '-' = standard output) or folder (txt, xmp; "
-                          "'-' = beside images).", "PATH"},
+                  {"out",
+                   "Output file (csv, jsonl; '-' = standard output) or folder (txt, xmp; "
+                   "'-' = beside images).",
+                   "PATH"},
                   {"all", "Export suggested tags as well as accepted ones."},
                   {"per-sku", "One row per SKU group instead of per image (csv, jsonl)."},
                   {"taxonomy", "Taxonomy JSON for labels and column names.", "FILE"},

@@ -9,6 +9,7 @@
 
 #include "backend/local_backend.h"
 #include "catalog/batch_runner.h"
+#include "catalog/batch_workers.h"
 #include "catalog/catalog_db.h"
 #include "catalog/image_scan.h"
 #include "catalog/tag_extraction.h"
@@ -24,7 +25,7 @@ const char kUsage[] =
     "                      --db FILE|postgresql://… [--image-root DIR] [--taxonomy FILE]\n"
     "                      [--mode untagged|replace|append] [--device auto|cpu|cuda]\n"
     "                      [--dtype ...] [--language zh|en] [--prompt TEXT] [--max-pixels N]\n"
-    "                      [--max-new-tokens N] [--threads N] [--free-text]\n"
+    "                      [--max-new-tokens N] [--threads N] [--concurrency N] [--free-text]\n"
     "                      IMAGES_OR_FOLDERS...\n"
     "Adds the images to the catalogue and suggests tags for them: the model answers the\n"
     "taxonomy's attributes as JSON with only the taxonomy's values (or \"unknown\"), each with a\n"
@@ -44,12 +45,16 @@ int runTag(const QStringList& args) {
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addHelpOption();
     p.addOptions({{"model", "Model folder.", "DIR"},
-                  {"db", "The catalogue: a file, or a team catalogue's address "
-                         "postgresql://user@host:port/database (password from ~/.pgpass or "
-                         "PGPASSWORD).", "FILE|URL"},
-                  {"image-root", "The team's shared image folder as this machine sees it: "
-                                 "image paths under it are stored relative to it (default "
-                                 "$VISTAG_IMAGE_ROOT).", "DIR"},
+                  {"db",
+                   "The catalogue: a file, or a team catalogue's address "
+                   "postgresql://user@host:port/database (password from ~/.pgpass or "
+                   "PGPASSWORD).",
+                   "FILE|URL"},
+                  {"image-root",
+                   "The team's shared image folder as this machine sees it: "
+                   "image paths under it are stored relative to it (default "
+                   "$VISTAG_IMAGE_ROOT).",
+                   "DIR"},
                   {"taxonomy", "Taxonomy JSON (default: the built-in apparel taxonomy).", "FILE"},
                   {"mode", "untagged (default), replace or append.", "MODE"},
                   {"device", "auto, cpu or cuda.", "DEVICE"},
@@ -59,8 +64,14 @@ int runTag(const QStringList& args) {
                   {"max-pixels", "Pixel budget per image (default 512×512).", "N"},
                   {"max-new-tokens", "Most tokens per answer (default 256).", "N"},
                   {"threads", "CPU threads.", "N"},
-                  {"free-text", "Free-text answers read leniently instead of the constrained "
-                                "JSON (for comparison)."}});
+                  {"concurrency",
+                   "Images in flight at once (default 1): with --server, requests "
+                   "sent together; with --model, questions decoded together in "
+                   "the engine's batch.",
+                   "N"},
+                  {"free-text",
+                   "Free-text answers read leniently instead of the constrained "
+                   "JSON (for comparison)."}});
     addRemoteOptions(p);
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
     if (int rc = parseCommandLine(p, args, kUsage); rc >= 0) return rc;
@@ -74,8 +85,16 @@ int runTag(const QStringList& args) {
     if (!p.isSet(QStringLiteral("db")))
         return usage(QStringLiteral("--db FILE (or a postgresql:// address) is required"));
     if (p.positionalArguments().isEmpty()) return usage(QStringLiteral("no images or folders given"));
+    int concurrency = 1;
+    if (p.isSet(QStringLiteral("concurrency"))) {
+        bool ok = false;
+        concurrency = p.value(QStringLiteral("concurrency")).toInt(&ok);
+        if (!ok || concurrency < 1 || concurrency > 256)
+            return usage(QStringLiteral("--concurrency must be a number from 1 to 256"));
+    }
     QString mode = p.value(QStringLiteral("mode"));
-    if (mode.isEmpty()) mode = QStringLiteral("untagged");
+    if (mode.isEmpty())
+        mode = QStringLiteral("untagged");
     if (!QStringList{"untagged", "replace", "append"}.contains(mode))
         return usage(QStringLiteral("--mode must be untagged, replace or append"));
     const QString language = p.isSet(QStringLiteral("language")) ? p.value(QStringLiteral("language"))
@@ -87,20 +106,22 @@ int runTag(const QStringList& args) {
     params.maxPixels = 512 * 512;
     if (p.isSet(QStringLiteral("max-pixels")))
         params.maxPixels = p.value(QStringLiteral("max-pixels")).toLongLong(&ok);
-    if (!ok || params.maxPixels < 1) return usage(QStringLiteral("bad --max-pixels"));
+    if (!ok || params.maxPixels < 1)
+        return usage(QStringLiteral("bad --max-pixels"));
     if (p.isSet(QStringLiteral("max-new-tokens")))
         params.maxNewTokens = p.value(QStringLiteral("max-new-tokens")).toInt(&ok);
-    if (!ok || params.maxNewTokens < 1) return usage(QStringLiteral("bad --max-new-tokens"));
+    if (!ok || params.maxNewTokens < 1)
+        return usage(QStringLiteral("bad --max-new-tokens"));
     const int threads = p.value(QStringLiteral("threads")).toInt();
 
     // Taxonomy and prompt.
     int code = 0;
     const auto taxonomy = taxonomyFromOption(p, &code);
     if (!taxonomy) return code;
-    catalog::BatchSpec spec =
-        catalog::taggingSpec(*taxonomy, mode, language, params,
-                             !p.isSet(QStringLiteral("free-text")), remote);
-    if (p.isSet(QStringLiteral("prompt"))) spec.prompt = p.value(QStringLiteral("prompt"));
+    catalog::BatchSpec spec = catalog::taggingSpec(*taxonomy, mode, language, params,
+                                                   !p.isSet(QStringLiteral("free-text")), remote);
+    if (p.isSet(QStringLiteral("prompt")))
+        spec.prompt = p.value(QStringLiteral("prompt"));
     if (const QString problem = catalog::taggingSpecProblem(spec); !problem.isEmpty()) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(problem));
         return 2;
@@ -139,15 +160,21 @@ int runTag(const QStringList& args) {
     }
 
     // The model: a local folder or an inference server.
-    std::unique_ptr<backend::InferenceBackend> backend;
+    std::shared_ptr<backend::InferenceBackend> backend;
+    std::shared_ptr<backend::RemoteBackend> remoteBackend;
     if (remote) {
-        backend = makeRemoteBackend(p, &code);
-        if (!backend) return code;
+        remoteBackend = makeRemoteBackend(p, &code);
+        if (!remoteBackend)
+            return code;
+        backend = remoteBackend;
     } else {
         backend::LocalOptions lo;
         lo.device = p.isSet(QStringLiteral("device")) ? p.value(QStringLiteral("device")) : QStringLiteral("auto");
         lo.dtype = p.isSet(QStringLiteral("dtype")) ? p.value(QStringLiteral("dtype")) : QStringLiteral("auto");
         lo.threads = threads;
+        // Several images in flight: their questions meet in the engine's continuous batch.
+        lo.batched = concurrency > 1;
+        lo.maxSequences = concurrency > 1 ? concurrency : 0;
         backend = backend::LocalBackend::load(p.value(QStringLiteral("model")), lo, &err, &code);
         if (!backend) {
             std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
@@ -174,11 +201,11 @@ int runTag(const QStringList& args) {
     const bool tty = isatty(STDERR_FILENO);
     if (resumed) std::fprintf(stderr, "Resuming batch %lld\n", static_cast<long long>(*batch));
     catalog::BatchRunStatus last;
-    const bool ran = runner.run(
-        *batch, spec,
+    const auto showProgress =
         [&](const catalog::BatchRunStatus& s) {
             last = s;
-            if (!tty) return;
+            if (!tty)
+                return;
             const auto& pr = s.progress;
             const int width = 30;
             const int filled = pr.total() ? width * pr.finished() / pr.total() : width;
@@ -188,8 +215,24 @@ int runTag(const QStringList& args) {
                          pr.failed,
                          s.etaSeconds < 0 ? "--"
                                           : qPrintable(QStringLiteral("%1 s").arg(qRound(s.etaSeconds))));
-        },
-        &gCancel, &err);
+        };
+    bool ran = false;
+    if (concurrency == 1) {
+        ran = runner.run(*batch, spec, showProgress, &gCancel, &err);
+    } else {
+        // N workers, each its own catalogue connection (queue worker) and, for a server, its own
+        // client: at most N requests in flight.
+        catalog::BatchWorkersOptions workers;
+        workers.catalogue = p.value(QStringLiteral("db"));  // with a password, if it had one
+        workers.workers = concurrency;
+        workers.backendFor = [&](int index) -> std::shared_ptr<backend::InferenceBackend> {
+            if (!remoteBackend || index == 0)
+                return backend;
+            return std::make_shared<backend::RemoteBackend>(remoteBackend->options());
+        };
+        ran = catalog::runBatchWorkers(*batch, spec, *taxonomy, workers, showProgress, &gCancel,
+                                       &err);
+    }
     if (tty) std::fputc('\n', stderr);
     if (!ran) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));

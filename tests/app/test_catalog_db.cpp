@@ -371,8 +371,7 @@ private slots:
         QCOMPARE(other.imageByPath(QStringLiteral("/Volumes/shop/2024/红裙子.jpg"))->id, inside);
         ImageFilter byName;
         byName.nameContains = QStringLiteral("红裙");
-        QCOMPARE(other.listImages(byName)->value(0).path,
-                 QString("/Volumes/shop/2024/红裙子.jpg"));
+        QCOMPARE(other.listImages(byName)->value(0).path, QString("/Volumes/shop/2024/红裙子.jpg"));
         const auto rows = other.exportRows(false, false).value();
         QCOMPARE(rows.value(0).id, QString("/Volumes/shop/2024/红裙子.jpg"));
         // Without a root the stored relative path is what there is.

@@ -31,8 +31,8 @@ int rejectInChild(const QStringList& args) {
         fprintf(stderr, "%s\n", qPrintable(error));
         return 2;
     }
-    const bool ok = db.rejectTag(args.value(1).toLongLong(), args.value(3), &error,
-                                 args.value(2).toInt());
+    const bool ok =
+        db.rejectTag(args.value(1).toLongLong(), args.value(3), &error, args.value(2).toInt());
     if (!ok)
         fprintf(stdout, "%s\n", qPrintable(error));
     return ok ? 0 : 3;
@@ -149,11 +149,13 @@ private slots:
                             QStringLiteral("INSERT INTO vistag_meta VALUES ('schema_version', "
                                            "'1')")};
             sql << schema::stepSql(1, schema::Dialect::Postgres);
-            sql << QStringLiteral("INSERT INTO images (path, content_hash, added_at) VALUES "
-                                  "('/share/红裙子.jpg', 'h1', '2024-05-01T08:00:00.000Z')")
-                << QStringLiteral("INSERT INTO tags (image_id, attribute, value_code, source, "
-                                  "status, created_at) SELECT id, 'style', 'boho', 'model:m', "
-                                  "'suggested', '2024-05-01T08:01:00.000Z' FROM images");
+            sql << QStringLiteral(
+                       "INSERT INTO images (path, content_hash, added_at) VALUES "
+                       "('/share/红裙子.jpg', 'h1', '2024-05-01T08:00:00.000Z')")
+                << QStringLiteral(
+                       "INSERT INTO tags (image_id, attribute, value_code, source, "
+                       "status, created_at) SELECT id, 'style', 'boho', 'model:m', "
+                       "'suggested', '2024-05-01T08:01:00.000Z' FROM images");
             for (const QString& s : sql) {
                 QSqlQuery q(db);
                 QVERIFY2(q.exec(s), qPrintable(s + QLatin1String(": ") + q.lastError().text()));
@@ -261,8 +263,8 @@ private slots:
         const int now = anna.tagById(tag)->version;
         QVERIFY(now > shown);
         bo.start(QCoreApplication::applicationFilePath(),
-                 {QStringLiteral("--reject"), address_, QString::number(tag),
-                  QString::number(now), QStringLiteral("bo")});
+                 {QStringLiteral("--reject"), address_, QString::number(tag), QString::number(now),
+                  QStringLiteral("bo")});
         QVERIFY(bo.waitForFinished(30000));
         QCOMPARE(bo.exitCode(), 0);
         QCOMPARE(anna.tagById(tag)->status, TagStatus::Rejected);
@@ -295,8 +297,7 @@ private slots:
         const qint64 batch = a.joinOrCreateBatch("untagged", "p", "m", "{}", imgs, &joined).value();
         QVERIFY(!joined);
         // A second worker started with the same command joins it.
-        QCOMPARE(b.joinOrCreateBatch("untagged", "p", "m", "{}", imgs, &joined).value_or(0),
-                 batch);
+        QCOMPARE(b.joinOrCreateBatch("untagged", "p", "m", "{}", imgs, &joined).value_or(0), batch);
         QVERIFY(joined);
 
         QSet<qint64> taken;
@@ -319,8 +320,8 @@ private slots:
             QVERIFY(b.finishItem(next->itemId, QStringLiteral("done"), {}));
             QVERIFY(++rounds < 50);
         }
-        QVERIFY(done.contains(item->imageId));        // c's item came back to the queue
-        QVERIFY(!done.contains(heldByA->imageId));    // a's did not
+        QVERIFY(done.contains(item->imageId));      // c's item came back to the queue
+        QVERIFY(!done.contains(heldByA->imageId));  // a's did not
         QVERIFY(a.finishItem(heldByA->itemId, QStringLiteral("done"), {}));
         const BatchProgress p = a.batchProgress(batch).value();
         QCOMPARE(p.done, 9);
@@ -347,7 +348,8 @@ private slots:
         run.answer = QStringLiteral("{\"style\": \"boho\"}");
         run.finishReason = QStringLiteral("stop");
         const qint64 runId = file.recordRun(run).value_or(0);
-        const auto tags = file.addSuggestions(a, runId, {suggestion("style", "boho", 0.75)}, "model:m");
+        const auto tags =
+            file.addSuggestions(a, runId, {suggestion("style", "boho", 0.75)}, "model:m");
         QVERIFY(file.rejectTag(tags->value(0), QStringLiteral("li")));
         QVERIFY(file.addTag(b, QStringLiteral("colour"), QStringLiteral("red"), false, "li"));
         QVERIFY(file.createBatch("untagged", "p", "m", "{}", {a, b}));
@@ -357,17 +359,18 @@ private slots:
         QVERIFY(team.open(address_));
         QString error;
         qint64 lastTotal = 0;
-        QVERIFY2(team.copyFrom(file, QStringLiteral("/mnt/shop"),
-                               [&](qint64 done, qint64 total) {
-                                   lastTotal = total;
-                                   return done <= total;
-                               },
-                               &error),
+        QVERIFY2(team.copyFrom(
+                     file, QStringLiteral("/mnt/shop"),
+                     [&](qint64 done, qint64 total) {
+                         lastTotal = total;
+                         return done <= total;
+                     },
+                     &error),
                  qPrintable(error));
         QVERIFY(lastTotal > 0);
-        QCOMPARE(scalar(team, QStringLiteral("SELECT path FROM images WHERE id = %1").arg(a))
-                     .toString(),
-                 QString("a.jpg"));
+        QCOMPARE(
+            scalar(team, QStringLiteral("SELECT path FROM images WHERE id = %1").arg(a)).toString(),
+            QString("a.jpg"));
         team.setImageRoot(QStringLiteral("/Volumes/shop"));
         QCOMPARE(team.imageById(a)->path, QString("/Volumes/shop/a.jpg"));
         QCOMPARE(team.imageById(b)->path, QString("/home/li/b.jpg"));

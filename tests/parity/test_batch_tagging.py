@@ -149,3 +149,36 @@ def test_bad_image_fails_alone_and_export_round_trip(tiny_model, image_dir, work
     assert len(list(side.glob("*.txt"))) == 3
     r = run_cli("export", "--db", db, "--format", "bmp", "--out", side, check=False)
     assert r.returncode == 2
+
+
+def test_concurrent_workers_give_the_same_tags(tiny_model, image_dir, work_dir):
+    """--concurrency 4 with the local engine: the workers' questions decode together in the
+    engine's batch, and the catalogue ends up with exactly the tags of one image at a time
+    (greedy decoding: the batch changes nothing in an answer)."""
+    folder, _model, _tok = tiny_model
+    images = sorted(image_dir.iterdir())[:8]
+    one = work_dir / "one-at-a-time.sqlite"
+    four = work_dir / "four-at-once.sqlite"
+    for db in (one, four):
+        db.unlink(missing_ok=True)
+    r1 = subprocess.run(tag_cmd(folder, one, *images), capture_output=True, timeout=600)
+    assert r1.returncode == 0, r1.stderr.decode(errors="replace")
+    r4 = subprocess.run(tag_cmd(folder, four, *images) + ["--concurrency", "4"],
+                        capture_output=True, timeout=600)
+    assert r4.returncode == 0, r4.stderr.decode(errors="replace")
+    assert b"8 tagged" in r4.stdout, r4.stdout
+    con1, con4 = sqlite3.connect(one), sqlite3.connect(four)
+    try:
+        q = ("select i.path, r.answer from runs r join images i on i.id = r.image_id "
+             "order by i.path")
+        answers1, answers4 = con1.execute(q).fetchall(), con4.execute(q).fetchall()
+        # Each of the four connections is a worker of its own in the queue.
+        workers = {w for (w,) in con4.execute("select distinct worker from batch_items")}
+    finally:
+        con1.close()
+        con4.close()
+    assert len(answers1) == 8
+    assert answers4 == answers1
+    assert tags(four) == tags(one)
+    print("workers that took items:", sorted(workers))
+    assert all(w.startswith("local:") for w in workers), workers

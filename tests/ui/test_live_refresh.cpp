@@ -58,7 +58,8 @@ private slots:
         s.attribute = QStringLiteral("style");
         s.valueCode = QStringLiteral("boho");
         s.confidence = 0.4;
-        const qint64 tag = other.addSuggestions(ids[1], 0, {s}, QStringLiteral("model:m"))->value(0);
+        const qint64 tag =
+            other.addSuggestions(ids[1], 0, {s}, QStringLiteral("model:m"))->value(0);
 
         ui::MainWindow w(location_);
         w.show();
@@ -88,8 +89,8 @@ private slots:
         other.addImage(image(QStringLiteral("/share/d.jpg")));
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 4, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(
-            model->index(1).data(ui::CatalogModel::ReviewStateRole).toString(),
-            QString("reviewed"), 5000);
+            model->index(1).data(ui::CatalogModel::ReviewStateRole).toString(), QString("reviewed"),
+            5000);
         QTRY_VERIFY_WITH_TIMEOUT(treeText().contains(QLatin1String("accepted")), 5000);
         QVERIFY2(treeText().contains(QLatin1String("anna")), qPrintable(treeText()));
         // The selection stayed on b.

@@ -11,6 +11,7 @@
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QLineEdit>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -145,7 +146,7 @@ private slots:
         dialog.resize(680, 540);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
-        QCOMPARE(dialog.tabs()->count(), 5);
+        QCOMPARE(dialog.tabs()->count(), 6);
         dialog.findChild<QSpinBox*>(QStringLiteral("maxNewTokens"))->setValue(99);
         dialog.findChild<QSpinBox*>(QStringLiteral("maxPixels"))->setValue(200000);
         auto* field = dialog.findChild<QComboBox*>(QStringLiteral("tokenLimitField"));
@@ -227,6 +228,31 @@ private slots:
         QSettings().clear();
     }
 
+    // Settings → Catalogue: a team catalogue's address is kept without its password, and the
+    // reviewer's name goes to the audit log instead of the system user name.
+    void catalogueSettingsKeepNoPassword() {
+        QSettings().clear();
+        vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("team.sqlite")));
+        vistag::ui::SettingsDialog dialog(w.settings(), w.shortcuts(), &w);
+        dialog.findChild<QLineEdit*>(QStringLiteral("catalogLocation"))
+            ->setText(QStringLiteral("postgresql://anna:s3cret@db.example:5432/shop"));
+        dialog.findChild<QLineEdit*>(QStringLiteral("imageRoot"))->setText(QStringLiteral("/mnt/shop"));
+        dialog.findChild<QLineEdit*>(QStringLiteral("reviewerName"))->setText(QStringLiteral("Anna"));
+        const AppSettings chosen = dialog.settings();
+        QCOMPARE(chosen.reviewer(), QStringLiteral("Anna"));
+        chosen.save();
+        const AppSettings stored = AppSettings::load();
+        QCOMPARE(stored.catalogLocation, QStringLiteral("postgresql://anna@db.example:5432/shop"));
+        QCOMPARE(stored.imageRoot, QStringLiteral("/mnt/shop"));
+        QCOMPARE(stored.reviewerName, QStringLiteral("Anna"));
+        QFile file(QSettings().fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains("s3cret"));
+        AppSettings none;
+        QVERIFY(!none.reviewer().isEmpty());  // the system user name
+        QSettings().clear();
+    }
+
     void settingsDialogInChinese() {
         QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("zh_CN")),
                  QStringLiteral("zh_CN"));
@@ -234,7 +260,8 @@ private slots:
             vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("zh.sqlite")));
             vistag::ui::SettingsDialog dialog(w.settings(), w.shortcuts(), &w);
             QCOMPARE(dialog.windowTitle(), QStringLiteral("设置"));
-            QCOMPARE(dialog.tabs()->tabText(4), QStringLiteral("快捷键"));
+            QCOMPARE(dialog.tabs()->tabText(3), QStringLiteral("商品图库"));
+            QCOMPARE(dialog.tabs()->tabText(5), QStringLiteral("快捷键"));
             QCOMPARE(w.shortcuts()->title(QStringLiteral("review.next")),
                      QStringLiteral("下一张图片"));
             dialog.resize(680, 540);

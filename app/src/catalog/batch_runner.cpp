@@ -92,12 +92,14 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
             // In a team catalogue the file may be on a share this workstation has not mapped:
             // said per image; the others go on.
             *message = QFileInfo(image->path).isRelative()
-                           ? QStringLiteral("the image file %1 is in the team's shared image "
-                                            "folder, which is not set on this workstation "
-                                            "(Settings → Shared image folder, or --image-root)")
+                           ? QStringLiteral(
+                                 "the image file %1 is in the team's shared image "
+                                 "folder, which is not set on this workstation "
+                                 "(Settings → Shared image folder, or --image-root)")
                                  .arg(image->path)
-                           : QStringLiteral("the image file cannot be found on this "
-                                            "workstation: %1")
+                           : QStringLiteral(
+                                 "the image file cannot be found on this "
+                                 "workstation: %1")
                                  .arg(image->path);
             return QStringLiteral("failed");
         }

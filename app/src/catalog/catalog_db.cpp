@@ -4,9 +4,9 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QReadWriteLock>
 #include <QSqlError>
 #include <QStandardPaths>
-#include <QReadWriteLock>
 #include <QUrl>
 #include <QUrlQuery>
 #include <algorithm>
@@ -216,18 +216,16 @@ bool CatalogDb::openPostgres(const QString& location, QString* error) {
     d_->db.setPassword(url.password());
     // libpq options: give up on an unreachable server after a few seconds, and notice a dead
     // network within about half a minute instead of hanging on a half-open connection.
-    QStringList options{QStringLiteral("connect_timeout=5"),
-                        QStringLiteral("application_name=Vistag"),
-                        QStringLiteral("keepalives_idle=10"),
-                        QStringLiteral("keepalives_interval=5"),
-                        QStringLiteral("keepalives_count=3")};
+    QStringList options{
+        QStringLiteral("connect_timeout=5"), QStringLiteral("application_name=Vistag"),
+        QStringLiteral("keepalives_idle=10"), QStringLiteral("keepalives_interval=5"),
+        QStringLiteral("keepalives_count=3")};
     const QUrlQuery query(url);
     for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
-        options.erase(std::remove_if(options.begin(), options.end(),
-                                     [&](const QString& o) {
-                                         return o.startsWith(key + QLatin1Char('='));
-                                     }),
-                      options.end());
+        options.erase(
+            std::remove_if(options.begin(), options.end(),
+                           [&](const QString& o) { return o.startsWith(key + QLatin1Char('=')); }),
+            options.end());
         options << key + QLatin1Char('=') + value;
     }
     d_->db.setConnectOptions(options.join(QLatin1Char(';')));

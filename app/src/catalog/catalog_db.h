@@ -10,10 +10,10 @@
 // as on SQLite; the batch queue hands items out with row locks (SKIP LOCKED) instead.
 //
 // Durability: every edit runs in an explicit write transaction (SQLite: BEGIN IMMEDIATE … COMMIT
-// with synchronous=FULL), and writes its audit row in the same transaction. A function that returned
-// true has committed: the edit survives a crash or power loss. A function that returned false
-// (or nullopt) changed nothing; *error then says why in words for the merchandiser — the caller
-// keeps the edit pending (e.g. the disk is full) and may try again.
+// with synchronous=FULL), and writes its audit row in the same transaction. A function that
+// returned true has committed: the edit survives a crash or power loss. A function that returned
+// false (or nullopt) changed nothing; *error then says why in words for the merchandiser — the
+// caller keeps the edit pending (e.g. the disk is full) and may try again.
 //
 // Errors: every function takes an optional `QString* error`. Lookups return nullopt with an
 // empty *error when the thing does not exist, and nullopt with *error set when the catalogue
@@ -207,7 +207,7 @@ public:
     bool undoTagEdit(const TagEdit& edit, const QString& who, QString* error = nullptr);
     bool redoTagEdit(const TagEdit& edit, const QString& who, QString* error = nullptr);
 
-    // ---- copying a catalogue ---------------------------------------------------------------------
+    // ---- copying a catalogue --------------------------------------------------------------------
     // Copies everything of `source` — images, runs (the result cache), tags, the audit log,
     // batches — with their ids into this catalogue, which must be empty (just created). One
     // transaction: all or nothing. imageRoot (optional): image paths under it are stored

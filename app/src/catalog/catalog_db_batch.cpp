@@ -1,8 +1,8 @@
 // CatalogDb: the persistent batch queue (auto-tagging many images; resumes after a crash).
 #include <QDateTime>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QSet>
 #include <QSysInfo>
 #include <algorithm>
 #include <cerrno>
@@ -47,16 +47,15 @@ std::optional<BatchProgress> progressOf(const CatalogDb::Impl& d, qint64 batchId
 constexpr qint64 kLeaseSeconds = 30 * 60;
 
 QString leaseEnd() {
-    return QDateTime::currentDateTimeUtc()
-        .addSecs(kLeaseSeconds)
-        .toString(Qt::ISODateWithMs);
+    return QDateTime::currentDateTimeUtc().addSecs(kLeaseSeconds).toString(Qt::ISODateWithMs);
 }
 
-// True when the process named by a SQLite worker id ("local:<host>:<pid>") on this machine is
-// gone. A worker on another machine (a catalogue file on a share) is judged by its lease only.
+// True when the process named by a SQLite worker id ("local:<host>:<pid>:<connection>") on this
+// machine is gone. A worker on another machine (a catalogue file on a share) is judged by its
+// lease only.
 bool localWorkerGone(const QString& worker) {
     const QStringList parts = worker.split(QLatin1Char(':'));
-    if (parts.size() != 3 || parts[0] != QLatin1String("local") ||
+    if (parts.size() != 4 || parts[0] != QLatin1String("local") ||
         parts[1] != QSysInfo::machineHostName())
         return false;
     bool ok = false;
@@ -128,8 +127,9 @@ bool checkMode(const QString& mode, QString* error) {
     if (mode == QLatin1String("untagged") || mode == QLatin1String("replace") ||
         mode == QLatin1String("append"))
         return true;
-    setError(error, trCatalog("Unknown batch mode “%1” (expected untagged, replace or append).")
-                        .arg(mode));
+    setError(
+        error,
+        trCatalog("Unknown batch mode “%1” (expected untagged, replace or append).").arg(mode));
     return false;
 }
 

@@ -44,8 +44,9 @@ bool insertRows(const CatalogDb::Impl& d, const QString& table, const QStringLis
     for (qsizetype i = 0; i < rows.size(); ++i)
         tuples << one;
     QSqlQuery q(d.db);
-    if (!q.prepare(QStringLiteral("INSERT INTO %1 (%2) VALUES %3")
-                       .arg(table, columns.join(QLatin1Char(',')), tuples.join(QLatin1Char(','))))) {
+    if (!q.prepare(
+            QStringLiteral("INSERT INTO %1 (%2) VALUES %3")
+                .arg(table, columns.join(QLatin1Char(',')), tuples.join(QLatin1Char(','))))) {
         setError(error, d.describe(q.lastError()));
         return false;
     }
@@ -110,9 +111,8 @@ bool CatalogDb::copyFrom(const CatalogDb& source, const QString& imageRoot,
             for (const QString& c : *columns)
                 if (wanted->contains(c))
                     common << c;
-            const int pathColumn = table == QLatin1String("images")
-                                       ? int(common.indexOf(QStringLiteral("path")))
-                                       : -1;
+            const int pathColumn =
+                table == QLatin1String("images") ? int(common.indexOf(QStringLiteral("path"))) : -1;
             const int nameColumn = table == QLatin1String("images")
                                        ? int(common.indexOf(QStringLiteral("file_name")))
                                        : -1;

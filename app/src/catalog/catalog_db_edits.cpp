@@ -33,9 +33,8 @@ bool sameRow(const TagRow& a, const TagRow& b) {
     return a.owner == b.owner && x.id == y.id && x.imageId == y.imageId &&
            x.skuGroup == y.skuGroup && x.attribute == y.attribute && x.valueCode == y.valueCode &&
            x.isNewValue == y.isNewValue && x.source == y.source && x.confidence == y.confidence &&
-           x.allowedMass == y.allowedMass &&
-           x.status == y.status && x.decidedBy == y.decidedBy && x.decidedAt == y.decidedAt &&
-           x.runId == y.runId && x.createdAt == y.createdAt;
+           x.allowedMass == y.allowedMass && x.status == y.status && x.decidedBy == y.decidedBy &&
+           x.decidedAt == y.decidedAt && x.runId == y.runId && x.createdAt == y.createdAt;
 }
 
 QJsonArray rowsJson(const QList<TagRow>& rows) {
@@ -49,10 +48,11 @@ QJsonArray rowsJson(const QList<TagRow>& rows) {
 bool insertRow(const CatalogDb::Impl& d, const TagRow& r, QString* error) {
     const TagRecord& t = r.tag;
     return d.exec(
-        QStringLiteral("INSERT INTO tags (id, image_id, owner, sku_group, attribute, value_code, "
-                       "is_new_value, source, confidence, status, decided_by, decided_at, run_id, "
-                       "created_at, allowed_mass, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                       "?, ?, ?, ?, ?)"),
+        QStringLiteral(
+            "INSERT INTO tags (id, image_id, owner, sku_group, attribute, value_code, "
+            "is_new_value, source, confidence, status, decided_by, decided_at, run_id, "
+            "created_at, allowed_mass, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?)"),
         {t.id, t.imageId, r.owner, t.skuGroup, t.attribute, t.valueCode, t.isNewValue ? 1 : 0,
          t.source, t.confidence, tagStatusName(t.status), t.decidedBy, timeText(t.decidedAt),
          t.runId != 0 ? QVariant(t.runId) : QVariant(), timeText(t.createdAt), t.allowedMass,

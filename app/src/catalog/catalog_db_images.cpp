@@ -89,7 +89,8 @@ QString orderBy(const CatalogDb::Impl& d, ImageSort sort) {
         case ImageSort::AddedNewest:
             return QStringLiteral(" ORDER BY i.added_at DESC, i.id DESC");
         case ImageSort::Name:
-            return QStringLiteral(" ORDER BY %1, i.id").arg(d.sortCi(QStringLiteral("i.file_name")));
+            return QStringLiteral(" ORDER BY %1, i.id")
+                .arg(d.sortCi(QStringLiteral("i.file_name")));
         case ImageSort::ReviewState:
             return QStringLiteral(" ORDER BY (CASE WHEN EXISTS (%1) THEN 1 WHEN EXISTS (%2) "
                                   "THEN 2 ELSE 0 END), i.id")
@@ -300,9 +301,10 @@ std::optional<ReviewState> CatalogDb::reviewState(qint64 imageId, QString* error
         return std::nullopt;
     QSqlQuery q(d_->db);
     if (!d_->run(q,
-                 QStringLiteral("SELECT count(*), coalesce(sum(CASE WHEN status = 'suggested' THEN 1 ELSE 0 "
-                                "END), 0) FROM "
-                                "tags WHERE owner = ?"),
+                 QStringLiteral(
+                     "SELECT count(*), coalesce(sum(CASE WHEN status = 'suggested' THEN 1 ELSE 0 "
+                     "END), 0) FROM "
+                     "tags WHERE owner = ?"),
                  {*owner}, error) ||
         !q.next())
         return std::nullopt;

@@ -5,6 +5,7 @@
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSysInfo>
+#include <atomic>
 
 #include "catalog/catalog_errors.h"
 
@@ -158,9 +159,13 @@ QString CatalogDb::Impl::describe(const QSqlError& e) const {
 
 bool CatalogDb::Impl::takeWorkerId() {
     if (!pg()) {
-        worker = QStringLiteral("local:%1:%2")
+        // One name per connection: several workers of one process (vistag-cli tag
+        // --concurrency) must not take back each other's items.
+        static std::atomic<quint64> connections{0};
+        worker = QStringLiteral("local:%1:%2:%3")
                      .arg(QSysInfo::machineHostName())
-                     .arg(QCoreApplication::applicationPid());
+                     .arg(QCoreApplication::applicationPid())
+                     .arg(++connections);
         return true;
     }
     // A random key whose session lock this connection holds until it ends: a worker that dies
@@ -362,12 +367,12 @@ std::optional<TagRecord> CatalogDb::Impl::currentTag(qint64 tagId, int shownVers
         const QString state = t->status == TagStatus::Accepted   ? trCatalog("accepted")
                               : t->status == TagStatus::Rejected ? trCatalog("rejected")
                                                                  : trCatalog("undecided");
-        const QString by = t->decidedBy.isEmpty()
-                               ? QString()
-                               : QLatin1Char(' ') + trCatalog("by %1 at %2")
-                                                        .arg(t->decidedBy,
-                                                             t->decidedAt.toLocalTime().toString(
-                                                                 QStringLiteral("HH:mm")));
+        const QString by =
+            t->decidedBy.isEmpty()
+                ? QString()
+                : QLatin1Char(' ') + trCatalog("by %1 at %2")
+                                         .arg(t->decidedBy, t->decidedAt.toLocalTime().toString(
+                                                                QStringLiteral("HH:mm")));
         setError(error, trCatalog("Someone else changed the tag “%1” since it was shown: it is "
                                   "now %2%3. Your change was not saved; the tags now show what "
                                   "is stored.")

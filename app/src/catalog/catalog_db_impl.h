@@ -56,8 +56,9 @@ struct CatalogDb::Impl {
     bool inWrite = false;  // inside write(): errors say "your change was not saved"
     bool inTransaction = false;
     // This connection's name in the batch queue (batch_items.worker): "pg:<n>" while it holds
-    // the session advisory lock (kWorkerLockClass, n) on PostgreSQL, "local:<host>:<pid>" on
-    // SQLite. Others see the worker alive by that lock (or process).
+    // the session advisory lock (kWorkerLockClass, n) on PostgreSQL, "local:<host>:<pid>:<k>"
+    // on SQLite (k counts the process's connections). Others see the worker alive by that lock (or
+    // process).
     QString worker;
     bool takeWorkerId();
     // Called after a lost PostgreSQL connection was made again (subscriptions are renewed).

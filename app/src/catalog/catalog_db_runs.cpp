@@ -26,14 +26,15 @@ std::optional<qint64> CatalogDb::recordRun(const RunRecord& r, QString* error) {
         const QString created =
             r.createdAt.isValid() ? r.createdAt.toUTC().toString(Qt::ISODateWithMs) : nowText();
         QSqlQuery q(d_->db);
-        if (!d_->run(q,
-                     QStringLiteral("INSERT INTO runs (image_id, content_hash, backend, model_id, "
-                                    "prompt, params_json, answer, finish_reason, latency_ms, "
-                                    "created_at, tags_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                     {r.imageId != 0 ? QVariant(r.imageId) : QVariant(), hash, r.backend, r.modelId,
-                      r.prompt, r.paramsJson, r.answer, r.finishReason, r.latencyMs, created,
-                      r.tagsJson},
-                     error))
+        if (!d_->run(
+                q,
+                QStringLiteral("INSERT INTO runs (image_id, content_hash, backend, model_id, "
+                               "prompt, params_json, answer, finish_reason, latency_ms, "
+                               "created_at, tags_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                {r.imageId != 0 ? QVariant(r.imageId) : QVariant(), hash, r.backend, r.modelId,
+                 r.prompt, r.paramsJson, r.answer, r.finishReason, r.latencyMs, created,
+                 r.tagsJson},
+                error))
             return false;
         const std::optional<qint64> inserted = d_->lastInsertId(q, error);
         id = inserted.value_or(0);

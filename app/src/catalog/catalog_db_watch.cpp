@@ -43,12 +43,12 @@ bool CatalogDb::watchChanges(QObject* context, std::function<void()> onChange, Q
     };
     if (d_->pg()) {
         QSqlDriver* driver = d_->db.driver();
-        QObject::connect(driver, &QSqlDriver::notification, context,
-                         [changed](const QString& name, QSqlDriver::NotificationSource source,
-                                   const QVariant&) {
-                             if (name == kChannel && source == QSqlDriver::OtherSource)
-                                 changed();
-                         });
+        QObject::connect(
+            driver, &QSqlDriver::notification, context,
+            [changed](const QString& name, QSqlDriver::NotificationSource source, const QVariant&) {
+                if (name == kChannel && source == QSqlDriver::OtherSource)
+                    changed();
+            });
         if (!driver->subscribeToNotification(kChannel)) {
             setError(error, d_->describe(driver->lastError()));
             return false;

@@ -117,8 +117,8 @@ PgProblem classifyPgError(const QSqlError& error) {
     if (state.startsWith(QLatin1String("08")) || state == QLatin1String("57P01") ||
         state == QLatin1String("57P02") || state == QLatin1String("57P03") ||
         has("server closed the connection") || has("no connection to the server") ||
-        has("terminating connection") || has("connection not open") ||
-        has("could not send data") || has("could not receive data") || has("SSL SYSCALL"))
+        has("terminating connection") || has("connection not open") || has("could not send data") ||
+        has("could not receive data") || has("SSL SYSCALL"))
         return error.type() == QSqlError::ConnectionError && !has("closed the connection")
                    ? PgProblem::Unreachable
                    : PgProblem::ConnectionLost;

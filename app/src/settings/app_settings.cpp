@@ -52,10 +52,10 @@ AppSettings AppSettings::load(const QSettings& s) {
     a.tokenLimitField = oneOf(
         s, "server/tokenLimitField",
         {QStringLiteral("max_tokens"), QStringLiteral("max_completion_tokens")}, a.tokenLimitField);
-    a.structuredOutput = oneOf(s, "server/structuredOutput",
-                               {QStringLiteral("json_schema"), QStringLiteral("json_object"),
-                                QStringLiteral("none")},
-                               a.structuredOutput);
+    a.structuredOutput = oneOf(
+        s, "server/structuredOutput",
+        {QStringLiteral("json_schema"), QStringLiteral("json_object"), QStringLiteral("none")},
+        a.structuredOutput);
     a.schemaMaxEnumValues =
         clamped<int>(s, "server/schemaMaxEnumValues", 0, 10000000, a.schemaMaxEnumValues);
     a.schemaMaxChars = clamped<int>(s, "server/schemaMaxChars", 0, 100000000, a.schemaMaxChars);
