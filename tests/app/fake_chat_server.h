@@ -1,6 +1,7 @@
-// A scripted OpenAI-style chat server on 127.0.0.1 for tests: real HTTP on its own thread
-// (plain sockets, so that it answers while the code under test runs a Qt event loop). Records
-// every request; the test's handler says what each chat request gets.
+// A scripted OpenAI-style chat server on 127.0.0.1 for tests: real HTTP on its own threads
+// (plain sockets, so that it answers while the code under test runs a Qt event loop; one thread
+// per connection, so a slow answer does not hold up another request). Records every request;
+// the test's handler (called on several threads at once) says what each chat request gets.
 #pragma once
 
 #include <arpa/inet.h>
@@ -94,6 +95,8 @@ public:
         ::shutdown(fd_, SHUT_RDWR);
         ::close(fd_);
         thread_.join();
+        for (std::thread& t : connections_)
+            t.join();
     }
 
     QString url() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(port_); }
@@ -116,8 +119,10 @@ private:
             const int c = ::accept(fd_, nullptr, nullptr);
             if (c < 0)
                 return;
-            serve(c);
-            ::close(c);
+            connections_.emplace_back([this, c] {
+                serve(c);
+                ::close(c);
+            });
         }
     }
 
@@ -175,6 +180,7 @@ private:
     int fd_ = -1;
     quint16 port_ = 0;
     std::thread thread_;
+    std::vector<std::thread> connections_;  // joined by the destructor
     std::atomic<bool> stop_{false};
     mutable std::mutex mutex_;
     std::vector<Recorded> requests_;

@@ -43,6 +43,7 @@ void MainWindow::applyGenerationSettings() {
     askPane_->temperature = settings_.temperature;
     if (batchPanel_)
         batchPanel_->constrained = settings_.constrainedTagging;
+    backend_->setRequestsInFlight(settings_.requestsInFlight);
 }
 
 void MainWindow::applySettings(const settings::AppSettings& s) {

@@ -151,11 +151,19 @@ QWidget* SettingsDialog::buildGenerationTab(const settings::AppSettings& s) {
         tr("The model answers every attribute with one of the taxonomy's values, with a "
            "confidence for each (a server may also answer \"unknown\"). Off: the model answers "
            "in its own words and Vistag looks for taxonomy terms in them."));
+    requestsInFlight_ = new QSpinBox(page);
+    requestsInFlight_->setObjectName(QStringLiteral("requestsInFlight"));
+    requestsInFlight_->setRange(1, 64);
+    requestsInFlight_->setValue(s.requestsInFlight);
+    requestsInFlight_->setToolTip(
+        tr("How many images tagging works on at once: requests sent to a server together, or "
+           "images the local model decodes together. Each finished image is saved on its own."));
     auto* form = new QFormLayout(page);
     form->addRow(tr("Pixel budget"), pixelsRow);
     form->addRow(tr("Longest answer (tokens)"), maxNewTokens_);
     form->addRow(tr("Temperature"), temperature_);
     form->addRow(tr("Tagging"), constrainedTagging_);
+    form->addRow(tr("Images in flight"), requestsInFlight_);
     form->addRow(note(tr("Images are scaled down to the pixel budget before the model sees them: "
                          "smaller is faster and needs less memory. Temperature 0 always picks "
                          "the most likely words (the same answer every time)."),
@@ -401,6 +409,7 @@ settings::AppSettings SettingsDialog::settings() const {
     s.maxNewTokens = maxNewTokens_->value();
     s.temperature = temperature_->value();
     s.constrainedTagging = constrainedTagging_->isChecked();
+    s.requestsInFlight = requestsInFlight_->value();
     s.serverUrl = serverUrl_->text().trimmed();
     s.apiKey = apiKey_->text();
     s.serverModel = serverModel_->text().trimmed();

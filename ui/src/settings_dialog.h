@@ -64,6 +64,7 @@ private:
     QSpinBox* maxPixels_ = nullptr;
     QLabel* pixelsHint_ = nullptr;
     QSpinBox* maxNewTokens_ = nullptr;
+    QSpinBox* requestsInFlight_ = nullptr;
     QDoubleSpinBox* temperature_ = nullptr;
     QCheckBox* constrainedTagging_ = nullptr;
     QLineEdit* serverUrl_ = nullptr;

@@ -527,17 +527,17 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="154"/>
+        <location filename="../src/main_window_backend.cpp" line="155"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="155"/>
+        <location filename="../src/main_window_backend.cpp" line="156"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="139"/>
+        <location filename="../src/main_window_backend.cpp" line="140"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
@@ -642,7 +642,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>接受全部建议并转到下一张</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="137"/>
+        <location filename="../src/main_window_backend.cpp" line="138"/>
         <source>The model could not be loaded. %1</source>
         <translation>无法加载模型。%1</translation>
     </message>
@@ -657,7 +657,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在保存粘贴的图片…</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="159"/>
+        <location filename="../src/main_window_backend.cpp" line="160"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
@@ -824,110 +824,110 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="170"/>
+        <location filename="../src/main_window_backend.cpp" line="171"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="115"/>
-        <location filename="../src/main_window_backend.cpp" line="173"/>
+        <location filename="../src/main_window_backend.cpp" line="116"/>
+        <location filename="../src/main_window_backend.cpp" line="174"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="179"/>
+        <location filename="../src/main_window_backend.cpp" line="180"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="184"/>
+        <location filename="../src/main_window_backend.cpp" line="185"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="186"/>
+        <location filename="../src/main_window_backend.cpp" line="187"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="187"/>
+        <location filename="../src/main_window_backend.cpp" line="188"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="188"/>
+        <location filename="../src/main_window_backend.cpp" line="189"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="203"/>
+        <location filename="../src/main_window_backend.cpp" line="204"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="212"/>
-        <location filename="../src/main_window_backend.cpp" line="249"/>
+        <location filename="../src/main_window_backend.cpp" line="213"/>
+        <location filename="../src/main_window_backend.cpp" line="250"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="216"/>
+        <location filename="../src/main_window_backend.cpp" line="217"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="218"/>
+        <location filename="../src/main_window_backend.cpp" line="219"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="222"/>
+        <location filename="../src/main_window_backend.cpp" line="223"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="223"/>
+        <location filename="../src/main_window_backend.cpp" line="224"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="224"/>
+        <location filename="../src/main_window_backend.cpp" line="225"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="225"/>
+        <location filename="../src/main_window_backend.cpp" line="226"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="242"/>
+        <location filename="../src/main_window_backend.cpp" line="243"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="247"/>
+        <location filename="../src/main_window_backend.cpp" line="248"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
         <location filename="../src/main_window.cpp" line="190"/>
-        <location filename="../src/main_window_backend.cpp" line="247"/>
+        <location filename="../src/main_window_backend.cpp" line="248"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="265"/>
+        <location filename="../src/main_window_backend.cpp" line="266"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="279"/>
+        <location filename="../src/main_window_backend.cpp" line="280"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="280"/>
+        <location filename="../src/main_window_backend.cpp" line="281"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
@@ -1006,7 +1006,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/settings_dialog.cpp" line="60"/>
-        <location filename="../src/settings_dialog.cpp" line="261"/>
+        <location filename="../src/settings_dialog.cpp" line="269"/>
         <source>Catalogue</source>
         <translation>商品图库</translation>
     </message>
@@ -1106,203 +1106,213 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>模型为每个属性给出分类体系中的一个取值，并附带置信度（服务器也可能回答“unknown”）。关闭时：模型自由作答，Vistag 从回答中查找分类体系的词语。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="155"/>
+        <location filename="../src/settings_dialog.cpp" line="159"/>
+        <source>How many images tagging works on at once: requests sent to a server together, or images the local model decodes together. Each finished image is saved on its own.</source>
+        <translation>打标签时同时处理的图片数：同时发给服务器的请求数，或本地模型一起解码的图片数。每张处理完的图片都会单独保存。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="162"/>
         <source>Pixel budget</source>
         <translation>像素预算</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="156"/>
+        <location filename="../src/settings_dialog.cpp" line="163"/>
         <source>Longest answer (tokens)</source>
         <translation>最长回答（token 数）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="157"/>
+        <location filename="../src/settings_dialog.cpp" line="164"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="158"/>
+        <location filename="../src/settings_dialog.cpp" line="165"/>
         <source>Tagging</source>
         <translation>打标签</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="159"/>
+        <location filename="../src/settings_dialog.cpp" line="166"/>
+        <source>Images in flight</source>
+        <translation>同时处理的图片</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="167"/>
         <source>Images are scaled down to the pixel budget before the model sees them: smaller is faster and needs less memory. Temperature 0 always picks the most likely words (the same answer every time).</source>
         <translation>图片在交给模型前会缩小到像素预算以内：越小越快、占用内存越少。温度为 0 时总是选择可能性最大的词（每次回答相同）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="175"/>
+        <location filename="../src/settings_dialog.cpp" line="183"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="184"/>
+        <location filename="../src/settings_dialog.cpp" line="192"/>
         <source>JSON schema (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)</source>
         <translation>JSON schema（vLLM、SGLang、llama.cpp、LM Studio、OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="186"/>
+        <location filename="../src/settings_dialog.cpp" line="194"/>
         <source>JSON object (DashScope / Bailian)</source>
         <translation>JSON 对象（DashScope / 百炼）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="187"/>
+        <location filename="../src/settings_dialog.cpp" line="195"/>
         <source>None: the taxonomy in the question only</source>
         <translation>不使用：只在问题中给出分类体系</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="191"/>
+        <location filename="../src/settings_dialog.cpp" line="199"/>
         <source>How tagging asks the server to answer with the taxonomy&apos;s values. Whatever is chosen, Vistag checks every answer against the taxonomy.</source>
         <translation>打标签时如何要求服务器只用分类体系中的取值作答。无论选择哪种方式，Vistag 都会按分类体系检查每个回答。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="198"/>
+        <location filename="../src/settings_dialog.cpp" line="206"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="206"/>
+        <location filename="../src/settings_dialog.cpp" line="214"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="207"/>
+        <location filename="../src/settings_dialog.cpp" line="215"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="208"/>
+        <location filename="../src/settings_dialog.cpp" line="216"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="209"/>
+        <location filename="../src/settings_dialog.cpp" line="217"/>
         <source>Token-limit field</source>
         <translation>Token 上限字段</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="210"/>
+        <location filename="../src/settings_dialog.cpp" line="218"/>
         <source>Structured output</source>
         <translation>结构化输出</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="211"/>
+        <location filename="../src/settings_dialog.cpp" line="219"/>
         <source>Values per request</source>
         <translation>每次请求的取值数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="212"/>
+        <location filename="../src/settings_dialog.cpp" line="220"/>
         <source>Schema characters per request</source>
         <translation>每次请求的结构字符数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="213"/>
+        <location filename="../src/settings_dialog.cpp" line="221"/>
         <source>vLLM, SGLang, llama.cpp and Ollama read max_tokens; some hosted services want max_completion_tokens. The API key is stored in Vistag&apos;s settings file.</source>
         <translation>vLLM、SGLang、llama.cpp 和 Ollama 读取 max_tokens；部分云服务要求 max_completion_tokens。API 密钥保存在 Vistag 的设置文件中。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="217"/>
+        <location filename="../src/settings_dialog.cpp" line="225"/>
         <source>Tagging sends the taxonomy as a JSON schema; DashScope&apos;s vision models take only a JSON object. A taxonomy with more values than one request may hold is asked in several requests (OpenAI: 1,000 values and 120,000 characters). Every answer is checked against the taxonomy.</source>
         <translation>打标签时把分类体系作为 JSON schema 发送；DashScope 的视觉模型只接受 JSON 对象。取值多于单次请求上限的分类体系会分几次请求（OpenAI：1,000 个取值、120,000 个字符）。每个回答都会按分类体系检查。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="228"/>
+        <location filename="../src/settings_dialog.cpp" line="236"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="234"/>
+        <location filename="../src/settings_dialog.cpp" line="242"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="235"/>
+        <location filename="../src/settings_dialog.cpp" line="243"/>
         <source>Changing the language builds the window again; the model is loaded again and the catalogue stays as it is.</source>
         <translation>更改语言后窗口会重新建立；模型会重新加载，图片目录保持不变。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="246"/>
+        <location filename="../src/settings_dialog.cpp" line="254"/>
         <source>The catalogue file in your data folder</source>
         <translation>数据文件夹中的图库文件</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="248"/>
+        <location filename="../src/settings_dialog.cpp" line="256"/>
         <source>A catalogue file, or a team catalogue on PostgreSQL: postgresql://user@server:5432/database. The password comes from ~/.pgpass or the PGPASSWORD environment variable; Vistag does not store it.</source>
         <translation>图库文件，或 PostgreSQL 上的团队图库：postgresql://用户@服务器:5432/数据库。密码来自 ~/.pgpass 或 PGPASSWORD 环境变量，Vistag 不保存密码。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="251"/>
+        <location filename="../src/settings_dialog.cpp" line="259"/>
         <source>File…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="254"/>
+        <location filename="../src/settings_dialog.cpp" line="262"/>
         <source>Catalogue file</source>
         <translation>图库文件</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="254"/>
+        <location filename="../src/settings_dialog.cpp" line="262"/>
         <source>Catalogue (*.sqlite)</source>
         <translation>图库 (*.sqlite)</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="264"/>
+        <location filename="../src/settings_dialog.cpp" line="272"/>
         <source>None: image paths are kept as they are</source>
         <translation>无：图片路径按原样保存</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="265"/>
+        <location filename="../src/settings_dialog.cpp" line="273"/>
         <source>Where the team&apos;s shared image folder is on this computer (e.g. /mnt/shop). Images under it are stored relative to it, so every workstation finds them through its own mapping.</source>
         <translation>团队共享图片文件夹在本机上的位置（例如 /mnt/shop）。其中的图片按相对路径保存，每台工作站通过自己的映射找到它们。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="268"/>
+        <location filename="../src/settings_dialog.cpp" line="276"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="270"/>
-        <location filename="../src/settings_dialog.cpp" line="277"/>
+        <location filename="../src/settings_dialog.cpp" line="278"/>
+        <location filename="../src/settings_dialog.cpp" line="285"/>
         <source>Shared image folder</source>
         <translation>共享图片文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="281"/>
+        <location filename="../src/settings_dialog.cpp" line="289"/>
         <source>The name the audit log records for your decisions.</source>
         <translation>审计日志中记录您的决定时使用的名字。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="282"/>
+        <location filename="../src/settings_dialog.cpp" line="290"/>
         <source>Your name</source>
         <translation>您的名字</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="283"/>
+        <location filename="../src/settings_dialog.cpp" line="291"/>
         <source>A team points every workstation at one PostgreSQL catalogue and one shared image folder. Changing the catalogue opens the window again on it.</source>
         <translation>团队中的每台工作站都指向同一个 PostgreSQL 图库和同一个共享图片文件夹。更换图库后，窗口会在新图库上重新打开。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="295"/>
+        <location filename="../src/settings_dialog.cpp" line="303"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="295"/>
+        <location filename="../src/settings_dialog.cpp" line="303"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="295"/>
+        <location filename="../src/settings_dialog.cpp" line="303"/>
         <source>Alternative</source>
         <translation>备用快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="318"/>
+        <location filename="../src/settings_dialog.cpp" line="326"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="327"/>
+        <location filename="../src/settings_dialog.cpp" line="335"/>
         <source>Click a cell and press the new keys; the clear button removes them.</source>
         <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
     </message>

@@ -5,317 +5,333 @@
 #include <utility>
 
 #include "backend/logged_backend.h"
+#include "catalog/batch_workers.h"
 #include "logging/app_log.h"
 #include "server/api_server.h"
 #include "vistag/inference/engine.h"
 #include "vistag/inference/status.h"
 
 namespace vistag::backend {
+namespace {
 
-BackendWorker::~BackendWorker() { release(); }
-
-void BackendWorker::release() {
-    live_->store(nullptr);
-    backend_.reset();
-    QMutexLocker lock(&loadedEngine_->mutex);
-    loadedEngine_->engine.reset();
+QString trController(const char* text) {
+    return QCoreApplication::translate("vistag::backend::BackendController", text);
 }
 
-void BackendWorker::load(const QString& folder, const QString& device, const QString& dtype,
-                         std::shared_ptr<std::atomic<bool>> cancel, qint64 setupId) {
-    release();
-    const int cancelledCode = static_cast<int>(inference::ErrorCode::Cancelled);
-    if (cancel->load()) {  // cancelled before it started
-        emit loaded(false, QCoreApplication::translate("vistag::backend::BackendWorker",
-                                                     "Loading the model was cancelled."), {}, cancelledCode, setupId);
-        return;
-    }
-    logging::info(QStringLiteral("loading model %1 (device %2, dtype %3)").arg(folder, device, dtype));
-    QElapsedTimer clock;
-    clock.start();
-    LocalOptions o;
-    o.device = device;
-    o.dtype = dtype;
-    o.progress = [this, cancel](double f, const QString& stage) {
-        emit loadProgress(f, stage);
-        return !cancel->load();
-    };
-    QString error;
-    int code = 0;
-    std::unique_ptr<LocalBackend> local = LocalBackend::load(folder, o, &error, &code);
-    if (!local) {
-        logging::warn(QStringLiteral("loading model %1 failed: %2").arg(folder, error));
-        emit loaded(false, error, {}, code ? code : static_cast<int>(inference::ErrorCode::Internal),
-                    setupId);
-        return;
-    }
-    const inference::SamplingParams d = local->engine().defaultSampling();
-    const inference::ModelInfo& info = local->engine().info();
-    logging::info(QStringLiteral("model %1 loaded on %2 (%3) in %4 ms")
-                      .arg(local->modelId(), QString::fromStdString(info.device),
-                           QString::fromStdString(info.dtype))
-                      .arg(clock.elapsed()));
-    auto shared = std::make_shared<SharedEngine>(std::shared_ptr<InferenceBackend>(std::move(local)));
-    {
-        QMutexLocker lock(&loadedEngine_->mutex);
-        loadedEngine_->engine = shared;
-        loadedEngine_->defaults = {};
-        loadedEngine_->defaults.temperature = d.temperature;
-        loadedEngine_->defaults.topP = d.topP;
-        loadedEngine_->defaults.topK = d.topK;
-    }
-    backend_ = std::make_unique<SharedEngineClient>(shared);
-    live_->store(backend_.get());
-    emit loaded(true, {}, backend_->modelId(), 0, setupId);
-}
-
-void BackendWorker::connectRemote(const RemoteOptions& options, qint64 setupId) {
-    release();
-    RemoteOptions o = options;
-    QString error;
-    const auto models = RemoteBackend(o).listModels(&error);  // reachable, key accepted?
-    if (!models) {
-        logging::warn(QStringLiteral("server %1: %2").arg(o.baseUrl, error));
-        emit loaded(false, error, {}, RemoteBackend::kServerError, setupId);
-        return;
-    }
-    if (o.model.isEmpty() && !models->isEmpty()) o.model = models->first();
-    auto remote = std::make_unique<RemoteBackend>(o);
-    RemoteBackend* r = remote.get();
-    backend_ = std::move(remote);
-    live_->store(backend_.get());
-    logging::info(QStringLiteral("using server %1, model %2").arg(o.baseUrl, o.model));
-    emit loaded(true, {}, backend_->modelId(), 0, setupId);
-    // One short request (cached per server and model): does the server enforce a schema?
-    // Requests posted meanwhile wait behind it; stop() cancels it like an answer.
-    const TagSchemaProbe probe = r->probeTagSchema();
-    logging::info(
-        QStringLiteral("server %1: %2 (%3)").arg(o.baseUrl, probe.summary(), probe.detail));
-    emit tagSchemaProbed(probe, setupId);
-}
-
-void BackendWorker::run(qint64 jobId, const AskRequest& request) {
-    asksWaiting_->fetch_sub(1);
-    if (!backend_) {
-        AskResult r;
-        r.error = QCoreApplication::translate("vistag::backend::BackendWorker",
-                                             "No model is loaded yet.");
-        emit finished(jobId, r);
-        return;
-    }
-    const auto stopped = [&] { return jobId <= cancelledUpTo_->load(); };
-    if (stopped()) {
-        AskResult r;
-        r.ok = true;
-        r.finishReason = QStringLiteral("cancelled");
-        emit finished(jobId, r);
-        return;
-    }
-    AskResult r = LoggedBackend(*backend_).ask(request, [&](const QString& text) {
-        emit chunk(jobId, text);
-        return !stopped();
-    });
-    emit finished(jobId, r);
-}
-
-void BackendWorker::runBatch(const BatchJob& job, std::shared_ptr<std::atomic<bool>> cancel,
-                             int idleRounds) {
-    const qint64 id = job.batchId;
-    if (!backend_) {
-        emit batchFinished(id, false, false, tr("No model is loaded yet."));
-        return;
-    }
-    catalog::CatalogDb db;  // this thread's own connection to the catalogue file
-    QString error;
-    if (!db.open(job.dbPath, &error)) {
-        emit batchFinished(id, false, false, error);
-        return;
-    }
-    LoggedBackend logged(*backend_);  // every image's answer goes to the log too
-    catalog::BatchRunner runner(db, logged, job.taxonomy);
-    runner.setItemObserver(
-        [this, id](qint64 imageId, const QString& status) { emit batchItem(id, imageId, status); });
-    runner.setYield([waiting = asksWaiting_] { return waiting->load() > 0; });
-    const auto progress = [this, id](const catalog::BatchRunStatus& s) { emit batchProgress(id, s); };
-    const auto before = db.batchProgress(id);
-    if (!runner.run(id, job.spec, progress, cancel.get(), &error)) {
-        emit batchFinished(id, false, false, error);
-        return;
-    }
-    if (cancel->load()) {
-        emit batchFinished(id, true, true, {});
-        return;
-    }
-    const auto after = db.batchProgress(id, &error);
-    if (!after) {
-        emit batchFinished(id, false, false, error);
-        return;
-    }
-    if (after->pending + after->running == 0) {
-        emit batchFinished(id, true, false, {});
-        return;
-    }
-    // Not done: a request is waiting (it goes first), or a Stop in the ask pane cancelled the
-    // engine's current generation, which the runner took for a cancel (the image went back to
-    // the queue). Go on, unless round after round makes no progress.
-    const bool moved = before && after->finished() > before->finished();
-    idleRounds = moved || asksWaiting_->load() > 0 ? 0 : idleRounds + 1;
-    if (idleRounds >= 3) {
-        emit batchFinished(id, false, false,
-                           tr("The model keeps stopping before it answers; the remaining images "
-                              "stay queued."));
-        return;
-    }
-    QMetaObject::invokeMethod(
-        this, [this, job, cancel, idleRounds] { runBatch(job, cancel, idleRounds); },
-        Qt::QueuedConnection);
-}
+}  // namespace
 
 BackendController::BackendController(QObject* parent)
-    : QObject(parent),
-      cancelLoad_(std::make_shared<std::atomic<bool>>(false)),
-      live_(std::make_shared<std::atomic<InferenceBackend*>>(nullptr)),
-      cancelledUpTo_(std::make_shared<std::atomic<qint64>>(0)),
-      loadedEngine_(std::make_shared<LoadedEngine>()),
-      asksWaiting_(std::make_shared<std::atomic<int>>(0)) {
+    : QObject(parent), cancelLoad_(std::make_shared<std::atomic<bool>>(false)) {
     qRegisterMetaType<AskResult>();
     qRegisterMetaType<catalog::BatchRunStatus>();
     qRegisterMetaType<TagSchemaProbe>();
-    worker_ = new BackendWorker(live_, cancelledUpTo_, loadedEngine_, asksWaiting_);
-    worker_->moveToThread(&thread_);
-    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(worker_, &BackendWorker::loadProgress, this, [this](double f, const QString& stage) {
-        if (loading_) emit loadProgress(f, stage);
-    });
-    connect(worker_, &BackendWorker::loaded, this,
-            [this](bool ok, const QString& message, const QString& modelId, int code, qint64 id) {
-                if (id != setupId_) return;  // replaced by a newer load or connection
-                loading_ = false;
-                hasModel_ = ok;
-                modelId_ = modelId;
-                lastErrorCode_ = code;
-                emit modelLoaded(ok, message);
-            });
-    connect(worker_, &BackendWorker::tagSchemaProbed, this,
-            [this](const TagSchemaProbe& probe, qint64 id) {
-                if (id != setupId_) return;  // a newer load or connection replaced that server
-                tagSchemaProbe_ = probe;
-                emit tagSchemaProbed(probe);
-            });
-    connect(worker_, &BackendWorker::chunk, this, [this](qint64 job, const QString& text) {
-        if (job == runningJob_) emit answerChunk(job, text);  // stale jobs are dropped
-    });
-    connect(worker_, &BackendWorker::finished, this, [this](qint64 job, const AskResult& r) {
-        if (job != runningJob_) return;
-        runningJob_ = 0;
-        emit answerFinished(job, r);
-    });
-    connect(worker_, &BackendWorker::batchProgress, this, &BackendController::batchProgress);
-    connect(worker_, &BackendWorker::batchItem, this, &BackendController::batchItem);
-    connect(worker_, &BackendWorker::batchFinished, this,
-            [this](qint64 id, bool ok, bool cancelled, const QString& error) {
-                batchCancel_.reset();
-                emit batchFinished(id, ok, cancelled, error);
-            });
-    thread_.setObjectName(QStringLiteral("vistag-backend"));
-    thread_.start();
 }
 
 BackendController::~BackendController() {
+    // Every job is told to stop, then joined: no thread of this controller outlives it.
     cancelLoad_->store(true);
-    cancelBatch();
     stop();
-    if (server_) {  // the server's worker ends before the engine it shares goes
-        server::ApiServer* srv = std::exchange(server_, nullptr);
-        QMetaObject::invokeMethod(srv, [srv] { delete srv; }, Qt::BlockingQueuedConnection);
-    }
+    if (batch_)
+        batch_->cancel();
+    stopSharing();
     serverThread_.quit();
     serverThread_.wait();
-    thread_.quit();
-    thread_.wait();
+    batch_.reset();
+    for (Thread& t : threads_) {
+        t.thread->wait();
+        delete t.thread;
+    }
+    threads_.clear();
+}
+
+void BackendController::startThread(const QString& name, std::function<void()> body) {
+    reap();
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    QThread* thread = QThread::create([fn = std::move(body), done]() mutable {
+        fn();
+        fn = nullptr;  // what the job held (the backend) is let go now, not when reaped
+        done->store(true);
+    });
+    thread->setObjectName(name);
+    threads_.push_back({thread, done});
+    thread->start();
+}
+
+void BackendController::reap() {
+    for (auto it = threads_.begin(); it != threads_.end();) {
+        if (it->done->load()) {
+            it->thread->wait();
+            delete it->thread;
+            it = threads_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+std::shared_ptr<InferenceBackend> BackendController::backendForJob() const {
+    if (remote_)  // a client per job: its requests and its cancel are its own
+        return std::make_shared<RemoteBackend>(*remote_);
+    return local_;
+}
+
+void BackendController::releaseBackend() {
+    stop();
+    if (batch_)
+        batch_->cancel();  // its items in flight go back to the queue
+    stopSharing();
+    local_.reset();  // freed by the last job still using it
+    remote_.reset();
+    hasModel_ = false;
+    tagSchemaProbe_.reset();
 }
 
 void BackendController::loadLocalModel(const QString& folder, const QString& device,
                                        const QString& dtype) {
-    stop();
-    stopSharing();
+    std::weak_ptr<InferenceBackend> previous = local_;
+    releaseBackend();
     cancelLoad_->store(true);  // an earlier load still running gives up
     cancelLoad_ = std::make_shared<std::atomic<bool>>(false);
-    hasModel_ = false;
-    tagSchemaProbe_.reset();
     usesServer_ = false;
     loading_ = true;
-    QMetaObject::invokeMethod(
-        worker_, [w = worker_, folder, device, dtype, flag = cancelLoad_, id = ++setupId_] {
-            w->load(folder, device, dtype, flag, id);
-        },
-        Qt::QueuedConnection);
+    const qint64 id = ++setupId_;
+    startThread(QStringLiteral("vistag-load"), [this, folder, device, dtype, id, previous,
+                                                cancel = cancelLoad_] {
+        const int cancelledCode = static_cast<int>(inference::ErrorCode::Cancelled);
+        const auto report = [this, id](bool ok, const QString& message,
+                                       std::shared_ptr<InferenceBackend> backend,
+                                       catalog::InferenceParams defaults, int code) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, ok, message, backend = std::move(backend), defaults, code] {
+                    onLoaded(id, ok, message, backend, defaults, code);
+                },
+                Qt::QueuedConnection);
+        };
+        // Never two copies of the weights: the jobs cancelled above let go of the old engine
+        // at their next token.
+        while (!previous.expired() && !cancel->load())
+            QThread::msleep(20);
+        if (cancel->load()) {
+            report(false, trController("Loading the model was cancelled."), nullptr, {},
+                   cancelledCode);
+            return;
+        }
+        logging::info(
+            QStringLiteral("loading model %1 (device %2, dtype %3)").arg(folder, device, dtype));
+        QElapsedTimer clock;
+        clock.start();
+        LocalOptions o;
+        o.device = device;
+        o.dtype = dtype;
+        o.batched = true;  // questions, batch items and shared-server requests decode together
+        o.progress = [this, cancel](double f, const QString& stage) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, f, stage] {
+                    if (loading_)
+                        emit loadProgress(f, stage);
+                },
+                Qt::QueuedConnection);
+            return !cancel->load();
+        };
+        QString error;
+        int code = 0;
+        std::unique_ptr<LocalBackend> local = LocalBackend::load(folder, o, &error, &code);
+        if (!local) {
+            logging::warn(QStringLiteral("loading model %1 failed: %2").arg(folder, error));
+            report(false, error, nullptr, {},
+                   code ? code : static_cast<int>(inference::ErrorCode::Internal));
+            return;
+        }
+        const inference::SamplingParams d = local->engine().defaultSampling();
+        const inference::ModelInfo& info = local->engine().info();
+        logging::info(QStringLiteral("model %1 loaded on %2 (%3) in %4 ms")
+                          .arg(local->modelId(), QString::fromStdString(info.device),
+                               QString::fromStdString(info.dtype))
+                          .arg(clock.elapsed()));
+        catalog::InferenceParams defaults;
+        defaults.temperature = d.temperature;
+        defaults.topP = d.topP;
+        defaults.topK = d.topK;
+        report(true, {}, std::shared_ptr<InferenceBackend>(std::move(local)), defaults, 0);
+    });
+}
+
+void BackendController::onLoaded(qint64 setupId, bool ok, const QString& message,
+                                 std::shared_ptr<InferenceBackend> backend,
+                                 const catalog::InferenceParams& defaults, int errorCode) {
+    if (setupId != setupId_)
+        return;  // replaced by a newer load or connection (the backend goes with this call)
+    loading_ = false;
+    hasModel_ = ok;
+    local_ = std::move(backend);
+    localDefaults_ = defaults;
+    modelId_ = local_ ? local_->modelId() : QString();
+    lastErrorCode_ = errorCode;
+    emit modelLoaded(ok, message);
 }
 
 void BackendController::cancelLoad() {
     cancelLoad_->store(true);
-    if (loading_) logging::info(QStringLiteral("loading the model: cancel requested"));
+    if (loading_)
+        logging::info(QStringLiteral("loading the model: cancel requested"));
 }
 
 void BackendController::useRemote(const RemoteOptions& options) {
-    stop();
-    stopSharing();
+    releaseBackend();
     cancelLoad_->store(true);  // a load still running gives up
-    hasModel_ = false;
-    tagSchemaProbe_.reset();
     usesServer_ = true;
     loading_ = false;
-    QMetaObject::invokeMethod(
-        worker_, [w = worker_, options, id = ++setupId_] { w->connectRemote(options, id); },
-        Qt::QueuedConnection);
+    const qint64 id = ++setupId_;
+    startThread(QStringLiteral("vistag-connect"), [this, options, id] {
+        RemoteOptions o = options;
+        QString error;
+        const auto models = RemoteBackend(o).listModels(&error);  // reachable, key accepted?
+        if (!models) {
+            logging::warn(QStringLiteral("server %1: %2").arg(o.baseUrl, error));
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, error] {
+                    if (id != setupId_)
+                        return;
+                    lastErrorCode_ = RemoteBackend::kServerError;
+                    modelId_.clear();
+                    emit modelLoaded(false, error);
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+        if (o.model.isEmpty() && !models->isEmpty())
+            o.model = models->first();
+        RemoteBackend client(o);
+        const QString modelId = client.modelId();
+        logging::info(QStringLiteral("using server %1, model %2").arg(o.baseUrl, o.model));
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, o, modelId] {
+                if (id != setupId_)
+                    return;
+                remote_ = o;
+                hasModel_ = true;
+                modelId_ = modelId;
+                lastErrorCode_ = 0;
+                emit modelLoaded(true, {});
+            },
+            Qt::QueuedConnection);
+        // One short request (cached per server and model): does the server enforce a schema?
+        const TagSchemaProbe probe = client.probeTagSchema();
+        logging::info(
+            QStringLiteral("server %1: %2 (%3)").arg(o.baseUrl, probe.summary(), probe.detail));
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, probe] {
+                if (id != setupId_)
+                    return;  // a newer load or connection replaced that server
+                tagSchemaProbe_ = probe;
+                emit tagSchemaProbed(probe);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 qint64 BackendController::ask(const AskRequest& request) {
     stop();
-    runningJob_ = nextJob_++;
-    asksWaiting_->fetch_add(1);  // a batch running on the worker lets it go first
-    QMetaObject::invokeMethod(
-        worker_, [w = worker_, job = runningJob_, request] { w->run(job, request); },
-        Qt::QueuedConnection);
-    return runningJob_;
+    const qint64 job = nextJob_++;
+    runningJob_ = job;
+    const std::shared_ptr<InferenceBackend> backend = hasModel_ ? backendForJob() : nullptr;
+    if (!backend) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, job] {
+                if (job != runningJob_)
+                    return;
+                runningJob_ = 0;
+                AskResult r;
+                r.error = trController("No model is loaded yet.");
+                emit answerFinished(job, r);
+            },
+            Qt::QueuedConnection);
+        return job;
+    }
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    askCancel_ = cancel;
+    askBackend_ = backend;
+    AskRequest req = request;
+    req.priority = 1;  // ahead of batch items in the engine's batch
+    startThread(QStringLiteral("vistag-ask"), [this, job, backend, cancel, req] {
+        AskResult r;
+        if (!cancel->load())  // stopped before it started: nothing is sent
+            r = LoggedBackend(*backend).ask(req, [&](const QString& text) {
+                if (cancel->load())
+                    return false;  // this request only: the engine retires its row
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, job, text] {
+                        if (job == runningJob_)
+                            emit answerChunk(job, text);
+                    },
+                    Qt::QueuedConnection);
+                return true;
+            });
+        if (cancel->load()) {
+            r.ok = true;
+            r.error.clear();
+            r.finishReason = QStringLiteral("cancelled");
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, job, r] {
+                if (job != runningJob_)
+                    return;  // stopped and replaced: its answer is not shown
+                runningJob_ = 0;
+                askCancel_.reset();
+                askBackend_.reset();
+                emit answerFinished(job, r);
+                reap();
+            },
+            Qt::QueuedConnection);
+    });
+    return job;
 }
 
 void BackendController::stop() {
-    if (runningJob_ == 0) return;
-    // Jobs up to the running one are cancelled even if the worker has not started them yet
-    // (the engine clears its own stop flag when a generation starts).
-    cancelledUpTo_->store(runningJob_);
-    if (InferenceBackend* b = live_->load()) b->cancel();
+    if (askCancel_)
+        askCancel_->store(true);
+    // A server request stops at once (the client is this question's own); a local one at its
+    // next token, without touching the other requests in the engine's batch.
+    if (askBackend_ && remote_)
+        askBackend_->cancel();
+    // The job's own end (its partial answer, finish reason "cancelled") is reported as usual;
+    // a question asked meanwhile replaces it and its end is dropped.
 }
 
 bool BackendController::startSharing(const server::ServerOptions& options, QString* error) {
     stopSharing();
-    std::shared_ptr<SharedEngine> engine;
-    catalog::InferenceParams defaults;
-    {
-        QMutexLocker lock(&loadedEngine_->mutex);
-        engine = loadedEngine_->engine;
-        defaults = loadedEngine_->defaults;
-    }
-    if (!engine || loading_) {
-        *error = QCoreApplication::translate(
-            "vistag::backend::BackendController",
+    if (!local_ || loading_) {
+        *error = trController(
             "Load a local model first: only a model running on this computer can be shared.");
         return false;
     }
     server::ServerOptions o = options;
-    if (o.defaults.maxNewTokens <= 0) o.defaults.maxNewTokens = 1024;
+    if (o.defaults.maxNewTokens <= 0)
+        o.defaults.maxNewTokens = 1024;
     if (o.defaults.temperature == 0 && o.defaults.topP == 1 && o.defaults.topK == 0) {
-        o.defaults.temperature = defaults.temperature;
-        o.defaults.topP = defaults.topP;
-        o.defaults.topK = defaults.topK;
+        o.defaults.temperature = localDefaults_.temperature;
+        o.defaults.topP = localDefaults_.topP;
+        o.defaults.topK = localDefaults_.topK;
     }
-    if (!o.log) o.log = [](const QString& line) { logging::info(line); };
+    // Clients' requests decode in the engine's batch beside the window's work; a client that
+    // leaves stops its own request (with one inference thread the server would stop the whole
+    // engine instead).
+    o.maxBatch = std::max(o.maxBatch, 2);
+    if (!o.log)
+        o.log = [](const QString& line) { logging::info(line); };
     if (!serverThread_.isRunning()) {
         serverThread_.setObjectName(QStringLiteral("vistag-share"));
         serverThread_.start();
     }
-    auto* srv = new server::ApiServer(o, std::make_shared<SharedEngineClient>(engine));
+    auto* srv = new server::ApiServer(o, local_);
     srv->moveToThread(&serverThread_);
     // Binding takes no time: the window waits for the answer.
     bool listening = false;
@@ -328,7 +344,8 @@ bool BackendController::startSharing(const server::ServerOptions& options, QStri
         },
         Qt::BlockingQueuedConnection);
     if (!listening) {
-        QMetaObject::invokeMethod(srv, [srv] { delete srv; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            srv, [srv] { delete srv; }, Qt::BlockingQueuedConnection);
         logging::warn(QStringLiteral("sharing the model on %1:%2 failed: %3")
                           .arg(o.host.toString())
                           .arg(o.port)
@@ -349,29 +366,64 @@ bool BackendController::startSharing(const server::ServerOptions& options, QStri
 }
 
 void BackendController::stopSharing() {
-    if (!server_) return;
-    // On its own thread: closes the port, stops its running generation, joins its worker.
+    if (!server_)
+        return;
+    // On its own thread: closes the port, stops its running generations, joins its workers.
     server::ApiServer* srv = std::exchange(server_, nullptr);
-    QMetaObject::invokeMethod(srv, [srv] { delete srv; }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        srv, [srv] { delete srv; }, Qt::BlockingQueuedConnection);
     logging::info(QStringLiteral("stopped sharing at %1").arg(sharingUrl_));
     sharingUrl_.clear();
     emit sharingChanged(false, {});
 }
 
 bool BackendController::runBatch(const BatchJob& job) {
-    if (batchCancel_) return false;
-    batchCancel_ = std::make_shared<std::atomic<bool>>(false);
-    QMetaObject::invokeMethod(
-        worker_, [w = worker_, job, flag = batchCancel_] { w->runBatch(job, flag); },
-        Qt::QueuedConnection);
+    if (batch_)
+        return false;
+    const qint64 id = job.batchId;
+    if (!hasModel_) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, id] {
+                emit batchFinished(id, false, false, trController("No model is loaded yet."));
+            },
+            Qt::QueuedConnection);
+        return true;
+    }
+    catalog::BatchWorkersOptions o;
+    o.catalogue = job.dbPath;
+    o.workers = requestsInFlight_;
+    o.backendFor = [this](int) -> std::shared_ptr<InferenceBackend> {
+        // Every image's answer goes to the log too.
+        return std::make_shared<OwningLoggedBackend>(backendForJob());
+    };
+    batch_ = std::make_unique<catalog::BatchWorkers>(id, job.spec, job.taxonomy, o);
+    catalog::BatchWorkers::Callbacks callbacks;
+    callbacks.onProgress = [this, id](const catalog::BatchRunStatus& s) {
+        QMetaObject::invokeMethod(
+            this, [this, id, s] { emit batchProgress(id, s); }, Qt::QueuedConnection);
+    };
+    callbacks.onItem = [this, id](qint64 imageId, const QString& status) {
+        QMetaObject::invokeMethod(
+            this, [this, id, imageId, status] { emit batchItem(id, imageId, status); },
+            Qt::QueuedConnection);
+    };
+    callbacks.onFinished = [this, id](bool ok, bool cancelled, const QString& error) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, ok, cancelled, error] {
+                batch_.reset();  // joins its threads, which are ending
+                emit batchFinished(id, ok, cancelled, error);
+            },
+            Qt::QueuedConnection);
+    };
+    batch_->start(std::move(callbacks));
     return true;
 }
 
 void BackendController::cancelBatch() {
-    if (!batchCancel_) return;
-    batchCancel_->store(true);
-    // The generation in progress stops at its next token (the runner puts the item back).
-    if (InferenceBackend* b = live_->load()) b->cancel();
+    if (batch_)
+        batch_->cancel();
 }
 
 }  // namespace vistag::backend

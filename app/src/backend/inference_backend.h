@@ -34,6 +34,9 @@ struct AskRequest {
     // engine constrains its decoding to this schema; a server is sent its JSON schema and the
     // answer is validated against it here. Null: a free answer.
     std::shared_ptr<const inference::TagSchema> tagSchema;
+    // The local engine's batch admits higher first when it is full: a question asked in the
+    // window (1) goes ahead of batch items (0). Servers ignore it.
+    int priority = 0;
 };
 
 // How the tags of a tagSchema request were obtained.

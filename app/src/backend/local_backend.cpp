@@ -81,6 +81,7 @@ AskResult LocalBackend::ask(const AskRequest& request,
     if (!addTurn("user", request.imagePaths, request.prompt))
         return out;
     applyInferenceParams(request.params, &req);
+    req.priority = request.priority;
     if (request.tagSchema) {
         req.tagGrammar = grammarFor(*request.tagSchema, &out.error);
         if (!req.tagGrammar) {

@@ -3,6 +3,8 @@
 // window's questions, batch tagging and the shared server all ask through one.
 #pragma once
 
+#include <memory>
+
 #include "backend/inference_backend.h"
 #include "logging/app_log.h"
 
@@ -28,6 +30,24 @@ public:
 private:
     InferenceBackend& inner_;
     QString label_;
+};
+
+// The same, owning the backend it wraps (for work that may outlive the caller's reference).
+class OwningLoggedBackend final : public InferenceBackend {
+public:
+    explicit OwningLoggedBackend(std::shared_ptr<InferenceBackend> inner, QString label = {})
+        : inner_(std::move(inner)), logged_(*inner_, std::move(label)) {}
+    QString backendName() const override { return logged_.backendName(); }
+    QString modelId() const override { return logged_.modelId(); }
+    AskResult ask(const AskRequest& request,
+                  const std::function<bool(const QString&)>& onText = {}) override {
+        return logged_.ask(request, onText);
+    }
+    void cancel() override { logged_.cancel(); }
+
+private:
+    std::shared_ptr<InferenceBackend> inner_;
+    LoggedBackend logged_;
 };
 
 }  // namespace vistag::backend

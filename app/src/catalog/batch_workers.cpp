@@ -1,102 +1,127 @@
 #include "catalog/batch_workers.h"
 
-#include <QElapsedTimer>
+#include <QDateTime>
 #include <QEventLoop>
 #include <QThread>
 #include <QTimer>
-#include <mutex>
-#include <vector>
 
 namespace vistag::catalog {
+
+BatchWorkers::BatchWorkers(qint64 batchId, BatchSpec spec, Taxonomy taxonomy,
+                           BatchWorkersOptions options)
+    : batchId_(batchId),
+      spec_(std::move(spec)),
+      taxonomy_(std::move(taxonomy)),
+      options_(std::move(options)) {}
+
+BatchWorkers::~BatchWorkers() {
+    cancel();
+    for (QThread* t : threads_) {
+        t->wait();
+        delete t;
+    }
+}
+
+void BatchWorkers::cancel() {
+    if (cancel_->exchange(true))
+        return;
+    // A request waiting on a silent server stops now instead of at its timeout. The local engine
+    // is not stopped as a whole (other work shares it): its requests end at their next token.
+    for (const auto& b : backends_)
+        if (b->backendName() != QLatin1String("local"))
+            b->cancel();
+}
+
+void BatchWorkers::combine(int index, const BatchRunStatus& s) {
+    std::lock_guard guard(lock_);
+    statuses_[index] = s;
+    BatchRunStatus all = s;
+    all.cacheHits = all.modelRuns = 0;
+    for (const BatchRunStatus& w : statuses_) {
+        all.cacheHits += w.cacheHits;
+        all.modelRuns += w.modelRuns;
+        if (!w.lastError.isEmpty())
+            all.lastError = w.lastError;
+    }
+    if (doneAtStart_ < 0)
+        doneAtStart_ = s.progress.finished();
+    const int finishedHere = s.progress.finished() - doneAtStart_;
+    const int remaining = s.progress.pending + s.progress.running;
+    const double seconds = (QDateTime::currentMSecsSinceEpoch() - startedMs_) / 1000.0;
+    all.etaSeconds = finishedHere > 0 ? seconds / finishedHere * remaining : -1;
+    if (callbacks_.onProgress)
+        callbacks_.onProgress(all);
+}
+
+void BatchWorkers::start(Callbacks callbacks) {
+    callbacks_ = std::move(callbacks);
+    const int n = std::max(1, options_.workers);
+    for (int i = 0; i < n; ++i)
+        backends_.push_back(options_.backendFor(i));
+    statuses_.assign(n, {});
+    startedMs_ = QDateTime::currentMSecsSinceEpoch();
+    running_.store(n);
+    reporting_.store(n);
+    for (int i = 0; i < n; ++i) {
+        threads_.push_back(QThread::create([this, i] {
+            QString err;
+            CatalogDb db;  // this worker's own connection: its own name in the queue
+            bool ok = db.open(options_.catalogue, &err);
+            if (ok) {
+                BatchRunner runner(db, *backends_[i], taxonomy_);
+                runner.setItemObserver([this](qint64 imageId, const QString& status) {
+                    std::lock_guard guard(lock_);
+                    if (callbacks_.onItem)
+                        callbacks_.onItem(imageId, status);
+                });
+                ok = runner.run(
+                    batchId_, spec_, [this, i](const BatchRunStatus& s) { combine(i, s); },
+                    cancel_.get(), &err);
+            }
+            bool last = false;
+            QString error;
+            {
+                std::lock_guard guard(lock_);
+                if (!ok && firstError_.isEmpty())
+                    firstError_ = err;
+                last = reporting_.fetch_sub(1) == 1;
+                error = firstError_;
+            }
+            if (last && callbacks_.onFinished)
+                callbacks_.onFinished(error.isEmpty(), cancel_->load(), error);
+            running_.fetch_sub(1);  // after the report: finished() means everything was said
+        }));
+        threads_.back()->setObjectName(QStringLiteral("vistag-batch-%1").arg(i));
+    }
+    for (QThread* t : threads_)
+        t->start();
+}
 
 bool runBatchWorkers(qint64 batchId, const BatchSpec& spec, const Taxonomy& taxonomy,
                      const BatchWorkersOptions& options,
                      const std::function<void(const BatchRunStatus&)>& onProgress,
                      const std::atomic<bool>* cancel, QString* error) {
-    const int n = std::max(1, options.workers);
-    std::vector<std::shared_ptr<backend::InferenceBackend>> backends;
-    for (int i = 0; i < n; ++i)
-        backends.push_back(options.backendFor(i));
-
-    // What the workers share: their latest statuses, the first catalogue error. Every worker
-    // thread ends before this function returns, so references to these locals are safe.
-    std::mutex lock;
-    std::vector<BatchRunStatus> statuses(n);
+    bool ok = true;  // before `workers`: they outlive its threads
     QString firstError;
-    QElapsedTimer clock;
-    clock.start();
-    int doneAtStart = -1;
-    const auto combined = [&](int index, const BatchRunStatus& s) {
-        std::lock_guard guard(lock);
-        statuses[index] = s;
-        BatchRunStatus all = s;
-        all.cacheHits = all.modelRuns = 0;
-        for (const BatchRunStatus& w : statuses) {
-            all.cacheHits += w.cacheHits;
-            all.modelRuns += w.modelRuns;
-            if (!w.lastError.isEmpty())
-                all.lastError = w.lastError;
-        }
-        if (doneAtStart < 0)
-            doneAtStart = s.progress.finished();
-        const int finishedHere = s.progress.finished() - doneAtStart;
-        const int remaining = s.progress.pending + s.progress.running;
-        all.etaSeconds =
-            finishedHere > 0 ? clock.elapsed() / 1000.0 / finishedHere * remaining : -1;
-        if (onProgress)
-            onProgress(all);
-    };
-
-    std::vector<QThread*> threads;
-    std::atomic<int> running{n};
-    for (int i = 0; i < n; ++i) {
-        std::shared_ptr<backend::InferenceBackend> backend = backends[i];
-        threads.push_back(QThread::create([&, i, backend] {
-            QString err;
-            CatalogDb db;  // this worker's own connection: its own name in the queue
-            bool ok = db.open(options.catalogue, &err);
-            if (ok) {
-                BatchRunner runner(db, *backend, taxonomy);
-                ok = runner.run(
-                    batchId, spec, [&](const BatchRunStatus& s) { combined(i, s); }, cancel, &err);
-            }
-            if (!ok) {
-                std::lock_guard guard(lock);
-                if (firstError.isEmpty())
-                    firstError = err;
-            }
-            --running;
-        }));
-    }
-    for (QThread* t : threads)
-        t->start();
-    // Wait here with the event loop running: a cancel is passed on to the backends at once (a
-    // request waiting on a silent server stops instead of running into its timeout).
+    BatchWorkers workers(batchId, spec, taxonomy, options);
+    workers.start({onProgress, {}, [&](bool good, bool, const QString& e) {
+                       ok = good;  // the last worker writes these before `finished()` turns true
+                       firstError = e;
+                   }});
     QEventLoop loop;
     QTimer poll;
-    bool cancelSent = false;
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (cancel && cancel->load() && !cancelSent) {
-            cancelSent = true;
-            for (const auto& b : backends)
-                b->cancel();
-        }
-        if (running.load() == 0)
+        if (cancel && cancel->load())
+            workers.cancel();
+        if (workers.finished())
             loop.quit();
     });
     poll.start(50);
-    if (running.load() > 0)
+    if (!workers.finished())
         loop.exec();
-    for (QThread* t : threads) {
-        t->wait();
-        delete t;
-    }
-    if (!firstError.isEmpty()) {
-        if (error)
-            *error = firstError;
-        return false;
-    }
-    return true;
+    if (!ok && error)
+        *error = firstError;
+    return ok;
 }
 
 }  // namespace vistag::catalog

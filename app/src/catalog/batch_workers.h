@@ -11,25 +11,74 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "backend/inference_backend.h"
 #include "catalog/batch_runner.h"
+
+class QThread;
 
 namespace vistag::catalog {
 
 struct BatchWorkersOptions {
     QString catalogue;  // the location the batch lives in (file or postgresql:// address)
     int workers = 1;
-    // The backend worker `index` (0..workers-1) uses; called on the calling thread before the
-    // workers start. May return the same thread-safe backend for every worker.
+    // The backend worker `index` (0..workers-1) uses; called on the thread that calls start().
+    // May return the same thread-safe backend for every worker.
     std::function<std::shared_ptr<backend::InferenceBackend>(int index)> backendFor;
 };
 
-// Runs `batchId` until no item is left, `cancel` becomes true, or the catalogue fails; blocks the
-// calling thread, which keeps its event loop running (a cancel reaches the backends at once).
-// onProgress is called, one call at a time, on the workers' threads with the combined status
-// (progress from the catalogue, cache hits and model runs summed over the workers, an ETA from
-// the items finished so far). False and *error when a worker could not use the catalogue.
+// One run of a batch by N worker threads. The object owns its threads: the destructor cancels
+// and joins them, so nothing they point at is gone while they run. Callbacks run on the workers'
+// threads, one call at a time: onProgress with the combined status (progress from the
+// catalogue, cache hits and model runs summed over the workers, an ETA from the items finished
+// so far), onItem with an item's new state, onFinished once, from the last worker to end (ok
+// false and the first catalogue error when a worker could not use the catalogue).
+class BatchWorkers {
+public:
+    struct Callbacks {
+        std::function<void(const BatchRunStatus&)> onProgress;
+        std::function<void(qint64 imageId, const QString& status)> onItem;
+        std::function<void(bool ok, bool cancelled, const QString& error)> onFinished;
+    };
+
+    BatchWorkers(qint64 batchId, BatchSpec spec, Taxonomy taxonomy, BatchWorkersOptions options);
+    ~BatchWorkers();
+    BatchWorkers(const BatchWorkers&) = delete;
+    BatchWorkers& operator=(const BatchWorkers&) = delete;
+
+    void start(Callbacks callbacks);
+    // Any thread: pending items stay pending, the requests in flight stop (their items go back
+    // to the queue).
+    void cancel();
+    bool cancelled() const { return cancel_->load(); }
+    bool finished() const { return running_.load() == 0; }
+    qint64 batchId() const { return batchId_; }
+
+private:
+    void combine(int index, const BatchRunStatus& status);
+
+    qint64 batchId_;
+    BatchSpec spec_;
+    Taxonomy taxonomy_;
+    BatchWorkersOptions options_;
+    Callbacks callbacks_;
+    std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
+    std::vector<std::shared_ptr<backend::InferenceBackend>> backends_;
+    std::vector<QThread*> threads_;
+    std::atomic<int> running_{0};    // threads not yet done
+    std::atomic<int> reporting_{0};  // threads not yet past their catalogue work
+    std::mutex lock_;  // guards what follows
+    std::vector<BatchRunStatus> statuses_;
+    QString firstError_;
+    qint64 startedMs_ = 0;
+    int doneAtStart_ = -1;
+};
+
+// The command line's way: runs the batch with options.workers workers and blocks the calling
+// thread — the main thread, whose event loop keeps running so that a cancel reaches the backends
+// at once — until no item is left, `cancel` becomes true, or the catalogue fails.
 bool runBatchWorkers(qint64 batchId, const BatchSpec& spec, const Taxonomy& taxonomy,
                      const BatchWorkersOptions& options,
                      const std::function<void(const BatchRunStatus&)>& onProgress,

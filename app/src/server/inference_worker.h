@@ -1,5 +1,5 @@
 // One of the server's inference threads: runs one job at a time on the backend it shares (the
-// local engine; in the GUI the same engine the window uses, through a SharedEngineClient). Text
+// local engine; in the GUI the same batched engine the window uses). Text
 // goes back to the server (main thread) through queued signals.
 #pragma once
 

@@ -43,6 +43,7 @@ AppSettings AppSettings::load(const QSettings& s) {
     a.temperature = clamped<double>(s, "generation/temperature", 0.0, 2.0, a.temperature);
     a.constrainedTagging =
         s.value(QStringLiteral("generation/constrainedTagging"), a.constrainedTagging).toBool();
+    a.requestsInFlight = clamped<int>(s, "generation/requestsInFlight", 1, 64, a.requestsInFlight);
     a.catalogLocation = s.value(QStringLiteral("catalogue/location")).toString();
     a.imageRoot = s.value(QStringLiteral("catalogue/imageRoot")).toString();
     a.reviewerName = s.value(QStringLiteral("catalogue/reviewerName")).toString().trimmed();
@@ -78,6 +79,7 @@ void AppSettings::save(QSettings& s) const {
     s.setValue(QStringLiteral("generation/maxNewTokens"), maxNewTokens);
     s.setValue(QStringLiteral("generation/temperature"), temperature);
     s.setValue(QStringLiteral("generation/constrainedTagging"), constrainedTagging);
+    s.setValue(QStringLiteral("generation/requestsInFlight"), requestsInFlight);
     QString location = catalogLocation.trimmed();
     if (location.contains(QLatin1String("://"))) {  // a database address: never its password
         QUrl url(location);

@@ -26,6 +26,8 @@ struct AppSettings {
     // Tagging answers the taxonomy's JSON with only allowed values (catalog/tag_schema.h); off:
     // the free-text answer read by the lenient parser, kept for comparison.
     bool constrainedTagging = true;
+    // Batch items worked on at once (BackendController::setRequestsInFlight).
+    int requestsInFlight = 4;
     // Remote server.
     QString serverUrl = QStringLiteral("http://127.0.0.1:8000/v1");
     QString apiKey;
