@@ -430,7 +430,8 @@ def test_tag_with_server(server, image, tmp_path):
         con.close()
     url = f"remote:http://127.0.0.1:{server.server_address[1]}/normal/v1"
     # The partial answer was never stored; the complete one was.
-    assert runs == [(url, "m", "Hello, 世界", "stop")], runs
+    # The result cache names the model with its server: one name on two servers is two models.
+    assert runs == [(url, "m@" + url[len("remote:"):], "Hello, 世界", "stop")], runs
 
 
 def test_ctrl_c_stops_a_stalled_tag_run(server, image, tmp_path):

@@ -129,7 +129,7 @@ private slots:
         for (const QString& p : images_.mid(0, 5))
             ids << db.imageByPath(p)->id;
         for (int i = 0; i < 3; ++i)
-            seedAnswer(db, ids[i], w.backend()->modelId(), panel->params, answer_);
+            seedAnswer(db, ids[i], w.backend()->cacheModelKey(), panel->params, answer_);
 
         // Select all and press Ctrl+T.
         QListView* grid = w.catalogPane()->view();
@@ -251,7 +251,7 @@ private slots:
             ui::MainWindow w(dbPath);
             openWindowWithImages(w, 6);
             loadModel(w);
-            modelId = w.backend()->modelId();
+            modelId = w.backend()->cacheModelKey();
             ui::BatchPanel* panel = w.batchPanel();
             // Long enough that Cancel, pressed right after the answer below, finds images left
             // (the ordering itself does not depend on time: see the question below).
@@ -339,7 +339,7 @@ private slots:
         // Without a model, resuming says what to do and starts nothing.
         QVERIFY(!panel->resume());
         loadModel(w);
-        QCOMPARE(w.backend()->modelId(), modelId);
+        QCOMPARE(w.backend()->cacheModelKey(), modelId);
         QSignalSpy progress(panel, &ui::BatchPanel::progressChanged);
         QSignalSpy finished(panel, &ui::BatchPanel::finished);
         QTest::mouseClick(panel->resumeButton(), Qt::LeftButton);

@@ -168,6 +168,7 @@ void BackendController::onLoaded(qint64 setupId, bool ok, const QString& message
     local_ = std::move(backend);
     localDefaults_ = defaults;
     modelId_ = local_ ? local_->modelId() : QString();
+    cacheModelKey_ = local_ ? local_->cacheModelKey() : QString();
     lastErrorCode_ = errorCode;
     emit modelLoaded(ok, message);
 }
@@ -197,6 +198,7 @@ void BackendController::useRemote(const RemoteOptions& options) {
                         return;
                     lastErrorCode_ = RemoteBackend::kServerError;
                     modelId_.clear();
+                    cacheModelKey_.clear();
                     emit modelLoaded(false, error);
                 },
                 Qt::QueuedConnection);
@@ -206,15 +208,17 @@ void BackendController::useRemote(const RemoteOptions& options) {
             o.model = models->first();
         RemoteBackend client(o);
         const QString modelId = client.modelId();
+        const QString cacheKey = client.cacheModelKey();
         logging::info(QStringLiteral("using server %1, model %2").arg(o.baseUrl, o.model));
         QMetaObject::invokeMethod(
             this,
-            [this, id, o, modelId] {
+            [this, id, o, modelId, cacheKey] {
                 if (id != setupId_)
                     return;
                 remote_ = o;
                 hasModel_ = true;
                 modelId_ = modelId;
+                cacheModelKey_ = cacheKey;
                 lastErrorCode_ = 0;
                 emit modelLoaded(true, {});
             },

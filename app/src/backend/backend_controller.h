@@ -71,6 +71,8 @@ public:
     std::optional<TagSchemaProbe> tagSchemaProbe() const { return tagSchemaProbe_; }
     bool hasModel() const { return hasModel_; }
     QString modelId() const { return modelId_; }
+    // What the result cache names the model by (InferenceBackend::cacheModelKey).
+    QString cacheModelKey() const { return cacheModelKey_; }
     // The model in use (or being connected) is an inference server, not a local folder.
     bool usesServer() const { return usesServer_; }
 
@@ -150,6 +152,7 @@ private:
     std::shared_ptr<std::atomic<bool>> cancelLoad_;
     std::optional<TagSchemaProbe> tagSchemaProbe_;
     QString modelId_;
+    QString cacheModelKey_;
 
     // The running question.
     qint64 nextJob_ = 1;

@@ -71,6 +71,10 @@ public:
     virtual ~InferenceBackend() = default;
     virtual QString backendName() const = 0;  // "local" or "remote:<url>"
     virtual QString modelId() const = 0;
+    // The model as the result cache names it: stable for the same weights, different for
+    // different ones even when their folders (or served names) are alike. modelId() is what
+    // people see; this is what answers are cached under.
+    virtual QString cacheModelKey() const { return modelId(); }
     // onText receives streamed text; return false to stop.
     virtual AskResult ask(const AskRequest& request,
                           const std::function<bool(const QString&)>& onText = {}) = 0;

@@ -35,6 +35,9 @@ public:
 
     QString backendName() const override { return QStringLiteral("local"); }
     QString modelId() const override { return modelId_; }
+    // "<folder name>#<12 hex digits of the weights' fingerprint>" (weightsFingerprint).
+    QString cacheModelKey() const override { return cacheKey_; }
+    static QString weightsFingerprint(const QString& folder);
     AskResult ask(const AskRequest& request,
                   const std::function<bool(const QString&)>& onText = {}) override;
     // A request with a tagSchema is decoded under that constraint (compiled once per schema and
@@ -53,6 +56,7 @@ private:
     std::mutex grammarsLock_;  // ask() may run on several threads (batched)
     QHash<QString, std::shared_ptr<const inference::TagGrammar>> grammars_;  // tagSchemaKey →
     QString modelId_;
+    QString cacheKey_;
     bool batched_ = false;
 };
 

@@ -18,6 +18,7 @@ public:
 
     QString backendName() const override { return inner_.backendName(); }
     QString modelId() const override { return inner_.modelId(); }
+    QString cacheModelKey() const override { return inner_.cacheModelKey(); }
     AskResult ask(const AskRequest& request,
                   const std::function<bool(const QString&)>& onText = {}) override {
         AskResult r = inner_.ask(request, onText);
@@ -39,6 +40,7 @@ public:
         : inner_(std::move(inner)), logged_(*inner_, std::move(label)) {}
     QString backendName() const override { return logged_.backendName(); }
     QString modelId() const override { return logged_.modelId(); }
+    QString cacheModelKey() const override { return logged_.cacheModelKey(); }
     AskResult ask(const AskRequest& request,
                   const std::function<bool(const QString&)>& onText = {}) override {
         return logged_.ask(request, onText);

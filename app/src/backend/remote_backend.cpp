@@ -48,6 +48,11 @@ QString RemoteBackend::modelId() const {
     QMutexLocker lock(&modelMutex_);
     return model_;
 }
+QString RemoteBackend::cacheModelKey() const {
+    const QUrl url(options_.baseUrl);
+    return modelId() + QLatin1Char('@') +
+           url.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::StripTrailingSlash);
+}
 void RemoteBackend::cancel() {
     cancel_.store(true);
 }

@@ -70,6 +70,8 @@ public:
 
     QString backendName() const override;  // "remote:<base url>"
     QString modelId() const override;      // any thread
+    // "<model>@<server address>": one name served by two servers is two models.
+    QString cacheModelKey() const override;
     AskResult ask(const AskRequest& request,
                   const std::function<bool(const QString&)>& onText = {}) override;
     void cancel() override;  // any thread

@@ -77,7 +77,7 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
     qint64 runId = 0;
     QList<TagSuggestion> suggestions;
     auto cached =
-        db_.cachedRun(image->contentHash, spec.prompt, backend_.modelId(), params, dbError);
+        db_.cachedRun(image->contentHash, spec.prompt, backend_.cacheModelKey(), params, dbError);
     if (!dbError->isEmpty())
         return {};
     if (cached) {
@@ -118,7 +118,7 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
         RunRecord run;
         run.imageId = image->id;
         run.backend = backend_.backendName();
-        run.modelId = backend_.modelId();
+        run.modelId = backend_.cacheModelKey();  // the result cache's name of the model
         run.prompt = spec.prompt;
         run.paramsJson = params;
         run.answer = r.text;
