@@ -21,7 +21,7 @@ apt_packages=(
   libopencv-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libpcre2-dev
   libexiv2-dev exiv2 libgtest-dev libgmock-dev sqlite3
   xvfb xauth fonts-wqy-microhei python3 python3-venv python3-dev
-  dpkg-dev patchelf help2man lintian desktop-file-utils appstream debootstrap zstd
+  dpkg-dev patchelf help2man lintian desktop-file-utils appstream debootstrap zstd clang-format
   # The catalogue tests' throwaway server (scripts/pg_test_server.sh runs its own cluster on a
   # free port, so the package's default cluster 15/main on port 5432 may be up or down).
   postgresql
