@@ -10,7 +10,8 @@ int usageError(const QString& why, const char* usage) {
 }
 
 int parseCommandLine(QCommandLineParser& p, const QStringList& args, const char* usage) {
-    if (!p.parse(args)) return usageError(p.errorText(), usage);
+    if (!p.parse(args))
+        return usageError(p.errorText(), usage);
     if (p.isSet(QStringLiteral("help"))) {
         std::fputs(usage, stdout);
         return 0;
@@ -19,7 +20,8 @@ int parseCommandLine(QCommandLineParser& p, const QStringList& args, const char*
 }
 
 std::optional<catalog::Taxonomy> taxonomyFromOption(const QCommandLineParser& p, int* exitCode) {
-    if (!p.isSet(QStringLiteral("taxonomy"))) return catalog::Taxonomy::defaultApparel();
+    if (!p.isSet(QStringLiteral("taxonomy")))
+        return catalog::Taxonomy::defaultApparel();
     QString err;
     auto t = catalog::Taxonomy::load(p.value(QStringLiteral("taxonomy")), &err);
     if (!t) {

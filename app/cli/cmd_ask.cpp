@@ -19,13 +19,15 @@ const char kUsage[] =
     "                      [--top-k K] [--seed S] [--max-pixels N] [--device auto|cpu|cuda]\n"
     "                      [--dtype auto|float32|bfloat16|float16] [--json] [--logits-out FILE]\n"
     "       --conversation FILE  a JSON list of messages instead of --image/--prompt/--system:\n"
-    "                            [{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":P},\n"
-    "                              {\"type\":\"text\",\"text\":T}]}, {\"role\":\"assistant\",...}]\n"
+    "                            "
+    "[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":P},\n"
+    "                              {\"type\":\"text\",\"text\":T}]}, "
+    "{\"role\":\"assistant\",...}]\n"
     "       --server URL         an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1\n"
     "Without --json the answer streams to stdout; with it, stdout ends with one JSON object.\n";
 
-using nlohmann::json;
 using inference::ChatPart;
+using nlohmann::json;
 
 // Reads --conversation: messages plus the image files they name, in order.
 bool readConversation(const QString& path, std::vector<inference::ChatMessage>* messages,
@@ -59,7 +61,8 @@ bool readConversation(const QString& path, std::vector<inference::ChatMessage>* 
                     msg.content.push_back({ChatPart::Kind::Image, {}});
                     images->append(QString::fromStdString(part["path"].get<std::string>()));
                 } else {
-                    std::fprintf(stderr, "vistag-cli: %s: unknown content part\n", qPrintable(path));
+                    std::fprintf(stderr, "vistag-cli: %s: unknown content part\n",
+                                 qPrintable(path));
                     return false;
                 }
             }
@@ -89,8 +92,10 @@ bool toAskRequest(const std::vector<inference::ChatMessage>& messages, const QSt
         } else if (m.role == "user" || m.role == "assistant") {
             out->history.append({QString::fromStdString(m.role), text, paths});
         } else {
-            std::fprintf(stderr, "vistag-cli: a server takes system, user and assistant "
-                                 "messages, not '%s'\n", m.role.c_str());
+            std::fprintf(stderr,
+                         "vistag-cli: a server takes system, user and assistant "
+                         "messages, not '%s'\n",
+                         m.role.c_str());
             return false;
         }
     }
@@ -122,7 +127,8 @@ int runAsk(const QStringList& args) {
     const bool hasConversation = args.contains(QStringLiteral("--conversation"));
     auto a = parseEngineArgs(parser, args, kUsage, !hasConversation, &help,
                              /*requireModel=*/!argsNameServer(args));
-    if (!a) return help ? 0 : 2;
+    if (!a)
+        return help ? 0 : 2;
     if (parser.isSet(QStringLiteral("conversation")) &&
         (!a->images.isEmpty() || parser.isSet(QStringLiteral("prompt")))) {
         std::fprintf(stderr, "vistag-cli: --conversation replaces --image and --prompt\n\n%s",
@@ -152,11 +158,14 @@ int runAsk(const QStringList& args) {
     int rc = 0;
     // Images first: a bad image is reported without waiting for the model to load.
     auto images = loadImages(imagePaths, &rc);
-    if (!images) return rc;
-    if (messages.empty()) messages = buildMessages(*a, images->size());
+    if (!images)
+        return rc;
+    if (messages.empty())
+        messages = buildMessages(*a, images->size());
 
     auto engine = loadEngine(*a, &rc);
-    if (!engine) return rc;
+    if (!engine)
+        return rc;
     applyModelDefaults(*a, engine->defaultSampling());
 
     inference::GenerateRequest req;
@@ -177,7 +186,8 @@ int runAsk(const QStringList& args) {
         return true;
     });
     if (!result) {
-        if (!asJson) std::fputc('\n', stdout);
+        if (!asJson)
+            std::fputc('\n', stdout);
         printError(result.error());
         return result.error().exitCode();
     }

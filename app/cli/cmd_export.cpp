@@ -45,28 +45,32 @@ int runExport(const QStringList& args) {
                   {"taxonomy", "Taxonomy JSON for labels and column names.", "FILE"},
                   {"language", "Label language for sidecars: en (default) or zh.", "LANG"}});
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
-    if (int rc = parseCommandLine(p, args, kUsage); rc >= 0) return rc;
+    if (int rc = parseCommandLine(p, args, kUsage); rc >= 0)
+        return rc;
     if (p.isSet(QStringLiteral("image-root")))
         catalog::CatalogDb::setDefaultImageRoot(p.value(QStringLiteral("image-root")));
     for (const char* required : {"db", "format", "out"})
         if (!p.isSet(QLatin1String(required)))
             return usage(QStringLiteral("--%1 is required").arg(QLatin1String(required)));
     if (!p.positionalArguments().isEmpty())
-        return usage(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+        return usage(
+            QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
     const QString format = p.value(QStringLiteral("format"));
     if (!QStringList{"csv", "jsonl", "txt", "xmp"}.contains(format))
         return usage(QStringLiteral("--format must be csv, jsonl, txt or xmp"));
 
     int rc = 0;
     const auto taxonomy = taxonomyFromOption(p, &rc);
-    if (!taxonomy) return rc;
+    if (!taxonomy)
+        return rc;
     QString err;
     catalog::CatalogDb db;
     if (!db.open(p.value(QStringLiteral("db")), &err, catalog::CatalogDb::OpenMode::ReadOnly)) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
         return 10;
     }
-    auto rows = db.exportRows(p.isSet(QStringLiteral("per-sku")), !p.isSet(QStringLiteral("all")), &err);
+    auto rows =
+        db.exportRows(p.isSet(QStringLiteral("per-sku")), !p.isSet(QStringLiteral("all")), &err);
     if (!rows) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
         return 10;
@@ -74,8 +78,9 @@ int runExport(const QStringList& args) {
     const QString out = p.value(QStringLiteral("out"));
     const auto& attrs = taxonomy->attributes();
     if (format == QLatin1String("csv") || format == QLatin1String("jsonl")) {
-        const bool ok = format == QLatin1String("csv") ? catalog::writeCsv(*rows, attrs, out, &err)
-                                                       : catalog::writeJsonLines(*rows, attrs, out, &err);
+        const bool ok = format == QLatin1String("csv")
+                            ? catalog::writeCsv(*rows, attrs, out, &err)
+                            : catalog::writeJsonLines(*rows, attrs, out, &err);
         if (!ok) {
             std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
             return 11;
@@ -87,12 +92,14 @@ int runExport(const QStringList& args) {
         return 0;
     }
     catalog::ExportOptions options;
-    if (p.isSet(QStringLiteral("language"))) options.language = p.value(QStringLiteral("language"));
+    if (p.isSet(QStringLiteral("language")))
+        options.language = p.value(QStringLiteral("language"));
     const QString dir = out == QLatin1String("-") ? QString() : out;
     const catalog::ExportReport r = format == QLatin1String("txt")
                                         ? catalog::writeTxtSidecars(*rows, attrs, dir, options)
                                         : catalog::writeXmpSidecars(*rows, attrs, dir, options);
-    for (const QString& f : r.failures) std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(f));
+    for (const QString& f : r.failures)
+        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(f));
     std::printf("wrote %d sidecar files for %d rows\n", r.filesWritten, r.rows);
     return r.failures.isEmpty() ? 0 : 11;
 }

@@ -36,7 +36,9 @@ const char kUsage[] =
 
 constexpr int kCatalogueError = 10;  // the catalogue database could not be opened or written
 std::atomic<bool> gCancel{false};
-extern "C" void onSignal(int) { gCancel.store(true); }
+extern "C" void onSignal(int) {
+    gCancel.store(true);
+}
 
 }  // namespace
 
@@ -74,7 +76,8 @@ int runTag(const QStringList& args) {
                    "JSON (for comparison)."}});
     addRemoteOptions(p);
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
-    if (int rc = parseCommandLine(p, args, kUsage); rc >= 0) return rc;
+    if (int rc = parseCommandLine(p, args, kUsage); rc >= 0)
+        return rc;
     if (p.isSet(QStringLiteral("image-root")))
         catalog::CatalogDb::setDefaultImageRoot(p.value(QStringLiteral("image-root")));
     const bool remote = p.isSet(QStringLiteral("server"));
@@ -84,7 +87,8 @@ int runTag(const QStringList& args) {
         return usage(QStringLiteral("--model DIR or --server URL is required"));
     if (!p.isSet(QStringLiteral("db")))
         return usage(QStringLiteral("--db FILE (or a postgresql:// address) is required"));
-    if (p.positionalArguments().isEmpty()) return usage(QStringLiteral("no images or folders given"));
+    if (p.positionalArguments().isEmpty())
+        return usage(QStringLiteral("no images or folders given"));
     int concurrency = 1;
     if (p.isSet(QStringLiteral("concurrency"))) {
         bool ok = false;
@@ -97,8 +101,9 @@ int runTag(const QStringList& args) {
         mode = QStringLiteral("untagged");
     if (!QStringList{"untagged", "replace", "append"}.contains(mode))
         return usage(QStringLiteral("--mode must be untagged, replace or append"));
-    const QString language = p.isSet(QStringLiteral("language")) ? p.value(QStringLiteral("language"))
-                                                                 : QStringLiteral("zh");
+    const QString language = p.isSet(QStringLiteral("language"))
+                                 ? p.value(QStringLiteral("language"))
+                                 : QStringLiteral("zh");
     if (language != QLatin1String("zh") && language != QLatin1String("en"))
         return usage(QStringLiteral("--language must be zh or en"));
     bool ok = true;
@@ -117,7 +122,8 @@ int runTag(const QStringList& args) {
     // Taxonomy and prompt.
     int code = 0;
     const auto taxonomy = taxonomyFromOption(p, &code);
-    if (!taxonomy) return code;
+    if (!taxonomy)
+        return code;
     catalog::BatchSpec spec = catalog::taggingSpec(*taxonomy, mode, language, params,
                                                    !p.isSet(QStringLiteral("free-text")), remote);
     if (p.isSet(QStringLiteral("prompt")))
@@ -130,8 +136,10 @@ int runTag(const QStringList& args) {
     // Images into the catalogue (hash, size), all in one transaction.
     QStringList missing;
     const QStringList paths = catalog::collectImageFiles(p.positionalArguments(), &missing);
-    for (const QString& m : missing) std::fprintf(stderr, "vistag-cli: %s: no such file or folder\n", qPrintable(m));
-    if (!missing.isEmpty()) return 5;
+    for (const QString& m : missing)
+        std::fprintf(stderr, "vistag-cli: %s: no such file or folder\n", qPrintable(m));
+    if (!missing.isEmpty())
+        return 5;
     if (paths.isEmpty()) {
         std::fprintf(stderr, "vistag-cli: no images found in the given folders\n");
         return 5;
@@ -169,8 +177,10 @@ int runTag(const QStringList& args) {
         backend = remoteBackend;
     } else {
         backend::LocalOptions lo;
-        lo.device = p.isSet(QStringLiteral("device")) ? p.value(QStringLiteral("device")) : QStringLiteral("auto");
-        lo.dtype = p.isSet(QStringLiteral("dtype")) ? p.value(QStringLiteral("dtype")) : QStringLiteral("auto");
+        lo.device = p.isSet(QStringLiteral("device")) ? p.value(QStringLiteral("device"))
+                                                      : QStringLiteral("auto");
+        lo.dtype = p.isSet(QStringLiteral("dtype")) ? p.value(QStringLiteral("dtype"))
+                                                    : QStringLiteral("auto");
         lo.threads = threads;
         // Several images in flight: their questions meet in the engine's continuous batch.
         lo.batched = concurrency > 1;
@@ -188,7 +198,8 @@ int runTag(const QStringList& args) {
     // Ctrl+C stops it at once instead of after the inactivity timeout.
     QTimer cancelPoll;
     QObject::connect(&cancelPoll, &QTimer::timeout, [&] {
-        if (gCancel.load()) backend->cancel();
+        if (gCancel.load())
+            backend->cancel();
     });
     cancelPoll.start(100);
     catalog::BatchRunner runner(db, *backend, *taxonomy);
@@ -199,23 +210,21 @@ int runTag(const QStringList& args) {
         return kCatalogueError;
     }
     const bool tty = isatty(STDERR_FILENO);
-    if (resumed) std::fprintf(stderr, "Resuming batch %lld\n", static_cast<long long>(*batch));
+    if (resumed)
+        std::fprintf(stderr, "Resuming batch %lld\n", static_cast<long long>(*batch));
     catalog::BatchRunStatus last;
-    const auto showProgress =
-        [&](const catalog::BatchRunStatus& s) {
-            last = s;
-            if (!tty)
-                return;
-            const auto& pr = s.progress;
-            const int width = 30;
-            const int filled = pr.total() ? width * pr.finished() / pr.total() : width;
-            std::fprintf(stderr, "\r[%s%s] %d/%d  failed %d  ETA %s   ",
-                         QByteArray(filled, '#').constData(),
-                         QByteArray(width - filled, '.').constData(), pr.finished(), pr.total(),
-                         pr.failed,
-                         s.etaSeconds < 0 ? "--"
-                                          : qPrintable(QStringLiteral("%1 s").arg(qRound(s.etaSeconds))));
-        };
+    const auto showProgress = [&](const catalog::BatchRunStatus& s) {
+        last = s;
+        if (!tty)
+            return;
+        const auto& pr = s.progress;
+        const int width = 30;
+        const int filled = pr.total() ? width * pr.finished() / pr.total() : width;
+        std::fprintf(
+            stderr, "\r[%s%s] %d/%d  failed %d  ETA %s   ", QByteArray(filled, '#').constData(),
+            QByteArray(width - filled, '.').constData(), pr.finished(), pr.total(), pr.failed,
+            s.etaSeconds < 0 ? "--" : qPrintable(QStringLiteral("%1 s").arg(qRound(s.etaSeconds))));
+    };
     bool ran = false;
     if (concurrency == 1) {
         ran = runner.run(*batch, spec, showProgress, &gCancel, &err);
@@ -233,17 +242,20 @@ int runTag(const QStringList& args) {
         ran = catalog::runBatchWorkers(*batch, spec, *taxonomy, workers, showProgress, &gCancel,
                                        &err);
     }
-    if (tty) std::fputc('\n', stderr);
+    if (tty)
+        std::fputc('\n', stderr);
     if (!ran) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
         return kCatalogueError;
     }
     const auto& pr = last.progress;
-    std::printf("batch %lld: %d images, %d tagged, %d skipped, %d failed, %d still to do "
-                "(%d answers from the cache, %d from the model)\n",
-                static_cast<long long>(*batch), pr.total(), pr.done, pr.skipped, pr.failed,
-                pr.pending + pr.running, last.cacheHits, last.modelRuns);
-    if (!last.lastError.isEmpty()) std::printf("last failure: %s\n", qPrintable(last.lastError));
+    std::printf(
+        "batch %lld: %d images, %d tagged, %d skipped, %d failed, %d still to do "
+        "(%d answers from the cache, %d from the model)\n",
+        static_cast<long long>(*batch), pr.total(), pr.done, pr.skipped, pr.failed,
+        pr.pending + pr.running, last.cacheHits, last.modelRuns);
+    if (!last.lastError.isEmpty())
+        std::printf("last failure: %s\n", qPrintable(last.lastError));
     if (gCancel.load()) {
         std::printf("stopped; run the same command again to continue\n");
         return 8;

@@ -16,7 +16,8 @@ void printError(const Status& s) {
     // One line: multi-line messages (lists of tensors) are joined with "; ".
     QStringList parts;
     for (const QString& line : QString::fromStdString(s.message()).split(QLatin1Char('\n')))
-        if (!line.trimmed().isEmpty()) parts << line.trimmed();
+        if (!line.trimmed().isEmpty())
+            parts << line.trimmed();
     std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(parts.join(QStringLiteral("; "))));
 }
 
@@ -46,7 +47,8 @@ namespace {
 
 template <typename T>
 bool number(const QCommandLineParser& p, const char* name, T* out, double lo, double hi) {
-    if (!p.isSet(QLatin1String(name))) return true;
+    if (!p.isSet(QLatin1String(name)))
+        return true;
     bool ok = false;
     const double v = p.value(QLatin1String(name)).toDouble(&ok);
     if (!ok || v < lo || v > hi) {
@@ -61,34 +63,40 @@ bool number(const QCommandLineParser& p, const char* name, T* out, double lo, do
 }  // namespace
 
 std::optional<EngineArgs> parseEngineArgs(QCommandLineParser& p, const QStringList& args,
-                                          const char* usage, bool requirePrompt,
-                                          bool* helpShown, bool requireModel) {
+                                          const char* usage, bool requirePrompt, bool* helpShown,
+                                          bool requireModel) {
     *helpShown = false;
     auto fail = [&](const QString& why) -> std::optional<EngineArgs> {
         std::fprintf(stderr, "vistag-cli: %s\n\n%s", qPrintable(why), usage);
         return std::nullopt;
     };
-    if (!p.parse(args)) return fail(p.errorText());
+    if (!p.parse(args))
+        return fail(p.errorText());
     if (p.isSet(QStringLiteral("help"))) {
         std::fputs(usage, stdout);
         *helpShown = true;
         return std::nullopt;
     }
     if (!p.positionalArguments().isEmpty())
-        return fail(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+        return fail(
+            QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
     EngineArgs a;
     a.model = p.value(QStringLiteral("model"));
     if (!a.model.isEmpty() && !hasLocalEngine())
-        return fail(QStringLiteral("--model DIR needs the local engine, and this build has none: "
-                                   "it talks to servers only; use --server URL instead"));
-    if (a.model.isEmpty() && requireModel) return fail(QStringLiteral("--model DIR is required"));
+        return fail(
+            QStringLiteral("--model DIR needs the local engine, and this build has none: "
+                           "it talks to servers only; use --server URL instead"));
+    if (a.model.isEmpty() && requireModel)
+        return fail(QStringLiteral("--model DIR is required"));
     a.images = p.values(QStringLiteral("image"));
     a.prompt = p.value(QStringLiteral("prompt"));
     if (requirePrompt && !p.isSet(QStringLiteral("prompt")))
         return fail(QStringLiteral("--prompt TEXT is required"));
     a.system = p.value(QStringLiteral("system"));
-    if (p.isSet(QStringLiteral("device"))) a.device = p.value(QStringLiteral("device"));
-    if (p.isSet(QStringLiteral("dtype"))) a.dtype = p.value(QStringLiteral("dtype"));
+    if (p.isSet(QStringLiteral("device")))
+        a.device = p.value(QStringLiteral("device"));
+    if (p.isSet(QStringLiteral("dtype")))
+        a.dtype = p.value(QStringLiteral("dtype"));
     auto& s = a.sampling;
     a.hasTemperature = p.isSet(QStringLiteral("temperature"));
     a.hasTopP = p.isSet(QStringLiteral("top-p"));
@@ -96,12 +104,11 @@ std::optional<EngineArgs> parseEngineArgs(QCommandLineParser& p, const QStringLi
     a.hasRepetition = p.isSet(QStringLiteral("repetition-penalty"));
     a.hasPresence = p.isSet(QStringLiteral("presence-penalty"));
     if (!number(p, "max-new-tokens", &s.maxNewTokens, 1, 1 << 20) ||
-        !number(p, "temperature", &s.temperature, 0, 100) ||
-        !number(p, "top-p", &s.topP, 0, 1) || !number(p, "top-k", &s.topK, 0, 1 << 24) ||
+        !number(p, "temperature", &s.temperature, 0, 100) || !number(p, "top-p", &s.topP, 0, 1) ||
+        !number(p, "top-k", &s.topK, 0, 1 << 24) ||
         !number(p, "repetition-penalty", &s.repetitionPenalty, 0.01, 100) ||
         !number(p, "presence-penalty", &s.presencePenalty, -100, 100) ||
-        !number(p, "seed", &s.seed, 0, 1.8e19) ||
-        !number(p, "max-pixels", &a.maxPixels, 1, 1e12) ||
+        !number(p, "seed", &s.seed, 0, 1.8e19) || !number(p, "max-pixels", &a.maxPixels, 1, 1e12) ||
         !number(p, "threads", &a.threads, 1, 4096))
         return fail(QStringLiteral("invalid option value"));
     return a;
@@ -109,11 +116,16 @@ std::optional<EngineArgs> parseEngineArgs(QCommandLineParser& p, const QStringLi
 
 void applyModelDefaults(EngineArgs& a, const inference::SamplingParams& m) {
     auto& s = a.sampling;
-    if (!a.hasTemperature) s.temperature = m.temperature;
-    if (!a.hasTopP) s.topP = m.topP;
-    if (!a.hasTopK) s.topK = m.topK;
-    if (!a.hasRepetition) s.repetitionPenalty = m.repetitionPenalty;
-    if (!a.hasPresence) s.presencePenalty = m.presencePenalty;
+    if (!a.hasTemperature)
+        s.temperature = m.temperature;
+    if (!a.hasTopP)
+        s.topP = m.topP;
+    if (!a.hasTopK)
+        s.topK = m.topK;
+    if (!a.hasRepetition)
+        s.repetitionPenalty = m.repetitionPenalty;
+    if (!a.hasPresence)
+        s.presencePenalty = m.presencePenalty;
 }
 
 catalog::InferenceParams inferenceParams(const EngineArgs& a) {
@@ -139,7 +151,8 @@ std::unique_ptr<inference::Engine> loadEngine(const EngineArgs& a, int* exitCode
         o.progress = [](double f, const std::string& stage) {
             std::fprintf(stderr, "\rLoading model: %3d%% %-40s", static_cast<int>(f * 100),
                          stage.c_str());
-            if (f >= 1.0) std::fputc('\n', stderr);
+            if (f >= 1.0)
+                std::fputc('\n', stderr);
             return true;
         };
     }
@@ -153,8 +166,9 @@ std::unique_ptr<inference::Engine> loadEngine(const EngineArgs& a, int* exitCode
     // stays the one line on stderr).
     if (a.device == QLatin1String("auto") && (*e)->info().device.rfind("cpu", 0) == 0 &&
         isatty(STDERR_FILENO))
-        std::fprintf(stderr, "vistag-cli: no usable NVIDIA GPU or driver found: running on the "
-                             "CPU\n");
+        std::fprintf(stderr,
+                     "vistag-cli: no usable NVIDIA GPU or driver found: running on the "
+                     "CPU\n");
     if (!(*e)->info().templateWarning.empty())
         std::fprintf(stderr, "vistag-cli: warning: %s\n", (*e)->info().templateWarning.c_str());
     return std::move(*e);
@@ -181,7 +195,8 @@ std::vector<inference::ChatMessage> buildMessages(const EngineArgs& a, size_t im
     if (!a.system.isEmpty())
         messages.push_back({"system", {ChatPart{ChatPart::Kind::Text, a.system.toStdString()}}});
     inference::ChatMessage user{"user", {}};
-    for (size_t i = 0; i < imageCount; ++i) user.content.push_back({ChatPart::Kind::Image, {}});
+    for (size_t i = 0; i < imageCount; ++i)
+        user.content.push_back({ChatPart::Kind::Image, {}});
     user.content.push_back({ChatPart::Kind::Text, a.prompt.toStdString()});
     messages.push_back(std::move(user));
     return messages;

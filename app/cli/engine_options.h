@@ -37,8 +37,8 @@ void addEngineOptions(QCommandLineParser& parser);
 // to stderr (the caller exits 2). `--help` prints usage to stdout and sets *helpShown.
 // requireModel = false when another backend (--server) replaces --model.
 std::optional<EngineArgs> parseEngineArgs(QCommandLineParser& parser, const QStringList& args,
-                                          const char* usage, bool requirePrompt,
-                                          bool* helpShown, bool requireModel = true);
+                                          const char* usage, bool requirePrompt, bool* helpShown,
+                                          bool requireModel = true);
 
 // Fills unset sampling values from the model's generation_config.
 void applyModelDefaults(EngineArgs& a, const inference::SamplingParams& model);
@@ -52,8 +52,7 @@ catalog::InferenceParams inferenceParams(const EngineArgs& a);
 std::unique_ptr<inference::Engine> loadEngine(const EngineArgs& a, int* exitCode);
 
 // Loads every --image; prints the error and sets *exitCode on failure.
-std::optional<std::vector<inference::RgbImage>> loadImages(const QStringList& paths,
-                                                           int* exitCode);
+std::optional<std::vector<inference::RgbImage>> loadImages(const QStringList& paths, int* exitCode);
 
 // The conversation: an optional system message, then one user turn with the images in order and
 // then the prompt text.

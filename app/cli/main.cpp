@@ -30,7 +30,8 @@ const Command kCommands[] = {
 
 void printUsage() {
     std::fprintf(stderr, "usage: vistag-cli COMMAND [OPTIONS]\n\ncommands:\n");
-    for (const Command& c : kCommands) std::fprintf(stderr, "  %-10s %s\n", c.name, c.summary);
+    for (const Command& c : kCommands)
+        std::fprintf(stderr, "  %-10s %s\n", c.name, c.summary);
     std::fprintf(stderr,
                  "\n  --version  same as `version`\n  --help     this text\n"
                  "\nRun `vistag-cli COMMAND --help` for a command's options.\n");
@@ -58,9 +59,11 @@ int main(int argc, char** argv) {
         printUsage();
         return 0;
     }
-    if (name == QLatin1String("--version")) return runVersion({QStringLiteral("version")});
+    if (name == QLatin1String("--version"))
+        return runVersion({QStringLiteral("version")});
     for (const Command& c : kCommands) {
-        if (name == QLatin1String(c.name)) return c.run(args);
+        if (name == QLatin1String(c.name))
+            return c.run(args);
     }
     std::fprintf(stderr, "vistag-cli: unknown command '%s'\n\n", qPrintable(name));
     printUsage();

@@ -47,7 +47,8 @@ bool printInfo(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (printInfo(argc, argv)) return 0;
+    if (printInfo(argc, argv))
+        return 0;
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("vistag"));
     QApplication::setApplicationDisplayName(QStringLiteral("Vistag"));
@@ -56,7 +57,8 @@ int main(int argc, char** argv) {
     QString logError;
     const bool logOk = vistag::logging::setup(vistag::logging::defaultLogDir(), &logError);
     vistag::logging::info(QStringLiteral("Vistag %1 starting").arg(QStringLiteral(VISTAG_VERSION)));
-    if (!logOk) qWarning("the log file cannot be written: %s", qPrintable(logError));
+    if (!logOk)
+        qWarning("the log file cannot be written: %s", qPrintable(logError));
     const vistag::settings::AppSettings settings = vistag::settings::AppSettings::load();
     vistag::ui::installTranslations(app, settings.language);
     QStringList paths = QApplication::arguments();
@@ -67,7 +69,8 @@ int main(int argc, char** argv) {
         paths.remove(i, 2);
     }
     QString model = qEnvironmentVariable("VISTAG_MODEL");
-    if (const qsizetype i = paths.indexOf(QStringLiteral("--model")); i >= 0 && i + 1 < paths.size()) {
+    if (const qsizetype i = paths.indexOf(QStringLiteral("--model"));
+        i >= 0 && i + 1 < paths.size()) {
         model = paths.at(i + 1);
         paths.remove(i, 2);
     }
@@ -79,7 +82,8 @@ int main(int argc, char** argv) {
         window->loadModel(model);
     else
         window->restoreLastBackend();  // the last model folder or server from the settings
-    if (!paths.isEmpty()) window->importPaths(paths);  // `vistag FOLDER...`
+    if (!paths.isEmpty())
+        window->importPaths(paths);  // `vistag FOLDER...`
     const int rc = app.exec();
     vistag::logging::info(QStringLiteral("Vistag stopped"));
     vistag::logging::flush();

@@ -1,7 +1,7 @@
 #include "about.h"
 
-#include <opencv2/core/version.hpp>
 #include <spdlog/version.h>
+#include <opencv2/core/version.hpp>
 
 #include "vistag/inference/build_info.h"
 #include "vistag_version.h"
@@ -17,7 +17,8 @@ bool hasLocalEngine() {
 }
 
 QString serversOnlyNote() {
-    if (hasLocalEngine()) return {};
+    if (hasLocalEngine())
+        return {};
     return QStringLiteral(
         "This build of Vistag has no local engine (built without libtorch): it talks to "
         "OpenAI-compatible servers only (--server URL). Install the full 'vistag' package to "
@@ -48,8 +49,9 @@ QStringList describeVersions(const ComponentVersions& v) {
     QStringList lines;
     lines << QStringLiteral("Vistag %1").arg(v.vistag);
     if (!v.localEngine) {
-        lines << QStringLiteral("local engine: none (built without libtorch; this build talks "
-                                "to servers only)");
+        lines << QStringLiteral(
+            "local engine: none (built without libtorch; this build talks "
+            "to servers only)");
         lines << QStringLiteral("Qt: %1").arg(v.qt);
         lines << QStringLiteral("OpenCV: %1").arg(v.opencv);
         lines << QStringLiteral("spdlog: %1").arg(v.spdlog);

@@ -19,7 +19,8 @@ BuildInfo buildInfo() {
     try {
         info.cudaAvailable = hooks.hasCUDA();
         info.cudaDeviceCount = info.cudaAvailable ? hooks.getNumGPUs() : 0;
-        if (info.cudaAvailable) info.gpuName = at::cuda::getDeviceProperties(0)->name;
+        if (info.cudaAvailable)
+            info.gpuName = at::cuda::getDeviceProperties(0)->name;
     } catch (const std::exception&) {
         info.cudaAvailable = false;  // a broken driver is "no GPU", never a crash
     }

@@ -26,8 +26,12 @@ struct RequestHandle::State {};
 
 RequestHandle::RequestHandle(std::shared_ptr<State> state) : state_(std::move(state)) {}
 void RequestHandle::cancel() {}
-bool RequestHandle::cancelled() const { return true; }
-bool RequestHandle::finished() const { return true; }
+bool RequestHandle::cancelled() const {
+    return true;
+}
+bool RequestHandle::finished() const {
+    return true;
+}
 const Expected<GenerateResult>& RequestHandle::wait() {
     static const Expected<GenerateResult> none(Status(ErrorCode::Device, kNoEngine));
     return none;
@@ -46,7 +50,9 @@ const Tokenizer& Engine::tokenizer() const {
     // Unreachable: load() never returns an engine in this build.
     std::abort();
 }
-SamplingParams Engine::defaultSampling() const { return {}; }
+SamplingParams Engine::defaultSampling() const {
+    return {};
+}
 Expected<std::shared_ptr<const TokenVocabulary>> Engine::tokenVocabulary() const {
     return Status(ErrorCode::Device, kNoEngine);
 }
@@ -59,14 +65,19 @@ Expected<GenerateResult> Engine::generate(const GenerateRequest&, const TokenCal
 void Engine::requestStop() {}
 std::shared_ptr<RequestHandle> Engine::submit(GenerateRequest, TokenCallback, DoneCallback onDone) {
     auto handle = std::make_shared<RequestHandle>(std::make_shared<RequestHandle::State>());
-    if (onDone) onDone(Expected<GenerateResult>(Status(ErrorCode::Device, kNoEngine)));
+    if (onDone)
+        onDone(Expected<GenerateResult>(Status(ErrorCode::Device, kNoEngine)));
     return handle;
 }
 void Engine::cancelAll() {}
-BatchStatus Engine::batchStatus() const { return {}; }
+BatchStatus Engine::batchStatus() const {
+    return {};
+}
 Status Engine::writeLogits(const std::string&, const GenerateResult&) const {
     return Status(ErrorCode::Device, kNoEngine);
 }
-MemoryUse Engine::memoryUse() const { return {}; }
+MemoryUse Engine::memoryUse() const {
+    return {};
+}
 
 }  // namespace vistag::inference

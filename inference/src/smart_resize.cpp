@@ -21,7 +21,8 @@ int64_t roundHalfEven(double x) {
 bool smartResize(int64_t height, int64_t width, int64_t factor, int64_t minPixels,
                  int64_t maxPixels, int64_t* outHeight, int64_t* outWidth, std::string* error) {
     if (height <= 0 || width <= 0 || factor <= 0) {
-        if (error) *error = "the image has no pixels";
+        if (error)
+            *error = "the image has no pixels";
         return false;
     }
     const double h = static_cast<double>(height), w = static_cast<double>(width);

@@ -216,7 +216,8 @@ int main(int argc, char** argv) {
         for (int filtered = 0; filtered < 2; ++filtered) {
             ImageFilter page;
             page.sort = c.sort;
-            if (filtered) page.reviewState = ReviewState::Suggested;
+            if (filtered)
+                page.reviewState = ReviewState::Suggested;
             page.limit = 500;
             const double firstMs = timed([&] { db.listImages(page); });
             page.offset = filtered ? 3000 : 9500;

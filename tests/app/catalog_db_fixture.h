@@ -19,8 +19,9 @@ namespace vistag::catalog::testing {
 const QString kModel = QStringLiteral("model:Qwen3-VL-8B");
 const QString kLi = QStringLiteral("li");
 
-inline RunRecord run(qint64 imageId, const QString& finish, const QString& params = QStringLiteral("{}"),
-              const QString& model = QStringLiteral("Qwen3-VL-8B")) {
+inline RunRecord run(qint64 imageId, const QString& finish,
+                     const QString& params = QStringLiteral("{}"),
+                     const QString& model = QStringLiteral("Qwen3-VL-8B")) {
     RunRecord r;
     r.imageId = imageId;
     r.backend = QStringLiteral("local");
@@ -79,7 +80,6 @@ protected:
                 return t;
         return {};
     }
-
 
     // Where the test's catalogue lives: a path or a postgresql:// address.
     QString location() const {

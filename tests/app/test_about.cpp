@@ -16,8 +16,8 @@ private slots:
     }
     void descriptionNamesEveryComponent() {
         const QString text = vistag::describeVersions(vistag::componentVersions()).join('\n');
-        for (const char* name : {"Vistag", "libtorch", "CUDA compiled in", "GPU available", "Qt",
-                                 "OpenCV", "spdlog"})
+        for (const char* name :
+             {"Vistag", "libtorch", "CUDA compiled in", "GPU available", "Qt", "OpenCV", "spdlog"})
             QVERIFY2(text.contains(QLatin1String(name)), name);
     }
 };

@@ -26,9 +26,9 @@ private slots:
         const int audits = auditCount();
 
         // The preview computes the same edit and changes nothing.
-        const auto preview = db_->bulkAddTag(QList<qint64>{front, back, shirt},
-                                             QStringLiteral("season"), QStringLiteral("summer"),
-                                             false, kLi, nullptr, /*dryRun=*/true);
+        const auto preview =
+            db_->bulkAddTag(QList<qint64>{front, back, shirt}, QStringLiteral("season"),
+                            QStringLiteral("summer"), false, kLi, nullptr, /*dryRun=*/true);
         QVERIFY(preview);
         QCOMPARE(preview->tagSets, 2);  // the SKU group once, the shirt
         QCOMPARE(preview->images, 3);   // front, back, shirt
@@ -36,14 +36,14 @@ private slots:
         QCOMPARE(auditCount(), audits);
 
         // Selecting both views of the SKU edits its one tag set once.
-        const auto added = db_->bulkAddTag(QList<qint64>{front, back, shirt},
-                                           QStringLiteral("season"), QStringLiteral("summer"),
-                                           false, kLi);
+        const auto added =
+            db_->bulkAddTag(QList<qint64>{front, back, shirt}, QStringLiteral("season"),
+                            QStringLiteral("summer"), false, kLi);
         QVERIFY(added);
         QCOMPARE(added->tagSets, 2);
         QCOMPARE(added->images, 3);
-        QCOMPARE(added->before.size(), 1);  // the suggestion, now accepted
-        QCOMPARE(added->after.size(), 2);   // … and the shirt's new tag
+        QCOMPARE(added->before.size(), 1);                          // the suggestion, now accepted
+        QCOMPARE(added->after.size(), 2);                           // … and the shirt's new tag
         QCOMPARE(db_->tagById(open)->status, TagStatus::Accepted);  // no duplicate
         QCOMPARE(db_->tagsForImage(back)->size(), 1);
         const TagRecord made = tagOf(shirt, "season", "summer");
@@ -83,9 +83,9 @@ private slots:
         const qint64 no = suggest(other, QStringLiteral("season"), QStringLiteral("summer"));
         QVERIFY(db_->rejectTag(no, kLi));
         const QStringList beforeRemove = tagRows();
-        const auto removed = db_->bulkRemoveTag(QList<qint64>{back, shirt, other},
-                                                QStringLiteral("season"),
-                                                QStringLiteral("summer"), kLi);
+        const auto removed =
+            db_->bulkRemoveTag(QList<qint64>{back, shirt, other}, QStringLiteral("season"),
+                               QStringLiteral("summer"), kLi);
         QVERIFY(removed);
         QCOMPARE(removed->before.size(), 2);
         QCOMPARE(removed->after.size(), 0);
@@ -115,14 +115,13 @@ private slots:
         const qint64 s3 = suggest(b, QStringLiteral("style"), QStringLiteral("boho"));
         const qint64 hasIt = suggest(b, QStringLiteral("style"), QStringLiteral("pastoral"));
         const qint64 wrong = suggest(c, QStringLiteral("style"), QStringLiteral("boho"));
-        QVERIFY(db_->rejectTag(wrong, kLi));  // rejected: not a match
+        QVERIFY(db_->rejectTag(wrong, kLi));                            // rejected: not a match
         suggest(c, QStringLiteral("pattern"), QStringLiteral("boho"));  // another attribute
         const QStringList start = tagRows();
 
-        const auto preview = db_->replaceTagValue(std::nullopt, QStringLiteral("style"),
-                                                  QStringLiteral("boho"),
-                                                  QStringLiteral("pastoral"), false, kLi, nullptr,
-                                                  true);
+        const auto preview =
+            db_->replaceTagValue(std::nullopt, QStringLiteral("style"), QStringLiteral("boho"),
+                                 QStringLiteral("pastoral"), false, kLi, nullptr, true);
         QVERIFY(preview);
         QCOMPARE(preview->before.size(), 4);  // s1, s2, s3 and b's pastoral suggestion
         QCOMPARE(preview->tagSets, 3);
@@ -138,9 +137,9 @@ private slots:
         QCOMPARE(some->images, 3);
 
         const int audits = auditCount();
-        const auto done = db_->replaceTagValue(std::nullopt, QStringLiteral("style"),
-                                               QStringLiteral("boho"), QStringLiteral("pastoral"),
-                                               false, kLi);
+        const auto done =
+            db_->replaceTagValue(std::nullopt, QStringLiteral("style"), QStringLiteral("boho"),
+                                 QStringLiteral("pastoral"), false, kLi);
         QVERIFY(done);
         QCOMPARE(auditCount(), audits + 1);  // one transaction, one audit row
         const AuditEntry log = lastAudit();
@@ -178,9 +177,8 @@ private slots:
         QCOMPARE(tagRows(), replaced);
 
         QString error;
-        QVERIFY(!db_->replaceTagValue(std::nullopt, QStringLiteral("style"),
-                                      QStringLiteral("boho"), QStringLiteral("boho"), false, kLi,
-                                      &error));
+        QVERIFY(!db_->replaceTagValue(std::nullopt, QStringLiteral("style"), QStringLiteral("boho"),
+                                      QStringLiteral("boho"), false, kLi, &error));
         QVERIFY(!error.isEmpty());
     }
 
@@ -220,8 +218,8 @@ private slots:
         const qint64 retro = suggest(img, QStringLiteral("style"), QStringLiteral("retro"));
         const qint64 red = suggest(img, QStringLiteral("colour"), QStringLiteral("red"));
         const QStringList start = tagRows();
-        const auto picked = db_->pickTagValue(img, QStringLiteral("style"),
-                                              QStringLiteral("retro"), false, true, kLi);
+        const auto picked = db_->pickTagValue(img, QStringLiteral("style"), QStringLiteral("retro"),
+                                              false, true, kLi);
         QVERIFY(picked);
         QCOMPARE(db_->tagById(retro)->status, TagStatus::Accepted);
         QCOMPARE(db_->tagById(boho)->status, TagStatus::Rejected);
@@ -229,8 +227,8 @@ private slots:
         QCOMPARE(lastAudit().action, QString("pick"));
         QCOMPARE(db_->reviewState(img).value(), ReviewState::Suggested);
         // Multi-valued: others stay.
-        const auto also = db_->pickTagValue(img, QStringLiteral("colour"),
-                                            QStringLiteral("white"), false, false, kLi);
+        const auto also = db_->pickTagValue(img, QStringLiteral("colour"), QStringLiteral("white"),
+                                            false, false, kLi);
         QVERIFY(also);
         QCOMPARE(also->after.size(), 1);
         QCOMPARE(db_->tagById(red)->status, TagStatus::Suggested);

@@ -2,8 +2,8 @@
 // merchandiser can meet (read-only file, full disk, a file that is not a catalogue).
 #include <sys/wait.h>
 #include <unistd.h>
-#include <QDir>
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QSqlDatabase>
 #include <QSqlError>

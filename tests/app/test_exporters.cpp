@@ -16,18 +16,23 @@ using namespace vistag::catalog;
 namespace {
 
 QList<TaxonomyAttribute> taxonomy() {
-    TaxonomyAttribute style{QStringLiteral("style"), QStringLiteral("风格"), QStringLiteral("Style"),
-                            true, QString(), {}};
-    style.values << TaxonomyValue{QStringLiteral("boho"), QStringLiteral("波西米亚"),
-                                  QStringLiteral("Bohemian"), {}};
-    style.values << TaxonomyValue{QStringLiteral("minimal"), QStringLiteral("简约"),
-                                  QStringLiteral("Minimalist"), {}};
+    TaxonomyAttribute style{QStringLiteral("style"),
+                            QStringLiteral("风格"),
+                            QStringLiteral("Style"),
+                            true,
+                            QString(),
+                            {}};
+    style.values << TaxonomyValue{
+        QStringLiteral("boho"), QStringLiteral("波西米亚"), QStringLiteral("Bohemian"), {}};
+    style.values << TaxonomyValue{
+        QStringLiteral("minimal"), QStringLiteral("简约"), QStringLiteral("Minimalist"), {}};
     TaxonomyAttribute colour{QStringLiteral("colour"), QStringLiteral("颜色"),
-                             QStringLiteral("Colour"), true, QStringLiteral("color"), {}};
-    colour.values << TaxonomyValue{QStringLiteral("red"), QStringLiteral("红色"),
-                                   QStringLiteral("Red"), {}};
-    colour.values << TaxonomyValue{QStringLiteral("white"), QStringLiteral("白色"),
-                                   QStringLiteral("White"), {}};
+                             QStringLiteral("Colour"), true,
+                             QStringLiteral("color"),  {}};
+    colour.values << TaxonomyValue{
+        QStringLiteral("red"), QStringLiteral("红色"), QStringLiteral("Red"), {}};
+    colour.values << TaxonomyValue{
+        QStringLiteral("white"), QStringLiteral("白色"), QStringLiteral("White"), {}};
     return {style, colour};
 }
 
@@ -116,7 +121,8 @@ private slots:
         QCOMPARE(lines.size(), 3);  // two rows and the empty tail
         const QJsonObject o = QJsonDocument::fromJson(lines[0]).object();
         QCOMPARE(o["tags"].toObject()["style"].toArray().size(), 2);
-        QCOMPARE(o["labels_zh"].toObject()["style"].toArray()[0].toString(), QStringLiteral("波西米亚"));
+        QCOMPARE(o["labels_zh"].toObject()["style"].toArray()[0].toString(),
+                 QStringLiteral("波西米亚"));
         QCOMPARE(o["width"].toInt(), 800);
         QCOMPARE(QJsonDocument::fromJson(lines[1]).object()["tags"].toObject().size(), 0);
     }
@@ -158,7 +164,8 @@ private slots:
         p.start(exiv2, {QStringLiteral("-px"), sidecar});
         QVERIFY(p.waitForFinished(10000));
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
-        QVERIFY2(out.contains(QStringLiteral("Xmp.dc.subject")) && out.contains(QStringLiteral("波西米亚")),
+        QVERIFY2(out.contains(QStringLiteral("Xmp.dc.subject")) &&
+                     out.contains(QStringLiteral("波西米亚")),
                  qPrintable(out + p.readAllStandardError()));
         QVERIFY(out.contains(QStringLiteral("Xmp.lr.hierarchicalSubject")));
 
@@ -167,8 +174,10 @@ private slots:
         {
             QFile in(sidecar);
             QVERIFY(in.open(QIODevice::ReadOnly));
-            withRating = in.readAll().replace("<rdf:Description rdf:about=\"\"",
-                                              "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmp:Rating=\"4\"");
+            withRating =
+                in.readAll().replace("<rdf:Description rdf:about=\"\"",
+                                     "<rdf:Description rdf:about=\"\" "
+                                     "xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmp:Rating=\"4\"");
         }
         QFile out2(sidecar);
         QVERIFY(out2.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -219,8 +228,8 @@ private slots:
         QCOMPARE(after.readAll(), old);  // the previous export is untouched
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);  // no temporary left
 
-        QVERIFY(!writeCsv(rows(dir.path()), taxonomy(),
-                          QStringLiteral("/proc/version/tags.csv"), &err));
+        QVERIFY(!writeCsv(rows(dir.path()), taxonomy(), QStringLiteral("/proc/version/tags.csv"),
+                          &err));
         QVERIFY(err.contains(QStringLiteral("cannot be written")));
     }
 };

@@ -57,8 +57,8 @@ private slots:
     // asks the client to wait (remote_http::retryAfterMs).
     void retryAfterAsSecondsOrHttpDate() {
         using vistag::backend::remote_http::retryAfterMs;
-        const QDateTime now = QDateTime::fromString(QStringLiteral("2026-11-25T16:00:00Z"),
-                                                    Qt::ISODate);
+        const QDateTime now =
+            QDateTime::fromString(QStringLiteral("2026-11-25T16:00:00Z"), Qt::ISODate);
         QCOMPARE(retryAfterMs("3", now, 777), 3000);
         QCOMPARE(retryAfterMs(" 0.5 ", now, 777), 500);
         QCOMPARE(retryAfterMs("", now, 777), 777);

@@ -21,7 +21,8 @@ uint32_t crc32(const unsigned char* p, size_t n) {
     uint32_t c = 0xFFFFFFFFu;
     for (size_t i = 0; i < n; ++i) {
         c ^= p[i];
-        for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+        for (int k = 0; k < 8; ++k)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
     }
     return ~c;
 }
@@ -29,27 +30,61 @@ uint32_t crc32(const unsigned char* p, size_t n) {
 // A valid PNG signature + IHDR claiming width × height, and nothing else.
 std::string pngHeaderOnly(uint32_t w, uint32_t h) {
     std::string s("\x89PNG\r\n\x1a\n", 8);
-    unsigned char ihdr[17] = {'I', 'H', 'D', 'R', static_cast<unsigned char>(w >> 24),
-                              static_cast<unsigned char>(w >> 16), static_cast<unsigned char>(w >> 8),
-                              static_cast<unsigned char>(w), static_cast<unsigned char>(h >> 24),
-                              static_cast<unsigned char>(h >> 16), static_cast<unsigned char>(h >> 8),
-                              static_cast<unsigned char>(h), 8, 2, 0, 0, 0};
+    unsigned char ihdr[17] = {'I',
+                              'H',
+                              'D',
+                              'R',
+                              static_cast<unsigned char>(w >> 24),
+                              static_cast<unsigned char>(w >> 16),
+                              static_cast<unsigned char>(w >> 8),
+                              static_cast<unsigned char>(w),
+                              static_cast<unsigned char>(h >> 24),
+                              static_cast<unsigned char>(h >> 16),
+                              static_cast<unsigned char>(h >> 8),
+                              static_cast<unsigned char>(h),
+                              8,
+                              2,
+                              0,
+                              0,
+                              0};
     s += std::string("\0\0\0\x0d", 4);
     s.append(reinterpret_cast<char*>(ihdr), 17);
     const uint32_t c = crc32(ihdr, 17);
-    for (int i = 3; i >= 0; --i) s.push_back(static_cast<char>(c >> (8 * i)));
+    for (int i = 3; i >= 0; --i)
+        s.push_back(static_cast<char>(c >> (8 * i)));
     return s;
 }
 
 // Inserts an EXIF APP1 segment with the given orientation right after the JPEG's SOI.
 std::string withExifOrientation(const std::string& jpeg, uint16_t orientation) {
-    const unsigned char tiff[] = {'M', 'M', 0, 42, 0, 0, 0, 8,  // big-endian TIFF header
-                                  0, 1,                          // one IFD entry
-                                  0x01, 0x12, 0, 3, 0, 0, 0, 1,  // Orientation, SHORT, count 1
+    const unsigned char tiff[] = {'M',
+                                  'M',
+                                  0,
+                                  42,
+                                  0,
+                                  0,
+                                  0,
+                                  8,  // big-endian TIFF header
+                                  0,
+                                  1,  // one IFD entry
+                                  0x01,
+                                  0x12,
+                                  0,
+                                  3,
+                                  0,
+                                  0,
+                                  0,
+                                  1,  // Orientation, SHORT, count 1
                                   static_cast<unsigned char>(orientation >> 8),
-                                  static_cast<unsigned char>(orientation), 0, 0,
-                                  0, 0, 0, 0};                   // no next IFD
-    std::string app1 = std::string("Exif\0\0", 6) + std::string(reinterpret_cast<const char*>(tiff), sizeof tiff);
+                                  static_cast<unsigned char>(orientation),
+                                  0,
+                                  0,
+                                  0,
+                                  0,
+                                  0,
+                                  0};  // no next IFD
+    std::string app1 =
+        std::string("Exif\0\0", 6) + std::string(reinterpret_cast<const char*>(tiff), sizeof tiff);
     const uint16_t len = static_cast<uint16_t>(app1.size() + 2);
     std::string seg = "\xFF\xE1";
     seg.push_back(static_cast<char>(len >> 8));
@@ -76,12 +111,13 @@ TEST(ImageFile, GreyAlphaAndSixteenBitBecomeEightBitRgb) {
     ASSERT_TRUE(grey);
     EXPECT_EQ(grey->pixels[0], 77);
     EXPECT_EQ(grey->pixels[2], 77);
-    auto rgba = decodeImage(encode(cv::Mat(2, 2, CV_8UC4, cv::Scalar(1, 2, 3, 0)), ".png"), "a.png");
+    auto rgba =
+        decodeImage(encode(cv::Mat(2, 2, CV_8UC4, cv::Scalar(1, 2, 3, 0)), ".png"), "a.png");
     ASSERT_TRUE(rgba);
     EXPECT_EQ(rgba->pixels.size(), 2u * 2 * 3);
     EXPECT_EQ(rgba->pixels[0], 3);
-    auto deep = decodeImage(encode(cv::Mat(2, 2, CV_16UC3, cv::Scalar(65535, 0, 256 * 100)), ".png"),
-                            "d.png");
+    auto deep = decodeImage(
+        encode(cv::Mat(2, 2, CV_16UC3, cv::Scalar(65535, 0, 256 * 100)), ".png"), "d.png");
     ASSERT_TRUE(deep);
     EXPECT_EQ(deep->pixels[0], 100);
     EXPECT_EQ(deep->pixels[2], 255);

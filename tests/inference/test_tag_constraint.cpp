@@ -472,66 +472,67 @@ TagSchema smallSchema() {
 TEST(TagMatcher, MaskEqualsTheEnumeratedLanguage) {
     // With "unknown" allowed, and without it (the model must name a value).
     for (const bool allowUnknown : {true, false})
-    for (Vocab* V : vocabs()) {
-        TagSchema schema = smallSchema();
-        for (auto& a : schema.attributes)
-            a.allowUnknown = allowUnknown;
-        const Language L = language(schema);
-        ASSERT_GT(L.texts.size(), allowUnknown ? 100u : 50u);
-        auto g = TagGrammar::compile(schema, V->voc).value();
-        auto m0 = TagMatcher::create(g, V->eos).value();
-        const size_t width = V->voc->logitsWidth();
-        std::vector<uint32_t> bits(V->voc->maskWords());
-        std::mt19937_64 rng(5);
-        // Candidate tokens: those that are a prefix-compatible piece of some output (checking
-        // all 151k Qwen tokens at every step would be slow) plus a random sample.
-        std::set<int32_t> candidates;
-        for (size_t id = 0; id < width; ++id) {
-            const auto b = V->voc->tokenBytes(static_cast<int32_t>(id));
-            if (b.empty())
-                continue;
-            bool useful = width < 5000;
-            for (const std::string& t : L.texts) {
-                if (useful)
-                    break;
-                useful = t.find(b) != std::string::npos;
-            }
-            if (useful || rng() % 200 == 0)
-                candidates.insert(static_cast<int32_t>(id));
-        }
-        for (int32_t e : V->eos)
-            candidates.insert(e);
-        int steps = 0;
-        for (int seq = 0; seq < 300; ++seq) {
-            TagMatcher m = m0;
-            while (!m.eosAccepted()) {
-                m.fillMask(bits.data());
-                const std::string& p = m.output();
-                std::vector<int32_t> allowed;
-                for (int32_t id : candidates) {
-                    const bool want =
-                        m.isDone() ? std::find(V->eos.begin(), V->eos.end(), id) != V->eos.end()
-                                   : !V->voc->tokenBytes(id).empty() &&
-                                         isPrefixOfAny(L, p + std::string(V->voc->tokenBytes(id)));
-                    const bool got = (bits[static_cast<size_t>(id) / 32] >> (id % 32)) & 1u;
-                    ASSERT_EQ(got, want) << V->name << " after " << p << " token " << id << " "
-                                         << V->voc->tokenBytes(id);
-                    if (got)
-                        allowed.push_back(id);
+        for (Vocab* V : vocabs()) {
+            TagSchema schema = smallSchema();
+            for (auto& a : schema.attributes)
+                a.allowUnknown = allowUnknown;
+            const Language L = language(schema);
+            ASSERT_GT(L.texts.size(), allowUnknown ? 100u : 50u);
+            auto g = TagGrammar::compile(schema, V->voc).value();
+            auto m0 = TagMatcher::create(g, V->eos).value();
+            const size_t width = V->voc->logitsWidth();
+            std::vector<uint32_t> bits(V->voc->maskWords());
+            std::mt19937_64 rng(5);
+            // Candidate tokens: those that are a prefix-compatible piece of some output (checking
+            // all 151k Qwen tokens at every step would be slow) plus a random sample.
+            std::set<int32_t> candidates;
+            for (size_t id = 0; id < width; ++id) {
+                const auto b = V->voc->tokenBytes(static_cast<int32_t>(id));
+                if (b.empty())
+                    continue;
+                bool useful = width < 5000;
+                for (const std::string& t : L.texts) {
+                    if (useful)
+                        break;
+                    useful = t.find(b) != std::string::npos;
                 }
-                // No bit outside the candidates (nor padding) is set.
-                size_t total = maskIds(bits).size();
-                ASSERT_EQ(total, allowed.size()) << V->name << " after " << p;
-                ASSERT_FALSE(allowed.empty()) << p;
-                ++steps;
-                ASSERT_TRUE(m.accept(allowed[rng() % allowed.size()]));
+                if (useful || rng() % 200 == 0)
+                    candidates.insert(static_cast<int32_t>(id));
             }
-            ASSERT_EQ(checkOutput(schema, m.output()), "") << m.output();
-            ASSERT_NE(std::find(L.texts.begin(), L.texts.end(), m.output()), L.texts.end());
+            for (int32_t e : V->eos)
+                candidates.insert(e);
+            int steps = 0;
+            for (int seq = 0; seq < 300; ++seq) {
+                TagMatcher m = m0;
+                while (!m.eosAccepted()) {
+                    m.fillMask(bits.data());
+                    const std::string& p = m.output();
+                    std::vector<int32_t> allowed;
+                    for (int32_t id : candidates) {
+                        const bool want =
+                            m.isDone()
+                                ? std::find(V->eos.begin(), V->eos.end(), id) != V->eos.end()
+                                : !V->voc->tokenBytes(id).empty() &&
+                                      isPrefixOfAny(L, p + std::string(V->voc->tokenBytes(id)));
+                        const bool got = (bits[static_cast<size_t>(id) / 32] >> (id % 32)) & 1u;
+                        ASSERT_EQ(got, want) << V->name << " after " << p << " token " << id << " "
+                                             << V->voc->tokenBytes(id);
+                        if (got)
+                            allowed.push_back(id);
+                    }
+                    // No bit outside the candidates (nor padding) is set.
+                    size_t total = maskIds(bits).size();
+                    ASSERT_EQ(total, allowed.size()) << V->name << " after " << p;
+                    ASSERT_FALSE(allowed.empty()) << p;
+                    ++steps;
+                    ASSERT_TRUE(m.accept(allowed[rng() % allowed.size()]));
+                }
+                ASSERT_EQ(checkOutput(schema, m.output()), "") << m.output();
+                ASSERT_NE(std::find(L.texts.begin(), L.texts.end(), m.output()), L.texts.end());
+            }
+            std::printf("[ info ] %s: %d masks equal to the enumerated language (%zu outputs)\n",
+                        V->name.c_str(), steps, L.texts.size());
         }
-        std::printf("[ info ] %s: %d masks equal to the enumerated language (%zu outputs)\n",
-                    V->name.c_str(), steps, L.texts.size());
-    }
 }
 
 // --- random and adversarial decoding ---------------------------------------------------------

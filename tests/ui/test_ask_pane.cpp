@@ -8,12 +8,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <QListView>
 #include "ask_pane.h"
+#include "backend/backend_controller.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "main_window.h"
-#include <QListView>
-#include "backend/backend_controller.h"
 
 class TestAskPane final : public QObject {
     Q_OBJECT
@@ -52,8 +52,10 @@ private slots:
         QTimer timer;
         timer.setInterval(5);
         connect(&timer, &QTimer::timeout, [&] {
-            if (tick.isValid()) longestGap = qMax(longestGap, tick.restart());
-            else tick.start();
+            if (tick.isValid())
+                longestGap = qMax(longestGap, tick.restart());
+            else
+                tick.start();
         });
         QSignalSpy chunks(&controller, &vistag::backend::BackendController::answerChunk);
         QSignalSpy done(&pane, &vistag::ui::AskPane::finished);
@@ -142,8 +144,9 @@ private slots:
         w.connectServer(bad);
         QVERIFY(loaded.wait(30000));
         QVERIFY(!loaded.first().at(0).toBool());  // the key is refused, in words
-        QVERIFY2(loaded.first().at(1).toString().contains(QStringLiteral("key"), Qt::CaseInsensitive),
-                 qPrintable(loaded.first().at(1).toString()));
+        QVERIFY2(
+            loaded.first().at(1).toString().contains(QStringLiteral("key"), Qt::CaseInsensitive),
+            qPrintable(loaded.first().at(1).toString()));
 
         loaded.clear();
         vistag::backend::RemoteOptions good = bad;

@@ -24,9 +24,9 @@
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "image_viewer.h"
-#include "tag_editor.h"
 #include "logging/app_log.h"
 #include "main_window.h"
+#include "tag_editor.h"
 
 using namespace vistag;
 

@@ -18,9 +18,9 @@
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "clipboard_import.h"
+#include "image_viewer.h"
 #include "main_window.h"
 #include "tag_editor.h"
-#include "image_viewer.h"
 #include "thumbnailer.h"
 #include "translations.h"
 
@@ -31,14 +31,16 @@ namespace {
 
 // Image ids of every row, in order (all pages).
 QList<qint64> rowIds(ui::CatalogModel& model) {
-    while (model.canFetchMore({})) model.fetchMore({});
+    while (model.canFetchMore({}))
+        model.fetchMore({});
     QList<qint64> ids;
     for (int r = 0; r < model.rowCount(); ++r)
         ids << model.index(r).data(ui::CatalogModel::ImageIdRole).toLongLong();
     return ids;
 }
 
-catalog::TagSuggestion suggestion(const QString& attribute, const QString& value, double confidence) {
+catalog::TagSuggestion suggestion(const QString& attribute, const QString& value,
+                                  double confidence) {
     catalog::TagSuggestion s;
     s.attribute = attribute;
     s.valueCode = value;
@@ -70,18 +72,22 @@ QList<qint64> fillCatalogue(catalog::CatalogDb& db, const QString& dir) {
         records << r;
     }
     const auto ids = db.addImages(records);
-    if (!ids) return {};
+    if (!ids)
+        return {};
     const QString model = QStringLiteral("model:m");
-    const auto t1 = db.addSuggestions(ids->at(0), 0,
-                                      {suggestion("style", "boho", 0.9), suggestion("colour", "red", 0.7)}, model);
+    const auto t1 = db.addSuggestions(
+        ids->at(0), 0, {suggestion("style", "boho", 0.9), suggestion("colour", "red", 0.7)}, model);
     db.acceptTag(t1->at(1), QStringLiteral("me"));
     db.addSuggestions(ids->at(1), 0, {suggestion("style", "vintage", 0.2)}, model);
-    db.addTag(ids->at(2), QStringLiteral("category"), QStringLiteral("dress"), false, QStringLiteral("me"));
+    db.addTag(ids->at(2), QStringLiteral("category"), QStringLiteral("dress"), false,
+              QStringLiteral("me"));
     const auto t5 = db.addSuggestions(ids->at(4), 0, {suggestion("style", "boho", 0.3)}, model);
     db.rejectTag(t5->at(0), QStringLiteral("me"));
     db.addSuggestions(ids->at(5), 0, {suggestion("material", "cotton", -1)}, model);
-    db.addSuggestions(ids->at(6), 0, {suggestion("style", "boho", 0.5), suggestion("colour", "blue", 0.1)}, model);
-    db.addSuggestions(ids->at(7), 0, {suggestion("colour", "red", 0.05)}, QStringLiteral("person:me"));
+    db.addSuggestions(ids->at(6), 0,
+                      {suggestion("style", "boho", 0.5), suggestion("colour", "blue", 0.1)}, model);
+    db.addSuggestions(ids->at(7), 0, {suggestion("colour", "red", 0.05)},
+                      QStringLiteral("person:me"));
     return *ids;
 }
 
@@ -101,13 +107,15 @@ private slots:
         QCOMPARE(id.size(), 8);
         const auto img = [&](std::initializer_list<int> numbers) {
             QList<qint64> out;
-            for (int n : numbers) out << id[n - 1];
+            for (int n : numbers)
+                out << id[n - 1];
             return out;
         };
 
         ui::Thumbnailer thumbs(QString(), 64);
         ui::CatalogModel model(db, thumbs);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         ui::CatalogPane pane(&model);
         pane.setTaxonomy(taxonomy_);
         pane.resize(420, 600);
@@ -127,14 +135,17 @@ private slots:
         QCOMPARE(model.rowCount(), 8);
 
         // Has / lacks an attribute.
-        pane.attributeBox()->setCurrentIndex(pane.attributeBox()->findData(QStringLiteral("style")));
+        pane.attributeBox()->setCurrentIndex(
+            pane.attributeBox()->findData(QStringLiteral("style")));
         QCOMPARE(rowIds(model), img({1, 2, 7}));
-        pane.conditionBox()->setCurrentIndex(pane.conditionBox()->findData(QStringLiteral("lacks")));
+        pane.conditionBox()->setCurrentIndex(
+            pane.conditionBox()->findData(QStringLiteral("lacks")));
         QCOMPARE(rowIds(model), img({3, 4, 5, 6, 8}));
         QVERIFY(!pane.valueBox()->isEnabled());
         pane.conditionBox()->setCurrentIndex(0);
         // Attribute and value: colour = red.
-        pane.attributeBox()->setCurrentIndex(pane.attributeBox()->findData(QStringLiteral("colour")));
+        pane.attributeBox()->setCurrentIndex(
+            pane.attributeBox()->findData(QStringLiteral("colour")));
         pane.valueBox()->setCurrentIndex(pane.valueBox()->findData(QStringLiteral("red")));
         QCOMPARE(rowIds(model), img({1, 8}));
         // Combined with the review state and the name.
@@ -158,7 +169,8 @@ private slots:
         pane.setSort(ImageSort::LeastCertain);  // 0.1, 0.2, 0.9, unknown, then the rest by id
         QCOMPARE(rowIds(model), img({7, 2, 1, 6, 3, 4, 5, 8}));
         // A sort with a filter.
-        pane.attributeBox()->setCurrentIndex(pane.attributeBox()->findData(QStringLiteral("style")));
+        pane.attributeBox()->setCurrentIndex(
+            pane.attributeBox()->findData(QStringLiteral("style")));
         QCOMPARE(rowIds(model), img({7, 2, 1}));
         pane.setSort(ImageSort::Added);
         QCOMPARE(rowIds(model), img({1, 2, 7}));
@@ -171,7 +183,8 @@ private slots:
         QList<qint64> page;
         const auto rows = db.listImages(f);
         QVERIFY(rows);
-        for (const auto& r : *rows) page << r.id;
+        for (const auto& r : *rows)
+            page << r.id;
         QCOMPARE(page, img({6, 3, 4}));
         f = {};
         f.lacksAttribute = QStringLiteral("colour");
@@ -192,11 +205,13 @@ private slots:
         const auto ids = db.addImages(records);
         QVERIFY(ids);
         for (int i = 0; i < 1300; i += 2)
-            QVERIFY(db.addSuggestions(ids->at(i), 0, {suggestion("style", "boho", (i % 97) / 100.0)},
+            QVERIFY(db.addSuggestions(ids->at(i), 0,
+                                      {suggestion("style", "boho", (i % 97) / 100.0)},
                                       QStringLiteral("model:m")));
         ui::Thumbnailer thumbs(QString(), 64);
         ui::CatalogModel model(db, thumbs);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         ui::CatalogPane pane(&model);
         pane.setTaxonomy(taxonomy_);
         QVERIFY(model.reload());
@@ -204,7 +219,8 @@ private slots:
         pane.setSort(ImageSort::LeastCertain);
         QList<qint64> all = rowIds(model);
         QCOMPARE(all.size(), 1300);
-        QCOMPARE(QSet<qint64>(all.begin(), all.end()).size(), 1300);  // pages neither overlap nor skip
+        QCOMPARE(QSet<qint64>(all.begin(), all.end()).size(),
+                 1300);  // pages neither overlap nor skip
         // Confidence never decreases along the tagged rows; untagged rows come last.
         double last = -1;
         for (int r = 0; r < 650; ++r) {
@@ -214,7 +230,8 @@ private slots:
             QVERIFY(c >= last);
             last = c;
         }
-        pane.attributeBox()->setCurrentIndex(pane.attributeBox()->findData(QStringLiteral("style")));
+        pane.attributeBox()->setCurrentIndex(
+            pane.attributeBox()->findData(QStringLiteral("style")));
         pane.conditionBox()->setCurrentIndex(1);  // lacks
         QCOMPARE(model.totalCount(), 650);
         pane.setSort(ImageSort::Name);
@@ -238,7 +255,8 @@ private slots:
         QVERIFY(QTest::qWaitForWindowActive(&w));
         // The pane gets the room its filter rows ask for at 1366 × 768.
         QVERIFY2(w.catalogPane()->width() >= w.catalogPane()->minimumSizeHint().width(),
-                 qPrintable(QStringLiteral("%1 < %2").arg(w.catalogPane()->width())
+                 qPrintable(QStringLiteral("%1 < %2")
+                                .arg(w.catalogPane()->width())
                                 .arg(w.catalogPane()->minimumSizeHint().width())));
         w.catalogPane()->setSort(ImageSort::LeastCertain);  // 7 2 1 6 3 4 5 8
         const QStringList expected = {"g-bag", "a-dress", "b-Coat", "f-jeans", "d-skirt", "H-shoe"};
@@ -247,7 +265,8 @@ private slots:
             QCOMPARE(w.catalogPane()->view()->currentIndex().data().toString(), name + ".jpg");
         }
         QTest::keyClick(&w, Qt::Key_J, Qt::ControlModifier);  // nothing after: stays
-        QCOMPARE(w.catalogPane()->view()->currentIndex().data().toString(), QStringLiteral("H-shoe.jpg"));
+        QCOMPARE(w.catalogPane()->view()->currentIndex().data().toString(),
+                 QStringLiteral("H-shoe.jpg"));
     }
 
     void pastingImageDataAndFileUrlsAddsRows() {
@@ -276,7 +295,8 @@ private slots:
         QCOMPARE(imported.first().at(0).toInt(), 1);
         QVERIFY(w.showingCatalogue());
         QCOMPARE(w.catalogModel()->rowCount(), 1);
-        const QString saved = w.catalogModel()->index(0).data(ui::CatalogModel::PathRole).toString();
+        const QString saved =
+            w.catalogModel()->index(0).data(ui::CatalogModel::PathRole).toString();
         QVERIFY2(saved.startsWith(folder) && saved.endsWith(".png"), qPrintable(saved));
         QCOMPARE(QImage(saved).convertToFormat(QImage::Format_RGB32), picture);
 
@@ -316,7 +336,8 @@ private slots:
             QImage img(600, 800, QImage::Format_RGB32);
             img.fill(QColor::fromHsv(30 + i * 70, 120, 230));
             for (int y = 150; y < 700; ++y)
-                for (int x = 150 - y / 10; x < 450 + y / 10; ++x) img.setPixel(x, y, qRgb(60, 60 + i * 30, 90));
+                for (int x = 150 - y / 10; x < 450 + y / 10; ++x)
+                    img.setPixel(x, y, qRgb(60, 60 + i * 30, 90));
             files << tmp_.filePath(QStringLiteral("zh-%1.jpg").arg(i));
             QVERIFY(img.save(files.last()));
         }
@@ -332,7 +353,10 @@ private slots:
             QCOMPARE(pane->sortBox()->itemText(4), QStringLiteral("最不确定的在前"));
             QCOMPARE(pane->conditionBox()->itemText(1), QStringLiteral("缺少"));
             // Every page element gets at least the room it asks for.
-            QVERIFY2(pane->width() >= pane->minimumSizeHint().width(), qPrintable(QStringLiteral("%1 < %2").arg(pane->width()).arg(pane->minimumSizeHint().width())));
+            QVERIFY2(pane->width() >= pane->minimumSizeHint().width(),
+                     qPrintable(QStringLiteral("%1 < %2")
+                                    .arg(pane->width())
+                                    .arg(pane->minimumSizeHint().width())));
             QVERIFY(w.viewer()->width() >= 300);
             QSignalSpy shown(w.viewer(), &ui::ImageViewer::imageLoaded);
             w.selectRow(2);

@@ -27,8 +27,9 @@ void writeImage(const QString& path, int w, int h, int seed) {
     QImage img(w, h, QImage::Format_RGB32);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
-            img.setPixel(x, y, qRgb((x * 255 / w + seed * 40) % 256, (y * 255 / h) % 256,
-                                    (seed * 70) % 256));
+            img.setPixel(
+                x, y,
+                qRgb((x * 255 / w + seed * 40) % 256, (y * 255 / h) % 256, (seed * 70) % 256));
     QVERIFY(img.save(path));
 }
 
@@ -82,7 +83,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
                 for (int r = 0; r < 3; ++r) {
-                    const auto pix = w.catalogModel()->index(r).data(Qt::DecorationRole).value<QPixmap>();
+                    const auto pix =
+                        w.catalogModel()->index(r).data(Qt::DecorationRole).value<QPixmap>();
                     if (pix.width() == 160 && pix.toImage().pixel(0, 0) == qRgb(0xe5, 0xe7, 0xeb))
                         return false;  // still the placeholder
                 }
@@ -139,7 +141,8 @@ private slots:
         QVERIFY(model.reload());
         QCOMPARE(model.totalCount(), 1234);
         QCOMPARE(model.rowCount(), vistag::ui::CatalogModel::kPageSize);  // rows appear at once
-        while (model.canFetchMore({})) model.fetchMore({});
+        while (model.canFetchMore({}))
+            model.fetchMore({});
         QCOMPARE(model.rowCount(), 1234);
         QCOMPARE(model.index(1233).data().toString(), QStringLiteral("img01233.jpg"));
         QCOMPARE(model.index(5).data(vistag::ui::CatalogModel::ReviewStateRole).toString(),

@@ -16,13 +16,16 @@ namespace {
 QImage card(int w, int h) {
     QImage img(w, h, QImage::Format_RGB32);
     for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) img.setPixel(x, y, qRgb(x * 255 / w, y * 255 / h, 128));
+        for (int x = 0; x < w; ++x)
+            img.setPixel(x, y, qRgb(x * 255 / w, y * 255 / h, 128));
     return img;
 }
 
 void comparePoints(QPointF a, QPointF b, double tolerance) {
-    QVERIFY2(qAbs(a.x() - b.x()) <= tolerance && qAbs(a.y() - b.y()) <= tolerance,
-             qPrintable(QStringLiteral("(%1, %2) vs (%3, %4)").arg(a.x()).arg(a.y()).arg(b.x()).arg(b.y())));
+    QVERIFY2(
+        qAbs(a.x() - b.x()) <= tolerance && qAbs(a.y() - b.y()) <= tolerance,
+        qPrintable(
+            QStringLiteral("(%1, %2) vs (%3, %4)").arg(a.x()).arg(a.y()).arg(b.x()).arg(b.y())));
 }
 
 }  // namespace
@@ -107,13 +110,16 @@ private slots:
         const QPointF p = v.viewportToImage(probe);
         const QRgb expected = card(3000, 2000).pixel(int(p.x()), int(p.y()));
         const QRgb seen = shot.pixel(probe * shot.devicePixelRatio());
-        QVERIFY2(qAbs(qRed(seen) - qRed(expected)) <= 2 && qAbs(qGreen(seen) - qGreen(expected)) <= 2,
-                 qPrintable(QStringLiteral("%1 vs %2").arg(seen, 0, 16).arg(expected, 0, 16)));
+        QVERIFY2(
+            qAbs(qRed(seen) - qRed(expected)) <= 2 && qAbs(qGreen(seen) - qGreen(expected)) <= 2,
+            qPrintable(QStringLiteral("%1 vs %2").arg(seen, 0, 16).arg(expected, 0, 16)));
 
         // Bounds.
-        for (int i = 0; i < 60; ++i) v.zoomAt(2.0, at);
+        for (int i = 0; i < 60; ++i)
+            v.zoomAt(2.0, at);
         QCOMPARE(v.scale(), ImageViewer::kMaxScale);
-        for (int i = 0; i < 60; ++i) v.zoomAt(0.5, at);
+        for (int i = 0; i < 60; ++i)
+            v.zoomAt(0.5, at);
         QCOMPARE(v.scale(), ImageViewer::kMinScale);
     }
 

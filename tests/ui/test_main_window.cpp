@@ -41,7 +41,8 @@ private slots:
         // Not a blank window: the start page draws text and buttons in several colours.
         QSet<QRgb> colours;
         for (int y = 0; y < shot.height(); y += 7)
-            for (int x = 0; x < shot.width(); x += 7) colours.insert(shot.pixel(x, y));
+            for (int x = 0; x < shot.width(); x += 7)
+                colours.insert(shot.pixel(x, y));
         QVERIFY2(colours.size() > 8, "the window looks blank");
         const QString path = artifactPath(QStringLiteral("main-window-start"));
         QVERIFY2(shot.save(path), qPrintable(path));
@@ -62,7 +63,8 @@ private slots:
             QCOMPARE(labels[0]->text(), QStringLiteral("欢迎使用 Vistag"));
             QVERIFY(w.grab().save(artifactPath(QStringLiteral("main-window-start-zh"))));
         }
-        QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("en")), QStringLiteral("en"));
+        QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("en")),
+                 QStringLiteral("en"));
         vistag::ui::MainWindow en(tmp.filePath(QStringLiteral("catalogue.sqlite")));
         QVERIFY(en.windowTitle().contains(QStringLiteral("product image review")));
     }

@@ -3,18 +3,19 @@
 // selection that includes a SKU group, and find and replace (Ctrl+R) with its preview, audit rows
 // and an undo that restores the exact rows.
 #include <QAbstractTextDocumentLayout>
+#include <QComboBox>
 #include <QCompleter>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QMenu>
 #include <QPainter>
-#include <QRadioButton>
-#include <QComboBox>
-#include <QLabel>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -24,7 +25,6 @@
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QtTest>
-#include <QImage>
 
 #include "ask_pane.h"
 #include "bulk_tag_dialog.h"
@@ -47,17 +47,20 @@ qint64 addImage(catalog::CatalogDb& db, const QString& path, const QString& sku 
     return db.addImage(r).value_or(0);
 }
 
-qint64 suggest(catalog::CatalogDb& db, qint64 image, const QString& attribute,
-               const QString& value, double confidence = 0.5) {
+qint64 suggest(catalog::CatalogDb& db, qint64 image, const QString& attribute, const QString& value,
+               double confidence = 0.5) {
     catalog::TagSuggestion s{attribute, value, value, false, confidence, -1};
-    return db.addSuggestions(image, 0, {s}, QStringLiteral("model:tiny")).value_or(QList<qint64>{}).value(0);
+    return db.addSuggestions(image, 0, {s}, QStringLiteral("model:tiny"))
+        .value_or(QList<qint64>{})
+        .value(0);
 }
 
 // Every tags row, every column, in id order.
 QStringList tagRows(const catalog::CatalogDb& db) {
     QSqlQuery q(QSqlDatabase::database(db.connectionName(), false));
     QStringList out;
-    if (!q.exec(QStringLiteral("SELECT * FROM tags ORDER BY id"))) return {QStringLiteral("failed")};
+    if (!q.exec(QStringLiteral("SELECT * FROM tags ORDER BY id")))
+        return {QStringLiteral("failed")};
     while (q.next()) {
         QStringList cols;
         for (int i = 0; i < q.record().count(); ++i)
@@ -71,7 +74,8 @@ catalog::TagRecord tagOf(catalog::CatalogDb& db, qint64 image, const QString& at
                          const QString& value) {
     const auto tags = db.tagsForImage(image).value_or(QList<catalog::TagRecord>{});
     for (const auto& t : tags)
-        if (t.attribute == attribute && t.valueCode == value) return t;
+        if (t.attribute == attribute && t.valueCode == value)
+            return t;
     return {};
 }
 
@@ -82,7 +86,8 @@ catalog::AuditEntry lastAudit(catalog::CatalogDb& db) {
 QTreeWidgetItem* findRow(QTreeWidget* tree, qint64 tagId, const QString& attribute = {}) {
     for (int i = 0; i < tree->topLevelItemCount(); ++i) {
         auto* g = tree->topLevelItem(i);
-        if (tagId == 0 && g->data(0, Qt::UserRole + 2).toString() == attribute) return g;
+        if (tagId == 0 && g->data(0, Qt::UserRole + 2).toString() == attribute)
+            return g;
         for (int j = 0; j < g->childCount(); ++j)
             if (tagId != 0 && g->child(j)->data(0, Qt::UserRole + 1).toLongLong() == tagId)
                 return g->child(j);
@@ -96,8 +101,10 @@ QPoint linkPoint(QTextBrowser* view, const QString& href, int nth = 0) {
     for (QTextBlock b = doc->begin(); b.isValid(); b = b.next())
         for (auto it = b.begin(); !it.atEnd(); ++it) {
             const QTextFragment f = it.fragment();
-            if (f.charFormat().anchorHref() != href) continue;
-            if (nth-- > 0) continue;
+            if (f.charFormat().anchorHref() != href)
+                continue;
+            if (nth-- > 0)
+                continue;
             QTextCursor c(doc);
             c.setPosition(f.position() + 1);
             return view->cursorRect(c).center();
@@ -105,7 +112,9 @@ QPoint linkPoint(QTextBrowser* view, const QString& href, int nth = 0) {
     return {-1, -1};
 }
 
-QString artifacts() { return qEnvironmentVariable("VISTAG_ARTIFACTS", QDir::tempPath()); }
+QString artifacts() {
+    return qEnvironmentVariable("VISTAG_ARTIFACTS", QDir::tempPath());
+}
 
 }  // namespace
 
@@ -124,8 +133,8 @@ private slots:
             p.setRenderHint(QPainter::Antialiasing);
             p.setPen(Qt::NoPen);
             p.setBrush(QColor(178, 64, 92));
-            p.drawPolygon(QPolygon({{190, 90}, {290, 90}, {300, 250}, {400, 580}, {80, 580},
-                                    {180, 250}}));
+            p.drawPolygon(
+                QPolygon({{190, 90}, {290, 90}, {300, 250}, {400, 580}, {80, 580}, {180, 250}}));
             p.setBrush(QColor(245, 214, 120));
             for (int i = 0; i < 24; ++i)
                 p.drawEllipse(QPoint(130 + (i * 53) % 220, 300 + (i * 37) % 260), 9, 9);
@@ -147,8 +156,9 @@ private slots:
         // A complete answer, without the model: taxonomy terms become links and chips; a negated
         // one ("不是复古风") does not.
         ui::AskPane* pane = w.askPane();
-        pane->showAnswer(QStringLiteral("这是一件波西米亚风格的连衣裙，不是复古风。面料看起来是真丝，"
-                                        "适合夏天度假穿着。"));
+        pane->showAnswer(
+            QStringLiteral("这是一件波西米亚风格的连衣裙，不是复古风。面料看起来是真丝，"
+                           "适合夏天度假穿着。"));
         const QStringList linked = pane->linkedTags();
         QVERIFY2(linked.contains(QStringLiteral("style/boho")), qPrintable(linked.join(',')));
         QVERIFY(linked.contains(QStringLiteral("category/dress")));
@@ -165,7 +175,8 @@ private slots:
         const QPoint at = linkPoint(pane->answerView(), QStringLiteral("vistag-tag:style/boho"));
         QVERIFY(at.x() >= 0);
         QTest::mouseClick(pane->answerView()->viewport(), Qt::LeftButton, {}, at);
-        catalog::TagRecord boho = tagOf(check, image, QStringLiteral("style"), QStringLiteral("boho"));
+        catalog::TagRecord boho =
+            tagOf(check, image, QStringLiteral("style"), QStringLiteral("boho"));
         QVERIFY(boho.id != 0);
         QCOMPARE(boho.status, TagStatus::Accepted);
         QCOMPARE(boho.source, QStringLiteral("person:") + w.tagEditor()->user());
@@ -209,7 +220,8 @@ private slots:
         catalog::CatalogDb db;
         QVERIFY(db.open(tmp.filePath(QStringLiteral("c.sqlite"))));
         const qint64 image = addImage(db, tmp.filePath(QStringLiteral("a.jpg")));
-        const qint64 boho = suggest(db, image, QStringLiteral("style"), QStringLiteral("boho"), 0.62);
+        const qint64 boho =
+            suggest(db, image, QStringLiteral("style"), QStringLiteral("boho"), 0.62);
         const qint64 red = suggest(db, image, QStringLiteral("colour"), QStringLiteral("red"), 0.9);
         const auto taxonomy = catalog::Taxonomy::defaultApparel();
         ui::TagEditor editor(db, taxonomy, QStringLiteral("lin"));
@@ -263,16 +275,18 @@ private slots:
         tree->setCurrentItem(findRow(tree, 0, QStringLiteral("style")));
         QVERIFY(editor.hintLabel()->text().contains(QStringLiteral("2 ")));
         QTest::keyClick(tree, Qt::Key_2);
-        const auto second = tagOf(db, image, QStringLiteral("style"), taxonomy.attribute("style")->values[1].code);
+        const auto second =
+            tagOf(db, image, QStringLiteral("style"), taxonomy.attribute("style")->values[1].code);
         QCOMPARE(second.status, TagStatus::Accepted);
         QCOMPARE(db.tagById(boho)->status, TagStatus::Rejected);
         QCOMPARE(lastAudit(db).action, QStringLiteral("pick"));
         QCOMPARE(editor.focusedAttribute(), QStringLiteral("style"));
         QTest::keyClick(tree, Qt::Key_3);
         QCOMPARE(db.tagById(second.id)->status, TagStatus::Rejected);
-        QCOMPARE(tagOf(db, image, QStringLiteral("style"), taxonomy.attribute("style")->values[2].code)
-                     .status,
-                 TagStatus::Accepted);
+        QCOMPARE(
+            tagOf(db, image, QStringLiteral("style"), taxonomy.attribute("style")->values[2].code)
+                .status,
+            TagStatus::Accepted);
         QCOMPARE(db.tagById(red)->status, TagStatus::Suggested);  // other attributes untouched
         QTest::keyClick(tree, Qt::Key_Z, Qt::ControlModifier);
         QTest::keyClick(tree, Qt::Key_Z, Qt::ControlModifier);
@@ -298,8 +312,10 @@ private slots:
         {
             catalog::CatalogDb db;
             QVERIFY(db.open(dbPath));
-            front = addImage(db, tmp.filePath(QStringLiteral("a-front.jpg")), QStringLiteral("SKU-1"));
-            back = addImage(db, tmp.filePath(QStringLiteral("b-back.jpg")), QStringLiteral("SKU-1"));
+            front =
+                addImage(db, tmp.filePath(QStringLiteral("a-front.jpg")), QStringLiteral("SKU-1"));
+            back =
+                addImage(db, tmp.filePath(QStringLiteral("b-back.jpg")), QStringLiteral("SKU-1"));
             shirt = addImage(db, tmp.filePath(QStringLiteral("c-shirt.jpg")));
             other = addImage(db, tmp.filePath(QStringLiteral("d-other.jpg")));
             suggest(db, front, QStringLiteral("style"), QStringLiteral("boho"));
@@ -311,7 +327,8 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QListView* grid = w.catalogPane()->view();
         for (int row = 0; row < 3; ++row)
-            grid->selectionModel()->select(w.catalogModel()->index(row), QItemSelectionModel::Select);
+            grid->selectionModel()->select(w.catalogModel()->index(row),
+                                           QItemSelectionModel::Select);
         QCOMPARE(w.selectedImageIds(), (QList<qint64>{front, back, shirt}));
         catalog::CatalogDb check;
         QVERIFY(check.open(dbPath));
@@ -322,14 +339,16 @@ private slots:
         QVERIFY(d && d->isVisible());
         d->attributeBox()->setCurrentIndex(d->attributeBox()->findData(QStringLiteral("season")));
         d->valueBox()->setEditText(QStringLiteral("summer"));
-        QVERIFY2(d->previewLabel()->text().contains(QLatin1String("3")), qPrintable(d->previewLabel()->text()));
+        QVERIFY2(d->previewLabel()->text().contains(QLatin1String("3")),
+                 qPrintable(d->previewLabel()->text()));
         QCOMPARE(tagRows(check), start);  // the preview changed nothing
         QVERIFY(d->applyButton()->isEnabled());
         QPixmap shot = w.grab();
         {
             QPainter p(&shot);
             const QPixmap dialog = d->grab();
-            p.drawPixmap((shot.width() - dialog.width()) / 2, (shot.height() - dialog.height()) / 3, dialog);
+            p.drawPixmap((shot.width() - dialog.width()) / 2, (shot.height() - dialog.height()) / 3,
+                         dialog);
         }
         QVERIFY(shot.save(artifacts() + QStringLiteral("/tag-editor-bulk-dialog.png")));
         QTest::mouseClick(d->applyButton(), Qt::LeftButton);
@@ -344,7 +363,8 @@ private slots:
         QCOMPARE(summerInGroup, 1);
         catalog::AuditEntry log = lastAudit(check);
         QCOMPARE(log.action, QStringLiteral("bulk_add"));
-        QCOMPARE(QJsonDocument::fromJson(log.afterJson.toUtf8()).object().value("images").toInt(), 3);
+        QCOMPARE(QJsonDocument::fromJson(log.afterJson.toUtf8()).object().value("images").toInt(),
+                 3);
         QCOMPARE(w.catalogModel()->index(1).data(ui::CatalogModel::ReviewStateRole).toString(),
                  QStringLiteral("suggested"));  // boho still open in the group
         QCOMPARE(w.catalogModel()->index(2).data(ui::CatalogModel::ReviewStateRole).toString(),
@@ -362,9 +382,11 @@ private slots:
         d->attributeBox()->setCurrentIndex(d->attributeBox()->findData(QStringLiteral("style")));
         d->valueBox()->setEditText(QStringLiteral("boho"));
         d->replacementBox()->setEditText(QStringLiteral("pastoral"));
-        QVERIFY2(d->previewLabel()->text().contains(QLatin1String("1")), qPrintable(d->previewLabel()->text()));
+        QVERIFY2(d->previewLabel()->text().contains(QLatin1String("1")),
+                 qPrintable(d->previewLabel()->text()));
         QTest::mouseClick(d->applyButton(), Qt::LeftButton);
-        QCOMPARE(tagOf(check, back, QStringLiteral("style"), QStringLiteral("boho")).status, TagStatus::Rejected);
+        QCOMPARE(tagOf(check, back, QStringLiteral("style"), QStringLiteral("boho")).status,
+                 TagStatus::Rejected);
         QCOMPARE(tagOf(check, front, QStringLiteral("style"), QStringLiteral("pastoral")).status,
                  TagStatus::Accepted);
         QCOMPARE(tagOf(check, other, QStringLiteral("style"), QStringLiteral("boho")).status,
@@ -403,7 +425,8 @@ private slots:
                                    i < 2 ? QStringLiteral("SKU-7") : QString());
             suggest(db, images[0], QStringLiteral("pattern"), QStringLiteral("floral"));
             suggest(db, images[2], QStringLiteral("pattern"), QStringLiteral("floral"));
-            const qint64 t = suggest(db, images[3], QStringLiteral("pattern"), QStringLiteral("floral"));
+            const qint64 t =
+                suggest(db, images[3], QStringLiteral("pattern"), QStringLiteral("floral"));
             QVERIFY(db.acceptTag(t, QStringLiteral("wang")));
             suggest(db, images[4], QStringLiteral("pattern"), QStringLiteral("stripe"));
         }
@@ -446,13 +469,16 @@ private slots:
         QCOMPARE(after.value("scope").toString(), QStringLiteral("all"));
         QCOMPARE(after.value("images").toInt(), 4);
         for (int i : {0, 1, 2, 3}) {
-            QCOMPARE(tagOf(check, images[i], QStringLiteral("pattern"), QStringLiteral("floral")).status,
-                     TagStatus::Rejected);
-            QCOMPARE(tagOf(check, images[i], QStringLiteral("pattern"), QStringLiteral("stripe")).status,
-                     TagStatus::Accepted);
+            QCOMPARE(
+                tagOf(check, images[i], QStringLiteral("pattern"), QStringLiteral("floral")).status,
+                TagStatus::Rejected);
+            QCOMPARE(
+                tagOf(check, images[i], QStringLiteral("pattern"), QStringLiteral("stripe")).status,
+                TagStatus::Accepted);
         }
-        QCOMPARE(tagOf(check, images[4], QStringLiteral("pattern"), QStringLiteral("stripe")).status,
-                 TagStatus::Suggested);  // not a match: untouched
+        QCOMPARE(
+            tagOf(check, images[4], QStringLiteral("pattern"), QStringLiteral("stripe")).status,
+            TagStatus::Suggested);  // not a match: untouched
         QCOMPARE(w.tagEditor()->undoStack()->undoText(), label);
 
         // Ctrl+Z restores the exact rows, audited as an undo.

@@ -46,8 +46,9 @@ class TestScheduler final : public QObject {
             r.height = img.height();
             ids << db.addImage(r).value_or(0);
         }
-        return db.createBatch(QStringLiteral("append"), kBatchPrompt, QStringLiteral("served-model"),
-                              QStringLiteral("{}"), ids)
+        return db
+            .createBatch(QStringLiteral("append"), kBatchPrompt, QStringLiteral("served-model"),
+                         QStringLiteral("{}"), ids)
             .value_or(0);
     }
 
@@ -80,7 +81,8 @@ private slots:
         test::FakeServer server([&](const test::Recorded& r) {
             const bool batch = isBatch(r);
             const int now = ++inFlight;
-            for (int m = mostInFlight.load(); now > m && !mostInFlight.compare_exchange_weak(m, now);)
+            for (int m = mostInFlight.load();
+                 now > m && !mostInFlight.compare_exchange_weak(m, now);)
                 ;
             // Batch items take 600 ms; the slow question 5 s (it is stopped); others 50 ms.
             const bool slow = QJsonDocument(r.body).toJson().contains("take your time");

@@ -8,22 +8,24 @@
 #include <QImage>
 #include <QKeySequenceEdit>
 #include <QLabel>
-#include <QListView>
-#include <QPlainTextEdit>
-#include <QSettings>
 #include <QLineEdit>
+#include <QListView>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <memory>
-#include <QMenuBar>
-#include <QPointer>
 
 #include "ask_pane.h"
+#include "backend/backend_controller.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "error_text.h"
+#include "fake_chat_server.h"
 #include "log_panel.h"
 #include "logging/app_log.h"
 #include "main_window.h"
@@ -32,8 +34,6 @@
 #include "shortcut_map.h"
 #include "translations.h"
 #include "vistag/inference/status.h"
-#include "backend/backend_controller.h"
-#include "fake_chat_server.h"
 
 using vistag::settings::AppSettings;
 
@@ -192,8 +192,9 @@ private slots:
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
             return vistag::test::Reply{vistag::test::answerFor(vistag::test::sentSchema(r))};
         });
-        vistag::test::FakeServer ignoring(
-            [](const vistag::test::Recorded&) { return vistag::test::Reply{QStringLiteral("Blue")}; });
+        vistag::test::FakeServer ignoring([](const vistag::test::Recorded&) {
+            return vistag::test::Reply{QStringLiteral("Blue")};
+        });
         vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("probe.sqlite")));
         w.show();
         auto* label = w.findChild<QLabel*>(QStringLiteral("tagSchemaLabel"));
@@ -236,8 +237,10 @@ private slots:
         vistag::ui::SettingsDialog dialog(w.settings(), w.shortcuts(), &w);
         dialog.findChild<QLineEdit*>(QStringLiteral("catalogLocation"))
             ->setText(QStringLiteral("postgresql://anna:s3cret@db.example:5432/shop"));
-        dialog.findChild<QLineEdit*>(QStringLiteral("imageRoot"))->setText(QStringLiteral("/mnt/shop"));
-        dialog.findChild<QLineEdit*>(QStringLiteral("reviewerName"))->setText(QStringLiteral("Anna"));
+        dialog.findChild<QLineEdit*>(QStringLiteral("imageRoot"))
+            ->setText(QStringLiteral("/mnt/shop"));
+        dialog.findChild<QLineEdit*>(QStringLiteral("reviewerName"))
+            ->setText(QStringLiteral("Anna"));
         const AppSettings chosen = dialog.settings();
         QCOMPARE(chosen.reviewer(), QStringLiteral("Anna"));
         chosen.save();

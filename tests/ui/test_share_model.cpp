@@ -4,6 +4,7 @@
 // and stopping frees the port.
 #include <QDir>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
@@ -13,18 +14,17 @@
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QElapsedTimer>
-#include <QThread>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
-#include <memory>
-#include <QPointer>
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "ask_pane.h"
@@ -209,7 +209,8 @@ private slots:
                 if (s.waitForConnected(5000)) {
                     s.write("GET /health HTTP/1.1\r\nHost: test\r\n\r\n");
                     s.waitForBytesWritten(5000);
-                    if (s.waitForReadyRead(5000)) answer = s.readAll();
+                    if (s.waitForReadyRead(5000))
+                        answer = s.readAll();
                 }
                 done = true;
             });

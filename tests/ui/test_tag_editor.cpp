@@ -28,8 +28,10 @@ qint64 addImage(catalog::CatalogDb& db, const QString& path) {
 }
 
 QList<qint64> suggest(catalog::CatalogDb& db, qint64 image) {
-    catalog::TagSuggestion boho{QStringLiteral("style"), QStringLiteral("boho"), "波西米亚", false, 0.62, -1};
-    catalog::TagSuggestion red{QStringLiteral("colour"), QStringLiteral("red"), "红色", false, 0.91, -1};
+    catalog::TagSuggestion boho{
+        QStringLiteral("style"), QStringLiteral("boho"), "波西米亚", false, 0.62, -1};
+    catalog::TagSuggestion red{
+        QStringLiteral("colour"), QStringLiteral("red"), "红色", false, 0.91, -1};
     auto ids = db.addSuggestions(image, 0, {boho, red}, QStringLiteral("model:tiny"));
     return ids ? *ids : QList<qint64>{};
 }
@@ -61,7 +63,8 @@ private slots:
         for (int i = 0; i < editor.tree()->topLevelItemCount(); ++i)
             for (int j = 0; j < editor.tree()->topLevelItem(i)->childCount(); ++j) {
                 auto* c = editor.tree()->topLevelItem(i)->child(j);
-                if (c->data(0, Qt::UserRole + 1).toLongLong() == ids[0]) styleItem = c;
+                if (c->data(0, Qt::UserRole + 1).toLongLong() == ids[0])
+                    styleItem = c;
             }
         QVERIFY(styleItem);
         QVERIFY(styleItem->text(1).contains(QStringLiteral("0.62")));  // confidence shown
@@ -74,7 +77,8 @@ private slots:
         QCOMPARE(statusOf(db, ids[0]), QStringLiteral("accepted"));
 
         // Reject the colour, then undo.
-        for (auto* item : editor.tree()->findItems(QStringLiteral("*"), Qt::MatchWildcard | Qt::MatchRecursive))
+        for (auto* item :
+             editor.tree()->findItems(QStringLiteral("*"), Qt::MatchWildcard | Qt::MatchRecursive))
             item->setSelected(item->data(0, Qt::UserRole + 1).toLongLong() == ids[1]);
         QVERIFY(editor.rejectSelected());
         QCOMPARE(statusOf(db, ids[1]), QStringLiteral("rejected"));
@@ -88,7 +92,8 @@ private slots:
         QVERIFY(tags);
         qint64 silk = 0;
         for (const auto& t : *tags)
-            if (t.attribute == QLatin1String("material")) silk = t.id;
+            if (t.attribute == QLatin1String("material"))
+                silk = t.id;
         QVERIFY(silk);
         QCOMPARE(statusOf(db, silk), QStringLiteral("accepted"));
         QCOMPARE(db.tagById(silk)->source, QStringLiteral("person:lin"));
@@ -100,7 +105,8 @@ private slots:
         auto audit = db.auditLog(50);
         QVERIFY(audit);
         QStringList actions;
-        for (const auto& a : *audit) actions << a.action;
+        for (const auto& a : *audit)
+            actions << a.action;
         for (const char* a : {"accept", "reopen", "reject", "add", "remove"})
             QVERIFY2(actions.contains(QLatin1String(a)), a);
     }
@@ -132,7 +138,8 @@ private slots:
         QCOMPARE(grid->currentIndex().row(), 1);
         catalog::CatalogDb check;
         QVERIFY(check.open(dbPath));
-        for (qint64 id : firstTags) QCOMPARE(statusOf(check, id), QStringLiteral("accepted"));
+        for (qint64 id : firstTags)
+            QCOMPARE(statusOf(check, id), QStringLiteral("accepted"));
         QCOMPARE(w.catalogModel()->index(0).data(ui::CatalogModel::ReviewStateRole).toString(),
                  QStringLiteral("reviewed"));
         QTest::keyClick(&w, Qt::Key_Up, Qt::ControlModifier);

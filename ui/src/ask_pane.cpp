@@ -2,14 +2,14 @@
 
 #include <QAction>
 #include <QComboBox>
-#include <QMenu>
-#include <QUrl>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTextBrowser>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include "backend/backend_controller.h"
@@ -48,14 +48,14 @@ QString tagUrl(const QString& attribute, const QString& value) {
     return url.toString(QUrl::FullyEncoded);
 }
 
-
 }  // namespace
 
 AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
     : QWidget(parent), controller_(controller) {
     presets_ = new QComboBox(this);
     presets_->addItem(tr("Presets…"));
-    for (const Preset& p : kPresets) presets_->addItem(tr(p.titleSource));
+    for (const Preset& p : kPresets)
+        presets_->addItem(tr(p.titleSource));
     connect(presets_, &QComboBox::activated, this, &AskPane::applyPreset);
     prompt_ = new QPlainTextEdit(this);
     prompt_->setObjectName(QStringLiteral("askPrompt"));
@@ -69,10 +69,12 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
     answer_->setOpenLinks(false);
     answer_->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(answer_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
-        if (url.scheme() != QLatin1String(kTagScheme)) return;
+        if (url.scheme() != QLatin1String(kTagScheme))
+            return;
         const QString path = url.path();
         const qsizetype slash = path.indexOf(QLatin1Char('/'));
-        if (slash > 0) emit tagClicked(path.left(slash), path.mid(slash + 1));
+        if (slash > 0)
+            emit tagClicked(path.left(slash), path.mid(slash + 1));
     });
     addAsTag_ = new QAction(tr("Add as tag…"), this);
     addAsTag_->setObjectName(QStringLiteral("ask.addAsTag"));
@@ -81,7 +83,8 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
     connect(answer_, &QTextBrowser::copyAvailable, addAsTag_, &QAction::setEnabled);
     connect(addAsTag_, &QAction::triggered, this, [this] {
         const QString words = answer_->textCursor().selectedText().simplified();
-        if (!words.isEmpty()) emit addTagRequested(words);
+        if (!words.isEmpty())
+            emit addTagRequested(words);
     });
     connect(answer_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
         QMenu* menu = createAnswerMenu(pos);
@@ -95,7 +98,8 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
 
     connect(controller_, &backend::BackendController::answerChunk, this,
             [this](qint64 job, const QString& piece) {
-                if (job != job_) return;
+                if (job != job_)
+                    return;
                 if (chunks_++ == 0)
                     stats_->setText(tr("First words after %1 ms").arg(clock_.elapsed()));
                 text_ += piece;
@@ -104,7 +108,8 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
             });
     connect(controller_, &backend::BackendController::answerFinished, this,
             [this](qint64 job, const backend::AskResult& r) {
-                if (job != job_) return;
+                if (job != job_)
+                    return;
                 job_ = 0;
                 if (!r.ok) {
                     renderAnswer(QStringLiteral("\n\n") + plainError(r.errorCode, r.error));
@@ -113,13 +118,13 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
                     renderAnswer();
                     const double seconds = r.latencyMs / 1000.0;
                     const int tokens = static_cast<int>(r.tokenSpans.size());
-                    stats_->setText(
-                        tr("%1 tokens · %2 tokens/s · %3 ms%4")
-                            .arg(tokens)
-                            .arg(seconds > 0 ? tokens / seconds : 0.0, 0, 'f', 1)
-                            .arg(qRound(r.latencyMs))
-                            .arg(r.finishReason == QLatin1String("cancelled") ? tr(" · stopped")
-                                                                              : QString()));
+                    stats_->setText(tr("%1 tokens · %2 tokens/s · %3 ms%4")
+                                        .arg(tokens)
+                                        .arg(seconds > 0 ? tokens / seconds : 0.0, 0, 'f', 1)
+                                        .arg(qRound(r.latencyMs))
+                                        .arg(r.finishReason == QLatin1String("cancelled")
+                                                 ? tr(" · stopped")
+                                                 : QString()));
                 }
                 updateButtons();
                 emit finished(r);
@@ -142,13 +147,18 @@ void AskPane::setImages(const QStringList& paths) {
     updateButtons();
 }
 
-void AskPane::setPrompt(const QString& text) { prompt_->setPlainText(text); }
+void AskPane::setPrompt(const QString& text) {
+    prompt_->setPlainText(text);
+}
 
-QString AskPane::answer() const { return text_; }
+QString AskPane::answer() const {
+    return text_;
+}
 
 void AskPane::setTaxonomy(const catalog::Taxonomy* taxonomy) {
     taxonomy_ = taxonomy;
-    if (job_ == 0 && !text_.isEmpty()) renderAnswer();
+    if (job_ == 0 && !text_.isEmpty())
+        renderAnswer();
 }
 
 void AskPane::showAnswer(const QString& text) {
@@ -185,9 +195,11 @@ void AskPane::renderAnswer(const QString& suffix) {
     QStringList chips;
     int at = 0;
     for (const catalog::TermHit& h : matcher.match(nt.text)) {
-        if (h.attribute < 0 || h.value < 0 || h.negated) continue;
+        if (h.attribute < 0 || h.value < 0 || h.negated)
+            continue;
         const int begin = nt.sourceBegin(h.begin), end = nt.sourceEnd(h.end);
-        if (begin < at || end <= begin) continue;
+        if (begin < at || end <= begin)
+            continue;
         const auto& a = attributes[h.attribute];
         const auto& v = a.values[h.value];
         const QString url = tagUrl(a.code, v.code);
@@ -195,16 +207,18 @@ void AskPane::renderAnswer(const QString& suffix) {
                                   .arg(catalog::Taxonomy::label(a, uiLanguage()),
                                        catalog::Taxonomy::label(v, uiLanguage()));
         html += escape(text_.mid(at, begin - at));
-        html += QStringLiteral("<a href=\"%1\" title=\"%2\" style=\"color:#1d4ed8; "
-                               "background-color:#dbeafe; text-decoration:none;\">%3</a>")
+        html += QStringLiteral(
+                    "<a href=\"%1\" title=\"%2\" style=\"color:#1d4ed8; "
+                    "background-color:#dbeafe; text-decoration:none;\">%3</a>")
                     .arg(url, title.toHtmlEscaped(), escape(text_.mid(begin, end - begin)));
         at = end;
         const QString key = a.code + QLatin1Char('/') + v.code;
         if (!linked_.contains(key)) {
             linked_ << key;
-            chips << QStringLiteral("<a href=\"%1\" title=\"%2\" style=\"color:#1e3a8a; "
-                                    "background-color:#e0e7ff; text-decoration:none;\">"
-                                    "&nbsp;+&nbsp;%3:&nbsp;%4&nbsp;</a>")
+            chips << QStringLiteral(
+                         "<a href=\"%1\" title=\"%2\" style=\"color:#1e3a8a; "
+                         "background-color:#e0e7ff; text-decoration:none;\">"
+                         "&nbsp;+&nbsp;%3:&nbsp;%4&nbsp;</a>")
                          .arg(url, title.toHtmlEscaped(),
                               nbsp(catalog::Taxonomy::label(a, uiLanguage()).toHtmlEscaped()),
                               nbsp(catalog::Taxonomy::label(v, uiLanguage()).toHtmlEscaped()));
@@ -219,14 +233,16 @@ void AskPane::renderAnswer(const QString& suffix) {
 }
 
 void AskPane::applyPreset(int index) {
-    if (index <= 0 || index > static_cast<int>(std::size(kPresets))) return;
+    if (index <= 0 || index > static_cast<int>(std::size(kPresets)))
+        return;
     const Preset& p = kPresets[index - 1];
     const bool zh = uiLanguage() == QLatin1String("zh");
     prompt_->setPlainText(QString::fromUtf8(zh ? p.promptZh : p.promptEn));
 }
 
 void AskPane::askNow() {
-    if (!controller_->hasModel() || prompt_->toPlainText().trimmed().isEmpty()) return;
+    if (!controller_->hasModel() || prompt_->toPlainText().trimmed().isEmpty())
+        return;
     backend::AskRequest req;
     req.imagePaths = images_;
     req.prompt = prompt_->toPlainText().trimmed();

@@ -16,7 +16,6 @@
 namespace vistag::ui {
 namespace {
 
-
 QComboBox* valueCombo(QWidget* parent, const QString& name) {
     auto* box = new QComboBox(parent);
     box->setObjectName(name);
@@ -53,8 +52,8 @@ BulkTagDialog::BulkTagDialog(catalog::CatalogDb& db, const catalog::Taxonomy& ta
     replacement_ = valueCombo(this, QStringLiteral("bulkReplacement"));
     replacementLabel_ = new QLabel(tr("with"), this);
 
-    scopeSelection_ = new QRadioButton(tr("the %n selected image(s)", nullptr, int(selected_.size())),
-                                       this);
+    scopeSelection_ =
+        new QRadioButton(tr("the %n selected image(s)", nullptr, int(selected_.size())), this);
     scopeAll_ = new QRadioButton(tr("the whole catalogue"), this);
     auto* scopes = new QButtonGroup(this);
     scopes->addButton(scopeSelection_);
@@ -131,7 +130,8 @@ std::optional<BulkTagDialog::Request> BulkTagDialog::request(QString* problem) c
     // A value typed or picked: a label, code or synonym of the taxonomy, or new words as they are.
     auto resolve = [&](QComboBox* box, QString* code, bool* isNew) {
         const QString text = box->currentText().trimmed();
-        if (text.isEmpty()) return false;
+        if (text.isEmpty())
+            return false;
         const auto* v = taxonomy_.findValue(r.attribute, text);
         *code = v ? v->code : text;
         *isNew = v == nullptr;
@@ -151,7 +151,8 @@ std::optional<BulkTagDialog::Request> BulkTagDialog::request(QString* problem) c
 
 std::optional<catalog::TagEdit> BulkTagDialog::run(bool dryRun, QString* error) {
     const auto r = request(error);
-    if (!r) return std::nullopt;
+    if (!r)
+        return std::nullopt;
     const std::optional<QList<qint64>> scope =
         scopeAll_->isChecked() ? std::nullopt : std::optional<QList<qint64>>(selected_);
     switch (operation()) {
@@ -180,11 +181,16 @@ bool BulkTagDialog::updatePreview() {
     }
     int tags = 0;
     switch (operation()) {
-        case Operation::Add: tags = int(edit->after.size()); break;
-        case Operation::Remove: tags = int(edit->before.size()); break;
+        case Operation::Add:
+            tags = int(edit->after.size());
+            break;
+        case Operation::Remove:
+            tags = int(edit->before.size());
+            break;
         case Operation::Replace: {
             const QString from = request(&error)->value;
-            for (const auto& row : edit->before) tags += row.tag.valueCode == from;
+            for (const auto& row : edit->before)
+                tags += row.tag.valueCode == from;
             break;
         }
     }
@@ -225,11 +231,13 @@ void BulkTagDialog::apply() {
 QString BulkTagDialog::description() const {
     const QString attr = attribute_->currentText();
     switch (operation()) {
-        case Operation::Add: return tr("Add %1: %2 to many images").arg(attr, value_->currentText());
+        case Operation::Add:
+            return tr("Add %1: %2 to many images").arg(attr, value_->currentText());
         case Operation::Remove:
             return tr("Remove %1: %2 from many images").arg(attr, value_->currentText());
         case Operation::Replace:
-            return tr("Replace %1: %2 with %3").arg(attr, value_->currentText(), replacement_->currentText());
+            return tr("Replace %1: %2 with %3")
+                .arg(attr, value_->currentText(), replacement_->currentText());
     }
     return {};
 }

@@ -21,11 +21,13 @@ bool CatalogModel::setFilter(const catalog::ImageFilter& filter, QString* error)
     countFilter.limit = -1;
     countFilter.offset = 0;
     auto total = db_.countImages(countFilter, error);
-    if (!total) return false;
+    if (!total)
+        return false;
     catalog::ImageFilter page = countFilter;
     page.limit = kPageSize;
     auto first = db_.listImages(page, error);
-    if (!first) return false;
+    if (!first)
+        return false;
     changing_ = true;  // no fetchMore() from slots connected to our own change signals
     beginResetModel();
     filter_ = countFilter;
@@ -47,15 +49,18 @@ bool CatalogModel::setFilter(const catalog::ImageFilter& filter, QString* error)
 bool CatalogModel::refreshLive(bool* reset, QString* error) {
     *reset = false;
     auto total = db_.countImages(filter_, error);
-    if (!total) return false;
+    if (!total)
+        return false;
     catalog::ImageFilter page = filter_;
     page.limit = std::max(static_cast<int>(rows_.size()), kPageSize);
     page.offset = 0;
     auto fresh = db_.listImages(page, error);
-    if (!fresh) return false;
+    if (!fresh)
+        return false;
     const qsizetype keep = std::min(fresh->size(), rows_.size());
     bool sameRows = fresh->size() >= rows_.size();
-    for (qsizetype i = 0; sameRows && i < keep; ++i) sameRows = fresh->at(i).id == rows_[i].id;
+    for (qsizetype i = 0; sameRows && i < keep; ++i)
+        sameRows = fresh->at(i).id == rows_[i].id;
     if (!sameRows) {
         changing_ = true;
         beginResetModel();
@@ -75,10 +80,12 @@ bool CatalogModel::refreshLive(bool* reset, QString* error) {
     }
     // The same rows first: their records (hash, size, SKU group) and review states are read
     // again; images added after them arrive through fetchMore() as usual.
-    for (qsizetype i = 0; i < keep; ++i) rows_[i] = fresh->at(i);
+    for (qsizetype i = 0; i < keep; ++i)
+        rows_[i] = fresh->at(i);
     total_ = *total;
     stateCache_.clear();
-    if (!rows_.isEmpty()) emit dataChanged(index(0), index(int(rows_.size()) - 1));
+    if (!rows_.isEmpty())
+        emit dataChanged(index(0), index(int(rows_.size()) - 1));
     if (fresh->size() > rows_.size()) {  // new images after the loaded ones: appended
         const int first = static_cast<int>(rows_.size());
         changing_ = true;
@@ -103,7 +110,8 @@ bool CatalogModel::canFetchMore(const QModelIndex& parent) const {
 }
 
 void CatalogModel::fetchMore(const QModelIndex& parent) {
-    if (!canFetchMore(parent)) return;
+    if (!canFetchMore(parent))
+        return;
     catalog::ImageFilter page = filter_;
     page.limit = kPageSize;
     page.offset = static_cast<int>(rows_.size());
@@ -129,27 +137,35 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const {
         return {};
     const catalog::ImageRecord& r = rows_[index.row()];
     switch (role) {
-        case Qt::DisplayRole: return QFileInfo(r.path).fileName();
+        case Qt::DisplayRole:
+            return QFileInfo(r.path).fileName();
         case Qt::ToolTipRole:
             return QStringLiteral("%1\n%2 × %3").arg(r.path).arg(r.width).arg(r.height);
         case Qt::DecorationRole: {
             const QImage img = const_cast<Thumbnailer&>(thumbnails_).thumbnail(r.path);
             return img.isNull() ? placeholder_ : QPixmap::fromImage(img);
         }
-        case ImageIdRole: return r.id;
-        case PathRole: return r.path;
-        case SkuRole: return r.skuGroup;
-        case SizeRole: return QSize(r.width, r.height);
-        case BatchStatusRole: return batch_.value(r.id);
+        case ImageIdRole:
+            return r.id;
+        case PathRole:
+            return r.path;
+        case SkuRole:
+            return r.skuGroup;
+        case SizeRole:
+            return QSize(r.width, r.height);
+        case BatchStatusRole:
+            return batch_.value(r.id);
         case ReviewStateRole: {
             auto it = stateCache_.constFind(r.id);
-            if (it != stateCache_.cend()) return *it;
+            if (it != stateCache_.cend())
+                return *it;
             auto state = db_.reviewState(r.id);
             const QString name = state ? catalog::reviewStateName(*state) : QString();
             stateCache_.insert(r.id, name);
             return name;
         }
-        default: return {};
+        default:
+            return {};
     }
 }
 
@@ -165,7 +181,8 @@ QHash<int, QByteArray> CatalogModel::roleNames() const {
 }
 
 void CatalogModel::refreshReviewState(int row) {
-    if (row < 0 || row >= rows_.size()) return;
+    if (row < 0 || row >= rows_.size())
+        return;
     stateCache_.remove(rows_[row].id);
     const QModelIndex i = index(row);
     emit dataChanged(i, i, {ReviewStateRole});
@@ -173,7 +190,8 @@ void CatalogModel::refreshReviewState(int row) {
 
 void CatalogModel::refreshAllReviewStates() {
     stateCache_.clear();
-    if (!rows_.isEmpty()) emit dataChanged(index(0), index(int(rows_.size()) - 1), {ReviewStateRole});
+    if (!rows_.isEmpty())
+        emit dataChanged(index(0), index(int(rows_.size()) - 1), {ReviewStateRole});
 }
 
 void CatalogModel::setBatchStatuses(const QHash<qint64, QString>& statuses) {
@@ -183,10 +201,12 @@ void CatalogModel::setBatchStatuses(const QHash<qint64, QString>& statuses) {
 }
 
 void CatalogModel::setBatchStatus(qint64 imageId, const QString& status) {
-    if (batch_.value(imageId) == status) return;
+    if (batch_.value(imageId) == status)
+        return;
     batch_.insert(imageId, status);
     const int row = rowOfImage(imageId);
-    if (row < 0) return;
+    if (row < 0)
+        return;
     stateCache_.remove(imageId);  // tags may have changed with it
     const QModelIndex i = index(row);
     emit dataChanged(i, i, {BatchStatusRole, ReviewStateRole});
@@ -194,7 +214,8 @@ void CatalogModel::setBatchStatus(qint64 imageId, const QString& status) {
 
 void CatalogModel::thumbnailReady(const QString& path) {
     const auto it = rowOfPath_.constFind(path);
-    if (it == rowOfPath_.cend()) return;
+    if (it == rowOfPath_.cend())
+        return;
     const QModelIndex i = index(*it);
     emit dataChanged(i, i, {Qt::DecorationRole});
 }

@@ -20,7 +20,6 @@
 namespace vistag::ui {
 namespace {
 
-
 // The default icon-and-name cell plus a badge for the image's auto-tagging status.
 class CatalogDelegate final : public QStyledItemDelegate {
 public:
@@ -31,7 +30,8 @@ protected:
     // which misleads whoever checks a colour tag); the selection shows around it.
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
         QStyledItemDelegate::initStyleOption(option, index);
-        if (!(option->state & QStyle::State_Selected) || option->icon.isNull()) return;
+        if (!(option->state & QStyle::State_Selected) || option->icon.isNull())
+            return;
         const QPixmap pix = option->icon.pixmap(option->decorationSize);
         QIcon icon;
         icon.addPixmap(pix, QIcon::Normal);
@@ -57,7 +57,8 @@ public:
             p->restore();
         }
         const QString status = index.data(CatalogModel::BatchStatusRole).toString();
-        if (status.isEmpty()) return;
+        if (status.isEmpty())
+            return;
         QString text;
         QColor colour;
         if (status == QLatin1String("pending")) {
@@ -100,9 +101,11 @@ public:
 
 QStringList localPathsFromMime(const QMimeData* mime) {
     QStringList paths;
-    if (!mime || !mime->hasUrls()) return paths;
+    if (!mime || !mime->hasUrls())
+        return paths;
     for (const QUrl& url : mime->urls())
-        if (url.isLocalFile()) paths << url.toLocalFile();
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
     return paths;
 }
 
@@ -151,7 +154,8 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     connect(state_, &QComboBox::currentIndexChanged, this, &CatalogPane::applyFilter);
     connect(attribute_, &QComboBox::currentIndexChanged, this, [this] {
         condition_->setEnabled(attribute_->currentIndex() > 0);
-        if (attribute_->currentIndex() <= 0) condition_->setCurrentIndex(0);
+        if (attribute_->currentIndex() <= 0)
+            condition_->setCurrentIndex(0);
         fillValues();
         applyFilter();
     });
@@ -213,7 +217,8 @@ void CatalogPane::fillValues() {
     if (taxonomy_) {
         const QString code = attribute_->currentData().toString();
         for (const auto& a : taxonomy_->attributes()) {
-            if (!code.isEmpty() && a.code != code) continue;
+            if (!code.isEmpty() && a.code != code)
+                continue;
             for (const auto& v : a.values) {
                 const QString label = catalog::Taxonomy::label(v, uiLanguage());
                 value_->addItem(code.isEmpty() ? catalog::Taxonomy::label(a, uiLanguage()) +
@@ -235,7 +240,8 @@ catalog::ImageFilter CatalogPane::currentFilter() const {
     catalog::ImageFilter f;
     f.nameContains = search_->text().trimmed();
     const QString state = state_->currentData().toString();
-    if (!state.isEmpty()) f.reviewState = catalog::reviewStateFromName(state);
+    if (!state.isEmpty())
+        f.reviewState = catalog::reviewStateFromName(state);
     f.sort = static_cast<catalog::ImageSort>(sort_->currentData().toInt());
     const QString attribute = attribute_->currentData().toString();
     if (condition_->currentData().toString() == QLatin1String("lacks") && !attribute.isEmpty()) {
@@ -246,7 +252,8 @@ catalog::ImageFilter CatalogPane::currentFilter() const {
     // A picked entry gives its code; typed text is looked up among the names (labels, codes,
     // synonyms) and otherwise taken as it is (values outside the taxonomy).
     const QString text = value_->currentText().trimmed();
-    if (text.isEmpty()) return f;
+    if (text.isEmpty())
+        return f;
     const int picked = value_->findText(value_->currentText(), Qt::MatchExactly);
     if (picked > 0) {
         f.valueCode = value_->itemData(picked).toString();
@@ -263,9 +270,11 @@ catalog::ImageFilter CatalogPane::currentFilter() const {
 }
 
 void CatalogPane::applyFilter() {
-    if (filling_) return;
+    if (filling_)
+        return;
     QString error;
-    if (!model_->setFilter(currentFilter(), &error)) emit errorOccurred(error);
+    if (!model_->setFilter(currentFilter(), &error))
+        emit errorOccurred(error);
 }
 
 }  // namespace vistag::ui

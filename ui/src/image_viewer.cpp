@@ -29,7 +29,8 @@ QList<QImage> decodeForViewer(const QString& path, QString* error) {
     }
     QImage img = reader.read();
     if (img.isNull()) {
-        if (error) *error = ImageViewer::tr("The image could not be read: %1").arg(reader.errorString());
+        if (error)
+            *error = ImageViewer::tr("The image could not be read: %1").arg(reader.errorString());
         return {};
     }
     img = img.convertToFormat(img.hasAlphaChannel() ? QImage::Format_ARGB32_Premultiplied
@@ -76,7 +77,8 @@ void ImageViewer::setImagePath(const QString& path) {
         QString error;
         const QList<QImage> levels = decodeForViewer(path, &error);
         QMetaObject::invokeMethod(
-            this, [this, generation, path, levels, error] { decoded(generation, path, levels, error); },
+            this,
+            [this, generation, path, levels, error] { decoded(generation, path, levels, error); },
             Qt::QueuedConnection);
     }));
 }
@@ -89,7 +91,8 @@ void ImageViewer::setImage(const QImage& image) {
 
 void ImageViewer::decoded(quint64 generation, const QString& path, const QList<QImage>& levels,
                           const QString& error) {
-    if (generation != generation_) return;  // a newer image was asked for meanwhile
+    if (generation != generation_)
+        return;  // a newer image was asked for meanwhile
     levels_ = levels;
     message_ = error;
     fitToWindow();
@@ -99,18 +102,23 @@ void ImageViewer::decoded(quint64 generation, const QString& path, const QList<Q
         emit imageLoaded(path, levels_.first().size());
 }
 
-void ImageViewer::waitForDecode() { pool_.waitForDone(); }
+void ImageViewer::waitForDecode() {
+    pool_.waitForDone();
+}
 
 double ImageViewer::fitScale() const {
-    if (levels_.isEmpty()) return 1.0;
+    if (levels_.isEmpty())
+        return 1.0;
     const QSize img = levels_.first().size();
     const QSize vp = viewport()->size();
-    if (img.isEmpty() || vp.isEmpty()) return 1.0;
+    if (img.isEmpty() || vp.isEmpty())
+        return 1.0;
     return qMin(1.0, qMin(double(vp.width()) / img.width(), double(vp.height()) / img.height()));
 }
 
 QPointF ImageViewer::origin() const {
-    if (levels_.isEmpty()) return {};
+    if (levels_.isEmpty())
+        return {};
     const QSizeF content = QSizeF(levels_.first().size()) * scale_;
     const QSizeF vp = viewport()->size();
     const double x = content.width() <= vp.width() ? (vp.width() - content.width()) / 2
@@ -120,18 +128,22 @@ QPointF ImageViewer::origin() const {
     return {x, y};
 }
 
-QPointF ImageViewer::viewportToImage(QPointF p) const { return (p - origin()) / scale_; }
+QPointF ImageViewer::viewportToImage(QPointF p) const {
+    return (p - origin()) / scale_;
+}
 
-QPointF ImageViewer::imageToViewport(QPointF p) const { return origin() + p * scale_; }
+QPointF ImageViewer::imageToViewport(QPointF p) const {
+    return origin() + p * scale_;
+}
 
 QRectF ImageViewer::imageRectInViewport() const {
-    if (levels_.isEmpty()) return {};
+    if (levels_.isEmpty())
+        return {};
     return {origin(), QSizeF(levels_.first().size()) * scale_};
 }
 
 void ImageViewer::updateScrollBars() {
-    const QSizeF content =
-        levels_.isEmpty() ? QSizeF() : QSizeF(levels_.first().size()) * scale_;
+    const QSizeF content = levels_.isEmpty() ? QSizeF() : QSizeF(levels_.first().size()) * scale_;
     const QSize vp = viewport()->size();
     horizontalScrollBar()->setRange(0, qMax(0, int(std::ceil(content.width() - vp.width()))));
     verticalScrollBar()->setRange(0, qMax(0, int(std::ceil(content.height() - vp.height()))));
@@ -158,7 +170,8 @@ void ImageViewer::actualSize() {
 }
 
 void ImageViewer::setScaleAt(double scale, QPointF p) {
-    if (levels_.isEmpty()) return;
+    if (levels_.isEmpty())
+        return;
     const QPointF img = viewportToImage(p);
     scale_ = qBound(kMinScale, scale, kMaxScale);
     fit_ = false;
@@ -170,7 +183,9 @@ void ImageViewer::setScaleAt(double scale, QPointF p) {
     emit scaleChanged(scale_, fit_);
 }
 
-void ImageViewer::zoomAt(double factor, QPointF p) { setScaleAt(scale_ * factor, p); }
+void ImageViewer::zoomAt(double factor, QPointF p) {
+    setScaleAt(scale_ * factor, p);
+}
 
 QPointF ImageViewer::zoomCentre() const {
     const QPoint cursor = viewport()->mapFromGlobal(QCursor::pos());
@@ -179,23 +194,29 @@ QPointF ImageViewer::zoomCentre() const {
     return QPointF(viewport()->width() / 2.0, viewport()->height() / 2.0);
 }
 
-void ImageViewer::zoomIn() { zoomAt(kStep, zoomCentre()); }
+void ImageViewer::zoomIn() {
+    zoomAt(kStep, zoomCentre());
+}
 
-void ImageViewer::zoomOut() { zoomAt(1.0 / kStep, zoomCentre()); }
+void ImageViewer::zoomOut() {
+    zoomAt(1.0 / kStep, zoomCentre());
+}
 
 void ImageViewer::paintEvent(QPaintEvent*) {
     QPainter p(viewport());
     p.fillRect(viewport()->rect(), QColor(0xf3, 0xf4, 0xf6));
     if (levels_.isEmpty()) {
         p.setPen(QColor(0x6b, 0x72, 0x80));
-        p.drawText(viewport()->rect().adjusted(16, 16, -16, -16), Qt::AlignCenter | Qt::TextWordWrap,
+        p.drawText(viewport()->rect().adjusted(16, 16, -16, -16),
+                   Qt::AlignCenter | Qt::TextWordWrap,
                    !message_.isEmpty() ? message_
                    : path_.isEmpty()   ? tr("Select an image to see it here")
                                        : tr("Loading…"));
         return;
     }
     const QRectF target = imageRectInViewport().intersected(QRectF(viewport()->rect()));
-    if (target.isEmpty()) return;
+    if (target.isEmpty())
+        return;
     // The smallest copy that still has at least one pixel per device pixel.
     const QImage& full = levels_.first();
     const QImage* level = &full;
@@ -208,9 +229,9 @@ void ImageViewer::paintEvent(QPaintEvent*) {
     }
     const double levelScale = double(level->width()) / full.width();
     const QPointF o = origin();
-    const QRectF source((target.left() - o.x()) / scale_ * levelScale,
-                        (target.top() - o.y()) / scale_ * levelScale,
-                        target.width() / scale_ * levelScale, target.height() / scale_ * levelScale);
+    const QRectF source(
+        (target.left() - o.x()) / scale_ * levelScale, (target.top() - o.y()) / scale_ * levelScale,
+        target.width() / scale_ * levelScale, target.height() / scale_ * levelScale);
     // Smooth below 200 %; above, the pixels are shown as pixels.
     p.setRenderHint(QPainter::SmoothPixmapTransform, deviceScale < 2.0);
     p.drawImage(target, *level, source);
@@ -244,13 +265,15 @@ void ImageViewer::wheelEvent(QWheelEvent* event) {
         return;
     }
     const int delta = event->angleDelta().y();
-    if (delta == 0) return;
+    if (delta == 0)
+        return;
     zoomAt(std::pow(kStep, delta / 120.0), event->position());
     event->accept();
 }
 
 void ImageViewer::mousePressEvent(QMouseEvent* event) {
-    if (event->button() != Qt::LeftButton) return QAbstractScrollArea::mousePressEvent(event);
+    if (event->button() != Qt::LeftButton)
+        return QAbstractScrollArea::mousePressEvent(event);
     dragging_ = true;
     dragFrom_ = event->position().toPoint();
     viewport()->setCursor(Qt::ClosedHandCursor);
@@ -258,7 +281,8 @@ void ImageViewer::mousePressEvent(QMouseEvent* event) {
 }
 
 void ImageViewer::mouseMoveEvent(QMouseEvent* event) {
-    if (!dragging_) return QAbstractScrollArea::mouseMoveEvent(event);
+    if (!dragging_)
+        return QAbstractScrollArea::mouseMoveEvent(event);
     const QPoint now = event->position().toPoint();
     const QPoint d = now - dragFrom_;
     dragFrom_ = now;
@@ -268,7 +292,8 @@ void ImageViewer::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void ImageViewer::mouseReleaseEvent(QMouseEvent* event) {
-    if (!dragging_) return QAbstractScrollArea::mouseReleaseEvent(event);
+    if (!dragging_)
+        return QAbstractScrollArea::mouseReleaseEvent(event);
     dragging_ = false;
     viewport()->setCursor(Qt::OpenHandCursor);
     event->accept();
@@ -287,11 +312,21 @@ void ImageViewer::mouseDoubleClickEvent(QMouseEvent* event) {
 void ImageViewer::keyPressEvent(QKeyEvent* event) {
     switch (event->key()) {
         case Qt::Key_Plus:
-        case Qt::Key_Equal: zoomIn(); break;
-        case Qt::Key_Minus: zoomOut(); break;
-        case Qt::Key_0: fitToWindow(); break;
-        case Qt::Key_1: actualSize(); break;
-        default: QAbstractScrollArea::keyPressEvent(event); return;
+        case Qt::Key_Equal:
+            zoomIn();
+            break;
+        case Qt::Key_Minus:
+            zoomOut();
+            break;
+        case Qt::Key_0:
+            fitToWindow();
+            break;
+        case Qt::Key_1:
+            actualSize();
+            break;
+        default:
+            QAbstractScrollArea::keyPressEvent(event);
+            return;
     }
     event->accept();
 }

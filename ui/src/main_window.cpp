@@ -5,52 +5,52 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
-#include <QProgressBar>
-#include <QPushButton>
-#include <QComboBox>
-#include <QFormLayout>
-#include <QProgressDialog>
-#include <QLineEdit>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
+#include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QStackedWidget>
-#include <QStandardPaths>
-#include <QStatusBar>
-#include <QItemSelectionModel>
-#include <QListView>
+#include <QProgressBar>
+#include <QProgressDialog>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
 #include <QThread>
 #include <algorithm>
 
 #include "about.h"
 #include "ask_pane.h"
-#include "bulk_tag_dialog.h"
 #include "backend/backend_controller.h"
+#include "batch_panel.h"
+#include "bulk_tag_dialog.h"
 #include "catalog/catalog_db.h"
 #include "catalog/image_scan.h"
-#include "download/model_download.h"
-#include "batch_panel.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
+#include "clipboard_import.h"
+#include "download/model_download.h"
 #include "error_text.h"
+#include "image_viewer.h"
 #include "log_panel.h"
 #include "logging/app_log.h"
 #include "settings_dialog.h"
 #include "share_dialog.h"
 #include "shortcut_map.h"
-#include "clipboard_import.h"
-#include "image_viewer.h"
 #include "start_page.h"
 #include "tag_editor.h"
 #include "thumbnailer.h"
@@ -58,7 +58,9 @@
 
 // The icons live in a static resource library; referencing its initializer keeps the linker from
 // dropping it. Q_INIT_RESOURCE must be used outside any namespace.
-static void initVistagResources() { Q_INIT_RESOURCE(vistag); }
+static void initVistagResources() {
+    Q_INIT_RESOURCE(vistag);
+}
 
 namespace vistag::ui {
 
@@ -71,7 +73,8 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     setAcceptDrops(true);
 
     settings_ = settings::AppSettings::load();
-    if (!settings_.imageRoot.isEmpty()) catalog::CatalogDb::setDefaultImageRoot(settings_.imageRoot);
+    if (!settings_.imageRoot.isEmpty())
+        catalog::CatalogDb::setDefaultImageRoot(settings_.imageRoot);
     db_ = std::make_unique<catalog::CatalogDb>();
     // --db or $VISTAG_DB, else the catalogue of the settings, else the file in the data folder.
     const QString path = !dbPath.isEmpty()                      ? dbPath
@@ -79,9 +82,9 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
                                                                 : catalog::CatalogDb::defaultPath();
     QString error;
     const bool dbOk = db_->open(path, &error);
-    thumbnails_ = new Thumbnailer(
-        QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/thumbnails"),
-        160, this);
+    thumbnails_ = new Thumbnailer(QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                                      QStringLiteral("/thumbnails"),
+                                  160, this);
     model_ = new CatalogModel(*db_, *thumbnails_, this);
 
     backend_ = new backend::BackendController(this);
@@ -125,11 +128,13 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
             [this] {
                 QStringList paths;
                 const auto selected = catalogPane_->view()->selectionModel()->selectedIndexes();
-                for (const QModelIndex& i : selected) paths << i.data(CatalogModel::PathRole).toString();
+                for (const QModelIndex& i : selected)
+                    paths << i.data(CatalogModel::PathRole).toString();
                 askPane_->setImages(paths);
-                tagEditor_->setImage(selected.isEmpty()
-                                         ? 0
-                                         : selected.first().data(CatalogModel::ImageIdRole).toLongLong());
+                tagEditor_->setImage(
+                    selected.isEmpty()
+                        ? 0
+                        : selected.first().data(CatalogModel::ImageIdRole).toLongLong());
                 showCurrentImage();
             });
     applyGenerationSettings();
@@ -138,15 +143,18 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     connect(catalogPane_->view()->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::showCurrentImage);
     connect(model_, &QAbstractItemModel::modelReset, this, &MainWindow::showCurrentImage);
-    connect(viewer_, &ImageViewer::loadFailed, this, [this](const QString& path, const QString& error) {
-        if (!path.isEmpty()) statusBar()->showMessage(error);
-    });
+    connect(viewer_, &ImageViewer::loadFailed, this,
+            [this](const QString& path, const QString& error) {
+                if (!path.isEmpty())
+                    statusBar()->showMessage(error);
+            });
 
     batchPanel_ = new BatchPanel(*db_, backend_, model_, taxonomy_, this);
     batchPanel_->constrained = settings_.constrainedTagging;
     connect(batchPanel_, &BatchPanel::errorOccurred, this, &MainWindow::showError);
     connect(batchPanel_, &BatchPanel::imageChanged, this, [this](qint64 imageId, const QString&) {
-        if (tagEditor_->imageId() == imageId) tagEditor_->refresh();
+        if (tagEditor_->imageId() == imageId)
+            tagEditor_->refresh();
     });
     connect(batchPanel_, &BatchPanel::finished, this, [this](bool ok, bool cancelled) {
         if (ok)
@@ -158,7 +166,8 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
                 loadBar_->setValue(qRound(f * 100));
                 loadBar_->show();
                 cancelLoad_->show();
-                statusBar()->showMessage(tr("Loading the model: %1% (%2)").arg(qRound(f * 100)).arg(stage));
+                statusBar()->showMessage(
+                    tr("Loading the model: %1% (%2)").arg(qRound(f * 100)).arg(stage));
             });
     connect(backend_, &backend::BackendController::modelLoaded, this, &MainWindow::onModelLoaded);
     connect(backend_, &backend::BackendController::sharingChanged, this,
@@ -222,8 +231,9 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
                         text = tr("Tag schema: not sent (answers are checked)");
                         break;
                     case State::Refused:
-                        text = tr("Tag schema: refused by the server — choose another structured "
-                                  "output in Settings");
+                        text =
+                            tr("Tag schema: refused by the server — choose another structured "
+                               "output in Settings");
                         break;
                     case State::Unchecked:
                         text = tr("Tag schema: not checked (answers are checked)");
@@ -250,7 +260,8 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     }
     // Other workstations' edits, new images and batch progress (and vistag-cli workers on this
     // machine) show up by themselves.
-    if (dbOk) db_->watchChanges(this, [this] { catalogueChangedElsewhere(); });
+    if (dbOk)
+        db_->watchChanges(this, [this] { catalogueChangedElsewhere(); });
 }
 
 void MainWindow::catalogueChangedElsewhere() {
@@ -272,11 +283,13 @@ void MainWindow::catalogueChangedElsewhere() {
             if (const int row = model_->rowOfImage(id); row >= 0)
                 keep.select(model_->index(row), model_->index(row));
         if (const int row = model_->rowOfImage(current); row >= 0)
-            view->selectionModel()->setCurrentIndex(model_->index(row), QItemSelectionModel::NoUpdate);
+            view->selectionModel()->setCurrentIndex(model_->index(row),
+                                                    QItemSelectionModel::NoUpdate);
         view->selectionModel()->select(keep, QItemSelectionModel::ClearAndSelect);
         view->verticalScrollBar()->setValue(scroll);
     }
-    if (model_->totalCount() > 0 && !showingCatalogue()) pages_->setCurrentIndex(1);
+    if (model_->totalCount() > 0 && !showingCatalogue())
+        pages_->setCurrentIndex(1);
     tagEditor_->refreshUnlessEditing();
     batchPanel_->refreshUnfinished();
 }
@@ -288,10 +301,13 @@ MainWindow::~MainWindow() {
     }
 }
 
-bool MainWindow::showingCatalogue() const { return pages_->currentIndex() == 1; }
+bool MainWindow::showingCatalogue() const {
+    return pages_->currentIndex() == 1;
+}
 
 void MainWindow::selectRow(int row) {
-    if (row < 0 || row >= model_->rowCount()) return;
+    if (row < 0 || row >= model_->rowCount())
+        return;
     const QModelIndex i = model_->index(row);
     catalogPane_->view()->setCurrentIndex(i);
     catalogPane_->view()->selectionModel()->select(i, QItemSelectionModel::ClearAndSelect);
@@ -301,7 +317,8 @@ void MainWindow::selectRow(int row) {
 void MainWindow::nextImage(int step) {
     const int row = catalogPane_->view()->currentIndex().row();
     const int next = row < 0 ? 0 : row + step;
-    if (next >= model_->rowCount() && model_->canFetchMore({})) model_->fetchMore({});
+    if (next >= model_->rowCount() && model_->canFetchMore({}))
+        model_->fetchMore({});
     selectRow(next);
 }
 
@@ -309,7 +326,8 @@ void MainWindow::nextUnreviewed() {
     const int start = catalogPane_->view()->currentIndex().row() + 1;
     for (int row = start;; ++row) {
         if (row >= model_->rowCount()) {
-            if (!model_->canFetchMore({})) break;
+            if (!model_->canFetchMore({}))
+                break;
             model_->fetchMore({});
             continue;
         }
@@ -323,7 +341,8 @@ void MainWindow::nextUnreviewed() {
 }
 
 void MainWindow::acceptAllAndNext() {
-    if (tagEditor_->imageId() == 0) return;
+    if (tagEditor_->imageId() == 0)
+        return;
     if (tagEditor_->acceptAll()) {
         model_->refreshReviewState(catalogPane_->view()->currentIndex().row());
         nextImage(1);
@@ -349,10 +368,12 @@ void MainWindow::showCurrentImage() {
     QModelIndex i = catalogPane_->view()->currentIndex();
     if (!i.isValid()) {
         const auto selected = catalogPane_->view()->selectionModel()->selectedIndexes();
-        if (!selected.isEmpty()) i = selected.first();
+        if (!selected.isEmpty())
+            i = selected.first();
     }
     const QString path = i.isValid() ? i.data(CatalogModel::PathRole).toString() : QString();
-    if (path != viewer_->imagePath()) viewer_->setImagePath(path);
+    if (path != viewer_->imagePath())
+        viewer_->setImagePath(path);
 }
 
 void MainWindow::tagSelection() {
@@ -365,7 +386,9 @@ void MainWindow::tagSelection() {
     batchPanel_->tagImages(ids, QStringLiteral("replace"));
 }
 
-void MainWindow::tagUntagged() { batchPanel_->tagUntagged(); }
+void MainWindow::tagUntagged() {
+    batchPanel_->tagUntagged();
+}
 
 void MainWindow::pasteFromClipboard() {
     const PasteContent content = pasteContent(QGuiApplication::clipboard()->mimeData());
@@ -425,13 +448,13 @@ void MainWindow::buildMenus() {
     edit->addAction(tagEditor_->action(QStringLiteral("edit.redo")));
     edit->addSeparator();
     action(edit, QStringLiteral("pasteImage"), tr("&Paste image"),
-           QKeySequence::keyBindings(QKeySequence::Paste),
-           [this] { pasteFromClipboard(); });
+           QKeySequence::keyBindings(QKeySequence::Paste), [this] { pasteFromClipboard(); });
     createTagActions(menuBar()->addMenu(tr("&Tags")));
     // The tag editor's keys (F2, Del, Alt+A, 1–9, undo/redo) join the remappable map; each
     // QAction keeps its own context (the tag list only, or the whole window).
     for (QAction* a : tagEditor_->findChildren<QAction*>(QString(), Qt::FindDirectChildrenOnly))
-        if (!a->objectName().isEmpty()) shortcuts_->addAction(a->objectName(), a, a->shortcuts());
+        if (!a->objectName().isEmpty())
+            shortcuts_->addAction(a->objectName(), a, a->shortcuts());
 
     QMenu* tagging = menuBar()->addMenu(tr("&Tagging"));
     action(tagging, QStringLiteral("tagSelection"), tr("&Tag the selected images"),
@@ -511,7 +534,8 @@ QList<qint64> MainWindow::selectedImageIds() const {
     QModelIndexList rows = catalogPane_->view()->selectionModel()->selectedIndexes();
     std::sort(rows.begin(), rows.end(),
               [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
-    for (const QModelIndex& i : rows) ids << i.data(CatalogModel::ImageIdRole).toLongLong();
+    for (const QModelIndex& i : rows)
+        ids << i.data(CatalogModel::ImageIdRole).toLongLong();
     return ids;
 }
 
@@ -525,7 +549,8 @@ BulkTagDialog* MainWindow::openBulkDialog(int operation) {
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const auto& edit = dialog->result();
-        if (!edit) return;
+        if (!edit)
+            return;
         tagEditor_->pushEdit(dialog->description(), *edit);
         model_->refreshAllReviewStates();
         statusBar()->showMessage(
@@ -539,12 +564,14 @@ void MainWindow::addImagesDialog() {
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Add images"), QDir::homePath(),
         tr("Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)"));
-    if (!files.isEmpty()) importPaths(files);
+    if (!files.isEmpty())
+        importPaths(files);
 }
 
 void MainWindow::showError(const QString& message) {
     statusBar()->showMessage(message);
-    if (!showingCatalogue()) startPage_->setMessage(message);
+    if (!showingCatalogue())
+        startPage_->setMessage(message);
 }
 
 void MainWindow::importPaths(const QStringList& paths) {
@@ -576,10 +603,13 @@ void MainWindow::importPaths(const QStringList& paths) {
                     emit importFinished(0, failed + static_cast<int>(records.size()));
                     return;
                 }
-                if (!model_->reload(&error)) showError(error);
-                if (model_->totalCount() > 0) pages_->setCurrentIndex(1);
+                if (!model_->reload(&error))
+                    showError(error);
+                if (model_->totalCount() > 0)
+                    pages_->setCurrentIndex(1);
                 statusBar()->showMessage(
-                    failed ? tr("Added %n image(s); %1 could not be read", nullptr, records.size()).arg(failed)
+                    failed ? tr("Added %n image(s); %1 could not be read", nullptr, records.size())
+                                 .arg(failed)
                            : tr("Added %n image(s)", nullptr, records.size()));
                 emit importFinished(static_cast<int>(records.size()), failed);
             },
@@ -590,16 +620,19 @@ void MainWindow::importPaths(const QStringList& paths) {
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (!localPathsFromMime(event->mimeData()).isEmpty()) event->acceptProposedAction();
+    if (!localPathsFromMime(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
 }
 
 void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
-    if (!localPathsFromMime(event->mimeData()).isEmpty()) event->acceptProposedAction();
+    if (!localPathsFromMime(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
     const QStringList paths = localPathsFromMime(event->mimeData());
-    if (paths.isEmpty()) return;
+    if (paths.isEmpty())
+        return;
     event->acceptProposedAction();
     importPaths(paths);
 }

@@ -28,7 +28,7 @@ struct Options;
 namespace vistag::backend {
 class BackendController;
 struct RemoteOptions;
-}
+}  // namespace vistag::backend
 
 namespace vistag::ui {
 

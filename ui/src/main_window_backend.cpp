@@ -3,36 +3,36 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
-#include <QProgressBar>
-#include <QPushButton>
-#include <QComboBox>
-#include <QFormLayout>
-#include <QProgressDialog>
-#include <QLineEdit>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
+#include <QProgressDialog>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QThread>
 #include <algorithm>
 
 #include "ask_pane.h"
-#include "catalog_model.h"
 #include "backend/backend_controller.h"
+#include "batch_panel.h"
+#include "catalog_model.h"
 #include "download/model_download.h"
 #include "error_text.h"
 #include "logging/app_log.h"
-#include "batch_panel.h"
 #include "settings_dialog.h"
 #include "share_dialog.h"
-#include "translations.h"
 #include "start_page.h"
 #include "tag_editor.h"
+#include "translations.h"
 #include "vistag/inference/status.h"
 
 namespace vistag::ui {
@@ -61,13 +61,15 @@ void MainWindow::applySettings(const settings::AppSettings& s) {
     }
     if (s.language != old.language || otherCatalogue) {
         // The new window loads the model or server of the settings saved above.
-        QMetaObject::invokeMethod(this, [this] { rebuildInLanguage(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { rebuildInLanguage(); }, Qt::QueuedConnection);
         return;
     }
     if (s.backend == QLatin1String("local")) {
         const bool changed = s.backend != old.backend || s.modelFolder != old.modelFolder ||
                              s.device != old.device || s.dtype != old.dtype;
-        if (changed && !s.modelFolder.isEmpty()) loadModel(s.modelFolder);
+        if (changed && !s.modelFolder.isEmpty())
+            loadModel(s.modelFolder);
     } else {
         const bool changed = s.backend != old.backend || s.serverUrl != old.serverUrl ||
                              s.apiKey != old.apiKey || s.serverModel != old.serverModel ||
@@ -75,7 +77,8 @@ void MainWindow::applySettings(const settings::AppSettings& s) {
                              s.structuredOutput != old.structuredOutput ||
                              s.schemaMaxEnumValues != old.schemaMaxEnumValues ||
                              s.schemaMaxChars != old.schemaMaxChars;
-        if (changed && !s.serverUrl.isEmpty()) connectServer(s.remoteOptions());
+        if (changed && !s.serverUrl.isEmpty())
+            connectServer(s.remoteOptions());
     }
 }
 
@@ -88,9 +91,11 @@ MainWindow* MainWindow::rebuildInLanguage() {
     const QList<qint64> selected = selectedImageIds();
     if (!selected.isEmpty()) {
         const int row = next->catalogModel()->rowOfImage(selected.first());
-        if (row >= 0) next->selectRow(row);
+        if (row >= 0)
+            next->selectRow(row);
     }
-    if (isVisible()) next->show();
+    if (isVisible())
+        next->show();
     // Reload only once this window and its model are gone: never two copies of the weights.
     connect(this, &QObject::destroyed, next, [next] { next->restoreLastBackend(); });
     emit replaced(next);
@@ -102,7 +107,8 @@ MainWindow* MainWindow::rebuildInLanguage() {
 
 void MainWindow::openSettings() {
     SettingsDialog dialog(settings_, shortcuts_, this);
-    if (dialog.exec() == QDialog::Accepted) applySettings(dialog.settings());
+    if (dialog.exec() == QDialog::Accepted)
+        applySettings(dialog.settings());
 }
 
 bool MainWindow::restoreLastBackend() {
@@ -121,7 +127,8 @@ bool MainWindow::restoreLastBackend() {
 }
 
 ShareDialog* MainWindow::shareDialog() {
-    if (!shareDialog_) shareDialog_ = new ShareDialog(backend_, &settings_, this);
+    if (!shareDialog_)
+        shareDialog_ = new ShareDialog(backend_, &settings_, this);
     return shareDialog_;
 }
 
@@ -153,7 +160,8 @@ void MainWindow::onModelLoaded(bool ok, const QString& message) {
         settings_.save();
     }
     statusBar()->showMessage(tr("Model %1 is ready").arg(backend_->modelId()));
-    startPage_->setMessage(tr("Model %1 is ready. Drop product images here.").arg(backend_->modelId()));
+    startPage_->setMessage(
+        tr("Model %1 is ready. Drop product images here.").arg(backend_->modelId()));
 }
 
 void MainWindow::loadModel(const QString& folder) {
@@ -168,9 +176,10 @@ void MainWindow::loadModel(const QString& folder) {
 }
 
 void MainWindow::chooseModelFolder() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose a Qwen3-VL model folder"),
-                                                          QDir::homePath());
-    if (dir.isEmpty()) return;
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Choose a Qwen3-VL model folder"), QDir::homePath());
+    if (dir.isEmpty())
+        return;
     startPage_->setMessage(tr("Loading %1 …").arg(QDir::toNativeSeparators(dir)));
     loadModel(dir);
 }
@@ -191,7 +200,8 @@ void MainWindow::connectServerDialog() {
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     form->addRow(buttons);
-    if (dialog.exec() != QDialog::Accepted) return;
+    if (dialog.exec() != QDialog::Accepted)
+        return;
     backend::RemoteOptions o = settings_.remoteOptions();  // structured output, limits
     o.baseUrl = url->text().trimmed();
     o.apiKey = key->text();
@@ -217,8 +227,8 @@ void MainWindow::downloadModelDialog() {
     source->addItem(tr("ModelScope"));
     auto* endpoint = new QLineEdit(qEnvironmentVariable("HF_ENDPOINT"), &dialog);
     endpoint->setPlaceholderText(tr("default, or a mirror such as https://hf-mirror.com"));
-    auto* target = new QLineEdit(QDir::home().filePath(QStringLiteral("models/Qwen3-VL-2B-Instruct")),
-                                 &dialog);
+    auto* target = new QLineEdit(
+        QDir::home().filePath(QStringLiteral("models/Qwen3-VL-2B-Instruct")), &dialog);
     auto* form = new QFormLayout(&dialog);
     form->addRow(tr("Repository"), repo);
     form->addRow(tr("Source"), source);
@@ -228,11 +238,12 @@ void MainWindow::downloadModelDialog() {
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     form->addRow(buttons);
-    if (dialog.exec() != QDialog::Accepted) return;
+    if (dialog.exec() != QDialog::Accepted)
+        return;
     download::Options o;
     o.repo = repo->text().trimmed();
-    o.source = source->currentIndex() == 1 ? download::Source::ModelScope
-                                           : download::Source::HuggingFace;
+    o.source =
+        source->currentIndex() == 1 ? download::Source::ModelScope : download::Source::HuggingFace;
     o.endpoint = endpoint->text().trimmed();
     o.targetDir = target->text().trimmed();
     startDownload(o);
@@ -245,8 +256,8 @@ void MainWindow::startDownload(const download::Options& options) {
     }
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     downloadCancel_ = cancel;
-    auto* progress = new QProgressDialog(tr("Downloading %1 …").arg(options.repo), tr("Cancel"), 0,
-                                         1000, this);
+    auto* progress =
+        new QProgressDialog(tr("Downloading %1 …").arg(options.repo), tr("Cancel"), 0, 1000, this);
     progress->setWindowTitle(tr("Download a model"));
     progress->setMinimumDuration(0);
     progress->setAutoClose(false);
@@ -263,7 +274,8 @@ void MainWindow::startDownload(const download::Options& options) {
                     [progress, p] {
                         if (p.allTotal > 0)
                             progress->setValue(static_cast<int>(1000 * p.allDone / p.allTotal));
-                        progress->setLabelText(tr("File %1 of %2: %3").arg(p.index).arg(p.count).arg(p.path));
+                        progress->setLabelText(
+                            tr("File %1 of %2: %3").arg(p.index).arg(p.count).arg(p.path));
                     },
                     Qt::QueuedConnection);
             });
@@ -276,9 +288,9 @@ void MainWindow::startDownload(const download::Options& options) {
                     emit downloadFinished(true, {});
                     loadModel(options.targetDir);
                 } else {
-                    const QString message = r.cancelled
-                                                ? tr("The download was cancelled; start it again to resume.")
-                                                : tr("The download failed: %1").arg(r.error);
+                    const QString message =
+                        r.cancelled ? tr("The download was cancelled; start it again to resume.")
+                                    : tr("The download failed: %1").arg(r.error);
                     showError(message);
                     emit downloadFinished(false, message);
                 }

@@ -187,13 +187,13 @@ QWidget* SettingsDialog::buildServerTab(const settings::AppSettings& s) {
                 {QStringLiteral("max_completion_tokens"), QStringLiteral("max_completion_tokens")}},
                s.tokenLimitField);
     tokenLimitField_->setObjectName(QStringLiteral("tokenLimitField"));
-    structuredOutput_ = choice(
-        page,
-        {{tr("JSON schema (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)"),
-          QStringLiteral("json_schema")},
-         {tr("JSON object (DashScope / Bailian)"), QStringLiteral("json_object")},
-         {tr("None: the taxonomy in the question only"), QStringLiteral("none")}},
-        s.structuredOutput);
+    structuredOutput_ =
+        choice(page,
+               {{tr("JSON schema (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)"),
+                 QStringLiteral("json_schema")},
+                {tr("JSON object (DashScope / Bailian)"), QStringLiteral("json_object")},
+                {tr("None: the taxonomy in the question only"), QStringLiteral("none")}},
+               s.structuredOutput);
     structuredOutput_->setObjectName(QStringLiteral("structuredOutput"));
     structuredOutput_->setToolTip(
         tr("How tagging asks the server to answer with the taxonomy's values. Whatever is "
@@ -261,7 +261,8 @@ QWidget* SettingsDialog::buildCatalogueTab(const settings::AppSettings& s) {
         const QString file = QFileDialog::getSaveFileName(
             this, tr("Catalogue file"), catalogLocation_->text(), tr("Catalogue (*.sqlite)"),
             nullptr, QFileDialog::DontConfirmOverwrite);
-        if (!file.isEmpty()) catalogLocation_->setText(file);
+        if (!file.isEmpty())
+            catalogLocation_->setText(file);
     });
     auto* row = new QHBoxLayout;
     row->addWidget(catalogLocation_, 1);
@@ -270,14 +271,16 @@ QWidget* SettingsDialog::buildCatalogueTab(const settings::AppSettings& s) {
     imageRoot_ = new QLineEdit(s.imageRoot, page);
     imageRoot_->setObjectName(QStringLiteral("imageRoot"));
     imageRoot_->setPlaceholderText(tr("None: image paths are kept as they are"));
-    imageRoot_->setToolTip(tr("Where the team's shared image folder is on this computer (e.g. "
-                              "/mnt/shop). Images under it are stored relative to it, so every "
-                              "workstation finds them through its own mapping."));
+    imageRoot_->setToolTip(
+        tr("Where the team's shared image folder is on this computer (e.g. "
+           "/mnt/shop). Images under it are stored relative to it, so every "
+           "workstation finds them through its own mapping."));
     auto* pickRoot = new QPushButton(tr("Folder…"), page);
     connect(pickRoot, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Shared image folder"),
-                                                              imageRoot_->text());
-        if (!dir.isEmpty()) imageRoot_->setText(dir);
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Shared image folder"), imageRoot_->text());
+        if (!dir.isEmpty())
+            imageRoot_->setText(dir);
     });
     auto* rootRow = new QHBoxLayout;
     rootRow->addWidget(imageRoot_, 1);

@@ -28,13 +28,15 @@ constexpr int kValueTextRole = Qt::UserRole + 3;  // the value as shown, for the
 
 QString statusText(TagStatus s) {
     switch (s) {
-        case TagStatus::Suggested: return TagEditor::tr("suggested");
-        case TagStatus::Accepted: return TagEditor::tr("accepted");
-        case TagStatus::Rejected: return TagEditor::tr("rejected");
+        case TagStatus::Suggested:
+            return TagEditor::tr("suggested");
+        case TagStatus::Accepted:
+            return TagEditor::tr("accepted");
+        case TagStatus::Rejected:
+            return TagEditor::tr("rejected");
     }
     return {};
 }
-
 
 // A change to the catalogue that the undo stack can take back. The edit is already stored when
 // the command is pushed (redo() skips its first call); undo and redo write to the catalogue too.
@@ -122,7 +124,8 @@ public:
         if (const auto* a = taxonomy_.attribute(index.data(kAttributeRole).toString()))
             for (const auto& v : a->values)
                 for (const QString& term : catalog::Taxonomy::terms(v))
-                    if (!values.contains(term)) values << term;
+                    if (!values.contains(term))
+                        values << term;
         auto* completer = new QCompleter(values, line);
         completer->setCaseSensitivity(Qt::CaseInsensitive);
         completer->setFilterMode(Qt::MatchContains);
@@ -137,7 +140,8 @@ public:
     void setModelData(QWidget* w, QAbstractItemModel*, const QModelIndex& index) const override {
         const QString text = static_cast<QLineEdit*>(w)->text().trimmed();
         const qint64 id = index.data(kTagIdRole).toLongLong();
-        if (text.isEmpty() || id == 0) return;
+        if (text.isEmpty() || id == 0)
+            return;
         QMetaObject::invokeMethod(
             editor_, [e = editor_, id, text] { e->renameTag(id, text); }, Qt::QueuedConnection);
     }
@@ -183,7 +187,8 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     completer->setFilterMode(Qt::MatchContains);
     add_->setCompleter(completer);
     connect(add_, &QLineEdit::returnPressed, this, [this] {
-        if (addFromText(add_->text())) add_->clear();
+        if (addFromText(add_->text()))
+            add_->clear();
     });
 
     auto* accept = new QPushButton(tr("Accept"), this);
@@ -222,21 +227,38 @@ void TagEditor::createActions() {
         std::function<void()> fn;
     };
     QList<Spec> specs = {
-        {QStringLiteral("tag.rename"), tr("Rename tag"), {QKeySequence(Qt::Key_F2)}, tree_,
+        {QStringLiteral("tag.rename"),
+         tr("Rename tag"),
+         {QKeySequence(Qt::Key_F2)},
+         tree_,
          [this] { renameCurrent(); }},
-        {QStringLiteral("tag.delete"), tr("Delete tag"), {QKeySequence(QKeySequence::Delete)},
-         tree_, [this] { deleteSelected(); }},
-        {QStringLiteral("tag.add"), tr("Add tag"), {QKeySequence(Qt::ALT | Qt::Key_A)}, this,
+        {QStringLiteral("tag.delete"),
+         tr("Delete tag"),
+         {QKeySequence(QKeySequence::Delete)},
+         tree_,
+         [this] { deleteSelected(); }},
+        {QStringLiteral("tag.add"),
+         tr("Add tag"),
+         {QKeySequence(Qt::ALT | Qt::Key_A)},
+         this,
          [this] { beginAdd(); }},
-        {QStringLiteral("edit.undo"), tr("Undo"), {QKeySequence(Qt::CTRL | Qt::Key_Z)}, this,
+        {QStringLiteral("edit.undo"),
+         tr("Undo"),
+         {QKeySequence(Qt::CTRL | Qt::Key_Z)},
+         this,
          [this] { undo_->undo(); }},
-        {QStringLiteral("edit.redo"), tr("Redo"),
-         {QKeySequence(Qt::CTRL | Qt::Key_Y), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)}, this,
+        {QStringLiteral("edit.redo"),
+         tr("Redo"),
+         {QKeySequence(Qt::CTRL | Qt::Key_Y), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)},
+         this,
          [this] { undo_->redo(); }},
     };
     for (int n = 1; n <= 9; ++n)
-        specs.append({QStringLiteral("tag.pick%1").arg(n), tr("Pick option %1").arg(n),
-                      {QKeySequence(Qt::Key_0 + n)}, tree_, [this, n] { pickOption(n); }});
+        specs.append({QStringLiteral("tag.pick%1").arg(n),
+                      tr("Pick option %1").arg(n),
+                      {QKeySequence(Qt::Key_0 + n)},
+                      tree_,
+                      [this, n] { pickOption(n); }});
     for (const Spec& s : specs) {
         auto* a = new QAction(s.text, this);
         a->setObjectName(s.id);
@@ -259,7 +281,8 @@ void TagEditor::setImage(qint64 imageId) {
 void TagEditor::refreshUnlessEditing() {
     // An in-place editor is a child of the tree's viewport that has the focus.
     const QWidget* focus = QApplication::focusWidget();
-    if (focus && focus != tree_ && tree_->viewport()->isAncestorOf(focus)) return;
+    if (focus && focus != tree_ && tree_->viewport()->isAncestorOf(focus))
+        return;
     refresh();
 }
 
@@ -273,7 +296,8 @@ void TagEditor::refresh() {
     }
     tree_->clear();
     shownVersions_.clear();
-    if (imageId_ == 0) return;
+    if (imageId_ == 0)
+        return;
     QString error;
     auto tags = db_.tagsForImage(imageId_, &error);
     if (!tags) {
@@ -281,13 +305,15 @@ void TagEditor::refresh() {
         return;
     }
     // What the person sees: an edit of a tag someone changed since is refused (team catalogue).
-    for (const auto& t : *tags) shownVersions_.insert(t.id, t.version);
+    for (const auto& t : *tags)
+        shownVersions_.insert(t.id, t.version);
     // Every attribute of the taxonomy, so that any of them can be focused and picked (1–9);
     // attributes the taxonomy does not know follow.
     QHash<QString, QTreeWidgetItem*> groups;
     auto makeGroup = [&](const QString& code) {
         const auto* a = taxonomy_.attribute(code);
-        auto* g = new QTreeWidgetItem(tree_, {a ? catalog::Taxonomy::label(*a, uiLanguage()) : code});
+        auto* g =
+            new QTreeWidgetItem(tree_, {a ? catalog::Taxonomy::label(*a, uiLanguage()) : code});
         g->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         g->setData(0, kAttributeRole, code);
         QFont f = g->font(0);
@@ -296,15 +322,18 @@ void TagEditor::refresh() {
         groups.insert(code, g);
         return g;
     };
-    for (const auto& a : taxonomy_.attributes()) makeGroup(a.code);
+    for (const auto& a : taxonomy_.attributes())
+        makeGroup(a.code);
     QTreeWidgetItem* restore = nullptr;
     for (const auto& t : *tags) {
         QTreeWidgetItem* group = groups.value(t.attribute);
-        if (!group) group = makeGroup(t.attribute);
+        if (!group)
+            group = makeGroup(t.attribute);
         const auto* v = taxonomy_.value(t.attribute, t.valueCode);
         const QString valueLabel = v ? catalog::Taxonomy::label(*v, uiLanguage()) : t.valueCode;
         QString label = valueLabel;
-        if (t.isNewValue) label += tr(" (new value)");
+        if (t.isNewValue)
+            label += tr(" (new value)");
         QString source = t.source.startsWith(QLatin1String("person:"))
                              ? t.source.mid(7)
                              : t.source.section(QLatin1Char(':'), 1);
@@ -328,18 +357,24 @@ void TagEditor::refresh() {
         item->setData(0, kValueTextRole, valueLabel);
         item->setData(2, Qt::UserRole, catalog::tagStatusName(t.status));
         if (!t.decidedBy.isEmpty())  // in a team: who decided, and when
-            item->setToolTip(2, tr("%1 by %2, %3")
-                                    .arg(statusText(t.status), t.decidedBy,
-                                         QLocale().toString(t.decidedAt.toLocalTime(), QLocale::ShortFormat)));
-        if (t.status == TagStatus::Rejected) item->setForeground(0, palette().brush(QPalette::PlaceholderText));
-        if (t.id == currentTag) restore = item;
+            item->setToolTip(
+                2, tr("%1 by %2, %3")
+                       .arg(statusText(t.status), t.decidedBy,
+                            QLocale().toString(t.decidedAt.toLocalTime(), QLocale::ShortFormat)));
+        if (t.status == TagStatus::Rejected)
+            item->setForeground(0, palette().brush(QPalette::PlaceholderText));
+        if (t.id == currentTag)
+            restore = item;
     }
     for (auto* g : std::as_const(groups)) {
-        if (g->childCount() == 0) g->setForeground(0, palette().brush(QPalette::PlaceholderText));
-        if (!restore && g->data(0, kAttributeRole).toString() == currentAttribute) restore = g;
+        if (g->childCount() == 0)
+            g->setForeground(0, palette().brush(QPalette::PlaceholderText));
+        if (!restore && g->data(0, kAttributeRole).toString() == currentAttribute)
+            restore = g;
     }
     tree_->expandAll();
-    if (restore) tree_->setCurrentItem(restore, 0, QItemSelectionModel::ClearAndSelect);
+    if (restore)
+        tree_->setCurrentItem(restore, 0, QItemSelectionModel::ClearAndSelect);
     emit tagsChanged(imageId_);
 }
 
@@ -357,42 +392,50 @@ void TagEditor::showOptions() {
     QStringList options;
     for (int i = 0; i < a->values.size() && i < 9; ++i)
         options << QStringLiteral("%1 %2").arg(i + 1).arg(
-                       catalog::Taxonomy::label(a->values[i], uiLanguage()));
-    hint_->setText(tr("%1 — keys: %2").arg(catalog::Taxonomy::label(*a, uiLanguage()),
-                                           options.join(QStringLiteral(" · "))));
+            catalog::Taxonomy::label(a->values[i], uiLanguage()));
+    hint_->setText(
+        tr("%1 — keys: %2")
+            .arg(catalog::Taxonomy::label(*a, uiLanguage()), options.join(QStringLiteral(" · "))));
 }
 
 void TagEditor::selectTag(qint64 tagId, const QString& attribute) {
     QTreeWidgetItem* found = nullptr;
     for (int i = 0; i < tree_->topLevelItemCount() && !found; ++i) {
         auto* g = tree_->topLevelItem(i);
-        if (g->data(0, kAttributeRole).toString() == attribute) found = g;
+        if (g->data(0, kAttributeRole).toString() == attribute)
+            found = g;
         for (int j = 0; j < g->childCount(); ++j)
-            if (g->child(j)->data(0, kTagIdRole).toLongLong() == tagId) found = g->child(j);
+            if (g->child(j)->data(0, kTagIdRole).toLongLong() == tagId)
+                found = g->child(j);
     }
-    if (found) tree_->setCurrentItem(found, 0, QItemSelectionModel::ClearAndSelect);
+    if (found)
+        tree_->setCurrentItem(found, 0, QItemSelectionModel::ClearAndSelect);
 }
 
 QList<qint64> TagEditor::selectedTagIds() const {
     QList<qint64> ids;
     for (QTreeWidgetItem* item : tree_->selectedItems())
-        if (const qint64 id = item->data(0, kTagIdRole).toLongLong()) ids << id;
+        if (const qint64 id = item->data(0, kTagIdRole).toLongLong())
+            ids << id;
     return ids;
 }
 
 bool TagEditor::setStatus(const QList<qint64>& ids, TagStatus status, const QString& label) {
-    if (ids.isEmpty()) return true;
+    if (ids.isEmpty())
+        return true;
     QList<QPair<qint64, TagStatus>> before;
     for (qint64 id : ids) {
         auto t = db_.tagById(id);
-        if (t) before << qMakePair(id, t->status);
+        if (t)
+            before << qMakePair(id, t->status);
     }
     auto apply = [this](qint64 id, TagStatus s, int shown = -1) {
         QString error;
         const bool ok = s == TagStatus::Accepted   ? db_.acceptTag(id, user_, &error, shown)
                         : s == TagStatus::Rejected ? db_.rejectTag(id, user_, &error, shown)
                                                    : db_.reopenTag(id, user_, &error, shown);
-        if (!ok) emit errorOccurred(error);
+        if (!ok)
+            emit errorOccurred(error);
         return ok;
     };
     for (qint64 id : ids)
@@ -404,12 +447,14 @@ bool TagEditor::setStatus(const QList<qint64>& ids, TagStatus status, const QStr
         label,
         [=] {
             bool ok = true;
-            for (qint64 id : ids) ok = apply(id, status) && ok;
+            for (qint64 id : ids)
+                ok = apply(id, status) && ok;
             return ok;
         },
         [=] {
             bool ok = true;
-            for (const auto& [id, s] : before) ok = apply(id, s) && ok;
+            for (const auto& [id, s] : before)
+                ok = apply(id, s) && ok;
             return ok;
         },
         this));
@@ -417,20 +462,26 @@ bool TagEditor::setStatus(const QList<qint64>& ids, TagStatus status, const QStr
     return true;
 }
 
-bool TagEditor::acceptSelected() { return setStatus(selectedTagIds(), TagStatus::Accepted, tr("Accept")); }
-bool TagEditor::rejectSelected() { return setStatus(selectedTagIds(), TagStatus::Rejected, tr("Reject")); }
+bool TagEditor::acceptSelected() {
+    return setStatus(selectedTagIds(), TagStatus::Accepted, tr("Accept"));
+}
+bool TagEditor::rejectSelected() {
+    return setStatus(selectedTagIds(), TagStatus::Rejected, tr("Reject"));
+}
 
 bool TagEditor::acceptAll() {
     QList<qint64> ids;
     auto tags = db_.tagsForImage(imageId_);
     if (tags)
         for (const auto& t : *tags)
-            if (t.status == TagStatus::Suggested) ids << t.id;
+            if (t.status == TagStatus::Suggested)
+                ids << t.id;
     return setStatus(ids, TagStatus::Accepted, tr("Accept all"));
 }
 
 bool TagEditor::addFromText(const QString& text) {
-    if (imageId_ == 0) return false;
+    if (imageId_ == 0)
+        return false;
     const qsizetype colon = text.indexOf(QRegularExpression(QStringLiteral("[:：]")));
     if (colon <= 0) {
         hint_->setText(tr("Write the attribute, a colon and the value, e.g. 风格: 波西米亚"));
@@ -472,7 +523,8 @@ bool TagEditor::addTag(const QString& attrCode, const QString& code, bool isNew)
         tr("Add tag"),
         [this, image, attrCode, code, isNew, currentId] {
             auto again = db_.addTag(image, attrCode, code, isNew, user_);
-            if (again) *currentId = *again;
+            if (again)
+                *currentId = *again;
             return again.has_value();
         },
         [this, currentId] { return db_.removeTag(*currentId, user_); }, this));
@@ -482,7 +534,8 @@ bool TagEditor::addTag(const QString& attrCode, const QString& code, bool isNew)
 
 void TagEditor::renameCurrent() {
     auto* item = tree_->currentItem();
-    if (!item) return;
+    if (!item)
+        return;
     if (item->data(0, kTagIdRole).toLongLong() == 0) {  // an attribute: add a value to it
         beginAdd(item->text(0) + QStringLiteral(": "));
         return;
@@ -500,15 +553,16 @@ bool TagEditor::renameTag(qint64 tagId, const QString& valueText) {
     const auto* attr = taxonomy_.attribute(old->attribute);
     const auto* value = taxonomy_.findValue(old->attribute, valueText);
     if (!value && attr && !attr->values.isEmpty()) {
-        hint_->setText(tr("“%1” is not a value of %2").arg(valueText,
-                                                             catalog::Taxonomy::label(*attr, uiLanguage())));
+        hint_->setText(tr("“%1” is not a value of %2")
+                           .arg(valueText, catalog::Taxonomy::label(*attr, uiLanguage())));
         return false;
     }
     const QString code = value ? value->code : valueText.trimmed();
-    if (code == old->valueCode) return true;
+    if (code == old->valueCode)
+        return true;
     catalog::TagEdit edit;
-    const auto fixed =
-        db_.fixTag(tagId, code, value == nullptr, user_, &error, &edit, shownVersions_.value(tagId, -1));
+    const auto fixed = db_.fixTag(tagId, code, value == nullptr, user_, &error, &edit,
+                                  shownVersions_.value(tagId, -1));
     if (!fixed) {
         emit errorOccurred(error);
         refresh();
@@ -525,8 +579,10 @@ bool TagEditor::deleteSelected() {
     QList<qint64> ids = selectedTagIds();
     if (ids.isEmpty())
         if (auto* c = tree_->currentItem())
-            if (const qint64 id = c->data(0, kTagIdRole).toLongLong()) ids << id;
-    if (ids.isEmpty()) return false;
+            if (const qint64 id = c->data(0, kTagIdRole).toLongLong())
+                ids << id;
+    if (ids.isEmpty())
+        return false;
     const QString attribute = focusedAttribute();
     QList<catalog::TagEdit> edits;
     bool ok = true;
@@ -541,34 +597,38 @@ bool TagEditor::deleteSelected() {
         edits << edit;
     }
     if (!edits.isEmpty())
-        undo_->push(new EditCommand(tr("Delete %n tag(s)", nullptr, int(edits.size())), edits,
-                                    db_, this));
+        undo_->push(
+            new EditCommand(tr("Delete %n tag(s)", nullptr, int(edits.size())), edits, db_, this));
     refresh();
     selectTag(0, attribute);
     return ok;
 }
 
 bool TagEditor::pickOption(int n) {
-    if (imageId_ == 0) return false;
+    if (imageId_ == 0)
+        return false;
     const auto* a = taxonomy_.attribute(focusedAttribute());
     if (!a) {
         hint_->setText(tr("Focus an attribute first (arrow keys), then press 1–9."));
         return false;
     }
     if (n < 1 || n > a->values.size()) {
-        hint_->setText(tr("%1 has no option %2").arg(catalog::Taxonomy::label(*a, uiLanguage())).arg(n));
+        hint_->setText(
+            tr("%1 has no option %2").arg(catalog::Taxonomy::label(*a, uiLanguage())).arg(n));
         return false;
     }
     const auto& v = a->values[n - 1];
     QString error;
-    const auto edit = db_.pickTagValue(imageId_, a->code, v.code, false, !a->multiValued, user_, &error);
+    const auto edit =
+        db_.pickTagValue(imageId_, a->code, v.code, false, !a->multiValued, user_, &error);
     if (!edit) {
         emit errorOccurred(error);
         return false;
     }
     if (!edit->isEmpty())
-        undo_->push(new EditCommand(tr("Pick %1: %2").arg(catalog::Taxonomy::label(*a, uiLanguage()),
-                                                          catalog::Taxonomy::label(v, uiLanguage())),
+        undo_->push(new EditCommand(tr("Pick %1: %2")
+                                        .arg(catalog::Taxonomy::label(*a, uiLanguage()),
+                                             catalog::Taxonomy::label(v, uiLanguage())),
                                     {*edit}, db_, this));
     refresh();
     return true;
@@ -580,8 +640,8 @@ void TagEditor::beginAdd(const QString& prefill) {
     if (!text.isEmpty() && !text.contains(QRegularExpression(QStringLiteral("[:：]")))) {
         const auto refs = taxonomy_.findValueAnywhere(text);
         if (refs.size() == 1)
-            text = catalog::Taxonomy::label(*refs[0].attribute, uiLanguage()) + QStringLiteral(": ") +
-                   catalog::Taxonomy::label(*refs[0].value, uiLanguage());
+            text = catalog::Taxonomy::label(*refs[0].attribute, uiLanguage()) +
+                   QStringLiteral(": ") + catalog::Taxonomy::label(*refs[0].value, uiLanguage());
     }
     add_->setFocus(Qt::ShortcutFocusReason);
     add_->setText(text);
@@ -592,7 +652,8 @@ void TagEditor::beginAdd(const QString& prefill) {
 }
 
 void TagEditor::pushEdit(const QString& label, const catalog::TagEdit& edit) {
-    if (!edit.isEmpty()) undo_->push(new EditCommand(label, {edit}, db_, this));
+    if (!edit.isEmpty())
+        undo_->push(new EditCommand(label, {edit}, db_, this));
     refresh();
 }
 

@@ -23,22 +23,27 @@ QImage loadThumbnail(const QString& path, int size, const QString& cacheDir) {
             QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha1).toHex()) +
             QStringLiteral(".png"));
         QImage img(cached);
-        if (!img.isNull()) return img;
+        if (!img.isNull())
+            return img;
     }
     QImageReader reader(path);
     reader.setAutoTransform(true);  // EXIF orientation
     const QSize full = reader.size();
-    if (!full.isValid() || full.isEmpty()) return {};
+    if (!full.isValid() || full.isEmpty())
+        return {};
     // Refuse decompression bombs from the header, as the engine does.
-    if (static_cast<qint64>(full.width()) * full.height() > 128LL * 1024 * 1024) return {};
+    if (static_cast<qint64>(full.width()) * full.height() > 128LL * 1024 * 1024)
+        return {};
     if (full.width() > size || full.height() > size)  // small images are not blown up
         reader.setScaledSize(full.scaled(size, size, Qt::KeepAspectRatio));
     QImage img = reader.read();
-    if (img.isNull()) return {};
+    if (img.isNull())
+        return {};
     if (!cached.isEmpty()) {
         QDir().mkpath(cacheDir);
         QSaveFile out(cached);
-        if (out.open(QIODevice::WriteOnly) && img.save(&out, "PNG")) out.commit();
+        if (out.open(QIODevice::WriteOnly) && img.save(&out, "PNG"))
+            out.commit();
     }
     return img;
 }
@@ -54,8 +59,10 @@ Thumbnailer::~Thumbnailer() {
 }
 
 QImage Thumbnailer::thumbnail(const QString& path) {
-    if (QImage* hit = memory_.object(path)) return *hit;
-    if (inFlight_.contains(path) || failed_.contains(path)) return {};
+    if (QImage* hit = memory_.object(path))
+        return *hit;
+    if (inFlight_.contains(path) || failed_.contains(path))
+        return {};
     inFlight_.insert(path);
     const QString dir = cacheDir_;
     const int size = size_;
@@ -63,8 +70,8 @@ QImage Thumbnailer::thumbnail(const QString& path) {
     // dropped by Qt if the object is gone by the time the GUI thread would run it.
     pool_.start(QRunnable::create([this, path, dir, size] {
         const QImage img = loadThumbnail(path, size, dir);
-        QMetaObject::invokeMethod(this, [this, path, img] { finished(path, img); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, path, img] { finished(path, img); }, Qt::QueuedConnection);
     }));
     return {};
 }
@@ -86,6 +93,8 @@ void Thumbnailer::clearPending() {
     inFlight_.clear();
 }
 
-void Thumbnailer::waitForDone() { pool_.waitForDone(); }
+void Thumbnailer::waitForDone() {
+    pool_.waitForDone();
+}
 
 }  // namespace vistag::ui

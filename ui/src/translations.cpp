@@ -22,7 +22,8 @@ QString installTranslations(QCoreApplication& app, const QString& language) {
     const QLocale chinese(QLocale::Chinese, QLocale::China);
     auto* t = new QTranslator(&app);
     if (locale.language() != QLocale::Chinese ||
-        !t->load(chinese, QStringLiteral("vistag"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+        !t->load(chinese, QStringLiteral("vistag"), QStringLiteral("_"),
+                 QStringLiteral(":/i18n"))) {
         delete t;
         QLocale::setDefault(wanted.isEmpty() && locale.language() != QLocale::Chinese
                                 ? QLocale::system()

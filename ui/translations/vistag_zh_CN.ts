@@ -24,7 +24,7 @@
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="57"/>
+        <location filename="../src/ask_pane.cpp" line="56"/>
         <source>Presets…</source>
         <translation>常用问题…</translation>
     </message>
@@ -44,47 +44,47 @@
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="77"/>
+        <location filename="../src/ask_pane.cpp" line="79"/>
         <source>Add as tag…</source>
         <translation>添加为标签…</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="79"/>
+        <location filename="../src/ask_pane.cpp" line="81"/>
         <source>Open the tag editor&apos;s add box with the selected words</source>
         <translation>用所选文字打开标签编辑器的添加框</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="100"/>
+        <location filename="../src/ask_pane.cpp" line="104"/>
         <source>First words after %1 ms</source>
         <translation>%1 毫秒后开始回答</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="111"/>
+        <location filename="../src/ask_pane.cpp" line="116"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="117"/>
+        <location filename="../src/ask_pane.cpp" line="121"/>
         <source>%1 tokens · %2 tokens/s · %3 ms%4</source>
         <translation>%1 个词元 · %2 词元/秒 · %3 毫秒%4</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="121"/>
+        <location filename="../src/ask_pane.cpp" line="126"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="194"/>
+        <location filename="../src/ask_pane.cpp" line="206"/>
         <source>Add the tag %1: %2</source>
         <translation>添加标签 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="216"/>
+        <location filename="../src/ask_pane.cpp" line="230"/>
         <source>Tags in this answer (click to add to the image):</source>
         <translation>回答中的标签（点击即可添加到图片）：</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="240"/>
+        <location filename="../src/ask_pane.cpp" line="256"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
@@ -195,32 +195,32 @@
 <context>
     <name>vistag::ui::BulkTagDialog</name>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="42"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="41"/>
         <source>Find and replace tags</source>
         <translation>查找并替换标签</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="43"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="42"/>
         <source>Edit tags of many images</source>
         <translation>批量编辑标签</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="45"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="44"/>
         <source>Add the tag</source>
         <translation>添加标签</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="46"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="45"/>
         <source>Remove the tag</source>
         <translation>移除标签</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="47"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="46"/>
         <source>Replace the value</source>
         <translation>替换取值</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="54"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="53"/>
         <source>with</source>
         <translation>替换为</translation>
     </message>
@@ -232,37 +232,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="58"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="57"/>
         <source>the whole catalogue</source>
         <translation>整个商品图库</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="73"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="72"/>
         <source>Views of one product (a SKU group) share one tag set: the edit reaches all of them. A replaced value is kept as rejected, so the model does not suggest it again.</source>
         <translation>同一商品（SKU 组）的多个视图共用一套标签：编辑会作用于所有视图。被替换的取值会保留为“已拒绝”，模型不会再次建议它。</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="80"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="79"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="85"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="84"/>
         <source>Operation</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="86"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="85"/>
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="87"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="86"/>
         <source>Value</source>
         <translation>取值</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="89"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="88"/>
         <source>On</source>
         <translation>范围</translation>
     </message>
@@ -277,48 +277,48 @@
         <translation>请选择替换后的取值。</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="192"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="198"/>
         <source>Nothing to change: no image in scope needs this edit.</source>
         <translation>无需更改：范围内没有图片需要这项编辑。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/bulk_tag_dialog.cpp" line="196"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="202"/>
         <source>%n image(s)</source>
         <translation>
             <numerusform>%n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="199"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="205"/>
         <source>Adds or accepts the tag on %1 (%2 tag set(s)).</source>
         <translation>将在 %1 上添加或接受该标签（%2 套标签）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/bulk_tag_dialog.cpp" line="204"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="210"/>
         <source>Removes %n tag(s) from %1.</source>
         <translation>
             <numerusform>将从 %1 移除 %n 个标签。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/bulk_tag_dialog.cpp" line="207"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="213"/>
         <source>Replaces %n tag(s) on %1.</source>
         <translation>
             <numerusform>将替换 %1 上的 %n 个标签。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="228"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="235"/>
         <source>Add %1: %2 to many images</source>
         <translation>批量添加 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="230"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="237"/>
         <source>Remove %1: %2 from many images</source>
         <translation>批量移除 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/bulk_tag_dialog.cpp" line="232"/>
+        <location filename="../src/bulk_tag_dialog.cpp" line="239"/>
         <source>Replace %1: %2 with %3</source>
         <translation>将 %1：%2 替换为 %3</translation>
     </message>
@@ -326,119 +326,119 @@
 <context>
     <name>vistag::ui::CatalogPane</name>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="64"/>
+        <location filename="../src/catalog_pane.cpp" line="65"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="67"/>
+        <location filename="../src/catalog_pane.cpp" line="68"/>
         <source>tagging…</source>
         <translation>打标中…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="70"/>
+        <location filename="../src/catalog_pane.cpp" line="71"/>
         <source>tagged</source>
         <translation>已打标</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="73"/>
+        <location filename="../src/catalog_pane.cpp" line="74"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="76"/>
+        <location filename="../src/catalog_pane.cpp" line="77"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="111"/>
+        <location filename="../src/catalog_pane.cpp" line="114"/>
         <source>Search file names</source>
         <translation>搜索文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="114"/>
+        <location filename="../src/catalog_pane.cpp" line="117"/>
         <source>All images</source>
         <translation>全部图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="115"/>
+        <location filename="../src/catalog_pane.cpp" line="118"/>
         <source>New</source>
         <translation>新图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="116"/>
+        <location filename="../src/catalog_pane.cpp" line="119"/>
         <source>Suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="117"/>
+        <location filename="../src/catalog_pane.cpp" line="120"/>
         <source>Reviewed</source>
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="120"/>
-        <location filename="../src/catalog_pane.cpp" line="121"/>
+        <location filename="../src/catalog_pane.cpp" line="123"/>
+        <location filename="../src/catalog_pane.cpp" line="124"/>
         <source>Add images…</source>
         <translation>添加图片…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="126"/>
+        <location filename="../src/catalog_pane.cpp" line="129"/>
         <source>Filter by a tag&apos;s attribute</source>
         <translation>按标签属性筛选</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="127"/>
-        <location filename="../src/catalog_pane.cpp" line="201"/>
+        <location filename="../src/catalog_pane.cpp" line="130"/>
+        <location filename="../src/catalog_pane.cpp" line="205"/>
         <source>Any tag</source>
         <translation>任意标签</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="130"/>
+        <location filename="../src/catalog_pane.cpp" line="133"/>
         <source>has</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="131"/>
+        <location filename="../src/catalog_pane.cpp" line="134"/>
         <source>lacks</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="137"/>
+        <location filename="../src/catalog_pane.cpp" line="140"/>
         <source>any value</source>
         <translation>任意取值</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="138"/>
+        <location filename="../src/catalog_pane.cpp" line="141"/>
         <source>Filter by a tag value (pick one or type its name)</source>
         <translation>按标签取值筛选（选择或输入名称）</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="143"/>
+        <location filename="../src/catalog_pane.cpp" line="146"/>
         <source>Order of the images</source>
         <translation>图片排序</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="144"/>
+        <location filename="../src/catalog_pane.cpp" line="147"/>
         <source>Oldest first</source>
         <translation>最早添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="145"/>
+        <location filename="../src/catalog_pane.cpp" line="148"/>
         <source>Newest first</source>
         <translation>最新添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="146"/>
+        <location filename="../src/catalog_pane.cpp" line="149"/>
         <source>Name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="147"/>
+        <location filename="../src/catalog_pane.cpp" line="150"/>
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="148"/>
+        <location filename="../src/catalog_pane.cpp" line="151"/>
         <source>Least certain first</source>
         <translation>最不确定的在前</translation>
     </message>
@@ -466,27 +466,27 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>图片太大，无法显示（%1 × %2 像素）。</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="32"/>
+        <location filename="../src/image_viewer.cpp" line="33"/>
         <source>The image could not be read: %1</source>
         <translation>无法读取图片：%1</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="193"/>
+        <location filename="../src/image_viewer.cpp" line="213"/>
         <source>Select an image to see it here</source>
         <translation>选择一张图片即可在此查看大图</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="194"/>
+        <location filename="../src/image_viewer.cpp" line="214"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="219"/>
+        <location filename="../src/image_viewer.cpp" line="240"/>
         <source>Fit · %1 %</source>
         <translation>适应窗口 · %1%</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="220"/>
+        <location filename="../src/image_viewer.cpp" line="241"/>
         <source>%1 %</source>
         <translation>%1%</translation>
     </message>
@@ -517,467 +517,467 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="68"/>
+        <location filename="../src/main_window.cpp" line="70"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="161"/>
+        <location filename="../src/main_window.cpp" line="170"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="155"/>
+        <location filename="../src/main_window_backend.cpp" line="162"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="156"/>
+        <location filename="../src/main_window_backend.cpp" line="164"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="140"/>
+        <location filename="../src/main_window_backend.cpp" line="147"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="115"/>
+        <location filename="../src/main_window.cpp" line="118"/>
         <source>Tag added from the answer</source>
         <translation>已从回答添加标签</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="153"/>
+        <location filename="../src/main_window.cpp" line="161"/>
         <source>Tagging cancelled; the rest stays queued</source>
         <translation>打标已取消；其余图片仍在队列中</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="154"/>
+        <location filename="../src/main_window.cpp" line="162"/>
         <source>Tagging finished</source>
         <translation>打标完成</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="166"/>
+        <location filename="../src/main_window.cpp" line="175"/>
         <source>Shared at %1</source>
         <translation>已共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="178"/>
+        <location filename="../src/main_window.cpp" line="187"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="192"/>
+        <location filename="../src/main_window.cpp" line="201"/>
         <source>Stop loading the model</source>
         <translation>停止加载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="196"/>
+        <location filename="../src/main_window.cpp" line="205"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="216"/>
+        <location filename="../src/main_window.cpp" line="225"/>
         <source>Tag schema: enforced</source>
         <translation>标签结构：服务器强制遵守</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="219"/>
+        <location filename="../src/main_window.cpp" line="228"/>
         <source>Tag schema: not enforced (answers are checked)</source>
         <translation>标签结构：服务器未强制（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="222"/>
+        <location filename="../src/main_window.cpp" line="231"/>
         <source>Tag schema: not sent (answers are checked)</source>
         <translation>标签结构：未发送（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="225"/>
+        <location filename="../src/main_window.cpp" line="235"/>
         <source>Tag schema: refused by the server — choose another structured output in Settings</source>
         <translation>标签结构：服务器拒绝——请在设置中选择其他结构化输出方式</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="229"/>
+        <location filename="../src/main_window.cpp" line="239"/>
         <source>Tag schema: not checked (answers are checked)</source>
         <translation>标签结构：尚未探测（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="239"/>
+        <location filename="../src/main_window.cpp" line="249"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="240"/>
+        <location filename="../src/main_window.cpp" line="250"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="244"/>
+        <location filename="../src/main_window.cpp" line="254"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="322"/>
+        <location filename="../src/main_window.cpp" line="340"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="336"/>
+        <location filename="../src/main_window.cpp" line="355"/>
         <source>Next image</source>
         <translation>下一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="338"/>
+        <location filename="../src/main_window.cpp" line="357"/>
         <source>Previous image</source>
         <translation>上一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="340"/>
+        <location filename="../src/main_window.cpp" line="359"/>
         <source>Next unreviewed image</source>
         <translation>下一张未审核图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="343"/>
+        <location filename="../src/main_window.cpp" line="362"/>
         <source>Accept all suggestions and go to the next image</source>
         <translation>接受全部建议并转到下一张</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="138"/>
+        <location filename="../src/main_window_backend.cpp" line="145"/>
         <source>The model could not be loaded. %1</source>
         <translation>无法加载模型。%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="361"/>
+        <location filename="../src/main_window.cpp" line="382"/>
         <source>Select the images to tag first.</source>
         <translation>请先选择要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="380"/>
+        <location filename="../src/main_window.cpp" line="403"/>
         <source>Saving the pasted image…</source>
         <translation>正在保存粘贴的图片…</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="160"/>
+        <location filename="../src/main_window_backend.cpp" line="168"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="403"/>
+        <location filename="../src/main_window.cpp" line="426"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="404"/>
+        <location filename="../src/main_window.cpp" line="427"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="405"/>
+        <location filename="../src/main_window.cpp" line="428"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="406"/>
+        <location filename="../src/main_window.cpp" line="429"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="407"/>
+        <location filename="../src/main_window.cpp" line="430"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="409"/>
+        <location filename="../src/main_window.cpp" line="432"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="423"/>
+        <location filename="../src/main_window.cpp" line="446"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="427"/>
+        <location filename="../src/main_window.cpp" line="450"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="430"/>
+        <location filename="../src/main_window.cpp" line="452"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="436"/>
+        <location filename="../src/main_window.cpp" line="459"/>
         <source>&amp;Tagging</source>
         <translation>打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="437"/>
+        <location filename="../src/main_window.cpp" line="460"/>
         <source>&amp;Tag the selected images</source>
         <translation>为所选图片打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="439"/>
+        <location filename="../src/main_window.cpp" line="462"/>
         <source>Tag every &amp;untagged image</source>
         <translation>为所有未打标图片打标(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="441"/>
+        <location filename="../src/main_window.cpp" line="464"/>
         <source>&amp;Resume unfinished tagging</source>
         <translation>继续未完成的打标(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="443"/>
+        <location filename="../src/main_window.cpp" line="466"/>
         <source>&amp;Cancel tagging</source>
         <translation>取消打标(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="446"/>
+        <location filename="../src/main_window.cpp" line="469"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="448"/>
+        <location filename="../src/main_window.cpp" line="471"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="449"/>
+        <location filename="../src/main_window.cpp" line="472"/>
         <source>&amp;Fit to window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="451"/>
+        <location filename="../src/main_window.cpp" line="474"/>
         <source>&amp;Actual size (100 %)</source>
         <translation>实际大小（100%）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="453"/>
+        <location filename="../src/main_window.cpp" line="476"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="456"/>
+        <location filename="../src/main_window.cpp" line="479"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="461"/>
+        <location filename="../src/main_window.cpp" line="484"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="462"/>
+        <location filename="../src/main_window.cpp" line="485"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="466"/>
+        <location filename="../src/main_window.cpp" line="489"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="471"/>
+        <location filename="../src/main_window.cpp" line="494"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="472"/>
+        <location filename="../src/main_window.cpp" line="495"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="473"/>
+        <location filename="../src/main_window.cpp" line="496"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="488"/>
+        <location filename="../src/main_window.cpp" line="511"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="489"/>
+        <location filename="../src/main_window.cpp" line="512"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="490"/>
+        <location filename="../src/main_window.cpp" line="513"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="491"/>
+        <location filename="../src/main_window.cpp" line="514"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="520"/>
+        <location filename="../src/main_window.cpp" line="544"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="532"/>
+        <location filename="../src/main_window.cpp" line="557"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="171"/>
+        <location filename="../src/main_window_backend.cpp" line="180"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="116"/>
-        <location filename="../src/main_window_backend.cpp" line="174"/>
+        <location filename="../src/main_window_backend.cpp" line="122"/>
+        <location filename="../src/main_window_backend.cpp" line="183"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="180"/>
+        <location filename="../src/main_window_backend.cpp" line="189"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="185"/>
+        <location filename="../src/main_window_backend.cpp" line="194"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="187"/>
+        <location filename="../src/main_window_backend.cpp" line="196"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="188"/>
+        <location filename="../src/main_window_backend.cpp" line="197"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="189"/>
+        <location filename="../src/main_window_backend.cpp" line="198"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="204"/>
+        <location filename="../src/main_window_backend.cpp" line="214"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="213"/>
-        <location filename="../src/main_window_backend.cpp" line="250"/>
+        <location filename="../src/main_window_backend.cpp" line="223"/>
+        <location filename="../src/main_window_backend.cpp" line="261"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="217"/>
+        <location filename="../src/main_window_backend.cpp" line="227"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="219"/>
+        <location filename="../src/main_window_backend.cpp" line="229"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="223"/>
+        <location filename="../src/main_window_backend.cpp" line="233"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="224"/>
+        <location filename="../src/main_window_backend.cpp" line="234"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="225"/>
+        <location filename="../src/main_window_backend.cpp" line="235"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="226"/>
+        <location filename="../src/main_window_backend.cpp" line="236"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="243"/>
+        <location filename="../src/main_window_backend.cpp" line="254"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="248"/>
+        <location filename="../src/main_window_backend.cpp" line="260"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="190"/>
-        <location filename="../src/main_window_backend.cpp" line="248"/>
+        <location filename="../src/main_window.cpp" line="199"/>
+        <location filename="../src/main_window_backend.cpp" line="260"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="266"/>
+        <location filename="../src/main_window_backend.cpp" line="278"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="280"/>
+        <location filename="../src/main_window_backend.cpp" line="292"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="281"/>
+        <location filename="../src/main_window_backend.cpp" line="293"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="540"/>
+        <location filename="../src/main_window.cpp" line="565"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="541"/>
+        <location filename="../src/main_window.cpp" line="566"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="552"/>
+        <location filename="../src/main_window.cpp" line="579"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="556"/>
+        <location filename="../src/main_window.cpp" line="583"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="582"/>
+        <location filename="../src/main_window.cpp" line="611"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="583"/>
+        <location filename="../src/main_window.cpp" line="613"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/clipboard_import.cpp" line="35"/>
-        <location filename="../src/main_window.cpp" line="377"/>
+        <location filename="../src/clipboard_import.cpp" line="40"/>
+        <location filename="../src/main_window.cpp" line="400"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../src/clipboard_import.cpp" line="47"/>
+        <location filename="../src/clipboard_import.cpp" line="51"/>
         <source>The folder %1 could not be created.</source>
         <translation>无法创建文件夹 %1。</translation>
     </message>
     <message>
-        <location filename="../src/clipboard_import.cpp" line="54"/>
+        <location filename="../src/clipboard_import.cpp" line="59"/>
         <source>The pasted image could not be saved to %1: %2</source>
         <translation>无法把粘贴的图片保存到 %1：%2</translation>
     </message>
@@ -1006,7 +1006,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/settings_dialog.cpp" line="60"/>
-        <location filename="../src/settings_dialog.cpp" line="269"/>
+        <location filename="../src/settings_dialog.cpp" line="270"/>
         <source>Catalogue</source>
         <translation>商品图库</translation>
     </message>
@@ -1256,63 +1256,63 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>图库 (*.sqlite)</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="272"/>
+        <location filename="../src/settings_dialog.cpp" line="273"/>
         <source>None: image paths are kept as they are</source>
         <translation>无：图片路径按原样保存</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="273"/>
+        <location filename="../src/settings_dialog.cpp" line="275"/>
         <source>Where the team&apos;s shared image folder is on this computer (e.g. /mnt/shop). Images under it are stored relative to it, so every workstation finds them through its own mapping.</source>
         <translation>团队共享图片文件夹在本机上的位置（例如 /mnt/shop）。其中的图片按相对路径保存，每台工作站通过自己的映射找到它们。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="276"/>
+        <location filename="../src/settings_dialog.cpp" line="278"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="278"/>
-        <location filename="../src/settings_dialog.cpp" line="285"/>
+        <location filename="../src/settings_dialog.cpp" line="281"/>
+        <location filename="../src/settings_dialog.cpp" line="288"/>
         <source>Shared image folder</source>
         <translation>共享图片文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="289"/>
+        <location filename="../src/settings_dialog.cpp" line="292"/>
         <source>The name the audit log records for your decisions.</source>
         <translation>审计日志中记录您的决定时使用的名字。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="290"/>
+        <location filename="../src/settings_dialog.cpp" line="293"/>
         <source>Your name</source>
         <translation>您的名字</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="291"/>
+        <location filename="../src/settings_dialog.cpp" line="294"/>
         <source>A team points every workstation at one PostgreSQL catalogue and one shared image folder. Changing the catalogue opens the window again on it.</source>
         <translation>团队中的每台工作站都指向同一个 PostgreSQL 图库和同一个共享图片文件夹。更换图库后，窗口会在新图库上重新打开。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="303"/>
+        <location filename="../src/settings_dialog.cpp" line="306"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="303"/>
+        <location filename="../src/settings_dialog.cpp" line="306"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="303"/>
+        <location filename="../src/settings_dialog.cpp" line="306"/>
         <source>Alternative</source>
         <translation>备用快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="326"/>
+        <location filename="../src/settings_dialog.cpp" line="329"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="335"/>
+        <location filename="../src/settings_dialog.cpp" line="338"/>
         <source>Click a cell and press the new keys; the clear button removes them.</source>
         <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
     </message>
@@ -1489,165 +1489,165 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::TagEditor</name>
     <message>
-        <location filename="../src/tag_editor.cpp" line="31"/>
+        <location filename="../src/tag_editor.cpp" line="32"/>
         <source>suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="32"/>
+        <location filename="../src/tag_editor.cpp" line="34"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="33"/>
+        <location filename="../src/tag_editor.cpp" line="36"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="159"/>
+        <location filename="../src/tag_editor.cpp" line="163"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="159"/>
+        <location filename="../src/tag_editor.cpp" line="163"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="159"/>
+        <location filename="../src/tag_editor.cpp" line="163"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="165"/>
+        <location filename="../src/tag_editor.cpp" line="169"/>
         <source>Keys 1–9 pick option N of the focused attribute: its N-th allowed value in the taxonomy, as numbered below the list (a single-valued attribute keeps only that value). F2 renames (fixes) the focused tag, Del deletes the selected tags, Alt+A adds a tag, Ctrl+Z / Ctrl+Y undo and redo.</source>
         <translation>数字键 1–9 选择当前属性的第 N 个选项：即分类体系中该属性的第 N 个允许取值，编号显示在列表下方（单值属性只保留所选取值）。F2 重命名（修正）当前标签，Del 删除所选标签，Alt+A 添加标签，Ctrl+Z / Ctrl+Y 撤销和重做。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="173"/>
+        <location filename="../src/tag_editor.cpp" line="177"/>
         <source>Add a tag, e.g. 风格: 波西米亚 or colour: red (Alt+A)</source>
         <translation>添加标签，例如 风格: 波西米亚 或 颜色: 红色（Alt+A）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="225"/>
-        <location filename="../src/tag_editor.cpp" line="518"/>
+        <location filename="../src/tag_editor.cpp" line="231"/>
+        <location filename="../src/tag_editor.cpp" line="572"/>
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="227"/>
+        <location filename="../src/tag_editor.cpp" line="236"/>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="231"/>
+        <location filename="../src/tag_editor.cpp" line="246"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="233"/>
+        <location filename="../src/tag_editor.cpp" line="251"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="238"/>
+        <location filename="../src/tag_editor.cpp" line="258"/>
         <source>Pick option %1</source>
         <translation>选择第 %1 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="321"/>
+        <location filename="../src/tag_editor.cpp" line="350"/>
         <source>The model gave only %1% of its probability to the taxonomy&apos;s values here: it may have wanted to say something the taxonomy does not have.</source>
         <translation>模型在这里只把 %1% 的概率给了分类体系中的取值：它可能想说分类体系里没有的东西。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="331"/>
+        <location filename="../src/tag_editor.cpp" line="361"/>
         <source>%1 by %2, %3</source>
         <translation>%2 于 %3 %1</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="452"/>
+        <location filename="../src/tag_editor.cpp" line="503"/>
         <source>Select an image first, then add the tag.</source>
         <translation>请先选择一张图片，再添加标签。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="497"/>
+        <location filename="../src/tag_editor.cpp" line="550"/>
         <source>This tag no longer exists.</source>
         <translation>该标签已不存在。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="503"/>
+        <location filename="../src/tag_editor.cpp" line="556"/>
         <source>“%1” is not a value of %2</source>
         <translation>“%1”不是%2的取值</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/tag_editor.cpp" line="544"/>
+        <location filename="../src/tag_editor.cpp" line="601"/>
         <source>Delete %n tag(s)</source>
         <translation>
             <numerusform>删除 %n 个标签</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="555"/>
+        <location filename="../src/tag_editor.cpp" line="612"/>
         <source>Focus an attribute first (arrow keys), then press 1–9.</source>
         <translation>请先（用方向键）选中一个属性，再按 1–9。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="559"/>
+        <location filename="../src/tag_editor.cpp" line="617"/>
         <source>%1 has no option %2</source>
         <translation>%1没有第 %2 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="570"/>
+        <location filename="../src/tag_editor.cpp" line="629"/>
         <source>Pick %1: %2</source>
         <translation>选择 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="189"/>
-        <location filename="../src/tag_editor.cpp" line="420"/>
+        <location filename="../src/tag_editor.cpp" line="194"/>
+        <location filename="../src/tag_editor.cpp" line="466"/>
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="190"/>
-        <location filename="../src/tag_editor.cpp" line="421"/>
+        <location filename="../src/tag_editor.cpp" line="195"/>
+        <location filename="../src/tag_editor.cpp" line="469"/>
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="191"/>
-        <location filename="../src/tag_editor.cpp" line="429"/>
+        <location filename="../src/tag_editor.cpp" line="196"/>
+        <location filename="../src/tag_editor.cpp" line="479"/>
         <source>Accept all</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="192"/>
+        <location filename="../src/tag_editor.cpp" line="197"/>
         <source>Accept every suggestion of this image (Ctrl+Enter)</source>
         <translation>接受这张图片的全部建议（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="307"/>
+        <location filename="../src/tag_editor.cpp" line="336"/>
         <source> (new value)</source>
         <translation>（新值）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="361"/>
+        <location filename="../src/tag_editor.cpp" line="397"/>
         <source>%1 — keys: %2</source>
         <translation>%1 — 按键：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="436"/>
+        <location filename="../src/tag_editor.cpp" line="487"/>
         <source>Write the attribute, a colon and the value, e.g. 风格: 波西米亚</source>
         <translation>请写属性、冒号和值，例如 风格: 波西米亚</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="443"/>
+        <location filename="../src/tag_editor.cpp" line="494"/>
         <source>Unknown attribute “%1”</source>
         <translation>未知属性“%1”</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="229"/>
-        <location filename="../src/tag_editor.cpp" line="459"/>
-        <location filename="../src/tag_editor.cpp" line="472"/>
+        <location filename="../src/tag_editor.cpp" line="241"/>
+        <location filename="../src/tag_editor.cpp" line="510"/>
+        <location filename="../src/tag_editor.cpp" line="523"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>

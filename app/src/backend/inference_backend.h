@@ -19,13 +19,13 @@ namespace vistag::backend {
 
 // An earlier turn of a conversation, before the request's own user turn.
 struct ChatTurn {
-    QString role;             // "user" or "assistant"
+    QString role;  // "user" or "assistant"
     QString text;
-    QStringList imagePaths;   // user turns: image files, in order, before the text
+    QStringList imagePaths;  // user turns: image files, in order, before the text
 };
 
 struct AskRequest {
-    QStringList imagePaths;   // image files, in order, before the prompt
+    QStringList imagePaths;  // image files, in order, before the prompt
     QString prompt;
     QString system;
     QList<ChatTurn> history;  // earlier turns, oldest first (empty: a single question)
@@ -50,16 +50,16 @@ enum class TagProvenance {
 
 struct AskResult {
     bool ok = false;
-    QString error;            // plain words for a merchandiser when !ok
-    int errorCode = 0;        // vistag::inference::ErrorCode value when !ok
+    QString error;      // plain words for a merchandiser when !ok
+    int errorCode = 0;  // vistag::inference::ErrorCode value when !ok
     QString text;
-    QString finishReason;     // "stop", "length" or "cancelled"
+    QString finishReason;  // "stop", "length" or "cancelled"
     QList<int> tokenIds;
     QList<double> tokenProbs;           // probability of each generated token (-1 unknown)
     QList<QPair<int, int>> tokenSpans;  // UTF-16 [begin, end) of each token in `text`
     double latencyMs = 0;
     double ttftMs = 0;
-    int promptTokens = 0;     // tokens in the prompt (images included), 0 unknown
+    int promptTokens = 0;  // tokens in the prompt (images included), 0 unknown
     // tagSchema requests: the values (codes, confidence, allowed mass) when there are any.
     std::optional<inference::TagResult> tags;
     TagProvenance tagProvenance = TagProvenance::None;

@@ -218,17 +218,20 @@ namespace vistag::backend::remote_http {
 
 int retryAfterMs(const QByteArray& header, const QDateTime& now, int fallbackMs) {
     const QString v = QString::fromLatin1(header).trimmed();
-    if (v.isEmpty()) return fallbackMs;
+    if (v.isEmpty())
+        return fallbackMs;
     bool ok = false;
     const double seconds = v.toDouble(&ok);
-    if (ok) return seconds >= 0 ? int(qMin(seconds * 1000.0, 1e9)) : fallbackMs;
+    if (ok)
+        return seconds >= 0 ? int(qMin(seconds * 1000.0, 1e9)) : fallbackMs;
     // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") is RFC 2822 with the zone as a name, which
     // Qt 6.4 does not read: give it as an offset.
     QString date = v;
     if (date.endsWith(QLatin1String(" GMT")) || date.endsWith(QLatin1String(" UTC")))
         date = date.left(date.size() - 4) + QLatin1String(" +0000");
     const QDateTime when = QDateTime::fromString(date, Qt::RFC2822Date);
-    if (!when.isValid()) return fallbackMs;
+    if (!when.isValid())
+        return fallbackMs;
     return int(qBound(qint64(0), now.msecsTo(when), qint64(1000000000)));
 }
 

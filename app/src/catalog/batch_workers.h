@@ -69,7 +69,7 @@ private:
     std::vector<QThread*> threads_;
     std::atomic<int> running_{0};    // threads not yet done
     std::atomic<int> reporting_{0};  // threads not yet past their catalogue work
-    std::mutex lock_;  // guards what follows
+    std::mutex lock_;                // guards what follows
     std::vector<BatchRunStatus> statuses_;
     QString firstError_;
     qint64 startedMs_ = 0;

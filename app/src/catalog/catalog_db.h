@@ -165,10 +165,11 @@ public:
     // Any tag (any status) on the image or its SKU group: batch mode "untagged" skips these.
     std::optional<bool> hasTags(qint64 imageId, QString* error = nullptr) const;
 
-    // ---- edits of many tags: bulk edits, find and replace, pick, undo/redo -----------------------
-    // Each runs in one transaction with one audit row (entity "tags") and returns what it changed
-    // row by row (an empty edit when nothing needed to change, e.g. every image already had the
-    // value). dryRun: computes the same edit and changes nothing (a preview with exact counts).
+    // ---- edits of many tags: bulk edits, find and replace, pick, undo/redo
+    // ----------------------- Each runs in one transaction with one audit row (entity "tags") and
+    // returns what it changed row by row (an empty edit when nothing needed to change, e.g. every
+    // image already had the value). dryRun: computes the same edit and changes nothing (a preview
+    // with exact counts).
     //
     // Scope: the images whose tag sets are edited. An image in a SKU group stands for the group's
     // one tag set (every view of the product sees the edit, and the group counts once);

@@ -229,9 +229,11 @@ std::optional<TagEdit> CatalogDb::Impl::diff(const QMap<qint64, TagRow>& before,
     }
     for (const QString& owner : owners) {
         QSqlQuery& q = owner.startsWith(QLatin1String("g:")) ? group : single;
-        if (!runPrepared(q, {owner.startsWith(QLatin1String("g:")) ? QVariant(owner.mid(2))
-                                                                   : QVariant(owner.mid(2).toLongLong())},
-                         error) ||
+        if (!runPrepared(
+                q,
+                {owner.startsWith(QLatin1String("g:")) ? QVariant(owner.mid(2))
+                                                       : QVariant(owner.mid(2).toLongLong())},
+                error) ||
             !q.next())
             return std::nullopt;
         e.images += q.value(0).toInt();
@@ -321,7 +323,8 @@ std::optional<TagEdit> CatalogDb::bulkRemoveTag(const Scope& scope, const QStrin
             return false;
         QStringList owners;
         for (const auto& t : *tags)
-            if (!owners.contains(t.second)) owners << t.second;
+            if (!owners.contains(t.second))
+                owners << t.second;
         QJsonObject info = details(scope, attribute);
         info.insert(QStringLiteral("value"), valueCode);
         return auditedEdit(*d_, owners, who, QStringLiteral("bulk_remove"), info, &edit, error,
@@ -355,7 +358,8 @@ std::optional<TagEdit> CatalogDb::replaceTagValue(const Scope& scope, const QStr
             return false;
         QStringList owners;
         for (const auto& t : *tags)
-            if (!owners.contains(t.second)) owners << t.second;
+            if (!owners.contains(t.second))
+                owners << t.second;
         QJsonObject info = details(scope, attribute);
         info.insert(QStringLiteral("from"), fromValue);
         info.insert(QStringLiteral("to"), toValue);
@@ -364,8 +368,8 @@ std::optional<TagEdit> CatalogDb::replaceTagValue(const Scope& scope, const QStr
                 for (const auto& [id, owner] : *tags) {
                     const auto old = d_->tag(id, error);
                     if (!old || !decideRow(*d_, id, TagStatus::Rejected, who, error) ||
-                        !ensureAccepted(*d_, owner, old->imageId, attribute, toValue,
-                                        toIsNewValue, who, error))
+                        !ensureAccepted(*d_, owner, old->imageId, attribute, toValue, toIsNewValue,
+                                        who, error))
                         return false;
                 }
                 return true;
@@ -378,8 +382,7 @@ std::optional<TagEdit> CatalogDb::replaceTagValue(const Scope& scope, const QStr
 
 std::optional<TagEdit> CatalogDb::pickTagValue(qint64 imageId, const QString& attribute,
                                                const QString& valueCode, bool isNewValue,
-                                               bool exclusive, const QString& who,
-                                               QString* error) {
+                                               bool exclusive, const QString& who, QString* error) {
     if (!checkValue(attribute, valueCode, error))
         return std::nullopt;
     TagEdit edit;
@@ -391,8 +394,7 @@ std::optional<TagEdit> CatalogDb::pickTagValue(qint64 imageId, const QString& at
                          {QStringLiteral("value"), valueCode},
                          {QStringLiteral("exclusive"), exclusive}};
         return auditedEdit(*d_, {*owner}, who, QStringLiteral("pick"), info, &edit, error, [&] {
-            if (!ensureAccepted(*d_, *owner, imageId, attribute, valueCode, isNewValue, who,
-                                error))
+            if (!ensureAccepted(*d_, *owner, imageId, attribute, valueCode, isNewValue, who, error))
                 return false;
             if (!exclusive)
                 return true;

@@ -92,8 +92,9 @@ QString orderBy(const CatalogDb::Impl& d, ImageSort sort) {
             return QStringLiteral(" ORDER BY %1, i.id")
                 .arg(d.sortCi(QStringLiteral("i.file_name")));
         case ImageSort::ReviewState:
-            return QStringLiteral(" ORDER BY (CASE WHEN EXISTS (%1) THEN 1 WHEN EXISTS (%2) "
-                                  "THEN 2 ELSE 0 END), i.id")
+            return QStringLiteral(
+                       " ORDER BY (CASE WHEN EXISTS (%1) THEN 1 WHEN EXISTS (%2) "
+                       "THEN 2 ELSE 0 END), i.id")
                 .arg(tagsOfImage(QStringLiteral(" AND t.status = 'suggested'")), tagsOfImage({}));
         case ImageSort::LeastCertain:
             // One lookup per image in tags_owner(owner, status); unknown confidence (-1) sorts

@@ -109,7 +109,8 @@ struct CatalogDb::Impl {
     }
     template <class Body>
     bool writeOrDryRun(bool dry, QString* error, Body&& body) {
-        return dry ? dryRun(error, std::forward<Body>(body)) : write(error, std::forward<Body>(body));
+        return dry ? dryRun(error, std::forward<Body>(body))
+                   : write(error, std::forward<Body>(body));
     }
 
     // BEGIN IMMEDIATE; body(); COMMIT — or ROLLBACK when body or COMMIT fails.

@@ -215,13 +215,13 @@ bool decide(CatalogDb::Impl& d, qint64 tagId, TagStatus status, const QString& w
         TagRecord now = *old;
         now.status = status;
         now.decidedBy = who;
-        if (status == TagStatus::Suggested) now.decidedBy.clear();
-        return d.audit(
-            who,
-            status == TagStatus::Accepted   ? QStringLiteral("accept")
-            : status == TagStatus::Rejected ? QStringLiteral("reject")
-                                            : QStringLiteral("reopen"),
-            QStringLiteral("tag"), tagId, tagJson(*old), tagJson(now), error);
+        if (status == TagStatus::Suggested)
+            now.decidedBy.clear();
+        return d.audit(who,
+                       status == TagStatus::Accepted   ? QStringLiteral("accept")
+                       : status == TagStatus::Rejected ? QStringLiteral("reject")
+                                                       : QStringLiteral("reopen"),
+                       QStringLiteral("tag"), tagId, tagJson(*old), tagJson(now), error);
     });
 }
 
@@ -378,8 +378,8 @@ bool CatalogDb::removeTag(qint64 tagId, const QString& who, QString* error, TagE
             return false;
         std::optional<QString> owner;
         std::optional<QMap<qint64, TagRow>> snapshot;
-        if (edit && (!(owner = ownerOfTag(*d_, tagId, error)) ||
-                     !(snapshot = d_->rowsOf({*owner}, error))))
+        if (edit &&
+            (!(owner = ownerOfTag(*d_, tagId, error)) || !(snapshot = d_->rowsOf({*owner}, error))))
             return false;
         return d_->exec(QStringLiteral("DELETE FROM tags WHERE id = ?"), {tagId}, error) &&
                d_->audit(who, QStringLiteral("remove"), QStringLiteral("tag"), tagId, tagJson(*old),

@@ -36,13 +36,13 @@ struct ImageFilter {
     QString
         nameContains;  // substring of the file name (not the folder), case-insensitive for ASCII
     std::optional<ReviewState> reviewState;
-    QString attribute;  // with valueCode: images that have this tag (not rejected)
-    QString valueCode;  // alone: any attribute with this value
+    QString attribute;       // with valueCode: images that have this tag (not rejected)
+    QString valueCode;       // alone: any attribute with this value
     QString lacksAttribute;  // images with no tag (other than rejected) for this attribute
-    QString skuGroup;   // exactly this SKU group
+    QString skuGroup;        // exactly this SKU group
     ImageSort sort = ImageSort::Added;
-    int limit = -1;     // page size; -1 = all
-    int offset = 0;     // rows to skip, in `sort` order
+    int limit = -1;  // page size; -1 = all
+    int offset = 0;  // rows to skip, in `sort` order
 };
 
 // One row of the append-only audit log. before/after are JSON objects (empty when none).

@@ -15,7 +15,8 @@ namespace {
 
 const TaxonomyAttribute* findAttribute(const QList<TaxonomyAttribute>& attrs, const QString& code) {
     for (const auto& a : attrs)
-        if (a.code == code) return &a;
+        if (a.code == code)
+            return &a;
     return nullptr;
 }
 
@@ -23,11 +24,13 @@ const TaxonomyAttribute* findAttribute(const QList<TaxonomyAttribute>& attrs, co
 // value is left out of an export.
 QStringList columnAttributes(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attrs) {
     QStringList order;
-    for (const auto& a : attrs) order << a.code;
+    for (const auto& a : attrs)
+        order << a.code;
     QStringList extra;
     for (const auto& r : rows)
         for (auto it = r.values.cbegin(); it != r.values.cend(); ++it)
-            if (!order.contains(it.key()) && !extra.contains(it.key())) extra << it.key();
+            if (!order.contains(it.key()) && !extra.contains(it.key()))
+                extra << it.key();
     extra.sort();
     return order + extra;
 }
@@ -56,7 +59,8 @@ bool saveAtomically(const QString& path, const QByteArray& data, QString* error)
     }
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly)) {
-        if (error) *error = QStringLiteral("%1 cannot be written: %2").arg(path, f.errorString());
+        if (error)
+            *error = QStringLiteral("%1 cannot be written: %2").arg(path, f.errorString());
         return false;
     }
     if (f.write(data) != data.size() || !f.commit()) {
@@ -70,7 +74,8 @@ bool saveAtomically(const QString& path, const QByteArray& data, QString* error)
 }
 
 QString sidecarBase(const QString& imagePath, const QString& outDir) {
-    if (outDir.isEmpty()) return imagePath;
+    if (outDir.isEmpty())
+        return imagePath;
     return QDir(outDir).filePath(QFileInfo(imagePath).fileName());
 }
 
@@ -80,7 +85,8 @@ QString valueLabel(const QList<TaxonomyAttribute>& attributes, const QString& at
                    const QString& code, const QString& language) {
     if (const TaxonomyAttribute* a = findAttribute(attributes, attribute)) {
         for (const auto& v : a->values) {
-            if (v.code != code) continue;
+            if (v.code != code)
+                continue;
             const QString first = language == QLatin1String("zh") ? v.labelZh : v.labelEn;
             const QString second = language == QLatin1String("zh") ? v.labelEn : v.labelZh;
             return !first.isEmpty() ? first : !second.isEmpty() ? second : code;
@@ -120,7 +126,8 @@ bool writeJsonLines(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>
         QJsonObject tags;
         for (auto it = r.values.cbegin(); it != r.values.cend(); ++it) {
             QJsonArray vals;
-            for (const QString& v : it.value()) vals.append(v);
+            for (const QString& v : it.value())
+                vals.append(v);
             tags.insert(it.key(), vals);
         }
         QJsonObject labels;
@@ -180,7 +187,8 @@ ExportReport writeXmpSidecars(const QList<ExportRow>& rows,
                 a ? (options.language == QLatin1String("zh") ? a->labelZh : a->labelEn) : code;
             for (const QString& v : r.values.value(code)) {
                 const QString label = valueLabel(attributes, code, v, options.language);
-                if (!subjects.contains(label)) subjects << label;
+                if (!subjects.contains(label))
+                    subjects << label;
                 hierarchical << (attrLabel.isEmpty() ? code : attrLabel) + QLatin1Char('|') + label;
             }
         }
@@ -189,7 +197,8 @@ ExportReport writeXmpSidecars(const QList<ExportRow>& rows,
             QByteArray existing;
             if (QFile f(path); f.exists()) {
                 if (!f.open(QIODevice::ReadOnly)) {
-                    report.failures << QStringLiteral("%1 cannot be read: %2").arg(path, f.errorString());
+                    report.failures
+                        << QStringLiteral("%1 cannot be read: %2").arg(path, f.errorString());
                     continue;
                 }
                 existing = f.readAll();

@@ -23,7 +23,8 @@ QStringList collectImageFiles(const QStringList& inputs, QStringList* missing) {
             QStringList found;
             while (it.hasNext()) {
                 const QString p = it.next();
-                if (isImageFileName(p)) found << p;
+                if (isImageFileName(p))
+                    found << p;
             }
             found.sort();
             out << found;
@@ -40,13 +41,15 @@ QStringList collectImageFiles(const QStringList& inputs, QStringList* missing) {
 std::optional<ImageRecord> describeImageFile(const QString& path, QString* error) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
-        if (error) *error = QStringLiteral("%1: cannot open the file").arg(path);
+        if (error)
+            *error = QStringLiteral("%1: cannot open the file").arg(path);
         return std::nullopt;
     }
     QCryptographicHash hash(QCryptographicHash::Sha256);
     const QByteArray head = f.peek(65536);
     if (!hash.addData(&f)) {
-        if (error) *error = QStringLiteral("%1: cannot read the file").arg(path);
+        if (error)
+            *error = QStringLiteral("%1: cannot read the file").arg(path);
         return std::nullopt;
     }
     ImageRecord r;

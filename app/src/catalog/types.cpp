@@ -7,17 +7,23 @@ namespace vistag::catalog {
 
 QString tagStatusName(TagStatus s) {
     switch (s) {
-        case TagStatus::Suggested: return QStringLiteral("suggested");
-        case TagStatus::Accepted: return QStringLiteral("accepted");
-        case TagStatus::Rejected: return QStringLiteral("rejected");
+        case TagStatus::Suggested:
+            return QStringLiteral("suggested");
+        case TagStatus::Accepted:
+            return QStringLiteral("accepted");
+        case TagStatus::Rejected:
+            return QStringLiteral("rejected");
     }
     return {};
 }
 
 std::optional<TagStatus> tagStatusFromName(const QString& name) {
-    if (name == QLatin1String("suggested")) return TagStatus::Suggested;
-    if (name == QLatin1String("accepted")) return TagStatus::Accepted;
-    if (name == QLatin1String("rejected")) return TagStatus::Rejected;
+    if (name == QLatin1String("suggested"))
+        return TagStatus::Suggested;
+    if (name == QLatin1String("accepted"))
+        return TagStatus::Accepted;
+    if (name == QLatin1String("rejected"))
+        return TagStatus::Rejected;
     return std::nullopt;
 }
 

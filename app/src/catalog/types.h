@@ -14,16 +14,16 @@ namespace vistag::catalog {
 // ---- taxonomy -------------------------------------------------------------------------------
 
 struct TaxonomyValue {
-    QString code;        // stable code, e.g. "boho"
-    QString labelZh;     // 波西米亚
-    QString labelEn;     // Bohemian
+    QString code;          // stable code, e.g. "boho"
+    QString labelZh;       // 波西米亚
+    QString labelEn;       // Bohemian
     QStringList synonyms;  // 波西米亚风, boho-chic, ...
 };
 
 struct TaxonomyAttribute {
-    QString code;        // "style"
-    QString labelZh;     // 风格
-    QString labelEn;     // Style
+    QString code;     // "style"
+    QString labelZh;  // 风格
+    QString labelEn;  // Style
     bool multiValued = false;
     QString merchantColumn;  // Google Merchant column name when one fits ("color", "material", ...)
     QList<TaxonomyValue> values;
@@ -37,9 +37,9 @@ std::optional<TagStatus> tagStatusFromName(const QString& name);
 
 // One value proposed for one attribute, by the model or a person.
 struct TagSuggestion {
-    QString attribute;     // attribute code
-    QString valueCode;     // a code of the taxonomy, or the raw text when isNewValue
-    QString rawText;       // the words in the answer it came from
+    QString attribute;        // attribute code
+    QString valueCode;        // a code of the taxonomy, or the raw text when isNewValue
+    QString rawText;          // the words in the answer it came from
     bool isNewValue = false;  // not in the taxonomy: kept as a "new value" suggestion
     double confidence = -1;   // 0..1, or -1 when unknown
     int answerOffset = -1;    // where rawText starts in the answer (UTF-16 index), -1 if unknown
@@ -51,20 +51,20 @@ struct TagSuggestion {
 // A stored suggestion and what happened to it.
 struct TagRecord {
     qint64 id = 0;
-    qint64 imageId = 0;       // the image (its SKU group shares the record; see CatalogDb)
+    qint64 imageId = 0;  // the image (its SKU group shares the record; see CatalogDb)
     QString skuGroup;
     QString attribute;
     QString valueCode;
     bool isNewValue = false;
-    QString source;           // "model:<model id>" or "person:<user>"
+    QString source;  // "model:<model id>" or "person:<user>"
     double confidence = -1;
     // Constrained answers: the model's probability for the taxonomy's values where it chose this
     // one; low means it wanted to say something outside the taxonomy. -1 unknown.
     double allowedMass = -1;
     TagStatus status = TagStatus::Suggested;
-    QString decidedBy;        // who accepted / rejected / fixed it
+    QString decidedBy;  // who accepted / rejected / fixed it
     QDateTime decidedAt;
-    qint64 runId = 0;         // the inference run it came from (0 for a person)
+    qint64 runId = 0;  // the inference run it came from (0 for a person)
     QDateTime createdAt;
     // Counts the tag's changes: an edit that names the version it was shown is refused when
     // someone changed the tag since (CatalogDb::acceptTag and the others).
@@ -75,11 +75,11 @@ struct TagRecord {
 
 struct ImageRecord {
     qint64 id = 0;
-    QString path;          // absolute path
-    QString contentHash;   // sha256 of the file bytes, hex
+    QString path;         // absolute path
+    QString contentHash;  // sha256 of the file bytes, hex
     int width = 0;
     int height = 0;
-    QString skuGroup;      // several views of one product share one tag set; "" = none
+    QString skuGroup;  // several views of one product share one tag set; "" = none
     QDateTime addedAt;
 };
 
@@ -102,10 +102,10 @@ struct InferenceParams {
 struct RunRecord {
     qint64 id = 0;
     qint64 imageId = 0;
-    QString backend;       // "local" or "remote:<url>"
-    QString modelId;       // folder name or server model name
+    QString backend;  // "local" or "remote:<url>"
+    QString modelId;  // folder name or server model name
     QString prompt;
-    QString paramsJson;    // InferenceParams::toJson()
+    QString paramsJson;  // InferenceParams::toJson()
     QString answer;
     QString finishReason;  // "stop", "length"; only complete answers are cached
     double latencyMs = 0;
@@ -119,10 +119,10 @@ struct RunRecord {
 
 // One row of an export: an image (or a SKU group) and its tag values per attribute.
 struct ExportRow {
-    QString id;            // image path, or the SKU group when exporting per SKU
+    QString id;  // image path, or the SKU group when exporting per SKU
     QString skuGroup;
-    QStringList imagePaths;  // the images this row covers (one unless per SKU)
-    int width = 0, height = 0;  // of the first image
+    QStringList imagePaths;             // the images this row covers (one unless per SKU)
+    int width = 0, height = 0;          // of the first image
     QMap<QString, QStringList> values;  // attribute code → value codes (accepted only unless --all)
 };
 

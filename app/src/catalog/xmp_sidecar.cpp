@@ -39,17 +39,21 @@ void erase(Exiv2::XmpData& xmp, const char* key) {
 }
 
 void addBag(Exiv2::XmpData& xmp, const char* key, const QStringList& items) {
-    if (items.isEmpty()) return;
+    if (items.isEmpty())
+        return;
     Exiv2::XmpArrayValue bag(Exiv2::xmpBag);
-    for (const QString& s : items) bag.read(s.toStdString());
+    for (const QString& s : items)
+        bag.read(s.toStdString());
     xmp.add(Exiv2::XmpKey(key), &bag);
 }
 
 QStringList readBag(const Exiv2::XmpData& xmp, const char* key) {
     QStringList out;
     auto it = xmp.findKey(Exiv2::XmpKey(key));
-    if (it == xmp.end()) return out;
-    for (long i = 0; i < it->count(); ++i) out << QString::fromStdString(it->toString(i));
+    if (it == xmp.end())
+        return out;
+    for (long i = 0; i < it->count(); ++i)
+        out << QString::fromStdString(it->toString(i));
     return out;
 }
 
@@ -61,9 +65,9 @@ QByteArray encodeXmpKeywords(const QStringList& subjects, const QStringList& hie
     initOnce();
     try {
         Exiv2::XmpData xmp;
-        if (!existing.isEmpty() &&
-            Exiv2::XmpParser::decode(xmp, existing.toStdString()) != 0) {
-            if (error) *error = QStringLiteral("the existing XMP sidecar is damaged; left as it is");
+        if (!existing.isEmpty() && Exiv2::XmpParser::decode(xmp, existing.toStdString()) != 0) {
+            if (error)
+                *error = QStringLiteral("the existing XMP sidecar is damaged; left as it is");
             return {};
         }
         erase(xmp, kSubject);
@@ -72,12 +76,14 @@ QByteArray encodeXmpKeywords(const QStringList& subjects, const QStringList& hie
         addBag(xmp, kHierarchical, hierarchical);
         std::string packet;
         if (Exiv2::XmpParser::encode(packet, xmp, Exiv2::XmpParser::useCompactFormat) != 0) {
-            if (error) *error = QStringLiteral("exiv2 could not encode the XMP packet");
+            if (error)
+                *error = QStringLiteral("exiv2 could not encode the XMP packet");
             return {};
         }
         return QByteArray::fromStdString(packet);
     } catch (const Exiv2::AnyError& e) {
-        if (error) *error = QStringLiteral("exiv2: %1").arg(QString::fromStdString(e.what()));
+        if (error)
+            *error = QStringLiteral("exiv2: %1").arg(QString::fromStdString(e.what()));
         return {};
     }
 }
@@ -89,14 +95,18 @@ bool decodeXmpKeywords(const QByteArray& packet, QStringList* subjects, QStringL
     try {
         Exiv2::XmpData xmp;
         if (Exiv2::XmpParser::decode(xmp, packet.toStdString()) != 0) {
-            if (error) *error = QStringLiteral("not a valid XMP packet");
+            if (error)
+                *error = QStringLiteral("not a valid XMP packet");
             return false;
         }
-        if (subjects) *subjects = readBag(xmp, kSubject);
-        if (hierarchical) *hierarchical = readBag(xmp, kHierarchical);
+        if (subjects)
+            *subjects = readBag(xmp, kSubject);
+        if (hierarchical)
+            *hierarchical = readBag(xmp, kHierarchical);
         return true;
     } catch (const Exiv2::AnyError& e) {
-        if (error) *error = QStringLiteral("exiv2: %1").arg(QString::fromStdString(e.what()));
+        if (error)
+            *error = QStringLiteral("exiv2: %1").arg(QString::fromStdString(e.what()));
         return false;
     }
 }

@@ -59,7 +59,7 @@ struct TagMatcher::State {
     std::vector<SlotConf> slots;
     std::vector<uint32_t> mask;  // cache of the mask of `cur`
     bool maskValid = false;
-    Walk walk;  // scratch
+    Walk walk;                // scratch
     bool prunePlain = false;  // computeMask: plain-only subtrees of a free-text slot are done
 
     Walk& freshWalk() {

@@ -11,22 +11,23 @@ namespace vistag::inference {
 Expected<RgbImage> decodeImage(std::string_view bytes, const std::string& label,
                                int64_t maxPixels) {
     auto header = readImageHeader(bytes, label);
-    if (!header) return header.error();
+    if (!header)
+        return header.error();
     if (header->width <= 0 || header->height <= 0)
         return Status(ErrorCode::Image, label + ": the image has no pixels");
     if (header->width > maxPixels / header->height)
-        return Status(ErrorCode::Image,
-                      label + ": the image is too large (" + std::to_string(header->width) + "×" +
-                          std::to_string(header->height) + " pixels; at most " +
-                          std::to_string(maxPixels / 1000000) + " megapixels)");
+        return Status(ErrorCode::Image, label + ": the image is too large (" +
+                                            std::to_string(header->width) + "×" +
+                                            std::to_string(header->height) + " pixels; at most " +
+                                            std::to_string(maxPixels / 1000000) + " megapixels)");
     cv::Mat bgr;
     try {
-        cv::Mat buf(1, static_cast<int>(bytes.size()), CV_8U,
-                    const_cast<char*>(bytes.data()));
+        cv::Mat buf(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
         // IMREAD_COLOR: 8-bit, 3 channels, EXIF orientation applied, alpha dropped.
         bgr = cv::imdecode(buf, cv::IMREAD_COLOR);
     } catch (const cv::Exception& e) {
-        return Status(ErrorCode::Image, label + ": the image could not be decoded (" + e.what() + ")");
+        return Status(ErrorCode::Image,
+                      label + ": the image could not be decoded (" + e.what() + ")");
     }
     if (bgr.empty())
         return Status(ErrorCode::Image, label + ": the image is damaged or truncated");
@@ -42,9 +43,11 @@ Expected<RgbImage> decodeImage(std::string_view bytes, const std::string& label,
 
 Expected<RgbImage> loadImageFile(const std::string& path, int64_t maxPixels) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return Status(ErrorCode::Image, path + ": cannot open the file");
+    if (!in)
+        return Status(ErrorCode::Image, path + ": cannot open the file");
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return Status(ErrorCode::Image, path + ": cannot read the file");
+    if (in.bad())
+        return Status(ErrorCode::Image, path + ": cannot read the file");
     return decodeImage(bytes, path, maxPixels);
 }
 

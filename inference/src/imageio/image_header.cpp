@@ -6,11 +6,15 @@
 namespace vistag::inference {
 namespace {
 
-uint32_t be16(const unsigned char* p) { return (p[0] << 8) | p[1]; }
+uint32_t be16(const unsigned char* p) {
+    return (p[0] << 8) | p[1];
+}
 uint32_t be32(const unsigned char* p) {
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
 }
-uint32_t le16(const unsigned char* p) { return p[0] | (p[1] << 8); }
+uint32_t le16(const unsigned char* p) {
+    return p[0] | (p[1] << 8);
+}
 uint32_t le32(const unsigned char* p) {
     return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t(p[3]) << 24);
 }
@@ -22,7 +26,8 @@ Status bad(const std::string& label, const std::string& what) {
 Expected<ImageHeader> jpeg(const unsigned char* p, size_t n, const std::string& label) {
     size_t i = 2;
     while (i + 4 <= n) {
-        if (p[i] != 0xFF) return bad(label, "damaged JPEG file (bad marker)");
+        if (p[i] != 0xFF)
+            return bad(label, "damaged JPEG file (bad marker)");
         const unsigned char marker = p[i + 1];
         if (marker == 0xFF) {  // fill byte
             ++i;
@@ -33,11 +38,13 @@ Expected<ImageHeader> jpeg(const unsigned char* p, size_t n, const std::string& 
             continue;
         }
         const size_t len = be16(p + i + 2);
-        if (len < 2) return bad(label, "damaged JPEG file (bad segment length)");
-        const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
-                         marker != 0xCC;
+        if (len < 2)
+            return bad(label, "damaged JPEG file (bad segment length)");
+        const bool sof =
+            marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
         if (sof) {
-            if (i + 9 > n) break;
+            if (i + 9 > n)
+                break;
             return ImageHeader{"jpeg", be16(p + i + 7), be16(p + i + 5)};
         }
         i += 2 + len;
@@ -50,18 +57,23 @@ Expected<ImageHeader> tiff(const unsigned char* p, size_t n, const std::string& 
     auto u16 = [&](size_t o) { return le ? le16(p + o) : be16(p + o); };
     auto u32 = [&](size_t o) { return le ? le32(p + o) : be32(p + o); };
     const size_t ifd = u32(4);
-    if (ifd + 2 > n) return bad(label, "damaged TIFF file");
+    if (ifd + 2 > n)
+        return bad(label, "damaged TIFF file");
     const size_t count = u16(ifd);
     int64_t w = 0, h = 0;
     for (size_t k = 0; k < count; ++k) {
         const size_t e = ifd + 2 + k * 12;
-        if (e + 12 > n) break;
+        if (e + 12 > n)
+            break;
         const uint32_t tag = u16(e), type = u16(e + 2);
         const uint32_t value = type == 3 ? u16(e + 8) : u32(e + 8);
-        if (tag == 256) w = value;
-        if (tag == 257) h = value;
+        if (tag == 256)
+            w = value;
+        if (tag == 257)
+            h = value;
     }
-    if (w <= 0 || h <= 0) return bad(label, "damaged TIFF file (no image size found)");
+    if (w <= 0 || h <= 0)
+        return bad(label, "damaged TIFF file (no image size found)");
     return ImageHeader{"tiff", w, h};
 }
 
@@ -70,12 +82,15 @@ Expected<ImageHeader> tiff(const unsigned char* p, size_t n, const std::string& 
 Expected<ImageHeader> readImageHeader(std::string_view bytes, const std::string& label) {
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
     const size_t n = bytes.size();
-    if (n == 0) return bad(label, "the file is empty");
+    if (n == 0)
+        return bad(label, "the file is empty");
     if (n >= 24 && std::memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) {
-        if (std::memcmp(p + 12, "IHDR", 4) != 0) return bad(label, "damaged PNG file");
+        if (std::memcmp(p + 12, "IHDR", 4) != 0)
+            return bad(label, "damaged PNG file");
         return ImageHeader{"png", be32(p + 16), be32(p + 20)};
     }
-    if (n >= 4 && p[0] == 0xFF && p[1] == 0xD8) return jpeg(p, n, label);
+    if (n >= 4 && p[0] == 0xFF && p[1] == 0xD8)
+        return jpeg(p, n, label);
     if (n >= 30 && std::memcmp(p, "RIFF", 4) == 0 && std::memcmp(p + 8, "WEBP", 4) == 0) {
         if (std::memcmp(p + 12, "VP8 ", 4) == 0)
             return ImageHeader{"webp", le16(p + 26) & 0x3FFF, le16(p + 28) & 0x3FFF};

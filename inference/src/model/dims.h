@@ -8,10 +8,10 @@ namespace vistag::inference::model {
 
 struct VisionDims {
     int64_t depth = 0;
-    int64_t hidden = 0;           // D
+    int64_t hidden = 0;  // D
     int64_t heads = 0;
     int64_t intermediate = 0;
-    int64_t outHidden = 0;        // = text hidden
+    int64_t outHidden = 0;              // = text hidden
     int64_t numPositionEmbeddings = 0;  // G*G
     int64_t patch = 16;
     int64_t temporalPatch = 2;
@@ -19,9 +19,9 @@ struct VisionDims {
     int64_t inChannels = 3;
     double ropeTheta = 10000.0;
     std::vector<int64_t> deepstackIndexes;
-    bool tanhGelu = true;         // hidden_act gelu_pytorch_tanh (else exact erf GELU)
+    bool tanhGelu = true;  // hidden_act gelu_pytorch_tanh (else exact erf GELU)
     int64_t headDim() const { return hidden / heads; }
-    int64_t gridSide() const;     // sqrt(numPositionEmbeddings)
+    int64_t gridSide() const;  // sqrt(numPositionEmbeddings)
 };
 
 struct TextDims {

@@ -19,14 +19,14 @@ at::Tensor processOne(const RgbImage& img, const ImageProcessorSettings& s, int6
     if (s.doNormalize) {
         // Fused rescale + normalise: (x - mean/r) / (std/r), constants rounded to float32.
         const double k = s.doRescale ? 1.0 / s.rescale : 1.0;
-        at::Tensor mean = at::tensor({static_cast<float>(s.mean[0] * k),
-                                      static_cast<float>(s.mean[1] * k),
-                                      static_cast<float>(s.mean[2] * k)})
-                              .view({1, 3, 1, 1});
-        at::Tensor stdv = at::tensor({static_cast<float>(s.std[0] * k),
-                                      static_cast<float>(s.std[1] * k),
-                                      static_cast<float>(s.std[2] * k)})
-                              .view({1, 3, 1, 1});
+        at::Tensor mean =
+            at::tensor({static_cast<float>(s.mean[0] * k), static_cast<float>(s.mean[1] * k),
+                        static_cast<float>(s.mean[2] * k)})
+                .view({1, 3, 1, 1});
+        at::Tensor stdv =
+            at::tensor({static_cast<float>(s.std[0] * k), static_cast<float>(s.std[1] * k),
+                        static_cast<float>(s.std[2] * k)})
+                .view({1, 3, 1, 1});
         f = (f - mean) / stdv;
     } else if (s.doRescale) {
         f = f * s.rescale;
@@ -42,15 +42,16 @@ at::Tensor processOne(const RgbImage& img, const ImageProcessorSettings& s, int6
 
 }  // namespace
 
-bool preprocessImages(const std::vector<const RgbImage*>& images,
-                      const ImageProcessorSettings& s, ProcessedImages* out, std::string* error) {
+bool preprocessImages(const std::vector<const RgbImage*>& images, const ImageProcessorSettings& s,
+                      ProcessedImages* out, std::string* error) {
     std::vector<at::Tensor> rows;
     out->grids.clear();
     for (const RgbImage* img : images) {
         const std::string name = img->label.empty() ? std::string("image") : img->label;
         if (img->width <= 0 || img->height <= 0 ||
             img->pixels.size() != static_cast<size_t>(img->width) * img->height * 3) {
-            if (error) *error = name + ": the image has no pixels or a wrong pixel buffer size";
+            if (error)
+                *error = name + ": the image has no pixels or a wrong pixel buffer size";
             return false;
         }
         int64_t h = img->height, w = img->width;
@@ -58,11 +59,13 @@ bool preprocessImages(const std::vector<const RgbImage*>& images,
             std::string why;
             if (!smartResize(img->height, img->width, s.patch * s.merge, s.minPixels, s.maxPixels,
                              &h, &w, &why)) {
-                if (error) *error = name + ": " + why;
+                if (error)
+                    *error = name + ": " + why;
                 return false;
             }
         } else if (h % (s.patch * s.merge) || w % (s.patch * s.merge)) {
-            if (error) *error = name + ": size must be a multiple of the patch grid";
+            if (error)
+                *error = name + ": size must be a multiple of the patch grid";
             return false;
         }
         rows.push_back(processOne(*img, s, h, w));

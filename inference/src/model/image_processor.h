@@ -28,12 +28,12 @@ struct ImageProcessorSettings {
 };
 
 struct ProcessedImages {
-    at::Tensor pixelValues;        // [sum patches, C*T*P*P] float32
+    at::Tensor pixelValues;  // [sum patches, C*T*P*P] float32
     std::vector<GridTHW> grids;
 };
 
 // Returns false with *error (naming the image) for an image that cannot be processed.
-bool preprocessImages(const std::vector<const RgbImage*>& images,
-                      const ImageProcessorSettings& s, ProcessedImages* out, std::string* error);
+bool preprocessImages(const std::vector<const RgbImage*>& images, const ImageProcessorSettings& s,
+                      ProcessedImages* out, std::string* error);
 
 }  // namespace vistag::inference::model

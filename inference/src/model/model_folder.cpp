@@ -42,10 +42,14 @@ ModelDims dimsFrom(const ModelConfig& c) {
 
 at::ScalarType scalarType(DType t) {
     switch (t) {
-        case DType::F32: return at::kFloat;
-        case DType::BF16: return at::kBFloat16;
-        case DType::F16: return at::kHalf;
-        default: return at::kFloat;  // verifyWeights admits only the three above
+        case DType::F32:
+            return at::kFloat;
+        case DType::BF16:
+            return at::kBFloat16;
+        case DType::F16:
+            return at::kHalf;
+        default:
+            return at::kFloat;  // verifyWeights admits only the three above
     }
 }
 
@@ -53,17 +57,20 @@ at::ScalarType scalarType(DType t) {
 
 Expected<FolderConfigs> readFolderConfigs(const std::string& folder) {
     auto mc = ModelConfig::loadFolder(folder);
-    if (!mc) return mc.error();
+    if (!mc)
+        return mc.error();
     auto gc = GenerationConfig::loadFolder(folder, &*mc);
-    if (!gc) return gc.error();
+    if (!gc)
+        return gc.error();
     auto pc = PreprocessorConfig::loadFolder(folder);
-    if (!pc) return pc.error();
+    if (!pc)
+        return pc.error();
     if (pc->patchSize != mc->vision.patchSize || pc->mergeSize != mc->vision.spatialMergeSize ||
         pc->temporalPatchSize != mc->vision.temporalPatchSize || pc->imageMean.size() != 3 ||
         pc->imageStd.size() != 3)
-        return Status(ErrorCode::ModelFolder,
-                      folder + ": the image processor settings (" + pc->source +
-                          ") do not fit the vision model in config.json");
+        return Status(ErrorCode::ModelFolder, folder + ": the image processor settings (" +
+                                                  pc->source +
+                                                  ") do not fit the vision model in config.json");
 
     FolderConfigs out;
     out.model = *mc;
@@ -94,7 +101,8 @@ Expected<FolderConfigs> readFolderConfigs(const std::string& folder) {
     }
     p.repetitionPenalty = static_cast<float>(gc->repetitionPenalty);
     p.presencePenalty = static_cast<float>(gc->presencePenalty.value_or(0.0));
-    for (int64_t id : gc->eosTokenIds) out.eosIds.push_back(static_cast<int32_t>(id));
+    for (int64_t id : gc->eosTokenIds)
+        out.eosIds.push_back(static_cast<int32_t>(id));
     if (out.eosIds.empty() && mc->text.eosTokenId)
         out.eosIds.push_back(static_cast<int32_t>(*mc->text.eosTokenId));
     return out;
@@ -102,30 +110,35 @@ Expected<FolderConfigs> readFolderConfigs(const std::string& folder) {
 
 Expected<std::shared_ptr<LoadedWeights>> loadWeights(const std::string& folder,
                                                      const ModelConfig& config,
-                                                     at::ScalarType dtype,
-                                                     const at::Device& device,
+                                                     at::ScalarType dtype, const at::Device& device,
                                                      const std::function<bool(double)>& progress) {
     auto store = WeightStore::openFolder(folder);
-    if (!store) return store.error();
-    if (Status s = verifyWeights(*store, config); !s) return s;
+    if (!store)
+        return store.error();
+    if (Status s = verifyWeights(*store, config); !s)
+        return s;
 
     auto out = std::make_shared<LoadedWeights>();
     out->store = std::make_shared<WeightStore>(std::move(*store));
     out->bytesOnDisk = out->store->totalBytes();
     const auto expected = expectedTensors(config);
     uint64_t done = 0, total = 0;
-    for (const auto& e : expected) total += out->store->find(e.name)->nbytes;
+    for (const auto& e : expected)
+        total += out->store->find(e.name)->nbytes;
     bool anyOnTheMap = false;  // a tensor that is a view on the memory map
     for (const auto& e : expected) {
         const TensorView* v = out->store->find(e.name);
         const at::ScalarType st = scalarType(v->dtype);
         // A view on the memory map; never written to. Unaligned data is copied first.
-        at::Tensor t = at::from_blob(const_cast<std::byte*>(v->data), v->shape,
-                                     at::TensorOptions().dtype(st));
+        at::Tensor t =
+            at::from_blob(const_cast<std::byte*>(v->data), v->shape, at::TensorOptions().dtype(st));
         const bool aligned = reinterpret_cast<uintptr_t>(v->data) % t.element_size() == 0;
-        if (!aligned) t = t.clone();
-        if (st != dtype || !device.is_cpu()) t = t.to(device, dtype);
-        else if (aligned) anyOnTheMap = true;
+        if (!aligned)
+            t = t.clone();
+        if (st != dtype || !device.is_cpu())
+            t = t.to(device, dtype);
+        else if (aligned)
+            anyOnTheMap = true;
         out->parameters += t.numel();
         out->tensors.put(e.name, std::move(t));
         done += v->nbytes;
@@ -135,7 +148,8 @@ Expected<std::shared_ptr<LoadedWeights>> loadWeights(const std::string& folder,
     // Every tensor was copied (onto the GPU, or into another dtype): unmap the files, so that
     // the pages read while copying no longer count against this process (an 8B model on a GPU
     // otherwise keeps ~17 GB of host memory).
-    if (!anyOnTheMap) out->store.reset();
+    if (!anyOnTheMap)
+        out->store.reset();
     return out;
 }
 

@@ -23,10 +23,10 @@ class WeightStore;
 namespace vistag::inference::model {
 
 struct FolderConfigs {
-    ModelConfig model;               // config.json as read
+    ModelConfig model;  // config.json as read
     ModelDims dims;
     ImageProcessorSettings image;
-    SamplingParams sampling;         // generation_config defaults
+    SamplingParams sampling;  // generation_config defaults
     std::vector<int32_t> eosIds;
     int64_t maxPositions = 0;
 };
@@ -45,8 +45,7 @@ struct LoadedWeights {
 // `progress(fraction)` returning false cancels.
 Expected<std::shared_ptr<LoadedWeights>> loadWeights(const std::string& folder,
                                                      const ModelConfig& config,
-                                                     at::ScalarType dtype,
-                                                     const at::Device& device,
+                                                     at::ScalarType dtype, const at::Device& device,
                                                      const std::function<bool(double)>& progress);
 
 }  // namespace vistag::inference::model

@@ -19,9 +19,11 @@ RopePositions ropeIndex(const std::vector<int32_t>& ids, const std::vector<GridT
             continue;
         }
         int64_t run = 0;
-        while (i + run < n && ids[i + run] == imageTokenId) ++run;
+        while (i + run < n && ids[i + run] == imageTokenId)
+            ++run;
         if (nextGrid >= grids.size()) {
-            if (error) *error = "the prompt has more image placeholders than images";
+            if (error)
+                *error = "the prompt has more image placeholders than images";
             return {};
         }
         const GridTHW& g = grids[nextGrid++];
@@ -45,7 +47,8 @@ RopePositions ropeIndex(const std::vector<int32_t>& ids, const std::vector<GridT
         i += run;
     }
     if (nextGrid != grids.size()) {
-        if (error) *error = "there are more images than image placeholders in the prompt";
+        if (error)
+            *error = "there are more images than image placeholders in the prompt";
         return {};
     }
     RopePositions out;
@@ -63,8 +66,10 @@ TextRope::TextRope(const TextDims& d) {
     // j < 3*sec[2], otherwise T.
     std::vector<int64_t> axis(half, 0);
     for (int64_t j = 0; j < half; ++j) {
-        if (j % 3 == 1 && j < 3 * d.mropeSection[1]) axis[j] = 1;
-        if (j % 3 == 2 && j < 3 * d.mropeSection[2]) axis[j] = 2;
+        if (j % 3 == 1 && j < 3 * d.mropeSection[1])
+            axis[j] = 1;
+        if (j % 3 == 2 && j < 3 * d.mropeSection[2])
+            axis[j] = 2;
     }
     axisOf_ = at::tensor(axis, at::kLong);
 }
@@ -80,8 +85,7 @@ std::pair<at::Tensor, at::Tensor> TextRope::tables(const at::Tensor& positions,
     }
     at::Tensor freqs =
         positions.to(device).to(at::kFloat).unsqueeze(-1) * invFreqDev_;  // [3, L, hd/2]
-    at::Tensor idx =
-        axisOfDev_.view({1, 1, -1}).expand({1, freqs.size(1), freqs.size(2)});
+    at::Tensor idx = axisOfDev_.view({1, 1, -1}).expand({1, freqs.size(1), freqs.size(2)});
     at::Tensor f = freqs.gather(0, idx).squeeze(0);  // [L, hd/2]
     at::Tensor emb = at::cat({f, f}, -1);
     return {emb.cos().to(dtype), emb.sin().to(dtype)};

@@ -32,8 +32,8 @@ public:
                                              const at::Device& device) const;
 
 private:
-    at::Tensor invFreq_;   // [headDim/2] float32
-    at::Tensor axisOf_;    // [headDim/2] int64: which of T/H/W each frequency takes
+    at::Tensor invFreq_;  // [headDim/2] float32
+    at::Tensor axisOf_;   // [headDim/2] int64: which of T/H/W each frequency takes
     // Copies on the device last used (no host-to-device copy inside a captured CUDA graph).
     mutable at::Tensor invFreqDev_, axisOfDev_;
 };

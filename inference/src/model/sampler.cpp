@@ -17,7 +17,8 @@ int64_t Sampler::next(at::Tensor logits, const std::vector<int32_t>& context,
         at::Tensor l = logits.to(at::kFloat);
         at::Tensor id = l.argmax();
         at::Tensor prob = at::exp(l.index_select(0, id.view({1})) - at::logsumexp(l, 0));
-        at::Tensor both = at::cat({id.view({1}).to(at::kDouble), prob.to(at::kDouble)}).to(at::kCPU);
+        at::Tensor both =
+            at::cat({id.view({1}).to(at::kDouble), prob.to(at::kDouble)}).to(at::kCPU);
         greedyId_ = static_cast<int64_t>(both[0].item<double>());
         greedyProb_ = static_cast<float>(both[1].item<double>());
         lastProbs_ = at::Tensor();
@@ -25,7 +26,8 @@ int64_t Sampler::next(at::Tensor logits, const std::vector<int32_t>& context,
     }
     at::Tensor processed = process(logits, context, generatedStart);
     lastProbs_ = at::softmax(processed, -1);
-    if (p_.temperature <= 0.0f) return processed.argmax().item<int64_t>();
+    if (p_.temperature <= 0.0f)
+        return processed.argmax().item<int64_t>();
     return at::multinomial(lastProbs_, 1, false, gen_).item<int64_t>();
 }
 
@@ -37,18 +39,23 @@ at::Tensor Sampler::process(at::Tensor logits, const std::vector<int32_t>& conte
     if (p_.repetitionPenalty != 1.0f) {
         std::vector<char> seen(vocab, 0);
         for (int32_t id : context)
-            if (id >= 0 && id < vocab) seen[id] = 1;
+            if (id >= 0 && id < vocab)
+                seen[id] = 1;
         for (int64_t i = 0; i < vocab; ++i)
-            if (seen[i]) s[i] = s[i] < 0 ? s[i] * p_.repetitionPenalty : s[i] / p_.repetitionPenalty;
+            if (seen[i])
+                s[i] = s[i] < 0 ? s[i] * p_.repetitionPenalty : s[i] / p_.repetitionPenalty;
     }
     if (p_.presencePenalty != 0.0f) {
         std::vector<char> seen(vocab, 0);
         for (size_t k = generatedStart; k < context.size(); ++k)
-            if (context[k] >= 0 && context[k] < vocab) seen[context[k]] = 1;
+            if (context[k] >= 0 && context[k] < vocab)
+                seen[context[k]] = 1;
         for (int64_t i = 0; i < vocab; ++i)
-            if (seen[i]) s[i] -= p_.presencePenalty;
+            if (seen[i])
+                s[i] -= p_.presencePenalty;
     }
-    if (p_.temperature <= 0.0f) return logits;
+    if (p_.temperature <= 0.0f)
+        return logits;
     logits = logits / p_.temperature;
     const float ninf = -std::numeric_limits<float>::infinity();
     if (p_.topK > 0 && p_.topK < vocab) {
@@ -71,8 +78,10 @@ at::Tensor Sampler::distribution(const at::Tensor& logits, const std::vector<int
 }
 
 float Sampler::lastProbability(int64_t token) const {
-    if (greedyId_ >= 0) return token == greedyId_ ? greedyProb_ : 0.0f;
-    if (!lastProbs_.defined() || token < 0 || token >= lastProbs_.numel()) return 0.0f;
+    if (greedyId_ >= 0)
+        return token == greedyId_ ? greedyProb_ : 0.0f;
+    if (!lastProbs_.defined() || token < 0 || token >= lastProbs_.numel())
+        return 0.0f;
     return lastProbs_[token].item<float>();
 }
 

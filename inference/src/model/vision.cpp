@@ -38,14 +38,15 @@ void patchCoordinates(const GridTHW& g, int64_t m, std::vector<int64_t>& rows,
 }  // namespace
 
 int64_t VisionDims::gridSide() const {
-    return static_cast<int64_t>(std::llround(std::sqrt(static_cast<double>(numPositionEmbeddings))));
+    return static_cast<int64_t>(
+        std::llround(std::sqrt(static_cast<double>(numPositionEmbeddings))));
 }
 
 // Bilinear resampling (align_corners) of the learned G×G table to each image's h×w patch grid,
 // as transformers' get_vision_interpolation_indices_and_weights: 4 taps per patch with float32
 // weights, summed after the lookup.
-at::Tensor VisionEncoder::positionEmbedding(const std::vector<GridTHW>& grids,
-                                            at::ScalarType dtype, const at::Device& device) const {
+at::Tensor VisionEncoder::positionEmbedding(const std::vector<GridTHW>& grids, at::ScalarType dtype,
+                                            const at::Device& device) const {
     const int64_t side = d_.gridSide();
     std::vector<int64_t> rows, cols, heights, widths;
     for (const auto& g : grids) {
@@ -76,7 +77,7 @@ at::Tensor VisionEncoder::positionEmbedding(const std::vector<GridTHW>& grids,
     at::Tensor indices = (hTaps.unsqueeze(2) * side + wTaps.unsqueeze(1)).reshape({n, 4});
     at::Tensor weights = (hW.unsqueeze(2) * wW.unsqueeze(1)).reshape({n, 4});
     const at::Tensor& table = w_.get("model.visual.pos_embed.weight");  // [G*G, D]
-    at::Tensor looked = at::embedding(table, indices.to(device));        // [N, 4, D]
+    at::Tensor looked = at::embedding(table, indices.to(device));       // [N, 4, D]
     // A bf16 table times float32 weights promotes to float32 in transformers: same here.
     at::Tensor pos = (looked.to(at::kFloat) * weights.to(device).unsqueeze(2)).sum(1);
     return pos.to(dtype);
@@ -86,10 +87,11 @@ at::Tensor VisionEncoder::positionEmbedding(const std::vector<GridTHW>& grids,
 std::array<at::Tensor, 2> VisionEncoder::rotary(const std::vector<GridTHW>& grids,
                                                 const at::Device& device) const {
     const int64_t spatial = d_.headDim() / 2;
-    at::Tensor invFreq =
-        1.0 / at::pow(d_.ropeTheta, at::arange(0, spatial, 2, at::kFloat) / static_cast<float>(spatial));
+    at::Tensor invFreq = 1.0 / at::pow(d_.ropeTheta, at::arange(0, spatial, 2, at::kFloat) /
+                                                         static_cast<float>(spatial));
     std::vector<int64_t> rows, cols;
-    for (const auto& g : grids) patchCoordinates(g, d_.merge, rows, cols);
+    for (const auto& g : grids)
+        patchCoordinates(g, d_.merge, rows, cols);
     const auto n = static_cast<int64_t>(rows.size());
     at::Tensor r = at::from_blob(rows.data(), {n}, at::kLong).to(at::kFloat);
     at::Tensor c = at::from_blob(cols.data(), {n}, at::kLong).to(at::kFloat);
@@ -120,9 +122,8 @@ at::Tensor VisionEncoder::block(int64_t i, const at::Tensor& x,
     std::vector<at::Tensor> outs;
     int64_t start = 0;
     for (int64_t len : segments) {
-        outs.push_back(at::scaled_dot_product_attention(q.narrow(2, start, len),
-                                                        k.narrow(2, start, len),
-                                                        v.narrow(2, start, len)));
+        outs.push_back(at::scaled_dot_product_attention(
+            q.narrow(2, start, len), k.narrow(2, start, len), v.narrow(2, start, len)));
         start += len;
     }
     at::Tensor attn = (outs.size() == 1 ? outs[0] : at::cat(outs, 2))  // [1, H, S, hd]
@@ -158,15 +159,16 @@ VisionOutput VisionEncoder::forward(const at::Tensor& pixelValues,
 
     std::vector<int64_t> segments;
     for (const auto& g : grids)
-        for (int64_t t = 0; t < g.t; ++t) segments.push_back(g.h * g.w);
+        for (int64_t t = 0; t < g.t; ++t)
+            segments.push_back(g.h * g.w);
 
     VisionOutput out;
     for (int64_t i = 0; i < d_.depth; ++i) {
         x = block(i, x, cosSin, segments);
         for (size_t j = 0; j < d_.deepstackIndexes.size(); ++j) {
             if (d_.deepstackIndexes[j] == i)
-                out.deepstack.push_back(merger(
-                    "model.visual.deepstack_merger_list." + std::to_string(j), x, true));
+                out.deepstack.push_back(
+                    merger("model.visual.deepstack_merger_list." + std::to_string(j), x, true));
         }
     }
     out.embeds = merger("model.visual.merger", x, false);

@@ -18,8 +18,8 @@ struct GridTHW {
 };
 
 struct VisionOutput {
-    at::Tensor embeds;                   // [sum(t*h*w)/merge^2, outHidden]
-    std::vector<at::Tensor> deepstack;   // one per deepstack index, same shape as embeds
+    at::Tensor embeds;                  // [sum(t*h*w)/merge^2, outHidden]
+    std::vector<at::Tensor> deepstack;  // one per deepstack index, same shape as embeds
 };
 
 class VisionEncoder {
