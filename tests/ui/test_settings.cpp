@@ -315,6 +315,39 @@ private slots:
         QSettings().clear();
     }
 
+    // Images being added when the language changes go in first; the window is built again after,
+    // on the same catalogue, with them.
+    void languageChangeDuringImportKeepsTheImport() {
+        QSettings().clear();
+        QTemporaryDir images;
+        for (int i = 0; i < 40; ++i) {
+            QImage img(40 + i, 30, QImage::Format_RGB32);
+            img.fill(QColor::fromHsv(i * 9, 180, 200));
+            QVERIFY(img.save(images.filePath(QStringLiteral("p%1.png").arg(i))));
+        }
+        QPointer<vistag::ui::MainWindow> first =
+            new vistag::ui::MainWindow(tmp_.filePath(QStringLiteral("import-language.sqlite")));
+        QSignalSpy imported(first.data(), &vistag::ui::MainWindow::importFinished);
+        QSignalSpy replaced(first.data(), &vistag::ui::MainWindow::replaced);
+        first->importPaths({images.path()});
+        vistag::settings::AppSettings s = first->settings();
+        s.language = QStringLiteral("zh_CN");
+        first->applySettings(s);  // while the images are being hashed
+        QVERIFY(imported.wait(20000));
+        QCOMPARE(imported.first().at(0).toInt(), 40);
+        QCOMPARE(replaced.size(), 0);  // the window changes over only after the import
+        QVERIFY(replaced.wait(5000));
+        std::unique_ptr<vistag::ui::MainWindow> second(
+            replaced.first().at(0).value<vistag::ui::MainWindow*>());
+        QTRY_VERIFY(first.isNull());
+        QCOMPARE(second->catalogModel()->totalCount(), 40);
+        QCOMPARE(second->menuBar()->actions().first()->text(), QStringLiteral("文件(&F)"));
+        second.reset();
+        QCOMPARE(vistag::ui::installTranslations(*qApp, QStringLiteral("en")),
+                 QStringLiteral("en"));
+        QSettings().clear();
+    }
+
     void remappingAShortcutChangesWhatTheKeyDoes() {
         QSettings().clear();
         vistag::ui::MainWindow w(tmp_.filePath(QStringLiteral("keys.sqlite")));

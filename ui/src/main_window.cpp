@@ -75,6 +75,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     settings_ = settings::AppSettings::load();
     if (!settings_.imageRoot.isEmpty())
         catalog::CatalogDb::setDefaultImageRoot(settings_.imageRoot);
+    tasks_ = std::make_unique<tasks::BackgroundTasks>(this);
     db_ = std::make_unique<catalog::CatalogDb>();
     // --db or $VISTAG_DB, else the catalogue of the settings, else the file in the data folder.
     const QString path = !dbPath.isEmpty()                      ? dbPath
@@ -403,23 +404,20 @@ void MainWindow::pasteFromClipboard() {
     statusBar()->showMessage(tr("Saving the pasted image…"));
     const QImage image = content.image;
     const QString folder = pastedImagesFolder();
-    QThread* worker = QThread::create([this, image, folder] {
-        QString error;
-        const QString path = savePastedImage(image, folder, &error);
-        QMetaObject::invokeMethod(
-            this,
-            [this, path, error] {
-                if (path.isEmpty()) {
-                    showError(error);
-                    emit importFinished(0, 1);
-                    return;
-                }
-                importPaths({path});
-            },
-            Qt::QueuedConnection);
-    });
-    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
-    worker->start();
+    tasks_->run(
+        [image, folder](const std::atomic<bool>&) {
+            QString error;
+            const QString path = savePastedImage(image, folder, &error);
+            return std::pair{path, error};
+        },
+        [this](const std::pair<QString, QString>& saved) {
+            if (saved.first.isEmpty()) {
+                showError(saved.second);
+                emit importFinished(0, 1);
+                return;
+            }
+            importPaths({saved.first});
+        });
 }
 
 void MainWindow::buildMenus() {
@@ -583,26 +581,33 @@ void MainWindow::importPaths(const QStringList& paths) {
     statusBar()->showMessage(tr("Adding images…"));
     // Listing folders and hashing files happens on a worker thread; the database insert (one
     // transaction) and the model reload happen back here, where the connection lives.
-    QThread* worker = QThread::create([this, paths] {
+    struct Scan {
         QList<catalog::ImageRecord> records;
         int failed = 0;
-        for (const QString& p : catalog::collectImageFiles(paths)) {
-            QString err;
-            if (auto r = catalog::describeImageFile(p, &err))
-                records << *r;
-            else
-                ++failed;
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, records, failed] {
-                --importsRunning_;
-                QString error;
-                if (!records.isEmpty() && !db_->addImages(records, &error)) {
-                    showError(error);
-                    emit importFinished(0, failed + static_cast<int>(records.size()));
-                    return;
-                }
+    };
+    tasks_->run(
+        [paths](const std::atomic<bool>& cancel) {
+            Scan scan;
+            for (const QString& p : catalog::collectImageFiles(paths)) {
+                if (cancel.load())  // the window is closing
+                    break;
+                QString err;
+                if (auto r = catalog::describeImageFile(p, &err))
+                    scan.records << *r;
+                else
+                    ++scan.failed;
+            }
+            return scan;
+        },
+        [this](const Scan& scan) {
+            --importsRunning_;
+            const auto& records = scan.records;
+            const int failed = scan.failed;
+            QString error;
+            if (!records.isEmpty() && !db_->addImages(records, &error)) {
+                showError(error);
+                emit importFinished(0, failed + static_cast<int>(records.size()));
+            } else {
                 if (!model_->reload(&error))
                     showError(error);
                 if (model_->totalCount() > 0)
@@ -612,11 +617,11 @@ void MainWindow::importPaths(const QStringList& paths) {
                                  .arg(failed)
                            : tr("Added %n image(s)", nullptr, records.size()));
                 emit importFinished(static_cast<int>(records.size()), failed);
-            },
-            Qt::QueuedConnection);
-    });
-    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
-    worker->start();
+            }
+            if (importsRunning_ == 0 && std::exchange(rebuildPending_, false))
+                QMetaObject::invokeMethod(
+                    this, [this] { rebuildInLanguage(); }, Qt::QueuedConnection);
+        });
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -9,6 +9,7 @@
 
 #include "catalog/taxonomy.h"
 #include "settings/app_settings.h"
+#include "tasks/background_tasks.h"
 
 class QDockWidget;
 class QProgressBar;
@@ -169,6 +170,9 @@ private:
     BatchPanel* batchPanel_ = nullptr;
     QSplitter* catalogPage_ = nullptr;
     int importsRunning_ = 0;
+    bool rebuildPending_ = false;  // a language or catalogue change waits for the imports
+    // Hashing images being added and saving pasted ones: joined before the window goes.
+    std::unique_ptr<tasks::BackgroundTasks> tasks_;
     QThread* downloadThread_ = nullptr;  // a running download (stopped and waited for on close)
     std::shared_ptr<std::atomic<bool>> downloadCancel_;
 };

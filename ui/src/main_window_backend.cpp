@@ -60,7 +60,14 @@ void MainWindow::applySettings(const settings::AppSettings& s) {
         catalog::CatalogDb::setDefaultImageRoot(s.imageRoot);
     }
     if (s.language != old.language || otherCatalogue) {
-        // The new window loads the model or server of the settings saved above.
+        // The new window loads the model or server of the settings saved above. Images being
+        // added go in first: the window is built again once they are in.
+        if (importsRunning_ > 0) {
+            rebuildPending_ = true;
+            statusBar()->showMessage(
+                tr("The window changes over once the images being added are in."));
+            return;
+        }
         QMetaObject::invokeMethod(
             this, [this] { rebuildInLanguage(); }, Qt::QueuedConnection);
         return;

@@ -36,6 +36,10 @@ void BatchWorkers::combine(int index, const BatchRunStatus& s) {
     std::lock_guard guard(lock_);
     statuses_[index] = s;
     BatchRunStatus all = s;
+    // Workers read the counts at different moments: what is reported never goes backwards.
+    if (s.progress.finished() < latest_.finished())
+        all.progress = latest_;
+    latest_ = all.progress;
     all.cacheHits = all.modelRuns = 0;
     for (const BatchRunStatus& w : statuses_) {
         all.cacheHits += w.cacheHits;

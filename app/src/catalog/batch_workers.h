@@ -71,6 +71,7 @@ private:
     std::atomic<int> reporting_{0};  // threads not yet past their catalogue work
     std::mutex lock_;                // guards what follows
     std::vector<BatchRunStatus> statuses_;
+    BatchProgress latest_;  // the counts last reported
     QString firstError_;
     qint64 startedMs_ = 0;
     int doneAtStart_ = -1;

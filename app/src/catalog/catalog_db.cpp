@@ -93,6 +93,13 @@ QString CatalogDb::connectionName() const {
 }
 
 void CatalogDb::close() {
+    for (const QPointer<QObject>& w : std::as_const(d_->watchers))
+        delete w.data();  // timers of watchChanges(): nothing runs on a closed catalogue
+    d_->watchers.clear();
+    d_->onReconnected = nullptr;
+    if (!d_->worker.isEmpty() && !d_->pg())
+        forgetLocalWorker(d_->worker);
+    d_->worker.clear();
     if (d_->connectionName.isEmpty())
         return;
     if (d_->db.isOpen())

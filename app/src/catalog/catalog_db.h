@@ -222,8 +222,8 @@ public:
     // Calls onChange on this thread, within about a second, when another connection (another
     // window, workstation or vistag-cli worker) changed the catalogue: PostgreSQL notifications
     // (LISTEN vistag_catalog, renewed after a reconnect), or on SQLite the file's data_version
-    // read every second. Bursts are reported once. Stops when `context` is destroyed, which must
-    // happen before this CatalogDb is.
+    // read every second. Bursts are reported once. Stops when `context` is destroyed or this
+    // catalogue is closed, whichever comes first.
     bool watchChanges(QObject* context, std::function<void()> onChange, QString* error = nullptr);
 
     // ---- audit log ---------------------------------------------------------------------------

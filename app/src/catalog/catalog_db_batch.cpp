@@ -1,4 +1,5 @@
 // CatalogDb: the persistent batch queue (auto-tagging many images; resumes after a crash).
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QSet>
 #include <QSqlError>
@@ -62,6 +63,8 @@ bool localWorkerGone(const QString& worker) {
     const qint64 pid = parts[2].toLongLong(&ok);
     if (!ok || pid <= 0)
         return true;
+    if (pid == QCoreApplication::applicationPid())  // this process: is that connection open?
+        return !isLocalWorkerLive(worker);
     return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 

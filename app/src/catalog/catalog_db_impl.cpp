@@ -2,7 +2,9 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QSqlError>
 #include <QSysInfo>
 #include <atomic>
@@ -157,6 +159,32 @@ QString CatalogDb::Impl::describe(const QSqlError& e) const {
     return pg() ? describePgError(e, shown, inWrite) : describeSqliteError(e, path, inWrite);
 }
 
+namespace {
+
+// The SQLite worker ids of this process's open connections: a connection of this process that
+// was closed without giving its items back (a worker thread that ended) is gone like a dead
+// process.
+QMutex& liveLocalWorkersLock() {
+    static QMutex lock;
+    return lock;
+}
+QSet<QString>& liveLocalWorkers() {
+    static QSet<QString> ids;
+    return ids;
+}
+
+}  // namespace
+
+bool isLocalWorkerLive(const QString& worker) {
+    QMutexLocker lock(&liveLocalWorkersLock());
+    return liveLocalWorkers().contains(worker);
+}
+
+void forgetLocalWorker(const QString& worker) {
+    QMutexLocker lock(&liveLocalWorkersLock());
+    liveLocalWorkers().remove(worker);
+}
+
 bool CatalogDb::Impl::takeWorkerId() {
     if (!pg()) {
         // One name per connection: several workers of one process (vistag-cli tag
@@ -166,6 +194,8 @@ bool CatalogDb::Impl::takeWorkerId() {
                      .arg(QSysInfo::machineHostName())
                      .arg(QCoreApplication::applicationPid())
                      .arg(++connections);
+        QMutexLocker lock(&liveLocalWorkersLock());
+        liveLocalWorkers().insert(worker);
         return true;
     }
     // A random key whose session lock this connection holds until it ends: a worker that dies

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QMap>
+#include <QPointer>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -32,6 +33,10 @@ inline constexpr const char* kImageOwnerSql =
 
 // The advisory-lock class of queue workers' session locks ("VIST").
 inline constexpr int kWorkerLockClass = 0x56495354;
+
+// This process's SQLite queue workers (connections still open).
+bool isLocalWorkerLive(const QString& worker);
+void forgetLocalWorker(const QString& worker);
 
 void setError(QString* error, const QString& text);
 QString trCatalog(const char* text);
@@ -63,6 +68,9 @@ struct CatalogDb::Impl {
     bool takeWorkerId();
     // Called after a lost PostgreSQL connection was made again (subscriptions are renewed).
     std::function<void()> onReconnected;
+    // The timers watchChanges() made (owned by its context): stopped and deleted by close(), so
+    // none of them runs on a closed catalogue.
+    QList<QPointer<QObject>> watchers;
 
     bool pg() const { return dialect == schema::Dialect::Postgres; }
     // Image paths: stored relative to the image root when under it (a team's shared folder,

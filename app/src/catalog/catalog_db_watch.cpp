@@ -34,6 +34,7 @@ bool CatalogDb::watchChanges(QObject* context, std::function<void()> onChange, Q
     if (!d_->checkOpen(error))
         return false;
     auto* coalesce = new QTimer(context);
+    d_->watchers << coalesce;
     coalesce->setSingleShot(true);
     coalesce->setInterval(kCoalesceMs);
     QObject::connect(coalesce, &QTimer::timeout, context, std::move(onChange));
@@ -60,6 +61,7 @@ bool CatalogDb::watchChanges(QObject* context, std::function<void()> onChange, Q
             changed();
         };
         auto* ping = new QTimer(context);
+        d_->watchers << ping;
         ping->setInterval(kPingMs);
         QObject::connect(ping, &QTimer::timeout, context, [this, ping] {
             if (d_->inTransaction)
@@ -73,6 +75,7 @@ bool CatalogDb::watchChanges(QObject* context, std::function<void()> onChange, Q
         return true;
     }
     auto* poll = new QTimer(context);
+    d_->watchers << poll;
     poll->setInterval(kPollMs);
     auto last = std::make_shared<qint64>(-1);
     const auto version = [this]() -> qint64 {
