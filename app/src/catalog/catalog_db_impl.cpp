@@ -333,10 +333,8 @@ bool CatalogDb::Impl::begin(QString* error, bool exclusive) {
 }
 
 bool CatalogDb::Impl::commit(QString* error) {
-    if (pg() && !notifyChange()) {
-        setError(error, describe(QSqlQuery(db).lastError()));
+    if (pg() && !notifyChange(error))
         return false;
-    }
     QSqlQuery q(db);
     if (q.exec(QStringLiteral("COMMIT"))) {
         inTransaction = false;

@@ -142,7 +142,7 @@ struct CatalogDb::Impl {
     bool begin(QString* error, bool exclusive = true);
     // PostgreSQL: tells the other connections' watchChanges() that this transaction changed the
     // catalogue (sent when it commits).
-    bool notifyChange() const;
+    bool notifyChange(QString* error) const;
     bool commit(QString* error);
     void rollback();
 

@@ -24,10 +24,13 @@ constexpr int kPingMs = 3000;
 
 }  // namespace
 
-bool CatalogDb::Impl::notifyChange() const {
+bool CatalogDb::Impl::notifyChange(QString* error) const {
     // Delivered to the listeners when the transaction commits, and only then.
     QSqlQuery q(db);
-    return q.exec(QStringLiteral("NOTIFY %1").arg(kChannel));
+    if (q.exec(QStringLiteral("NOTIFY %1").arg(kChannel)))
+        return true;
+    setError(error, describe(q.lastError()));
+    return false;
 }
 
 bool CatalogDb::watchChanges(QObject* context, std::function<void()> onChange, QString* error) {
