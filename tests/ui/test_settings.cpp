@@ -465,19 +465,23 @@ private slots:
         const QString onGenerate = QStringLiteral(
             "the GPU ran out of memory for this request; try a smaller pixel budget, fewer images, "
             "fewer new tokens, the CPU, or a smaller model");
+        using vistag::backend::ErrorKind;
+        using vistag::backend::errorKindOf;
         for (const QString& m : {onLoad, onGenerate}) {
-            QVERIFY(vistag::ui::isOutOfMemory(int(ErrorCode::Device), m));
-            const QString text = vistag::ui::plainError(int(ErrorCode::Device), m);
+            QCOMPARE(errorKindOf(int(ErrorCode::Device), m), ErrorKind::OutOfMemory);
+            const QString text = vistag::ui::plainError(errorKindOf(int(ErrorCode::Device), m), m);
             QVERIFY2(text.contains(QStringLiteral("pixel budget")), qPrintable(text));
             QVERIFY2(text.contains(QStringLiteral("CPU")), qPrintable(text));
             QVERIFY2(text.contains(QStringLiteral("smaller Qwen3-VL model")), qPrintable(text));
         }
         // Other errors pass through unchanged.
         const QString cuda = QStringLiteral("CUDA was asked for but no GPU is available");
-        QVERIFY(!vistag::ui::isOutOfMemory(int(ErrorCode::Device), cuda));
-        QCOMPARE(vistag::ui::plainError(int(ErrorCode::Device), cuda), cuda);
-        QCOMPARE(vistag::ui::plainError(int(ErrorCode::Image), QStringLiteral("bad image")),
+        QCOMPARE(errorKindOf(int(ErrorCode::Device), cuda), ErrorKind::Device);
+        QCOMPARE(vistag::ui::plainError(ErrorKind::Device, cuda), cuda);
+        QCOMPARE(vistag::ui::plainError(errorKindOf(int(ErrorCode::Image), {}), "bad image"),
                  QStringLiteral("bad image"));
+        QCOMPARE(errorKindOf(int(ErrorCode::Cancelled), {}), ErrorKind::Cancelled);
+        QCOMPARE(errorKindOf(vistag::backend::RemoteBackend::kServerError, {}), ErrorKind::Server);
     }
 
     void logRingBufferIsCapped() {

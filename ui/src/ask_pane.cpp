@@ -112,7 +112,8 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
                     return;
                 job_ = 0;
                 if (!r.ok) {
-                    renderAnswer(QStringLiteral("\n\n") + plainError(r.errorCode, r.error));
+                    renderAnswer(QStringLiteral("\n\n") +
+                                 plainError(backend::errorKindOf(r.errorCode, r.error), r.error));
                     stats_->setText(tr("Failed"));
                 } else {
                     renderAnswer();

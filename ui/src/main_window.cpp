@@ -54,7 +54,6 @@
 #include "start_page.h"
 #include "tag_editor.h"
 #include "thumbnailer.h"
-#include "vistag/inference/status.h"
 
 // The icons live in a static resource library; referencing its initializer keeps the linker from
 // dropping it. Q_INIT_RESOURCE must be used outside any namespace.

@@ -33,7 +33,6 @@
 #include "start_page.h"
 #include "tag_editor.h"
 #include "translations.h"
-#include "vistag/inference/status.h"
 
 namespace vistag::ui {
 
@@ -144,11 +143,11 @@ void MainWindow::onModelLoaded(bool ok, const QString& message) {
     cancelLoad_->hide();
     const Pending pending = std::exchange(pending_, Pending::None);
     if (!ok) {
-        const int code = backend_->lastErrorCode();
-        const QString text = plainError(code, message);
-        if (code == static_cast<int>(inference::ErrorCode::Cancelled))
+        const backend::ErrorKind kind = backend::errorKindOf(backend_->lastErrorCode(), message);
+        const QString text = plainError(kind, message);
+        if (kind == backend::ErrorKind::Cancelled)
             showError(text);
-        else if (isOutOfMemory(code, message))
+        else if (kind == backend::ErrorKind::OutOfMemory)
             showError(tr("The model could not be loaded. %1").arg(text));
         else
             showError(tr("The model could not be loaded: %1").arg(text));
