@@ -241,6 +241,12 @@ private slots:
             ->setText(QStringLiteral("/mnt/shop"));
         dialog.findChild<QLineEdit*>(QStringLiteral("reviewerName"))
             ->setText(QStringLiteral("Anna"));
+        dialog.resize(680, 420);
+        dialog.tabs()->setCurrentIndex(3);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(dialog.findChild<QLabel*>(QStringLiteral("catalogPasswordHint"))->isVisible());
+        QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-catalogue"))));
         const AppSettings chosen = dialog.settings();
         QCOMPARE(chosen.reviewer(), QStringLiteral("Anna"));
         chosen.save();

@@ -17,6 +17,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -268,6 +269,20 @@ QWidget* SettingsDialog::buildCatalogueTab(const settings::AppSettings& s) {
     row->addWidget(catalogLocation_, 1);
     row->addWidget(browse);
     form->addRow(tr("Catalogue"), row);
+    auto* passwordHint = new QLabel(
+        tr("The password in this address is used now and not kept: put it in ~/.pgpass or the "
+           "PGPASSWORD environment variable."),
+        page);
+    passwordHint->setObjectName(QStringLiteral("catalogPasswordHint"));
+    passwordHint->setWordWrap(true);
+    passwordHint->setStyleSheet(QStringLiteral("color: #b45309;"));
+    const auto showHint = [passwordHint](const QString& text) {
+        passwordHint->setVisible(text.contains(QLatin1String("://")) &&
+                                 !QUrl(text.trimmed()).password().isEmpty());
+    };
+    connect(catalogLocation_, &QLineEdit::textChanged, passwordHint, showHint);
+    showHint(catalogLocation_->text());
+    form->addRow(QString(), passwordHint);
     imageRoot_ = new QLineEdit(s.imageRoot, page);
     imageRoot_->setObjectName(QStringLiteral("imageRoot"));
     imageRoot_->setPlaceholderText(tr("None: image paths are kept as they are"));

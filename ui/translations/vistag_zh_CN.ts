@@ -59,32 +59,32 @@
         <translation>%1 毫秒后开始回答</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="116"/>
+        <location filename="../src/ask_pane.cpp" line="117"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="121"/>
+        <location filename="../src/ask_pane.cpp" line="122"/>
         <source>%1 tokens · %2 tokens/s · %3 ms%4</source>
         <translation>%1 个词元 · %2 词元/秒 · %3 毫秒%4</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="126"/>
+        <location filename="../src/ask_pane.cpp" line="127"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="206"/>
+        <location filename="../src/ask_pane.cpp" line="207"/>
         <source>Add the tag %1: %2</source>
         <translation>添加标签 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="230"/>
+        <location filename="../src/ask_pane.cpp" line="231"/>
         <source>Tags in this answer (click to add to the image):</source>
         <translation>回答中的标签（点击即可添加到图片）：</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="256"/>
+        <location filename="../src/ask_pane.cpp" line="257"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
@@ -446,14 +446,14 @@
 <context>
     <name>vistag::ui::ErrorText</name>
     <message>
-        <location filename="../src/error_text.cpp" line="17"/>
+        <location filename="../src/error_text.cpp" line="9"/>
         <source>There is not enough memory for this model or this request.
 What to try: a smaller pixel budget (Tools → Settings → Generation), fewer images at once, running on the CPU (Settings → Model → Device), or a smaller Qwen3-VL model (2B or 4B).</source>
         <translation>内存不足，无法运行此模型或此请求。
 可以尝试：调小像素预算（工具 → 设置 → 生成）、一次少用几张图片、改用 CPU 运行（设置 → 模型 → 设备），或换用更小的 Qwen3-VL 模型（2B 或 4B）。</translation>
     </message>
     <message>
-        <location filename="../src/error_text.cpp" line="24"/>
+        <location filename="../src/error_text.cpp" line="16"/>
         <source>Loading the model was cancelled.</source>
         <translation>已取消加载模型。</translation>
     </message>
@@ -517,7 +517,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="70"/>
+        <location filename="../src/main_window.cpp" line="69"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
@@ -527,17 +527,17 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="162"/>
+        <location filename="../src/main_window_backend.cpp" line="168"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="164"/>
+        <location filename="../src/main_window_backend.cpp" line="170"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="147"/>
+        <location filename="../src/main_window_backend.cpp" line="153"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
@@ -642,7 +642,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>接受全部建议并转到下一张</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="145"/>
+        <location filename="../src/main_window_backend.cpp" line="151"/>
         <source>The model could not be loaded. %1</source>
         <translation>无法加载模型。%1</translation>
     </message>
@@ -657,309 +657,314 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在保存粘贴的图片…</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="168"/>
+        <location filename="../src/main_window_backend.cpp" line="174"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="426"/>
+        <location filename="../src/main_window.cpp" line="423"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="427"/>
+        <location filename="../src/main_window.cpp" line="424"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="428"/>
+        <location filename="../src/main_window.cpp" line="425"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="429"/>
+        <location filename="../src/main_window.cpp" line="426"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="430"/>
+        <location filename="../src/main_window.cpp" line="427"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="432"/>
+        <location filename="../src/main_window.cpp" line="429"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="446"/>
+        <location filename="../src/main_window.cpp" line="443"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="450"/>
+        <location filename="../src/main_window.cpp" line="447"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="452"/>
+        <location filename="../src/main_window.cpp" line="449"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="459"/>
+        <location filename="../src/main_window.cpp" line="456"/>
         <source>&amp;Tagging</source>
         <translation>打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="460"/>
+        <location filename="../src/main_window.cpp" line="457"/>
         <source>&amp;Tag the selected images</source>
         <translation>为所选图片打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="462"/>
+        <location filename="../src/main_window.cpp" line="459"/>
         <source>Tag every &amp;untagged image</source>
         <translation>为所有未打标图片打标(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="464"/>
+        <location filename="../src/main_window.cpp" line="461"/>
         <source>&amp;Resume unfinished tagging</source>
         <translation>继续未完成的打标(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="466"/>
+        <location filename="../src/main_window.cpp" line="463"/>
         <source>&amp;Cancel tagging</source>
         <translation>取消打标(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="469"/>
+        <location filename="../src/main_window.cpp" line="466"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="471"/>
+        <location filename="../src/main_window.cpp" line="468"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="472"/>
+        <location filename="../src/main_window.cpp" line="469"/>
         <source>&amp;Fit to window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="474"/>
+        <location filename="../src/main_window.cpp" line="471"/>
         <source>&amp;Actual size (100 %)</source>
         <translation>实际大小（100%）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="476"/>
+        <location filename="../src/main_window.cpp" line="473"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="479"/>
+        <location filename="../src/main_window.cpp" line="476"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="484"/>
+        <location filename="../src/main_window.cpp" line="481"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="485"/>
+        <location filename="../src/main_window.cpp" line="482"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="489"/>
+        <location filename="../src/main_window.cpp" line="486"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="494"/>
+        <location filename="../src/main_window.cpp" line="491"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="495"/>
+        <location filename="../src/main_window.cpp" line="492"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="496"/>
+        <location filename="../src/main_window.cpp" line="493"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="511"/>
+        <location filename="../src/main_window.cpp" line="508"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="512"/>
+        <location filename="../src/main_window.cpp" line="509"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="513"/>
+        <location filename="../src/main_window.cpp" line="510"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="514"/>
+        <location filename="../src/main_window.cpp" line="511"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="544"/>
+        <location filename="../src/main_window.cpp" line="541"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="557"/>
+        <location filename="../src/main_window.cpp" line="554"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="180"/>
+        <location filename="../src/main_window_backend.cpp" line="186"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="122"/>
-        <location filename="../src/main_window_backend.cpp" line="183"/>
+        <location filename="../src/main_window_backend.cpp" line="128"/>
+        <location filename="../src/main_window_backend.cpp" line="189"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="189"/>
+        <location filename="../src/main_window_backend.cpp" line="67"/>
+        <source>The window changes over once the images being added are in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_backend.cpp" line="195"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="194"/>
+        <location filename="../src/main_window_backend.cpp" line="200"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="196"/>
+        <location filename="../src/main_window_backend.cpp" line="202"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="197"/>
+        <location filename="../src/main_window_backend.cpp" line="203"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="198"/>
+        <location filename="../src/main_window_backend.cpp" line="204"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="214"/>
+        <location filename="../src/main_window_backend.cpp" line="220"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="223"/>
-        <location filename="../src/main_window_backend.cpp" line="261"/>
+        <location filename="../src/main_window_backend.cpp" line="229"/>
+        <location filename="../src/main_window_backend.cpp" line="267"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="227"/>
+        <location filename="../src/main_window_backend.cpp" line="233"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="229"/>
+        <location filename="../src/main_window_backend.cpp" line="235"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="233"/>
+        <location filename="../src/main_window_backend.cpp" line="239"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="234"/>
+        <location filename="../src/main_window_backend.cpp" line="240"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="235"/>
+        <location filename="../src/main_window_backend.cpp" line="241"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="236"/>
+        <location filename="../src/main_window_backend.cpp" line="242"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="254"/>
+        <location filename="../src/main_window_backend.cpp" line="260"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="260"/>
+        <location filename="../src/main_window_backend.cpp" line="266"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
         <location filename="../src/main_window.cpp" line="199"/>
-        <location filename="../src/main_window_backend.cpp" line="260"/>
+        <location filename="../src/main_window_backend.cpp" line="266"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="278"/>
+        <location filename="../src/main_window_backend.cpp" line="284"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="292"/>
+        <location filename="../src/main_window_backend.cpp" line="298"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="293"/>
+        <location filename="../src/main_window_backend.cpp" line="299"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="565"/>
+        <location filename="../src/main_window.cpp" line="562"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="566"/>
+        <location filename="../src/main_window.cpp" line="563"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="579"/>
+        <location filename="../src/main_window.cpp" line="576"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="583"/>
+        <location filename="../src/main_window.cpp" line="580"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="611"/>
+        <location filename="../src/main_window.cpp" line="615"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="613"/>
+        <location filename="../src/main_window.cpp" line="617"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
@@ -985,334 +990,339 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::SettingsDialog</name>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="54"/>
+        <location filename="../src/settings_dialog.cpp" line="55"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="57"/>
+        <location filename="../src/settings_dialog.cpp" line="58"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="58"/>
+        <location filename="../src/settings_dialog.cpp" line="59"/>
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="59"/>
+        <location filename="../src/settings_dialog.cpp" line="60"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="60"/>
-        <location filename="../src/settings_dialog.cpp" line="270"/>
+        <location filename="../src/settings_dialog.cpp" line="61"/>
+        <location filename="../src/settings_dialog.cpp" line="271"/>
         <source>Catalogue</source>
         <translation>商品图库</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="61"/>
+        <location filename="../src/settings_dialog.cpp" line="62"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="63"/>
+        <location filename="../src/settings_dialog.cpp" line="64"/>
         <source>Shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="76"/>
+        <location filename="../src/settings_dialog.cpp" line="77"/>
         <source>A model folder on this computer</source>
         <translation>本机上的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="77"/>
+        <location filename="../src/settings_dialog.cpp" line="78"/>
         <source>An inference server (OpenAI-compatible)</source>
         <translation>推理服务器（兼容 OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="82"/>
+        <location filename="../src/settings_dialog.cpp" line="83"/>
         <source>a Qwen3-VL folder in Hugging Face layout</source>
         <translation>Hugging Face 格式的 Qwen3-VL 文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="83"/>
+        <location filename="../src/settings_dialog.cpp" line="84"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="86"/>
+        <location filename="../src/settings_dialog.cpp" line="87"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="95"/>
+        <location filename="../src/settings_dialog.cpp" line="96"/>
         <source>Automatic (GPU if there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="96"/>
+        <location filename="../src/settings_dialog.cpp" line="97"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="97"/>
+        <location filename="../src/settings_dialog.cpp" line="98"/>
         <source>GPU (CUDA)</source>
         <translation>GPU（CUDA）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="101"/>
+        <location filename="../src/settings_dialog.cpp" line="102"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="108"/>
+        <location filename="../src/settings_dialog.cpp" line="109"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="109"/>
+        <location filename="../src/settings_dialog.cpp" line="110"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="110"/>
+        <location filename="../src/settings_dialog.cpp" line="111"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="111"/>
+        <location filename="../src/settings_dialog.cpp" line="112"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="112"/>
+        <location filename="../src/settings_dialog.cpp" line="113"/>
         <source>Automatic precision uses bfloat16 on a GPU and float32 on the CPU. Vistag reopens this model (or the server) when it starts.</source>
         <translation>自动精度在 GPU 上使用 bfloat16，在 CPU 上使用 float32。Vistag 启动时会重新打开此模型（或服务器）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="130"/>
+        <location filename="../src/settings_dialog.cpp" line="131"/>
         <source>about %1 × %1 pixels per image</source>
         <translation>每张图片约 %1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="147"/>
+        <location filename="../src/settings_dialog.cpp" line="148"/>
         <source>Only values from the taxonomy</source>
         <translation>只用分类体系中的取值</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="151"/>
+        <location filename="../src/settings_dialog.cpp" line="152"/>
         <source>The model answers every attribute with one of the taxonomy&apos;s values, with a confidence for each (a server may also answer &quot;unknown&quot;). Off: the model answers in its own words and Vistag looks for taxonomy terms in them.</source>
         <translation>模型为每个属性给出分类体系中的一个取值，并附带置信度（服务器也可能回答“unknown”）。关闭时：模型自由作答，Vistag 从回答中查找分类体系的词语。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="159"/>
+        <location filename="../src/settings_dialog.cpp" line="160"/>
         <source>How many images tagging works on at once: requests sent to a server together, or images the local model decodes together. Each finished image is saved on its own.</source>
         <translation>打标签时同时处理的图片数：同时发给服务器的请求数，或本地模型一起解码的图片数。每张处理完的图片都会单独保存。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="162"/>
+        <location filename="../src/settings_dialog.cpp" line="163"/>
         <source>Pixel budget</source>
         <translation>像素预算</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="163"/>
+        <location filename="../src/settings_dialog.cpp" line="164"/>
         <source>Longest answer (tokens)</source>
         <translation>最长回答（token 数）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="164"/>
+        <location filename="../src/settings_dialog.cpp" line="165"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="165"/>
+        <location filename="../src/settings_dialog.cpp" line="166"/>
         <source>Tagging</source>
         <translation>打标签</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="166"/>
+        <location filename="../src/settings_dialog.cpp" line="167"/>
         <source>Images in flight</source>
         <translation>同时处理的图片</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="167"/>
+        <location filename="../src/settings_dialog.cpp" line="168"/>
         <source>Images are scaled down to the pixel budget before the model sees them: smaller is faster and needs less memory. Temperature 0 always picks the most likely words (the same answer every time).</source>
         <translation>图片在交给模型前会缩小到像素预算以内：越小越快、占用内存越少。温度为 0 时总是选择可能性最大的词（每次回答相同）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="183"/>
+        <location filename="../src/settings_dialog.cpp" line="184"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="192"/>
+        <location filename="../src/settings_dialog.cpp" line="193"/>
         <source>JSON schema (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)</source>
         <translation>JSON schema（vLLM、SGLang、llama.cpp、LM Studio、OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="194"/>
+        <location filename="../src/settings_dialog.cpp" line="195"/>
         <source>JSON object (DashScope / Bailian)</source>
         <translation>JSON 对象（DashScope / 百炼）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="195"/>
+        <location filename="../src/settings_dialog.cpp" line="196"/>
         <source>None: the taxonomy in the question only</source>
         <translation>不使用：只在问题中给出分类体系</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="199"/>
+        <location filename="../src/settings_dialog.cpp" line="200"/>
         <source>How tagging asks the server to answer with the taxonomy&apos;s values. Whatever is chosen, Vistag checks every answer against the taxonomy.</source>
         <translation>打标签时如何要求服务器只用分类体系中的取值作答。无论选择哪种方式，Vistag 都会按分类体系检查每个回答。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="206"/>
+        <location filename="../src/settings_dialog.cpp" line="207"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="214"/>
+        <location filename="../src/settings_dialog.cpp" line="215"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="215"/>
+        <location filename="../src/settings_dialog.cpp" line="216"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="216"/>
+        <location filename="../src/settings_dialog.cpp" line="217"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="217"/>
+        <location filename="../src/settings_dialog.cpp" line="218"/>
         <source>Token-limit field</source>
         <translation>Token 上限字段</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="218"/>
+        <location filename="../src/settings_dialog.cpp" line="219"/>
         <source>Structured output</source>
         <translation>结构化输出</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="219"/>
+        <location filename="../src/settings_dialog.cpp" line="220"/>
         <source>Values per request</source>
         <translation>每次请求的取值数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="220"/>
+        <location filename="../src/settings_dialog.cpp" line="221"/>
         <source>Schema characters per request</source>
         <translation>每次请求的结构字符数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="221"/>
+        <location filename="../src/settings_dialog.cpp" line="222"/>
         <source>vLLM, SGLang, llama.cpp and Ollama read max_tokens; some hosted services want max_completion_tokens. The API key is stored in Vistag&apos;s settings file.</source>
         <translation>vLLM、SGLang、llama.cpp 和 Ollama 读取 max_tokens；部分云服务要求 max_completion_tokens。API 密钥保存在 Vistag 的设置文件中。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="225"/>
+        <location filename="../src/settings_dialog.cpp" line="226"/>
         <source>Tagging sends the taxonomy as a JSON schema; DashScope&apos;s vision models take only a JSON object. A taxonomy with more values than one request may hold is asked in several requests (OpenAI: 1,000 values and 120,000 characters). Every answer is checked against the taxonomy.</source>
         <translation>打标签时把分类体系作为 JSON schema 发送；DashScope 的视觉模型只接受 JSON 对象。取值多于单次请求上限的分类体系会分几次请求（OpenAI：1,000 个取值、120,000 个字符）。每个回答都会按分类体系检查。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="236"/>
+        <location filename="../src/settings_dialog.cpp" line="237"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="242"/>
+        <location filename="../src/settings_dialog.cpp" line="243"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="243"/>
+        <location filename="../src/settings_dialog.cpp" line="244"/>
         <source>Changing the language builds the window again; the model is loaded again and the catalogue stays as it is.</source>
         <translation>更改语言后窗口会重新建立；模型会重新加载，图片目录保持不变。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="254"/>
+        <location filename="../src/settings_dialog.cpp" line="255"/>
         <source>The catalogue file in your data folder</source>
         <translation>数据文件夹中的图库文件</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="256"/>
+        <location filename="../src/settings_dialog.cpp" line="257"/>
         <source>A catalogue file, or a team catalogue on PostgreSQL: postgresql://user@server:5432/database. The password comes from ~/.pgpass or the PGPASSWORD environment variable; Vistag does not store it.</source>
         <translation>图库文件，或 PostgreSQL 上的团队图库：postgresql://用户@服务器:5432/数据库。密码来自 ~/.pgpass 或 PGPASSWORD 环境变量，Vistag 不保存密码。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="259"/>
+        <location filename="../src/settings_dialog.cpp" line="260"/>
         <source>File…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="262"/>
+        <location filename="../src/settings_dialog.cpp" line="263"/>
         <source>Catalogue file</source>
         <translation>图库文件</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="262"/>
+        <location filename="../src/settings_dialog.cpp" line="263"/>
         <source>Catalogue (*.sqlite)</source>
         <translation>图库 (*.sqlite)</translation>
     </message>
     <message>
         <location filename="../src/settings_dialog.cpp" line="273"/>
+        <source>The password in this address is used now and not kept: put it in ~/.pgpass or the PGPASSWORD environment variable.</source>
+        <translation>此地址中的密码只在本次使用，不会保存：请把它写入 ~/.pgpass 或 PGPASSWORD 环境变量。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="288"/>
         <source>None: image paths are kept as they are</source>
         <translation>无：图片路径按原样保存</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="275"/>
+        <location filename="../src/settings_dialog.cpp" line="290"/>
         <source>Where the team&apos;s shared image folder is on this computer (e.g. /mnt/shop). Images under it are stored relative to it, so every workstation finds them through its own mapping.</source>
         <translation>团队共享图片文件夹在本机上的位置（例如 /mnt/shop）。其中的图片按相对路径保存，每台工作站通过自己的映射找到它们。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="278"/>
+        <location filename="../src/settings_dialog.cpp" line="293"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="281"/>
-        <location filename="../src/settings_dialog.cpp" line="288"/>
+        <location filename="../src/settings_dialog.cpp" line="296"/>
+        <location filename="../src/settings_dialog.cpp" line="303"/>
         <source>Shared image folder</source>
         <translation>共享图片文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="292"/>
+        <location filename="../src/settings_dialog.cpp" line="307"/>
         <source>The name the audit log records for your decisions.</source>
         <translation>审计日志中记录您的决定时使用的名字。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="293"/>
+        <location filename="../src/settings_dialog.cpp" line="308"/>
         <source>Your name</source>
         <translation>您的名字</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="294"/>
+        <location filename="../src/settings_dialog.cpp" line="309"/>
         <source>A team points every workstation at one PostgreSQL catalogue and one shared image folder. Changing the catalogue opens the window again on it.</source>
         <translation>团队中的每台工作站都指向同一个 PostgreSQL 图库和同一个共享图片文件夹。更换图库后，窗口会在新图库上重新打开。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="306"/>
+        <location filename="../src/settings_dialog.cpp" line="321"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="306"/>
+        <location filename="../src/settings_dialog.cpp" line="321"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="306"/>
+        <location filename="../src/settings_dialog.cpp" line="321"/>
         <source>Alternative</source>
         <translation>备用快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="329"/>
+        <location filename="../src/settings_dialog.cpp" line="344"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="338"/>
+        <location filename="../src/settings_dialog.cpp" line="353"/>
         <source>Click a cell and press the new keys; the clear button removes them.</source>
         <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
     </message>
