@@ -837,7 +837,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     <message>
         <location filename="../src/main_window_backend.cpp" line="67"/>
         <source>The window changes over once the images being added are in.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在添加的图片完成后，窗口才会切换。</translation>
     </message>
     <message>
         <location filename="../src/main_window_backend.cpp" line="195"/>
