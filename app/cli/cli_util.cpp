@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "catalog/catalog_db.h"
+
 namespace vistag::cli {
 
 int usageError(const QString& why, const char* usage) {
@@ -29,6 +31,23 @@ std::optional<catalog::Taxonomy> taxonomyFromOption(const QCommandLineParser& p,
         *exitCode = 3;
     }
     return t;
+}
+
+QList<QCommandLineOption> catalogueOptions() {
+    return {{QStringLiteral("db"),
+             QStringLiteral("The catalogue: a file, or a team catalogue's address "
+                            "postgresql://user@host:port/database (password from ~/.pgpass or "
+                            "PGPASSWORD)."),
+             QStringLiteral("FILE|URL")},
+            {QStringLiteral("image-root"),
+             QStringLiteral("The team's shared image folder as this machine sees it: image paths "
+                            "under it are stored relative to it (default $VISTAG_IMAGE_ROOT)."),
+             QStringLiteral("DIR")}};
+}
+
+void applyCatalogueOptions(const QCommandLineParser& parser) {
+    if (parser.isSet(QStringLiteral("image-root")))
+        catalog::CatalogDb::setDefaultImageRoot(parser.value(QStringLiteral("image-root")));
 }
 
 }  // namespace vistag::cli

@@ -16,6 +16,11 @@ int usageError(const QString& why, const char* usage);
 // with the usage printed) or -1 to go on.
 int parseCommandLine(QCommandLineParser& parser, const QStringList& args, const char* usage);
 
+// --db FILE|URL and --image-root DIR, as tag and export take them; applyCatalogueOptions() sets
+// the image root for every catalogue the command opens.
+QList<QCommandLineOption> catalogueOptions();
+void applyCatalogueOptions(const QCommandLineParser& parser);
+
 // --taxonomy FILE, or the built-in apparel taxonomy. On a broken file prints the error (which
 // names the line) and sets *exitCode = 3.
 std::optional<catalog::Taxonomy> taxonomyFromOption(const QCommandLineParser& parser,

@@ -25,17 +25,8 @@ int runExport(const QStringList& args) {
     QCommandLineParser p;
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addHelpOption();
-    p.addOptions({{"db",
-                   "The catalogue: a file, or a team catalogue's address "
-                   "postgresql://user@host:port/database (password from ~/.pgpass or "
-                   "PGPASSWORD).",
-                   "FILE|URL"},
-                  {"image-root",
-                   "The team's shared image folder as this machine sees it: "
-                   "image paths under it are stored relative to it (default "
-                   "$VISTAG_IMAGE_ROOT).",
-                   "DIR"},
-                  {"format", "csv, jsonl, txt or xmp.", "FORMAT"},
+    p.addOptions(catalogueOptions());
+    p.addOptions({{"format", "csv, jsonl, txt or xmp.", "FORMAT"},
                   {"out",
                    "Output file (csv, jsonl; '-' = standard output) or folder (txt, xmp; "
                    "'-' = beside images).",
@@ -47,8 +38,7 @@ int runExport(const QStringList& args) {
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
     if (int rc = parseCommandLine(p, args, kUsage); rc >= 0)
         return rc;
-    if (p.isSet(QStringLiteral("image-root")))
-        catalog::CatalogDb::setDefaultImageRoot(p.value(QStringLiteral("image-root")));
+    applyCatalogueOptions(p);
     for (const char* required : {"db", "format", "out"})
         if (!p.isSet(QLatin1String(required)))
             return usage(QStringLiteral("--%1 is required").arg(QLatin1String(required)));

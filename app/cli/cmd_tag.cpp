@@ -46,17 +46,8 @@ int runTag(const QStringList& args) {
     QCommandLineParser p;
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addHelpOption();
+    p.addOptions(catalogueOptions());
     p.addOptions({{"model", "Model folder.", "DIR"},
-                  {"db",
-                   "The catalogue: a file, or a team catalogue's address "
-                   "postgresql://user@host:port/database (password from ~/.pgpass or "
-                   "PGPASSWORD).",
-                   "FILE|URL"},
-                  {"image-root",
-                   "The team's shared image folder as this machine sees it: "
-                   "image paths under it are stored relative to it (default "
-                   "$VISTAG_IMAGE_ROOT).",
-                   "DIR"},
                   {"taxonomy", "Taxonomy JSON (default: the built-in apparel taxonomy).", "FILE"},
                   {"mode", "untagged (default), replace or append.", "MODE"},
                   {"device", "auto, cpu or cuda.", "DEVICE"},
@@ -78,8 +69,7 @@ int runTag(const QStringList& args) {
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
     if (int rc = parseCommandLine(p, args, kUsage); rc >= 0)
         return rc;
-    if (p.isSet(QStringLiteral("image-root")))
-        catalog::CatalogDb::setDefaultImageRoot(p.value(QStringLiteral("image-root")));
+    applyCatalogueOptions(p);
     const bool remote = p.isSet(QStringLiteral("server"));
     if (remote && p.isSet(QStringLiteral("model")))
         return usage(QStringLiteral("give either --model or --server, not both"));

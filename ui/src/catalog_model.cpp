@@ -28,11 +28,17 @@ bool CatalogModel::setFilter(const catalog::ImageFilter& filter, QString* error)
     auto first = db_.listImages(page, error);
     if (!first)
         return false;
+    filter_ = countFilter;
+    resetRows(*first, *total);
+    thumbnails_.clearPending();
+    return true;
+}
+
+void CatalogModel::resetRows(QList<catalog::ImageRecord> rows, qint64 total) {
     changing_ = true;  // no fetchMore() from slots connected to our own change signals
     beginResetModel();
-    filter_ = countFilter;
-    total_ = *total;
-    rows_ = *first;
+    total_ = total;
+    rows_ = std::move(rows);
     rowOfPath_.clear();
     rowOfId_.clear();
     stateCache_.clear();
@@ -42,8 +48,6 @@ bool CatalogModel::setFilter(const catalog::ImageFilter& filter, QString* error)
     }
     endResetModel();
     changing_ = false;
-    thumbnails_.clearPending();
-    return true;
 }
 
 bool CatalogModel::refreshLive(bool* reset, QString* error) {
@@ -62,24 +66,12 @@ bool CatalogModel::refreshLive(bool* reset, QString* error) {
     for (qsizetype i = 0; sameRows && i < keep; ++i)
         sameRows = fresh->at(i).id == rows_[i].id;
     if (!sameRows) {
-        changing_ = true;
-        beginResetModel();
-        total_ = *total;
-        rows_ = fresh->mid(0, std::max(rows_.size(), qsizetype(kPageSize)));
-        rowOfPath_.clear();
-        rowOfId_.clear();
-        stateCache_.clear();
-        for (int i = 0; i < rows_.size(); ++i) {
-            rowOfPath_.insert(rows_[i].path, i);
-            rowOfId_.insert(rows_[i].id, i);
-        }
-        endResetModel();
-        changing_ = false;
+        resetRows(std::move(*fresh), *total);
         *reset = true;
         return true;
     }
     // The same rows first: their records (hash, size, SKU group) and review states are read
-    // again; images added after them arrive through fetchMore() as usual.
+    // again; images added after them are appended.
     for (qsizetype i = 0; i < keep; ++i)
         rows_[i] = fresh->at(i);
     total_ = *total;

@@ -59,6 +59,8 @@ public:
 
 private:
     void thumbnailReady(const QString& path);
+    // Replaces every row (a model reset) and the lookups by path and id.
+    void resetRows(QList<catalog::ImageRecord> rows, qint64 total);
 
     catalog::CatalogDb& db_;
     Thumbnailer& thumbnails_;
