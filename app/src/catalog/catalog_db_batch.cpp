@@ -42,9 +42,9 @@ std::optional<BatchProgress> progressOf(const CatalogDb::Impl& d, qint64 batchId
     return p;
 }
 
-// How long a worker may hold an item without coming back to the queue before others may take it
-// over (a worker that hangs while still connected). A worker renews its leases each time it takes
-// an item; a dead worker's items come back at once (see reclaimItems).
+// How long a worker may hold an item before others may take it over (a worker that hangs while
+// still connected). The lease starts when the item is taken and one item's work is far shorter;
+// a dead worker's items come back at once, without waiting for it (see reclaimItems).
 constexpr qint64 kLeaseSeconds = 30 * 60;
 
 QString leaseEnd() {
@@ -121,10 +121,6 @@ bool reclaimItems(CatalogDb::Impl& d, qint64 batchId, bool mine, int* count, QSt
         return true;
     });
 }
-
-}  // namespace
-
-namespace {
 
 bool checkMode(const QString& mode, QString* error) {
     if (mode == QLatin1String("untagged") || mode == QLatin1String("replace") ||
