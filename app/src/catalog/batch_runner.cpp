@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QThread>
 
 #include "catalog/tag_extraction.h"
 #include "catalog/tag_schema.h"
@@ -173,6 +174,26 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
             onProgress(status);
     };
     report();
+    // A team catalogue whose server went away (restarted, network down) is waited for: the
+    // connection is made again by itself, the item in flight comes back to the queue (this
+    // worker's session ended), and the batch goes on. Anything else ends the run.
+    const auto waitForCatalogue = [&](const QString& dbError) {
+        if (!db_.isShared() || db_.ping())
+            return false;
+        status.lastError = dbError;
+        if (onProgress)
+            onProgress(status);
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < kReconnectWaitMs && !(cancel && cancel->load())) {
+            QThread::msleep(500);
+            if (db_.ping()) {
+                status.lastError.clear();  // shown while waiting; nothing failed in the end
+                return true;
+            }
+        }
+        return false;
+    };
     while (!(cancel && cancel->load())) {
         if (yield_ && yield_())
             break;
@@ -180,6 +201,8 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
         auto item = db_.nextPendingItem(batchId, &dbError);
         if (!item) {
             if (!dbError.isEmpty()) {
+                if (waitForCatalogue(dbError))
+                    continue;
                 if (error)
                     *error = dbError;
                 return false;
@@ -191,6 +214,8 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
         QString message;
         const QString result = processItem(*item, spec, status, cancel, &message, &dbError);
         if (!dbError.isEmpty()) {
+            if (waitForCatalogue(dbError))
+                continue;  // the item is asked again (its answer was not stored)
             if (error)
                 *error = dbError;
             db_.resetInterrupted(batchId);
@@ -205,6 +230,8 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
         if (result == QLatin1String("failed"))
             status.lastError = QStringLiteral("%1: %2").arg(status.currentImage, message);
         if (!db_.finishItem(item->itemId, result, message, &dbError)) {
+            if (waitForCatalogue(dbError))
+                continue;
             if (error)
                 *error = dbError;
             return false;

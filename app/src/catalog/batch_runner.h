@@ -48,6 +48,8 @@ QString taggingSpecProblem(const BatchSpec& spec);
 
 class BatchRunner {
 public:
+    // How long a run waits for a team catalogue (PostgreSQL) that went away before it gives up.
+    static constexpr int kReconnectWaitMs = 5 * 60 * 1000;
     BatchRunner(CatalogDb& db, backend::InferenceBackend& backend, const Taxonomy& taxonomy)
         : db_(db), backend_(backend), taxonomy_(taxonomy) {}
 

@@ -85,6 +85,13 @@ QString CatalogDb::defaultImageRoot() {
     return defaultRoot();
 }
 
+bool CatalogDb::ping() {
+    if (!d_->checkOpen(nullptr))
+        return false;
+    QSqlQuery q(d_->db);
+    return d_->run(q, QStringLiteral("SELECT 1"), {}, nullptr) && q.next();
+}
+
 bool CatalogDb::isShared() const {
     return d_->pg();
 }

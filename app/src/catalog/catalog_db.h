@@ -67,6 +67,8 @@ public:
     // the same catalogue again).
     QString path() const;
     bool isShared() const;  // a PostgreSQL catalogue
+    // True when the catalogue answers; a lost PostgreSQL connection is made again first.
+    bool ping();
     // True for postgresql:// and postgres:// addresses.
     static bool isDatabaseAddress(const QString& location);
     // What to show of a location: a file's native path; an address without scheme and password.
