@@ -37,36 +37,7 @@ BackendController::~BackendController() {
     serverThread_.quit();
     serverThread_.wait();
     batch_.reset();
-    for (Thread& t : threads_) {
-        t.thread->wait();
-        delete t.thread;
-    }
-    threads_.clear();
-}
-
-void BackendController::startThread(const QString& name, std::function<void()> body) {
-    reap();
-    auto done = std::make_shared<std::atomic<bool>>(false);
-    QThread* thread = QThread::create([fn = std::move(body), done]() mutable {
-        fn();
-        fn = nullptr;  // what the job held (the backend) is let go now, not when reaped
-        done->store(true);
-    });
-    thread->setObjectName(name);
-    threads_.push_back({thread, done});
-    thread->start();
-}
-
-void BackendController::reap() {
-    for (auto it = threads_.begin(); it != threads_.end();) {
-        if (it->done->load()) {
-            it->thread->wait();
-            delete it->thread;
-            it = threads_.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    // threads_ (the last member) joins the question, load and connection threads as it goes.
 }
 
 std::shared_ptr<InferenceBackend> BackendController::backendForJob() const {
@@ -91,71 +62,71 @@ void BackendController::loadLocalModel(const QString& folder, const QString& dev
     std::weak_ptr<InferenceBackend> previous = local_;
     releaseBackend();
     cancelLoad_->store(true);  // an earlier load still running gives up
-    cancelLoad_ = std::make_shared<std::atomic<bool>>(false);
     usesServer_ = false;
     loading_ = true;
     const qint64 id = ++setupId_;
-    startThread(QStringLiteral("vistag-load"), [this, folder, device, dtype, id, previous,
-                                                cancel = cancelLoad_] {
-        const int cancelledCode = static_cast<int>(inference::ErrorCode::Cancelled);
-        const auto report = [this, id](bool ok, const QString& message,
-                                       std::shared_ptr<InferenceBackend> backend,
-                                       catalog::InferenceParams defaults, int code) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, ok, message, backend = std::move(backend), defaults, code] {
-                    onLoaded(id, ok, message, backend, defaults, code);
-                },
-                Qt::QueuedConnection);
-        };
-        // Never two copies of the weights: the jobs cancelled above let go of the old engine
-        // at their next token.
-        while (!previous.expired() && !cancel->load())
-            QThread::msleep(20);
-        if (cancel->load()) {
-            report(false, trController("Loading the model was cancelled."), nullptr, {},
-                   cancelledCode);
-            return;
-        }
-        logging::info(
-            QStringLiteral("loading model %1 (device %2, dtype %3)").arg(folder, device, dtype));
-        QElapsedTimer clock;
-        clock.start();
-        LocalOptions o;
-        o.device = device;
-        o.dtype = dtype;
-        o.batched = true;  // questions, batch items and shared-server requests decode together
-        o.progress = [this, cancel](double f, const QString& stage) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, f, stage] {
-                    if (loading_)
-                        emit loadProgress(f, stage);
-                },
-                Qt::QueuedConnection);
-            return !cancel->load();
-        };
-        QString error;
-        int code = 0;
-        std::unique_ptr<LocalBackend> local = LocalBackend::load(folder, o, &error, &code);
-        if (!local) {
-            logging::warn(QStringLiteral("loading model %1 failed: %2").arg(folder, error));
-            report(false, error, nullptr, {},
-                   code ? code : static_cast<int>(inference::ErrorCode::Internal));
-            return;
-        }
-        const inference::SamplingParams d = local->engine().defaultSampling();
-        const inference::ModelInfo& info = local->engine().info();
-        logging::info(QStringLiteral("model %1 loaded on %2 (%3) in %4 ms")
-                          .arg(local->modelId(), QString::fromStdString(info.device),
-                               QString::fromStdString(info.dtype))
-                          .arg(clock.elapsed()));
-        catalog::InferenceParams defaults;
-        defaults.temperature = d.temperature;
-        defaults.topP = d.topP;
-        defaults.topK = d.topK;
-        report(true, {}, std::shared_ptr<InferenceBackend>(std::move(local)), defaults, 0);
-    });
+    cancelLoad_ = threads_.start(
+        QStringLiteral("vistag-load"),
+        [this, folder, device, dtype, id, previous](const std::atomic<bool>& cancel) {
+            const int cancelledCode = static_cast<int>(inference::ErrorCode::Cancelled);
+            const auto report = [this, id](bool ok, const QString& message,
+                                           std::shared_ptr<InferenceBackend> backend,
+                                           catalog::InferenceParams defaults, int code) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, id, ok, message, backend = std::move(backend), defaults, code] {
+                        onLoaded(id, ok, message, backend, defaults, code);
+                    },
+                    Qt::QueuedConnection);
+            };
+            // Never two copies of the weights: the jobs cancelled above let go of the old engine
+            // at their next token.
+            while (!previous.expired() && !cancel.load())
+                QThread::msleep(20);
+            if (cancel.load()) {
+                report(false, trController("Loading the model was cancelled."), nullptr, {},
+                       cancelledCode);
+                return;
+            }
+            logging::info(QStringLiteral("loading model %1 (device %2, dtype %3)")
+                              .arg(folder, device, dtype));
+            QElapsedTimer clock;
+            clock.start();
+            LocalOptions o;
+            o.device = device;
+            o.dtype = dtype;
+            o.batched = true;  // questions, batch items and shared-server requests decode together
+            o.progress = [this, &cancel](double f, const QString& stage) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, f, stage] {
+                        if (loading_)
+                            emit loadProgress(f, stage);
+                    },
+                    Qt::QueuedConnection);
+                return !cancel.load();
+            };
+            QString error;
+            int code = 0;
+            std::unique_ptr<LocalBackend> local = LocalBackend::load(folder, o, &error, &code);
+            if (!local) {
+                logging::warn(QStringLiteral("loading model %1 failed: %2").arg(folder, error));
+                report(false, error, nullptr, {},
+                       code ? code : static_cast<int>(inference::ErrorCode::Internal));
+                return;
+            }
+            const inference::SamplingParams d = local->engine().defaultSampling();
+            const inference::ModelInfo& info = local->engine().info();
+            logging::info(QStringLiteral("model %1 loaded on %2 (%3) in %4 ms")
+                              .arg(local->modelId(), QString::fromStdString(info.device),
+                                   QString::fromStdString(info.dtype))
+                              .arg(clock.elapsed()));
+            catalog::InferenceParams defaults;
+            defaults.temperature = d.temperature;
+            defaults.topP = d.topP;
+            defaults.topK = d.topK;
+            report(true, {}, std::shared_ptr<InferenceBackend>(std::move(local)), defaults, 0);
+        });
 }
 
 void BackendController::onLoaded(qint64 setupId, bool ok, const QString& message,
@@ -185,7 +156,7 @@ void BackendController::useRemote(const RemoteOptions& options) {
     usesServer_ = true;
     loading_ = false;
     const qint64 id = ++setupId_;
-    startThread(QStringLiteral("vistag-connect"), [this, options, id] {
+    threads_.start(QStringLiteral("vistag-connect"), [this, options, id](const std::atomic<bool>&) {
         RemoteOptions o = options;
         QString error;
         const auto models = RemoteBackend(o).listModels(&error);  // reachable, key accepted?
@@ -258,44 +229,42 @@ qint64 BackendController::ask(const AskRequest& request) {
             Qt::QueuedConnection);
         return job;
     }
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
-    askCancel_ = cancel;
     askBackend_ = backend;
     AskRequest req = request;
     req.priority = 1;  // ahead of batch items in the engine's batch
-    startThread(QStringLiteral("vistag-ask"), [this, job, backend, cancel, req] {
-        AskResult r;
-        if (!cancel->load())  // stopped before it started: nothing is sent
-            r = LoggedBackend(*backend).ask(req, [&](const QString& text) {
-                if (cancel->load())
-                    return false;  // this request only: the engine retires its row
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, job, text] {
-                        if (job == runningJob_)
-                            emit answerChunk(job, text);
-                    },
-                    Qt::QueuedConnection);
-                return true;
-            });
-        if (cancel->load()) {
-            r.ok = true;
-            r.error.clear();
-            r.finishReason = QStringLiteral("cancelled");
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, job, r] {
-                if (job != runningJob_)
-                    return;  // stopped and replaced: its answer is not shown
-                runningJob_ = 0;
-                askCancel_.reset();
-                askBackend_.reset();
-                emit answerFinished(job, r);
-                reap();
-            },
-            Qt::QueuedConnection);
-    });
+    askCancel_ = threads_.start(
+        QStringLiteral("vistag-ask"), [this, job, backend, req](const std::atomic<bool>& cancel) {
+            AskResult r;
+            if (!cancel.load())  // stopped before it started: nothing is sent
+                r = LoggedBackend(*backend).ask(req, [&](const QString& text) {
+                    if (cancel.load())
+                        return false;  // this request only: the engine retires its row
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, job, text] {
+                            if (job == runningJob_)
+                                emit answerChunk(job, text);
+                        },
+                        Qt::QueuedConnection);
+                    return true;
+                });
+            if (cancel.load()) {
+                r.ok = true;
+                r.error.clear();
+                r.finishReason = QStringLiteral("cancelled");
+            }
+            QMetaObject::invokeMethod(
+                this,
+                [this, job, r] {
+                    if (job != runningJob_)
+                        return;  // stopped and replaced: its answer is not shown
+                    runningJob_ = 0;
+                    askCancel_.reset();
+                    askBackend_.reset();
+                    emit answerFinished(job, r);
+                },
+                Qt::QueuedConnection);
+        });
     return job;
 }
 

@@ -27,6 +27,7 @@
 #include "backend/remote_backend.h"
 #include "catalog/batch_runner.h"
 #include "catalog/taxonomy.h"
+#include "tasks/background_tasks.h"
 
 namespace vistag::server {
 class ApiServer;
@@ -121,10 +122,6 @@ signals:
     void batchFinished(qint64 batchId, bool ok, bool cancelled, const QString& error);
 
 private:
-    // A thread of this controller: started now, joined by reap() once it said it is done, or by
-    // the destructor.
-    void startThread(const QString& name, std::function<void()> body);
-    void reap();
     // The backend a new job uses: the shared local engine, or a client of its own for a server.
     std::shared_ptr<InferenceBackend> backendForJob() const;
     // Cancels the question and the batch and forgets the backend (a load or connection).
@@ -132,12 +129,6 @@ private:
     void onLoaded(qint64 setupId, bool ok, const QString& message,
                   std::shared_ptr<InferenceBackend> backend,
                   const catalog::InferenceParams& defaults, int errorCode);
-
-    struct Thread {
-        QThread* thread = nullptr;
-        std::shared_ptr<std::atomic<bool>> done;
-    };
-    std::vector<Thread> threads_;
 
     // The backend in use: the local engine (shared by every job) or the server's options (each
     // job makes its own client).
@@ -169,6 +160,9 @@ private:
     QThread serverThread_;
     server::ApiServer* server_ = nullptr;  // owned; deleted on serverThread_
     QString sharingUrl_;
+
+    // The question, load and connection threads; last, so they are joined first.
+    tasks::BackgroundTasks threads_{this};
 };
 
 }  // namespace vistag::backend

@@ -1,13 +1,13 @@
-// Short work off the GUI thread for one owner (a window): hashing the images being added, saving
-// a pasted image. Each task runs on a thread of its own with its own cancel token; its result
-// comes back to the owner's thread through a queued call, as a value. The owner holds the
-// BackgroundTasks as a member: its destructor cancels every task and joins its thread before the
-// owner goes, so no thread outlives what it posts to (and a result that arrives after is dropped
-// with the owner's pending events).
+// Threads owned by one object (a window, the window's scheduler): each task runs on a thread of
+// its own with its own cancel token. The owner holds the BackgroundTasks as a member: its
+// destructor cancels every task and joins its thread before the owner goes, so no thread outlives
+// what it posts to (and a result that arrives after is dropped with the owner's pending events).
+// Finished threads are joined and freed when the next task starts.
 #pragma once
 
 #include <QMetaObject>
 #include <QObject>
+#include <QString>
 #include <QThread>
 #include <atomic>
 #include <functional>
@@ -18,6 +18,8 @@ namespace vistag::tasks {
 
 class BackgroundTasks {
 public:
+    using CancelToken = std::shared_ptr<std::atomic<bool>>;
+
     explicit BackgroundTasks(QObject* owner) : owner_(owner) {}
     ~BackgroundTasks() {
         for (Task& t : tasks_)
@@ -30,43 +32,46 @@ public:
     BackgroundTasks(const BackgroundTasks&) = delete;
     BackgroundTasks& operator=(const BackgroundTasks&) = delete;
 
+    // Runs body(cancel) on a new thread named `name`. What body captured is let go as soon as it
+    // returns (not when the thread is freed), so a task holds nothing longer than it works.
+    CancelToken start(const QString& name, std::function<void(const std::atomic<bool>&)> body) {
+        reap();
+        auto cancel = std::make_shared<std::atomic<bool>>(false);
+        auto finished = std::make_shared<std::atomic<bool>>(false);
+        QThread* thread = QThread::create([fn = std::move(body), cancel, finished]() mutable {
+            fn(*cancel);
+            fn = nullptr;
+            finished->store(true);
+        });
+        thread->setObjectName(name);
+        tasks_.push_back({thread, cancel, finished});
+        thread->start();
+        return cancel;
+    }
+
     // Runs work(cancel) on a new thread, then done(result) on the owner's thread. `work` must
     // copy what it needs (it may not touch the owner) and should return early when `cancel` is
     // set; `done` is not called for a cancelled task.
     template <class Work, class Done>
     void run(Work work, Done done) {
-        reap();
-        auto cancel = std::make_shared<std::atomic<bool>>(false);
-        auto finished = std::make_shared<std::atomic<bool>>(false);
         QObject* owner = owner_;
-        QThread* thread = QThread::create(
-            [work = std::move(work), done = std::move(done), cancel, finished, owner]() mutable {
-                auto result = work(static_cast<const std::atomic<bool>&>(*cancel));
-                if (!cancel->load())
-                    QMetaObject::invokeMethod(
-                        owner,
-                        [done = std::move(done), result = std::move(result)]() mutable {
-                            done(std::move(result));
-                        },
-                        Qt::QueuedConnection);
-                finished->store(true);
-            });
-        thread->setObjectName(QStringLiteral("vistag-task"));
-        tasks_.push_back({thread, cancel, finished});
-        thread->start();
-    }
-
-    int running() const {
-        int n = 0;
-        for (const Task& t : tasks_)
-            n += t.finished->load() ? 0 : 1;
-        return n;
+        start(QStringLiteral("vistag-task"), [work = std::move(work), done = std::move(done),
+                                              owner](const std::atomic<bool>& cancel) mutable {
+            auto result = work(cancel);
+            if (!cancel.load())
+                QMetaObject::invokeMethod(
+                    owner,
+                    [done = std::move(done), result = std::move(result)]() mutable {
+                        done(std::move(result));
+                    },
+                    Qt::QueuedConnection);
+        });
     }
 
 private:
     struct Task {
         QThread* thread;
-        std::shared_ptr<std::atomic<bool>> cancel;
+        CancelToken cancel;
         std::shared_ptr<std::atomic<bool>> finished;
     };
     void reap() {
