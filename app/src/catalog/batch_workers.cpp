@@ -2,7 +2,6 @@
 
 #include <QDateTime>
 #include <QEventLoop>
-#include <QThread>
 #include <QTimer>
 
 namespace vistag::catalog {
@@ -15,11 +14,7 @@ BatchWorkers::BatchWorkers(qint64 batchId, BatchSpec spec, Taxonomy taxonomy,
       options_(std::move(options)) {}
 
 BatchWorkers::~BatchWorkers() {
-    cancel();
-    for (QThread* t : threads_) {
-        t->wait();
-        delete t;
-    }
+    cancel();  // threads_, the last member, joins the workers first
 }
 
 void BatchWorkers::cancel() {
@@ -67,38 +62,36 @@ void BatchWorkers::start(Callbacks callbacks) {
     running_.store(n);
     reporting_.store(n);
     for (int i = 0; i < n; ++i) {
-        threads_.push_back(QThread::create([this, i] {
-            QString err;
-            CatalogDb db;  // this worker's own connection: its own name in the queue
-            bool ok = db.open(options_.catalogue, &err);
-            if (ok) {
-                BatchRunner runner(db, *backends_[i], taxonomy_);
-                runner.setItemObserver([this](qint64 imageId, const QString& status) {
+        threads_.start(
+            QStringLiteral("vistag-batch-%1").arg(i), [this, i](const std::atomic<bool>&) {
+                QString err;
+                CatalogDb db;  // this worker's own connection: its own name in the queue
+                bool ok = db.open(options_.catalogue, &err);
+                if (ok) {
+                    BatchRunner runner(db, *backends_[i], taxonomy_);
+                    runner.setItemObserver([this](qint64 imageId, const QString& status) {
+                        std::lock_guard guard(lock_);
+                        if (callbacks_.onItem)
+                            callbacks_.onItem(imageId, status);
+                    });
+                    ok = runner.run(
+                        batchId_, spec_, [this, i](const BatchRunStatus& s) { combine(i, s); },
+                        cancel_.get(), &err);
+                }
+                bool last = false;
+                QString error;
+                {
                     std::lock_guard guard(lock_);
-                    if (callbacks_.onItem)
-                        callbacks_.onItem(imageId, status);
-                });
-                ok = runner.run(
-                    batchId_, spec_, [this, i](const BatchRunStatus& s) { combine(i, s); },
-                    cancel_.get(), &err);
-            }
-            bool last = false;
-            QString error;
-            {
-                std::lock_guard guard(lock_);
-                if (!ok && firstError_.isEmpty())
-                    firstError_ = err;
-                last = reporting_.fetch_sub(1) == 1;
-                error = firstError_;
-            }
-            if (last && callbacks_.onFinished)
-                callbacks_.onFinished(error.isEmpty(), cancel_->load(), error);
-            running_.fetch_sub(1);  // after the report: finished() means everything was said
-        }));
-        threads_.back()->setObjectName(QStringLiteral("vistag-batch-%1").arg(i));
+                    if (!ok && firstError_.isEmpty())
+                        firstError_ = err;
+                    last = reporting_.fetch_sub(1) == 1;
+                    error = firstError_;
+                }
+                if (last && callbacks_.onFinished)
+                    callbacks_.onFinished(error.isEmpty(), cancel_->load(), error);
+                running_.fetch_sub(1);  // after the report: finished() means everything was said
+            });
     }
-    for (QThread* t : threads_)
-        t->start();
 }
 
 bool runBatchWorkers(qint64 batchId, const BatchSpec& spec, const Taxonomy& taxonomy,

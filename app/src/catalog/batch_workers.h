@@ -16,8 +16,7 @@
 
 #include "backend/inference_backend.h"
 #include "catalog/batch_runner.h"
-
-class QThread;
+#include "tasks/background_tasks.h"
 
 namespace vistag::catalog {
 
@@ -66,7 +65,6 @@ private:
     Callbacks callbacks_;
     std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
     std::vector<std::shared_ptr<backend::InferenceBackend>> backends_;
-    std::vector<QThread*> threads_;
     std::atomic<int> running_{0};    // threads not yet done
     std::atomic<int> reporting_{0};  // threads not yet past their catalogue work
     std::mutex lock_;                // guards what follows
@@ -75,6 +73,8 @@ private:
     QString firstError_;
     qint64 startedMs_ = 0;
     int doneAtStart_ = -1;
+    // The worker threads (they share cancel_); last, so they are joined first.
+    tasks::BackgroundTasks threads_{nullptr};
 };
 
 // The command line's way: runs the batch with options.workers workers and blocks the calling
