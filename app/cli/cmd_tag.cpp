@@ -215,23 +215,18 @@ int runTag(const QStringList& args) {
             QByteArray(width - filled, '.').constData(), pr.finished(), pr.total(), pr.failed,
             s.etaSeconds < 0 ? "--" : qPrintable(QStringLiteral("%1 s").arg(qRound(s.etaSeconds))));
     };
-    bool ran = false;
-    if (concurrency == 1) {
-        ran = runner.run(*batch, spec, showProgress, &gCancel, &err);
-    } else {
-        // N workers, each its own catalogue connection (queue worker) and, for a server, its own
-        // client: at most N requests in flight.
-        catalog::BatchWorkersOptions workers;
-        workers.catalogue = p.value(QStringLiteral("db"));  // with a password, if it had one
-        workers.workers = concurrency;
-        workers.backendFor = [&](int index) -> std::shared_ptr<backend::InferenceBackend> {
-            if (!remoteBackend || index == 0)
-                return backend;
-            return std::make_shared<backend::RemoteBackend>(remoteBackend->options());
-        };
-        ran = catalog::runBatchWorkers(*batch, spec, *taxonomy, workers, showProgress, &gCancel,
-                                       &err);
-    }
+    // N workers (1 by default), each its own catalogue connection (a queue worker) and, for a
+    // server, its own client: at most N requests in flight.
+    catalog::BatchWorkersOptions workers;
+    workers.catalogue = p.value(QStringLiteral("db"));  // with a password, if it had one
+    workers.workers = concurrency;
+    workers.backendFor = [&](int index) -> std::shared_ptr<backend::InferenceBackend> {
+        if (!remoteBackend || index == 0)
+            return backend;
+        return std::make_shared<backend::RemoteBackend>(remoteBackend->options());
+    };
+    const bool ran =
+        catalog::runBatchWorkers(*batch, spec, *taxonomy, workers, showProgress, &gCancel, &err);
     if (tty)
         std::fputc('\n', stderr);
     if (!ran) {
