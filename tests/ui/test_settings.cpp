@@ -279,6 +279,9 @@ private slots:
             dialog.tabs()->setCurrentIndex(1);
             QTest::qWait(50);
             QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-dialog-zh"))));
+            dialog.tabs()->setCurrentIndex(3);  // 商品图库: the team catalogue's fields
+            QTest::qWait(50);
+            QVERIFY(dialog.grab().save(artifactPath(QStringLiteral("settings-catalogue-zh"))));
         }
         vistag::ui::installTranslations(*qApp, QStringLiteral("en"));
     }

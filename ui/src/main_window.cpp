@@ -74,7 +74,6 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     settings_ = settings::AppSettings::load();
     if (!settings_.imageRoot.isEmpty())
         catalog::CatalogDb::setDefaultImageRoot(settings_.imageRoot);
-    tasks_ = std::make_unique<tasks::BackgroundTasks>(this);
     db_ = std::make_unique<catalog::CatalogDb>();
     // --db or $VISTAG_DB, else the catalogue of the settings, else the file in the data folder.
     const QString path = !dbPath.isEmpty()                      ? dbPath
@@ -403,7 +402,7 @@ void MainWindow::pasteFromClipboard() {
     statusBar()->showMessage(tr("Saving the pasted image…"));
     const QImage image = content.image;
     const QString folder = pastedImagesFolder();
-    tasks_->run(
+    tasks_.run(
         [image, folder](const std::atomic<bool>&) {
             QString error;
             const QString path = savePastedImage(image, folder, &error);
@@ -584,7 +583,7 @@ void MainWindow::importPaths(const QStringList& paths) {
         QList<catalog::ImageRecord> records;
         int failed = 0;
     };
-    tasks_->run(
+    tasks_.run(
         [paths](const std::atomic<bool>& cancel) {
             Scan scan;
             for (const QString& p : catalog::collectImageFiles(paths)) {

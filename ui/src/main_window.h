@@ -170,11 +170,11 @@ private:
     BatchPanel* batchPanel_ = nullptr;
     QSplitter* catalogPage_ = nullptr;
     int importsRunning_ = 0;
-    bool rebuildPending_ = false;  // a language or catalogue change waits for the imports
-    // Hashing images being added and saving pasted ones: joined before the window goes.
-    std::unique_ptr<tasks::BackgroundTasks> tasks_;
+    bool rebuildPending_ = false;        // a language or catalogue change waits for the imports
     QThread* downloadThread_ = nullptr;  // a running download (stopped and waited for on close)
     std::shared_ptr<std::atomic<bool>> downloadCancel_;
+    // Hashing images being added and saving pasted ones; last, so they are joined first.
+    tasks::BackgroundTasks tasks_{this};
 };
 
 }  // namespace vistag::ui

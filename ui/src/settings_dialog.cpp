@@ -20,6 +20,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 #include <cmath>
+#include <functional>
 
 #include "shortcut_map.h"
 
@@ -38,6 +39,22 @@ QComboBox* choice(QWidget* parent, const QList<QPair<QString, QString>>& items,
 
 QString chosen(const QComboBox* box) {
     return box->currentData().toString();
+}
+
+// A path field with a button beside it that asks for the path (`pick` gets the field's text and
+// returns the choice, "" when cancelled).
+QHBoxLayout* withPicker(QLineEdit* field, const QString& button,
+                        std::function<QString(const QString&)> pick) {
+    auto* browse = new QPushButton(button, field->parentWidget());
+    QObject::connect(browse, &QPushButton::clicked, field, [field, pick = std::move(pick)] {
+        const QString chosen = pick(field->text());
+        if (!chosen.isEmpty())
+            field->setText(chosen);
+    });
+    auto* row = new QHBoxLayout;
+    row->addWidget(field, 1);
+    row->addWidget(browse);
+    return row;
 }
 
 QLabel* note(const QString& text, QWidget* parent) {
@@ -81,17 +98,10 @@ QWidget* SettingsDialog::buildModelTab(const settings::AppSettings& s) {
     modelFolder_ = new QLineEdit(s.modelFolder, page);
     modelFolder_->setObjectName(QStringLiteral("modelFolder"));
     modelFolder_->setPlaceholderText(tr("a Qwen3-VL folder in Hugging Face layout"));
-    auto* browse = new QPushButton(tr("Browse…"), page);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(
-            this, tr("Choose a Qwen3-VL model folder"),
-            modelFolder_->text().isEmpty() ? QDir::homePath() : modelFolder_->text());
-        if (!dir.isEmpty())
-            modelFolder_->setText(dir);
+    auto* folderRow = withPicker(modelFolder_, tr("Browse…"), [this](const QString& current) {
+        return QFileDialog::getExistingDirectory(this, tr("Choose a Qwen3-VL model folder"),
+                                                 current.isEmpty() ? QDir::homePath() : current);
     });
-    auto* folderRow = new QHBoxLayout;
-    folderRow->addWidget(modelFolder_, 1);
-    folderRow->addWidget(browse);
     device_ = choice(page,
                      {{tr("Automatic (GPU if there is one)"), QStringLiteral("auto")},
                       {tr("CPU"), QStringLiteral("cpu")},
@@ -257,18 +267,12 @@ QWidget* SettingsDialog::buildCatalogueTab(const settings::AppSettings& s) {
         tr("A catalogue file, or a team catalogue on PostgreSQL: "
            "postgresql://user@server:5432/database. The password comes from ~/.pgpass or the "
            "PGPASSWORD environment variable; Vistag does not store it."));
-    auto* browse = new QPushButton(tr("File…"), page);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getSaveFileName(
-            this, tr("Catalogue file"), catalogLocation_->text(), tr("Catalogue (*.sqlite)"),
-            nullptr, QFileDialog::DontConfirmOverwrite);
-        if (!file.isEmpty())
-            catalogLocation_->setText(file);
-    });
-    auto* row = new QHBoxLayout;
-    row->addWidget(catalogLocation_, 1);
-    row->addWidget(browse);
-    form->addRow(tr("Catalogue"), row);
+    form->addRow(tr("Catalogue"),
+                 withPicker(catalogLocation_, tr("File…"), [this](const QString& current) {
+                     return QFileDialog::getSaveFileName(this, tr("Catalogue file"), current,
+                                                         tr("Catalogue (*.sqlite)"), nullptr,
+                                                         QFileDialog::DontConfirmOverwrite);
+                 }));
     auto* passwordHint = new QLabel(
         tr("The password in this address is used now and not kept: put it in ~/.pgpass or the "
            "PGPASSWORD environment variable."),
@@ -290,17 +294,11 @@ QWidget* SettingsDialog::buildCatalogueTab(const settings::AppSettings& s) {
         tr("Where the team's shared image folder is on this computer (e.g. "
            "/mnt/shop). Images under it are stored relative to it, so every "
            "workstation finds them through its own mapping."));
-    auto* pickRoot = new QPushButton(tr("Folder…"), page);
-    connect(pickRoot, &QPushButton::clicked, this, [this] {
-        const QString dir =
-            QFileDialog::getExistingDirectory(this, tr("Shared image folder"), imageRoot_->text());
-        if (!dir.isEmpty())
-            imageRoot_->setText(dir);
-    });
-    auto* rootRow = new QHBoxLayout;
-    rootRow->addWidget(imageRoot_, 1);
-    rootRow->addWidget(pickRoot);
-    form->addRow(tr("Shared image folder"), rootRow);
+    form->addRow(tr("Shared image folder"),
+                 withPicker(imageRoot_, tr("Folder…"), [this](const QString& current) {
+                     return QFileDialog::getExistingDirectory(this, tr("Shared image folder"),
+                                                              current);
+                 }));
     reviewerName_ = new QLineEdit(s.reviewerName, page);
     reviewerName_->setObjectName(QStringLiteral("reviewerName"));
     reviewerName_->setPlaceholderText(settings::AppSettings{}.reviewer());

@@ -522,7 +522,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="170"/>
+        <location filename="../src/main_window.cpp" line="169"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
@@ -542,102 +542,102 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>无法加载模型：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="118"/>
+        <location filename="../src/main_window.cpp" line="117"/>
         <source>Tag added from the answer</source>
         <translation>已从回答添加标签</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="161"/>
+        <location filename="../src/main_window.cpp" line="160"/>
         <source>Tagging cancelled; the rest stays queued</source>
         <translation>打标已取消；其余图片仍在队列中</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="162"/>
+        <location filename="../src/main_window.cpp" line="161"/>
         <source>Tagging finished</source>
         <translation>打标完成</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="175"/>
+        <location filename="../src/main_window.cpp" line="174"/>
         <source>Shared at %1</source>
         <translation>已共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="187"/>
+        <location filename="../src/main_window.cpp" line="186"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="201"/>
+        <location filename="../src/main_window.cpp" line="200"/>
         <source>Stop loading the model</source>
         <translation>停止加载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="205"/>
+        <location filename="../src/main_window.cpp" line="204"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="225"/>
+        <location filename="../src/main_window.cpp" line="224"/>
         <source>Tag schema: enforced</source>
         <translation>标签结构：服务器强制遵守</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="228"/>
+        <location filename="../src/main_window.cpp" line="227"/>
         <source>Tag schema: not enforced (answers are checked)</source>
         <translation>标签结构：服务器未强制（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="231"/>
+        <location filename="../src/main_window.cpp" line="230"/>
         <source>Tag schema: not sent (answers are checked)</source>
         <translation>标签结构：未发送（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="235"/>
+        <location filename="../src/main_window.cpp" line="234"/>
         <source>Tag schema: refused by the server — choose another structured output in Settings</source>
         <translation>标签结构：服务器拒绝——请在设置中选择其他结构化输出方式</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="239"/>
+        <location filename="../src/main_window.cpp" line="238"/>
         <source>Tag schema: not checked (answers are checked)</source>
         <translation>标签结构：尚未探测（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="249"/>
+        <location filename="../src/main_window.cpp" line="248"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="250"/>
+        <location filename="../src/main_window.cpp" line="249"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="254"/>
+        <location filename="../src/main_window.cpp" line="253"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="340"/>
+        <location filename="../src/main_window.cpp" line="339"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="355"/>
+        <location filename="../src/main_window.cpp" line="354"/>
         <source>Next image</source>
         <translation>下一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="357"/>
+        <location filename="../src/main_window.cpp" line="356"/>
         <source>Previous image</source>
         <translation>上一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="359"/>
+        <location filename="../src/main_window.cpp" line="358"/>
         <source>Next unreviewed image</source>
         <translation>下一张未审核图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="362"/>
+        <location filename="../src/main_window.cpp" line="361"/>
         <source>Accept all suggestions and go to the next image</source>
         <translation>接受全部建议并转到下一张</translation>
     </message>
@@ -647,12 +647,12 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>无法加载模型。%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="382"/>
+        <location filename="../src/main_window.cpp" line="381"/>
         <source>Select the images to tag first.</source>
         <translation>请先选择要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="403"/>
+        <location filename="../src/main_window.cpp" line="402"/>
         <source>Saving the pasted image…</source>
         <translation>正在保存粘贴的图片…</translation>
     </message>
@@ -662,162 +662,162 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="423"/>
+        <location filename="../src/main_window.cpp" line="422"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="424"/>
+        <location filename="../src/main_window.cpp" line="423"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="425"/>
+        <location filename="../src/main_window.cpp" line="424"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="426"/>
+        <location filename="../src/main_window.cpp" line="425"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="427"/>
+        <location filename="../src/main_window.cpp" line="426"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="429"/>
+        <location filename="../src/main_window.cpp" line="428"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="443"/>
+        <location filename="../src/main_window.cpp" line="442"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="447"/>
+        <location filename="../src/main_window.cpp" line="446"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="449"/>
+        <location filename="../src/main_window.cpp" line="448"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="456"/>
+        <location filename="../src/main_window.cpp" line="455"/>
         <source>&amp;Tagging</source>
         <translation>打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="457"/>
+        <location filename="../src/main_window.cpp" line="456"/>
         <source>&amp;Tag the selected images</source>
         <translation>为所选图片打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="459"/>
+        <location filename="../src/main_window.cpp" line="458"/>
         <source>Tag every &amp;untagged image</source>
         <translation>为所有未打标图片打标(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="461"/>
+        <location filename="../src/main_window.cpp" line="460"/>
         <source>&amp;Resume unfinished tagging</source>
         <translation>继续未完成的打标(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="463"/>
+        <location filename="../src/main_window.cpp" line="462"/>
         <source>&amp;Cancel tagging</source>
         <translation>取消打标(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="466"/>
+        <location filename="../src/main_window.cpp" line="465"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="468"/>
+        <location filename="../src/main_window.cpp" line="467"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="469"/>
+        <location filename="../src/main_window.cpp" line="468"/>
         <source>&amp;Fit to window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="471"/>
+        <location filename="../src/main_window.cpp" line="470"/>
         <source>&amp;Actual size (100 %)</source>
         <translation>实际大小（100%）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="473"/>
+        <location filename="../src/main_window.cpp" line="472"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="476"/>
+        <location filename="../src/main_window.cpp" line="475"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="481"/>
+        <location filename="../src/main_window.cpp" line="480"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="482"/>
+        <location filename="../src/main_window.cpp" line="481"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="486"/>
+        <location filename="../src/main_window.cpp" line="485"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="491"/>
+        <location filename="../src/main_window.cpp" line="490"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="492"/>
+        <location filename="../src/main_window.cpp" line="491"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="493"/>
+        <location filename="../src/main_window.cpp" line="492"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="508"/>
+        <location filename="../src/main_window.cpp" line="507"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="509"/>
+        <location filename="../src/main_window.cpp" line="508"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="510"/>
+        <location filename="../src/main_window.cpp" line="509"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="511"/>
+        <location filename="../src/main_window.cpp" line="510"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="541"/>
+        <location filename="../src/main_window.cpp" line="540"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="554"/>
+        <location filename="../src/main_window.cpp" line="553"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
@@ -916,7 +916,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="199"/>
+        <location filename="../src/main_window.cpp" line="198"/>
         <location filename="../src/main_window_backend.cpp" line="266"/>
         <source>Cancel</source>
         <translation>取消</translation>
@@ -937,34 +937,34 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="562"/>
+        <location filename="../src/main_window.cpp" line="561"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="563"/>
+        <location filename="../src/main_window.cpp" line="562"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="576"/>
+        <location filename="../src/main_window.cpp" line="575"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="580"/>
+        <location filename="../src/main_window.cpp" line="579"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="615"/>
+        <location filename="../src/main_window.cpp" line="614"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="617"/>
+        <location filename="../src/main_window.cpp" line="616"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
@@ -972,7 +972,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/clipboard_import.cpp" line="40"/>
-        <location filename="../src/main_window.cpp" line="400"/>
+        <location filename="../src/main_window.cpp" line="399"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
@@ -990,339 +990,339 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::SettingsDialog</name>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="55"/>
+        <location filename="../src/settings_dialog.cpp" line="72"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="58"/>
+        <location filename="../src/settings_dialog.cpp" line="75"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="59"/>
+        <location filename="../src/settings_dialog.cpp" line="76"/>
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="60"/>
+        <location filename="../src/settings_dialog.cpp" line="77"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="61"/>
-        <location filename="../src/settings_dialog.cpp" line="271"/>
+        <location filename="../src/settings_dialog.cpp" line="78"/>
+        <location filename="../src/settings_dialog.cpp" line="270"/>
         <source>Catalogue</source>
         <translation>商品图库</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="62"/>
+        <location filename="../src/settings_dialog.cpp" line="79"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="64"/>
+        <location filename="../src/settings_dialog.cpp" line="81"/>
         <source>Shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="77"/>
+        <location filename="../src/settings_dialog.cpp" line="94"/>
         <source>A model folder on this computer</source>
         <translation>本机上的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="78"/>
+        <location filename="../src/settings_dialog.cpp" line="95"/>
         <source>An inference server (OpenAI-compatible)</source>
         <translation>推理服务器（兼容 OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="83"/>
+        <location filename="../src/settings_dialog.cpp" line="100"/>
         <source>a Qwen3-VL folder in Hugging Face layout</source>
         <translation>Hugging Face 格式的 Qwen3-VL 文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="84"/>
+        <location filename="../src/settings_dialog.cpp" line="101"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="87"/>
+        <location filename="../src/settings_dialog.cpp" line="102"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="96"/>
+        <location filename="../src/settings_dialog.cpp" line="106"/>
         <source>Automatic (GPU if there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="97"/>
+        <location filename="../src/settings_dialog.cpp" line="107"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="98"/>
+        <location filename="../src/settings_dialog.cpp" line="108"/>
         <source>GPU (CUDA)</source>
         <translation>GPU（CUDA）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="102"/>
+        <location filename="../src/settings_dialog.cpp" line="112"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="109"/>
+        <location filename="../src/settings_dialog.cpp" line="119"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="110"/>
+        <location filename="../src/settings_dialog.cpp" line="120"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="111"/>
+        <location filename="../src/settings_dialog.cpp" line="121"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="112"/>
+        <location filename="../src/settings_dialog.cpp" line="122"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="113"/>
+        <location filename="../src/settings_dialog.cpp" line="123"/>
         <source>Automatic precision uses bfloat16 on a GPU and float32 on the CPU. Vistag reopens this model (or the server) when it starts.</source>
         <translation>自动精度在 GPU 上使用 bfloat16，在 CPU 上使用 float32。Vistag 启动时会重新打开此模型（或服务器）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="131"/>
+        <location filename="../src/settings_dialog.cpp" line="141"/>
         <source>about %1 × %1 pixels per image</source>
         <translation>每张图片约 %1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="148"/>
+        <location filename="../src/settings_dialog.cpp" line="158"/>
         <source>Only values from the taxonomy</source>
         <translation>只用分类体系中的取值</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="152"/>
+        <location filename="../src/settings_dialog.cpp" line="162"/>
         <source>The model answers every attribute with one of the taxonomy&apos;s values, with a confidence for each (a server may also answer &quot;unknown&quot;). Off: the model answers in its own words and Vistag looks for taxonomy terms in them.</source>
         <translation>模型为每个属性给出分类体系中的一个取值，并附带置信度（服务器也可能回答“unknown”）。关闭时：模型自由作答，Vistag 从回答中查找分类体系的词语。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="160"/>
+        <location filename="../src/settings_dialog.cpp" line="170"/>
         <source>How many images tagging works on at once: requests sent to a server together, or images the local model decodes together. Each finished image is saved on its own.</source>
         <translation>打标签时同时处理的图片数：同时发给服务器的请求数，或本地模型一起解码的图片数。每张处理完的图片都会单独保存。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="163"/>
+        <location filename="../src/settings_dialog.cpp" line="173"/>
         <source>Pixel budget</source>
         <translation>像素预算</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="164"/>
+        <location filename="../src/settings_dialog.cpp" line="174"/>
         <source>Longest answer (tokens)</source>
         <translation>最长回答（token 数）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="165"/>
+        <location filename="../src/settings_dialog.cpp" line="175"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="166"/>
+        <location filename="../src/settings_dialog.cpp" line="176"/>
         <source>Tagging</source>
         <translation>打标签</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="167"/>
+        <location filename="../src/settings_dialog.cpp" line="177"/>
         <source>Images in flight</source>
         <translation>同时处理的图片</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="168"/>
+        <location filename="../src/settings_dialog.cpp" line="178"/>
         <source>Images are scaled down to the pixel budget before the model sees them: smaller is faster and needs less memory. Temperature 0 always picks the most likely words (the same answer every time).</source>
         <translation>图片在交给模型前会缩小到像素预算以内：越小越快、占用内存越少。温度为 0 时总是选择可能性最大的词（每次回答相同）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="184"/>
+        <location filename="../src/settings_dialog.cpp" line="194"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="193"/>
+        <location filename="../src/settings_dialog.cpp" line="203"/>
         <source>JSON schema (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)</source>
         <translation>JSON schema（vLLM、SGLang、llama.cpp、LM Studio、OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="195"/>
+        <location filename="../src/settings_dialog.cpp" line="205"/>
         <source>JSON object (DashScope / Bailian)</source>
         <translation>JSON 对象（DashScope / 百炼）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="196"/>
+        <location filename="../src/settings_dialog.cpp" line="206"/>
         <source>None: the taxonomy in the question only</source>
         <translation>不使用：只在问题中给出分类体系</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="200"/>
+        <location filename="../src/settings_dialog.cpp" line="210"/>
         <source>How tagging asks the server to answer with the taxonomy&apos;s values. Whatever is chosen, Vistag checks every answer against the taxonomy.</source>
         <translation>打标签时如何要求服务器只用分类体系中的取值作答。无论选择哪种方式，Vistag 都会按分类体系检查每个回答。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="207"/>
+        <location filename="../src/settings_dialog.cpp" line="217"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="215"/>
+        <location filename="../src/settings_dialog.cpp" line="225"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="216"/>
+        <location filename="../src/settings_dialog.cpp" line="226"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="217"/>
+        <location filename="../src/settings_dialog.cpp" line="227"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="218"/>
+        <location filename="../src/settings_dialog.cpp" line="228"/>
         <source>Token-limit field</source>
         <translation>Token 上限字段</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="219"/>
+        <location filename="../src/settings_dialog.cpp" line="229"/>
         <source>Structured output</source>
         <translation>结构化输出</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="220"/>
+        <location filename="../src/settings_dialog.cpp" line="230"/>
         <source>Values per request</source>
         <translation>每次请求的取值数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="221"/>
+        <location filename="../src/settings_dialog.cpp" line="231"/>
         <source>Schema characters per request</source>
         <translation>每次请求的结构字符数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="222"/>
+        <location filename="../src/settings_dialog.cpp" line="232"/>
         <source>vLLM, SGLang, llama.cpp and Ollama read max_tokens; some hosted services want max_completion_tokens. The API key is stored in Vistag&apos;s settings file.</source>
         <translation>vLLM、SGLang、llama.cpp 和 Ollama 读取 max_tokens；部分云服务要求 max_completion_tokens。API 密钥保存在 Vistag 的设置文件中。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="226"/>
+        <location filename="../src/settings_dialog.cpp" line="236"/>
         <source>Tagging sends the taxonomy as a JSON schema; DashScope&apos;s vision models take only a JSON object. A taxonomy with more values than one request may hold is asked in several requests (OpenAI: 1,000 values and 120,000 characters). Every answer is checked against the taxonomy.</source>
         <translation>打标签时把分类体系作为 JSON schema 发送；DashScope 的视觉模型只接受 JSON 对象。取值多于单次请求上限的分类体系会分几次请求（OpenAI：1,000 个取值、120,000 个字符）。每个回答都会按分类体系检查。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="237"/>
+        <location filename="../src/settings_dialog.cpp" line="247"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="243"/>
+        <location filename="../src/settings_dialog.cpp" line="253"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="244"/>
+        <location filename="../src/settings_dialog.cpp" line="254"/>
         <source>Changing the language builds the window again; the model is loaded again and the catalogue stays as it is.</source>
         <translation>更改语言后窗口会重新建立；模型会重新加载，图片目录保持不变。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="255"/>
+        <location filename="../src/settings_dialog.cpp" line="265"/>
         <source>The catalogue file in your data folder</source>
         <translation>数据文件夹中的图库文件</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="257"/>
+        <location filename="../src/settings_dialog.cpp" line="267"/>
         <source>A catalogue file, or a team catalogue on PostgreSQL: postgresql://user@server:5432/database. The password comes from ~/.pgpass or the PGPASSWORD environment variable; Vistag does not store it.</source>
         <translation>图库文件，或 PostgreSQL 上的团队图库：postgresql://用户@服务器:5432/数据库。密码来自 ~/.pgpass 或 PGPASSWORD 环境变量，Vistag 不保存密码。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="260"/>
+        <location filename="../src/settings_dialog.cpp" line="271"/>
         <source>File…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="263"/>
+        <location filename="../src/settings_dialog.cpp" line="272"/>
         <source>Catalogue file</source>
         <translation>图库文件</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="263"/>
+        <location filename="../src/settings_dialog.cpp" line="273"/>
         <source>Catalogue (*.sqlite)</source>
         <translation>图库 (*.sqlite)</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="273"/>
+        <location filename="../src/settings_dialog.cpp" line="277"/>
         <source>The password in this address is used now and not kept: put it in ~/.pgpass or the PGPASSWORD environment variable.</source>
         <translation>此地址中的密码只在本次使用，不会保存：请把它写入 ~/.pgpass 或 PGPASSWORD 环境变量。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="288"/>
+        <location filename="../src/settings_dialog.cpp" line="292"/>
         <source>None: image paths are kept as they are</source>
         <translation>无：图片路径按原样保存</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="290"/>
+        <location filename="../src/settings_dialog.cpp" line="294"/>
         <source>Where the team&apos;s shared image folder is on this computer (e.g. /mnt/shop). Images under it are stored relative to it, so every workstation finds them through its own mapping.</source>
         <translation>团队共享图片文件夹在本机上的位置（例如 /mnt/shop）。其中的图片按相对路径保存，每台工作站通过自己的映射找到它们。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="293"/>
+        <location filename="../src/settings_dialog.cpp" line="298"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="296"/>
-        <location filename="../src/settings_dialog.cpp" line="303"/>
+        <location filename="../src/settings_dialog.cpp" line="297"/>
+        <location filename="../src/settings_dialog.cpp" line="299"/>
         <source>Shared image folder</source>
         <translation>共享图片文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="307"/>
+        <location filename="../src/settings_dialog.cpp" line="305"/>
         <source>The name the audit log records for your decisions.</source>
         <translation>审计日志中记录您的决定时使用的名字。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="308"/>
+        <location filename="../src/settings_dialog.cpp" line="306"/>
         <source>Your name</source>
         <translation>您的名字</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="309"/>
+        <location filename="../src/settings_dialog.cpp" line="307"/>
         <source>A team points every workstation at one PostgreSQL catalogue and one shared image folder. Changing the catalogue opens the window again on it.</source>
         <translation>团队中的每台工作站都指向同一个 PostgreSQL 图库和同一个共享图片文件夹。更换图库后，窗口会在新图库上重新打开。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="321"/>
+        <location filename="../src/settings_dialog.cpp" line="319"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="321"/>
+        <location filename="../src/settings_dialog.cpp" line="319"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="321"/>
+        <location filename="../src/settings_dialog.cpp" line="319"/>
         <source>Alternative</source>
         <translation>备用快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="344"/>
+        <location filename="../src/settings_dialog.cpp" line="342"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="353"/>
+        <location filename="../src/settings_dialog.cpp" line="351"/>
         <source>Click a cell and press the new keys; the clear button removes them.</source>
         <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
     </message>
