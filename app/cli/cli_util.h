@@ -5,7 +5,7 @@
 #include <QStringList>
 #include <optional>
 
-#include "catalog/taxonomy.h"
+#include "tags/taxonomy.h"
 
 namespace vistag::cli {
 

@@ -4,9 +4,9 @@
 
 #include "catalog/catalog_db.h"
 #include "catalog/exporters.h"
-#include "catalog/taxonomy.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "tags/taxonomy.h"
 
 namespace vistag::cli {
 namespace {

@@ -8,14 +8,14 @@
 #include <cstdio>
 
 #include "backend/local_backend.h"
-#include "catalog/batch_runner.h"
-#include "catalog/batch_workers.h"
+#include "batch/batch_runner.h"
+#include "batch/batch_workers.h"
 #include "catalog/catalog_db.h"
 #include "catalog/image_scan.h"
-#include "catalog/tag_extraction.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "remote_options.h"
+#include "tags/tag_extraction.h"
 
 namespace vistag::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "catalog/types.h"
+#include "tags/types.h"
 #include "vistag/inference/engine.h"
 
 namespace vistag::cli {

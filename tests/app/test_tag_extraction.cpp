@@ -9,8 +9,8 @@
 #include <QtTest>
 #include <cmath>
 
-#include "catalog/tag_extraction.h"
-#include "catalog/taxonomy.h"
+#include "tags/tag_extraction.h"
+#include "tags/taxonomy.h"
 
 using namespace vistag::catalog;
 

@@ -6,8 +6,8 @@
 #include <QJsonObject>
 #include <QtTest>
 
-#include "catalog/tag_schema.h"
-#include "catalog/taxonomy.h"
+#include "tags/tag_schema.h"
+#include "tags/taxonomy.h"
 
 using namespace vistag;
 using namespace vistag::catalog;

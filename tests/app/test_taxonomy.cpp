@@ -4,7 +4,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "catalog/taxonomy.h"
+#include "tags/taxonomy.h"
 
 using namespace vistag::catalog;
 

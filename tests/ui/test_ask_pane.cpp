@@ -10,10 +10,10 @@
 
 #include <QListView>
 #include "ask_pane.h"
-#include "backend/backend_controller.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "main_window.h"
+#include "scheduler/backend_controller.h"
 
 class TestAskPane final : public QObject {
     Q_OBJECT

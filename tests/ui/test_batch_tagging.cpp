@@ -15,18 +15,18 @@
 #include <QtTest>
 
 #include "ask_pane.h"
-#include "backend/backend_controller.h"
+#include "batch/batch_runner.h"
 #include "batch_panel.h"
-#include "catalog/batch_runner.h"
 #include "catalog/catalog_db.h"
-#include "catalog/tag_extraction.h"
-#include "catalog/tag_schema.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "image_viewer.h"
 #include "logging/app_log.h"
 #include "main_window.h"
+#include "scheduler/backend_controller.h"
 #include "tag_editor.h"
+#include "tags/tag_extraction.h"
+#include "tags/tag_schema.h"
 
 using namespace vistag;
 

@@ -14,13 +14,13 @@
 #include <QtTest>
 
 #include "catalog/catalog_db.h"
-#include "catalog/taxonomy.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "clipboard_import.h"
 #include "image_viewer.h"
 #include "main_window.h"
 #include "tag_editor.h"
+#include "tags/taxonomy.h"
 #include "thumbnailer.h"
 #include "translations.h"
 

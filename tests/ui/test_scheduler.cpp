@@ -11,9 +11,9 @@
 #include <chrono>
 #include <thread>
 
-#include "backend/backend_controller.h"
 #include "catalog/catalog_db.h"
 #include "fake_chat_server.h"
+#include "scheduler/backend_controller.h"
 
 using namespace vistag;
 using namespace std::chrono_literals;

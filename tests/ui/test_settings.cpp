@@ -21,7 +21,6 @@
 #include <memory>
 
 #include "ask_pane.h"
-#include "backend/backend_controller.h"
 #include "catalog_model.h"
 #include "catalog_pane.h"
 #include "error_text.h"
@@ -29,6 +28,7 @@
 #include "log_panel.h"
 #include "logging/app_log.h"
 #include "main_window.h"
+#include "scheduler/backend_controller.h"
 #include "settings/app_settings.h"
 #include "settings_dialog.h"
 #include "shortcut_map.h"

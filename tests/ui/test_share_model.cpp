@@ -28,10 +28,10 @@
 #include <thread>
 
 #include "ask_pane.h"
-#include "backend/backend_controller.h"
 #include "log_panel.h"
 #include "logging/app_log.h"
 #include "main_window.h"
+#include "scheduler/backend_controller.h"
 #include "server/api_server.h"
 #include "settings/app_settings.h"
 #include "share_dialog.h"

@@ -12,11 +12,11 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
-#include "backend/backend_controller.h"
-#include "catalog/taxonomy.h"
-#include "catalog/term_matcher.h"
-#include "catalog/term_normalize.h"
 #include "error_text.h"
+#include "scheduler/backend_controller.h"
+#include "tags/taxonomy.h"
+#include "tags/term_matcher.h"
+#include "tags/term_normalize.h"
 #include "translations.h"
 
 namespace vistag::ui {

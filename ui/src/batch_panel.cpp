@@ -8,9 +8,9 @@
 #include <QPushButton>
 #include <cmath>
 
-#include "backend/backend_controller.h"
-#include "catalog/tag_extraction.h"
 #include "catalog_model.h"
+#include "scheduler/backend_controller.h"
+#include "tags/tag_extraction.h"
 #include "translations.h"
 
 namespace vistag::ui {

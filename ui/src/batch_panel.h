@@ -8,9 +8,9 @@
 #include <QElapsedTimer>
 #include <QWidget>
 
-#include "catalog/batch_runner.h"
+#include "batch/batch_runner.h"
 #include "catalog/catalog_db.h"
-#include "catalog/taxonomy.h"
+#include "tags/taxonomy.h"
 
 class QLabel;
 class QProgressBar;

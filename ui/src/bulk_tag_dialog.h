@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "catalog/catalog_db.h"
-#include "catalog/taxonomy.h"
+#include "tags/taxonomy.h"
 
 class QComboBox;
 class QLabel;

@@ -13,8 +13,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
-#include "catalog/taxonomy.h"
 #include "catalog_model.h"
+#include "tags/taxonomy.h"
 #include "translations.h"
 
 namespace vistag::ui {

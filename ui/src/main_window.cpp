@@ -35,7 +35,6 @@
 
 #include "about.h"
 #include "ask_pane.h"
-#include "backend/backend_controller.h"
 #include "batch_panel.h"
 #include "bulk_tag_dialog.h"
 #include "catalog/catalog_db.h"
@@ -48,6 +47,7 @@
 #include "image_viewer.h"
 #include "log_panel.h"
 #include "logging/app_log.h"
+#include "scheduler/backend_controller.h"
 #include "settings_dialog.h"
 #include "share_dialog.h"
 #include "shortcut_map.h"

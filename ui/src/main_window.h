@@ -7,8 +7,8 @@
 #include <atomic>
 #include <memory>
 
-#include "catalog/taxonomy.h"
 #include "settings/app_settings.h"
+#include "tags/taxonomy.h"
 #include "tasks/background_tasks.h"
 
 class QDockWidget;

@@ -22,12 +22,12 @@
 #include <algorithm>
 
 #include "ask_pane.h"
-#include "backend/backend_controller.h"
 #include "batch_panel.h"
 #include "catalog_model.h"
 #include "download/model_download.h"
 #include "error_text.h"
 #include "logging/app_log.h"
+#include "scheduler/backend_controller.h"
 #include "settings_dialog.h"
 #include "share_dialog.h"
 #include "start_page.h"

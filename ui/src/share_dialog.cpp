@@ -10,7 +10,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include "backend/backend_controller.h"
+#include "scheduler/backend_controller.h"
 #include "server/api_server.h"
 #include "server/http_message.h"
 

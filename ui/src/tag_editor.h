@@ -11,7 +11,7 @@
 #include <QWidget>
 
 #include "catalog/catalog_db.h"
-#include "catalog/taxonomy.h"
+#include "tags/taxonomy.h"
 
 class QAction;
 class QLineEdit;

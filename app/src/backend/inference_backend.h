@@ -12,7 +12,7 @@
 #include <memory>
 #include <optional>
 
-#include "catalog/types.h"
+#include "tags/types.h"
 #include "vistag/inference/tag_constraint.h"
 
 namespace vistag::backend {

@@ -6,7 +6,7 @@
 #include <QFileInfo>
 
 #include "backend/engine_request.h"
-#include "catalog/tag_schema.h"
+#include "tags/tag_schema.h"
 #include "vistag/inference/engine.h"
 
 namespace vistag::backend {

@@ -1,5 +1,5 @@
 // An InferenceBackend that writes one line to the application log for every answer (backend,
-// model, images, prompt, answer, latency: logging::logInference) around another backend. The
+// model, images, prompt, answer, latency: logInference) around another backend. The
 // window's questions, batch tagging and the shared server all ask through one.
 #pragma once
 
@@ -9,6 +9,11 @@
 #include "logging/app_log.h"
 
 namespace vistag::backend {
+
+// One line for a finished inference: backend and model, images, prompt, answer (clipped),
+// finish reason or error, tokens and latency.
+void logInference(const QString& backendName, const QString& modelId, const AskRequest& request,
+                  const AskResult& result);
 
 class LoggedBackend final : public InferenceBackend {
 public:
@@ -22,8 +27,8 @@ public:
     AskResult ask(const AskRequest& request,
                   const std::function<bool(const QString&)>& onText = {}) override {
         AskResult r = inner_.ask(request, onText);
-        logging::logInference(label_.isEmpty() ? inner_.backendName() : label_, inner_.modelId(),
-                              request, r);
+        logInference(label_.isEmpty() ? inner_.backendName() : label_, inner_.modelId(), request,
+                     r);
         return r;
     }
     void cancel() override { inner_.cancel(); }

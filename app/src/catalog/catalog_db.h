@@ -32,7 +32,7 @@
 #include <optional>
 
 #include "catalog/catalog_records.h"
-#include "catalog/types.h"
+#include "tags/types.h"
 
 class QObject;
 

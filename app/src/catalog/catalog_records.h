@@ -7,7 +7,7 @@
 #include <QString>
 #include <optional>
 
-#include "catalog/types.h"
+#include "tags/types.h"
 
 namespace vistag::catalog {
 

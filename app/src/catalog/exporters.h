@@ -8,7 +8,7 @@
 #include <QList>
 #include <QString>
 
-#include "catalog/types.h"
+#include "tags/types.h"
 
 namespace vistag::catalog {
 

@@ -5,7 +5,7 @@
 #include <QStringList>
 #include <optional>
 
-#include "catalog/types.h"
+#include "tags/types.h"
 
 namespace vistag::catalog {
 

@@ -10,8 +10,6 @@
 #include <QStandardPaths>
 #include <mutex>
 
-#include "backend/inference_backend.h"
-
 namespace vistag::logging {
 namespace {
 
@@ -179,6 +177,10 @@ void error(const QString& message) {
     write(spdlog::level::err, message);
 }
 
+bool active() {
+    return current() != nullptr;
+}
+
 QString clip(const QString& text, int max) {
     QString t = text;
     t.replace(QStringLiteral("\r\n"), QStringLiteral("⏎"));
@@ -186,31 +188,6 @@ QString clip(const QString& text, int max) {
     if (t.size() > max)
         t = t.left(max) + QStringLiteral("…");
     return t;
-}
-
-void logInference(const QString& backendName, const QString& modelId,
-                  const backend::AskRequest& request, const backend::AskResult& result) {
-    if (!current())
-        return;
-    QStringList images;
-    for (const QString& p : request.imagePaths)
-        images << QFileInfo(p).fileName();
-    const QString common =
-        QStringLiteral("inference backend=%1 model=%2 images=[%3] prompt=\"%4\"")
-            .arg(backendName, modelId, images.join(QLatin1Char(',')), clip(request.prompt, 200));
-    if (!result.ok) {
-        warn(common + QStringLiteral(" error=\"%1\" latency_ms=%2")
-                          .arg(clip(result.error, 300))
-                          .arg(result.latencyMs, 0, 'f', 1));
-        return;
-    }
-    info(common + QStringLiteral(" answer=\"%1\" finish=%2 tokens=%3 prompt_tokens=%4 ttft_ms=%5 "
-                                 "latency_ms=%6")
-                      .arg(clip(result.text, 400), result.finishReason)
-                      .arg(result.tokenIds.size())
-                      .arg(result.promptTokens)
-                      .arg(result.ttftMs, 0, 'f', 1)
-                      .arg(result.latencyMs, 0, 'f', 1));
 }
 
 }  // namespace vistag::logging

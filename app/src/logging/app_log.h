@@ -10,11 +10,6 @@
 #include <QObject>
 #include <QStringList>
 
-namespace vistag::backend {
-struct AskRequest;
-struct AskResult;
-}  // namespace vistag::backend
-
 namespace vistag::logging {
 
 // The recent lines for the log panel. Lives on the thread that first calls hub() (the GUI
@@ -50,6 +45,9 @@ QString logFilePath();
 // Writes everything buffered to the file.
 void flush();
 
+// Whether a log is set up (setup() succeeded): callers skip building lines nobody reads.
+bool active();
+
 void debug(const QString& message);
 void info(const QString& message);
 void warn(const QString& message);
@@ -57,10 +55,5 @@ void error(const QString& message);
 
 // Shortens text for a log line: newlines shown as "⏎", at most `max` characters then "…".
 QString clip(const QString& text, int max = 300);
-
-// One line for a finished inference: backend and model, images, prompt, answer (clipped),
-// finish reason or error, tokens and latency.
-void logInference(const QString& backendName, const QString& modelId,
-                  const backend::AskRequest& request, const backend::AskResult& result);
 
 }  // namespace vistag::logging

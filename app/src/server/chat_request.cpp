@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "backend/engine_request.h"
-#include "catalog/tag_schema.h"
+#include "tags/tag_schema.h"
 #include "vistag/inference/image_file.h"
 
 namespace vistag::server {

@@ -9,7 +9,7 @@
 #include <QString>
 #include <memory>
 
-#include "catalog/types.h"
+#include "tags/types.h"
 #include "vistag/inference/engine.h"
 
 namespace vistag::server {

@@ -8,7 +8,7 @@
 #include <QStringList>
 
 #include "backend/remote_backend.h"
-#include "catalog/types.h"
+#include "tags/types.h"
 
 namespace vistag::settings {
 

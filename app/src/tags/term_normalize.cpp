@@ -1,4 +1,4 @@
-#include "catalog/term_normalize.h"
+#include "tags/term_normalize.h"
 
 namespace vistag::catalog {
 

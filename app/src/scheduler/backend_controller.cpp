@@ -1,11 +1,11 @@
-#include "backend/backend_controller.h"
+#include "scheduler/backend_controller.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <utility>
 
 #include "backend/logged_backend.h"
-#include "catalog/batch_workers.h"
+#include "batch/batch_workers.h"
 #include "logging/app_log.h"
 #include "server/api_server.h"
 #include "vistag/inference/engine.h"

@@ -1,4 +1,4 @@
-#include "catalog/taxonomy.h"
+#include "tags/taxonomy.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -8,7 +8,7 @@
 #include <QRegularExpression>
 #include <QSet>
 
-#include "catalog/term_normalize.h"
+#include "tags/term_normalize.h"
 
 // Q_INIT_RESOURCE must be used outside any namespace. The resource (resources/vistag.qrc) is
 // compiled into the OBJECT library vistag_resources, whose objects vistag_app carries; referencing

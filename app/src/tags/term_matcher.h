@@ -10,7 +10,7 @@
 #include <QList>
 #include <QString>
 
-#include "catalog/taxonomy.h"
+#include "tags/taxonomy.h"
 
 namespace vistag::catalog {
 

@@ -25,8 +25,8 @@
 #include "backend/inference_backend.h"
 #include "backend/local_backend.h"
 #include "backend/remote_backend.h"
-#include "catalog/batch_runner.h"
-#include "catalog/taxonomy.h"
+#include "batch/batch_runner.h"
+#include "tags/taxonomy.h"
 #include "tasks/background_tasks.h"
 
 namespace vistag::server {

@@ -1,11 +1,11 @@
-#include "catalog/tag_extraction.h"
+#include "tags/tag_extraction.h"
 
 #include <QRegularExpression>
 #include <cmath>
 
-#include "catalog/lenient_json.h"
-#include "catalog/term_matcher.h"
-#include "catalog/term_normalize.h"
+#include "tags/lenient_json.h"
+#include "tags/term_matcher.h"
+#include "tags/term_normalize.h"
 
 namespace vistag::catalog {
 

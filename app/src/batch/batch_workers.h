@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "backend/inference_backend.h"
-#include "catalog/batch_runner.h"
+#include "batch/batch_runner.h"
 #include "tasks/background_tasks.h"
 
 namespace vistag::catalog {

@@ -1,4 +1,4 @@
-#include "catalog/lenient_json.h"
+#include "tags/lenient_json.h"
 
 namespace vistag::catalog {
 

@@ -1,4 +1,4 @@
-#include "catalog/tag_schema.h"
+#include "tags/tag_schema.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

@@ -1,4 +1,4 @@
-#include "catalog/batch_workers.h"
+#include "batch/batch_workers.h"
 
 #include <QDateTime>
 #include <QEventLoop>

@@ -1,11 +1,11 @@
-#include "catalog/batch_runner.h"
+#include "batch/batch_runner.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QThread>
 
-#include "catalog/tag_extraction.h"
-#include "catalog/tag_schema.h"
+#include "tags/tag_extraction.h"
+#include "tags/tag_schema.h"
 
 namespace vistag::catalog {
 

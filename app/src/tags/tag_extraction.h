@@ -8,8 +8,8 @@
 #include <QPair>
 #include <QString>
 
-#include "catalog/taxonomy.h"
-#include "catalog/types.h"
+#include "tags/taxonomy.h"
+#include "tags/types.h"
 
 namespace vistag::catalog {
 

@@ -1,8 +1,8 @@
-#include "catalog/term_matcher.h"
+#include "tags/term_matcher.h"
 
 #include <algorithm>
 
-#include "catalog/term_normalize.h"
+#include "tags/term_normalize.h"
 
 namespace vistag::catalog {
 

@@ -11,7 +11,7 @@
 
 #include "backend/inference_backend.h"
 #include "catalog/catalog_db.h"
-#include "catalog/taxonomy.h"
+#include "tags/taxonomy.h"
 
 namespace vistag::catalog {
 

@@ -15,8 +15,8 @@
 #include <QString>
 #include <optional>
 
-#include "catalog/taxonomy.h"
-#include "catalog/types.h"
+#include "tags/taxonomy.h"
+#include "tags/types.h"
 #include "vistag/inference/tag_constraint.h"
 
 namespace vistag::catalog {
