@@ -2,7 +2,6 @@
 
 #include <QBuffer>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QHash>
 #include <QImage>
@@ -10,13 +9,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTimer>
 #include <QUrl>
 #include <cmath>
 
 #include "backend/remote_http.h"
 #include "backend/remote_tags.h"
 #include "backend/sse_parser.h"
+#include "net/http_client.h"
 
 namespace vistag::backend {
 namespace {
@@ -299,18 +298,7 @@ RemoteBackend::Completion RemoteBackend::complete(const QByteArray& body,
                     qMin(remote_http::retryAfterMs(x.retryAfter, QDateTime::currentDateTimeUtc(),
                                                    qMin(1000 << attempt, 16000)),
                          options_.maxRetryWaitMs);
-                QEventLoop wait;
-                QTimer done, poll;
-                done.setSingleShot(true);
-                QObject::connect(&done, &QTimer::timeout, &wait, &QEventLoop::quit);
-                QObject::connect(&poll, &QTimer::timeout, &wait, [&] {
-                    if (cancel_.load())
-                        wait.quit();
-                });
-                done.start(waitMs);
-                poll.start(50);
-                wait.exec();
-                if (cancel_.load())
+                if (!net::pause(waitMs, cancel_))
                     return cancelled();
                 continue;
             }

@@ -3,11 +3,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkRequest>
 #include <QRegularExpression>
 
-#include "net/http_loop.h"
+#include "net/http_client.h"
 
 namespace vistag::backend::remote_http {
 namespace {
@@ -21,35 +19,30 @@ QString withDetail(const QString& text, const QByteArray& body) {
 
 }  // namespace
 
-// Runs one request in a local event loop. onBytes gets the body of a 2xx answer as it arrives
-// and returns false to abort. `idleMs` of silence (nothing sent or received) aborts.
 Exchange runExchange(const QUrl& url, const QByteArray* body, const QString& apiKey, int idleMs,
                      const std::atomic<bool>& cancel,
                      const std::function<bool(const Exchange&, const QByteArray&)>& onBytes) {
     Exchange x;
-    QNetworkAccessManager nam;
-    QNetworkRequest req(url);
-    req.setRawHeader("Accept", body ? "text/event-stream" : "application/json");
-    if (body)
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+    net::HttpRequest req =
+        body ? net::HttpRequest::post(url, *body, "application/json") : net::HttpRequest::get(url);
+    req.header("Accept", body ? "text/event-stream" : "application/json").idleTimeout(idleMs);
     if (!apiKey.isEmpty())
-        req.setRawHeader("Authorization", "Bearer " + apiKey.toUtf8());
-    QNetworkReply* reply = body ? nam.post(req, *body) : nam.get(req);
-    const net::LoopOutcome o = net::runReply(
-        reply, idleMs, cancel,
-        [&](QNetworkReply* r) {
-            x.headersSeen = true;
-            x.status = net::statusOf(r);
-            x.contentType = r->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-            x.retryAfter = r->rawHeader("Retry-After");
-        },
-        [&](const QByteArray& bytes) {
-            if (x.status >= 200 && x.status < 300)
-                return onBytes(x, bytes);
-            if (x.errorBody.size() < kMaxErrorBody)
-                x.errorBody += bytes.left(kMaxErrorBody - x.errorBody.size());
-            return true;
-        });
+        req.header("Authorization", "Bearer " + apiKey.toUtf8());
+    net::HttpHandlers handlers;
+    handlers.onHeaders = [&](const net::HttpResult& r) {
+        x.headersSeen = true;
+        x.status = r.status;
+        x.contentType = r.header("Content-Type");
+        x.retryAfter = r.header("Retry-After");
+    };
+    handlers.onBytes = [&](const net::HttpResult&, const QByteArray& bytes) {
+        if (x.status >= 200 && x.status < 300)
+            return onBytes(x, bytes);
+        if (x.errorBody.size() < kMaxErrorBody)
+            x.errorBody += bytes.left(kMaxErrorBody - x.errorBody.size());
+        return true;
+    };
+    const net::HttpResult o = net::send(req, cancel, handlers);
     x.netError = o.error;
     x.netErrorText = o.errorText;
     x.sslErrors = o.sslErrors;

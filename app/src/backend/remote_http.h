@@ -1,5 +1,5 @@
-// The HTTP side of RemoteBackend: one request in a local event loop with an inactivity timeout
-// and cancel, and plain-language messages for what can go wrong. Internal to backend/.
+// The HTTP side of RemoteBackend: one request through net::send (inactivity timeout, cancel), and
+// plain-language messages for what can go wrong. Internal to backend/.
 #pragma once
 
 #include <QByteArray>
@@ -28,10 +28,10 @@ struct Exchange {
     bool headersSeen = false;
 };
 
-// Runs one request (POST `*body` as JSON, or GET when body is null) in a local event loop of the
-// calling thread. onBytes gets the body of a 2xx answer as it arrives and returns false to abort.
-// `idleMs` of silence (nothing sent or received) aborts; so does `cancel` (polled every 50 ms).
-// TLS errors are collected in sslErrors and never ignored.
+// Runs one request (POST `*body` as JSON, or GET when body is null) on the HTTP client's network
+// thread while the calling thread waits. onBytes gets the body of a 2xx answer as it arrives and
+// returns false to abort. `idleMs` of silence (nothing sent or received) aborts; so does `cancel`
+// (polled every 50 ms). TLS errors are collected in sslErrors and never ignored.
 Exchange runExchange(const QUrl& url, const QByteArray* body, const QString& apiKey, int idleMs,
                      const std::atomic<bool>& cancel,
                      const std::function<bool(const Exchange&, const QByteArray&)>& onBytes);

@@ -1,8 +1,9 @@
 #include "batch/batch_workers.h"
 
+#include <chrono>
+#include <thread>
+
 #include <QDateTime>
-#include <QEventLoop>
-#include <QTimer>
 
 namespace vistag::catalog {
 
@@ -105,17 +106,12 @@ bool runBatchWorkers(qint64 batchId, const BatchSpec& spec, const Taxonomy& taxo
                        ok = good;  // the last worker writes these before `finished()` turns true
                        firstError = e;
                    }});
-    QEventLoop loop;
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+    // The workers report through direct callbacks: this thread only waits (no event loop).
+    while (!workers.finished()) {
         if (cancel && cancel->load())
             workers.cancel();
-        if (workers.finished())
-            loop.quit();
-    });
-    poll.start(50);
-    if (!workers.finished())
-        loop.exec();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     if (!ok && error)
         *error = firstError;
     return ok;

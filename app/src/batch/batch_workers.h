@@ -78,8 +78,8 @@ private:
 };
 
 // The command line's way: runs the batch with options.workers workers and blocks the calling
-// thread — the main thread, whose event loop keeps running so that a cancel reaches the backends
-// at once — until no item is left, `cancel` becomes true, or the catalogue fails.
+// thread (it only waits; `cancel`, set by a signal handler, is checked every 50 ms) until no item
+// is left, `cancel` becomes true, or the catalogue fails.
 bool runBatchWorkers(qint64 batchId, const BatchSpec& spec, const Taxonomy& taxonomy,
                      const BatchWorkersOptions& options,
                      const std::function<void(const BatchRunStatus&)>& onProgress,

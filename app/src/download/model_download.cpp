@@ -7,7 +7,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRegularExpression>
@@ -15,7 +14,7 @@
 #include <QUrlQuery>
 #include <algorithm>
 
-#include "net/http_loop.h"
+#include "net/http_client.h"
 
 namespace vistag::download {
 namespace {
@@ -39,64 +38,59 @@ struct Reply {
 
 using BodySink = std::function<bool(const Reply&, const QByteArray&)>;
 
-// One GET in a local event loop, following redirects by hand (so that the X-Linked-Etag of the
+// One GET through net::send, following redirects by hand (so that the X-Linked-Etag of the
 // redirect is kept). `sink` gets the body of a 2xx answer and returns false to stop; without a
 // sink the body is collected into Reply::body.
 Reply httpGet(QUrl url, const QByteArray& range, int idleMs, const std::atomic<bool>& cancel,
               const BodySink& sink) {
     Reply x;
-    QNetworkAccessManager nam;
     for (int hop = 0;; ++hop) {
         const QByteArray keptEtag = x.etag;  // an X-Linked-Etag seen on a redirect
         x = Reply();
         x.etag = keptEtag;
         x.url = url;
-        QNetworkRequest req(url);
-        req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-        req.setRawHeader("User-Agent", "vistag-download");
+        net::HttpRequest req = net::HttpRequest::get(url);
+        req.header("User-Agent", "vistag-download").idleTimeout(idleMs);
         // Bytes as stored: no transparent gzip, so that Range offsets and sizes mean file bytes.
-        req.setRawHeader("Accept-Encoding", "identity");
+        req.header("Accept-Encoding", "identity");
         if (!range.isEmpty())
-            req.setRawHeader("Range", range);
-        QNetworkReply* reply = nam.get(req);
-        const net::LoopOutcome o = net::runReply(
-            reply, idleMs, cancel,
-            [&](QNetworkReply* r) {
-                x.status = net::statusOf(r);
-                x.link = r->rawHeader("Link");
-                bool okLen = false;
-                const qint64 len = r->rawHeader("Content-Length").toLongLong(&okLen);
-                x.contentLength = okLen ? len : -1;
-                const QByteArray linked = r->rawHeader("X-Linked-Etag");
-                if (!linked.isEmpty())
-                    x.etag = linked;
-                else if (x.etag.isEmpty() && (x.status < 300 || x.status >= 400))
-                    x.etag = r->rawHeader("ETag");
-            },
-            [&](const QByteArray& bytes) {
-                if (x.status < 200 || x.status >= 300) {
-                    if (x.body.size() < 65536)
-                        x.body += bytes.left(65536 - x.body.size());
-                    return true;
-                }
-                if (sink)
-                    return sink(x, bytes);
-                if (x.body.size() + bytes.size() > kMaxListing) {
-                    x.tooLarge = true;
-                    return false;
-                }
-                x.body += bytes;
+            req.header("Range", range);
+        net::HttpHandlers handlers;
+        handlers.onHeaders = [&](const net::HttpResult& r) {
+            x.status = r.status;
+            x.link = r.header("Link");
+            bool okLen = false;
+            const qint64 len = r.header("Content-Length").toLongLong(&okLen);
+            x.contentLength = okLen ? len : -1;
+            const QByteArray linked = r.header("X-Linked-Etag");
+            if (!linked.isEmpty())
+                x.etag = linked;
+            else if (x.etag.isEmpty() && (x.status < 300 || x.status >= 400))
+                x.etag = r.header("ETag");
+        };
+        handlers.onBytes = [&](const net::HttpResult&, const QByteArray& bytes) {
+            if (x.status < 200 || x.status >= 300) {
+                if (x.body.size() < 65536)
+                    x.body += bytes.left(65536 - x.body.size());
                 return true;
-            });
+            }
+            if (sink)
+                return sink(x, bytes);
+            if (x.body.size() + bytes.size() > kMaxListing) {
+                x.tooLarge = true;
+                return false;
+            }
+            x.body += bytes;
+            return true;
+        };
+        const net::HttpResult o = net::send(req, cancel, handlers);
         x.netError = o.error;
         x.netErrorText = o.errorText;
         x.timedOut = o.timedOut;
         x.cancelled = o.cancelled;
         x.stopped = o.stopped && !x.tooLarge;
         const bool aborted = o.timedOut || o.cancelled || o.stopped;
-        const QByteArray location = reply->rawHeader("Location");
-        reply->deleteLater();
+        const QByteArray location = o.header("Location");
         const bool redirect = x.status == 301 || x.status == 302 || x.status == 303 ||
                               x.status == 307 || x.status == 308;
         if (!redirect || location.isEmpty() || aborted)

@@ -1,4 +1,4 @@
-#include "catalog/types.h"
+#include "tags/types.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
