@@ -258,6 +258,12 @@ private slots:
             // Long enough that Cancel, pressed right after the answer below, finds images left
             // (the ordering itself does not depend on time: see the question below).
             panel->params.maxNewTokens = 400;
+            // Every parameter travels with the batch: the resumed window must ask with these
+            // (penalties included) to hit the answers seeded below under the same cache key.
+            panel->params.repetitionPenalty = 1.05;
+            panel->params.presencePenalty = 0.25;
+            panel->params.topK = 7;
+            panel->params.seed = 11;
             longAnswers = panel->params;
             QSignalSpy items(panel, &ui::BatchPanel::imageChanged);
             QSignalSpy finished(panel, &ui::BatchPanel::finished);
@@ -318,6 +324,14 @@ private slots:
             QVERIFY(db.open(dbPath));
             for (const QString& p : images_)
                 seedAnswer(db, db.imageByPath(p)->id, modelId, longAnswers, answer_);
+            // The batch record kept every parameter (and the tag schema it was started with).
+            const auto batches = db.unfinishedBatches();
+            QVERIFY(batches && batches->size() == 1 && batches->first().id == batchId);
+            const auto stored = catalog::InferenceParams::fromJson(batches->first().paramsJson);
+            QVERIFY(!stored.tagSchema.isEmpty());
+            catalog::InferenceParams expected = longAnswers;
+            expected.tagSchema = stored.tagSchema;
+            QCOMPARE(stored.toJson(), expected.toJson());
         }
 
         // "Restart": a new window on the same catalogue offers to resume.
