@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <sys/resource.h>
@@ -157,9 +158,16 @@ Expected<std::unique_ptr<Engine>> Engine::load(const std::string& folder,
             return s;
         if (Status s = parseDtype(options.dtype, impl->device, &impl->dtype); !s)
             return s;
-        impl->threads = options.threads > 0
-                            ? options.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        // Unset: OMP_NUM_THREADS when the environment gives it (as torch itself reads it), else
+        // every core.
+        const char* omp = std::getenv("OMP_NUM_THREADS");
+        const int fromEnv = omp ? std::atoi(omp) : 0;
+        impl->threads =
+            options.threads > 0
+                ? options.threads
+                : (fromEnv > 0
+                       ? fromEnv
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
         at::set_num_threads(impl->threads);
 
         if (!report(0.02, "opening the weights"))

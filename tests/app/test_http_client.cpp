@@ -97,7 +97,8 @@ private:
                     open.fetch_sub(1);
             });
         } else if (path == QLatin1String("/stream")) {
-            s->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n");
+            s->write(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n");
             auto* tick = new QTimer(s);
             QObject::connect(tick, &QTimer::timeout, s, [s] { s->write("x"); });
             QObject::connect(s, &QObject::destroyed, this, [this] { open.fetch_sub(1); });
@@ -172,8 +173,8 @@ private slots:
             body += bytes;
             return true;
         };
-        const net::HttpResult r = net::send(
-            net::HttpRequest::post(url("/echo"), "hello", "text/plain"), cancel, h);
+        const net::HttpResult r =
+            net::send(net::HttpRequest::post(url("/echo"), "hello", "text/plain"), cancel, h);
         QCOMPARE(r.status, 200);
         QCOMPARE(body, QByteArray("hello"));
         QCOMPARE(r.header("x-echo-length"), QByteArray("5"));  // names are case-insensitive

@@ -209,7 +209,7 @@ private slots:
             // The stored answer: the checked values as compact JSON in taxonomy order.
             QCOMPARE(r.text,
                      QStringLiteral(R"({"color":"红色","style":["休闲"],"note":"short note"})"));
-            QCOMPARE(r.finishReason, QStringLiteral("stop"));
+            QCOMPARE(r.finishReason, backend::FinishReason::Stop);
         }
         QCOMPARE(server.chats().size(), size_t{3});
     }
@@ -319,7 +319,7 @@ private slots:
         live = &c;
         const AskResult r = c.ask(tagRequest(schema));
         QVERIFY(r.ok);
-        QCOMPARE(r.finishReason, QStringLiteral("cancelled"));
+        QCOMPARE(r.finishReason, backend::FinishReason::Cancelled);
         QVERIFY(!r.tags);
         QCOMPARE(slow.chats().size(), size_t{1});
     }

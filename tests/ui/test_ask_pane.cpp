@@ -86,7 +86,7 @@ private slots:
         QVERIFY(done.wait(5000));
         const qint64 stopMs = stopClock.elapsed();
         const auto stopped = done.first().at(0).value<vistag::backend::AskResult>();
-        QCOMPARE(stopped.finishReason, QStringLiteral("cancelled"));
+        QCOMPARE(stopped.finishReason, vistag::backend::FinishReason::Cancelled);
         qInfo("stopped %lld ms after the click", stopMs);
         QVERIFY(stopMs < 1000);
         QVERIFY(!pane.stopButton()->isEnabled());

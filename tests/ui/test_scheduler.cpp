@@ -110,7 +110,7 @@ private slots:
         QVERIFY(answered.wait(5000));
         QCOMPARE(answered.last().value(0).toLongLong(), slowJob);
         QCOMPARE(answered.last().value(1).value<backend::AskResult>().finishReason,
-                 QStringLiteral("cancelled"));
+                 backend::FinishReason::Cancelled);
         // A question asked now is answered long before the batch (6 × 600 ms over 2) ends.
         backend::AskRequest quick;
         quick.prompt = QStringLiteral("What colour is it?");
@@ -158,7 +158,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!answered.isEmpty(), 5000);  // may have come during connectTo
         QCOMPARE(answered.first().value(0).toLongLong(), first);
         const auto r1 = answered.first().value(1).value<backend::AskResult>();
-        QCOMPARE(r1.finishReason, QStringLiteral("cancelled"));
+        QCOMPARE(r1.finishReason, backend::FinishReason::Cancelled);
 
         const qint64 second = c.ask(q);
         QTest::qWait(200);
@@ -170,7 +170,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 2, 5000);
         QCOMPARE(answered.last().value(0).toLongLong(), second);
         QCOMPARE(answered.last().value(1).value<backend::AskResult>().finishReason,
-                 QStringLiteral("cancelled"));
+                 backend::FinishReason::Cancelled);
         QVERIFY(!c.hasModel());
         QVERIFY(!c.busy());
     }

@@ -123,7 +123,7 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
                                         .arg(tokens)
                                         .arg(seconds > 0 ? tokens / seconds : 0.0, 0, 'f', 1)
                                         .arg(qRound(r.latencyMs))
-                                        .arg(r.finishReason == QLatin1String("cancelled")
+                                        .arg(r.finishReason == backend::FinishReason::Cancelled
                                                  ? tr(" · stopped")
                                                  : QString()));
                 }

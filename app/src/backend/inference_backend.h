@@ -48,12 +48,48 @@ enum class TagProvenance {
     InvalidOutput,  // neither answer fitted: every attribute "unknown"
 };
 
+// Why an answer ended. The names ("stop", "length", "cancelled", OpenAI's finish_reason) are
+// used only where it is stored or sent: the catalogue, the server's JSON, logs.
+enum class FinishReason {
+    None,       // no answer (an error)
+    Stop,       // the model ended it (or a stop token)
+    Length,     // the token limit
+    Cancelled,  // Stop / cancel: what came so far
+    Other,      // a server's other reason (content_filter, tool_calls, ...)
+};
+inline QString finishReasonName(FinishReason r) {
+    switch (r) {
+        case FinishReason::Stop:
+            return QStringLiteral("stop");
+        case FinishReason::Length:
+            return QStringLiteral("length");
+        case FinishReason::Cancelled:
+            return QStringLiteral("cancelled");
+        case FinishReason::Other:
+            return QStringLiteral("other");
+        case FinishReason::None:
+            break;
+    }
+    return {};
+}
+inline FinishReason finishReasonFromName(const QString& name) {
+    if (name.isEmpty())
+        return FinishReason::None;
+    if (name == QLatin1String("stop") || name == QLatin1String("eos"))
+        return FinishReason::Stop;
+    if (name == QLatin1String("length"))
+        return FinishReason::Length;
+    if (name == QLatin1String("cancelled"))
+        return FinishReason::Cancelled;
+    return FinishReason::Other;
+}
+
 struct AskResult {
     bool ok = false;
     QString error;      // plain words for a merchandiser when !ok
     int errorCode = 0;  // vistag::inference::ErrorCode value when !ok
     QString text;
-    QString finishReason;  // "stop", "length" or "cancelled"
+    FinishReason finishReason = FinishReason::None;
     QList<int> tokenIds;
     QList<double> tokenProbs;           // probability of each generated token (-1 unknown)
     QList<QPair<int, int>> tokenSpans;  // UTF-16 [begin, end) of each token in `text`

@@ -140,7 +140,7 @@ AskResult LocalBackend::ask(const AskRequest& request,
     }
     out.ok = true;
     out.text = QString::fromStdString(r->text);
-    out.finishReason = QString::fromStdString(r->finishReason);
+    out.finishReason = finishReasonFromName(QString::fromStdString(r->finishReason));
     for (int32_t id : r->tokenIds)
         out.tokenIds << id;
     for (float pr : r->tokenProbs)

@@ -24,7 +24,7 @@ void logInference(const QString& backendName, const QString& modelId, const AskR
     logging::info(common +
                   QStringLiteral(" answer=\"%1\" finish=%2 tokens=%3 prompt_tokens=%4 ttft_ms=%5 "
                                  "latency_ms=%6")
-                      .arg(logging::clip(result.text, 400), result.finishReason)
+                      .arg(logging::clip(result.text, 400), finishReasonName(result.finishReason))
                       .arg(result.tokenIds.size())
                       .arg(result.promptTokens)
                       .arg(result.ttftMs, 0, 'f', 1)

@@ -216,7 +216,7 @@ struct RemoteBackend::Completion {
     int errorCode = kServerError;
     int httpStatus = 0;  // of a refused request (non-2xx), else 0
     QString text;        // the answer, or what arrived before it ended
-    QString finishReason;
+    FinishReason finishReason = FinishReason::None;
     QList<double> tokenProbs;
     QList<QPair<int, int>> tokenSpans;
     double ttftMs = 0;  // since the caller's clock started; 0 when no text arrived
@@ -321,12 +321,13 @@ RemoteBackend::Completion RemoteBackend::complete(const QByteArray& body,
                            .toObject()
                            .value(QLatin1String("content"))
                            .toString();
-            out.finishReason = choice.value(QLatin1String("finish_reason")).toString();
+            out.finishReason =
+                finishReasonFromName(choice.value(QLatin1String("finish_reason")).toString());
             const QJsonObject usage = o.value(QLatin1String("usage")).toObject();
             out.promptTokens = usage.value(QLatin1String("prompt_tokens")).toInt(-1);
             out.completionTokens = usage.value(QLatin1String("completion_tokens")).toInt(-1);
             deliver(out.text);
-            if (out.finishReason.isEmpty())
+            if (out.finishReason == FinishReason::None)
                 return fail(QStringLiteral("the server stopped before the answer was complete"));
             out.end = Completion::End::Ok;
             return out;
@@ -350,7 +351,7 @@ RemoteBackend::Completion RemoteBackend::complete(const QByteArray& body,
         if (!stream.hasFinishReason())
             return fail(QStringLiteral("the server stopped before the answer was complete"));
         out.end = Completion::End::Ok;
-        out.finishReason = stream.finishReason();
+        out.finishReason = finishReasonFromName(stream.finishReason());
         out.promptTokens = stream.promptTokens();
         out.completionTokens = stream.completionTokens();
         return out;
@@ -415,7 +416,7 @@ AskResult RemoteBackend::ask(const AskRequest& request,
             return fail(c.error, c.errorCode);
         case Completion::End::Cancelled:
             out.ok = true;
-            out.finishReason = QStringLiteral("cancelled");
+            out.finishReason = FinishReason::Cancelled;
             break;
         case Completion::End::Ok:
             out.ok = true;
@@ -519,7 +520,7 @@ AskResult RemoteBackend::askTags(const AskRequest& request,
         options_.onTagSchemaProbe(p);
         if (cancel_.load()) {
             out.ok = true;
-            out.finishReason = QStringLiteral("cancelled");
+            out.finishReason = FinishReason::Cancelled;
             out.latencyMs = clock.nsecsElapsed() / 1e6;
             return out;
         }
@@ -537,7 +538,7 @@ AskResult RemoteBackend::askTags(const AskRequest& request,
     std::vector<std::optional<inference::TagAttributeResult>> byAttribute(schema.attributes.size());
     TagProvenance provenance = TagProvenance::ServerSchema;
     QStringList problems;
-    QString finishReason = QStringLiteral("stop");
+    FinishReason finishReason = FinishReason::Stop;
     int promptTokens = 0, completionTokens = 0;
     bool tokensKnown = true;
     for (const remote_tags::TagPart& part : *parts) {
@@ -574,7 +575,7 @@ AskResult RemoteBackend::askTags(const AskRequest& request,
             if (c.end == Completion::End::Cancelled) {
                 out.ok = true;
                 out.text = c.text;
-                out.finishReason = QStringLiteral("cancelled");
+                out.finishReason = FinishReason::Cancelled;
                 out.latencyMs = clock.nsecsElapsed() / 1e6;
                 return out;
             }
@@ -609,8 +610,8 @@ AskResult RemoteBackend::askTags(const AskRequest& request,
                                 "again (%1); answer: %2")
                                 .arg(QString::fromStdString(parsed.error().message()),
                                      shortText(second.text));
-                if (second.finishReason == QLatin1String("length"))
-                    finishReason = QStringLiteral("length");
+                if (second.finishReason == FinishReason::Length)
+                    finishReason = FinishReason::Length;
                 parsed = remote_tags::unknownResult(part.grammar->schema());
             }
         }

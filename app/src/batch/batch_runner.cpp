@@ -123,7 +123,7 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
         run.prompt = spec.prompt;
         run.paramsJson = params;
         run.answer = r.text;
-        run.finishReason = r.finishReason;
+        run.finishReason = backend::finishReasonName(r.finishReason);
         run.latencyMs = r.latencyMs;
         if (spec.tagSchema && r.tags) {
             suggestions = suggestionsFromTags(*r.tags);
@@ -132,7 +132,7 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
         auto id = db_.recordRun(run, dbError);  // cancelled runs are logged, never cached
         if (!id)
             return {};
-        if (r.finishReason == QLatin1String("cancelled"))
+        if (r.finishReason == backend::FinishReason::Cancelled)
             return {};
         runId = *id;
         answer = r.text;

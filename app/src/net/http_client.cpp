@@ -8,12 +8,12 @@
 #include <QSslError>
 #include <QThread>
 #include <QTimer>
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <algorithm>
 #include <vector>
 
 namespace vistag::net {
@@ -134,18 +134,18 @@ public:
     }
 
     bool pause(int ms, const std::atomic<bool>& cancel) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    while (!cancel.load()) {
-        const auto left = until - std::chrono::steady_clock::now();
-        if (left <= std::chrono::steady_clock::duration::zero())
-            return true;
-        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-            left, std::chrono::milliseconds(50)));
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+        while (!cancel.load()) {
+            const auto left = until - std::chrono::steady_clock::now();
+            if (left <= std::chrono::steady_clock::duration::zero())
+                return true;
+            std::this_thread::sleep_for(
+                std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
+        }
+        return false;
     }
-    return false;
-}
 
-HttpClientStats stats() {
+    HttpClientStats stats() {
         std::lock_guard<std::mutex> lock(mutex_);
         HttpClientStats s;
         s.threads = int(threads_.size());
@@ -248,18 +248,18 @@ void start(const std::shared_ptr<Exchange>& x, QNetworkAccessManager& nam) {
                      });
     QObject::connect(idle, &QTimer::timeout, reply,
                      [abortWith] { abortWith(&HttpResult::timedOut); });
-    QObject::connect(reply, &QNetworkReply::finished, reply, [x, reply, idle, consume,
-                                                              readHeaders] {
-        idle->stop();
-        if (!x->aborted)
-            consume();
-        readHeaders();
-        x->result.error = reply->error();
-        x->result.errorText = reply->errorString();
-        x->reply = nullptr;
-        reply->deleteLater();
-        x->finish();
-    });
+    QObject::connect(reply, &QNetworkReply::finished, reply,
+                     [x, reply, idle, consume, readHeaders] {
+                         idle->stop();
+                         if (!x->aborted)
+                             consume();
+                         readHeaders();
+                         x->result.error = reply->error();
+                         x->result.errorText = reply->errorString();
+                         x->reply = nullptr;
+                         reply->deleteLater();
+                         x->finish();
+                     });
     idle->start();
 }
 
@@ -352,8 +352,8 @@ bool pause(int ms, const std::atomic<bool>& cancel) {
         const auto left = until - std::chrono::steady_clock::now();
         if (left <= std::chrono::steady_clock::duration::zero())
             return true;
-        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-            left, std::chrono::milliseconds(50)));
+        std::this_thread::sleep_for(
+            std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
     }
     return false;
 }

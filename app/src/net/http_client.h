@@ -45,10 +45,10 @@ struct HttpResult {
     HeaderList headers;
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
     QString errorText;
-    QStringList sslErrors;  // TLS errors, reported and never ignored
-    bool timedOut = false;  // idleMs passed with nothing sent or received
-    bool cancelled = false; // the caller's cancel flag became true
-    bool stopped = false;   // onBytes returned false
+    QStringList sslErrors;   // TLS errors, reported and never ignored
+    bool timedOut = false;   // idleMs passed with nothing sent or received
+    bool cancelled = false;  // the caller's cancel flag became true
+    bool stopped = false;    // onBytes returned false
 
     bool answered() const { return status != 0; }
     bool success() const { return status >= 200 && status < 300; }

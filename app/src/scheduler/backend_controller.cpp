@@ -251,7 +251,7 @@ qint64 BackendController::ask(const AskRequest& request) {
             if (cancel.load()) {
                 r.ok = true;
                 r.error.clear();
-                r.finishReason = QStringLiteral("cancelled");
+                r.finishReason = backend::FinishReason::Cancelled;
             }
             QMetaObject::invokeMethod(
                 this,

@@ -305,8 +305,10 @@ void ApiServer::onFinished(quint64 id, const backend::AskResult& r) {
     if (c && s->state() == QAbstractSocket::ConnectedState) {
         const int completion = static_cast<int>(r.tokenIds.size());
         const QJsonObject usage = chatUsage(r.promptTokens, completion);
-        const QString finish = r.finishReason == QLatin1String("length") ? QStringLiteral("length")
-                                                                         : QStringLiteral("stop");
+        // OpenAI's reasons: a cancelled (disconnected) request has nobody to tell.
+        const QString finish = r.finishReason == backend::FinishReason::Length
+                                   ? QStringLiteral("length")
+                                   : QStringLiteral("stop");
         int status = 200;
         if (!r.ok) {
             status = statusForError(r.errorCode);
@@ -331,7 +333,7 @@ void ApiServer::onFinished(quint64 id, const backend::AskResult& r) {
         } else {
             const QJsonObject o =
                 chatCompletion(QString::fromLatin1(job.completionId), job.created, modelId_, r.text,
-                               r.finishReason, r.promptTokens, completion);
+                               finish, r.promptTokens, completion);
             s->write(httpResponse(200, "application/json", compact(o)));
         }
         finishLog(s, status);

@@ -319,11 +319,10 @@ QJsonObject chatCompletion(const QString& id, qint64 created, const QString& mod
                            const QString& text, const QString& finishReason, int promptTokens,
                            int completionTokens) {
     const QJsonObject message{{"role", "assistant"}, {"content", text}};
-    const QJsonObject choice{
-        {"index", 0},
-        {"message", message},
-        {"finish_reason", finishReason == QLatin1String("length") ? "length" : "stop"},
-        {"logprobs", QJsonValue::Null}};
+    const QJsonObject choice{{"index", 0},
+                             {"message", message},
+                             {"finish_reason", finishReason},
+                             {"logprobs", QJsonValue::Null}};
     return {{"id", id},
             {"object", "chat.completion"},
             {"created", created},

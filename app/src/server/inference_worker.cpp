@@ -67,7 +67,7 @@ void InferenceWorker::run(quint64 id, const ChatJob& job) {
             return true;
         });
         if (result.ok && cancelled_.load() == id)
-            result.finishReason = QStringLiteral("cancelled");
+            result.finishReason = backend::FinishReason::Cancelled;
     }
     running_.store(0);
     emit finished(id, result);

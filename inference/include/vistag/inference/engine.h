@@ -23,7 +23,7 @@ class Tokenizer;
 struct LoadOptions {
     std::string device = "auto";  // auto | cpu | cuda | cuda:N
     std::string dtype = "auto";   // auto | float32 | bfloat16 | float16
-    int32_t threads = 0;          // CPU threads; 0 = all cores
+    int32_t threads = 0;          // CPU threads; 0 = OMP_NUM_THREADS if set, else all cores
     // The continuous batch (submit()): how many sequences decode together, and the longest
     // sequence (prompt + answer) one KV slot holds. 0 = sized by the engine: on a GPU from 60 %
     // of the memory free after the weights (at most 64 sequences), on the CPU from a quarter of
