@@ -395,14 +395,14 @@ private slots:
         const auto first = db_->nextPendingItem(*batch);
         QVERIFY(first);
         QCOMPARE(first->imageId, imgs[0]);
-        QVERIFY(db_->finishItem(first->itemId, QStringLiteral("done"), {}));
+        QVERIFY(db_->finishItem(first->itemId, ItemState::Done, {}));
         const auto second = db_->nextPendingItem(*batch);
         QCOMPARE(second->imageId, imgs[1]);
-        QVERIFY(db_->finishItem(second->itemId, QStringLiteral("failed"),
-                                QStringLiteral("image is corrupt")));
+        QVERIFY(
+            db_->finishItem(second->itemId, ItemState::Failed, QStringLiteral("image is corrupt")));
         const auto third = db_->nextPendingItem(*batch);  // running when the app "crashes"
         QCOMPARE(third->imageId, imgs[2]);
-        QVERIFY(!db_->finishItem(third->itemId, QStringLiteral("bogus"), {}));
+        QVERIFY(!db_->finishItem(third->itemId, ItemState::Running, {}));  // not an end
         BatchProgress p = db_->batchProgress(*batch).value();
         QCOMPARE(p.done, 1);
         QCOMPARE(p.failed, 1);
@@ -424,10 +424,10 @@ private slots:
         QCOMPARE(db_->batchProgress(*batch)->pending, 2);
         const auto again = db_->nextPendingItem(*batch);
         QCOMPARE(again->imageId, imgs[2]);  // order kept
-        QVERIFY(db_->finishItem(again->itemId, QStringLiteral("skipped"), {}));
+        QVERIFY(db_->finishItem(again->itemId, ItemState::Skipped, {}));
         const auto last = db_->nextPendingItem(*batch);
         QCOMPARE(last->imageId, imgs[3]);
-        QVERIFY(db_->finishItem(last->itemId, QStringLiteral("done"), {}));
+        QVERIFY(db_->finishItem(last->itemId, ItemState::Done, {}));
         error = QStringLiteral("stale");
         QVERIFY(!db_->nextPendingItem(*batch, &error));
         QVERIFY(error.isEmpty());

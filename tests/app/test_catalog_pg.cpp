@@ -290,12 +290,12 @@ private slots:
         while (auto next = b.nextPendingItem(batch)) {
             QVERIFY2(!done.contains(next->imageId), "an item was handed out twice");
             done.insert(next->imageId);
-            QVERIFY(b.finishItem(next->itemId, QStringLiteral("done"), {}));
+            QVERIFY(b.finishItem(next->itemId, ItemState::Done, {}));
             QVERIFY(++rounds < 50);
         }
         QVERIFY(done.contains(item->imageId));      // c's item came back to the queue
         QVERIFY(!done.contains(heldByA->imageId));  // a's did not
-        QVERIFY(a.finishItem(heldByA->itemId, QStringLiteral("done"), {}));
+        QVERIFY(a.finishItem(heldByA->itemId, ItemState::Done, {}));
         const BatchProgress p = a.batchProgress(batch).value();
         QCOMPARE(p.done, 9);
         QCOMPARE(p.running + p.pending, 0);

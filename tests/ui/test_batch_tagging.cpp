@@ -142,9 +142,8 @@ private slots:
         bool shot = false;
         // The screenshot of a batch in progress, and the longest gap between 5 ms ticks of the
         // GUI thread while the model runs (reported, not asserted).
-        connect(panel, &ui::BatchPanel::imageChanged, this, [&](qint64, const QString& status) {
+        connect(panel, &ui::BatchPanel::imageChanged, this, [&](qint64, catalog::ItemState) {
             // Several images are in flight at once: any change while the batch is under way.
-            Q_UNUSED(status);
             if (!shot && panel->running() && panel->progressBar()->value() >= 2) {
                 shot = w.grab().save(artifactPath(QStringLiteral("batch-in-progress")));
             }
@@ -213,8 +212,8 @@ private slots:
         QVERIFY(w.grab().save(artifactPath(QStringLiteral("constrained-suggestions"))));
         for (int r = 0; r < 5; ++r) {
             const QModelIndex index = w.catalogModel()->index(r);
-            QCOMPARE(index.data(ui::CatalogModel::BatchStatusRole).toString(),
-                     QStringLiteral("done"));
+            QCOMPARE(index.data(ui::CatalogModel::BatchStatusRole).value<catalog::ItemState>(),
+                     catalog::ItemState::Done);
         }
         const auto tagged = w.catalogModel()->index(w.catalogModel()->rowOfImage(ids[0]));
         QCOMPARE(tagged.data(ui::CatalogModel::ReviewStateRole).toString(),
@@ -271,7 +270,7 @@ private slots:
             QVERIFY(panel->running());
             batchId = panel->runningBatch();
             QVERIFY(items.wait(60000));
-            QCOMPARE(items.first().at(1).toString(), QStringLiteral("running"));
+            QCOMPARE(items.first().at(1).value<catalog::ItemState>(), catalog::ItemState::Running);
 
             // A question asked meanwhile goes first once the image being tagged is done; it
             // does not wait for the whole batch: when its answer arrives at most one image is
@@ -312,9 +311,11 @@ private slots:
             const auto states = *db.batchItemStates(batchId);
             for (auto it = states.cbegin(); it != states.cend(); ++it) {
                 const int row = w.catalogModel()->rowOfImage(it.key());
-                QCOMPARE(
-                    w.catalogModel()->index(row).data(ui::CatalogModel::BatchStatusRole).toString(),
-                    it.value());
+                QCOMPARE(w.catalogModel()
+                             ->index(row)
+                             .data(ui::CatalogModel::BatchStatusRole)
+                             .value<catalog::ItemState>(),
+                         it.value());
             }
         }
 
@@ -346,9 +347,8 @@ private slots:
                  ui::BatchPanel::tr("Resume tagging (%n left)", nullptr, left));
         int queued = 0;
         for (int r = 0; r < w.catalogModel()->rowCount(); ++r)
-            queued +=
-                w.catalogModel()->index(r).data(ui::CatalogModel::BatchStatusRole).toString() ==
-                QLatin1String("pending");
+            queued += w.catalogModel()->index(r).data(ui::CatalogModel::BatchStatusRole) ==
+                      QVariant::fromValue(catalog::ItemState::Pending);
         QCOMPARE(queued, left);
         QVERIFY(w.grab().save(artifactPath(QStringLiteral("batch-resume-offer"))));
 

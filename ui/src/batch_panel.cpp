@@ -61,7 +61,7 @@ BatchPanel::BatchPanel(catalog::CatalogDb& db, backend::BackendController* backe
     connect(backend_, &backend::BackendController::batchFinished, this, &BatchPanel::onFinished);
     // Work left from an earlier session shows its queued badges until it is resumed or dropped.
     if (const auto batches = db_.unfinishedBatches()) {
-        QHash<qint64, QString> states;
+        QHash<qint64, catalog::ItemState> states;
         for (const auto& b : *batches)
             if (const auto items = db_.batchItemStates(b.id))
                 states.insert(*items);
@@ -238,11 +238,11 @@ void BatchPanel::onProgress(qint64 batchId, const catalog::BatchRunStatus& s) {
     emit progressChanged(finished, total);
 }
 
-void BatchPanel::onItem(qint64 batchId, qint64 imageId, const QString& status) {
+void BatchPanel::onItem(qint64 batchId, qint64 imageId, catalog::ItemState state) {
     if (batchId != runningBatch_)
         return;
-    model_->setBatchStatus(imageId, status);
-    emit imageChanged(imageId, status);
+    model_->setBatchStatus(imageId, state);
+    emit imageChanged(imageId, state);
 }
 
 void BatchPanel::onFinished(qint64 batchId, bool ok, bool cancelled, const QString& error) {

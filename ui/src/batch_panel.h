@@ -56,7 +56,7 @@ public:
 
 signals:
     void progressChanged(int finished, int total);
-    void imageChanged(qint64 imageId, const QString& status);
+    void imageChanged(qint64 imageId, vistag::catalog::ItemState state);
     // ok false: the catalogue or backend failed; cancelled: stopped with Cancel.
     void finished(bool ok, bool cancelled);
     void errorOccurred(const QString& message);
@@ -65,7 +65,7 @@ signals:
 private:
     bool start(qint64 batchId, const catalog::BatchSpec& spec);
     void onProgress(qint64 batchId, const catalog::BatchRunStatus& status);
-    void onItem(qint64 batchId, qint64 imageId, const QString& status);
+    void onItem(qint64 batchId, qint64 imageId, catalog::ItemState state);
     void onFinished(qint64 batchId, bool ok, bool cancelled, const QString& error);
     void showIdle();
 

@@ -145,8 +145,10 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const {
             return r.skuGroup;
         case SizeRole:
             return QSize(r.width, r.height);
-        case BatchStatusRole:
-            return batch_.value(r.id);
+        case BatchStatusRole: {
+            const auto it = batch_.constFind(r.id);
+            return it == batch_.cend() ? QVariant() : QVariant::fromValue(*it);
+        }
         case ReviewStateRole: {
             auto it = stateCache_.constFind(r.id);
             if (it != stateCache_.cend())
@@ -186,16 +188,17 @@ void CatalogModel::refreshAllReviewStates() {
         emit dataChanged(index(0), index(int(rows_.size()) - 1), {ReviewStateRole});
 }
 
-void CatalogModel::setBatchStatuses(const QHash<qint64, QString>& statuses) {
+void CatalogModel::setBatchStatuses(const QHash<qint64, catalog::ItemState>& statuses) {
     batch_ = statuses;
     if (!rows_.isEmpty())
         emit dataChanged(index(0), index(static_cast<int>(rows_.size()) - 1), {BatchStatusRole});
 }
 
-void CatalogModel::setBatchStatus(qint64 imageId, const QString& status) {
-    if (batch_.value(imageId) == status)
+void CatalogModel::setBatchStatus(qint64 imageId, catalog::ItemState state) {
+    const auto it = batch_.constFind(imageId);
+    if (it != batch_.cend() && *it == state)
         return;
-    batch_.insert(imageId, status);
+    batch_.insert(imageId, state);
     const int row = rowOfImage(imageId);
     if (row < 0)
         return;

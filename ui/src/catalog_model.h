@@ -20,8 +20,8 @@ public:
         ReviewStateRole,  // "new", "suggested", "reviewed"
         SkuRole,
         SizeRole,         // QSize of the image
-        BatchStatusRole,  // auto-tagging: "pending", "running", "done", "skipped", "failed",
-                          // "cancelled", or "" when the image is in no batch of this session
+        BatchStatusRole,  // auto-tagging: a catalog::ItemState, or no value when the image is
+                          // in no batch of this session
     };
 
     CatalogModel(catalog::CatalogDb& db, Thumbnailer& thumbnails, QObject* parent = nullptr);
@@ -45,9 +45,8 @@ public:
     const catalog::ImageFilter& filter() const { return filter_; }
 
     // Batch badges: image id → item status; setBatchStatuses replaces them all.
-    void setBatchStatuses(const QHash<qint64, QString>& statuses);
-    void setBatchStatus(qint64 imageId, const QString& status);
-    QString batchStatus(qint64 imageId) const { return batch_.value(imageId); }
+    void setBatchStatuses(const QHash<qint64, catalog::ItemState>& statuses);
+    void setBatchStatus(qint64 imageId, catalog::ItemState state);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -68,7 +67,7 @@ private:
     QList<catalog::ImageRecord> rows_;
     QHash<QString, int> rowOfPath_;
     QHash<qint64, int> rowOfId_;
-    QHash<qint64, QString> batch_;
+    QHash<qint64, catalog::ItemState> batch_;
     mutable QHash<qint64, QString> stateCache_;
     qint64 total_ = 0;
     bool changing_ = false;  // inside a reset or insert: fetchMore() would re-enter

@@ -56,28 +56,34 @@ public:
             p->drawRoundedRect(QRectF(icon).adjusted(-1.5, -1.5, 1.5, 1.5), 3, 3);
             p->restore();
         }
-        const QString status = index.data(CatalogModel::BatchStatusRole).toString();
-        if (status.isEmpty())
+        const QVariant state = index.data(CatalogModel::BatchStatusRole);
+        if (!state.isValid())
             return;
         QString text;
         QColor colour;
-        if (status == QLatin1String("pending")) {
-            text = CatalogPane::tr("queued");
-            colour = QColor(0x6b, 0x72, 0x80);
-        } else if (status == QLatin1String("running")) {
-            text = CatalogPane::tr("tagging…");
-            colour = QColor(0x25, 0x63, 0xeb);
-        } else if (status == QLatin1String("done")) {
-            text = CatalogPane::tr("tagged");
-            colour = QColor(0x16, 0xa3, 0x4a);
-        } else if (status == QLatin1String("skipped")) {
-            text = CatalogPane::tr("skipped");
-            colour = QColor(0x9c, 0xa3, 0xaf);
-        } else if (status == QLatin1String("failed")) {
-            text = CatalogPane::tr("failed");
-            colour = QColor(0xdc, 0x26, 0x26);
-        } else {
-            return;  // cancelled: no badge
+        switch (state.value<catalog::ItemState>()) {
+            case catalog::ItemState::Pending:
+                text = CatalogPane::tr("queued");
+                colour = QColor(0x6b, 0x72, 0x80);
+                break;
+            case catalog::ItemState::Running:
+                text = CatalogPane::tr("tagging…");
+                colour = QColor(0x25, 0x63, 0xeb);
+                break;
+            case catalog::ItemState::Done:
+                text = CatalogPane::tr("tagged");
+                colour = QColor(0x16, 0xa3, 0x4a);
+                break;
+            case catalog::ItemState::Skipped:
+                text = CatalogPane::tr("skipped");
+                colour = QColor(0x9c, 0xa3, 0xaf);
+                break;
+            case catalog::ItemState::Failed:
+                text = CatalogPane::tr("failed");
+                colour = QColor(0xdc, 0x26, 0x26);
+                break;
+            case catalog::ItemState::Cancelled:
+                return;  // no badge
         }
         p->save();
         p->setRenderHint(QPainter::Antialiasing);

@@ -151,10 +151,11 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     batchPanel_ = new BatchPanel(*db_, backend_, model_, taxonomy_, this);
     batchPanel_->constrained = settings_.constrainedTagging;
     connect(batchPanel_, &BatchPanel::errorOccurred, this, &MainWindow::showError);
-    connect(batchPanel_, &BatchPanel::imageChanged, this, [this](qint64 imageId, const QString&) {
-        if (tagEditor_->imageId() == imageId)
-            tagEditor_->refresh();
-    });
+    connect(batchPanel_, &BatchPanel::imageChanged, this,
+            [this](qint64 imageId, catalog::ItemState) {
+                if (tagEditor_->imageId() == imageId)
+                    tagEditor_->refresh();
+            });
     connect(batchPanel_, &BatchPanel::finished, this, [this](bool ok, bool cancelled) {
         if (ok)
             statusBar()->showMessage(cancelled ? tr("Tagging cancelled; the rest stays queued")

@@ -57,20 +57,21 @@ std::optional<qint64> BatchRunner::resumeOrCreate(const BatchSpec& spec,
     return id;
 }
 
-QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
-                                 BatchRunStatus& status, const std::atomic<bool>* cancel,
-                                 QString* message, QString* dbError) {
+std::optional<ItemState> BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
+                                                  BatchRunStatus& status,
+                                                  const std::atomic<bool>* cancel, QString* message,
+                                                  QString* dbError) {
     auto image = db_.imageById(item.imageId, dbError);
     if (!image)
-        return {};
+        return std::nullopt;
     status.currentImage = image->path;
     if (spec.mode == QLatin1String("untagged")) {
         auto has = db_.hasTags(item.imageId, dbError);
         if (!has)
-            return {};
+            return std::nullopt;
         if (*has) {
             *message = QStringLiteral("already has tags");
-            return QStringLiteral("skipped");
+            return ItemState::Skipped;
         }
     }
     const QString params = spec.params.toJson();
@@ -80,7 +81,7 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
     auto cached =
         db_.cachedRun(image->contentHash, spec.prompt, backend_.cacheModelKey(), params, dbError);
     if (!dbError->isEmpty())
-        return {};
+        return std::nullopt;
     if (cached) {
         ++status.cacheHits;
         answer = cached->answer;
@@ -102,7 +103,7 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
                                  "the image file cannot be found on this "
                                  "workstation: %1")
                                  .arg(image->path);
-            return QStringLiteral("failed");
+            return ItemState::Failed;
         }
         backend::AskRequest req;
         req.imagePaths = {image->path};
@@ -113,7 +114,7 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
             backend_.ask(req, [&](const QString&) { return !(cancel && cancel->load()); });
         if (!r.ok) {
             *message = r.error;
-            return QStringLiteral("failed");
+            return ItemState::Failed;
         }
         ++status.modelRuns;
         RunRecord run;
@@ -131,15 +132,15 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
         }
         auto id = db_.recordRun(run, dbError);  // cancelled runs are logged, never cached
         if (!id)
-            return {};
+            return std::nullopt;
         if (r.finishReason == backend::FinishReason::Cancelled)
-            return {};
+            return std::nullopt;
         runId = *id;
         answer = r.text;
         if (spec.tagSchema && !r.tags) {
             *message =
                 r.tagsError.isEmpty() ? QStringLiteral("the answer held no tags") : r.tagsError;
-            return QStringLiteral("failed");
+            return ItemState::Failed;
         }
         if (!spec.tagSchema) {
             suggestions = parseTagAnswer(answer, taxonomy_);
@@ -152,9 +153,9 @@ QString BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
             ? db_.replaceModelSuggestions(image->id, runId, suggestions, source, dbError)
             : db_.addSuggestions(image->id, runId, suggestions, source, dbError);
     if (!stored)
-        return {};
+        return std::nullopt;
     *message = QStringLiteral("%1 suggestions").arg(suggestions.size());
-    return QStringLiteral("done");
+    return ItemState::Done;
 }
 
 bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
@@ -210,9 +211,10 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
             break;  // nothing left
         }
         if (onItem_)
-            onItem_(item->imageId, QStringLiteral("running"));
+            onItem_(item->imageId, ItemState::Running);
         QString message;
-        const QString result = processItem(*item, spec, status, cancel, &message, &dbError);
+        const std::optional<ItemState> result =
+            processItem(*item, spec, status, cancel, &message, &dbError);
         if (!dbError.isEmpty()) {
             if (waitForCatalogue(dbError))
                 continue;  // the item is asked again (its answer was not stored)
@@ -221,15 +223,15 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
             db_.resetInterrupted(batchId);
             return false;
         }
-        if (result.isEmpty()) {  // cancelled in the middle: the item goes back to pending
+        if (!result) {  // cancelled in the middle: the item goes back to pending
             db_.resetInterrupted(batchId);
             if (onItem_)
-                onItem_(item->imageId, QStringLiteral("pending"));
+                onItem_(item->imageId, ItemState::Pending);
             break;
         }
-        if (result == QLatin1String("failed"))
+        if (*result == ItemState::Failed)
             status.lastError = QStringLiteral("%1: %2").arg(status.currentImage, message);
-        if (!db_.finishItem(item->itemId, result, message, &dbError)) {
+        if (!db_.finishItem(item->itemId, *result, message, &dbError)) {
             if (waitForCatalogue(dbError))
                 continue;
             if (error)
@@ -237,7 +239,7 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
             return false;
         }
         if (onItem_)
-            onItem_(item->imageId, result);
+            onItem_(item->imageId, *result);
         ++processedHere;
         status.currentImage.clear();
         report();

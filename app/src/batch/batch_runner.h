@@ -59,9 +59,9 @@ public:
     std::optional<qint64> resumeOrCreate(const BatchSpec& spec, const QList<qint64>& imageIds,
                                          bool* resumed, QString* error);
 
-    // Called (on the running thread) when an item changes: "running" when it is taken, then
-    // "done", "skipped" or "failed"; "pending" when a cancel put it back.
-    void setItemObserver(std::function<void(qint64 imageId, const QString& status)> observer) {
+    // Called (on the running thread) when an item changes: Running when it is taken, then Done,
+    // Skipped or Failed; Pending when a cancel put it back.
+    void setItemObserver(std::function<void(qint64 imageId, ItemState state)> observer) {
         onItem_ = std::move(observer);
     }
 
@@ -76,15 +76,16 @@ public:
              const std::atomic<bool>* cancel, QString* error);
 
 private:
-    // One item; returns the status to record ("done", "skipped", "failed", or "" when cancelled)
-    // and fills *message. Database errors are returned through *dbError.
-    QString processItem(const BatchItem& item, const BatchSpec& spec, BatchRunStatus& status,
-                        const std::atomic<bool>* cancel, QString* message, QString* dbError);
+    // One item; returns the state to record (Done, Skipped, Failed; nullopt when cancelled) and
+    // fills *message. Database errors are returned through *dbError.
+    std::optional<ItemState> processItem(const BatchItem& item, const BatchSpec& spec,
+                                         BatchRunStatus& status, const std::atomic<bool>* cancel,
+                                         QString* message, QString* dbError);
 
     CatalogDb& db_;
     backend::InferenceBackend& backend_;
     const Taxonomy& taxonomy_;
-    std::function<void(qint64, const QString&)> onItem_;
+    std::function<void(qint64, ItemState)> onItem_;
     std::function<bool()> yield_;
 };
 

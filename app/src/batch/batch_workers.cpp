@@ -70,10 +70,10 @@ void BatchWorkers::start(Callbacks callbacks) {
                 bool ok = db.open(options_.catalogue, &err);
                 if (ok) {
                     BatchRunner runner(db, *backends_[i], taxonomy_);
-                    runner.setItemObserver([this](qint64 imageId, const QString& status) {
+                    runner.setItemObserver([this](qint64 imageId, ItemState state) {
                         std::lock_guard guard(lock_);
                         if (callbacks_.onItem)
-                            callbacks_.onItem(imageId, status);
+                            callbacks_.onItem(imageId, state);
                     });
                     ok = runner.run(
                         batchId_, spec_, [this, i](const BatchRunStatus& s) { combine(i, s); },

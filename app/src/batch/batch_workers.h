@@ -38,7 +38,7 @@ class BatchWorkers {
 public:
     struct Callbacks {
         std::function<void(const BatchRunStatus&)> onProgress;
-        std::function<void(qint64 imageId, const QString& status)> onItem;
+        std::function<void(qint64 imageId, ItemState state)> onItem;
         std::function<void(bool ok, bool cancelled, const QString& error)> onFinished;
     };
 

@@ -257,8 +257,8 @@ public:
     // Several processes and workstations may take items from one batch at once; each item is
     // handed to one of them. nullopt with empty *error = none left (or the batch is cancelled).
     std::optional<BatchItem> nextPendingItem(qint64 batchId, QString* error = nullptr);
-    // status: "done" | "skipped" | "failed"; message says why it failed.
-    bool finishItem(qint64 itemId, const QString& status, const QString& message,
+    // state: Done, Skipped or Failed; message says why it failed.
+    bool finishItem(qint64 itemId, ItemState state, const QString& message,
                     QString* error = nullptr);
     // Items left running go back to pending: this connection's own (a cancelled run), and those
     // of workers that are gone — a crashed process, a PostgreSQL session that ended (its items
@@ -273,9 +273,9 @@ public:
     std::optional<BatchProgress> batchProgress(qint64 batchId, QString* error = nullptr) const;
     // Batches not cancelled that still have pending or running items, oldest first.
     std::optional<QList<BatchInfo>> unfinishedBatches(QString* error = nullptr) const;
-    // Image id → item status ("pending", "running", "done", …) of one batch (the grid's badges).
-    std::optional<QHash<qint64, QString>> batchItemStates(qint64 batchId,
-                                                          QString* error = nullptr) const;
+    // Image id → where its item stands, for one batch (the grid's badges).
+    std::optional<QHash<qint64, ItemState>> batchItemStates(qint64 batchId,
+                                                            QString* error = nullptr) const;
 
     struct Impl;
 

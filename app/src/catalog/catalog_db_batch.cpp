@@ -24,20 +24,30 @@ std::optional<BatchProgress> progressOf(const CatalogDb::Impl& d, qint64 batchId
         return std::nullopt;
     BatchProgress p;
     while (q.next()) {
-        const QString s = q.value(0).toString();
+        const std::optional<ItemState> s = itemStateFromName(q.value(0).toString());
         const int n = q.value(1).toInt();
-        if (s == QLatin1String("pending"))
-            p.pending = n;
-        else if (s == QLatin1String("running"))
-            p.running = n;
-        else if (s == QLatin1String("done"))
-            p.done = n;
-        else if (s == QLatin1String("skipped"))
-            p.skipped = n;
-        else if (s == QLatin1String("failed"))
-            p.failed = n;
-        else if (s == QLatin1String("cancelled"))
-            p.cancelled = n;
+        if (!s)
+            continue;
+        switch (*s) {
+            case ItemState::Pending:
+                p.pending = n;
+                break;
+            case ItemState::Running:
+                p.running = n;
+                break;
+            case ItemState::Done:
+                p.done = n;
+                break;
+            case ItemState::Skipped:
+                p.skipped = n;
+                break;
+            case ItemState::Failed:
+                p.failed = n;
+                break;
+            case ItemState::Cancelled:
+                p.cancelled = n;
+                break;
+        }
     }
     return p;
 }
@@ -293,11 +303,10 @@ std::optional<BatchItem> CatalogDb::nextPendingItem(qint64 batchId, QString* err
     return item;
 }
 
-bool CatalogDb::finishItem(qint64 itemId, const QString& status, const QString& message,
-                           QString* error) {
-    if (status != QLatin1String("done") && status != QLatin1String("skipped") &&
-        status != QLatin1String("failed")) {
-        setError(error, trCatalog("Unknown batch item status “%1”.").arg(status));
+bool CatalogDb::finishItem(qint64 itemId, ItemState state, const QString& message, QString* error) {
+    const QString status = itemStateName(state);
+    if (state != ItemState::Done && state != ItemState::Skipped && state != ItemState::Failed) {
+        setError(error, trCatalog("A batch item cannot finish as “%1”.").arg(status));
         return false;
     }
     return d_->write(error, [&] {
@@ -376,8 +385,8 @@ std::optional<QList<BatchInfo>> CatalogDb::unfinishedBatches(QString* error) con
     return out;
 }
 
-std::optional<QHash<qint64, QString>> CatalogDb::batchItemStates(qint64 batchId,
-                                                                 QString* error) const {
+std::optional<QHash<qint64, ItemState>> CatalogDb::batchItemStates(qint64 batchId,
+                                                                   QString* error) const {
     if (!d_->checkOpen(error))
         return std::nullopt;
     QSqlQuery q(d_->db);
@@ -385,9 +394,10 @@ std::optional<QHash<qint64, QString>> CatalogDb::batchItemStates(qint64 batchId,
     if (!d_->run(q, QStringLiteral("SELECT image_id, status FROM batch_items WHERE batch_id = ?"),
                  {batchId}, error))
         return std::nullopt;
-    QHash<qint64, QString> out;
+    QHash<qint64, ItemState> out;
     while (q.next())
-        out.insert(q.value(0).toLongLong(), q.value(1).toString());
+        if (const auto s = itemStateFromName(q.value(1).toString()))
+            out.insert(q.value(0).toLongLong(), *s);
     return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QList>
+#include <QMetaType>
 #include <QString>
 #include <optional>
 
@@ -85,6 +86,12 @@ struct BatchItem {
     qint64 imageId = 0;
 };
 
+// Where one image of a batch stands. The names ("pending", "running", "done", "skipped",
+// "failed", "cancelled") are what the batch_items table stores.
+enum class ItemState { Pending, Running, Done, Skipped, Failed, Cancelled };
+QString itemStateName(ItemState s);
+std::optional<ItemState> itemStateFromName(const QString& name);
+
 // Item counts of one batch per status.
 struct BatchProgress {
     int pending = 0;
@@ -109,3 +116,5 @@ struct BatchInfo {
 };
 
 }  // namespace vistag::catalog
+
+Q_DECLARE_METATYPE(vistag::catalog::ItemState)

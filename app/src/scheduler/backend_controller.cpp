@@ -24,6 +24,7 @@ BackendController::BackendController(QObject* parent)
     : QObject(parent), cancelLoad_(std::make_shared<std::atomic<bool>>(false)) {
     qRegisterMetaType<AskResult>();
     qRegisterMetaType<catalog::BatchRunStatus>();
+    qRegisterMetaType<catalog::ItemState>();
     qRegisterMetaType<TagSchemaProbe>();
 }
 
@@ -376,9 +377,9 @@ bool BackendController::runBatch(const BatchJob& job) {
         QMetaObject::invokeMethod(
             this, [this, id, s] { emit batchProgress(id, s); }, Qt::QueuedConnection);
     };
-    callbacks.onItem = [this, id](qint64 imageId, const QString& status) {
+    callbacks.onItem = [this, id](qint64 imageId, catalog::ItemState state) {
         QMetaObject::invokeMethod(
-            this, [this, id, imageId, status] { emit batchItem(id, imageId, status); },
+            this, [this, id, imageId, state] { emit batchItem(id, imageId, state); },
             Qt::QueuedConnection);
     };
     callbacks.onFinished = [this, id](bool ok, bool cancelled, const QString& error) {

@@ -117,7 +117,7 @@ signals:
     void sharingChanged(bool on, const QString& url);
     void tagSchemaProbed(const vistag::backend::TagSchemaProbe& probe);
     void batchProgress(qint64 batchId, const vistag::catalog::BatchRunStatus& status);
-    void batchItem(qint64 batchId, qint64 imageId, const QString& status);
+    void batchItem(qint64 batchId, qint64 imageId, vistag::catalog::ItemState state);
     // ok false: the catalogue failed (error says why); cancelled: stopped by cancelBatch().
     void batchFinished(qint64 batchId, bool ok, bool cancelled, const QString& error);
 
