@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QEvent>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -53,17 +54,15 @@ QString tagUrl(const QString& attribute, const QString& value) {
 AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
     : QWidget(parent), controller_(controller) {
     presets_ = new QComboBox(this);
-    presets_->addItem(tr("Presets…"));
-    for (const Preset& p : kPresets)
-        presets_->addItem(tr(p.titleSource));
+    for (int i = 0; i <= static_cast<int>(std::size(kPresets)); ++i)
+        presets_->addItem(QString());  // texts in retranslateUi()
     connect(presets_, &QComboBox::activated, this, &AskPane::applyPreset);
     prompt_ = new QPlainTextEdit(this);
     prompt_->setObjectName(QStringLiteral("askPrompt"));
-    prompt_->setPlaceholderText(tr("Ask about the selected image…"));
     prompt_->setMaximumHeight(90);
-    ask_ = new QPushButton(tr("Ask"), this);
+    ask_ = new QPushButton(this);
     ask_->setDefault(true);
-    stop_ = new QPushButton(tr("Stop"), this);
+    stop_ = new QPushButton(this);
     answer_ = new QTextBrowser(this);
     answer_->setObjectName(QStringLiteral("askAnswer"));
     answer_->setOpenLinks(false);
@@ -76,9 +75,8 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
         if (slash > 0)
             emit tagClicked(path.left(slash), path.mid(slash + 1));
     });
-    addAsTag_ = new QAction(tr("Add as tag…"), this);
+    addAsTag_ = new QAction(this);
     addAsTag_->setObjectName(QStringLiteral("ask.addAsTag"));
-    addAsTag_->setToolTip(tr("Open the tag editor's add box with the selected words"));
     addAsTag_->setEnabled(false);
     connect(answer_, &QTextBrowser::copyAvailable, addAsTag_, &QAction::setEnabled);
     connect(addAsTag_, &QAction::triggered, this, [this] {
@@ -96,16 +94,17 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
     connect(prompt_, &QPlainTextEdit::textChanged, this, &AskPane::updateButtons);
     connect(controller_, &backend::BackendController::modelLoaded, this, &AskPane::updateButtons);
 
-    connect(controller_, &backend::BackendController::answerChunk, this,
-            [this](qint64 job, const QString& piece) {
-                if (job != job_)
-                    return;
-                if (chunks_++ == 0)
-                    stats_->setText(tr("First words after %1 ms").arg(clock_.elapsed()));
-                text_ += piece;
-                answer_->setPlainText(text_);
-                answer_->moveCursor(QTextCursor::End);
-            });
+    connect(
+        controller_, &backend::BackendController::answerChunk, this,
+        [this](qint64 job, const QString& piece) {
+            if (job != job_)
+                return;
+            if (chunks_++ == 0)
+                setStats([ms = clock_.elapsed()] { return tr("First words after %1 ms").arg(ms); });
+            text_ += piece;
+            answer_->setPlainText(text_);
+            answer_->moveCursor(QTextCursor::End);
+        });
     connect(controller_, &backend::BackendController::answerFinished, this,
             [this](qint64 job, const backend::AskResult& r) {
                 if (job != job_)
@@ -114,18 +113,19 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
                 if (!r.ok) {
                     renderAnswer(QStringLiteral("\n\n") +
                                  plainError(backend::errorKindOf(r.errorCode, r.error), r.error));
-                    stats_->setText(tr("Failed"));
+                    setStats([] { return tr("Failed"); });
                 } else {
                     renderAnswer();
                     const double seconds = r.latencyMs / 1000.0;
                     const int tokens = static_cast<int>(r.tokenSpans.size());
-                    stats_->setText(tr("%1 tokens · %2 tokens/s · %3 ms%4")
-                                        .arg(tokens)
-                                        .arg(seconds > 0 ? tokens / seconds : 0.0, 0, 'f', 1)
-                                        .arg(qRound(r.latencyMs))
-                                        .arg(r.finishReason == backend::FinishReason::Cancelled
-                                                 ? tr(" · stopped")
-                                                 : QString()));
+                    const bool stopped = r.finishReason == backend::FinishReason::Cancelled;
+                    setStats([tokens, seconds, ms = qRound(r.latencyMs), stopped] {
+                        return tr("%1 tokens · %2 tokens/s · %3 ms%4")
+                            .arg(tokens)
+                            .arg(seconds > 0 ? tokens / seconds : 0.0, 0, 'f', 1)
+                            .arg(ms)
+                            .arg(stopped ? tr(" · stopped") : QString());
+                    });
                 }
                 updateButtons();
                 emit finished(r);
@@ -140,7 +140,35 @@ AskPane::AskPane(backend::BackendController* controller, QWidget* parent)
     col->addLayout(row);
     col->addWidget(answer_, 1);
     col->addWidget(stats_);
+    retranslateUi();
     updateButtons();
+}
+
+void AskPane::retranslateUi() {
+    presets_->setItemText(0, tr("Presets…"));
+    for (int i = 0; i < static_cast<int>(std::size(kPresets)); ++i)
+        presets_->setItemText(i + 1, tr(kPresets[i].titleSource));
+    prompt_->setPlaceholderText(tr("Ask about the selected image…"));
+    ask_->setText(tr("Ask"));
+    stop_->setText(tr("Stop"));
+    addAsTag_->setText(tr("Add as tag…"));
+    addAsTag_->setToolTip(tr("Open the tag editor's add box with the selected words"));
+    if (statsText_)
+        stats_->setText(statsText_());
+    // A finished answer's tag links and heading in the new language (the model's words stay).
+    if (job_ == 0 && !text_.isEmpty())
+        renderAnswer(suffix_);
+}
+
+void AskPane::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void AskPane::setStats(std::function<QString()> text) {
+    statsText_ = std::move(text);
+    stats_->setText(statsText_ ? statsText_() : QString());
 }
 
 void AskPane::setImages(const QStringList& paths) {
@@ -180,6 +208,7 @@ QMenu* AskPane::createAnswerMenu(const QPoint& pos) {
 // per distinct tag found. Offsets come from the matcher on the normalised text, mapped back to
 // the answer.
 void AskPane::renderAnswer(const QString& suffix) {
+    suffix_ = suffix;
     linked_.clear();
     if (!taxonomy_ || text_.isEmpty()) {
         answer_->setPlainText(text_ + suffix);
@@ -254,7 +283,8 @@ void AskPane::askNow() {
     linked_.clear();
     chunks_ = 0;
     answer_->clear();
-    stats_->setText(tr("Thinking…"));
+    suffix_.clear();
+    setStats([] { return tr("Thinking…"); });
     clock_.start();
     job_ = controller_->ask(req);
     updateButtons();

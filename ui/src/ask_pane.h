@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QWidget>
+#include <functional>
 
 #include "backend/inference_backend.h"
 
@@ -63,7 +64,13 @@ signals:
     // "Add as tag…" on selected words: open the add box with them.
     void addTagRequested(const QString& text);
 
+protected:
+    void changeEvent(QEvent* event) override;  // LanguageChange: retranslateUi()
+
 private:
+    void retranslateUi();
+    // The line under the answer, rendered again in a new language.
+    void setStats(std::function<QString()> text);
     void applyPreset(int index);
     void updateButtons();
     void renderAnswer(const QString& suffix = {});
@@ -80,6 +87,8 @@ private:
     const catalog::Taxonomy* taxonomy_ = nullptr;
     QStringList linked_;
     QString text_;
+    QString suffix_;  // an error under the answer (already in words)
+    std::function<QString()> statsText_;
     qint64 job_ = 0;
     int chunks_ = 0;
     QElapsedTimer clock_;

@@ -1,5 +1,6 @@
 #include "batch_panel.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -37,12 +38,10 @@ BatchPanel::BatchPanel(catalog::CatalogDb& db, backend::BackendController* backe
     bar_->setTextVisible(true);
     bar_->setFormat(QStringLiteral("%v / %m"));
     bar_->setFixedWidth(160);
-    cancel_ = new QPushButton(tr("Cancel"), this);
-    cancel_->setToolTip(tr("Stop tagging; the images not done yet stay queued"));
+    cancel_ = new QPushButton(this);
     resume_ = new QPushButton(this);
     resume_->setObjectName(QStringLiteral("resumeTagging"));
-    discard_ = new QPushButton(tr("Discard"), this);
-    discard_->setToolTip(tr("Forget the unfinished tagging batch"));
+    discard_ = new QPushButton(this);
     connect(cancel_, &QPushButton::clicked, this, &BatchPanel::cancel);
     connect(resume_, &QPushButton::clicked, this, &BatchPanel::resume);
     connect(discard_, &QPushButton::clicked, this, &BatchPanel::discard);
@@ -55,6 +54,7 @@ BatchPanel::BatchPanel(catalog::CatalogDb& db, backend::BackendController* backe
     row->addWidget(cancel_);
     row->addWidget(resume_);
     row->addWidget(discard_);
+    retranslateUi();
 
     connect(backend_, &backend::BackendController::batchProgress, this, &BatchPanel::onProgress);
     connect(backend_, &backend::BackendController::batchItem, this, &BatchPanel::onItem);
@@ -79,6 +79,30 @@ int BatchPanel::unfinishedCount() const {
     return n;
 }
 
+void BatchPanel::retranslateUi() {
+    cancel_->setText(tr("Cancel"));
+    cancel_->setToolTip(tr("Stop tagging; the images not done yet stay queued"));
+    discard_->setText(tr("Discard"));
+    discard_->setToolTip(tr("Forget the unfinished tagging batch"));
+    if (running()) {
+        if (labelText_)
+            label_->setText(labelText_());
+    } else if (resume_->isVisible() || label_->isVisible()) {
+        showIdle();  // "Resume tagging (%n left)" in the new language
+    }
+}
+
+void BatchPanel::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void BatchPanel::setLabel(std::function<QString()> text) {
+    labelText_ = std::move(text);
+    label_->setText(labelText_ ? labelText_() : QString());
+}
+
 void BatchPanel::showIdle() {
     bar_->hide();
     cancel_->hide();
@@ -87,7 +111,10 @@ void BatchPanel::showIdle() {
     resume_->setVisible(left > 0);
     discard_->setVisible(left > 0);
     label_->setVisible(left > 0);
-    label_->setText(left > 0 ? tr("Unfinished tagging:") : QString());
+    if (left > 0)
+        setLabel([] { return tr("Unfinished tagging:"); });
+    else
+        setLabel({});
     setVisible(left > 0);
 }
 
@@ -205,7 +232,7 @@ bool BatchPanel::start(qint64 batchId, const catalog::BatchSpec& spec) {
     finishedAtStart_ = p.finished();
     bar_->setRange(0, qMax(1, p.total()));
     bar_->setValue(p.finished());
-    label_->setText(tr("Tagging…"));
+    setLabel([] { return tr("Tagging…"); });
     label_->show();
     bar_->show();
     cancel_->show();
@@ -225,15 +252,19 @@ void BatchPanel::onProgress(qint64 batchId, const catalog::BatchRunStatus& s) {
     const int finished = s.progress.finished();
     bar_->setRange(0, qMax(1, total));
     bar_->setValue(finished);
-    QString text = tr("Tagging %1 / %2").arg(finished).arg(total);
     const int doneHere = finished - finishedAtStart_;
-    const QString eta = formatEta(
-        doneHere > 0 ? clock_.elapsed() / 1000.0 / doneHere * (total - finished) : s.etaSeconds);
-    if (!eta.isEmpty() && finished < total)
-        text += QStringLiteral(" · ") + eta;
-    if (s.progress.failed > 0)
-        text += QStringLiteral(" · ") + tr("%n failed", nullptr, s.progress.failed);
-    label_->setText(text);
+    const double etaSeconds =
+        doneHere > 0 ? clock_.elapsed() / 1000.0 / doneHere * (total - finished) : s.etaSeconds;
+    const int failed = s.progress.failed;
+    setLabel([finished, total, etaSeconds, failed] {
+        QString text = tr("Tagging %1 / %2").arg(finished).arg(total);
+        const QString eta = formatEta(etaSeconds);
+        if (!eta.isEmpty() && finished < total)
+            text += QStringLiteral(" · ") + eta;
+        if (failed > 0)
+            text += QStringLiteral(" · ") + tr("%n failed", nullptr, failed);
+        return text;
+    });
     label_->setToolTip(s.lastError);
     emit progressChanged(finished, total);
 }
@@ -260,7 +291,7 @@ void BatchPanel::cancel() {
     if (!running())
         return;
     cancel_->setEnabled(false);
-    label_->setText(tr("Stopping…"));
+    setLabel([] { return tr("Stopping…"); });
     backend_->cancelBatch();
 }
 

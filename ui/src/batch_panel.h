@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QWidget>
+#include <functional>
 
 #include "batch/batch_runner.h"
 #include "catalog/catalog_db.h"
@@ -62,7 +63,12 @@ signals:
     void errorOccurred(const QString& message);
     void runningChanged(bool running);
 
+protected:
+    void changeEvent(QEvent* event) override;  // LanguageChange: retranslateUi()
+
 private:
+    void retranslateUi();
+    void setLabel(std::function<QString()> text);  // rendered again in a new language
     bool start(qint64 batchId, const catalog::BatchSpec& spec);
     void onProgress(qint64 batchId, const catalog::BatchRunStatus& status);
     void onItem(qint64 batchId, qint64 imageId, catalog::ItemState state);
@@ -81,6 +87,7 @@ private:
     QPushButton* cancel_ = nullptr;
     QPushButton* resume_ = nullptr;
     QPushButton* discard_ = nullptr;
+    std::function<QString()> labelText_;
 };
 
 // "about 3 min left" and the like; "" for an unknown estimate.

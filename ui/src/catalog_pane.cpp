@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QListView>
@@ -12,6 +13,7 @@
 #include <QStyledItemDelegate>
 #include <QUrl>
 #include <QVBoxLayout>
+#include <utility>
 
 #include "catalog_model.h"
 #include "tags/taxonomy.h"
@@ -117,44 +119,35 @@ QStringList localPathsFromMime(const QMimeData* mime) {
 
 CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent), model_(model) {
     search_ = new QLineEdit(this);
-    search_->setPlaceholderText(tr("Search file names"));
     search_->setClearButtonEnabled(true);
     state_ = new QComboBox(this);
-    state_->addItem(tr("All images"), QString());
-    state_->addItem(tr("New"), QStringLiteral("new"));
-    state_->addItem(tr("Suggested"), QStringLiteral("suggested"));
-    state_->addItem(tr("Reviewed"), QStringLiteral("reviewed"));
-    auto* add = new QPushButton(QIcon(QStringLiteral(":/icons/folder.svg")), QString(), this);
+    for (const char* state : {"", "new", "suggested", "reviewed"})
+        state_->addItem(QString(), QString::fromLatin1(state));  // texts in retranslateUi()
+    auto* add = add_ =
+        new QPushButton(QIcon(QStringLiteral(":/icons/folder.svg")), QString(), this);
     add->setObjectName(QStringLiteral("addImages"));
-    add->setToolTip(tr("Add images…"));
-    add->setAccessibleName(tr("Add images…"));
     connect(add, &QPushButton::clicked, this, &CatalogPane::addRequested);
 
     attribute_ = new QComboBox(this);
     attribute_->setObjectName(QStringLiteral("attributeFilter"));
-    attribute_->setToolTip(tr("Filter by a tag's attribute"));
-    attribute_->addItem(tr("Any tag"), QString());
+    attribute_->addItem(QString(), QString());  // any tag
     condition_ = new QComboBox(this);
     condition_->setObjectName(QStringLiteral("conditionFilter"));
-    condition_->addItem(tr("has"), QStringLiteral("has"));
-    condition_->addItem(tr("lacks"), QStringLiteral("lacks"));
+    condition_->addItem(QString(), QStringLiteral("has"));
+    condition_->addItem(QString(), QStringLiteral("lacks"));
     condition_->setEnabled(false);  // "lacks" needs an attribute
     value_ = new QComboBox(this);
     value_->setObjectName(QStringLiteral("valueFilter"));
     value_->setEditable(true);
     value_->setInsertPolicy(QComboBox::NoInsert);
-    value_->lineEdit()->setPlaceholderText(tr("any value"));
-    value_->setToolTip(tr("Filter by a tag value (pick one or type its name)"));
     value_->setMinimumContentsLength(8);
     value_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     sort_ = new QComboBox(this);
     sort_->setObjectName(QStringLiteral("sortOrder"));
-    sort_->setToolTip(tr("Order of the images"));
-    sort_->addItem(tr("Oldest first"), int(catalog::ImageSort::Added));
-    sort_->addItem(tr("Newest first"), int(catalog::ImageSort::AddedNewest));
-    sort_->addItem(tr("Name"), int(catalog::ImageSort::Name));
-    sort_->addItem(tr("Review state"), int(catalog::ImageSort::ReviewState));
-    sort_->addItem(tr("Least certain first"), int(catalog::ImageSort::LeastCertain));
+    for (catalog::ImageSort sort :
+         {catalog::ImageSort::Added, catalog::ImageSort::AddedNewest, catalog::ImageSort::Name,
+          catalog::ImageSort::ReviewState, catalog::ImageSort::LeastCertain})
+        sort_->addItem(QString(), int(sort));
 
     connect(search_, &QLineEdit::textChanged, this, &CatalogPane::applyFilter);
     connect(state_, &QComboBox::currentIndexChanged, this, &CatalogPane::applyFilter);
@@ -202,6 +195,53 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     col->addLayout(bar);
     col->addLayout(tagBar);
     col->addWidget(view_, 1);
+    retranslateUi();
+}
+
+void CatalogPane::retranslateUi() {
+    search_->setPlaceholderText(tr("Search file names"));
+    state_->setItemText(0, tr("All images"));
+    state_->setItemText(1, tr("New"));
+    state_->setItemText(2, tr("Suggested"));
+    state_->setItemText(3, tr("Reviewed"));
+    add_->setToolTip(tr("Add images…"));
+    add_->setAccessibleName(tr("Add images…"));
+    attribute_->setToolTip(tr("Filter by a tag's attribute"));
+    condition_->setItemText(0, tr("has"));
+    condition_->setItemText(1, tr("lacks"));
+    value_->lineEdit()->setPlaceholderText(tr("any value"));
+    value_->setToolTip(tr("Filter by a tag value (pick one or type its name)"));
+    sort_->setToolTip(tr("Order of the images"));
+    sort_->setItemText(0, tr("Oldest first"));
+    sort_->setItemText(1, tr("Newest first"));
+    sort_->setItemText(2, tr("Name"));
+    sort_->setItemText(3, tr("Review state"));
+    sort_->setItemText(4, tr("Least certain first"));
+    // The taxonomy's names in the new language; the chosen attribute and value stay chosen.
+    const bool wasFilling = std::exchange(filling_, true);
+    attribute_->setItemText(0, tr("Any tag"));
+    if (taxonomy_) {
+        for (int i = 1; i < attribute_->count(); ++i)
+            if (const auto* a = taxonomy_->findAttribute(attribute_->itemData(i).toString()))
+                attribute_->setItemText(i, catalog::Taxonomy::label(*a, uiLanguage()));
+        const int picked = value_->currentIndex();
+        const bool typed = picked <= 0 || value_->currentText() != value_->itemText(picked);
+        const QString text = value_->currentText();
+        fillValues();
+        if (typed)
+            value_->setEditText(text);
+        else
+            value_->setCurrentIndex(picked);
+    }
+    filling_ = wasFilling;
+    // The status badges on the thumbnails are drawn with tr() each time.
+    view_->viewport()->update();
+}
+
+void CatalogPane::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
 }
 
 void CatalogPane::setTaxonomy(const catalog::Taxonomy& taxonomy) {

@@ -9,6 +9,7 @@
 
 class QComboBox;
 class QLineEdit;
+class QPushButton;
 class QListView;
 class QMimeData;
 
@@ -42,7 +43,11 @@ signals:
     void addRequested();
     void errorOccurred(const QString& message);
 
+protected:
+    void changeEvent(QEvent* event) override;  // LanguageChange: retranslateUi()
+
 private:
+    void retranslateUi();
     void applyFilter();
     void fillValues();
 
@@ -55,6 +60,7 @@ private:
     QComboBox* condition_ = nullptr;
     QComboBox* value_ = nullptr;
     QComboBox* sort_ = nullptr;
+    QPushButton* add_ = nullptr;
     bool filling_ = false;
 };
 

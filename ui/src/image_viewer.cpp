@@ -202,6 +202,12 @@ void ImageViewer::zoomOut() {
     zoomAt(1.0 / kStep, zoomCentre());
 }
 
+void ImageViewer::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange)
+        viewport()->update();  // the hint and the zoom badge are drawn with tr()
+    QAbstractScrollArea::changeEvent(event);
+}
+
 void ImageViewer::paintEvent(QPaintEvent*) {
     QPainter p(viewport());
     p.fillRect(viewport()->rect(), QColor(0xf3, 0xf4, 0xf6));

@@ -2,6 +2,7 @@
 
 #include <QDesktopServices>
 #include <QDir>
+#include <QEvent>
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -25,16 +26,14 @@ LogPanel::LogPanel(QWidget* parent) : QWidget(parent) {
     view_->setMaximumBlockCount(logging::LogHub::kCapacity);
     view_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     const QString path = logging::logFilePath();
-    file_ = new QLabel(path.isEmpty() ? tr("The log is not written to a file.")
-                                      : tr("Log file: %1").arg(QDir::toNativeSeparators(path)),
-                       this);
+    file_ = new QLabel(this);
     file_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* open = new QPushButton(tr("Open the log folder"), this);
+    auto* open = open_ = new QPushButton(this);
     open->setEnabled(!path.isEmpty());
     connect(open, &QPushButton::clicked, this, [path] {
         QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path).absolutePath()));
     });
-    auto* clear = new QPushButton(tr("Clear"), this);
+    auto* clear = clear_ = new QPushButton(this);
     connect(clear, &QPushButton::clicked, view_, &QPlainTextEdit::clear);
     auto* row = new QHBoxLayout;
     row->addWidget(file_, 1);
@@ -48,6 +47,21 @@ LogPanel::LogPanel(QWidget* parent) : QWidget(parent) {
     view_->setPlainText(logging::hub()->recent(&shownUpTo_).join(QLatin1Char('\n')));
     view_->verticalScrollBar()->setValue(view_->verticalScrollBar()->maximum());
     connect(logging::hub(), &logging::LogHub::lineAdded, this, &LogPanel::appendLine);
+    retranslateUi();
+}
+
+void LogPanel::retranslateUi() {
+    const QString path = logging::logFilePath();
+    file_->setText(path.isEmpty() ? tr("The log is not written to a file.")
+                                  : tr("Log file: %1").arg(QDir::toNativeSeparators(path)));
+    open_->setText(tr("Open the log folder"));
+    clear_->setText(tr("Clear"));
+}
+
+void LogPanel::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
 }
 
 void LogPanel::showEvent(QShowEvent* event) {

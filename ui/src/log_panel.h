@@ -7,6 +7,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 
 namespace vistag::ui {
 
@@ -19,12 +20,16 @@ public:
 
 protected:
     void showEvent(QShowEvent* event) override;  // opens on the newest lines
+    void changeEvent(QEvent* event) override;    // LanguageChange: retranslateUi()
 
 private:
+    void retranslateUi();
     void appendLine(const QString& line, quint64 seq);
     QPlainTextEdit* view_ = nullptr;
     quint64 shownUpTo_ = 0;  // lines up to this seq are in view_
     QLabel* file_ = nullptr;
+    QPushButton* open_ = nullptr;
+    QPushButton* clear_ = nullptr;
 };
 
 }  // namespace vistag::ui

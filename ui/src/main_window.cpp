@@ -66,7 +66,7 @@ namespace vistag::ui {
 MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     : QMainWindow(parent), dbPath_(dbPath) {
     initVistagResources();
-    setWindowTitle(tr("Vistag — product image review"));
+    onLanguage([this] { setWindowTitle(tr("Vistag — product image review")); });
     setWindowIcon(QIcon(QStringLiteral(":/icons/vistag.svg")));
     resize(1280, 800);
     setAcceptDrops(true);
@@ -114,7 +114,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     connect(askPane_, &AskPane::tagClicked, this,
             [this](const QString& attribute, const QString& value) {
                 if (tagEditor_->addTag(attribute, value, false))
-                    statusBar()->showMessage(tr("Tag added from the answer"), 3000);
+                    showStatus([] { return tr("Tag added from the answer"); }, 3000);
             });
     connect(askPane_, &AskPane::addTagRequested, tagEditor_, &TagEditor::beginAdd);
     catalogPage->setStretchFactor(0, 3);
@@ -158,16 +158,21 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
             });
     connect(batchPanel_, &BatchPanel::finished, this, [this](bool ok, bool cancelled) {
         if (ok)
-            statusBar()->showMessage(cancelled ? tr("Tagging cancelled; the rest stays queued")
-                                               : tr("Tagging finished"));
+            showStatus([cancelled] {
+                return cancelled ? tr("Tagging cancelled; the rest stays queued")
+                                 : tr("Tagging finished");
+            });
+        if (reopenPending_)  // a catalogue change waited for the batch to stop
+            reopenCatalogueWhenIdle();
     });
     connect(backend_, &backend::BackendController::loadProgress, this,
             [this](double f, const QString& stage) {
                 loadBar_->setValue(qRound(f * 100));
                 loadBar_->show();
                 cancelLoad_->show();
-                statusBar()->showMessage(
-                    tr("Loading the model: %1% (%2)").arg(qRound(f * 100)).arg(stage));
+                showStatus([percent = qRound(f * 100), stage] {
+                    return tr("Loading the model: %1% (%2)").arg(percent).arg(stage);
+                });
             });
     connect(backend_, &backend::BackendController::modelLoaded, this, &MainWindow::onModelLoaded);
     connect(backend_, &backend::BackendController::sharingChanged, this,
@@ -175,6 +180,10 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
                 shareLabel_->setText(on ? tr("Shared at %1").arg(url) : QString());
                 shareLabel_->setVisible(on);
             });
+    onLanguage([this] {
+        if (backend_->sharing())
+            shareLabel_->setText(tr("Shared at %1").arg(backend_->sharingUrl()));
+    });
     setCentralWidget(pages_);
     connect(startPage_, &StartPage::chooseModelFolderRequested, this,
             &MainWindow::chooseModelFolder);
@@ -184,7 +193,8 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     connect(catalogPane_, &CatalogPane::errorOccurred, this, &MainWindow::showError);
 
     logPanel_ = new LogPanel(this);
-    logDock_ = new QDockWidget(tr("Log"), this);
+    logDock_ = new QDockWidget(this);
+    onLanguage([this] { logDock_->setWindowTitle(tr("Log")); });
     logDock_->setObjectName(QStringLiteral("logDock"));
     logDock_->setWidget(logPanel_);
     addDockWidget(Qt::BottomDockWidgetArea, logDock_);
@@ -196,13 +206,16 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     loadBar_->setRange(0, 100);
     loadBar_->setMaximumWidth(160);
     loadBar_->hide();
-    cancelLoad_ = new QPushButton(tr("Cancel"), this);
+    cancelLoad_ = new QPushButton(this);
     cancelLoad_->setObjectName(QStringLiteral("cancelLoad"));
-    cancelLoad_->setToolTip(tr("Stop loading the model"));
+    onLanguage([this] {
+        cancelLoad_->setText(tr("Cancel"));
+        cancelLoad_->setToolTip(tr("Stop loading the model"));
+    });
     cancelLoad_->hide();
     connect(cancelLoad_, &QPushButton::clicked, this, [this] {
         backend_->cancelLoad();
-        statusBar()->showMessage(tr("Cancelling…"));
+        showStatus([] { return tr("Cancelling…"); });
     });
     statusBar()->addPermanentWidget(loadBar_);
     statusBar()->addPermanentWidget(cancelLoad_);
@@ -216,45 +229,54 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     schemaLabel_->setObjectName(QStringLiteral("tagSchemaLabel"));
     schemaLabel_->hide();
     statusBar()->addPermanentWidget(schemaLabel_);
+    const auto renderSchema = [this] {
+        if (!schemaProbe_)
+            return;
+        using State = backend::TagSchemaProbe::State;
+        QString text;
+        switch (schemaProbe_->state) {
+            case State::Enforced:
+                text = tr("Tag schema: enforced");
+                break;
+            case State::NotEnforced:
+                text = tr("Tag schema: not enforced (answers are checked)");
+                break;
+            case State::NotSent:
+                text = tr("Tag schema: not sent (answers are checked)");
+                break;
+            case State::Refused:
+                text =
+                    tr("Tag schema: refused by the server — choose another structured "
+                       "output in Settings");
+                break;
+            case State::Unchecked:
+                text = tr("Tag schema: not checked (answers are checked)");
+                break;
+        }
+        schemaLabel_->setText(text);
+    };
+    onLanguage(renderSchema);
     connect(backend_, &backend::BackendController::tagSchemaProbed, this,
-            [this](const backend::TagSchemaProbe& p) {
-                using State = backend::TagSchemaProbe::State;
-                QString text;
-                switch (p.state) {
-                    case State::Enforced:
-                        text = tr("Tag schema: enforced");
-                        break;
-                    case State::NotEnforced:
-                        text = tr("Tag schema: not enforced (answers are checked)");
-                        break;
-                    case State::NotSent:
-                        text = tr("Tag schema: not sent (answers are checked)");
-                        break;
-                    case State::Refused:
-                        text =
-                            tr("Tag schema: refused by the server — choose another structured "
-                               "output in Settings");
-                        break;
-                    case State::Unchecked:
-                        text = tr("Tag schema: not checked (answers are checked)");
-                        break;
-                }
-                schemaLabel_->setText(text);
+            [this, renderSchema](const backend::TagSchemaProbe& p) {
+                schemaProbe_ = p;
+                renderSchema();
                 schemaLabel_->setToolTip(p.detail);
                 schemaLabel_->show();
             });
 
     const ComponentVersions v = componentVersions();
     engineLabel_ = new QLabel(this);
-    engineLabel_->setText(v.gpuAvailable ? tr("GPU: %1").arg(v.gpuName)
-                                         : tr("No GPU found — the model runs on the CPU"));
+    onLanguage([this, v] {
+        engineLabel_->setText(v.gpuAvailable ? tr("GPU: %1").arg(v.gpuName)
+                                             : tr("No GPU found — the model runs on the CPU"));
+    });
     statusBar()->addPermanentWidget(batchPanel_);
     statusBar()->addPermanentWidget(engineLabel_);
     batchPanel_->refreshUnfinished();  // shown only while tagging runs or work is left
-    statusBar()->showMessage(tr("No model selected"));
+    showStatus([] { return tr("No model selected"); });
 
     if (!dbOk) {
-        startPage_->setMessage(error);
+        setStartMessage([error] { return error; });
     } else if (model_->reload(&error) && model_->totalCount() > 0) {
         pages_->setCurrentIndex(1);
     }
@@ -337,7 +359,7 @@ void MainWindow::nextUnreviewed() {
             return;
         }
     }
-    statusBar()->showMessage(tr("Every image after this one is reviewed"));
+    showStatus([] { return tr("Every image after this one is reviewed"); });
 }
 
 void MainWindow::acceptAllAndNext() {
@@ -352,16 +374,23 @@ void MainWindow::acceptAllAndNext() {
 void MainWindow::registerShortcuts() {
     // product.md's keyboard map. Other actions register the same way, one call per id.
     using K = QKeySequence;
-    shortcuts_->add(QStringLiteral("review.next"), tr("Next image"),
+    shortcuts_->add(QStringLiteral("review.next"), QString(),
                     {K(Qt::CTRL | Qt::Key_Down), K(Qt::Key_PageDown)}, [this] { nextImage(1); });
-    shortcuts_->add(QStringLiteral("review.previous"), tr("Previous image"),
+    shortcuts_->add(QStringLiteral("review.previous"), QString(),
                     {K(Qt::CTRL | Qt::Key_Up), K(Qt::Key_PageUp)}, [this] { nextImage(-1); });
-    shortcuts_->add(QStringLiteral("review.nextUnreviewed"), tr("Next unreviewed image"),
-                    {K(Qt::CTRL | Qt::Key_J)}, [this] { nextUnreviewed(); });
-    shortcuts_->add(QStringLiteral("review.acceptAllNext"),
-                    tr("Accept all suggestions and go to the next image"),
+    shortcuts_->add(QStringLiteral("review.nextUnreviewed"), QString(), {K(Qt::CTRL | Qt::Key_J)},
+                    [this] { nextUnreviewed(); });
+    shortcuts_->add(QStringLiteral("review.acceptAllNext"), QString(),
                     {K(Qt::CTRL | Qt::Key_Return), K(Qt::CTRL | Qt::Key_Enter)},
                     [this] { acceptAllAndNext(); });
+    // Their titles (the Settings key table) follow the interface language.
+    onLanguage([this] {
+        shortcuts_->setTitle(QStringLiteral("review.next"), tr("Next image"));
+        shortcuts_->setTitle(QStringLiteral("review.previous"), tr("Previous image"));
+        shortcuts_->setTitle(QStringLiteral("review.nextUnreviewed"), tr("Next unreviewed image"));
+        shortcuts_->setTitle(QStringLiteral("review.acceptAllNext"),
+                             tr("Accept all suggestions and go to the next image"));
+    });
 }
 
 void MainWindow::showCurrentImage() {
@@ -400,7 +429,7 @@ void MainWindow::pasteFromClipboard() {
         showError(tr("The clipboard holds no image."));
         return;
     }
-    statusBar()->showMessage(tr("Saving the pasted image…"));
+    showStatus([] { return tr("Saving the pasted image…"); });
     const QImage image = content.image;
     const QString folder = pastedImagesFolder();
     tasks_.run(
@@ -420,18 +449,33 @@ void MainWindow::pasteFromClipboard() {
 }
 
 void MainWindow::buildMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Add images…"), QKeySequence::Open, this, &MainWindow::addImagesDialog);
-    file->addAction(tr("Use a &model folder…"), this, &MainWindow::chooseModelFolder);
-    file->addAction(tr("Connect to a &server…"), this, &MainWindow::connectServerDialog);
-    file->addAction(tr("&Download a model…"), this, &MainWindow::downloadModelDialog);
+    // Every text is set through onLanguage(), so a new interface language retranslates it.
+    const auto menu = [this](QString (*title)()) {
+        QMenu* m = menuBar()->addMenu(QString());
+        onLanguage([m, title] { m->setTitle(title()); });
+        return m;
+    };
+    const auto text = [this](QAction* a, QString (*text)()) {
+        onLanguage([a, text] { a->setText(text()); });
+        return a;
+    };
+    QMenu* file = menu([] { return tr("&File"); });
+    text(file->addAction(QString(), QKeySequence::Open, this, &MainWindow::addImagesDialog),
+         [] { return tr("&Add images…"); });
+    text(file->addAction(QString(), this, &MainWindow::chooseModelFolder),
+         [] { return tr("Use a &model folder…"); });
+    text(file->addAction(QString(), this, &MainWindow::connectServerDialog),
+         [] { return tr("Connect to a &server…"); });
+    text(file->addAction(QString(), this, &MainWindow::downloadModelDialog),
+         [] { return tr("&Download a model…"); });
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+    text(file->addAction(QString(), QKeySequence::Quit, qApp, &QApplication::closeAllWindows),
+         [] { return tr("&Quit"); });
 
     // Each action is made here, once, with its key: the place to map shortcuts from.
-    const auto action = [this](QMenu* menu, const QString& name, const QString& text,
-                               const QList<QKeySequence>& keys, auto&& slot) {
-        auto* a = new QAction(text, this);
+    const auto action = [this, text](QMenu* menu, const QString& name, QString (*label)(),
+                                     const QList<QKeySequence>& keys, auto&& slot) {
+        auto* a = text(new QAction(this), label);
         a->setObjectName(name);
         a->setShortcutContext(Qt::WindowShortcut);
         shortcuts_->addAction(name, a, keys);
@@ -440,59 +484,74 @@ void MainWindow::buildMenus() {
         addAction(a);  // works while the menu bar is hidden too
         return a;
     };
-    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QMenu* edit = menu([] { return tr("&Edit"); });
     edit->addAction(tagEditor_->action(QStringLiteral("edit.undo")));
     edit->addAction(tagEditor_->action(QStringLiteral("edit.redo")));
     edit->addSeparator();
-    action(edit, QStringLiteral("pasteImage"), tr("&Paste image"),
-           QKeySequence::keyBindings(QKeySequence::Paste), [this] { pasteFromClipboard(); });
-    createTagActions(menuBar()->addMenu(tr("&Tags")));
+    action(
+        edit, QStringLiteral("pasteImage"), [] { return tr("&Paste image"); },
+        QKeySequence::keyBindings(QKeySequence::Paste), [this] { pasteFromClipboard(); });
+    createTagActions(menu([] { return tr("&Tags"); }));
     // The tag editor's keys (F2, Del, Alt+A, 1–9, undo/redo) join the remappable map; each
     // QAction keeps its own context (the tag list only, or the whole window).
     for (QAction* a : tagEditor_->findChildren<QAction*>(QString(), Qt::FindDirectChildrenOnly))
         if (!a->objectName().isEmpty())
             shortcuts_->addAction(a->objectName(), a, a->shortcuts());
 
-    QMenu* tagging = menuBar()->addMenu(tr("&Tagging"));
-    action(tagging, QStringLiteral("tagSelection"), tr("&Tag the selected images"),
-           {QKeySequence(Qt::CTRL | Qt::Key_T)}, [this] { tagSelection(); });
-    action(tagging, QStringLiteral("tagUntagged"), tr("Tag every &untagged image"), {},
-           [this] { tagUntagged(); });
-    action(tagging, QStringLiteral("resumeTagging"), tr("&Resume unfinished tagging"), {},
-           [this] { batchPanel_->resume(); });
-    action(tagging, QStringLiteral("cancelTagging"), tr("&Cancel tagging"), {},
-           [this] { batchPanel_->cancel(); });
+    QMenu* tagging = menu([] { return tr("&Tagging"); });
+    action(
+        tagging, QStringLiteral("tagSelection"), [] { return tr("&Tag the selected images"); },
+        {QKeySequence(Qt::CTRL | Qt::Key_T)}, [this] { tagSelection(); });
+    action(
+        tagging, QStringLiteral("tagUntagged"), [] { return tr("Tag every &untagged image"); }, {},
+        [this] { tagUntagged(); });
+    action(
+        tagging, QStringLiteral("resumeTagging"), [] { return tr("&Resume unfinished tagging"); },
+        {}, [this] { batchPanel_->resume(); });
+    action(
+        tagging, QStringLiteral("cancelTagging"), [] { return tr("&Cancel tagging"); }, {},
+        [this] { batchPanel_->cancel(); });
 
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    QAction* logAction = logDock_->toggleViewAction();
-    logAction->setText(tr("&Log"));
-    action(view, QStringLiteral("zoomFit"), tr("&Fit to window"),
-           {QKeySequence(Qt::CTRL | Qt::Key_0)}, [this] { viewer_->fitToWindow(); });
-    action(view, QStringLiteral("zoomActual"), tr("&Actual size (100 %)"),
-           {QKeySequence(Qt::CTRL | Qt::Key_1)}, [this] { viewer_->actualSize(); });
-    action(view, QStringLiteral("zoomIn"), tr("Zoom &in"),
-           {QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)},
-           [this] { viewer_->zoomIn(); });
-    action(view, QStringLiteral("zoomOut"), tr("Zoom &out"),
-           {QKeySequence::ZoomOut, QKeySequence(Qt::Key_Minus)}, [this] { viewer_->zoomOut(); });
+    QMenu* view = menu([] { return tr("&View"); });
+    // After the dock's title (which the toggle action copies) in every retranslation.
+    QAction* logAction = text(logDock_->toggleViewAction(), [] { return tr("&Log"); });
+    action(
+        view, QStringLiteral("zoomFit"), [] { return tr("&Fit to window"); },
+        {QKeySequence(Qt::CTRL | Qt::Key_0)}, [this] { viewer_->fitToWindow(); });
+    action(
+        view, QStringLiteral("zoomActual"), [] { return tr("&Actual size (100 %)"); },
+        {QKeySequence(Qt::CTRL | Qt::Key_1)}, [this] { viewer_->actualSize(); });
+    action(
+        view, QStringLiteral("zoomIn"), [] { return tr("Zoom &in"); },
+        {QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)},
+        [this] { viewer_->zoomIn(); });
+    action(
+        view, QStringLiteral("zoomOut"), [] { return tr("Zoom &out"); },
+        {QKeySequence::ZoomOut, QKeySequence(Qt::Key_Minus)}, [this] { viewer_->zoomOut(); });
     view->addSeparator();
     view->addAction(logAction);
 
-    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
-    QAction* settingsAction = tools->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
+    QMenu* tools = menu([] { return tr("&Tools"); });
+    QAction* settingsAction = text(tools->addAction(QString(), this, &MainWindow::openSettings),
+                                   [] { return tr("&Settings…"); });
     settingsAction->setMenuRole(QAction::PreferencesRole);
     shortcuts_->addAction(QStringLiteral("app.settings"), settingsAction,
                           {QKeySequence(Qt::CTRL | Qt::Key_Comma)});
-    tools->addAction(tr("S&hare this model…"), this, [this] {
-        shareDialog()->show();
-        shareDialog()->raise();
-    });
+    text(tools->addAction(QString(), this,
+                          [this] {
+                              shareDialog()->show();
+                              shareDialog()->raise();
+                          }),
+         [] { return tr("S&hare this model…"); });
 
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Vistag"), this, [this] {
-        QMessageBox::about(this, tr("About Vistag"),
-                           describeVersions(componentVersions()).join(QLatin1Char('\n')));
-    });
+    QMenu* help = menu([] { return tr("&Help"); });
+    text(help->addAction(QString(), this,
+                         [this] {
+                             QMessageBox::about(
+                                 this, tr("About Vistag"),
+                                 describeVersions(componentVersions()).join(QLatin1Char('\n')));
+                         }),
+         [] { return tr("&About Vistag"); });
 }
 
 // The window's tag actions, in one place (the Settings shortcut map takes them over by id, the
@@ -501,18 +560,25 @@ void MainWindow::createTagActions(QMenu* menu) {
     using Op = BulkTagDialog::Operation;
     const struct {
         const char* id;
-        QString text;
+        QString (*text)();
         QKeySequence key;
         Op op;
     } specs[] = {
-        {"tags.bulkAdd", tr("&Add a tag to the selected images…"), {}, Op::Add},
-        {"tags.bulkRemove", tr("&Remove a tag from the selected images…"), {}, Op::Remove},
-        {"tags.bulkReplace", tr("Re&place a tag on the selected images…"), {}, Op::Replace},
-        {"tags.findReplace", tr("&Find and replace tags…"), QKeySequence(Qt::CTRL | Qt::Key_R),
+        {"tags.bulkAdd", [] { return tr("&Add a tag to the selected images…"); }, {}, Op::Add},
+        {"tags.bulkRemove",
+         [] { return tr("&Remove a tag from the selected images…"); },
+         {},
+         Op::Remove},
+        {"tags.bulkReplace",
+         [] { return tr("Re&place a tag on the selected images…"); },
+         {},
          Op::Replace},
+        {"tags.findReplace", [] { return tr("&Find and replace tags…"); },
+         QKeySequence(Qt::CTRL | Qt::Key_R), Op::Replace},
     };
     for (const auto& s : specs) {
-        auto* a = menu->addAction(s.text);
+        auto* a = menu->addAction(QString());
+        onLanguage([a, text = s.text] { a->setText(text()); });
         a->setObjectName(QLatin1String(s.id));
         a->setShortcutContext(Qt::WindowShortcut);
         shortcuts_->addAction(QLatin1String(s.id), a,
@@ -550,8 +616,9 @@ BulkTagDialog* MainWindow::openBulkDialog(int operation) {
             return;
         tagEditor_->pushEdit(dialog->description(), *edit);
         model_->refreshAllReviewStates();
-        statusBar()->showMessage(
-            tr("%1 — %n image(s) changed", nullptr, edit->images).arg(dialog->description()));
+        showStatus([description = dialog->description(), images = edit->images] {
+            return tr("%1 — %n image(s) changed", nullptr, images).arg(description);
+        });
     });
     dialog->open();
     return dialog;
@@ -566,9 +633,47 @@ void MainWindow::addImagesDialog() {
 }
 
 void MainWindow::showError(const QString& message) {
-    statusBar()->showMessage(message);
+    showErrorText([message] { return message; });
+}
+
+void MainWindow::showErrorText(std::function<QString()> text) {
+    showStatus(text);
     if (!showingCatalogue())
-        startPage_->setMessage(message);
+        setStartMessage(std::move(text));
+}
+
+void MainWindow::onLanguage(std::function<void()> setText) {
+    setText();
+    retranslators_.push_back(std::move(setText));
+}
+
+void MainWindow::showStatus(std::function<QString()> text, int timeoutMs) {
+    statusText_ = std::move(text);
+    statusTimeout_ = timeoutMs;
+    statusShown_ = statusText_();
+    statusBar()->showMessage(statusShown_, timeoutMs);
+}
+
+void MainWindow::setStartMessage(std::function<QString()> text) {
+    startMessage_ = std::move(text);
+    startPage_->setMessage(startMessage_ ? startMessage_() : QString());
+}
+
+void MainWindow::retranslateUi() {
+    for (const auto& setText : retranslators_)
+        setText();
+    // The status line and the start page's message, from what they say, not in the old words;
+    // a message already gone (timed out, or cleared by a menu's hint) stays gone.
+    if (statusText_ && !statusShown_.isEmpty() && statusBar()->currentMessage() == statusShown_)
+        showStatus(statusText_, statusTimeout_);
+    if (startMessage_)
+        startPage_->setMessage(startMessage_());
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QMainWindow::changeEvent(event);
 }
 
 void MainWindow::importPaths(const QStringList& paths) {
@@ -577,7 +682,7 @@ void MainWindow::importPaths(const QStringList& paths) {
         return;
     }
     ++importsRunning_;
-    statusBar()->showMessage(tr("Adding images…"));
+    showStatus([] { return tr("Adding images…"); });
     // Listing folders and hashing files happens on a worker thread; the database insert (one
     // transaction) and the model reload happen back here, where the connection lives.
     struct Scan {
@@ -611,15 +716,15 @@ void MainWindow::importPaths(const QStringList& paths) {
                     showError(error);
                 if (model_->totalCount() > 0)
                     pages_->setCurrentIndex(1);
-                statusBar()->showMessage(
-                    failed ? tr("Added %n image(s); %1 could not be read", nullptr, records.size())
-                                 .arg(failed)
-                           : tr("Added %n image(s)", nullptr, records.size()));
+                showStatus([added = static_cast<int>(records.size()), failed] {
+                    return failed ? tr("Added %n image(s); %1 could not be read", nullptr, added)
+                                        .arg(failed)
+                                  : tr("Added %n image(s)", nullptr, added);
+                });
                 emit importFinished(static_cast<int>(records.size()), failed);
             }
-            if (importsRunning_ == 0 && std::exchange(rebuildPending_, false))
-                QMetaObject::invokeMethod(
-                    this, [this] { rebuildInLanguage(); }, Qt::QueuedConnection);
+            if (importsRunning_ == 0 && reopenPending_)  // a catalogue change waited for them
+                reopenCatalogueWhenIdle();
         });
 }
 

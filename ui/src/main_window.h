@@ -5,8 +5,12 @@
 
 #include <QMainWindow>
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 
+#include "backend/remote_backend.h"  // TagSchemaProbe
 #include "settings/app_settings.h"
 #include "tags/taxonomy.h"
 #include "tasks/background_tasks.h"
@@ -77,7 +81,10 @@ public:
 
     // Settings (QSettings, loaded at construction). applySettings stores them and applies what
     // changed: generation parameters at once, a new model folder / device / precision or server
-    // by loading or connecting.
+    // by loading or connecting, a new interface language by installing its translation (every
+    // widget retranslates itself on QEvent::LanguageChange: no new window, the model stays
+    // loaded, imports and tagging keep running), a new catalogue (location or image root) by
+    // reopening it in this window (see reopenCatalogue()).
     const settings::AppSettings& settings() const { return settings_; }
     void applySettings(const settings::AppSettings& s);
     void openSettings();  // Tools → Settings… (modal)
@@ -112,18 +119,25 @@ public:
     void tagSelection();
     void tagUntagged();
 
-    // A language chosen in Settings: the window is built again in it — a new MainWindow on the
-    // same catalogue, size and selected image takes this one's place (replaced() names it), and
-    // once this one is gone (its model released) the new one loads the model or server of the
-    // settings again. Returns the new window; this one closes and is deleted.
-    MainWindow* rebuildInLanguage();
+    // Images being added (hashed off the GUI thread, then stored) right now.
+    int importsRunning() const { return importsRunning_; }
+
+    // Closes the catalogue and opens the one of the settings (catalogLocation, else the default
+    // file) in this window: the grid, the tag editor (its undo history belongs to the old
+    // catalogue and is dropped), the ask pane's images and the tagging panel start over on it;
+    // the loaded model or server is not touched. Images still being added go into the old
+    // catalogue first, and a running tagging batch is stopped (its rest stays queued there):
+    // the catalogue changes once both are done. catalogueReopened() tells when, and whether it
+    // opened.
+    void reopenCatalogue();
 
 signals:
     void importFinished(int added, int failed);
-    void replaced(vistag::ui::MainWindow* successor);
     void downloadFinished(bool ok, const QString& message);
+    void catalogueReopened(bool ok);
 
 protected:
+    void changeEvent(QEvent* event) override;  // LanguageChange: retranslateUi()
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dragMoveEvent(QDragMoveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -139,6 +153,15 @@ private:
     void downloadModelDialog();
     void addImagesDialog();
     void showError(const QString& message);
+    // Texts that follow the interface language: each is set now and again on LanguageChange.
+    void retranslateUi();
+    void onLanguage(std::function<void()> setText);
+    // The status bar's message and the start page's line, rendered again in a new language.
+    void showStatus(std::function<QString()> text, int timeoutMs = 0);
+    void setStartMessage(std::function<QString()> text);
+    void showErrorText(std::function<QString()> text);
+    void reopenCatalogueWhenIdle();
+    bool openCatalogue(QString* error);
     void registerShortcuts();
     void applyGenerationSettings();
     void onModelLoaded(bool ok, const QString& message);
@@ -170,7 +193,13 @@ private:
     BatchPanel* batchPanel_ = nullptr;
     QSplitter* catalogPage_ = nullptr;
     int importsRunning_ = 0;
-    bool rebuildPending_ = false;        // a language or catalogue change waits for the imports
+    bool reopenPending_ = false;  // a catalogue change waits for the imports and the tagging
+    std::vector<std::function<void()>> retranslators_;
+    std::function<QString()> statusText_;
+    QString statusShown_;  // what statusText_ rendered last
+    int statusTimeout_ = 0;
+    std::function<QString()> startMessage_;
+    std::optional<backend::TagSchemaProbe> schemaProbe_;
     QThread* downloadThread_ = nullptr;  // a running download (stopped and waited for on close)
     std::shared_ptr<std::atomic<bool>> downloadCancel_;
     // Hashing images being added and saving pasted ones; last, so they are joined first.

@@ -10,20 +10,26 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QThread>
+#include <QUndoStack>
 #include <algorithm>
 
 #include "ask_pane.h"
 #include "batch_panel.h"
+#include "catalog/catalog_db.h"
 #include "catalog_model.h"
+#include "catalog_pane.h"
 #include "download/model_download.h"
 #include "error_text.h"
 #include "logging/app_log.h"
@@ -52,25 +58,15 @@ void MainWindow::applySettings(const settings::AppSettings& s) {
     applyGenerationSettings();
     logging::info(QStringLiteral("settings changed"));
     tagEditor_->setUser(settings_.reviewer());
-    const bool otherCatalogue =
-        s.catalogLocation != old.catalogLocation || s.imageRoot != old.imageRoot;
-    if (otherCatalogue) {  // the window opens again on the chosen catalogue
-        dbPath_ = s.catalogLocation;
-        catalog::CatalogDb::setDefaultImageRoot(s.imageRoot);
+    if (s.language != old.language) {
+        // Installing the translator sends QEvent::LanguageChange to every widget, which
+        // retranslates itself (retranslateUi()): this window, its model and the images being
+        // added all stay.
+        const QString language = installTranslations(*qApp, settings_.language);
+        logging::info(QStringLiteral("interface language %1").arg(language));
     }
-    if (s.language != old.language || otherCatalogue) {
-        // The new window loads the model or server of the settings saved above. Images being
-        // added go in first: the window is built again once they are in.
-        if (importsRunning_ > 0) {
-            rebuildPending_ = true;
-            statusBar()->showMessage(
-                tr("The window changes over once the images being added are in."));
-            return;
-        }
-        QMetaObject::invokeMethod(
-            this, [this] { rebuildInLanguage(); }, Qt::QueuedConnection);
-        return;
-    }
+    if (s.catalogLocation != old.catalogLocation || s.imageRoot != old.imageRoot)
+        reopenCatalogue();  // the loaded model or server stays
     if (s.backend == QLatin1String("local")) {
         const bool changed = s.backend != old.backend || s.modelFolder != old.modelFolder ||
                              s.device != old.device || s.dtype != old.dtype;
@@ -88,27 +84,59 @@ void MainWindow::applySettings(const settings::AppSettings& s) {
     }
 }
 
-MainWindow* MainWindow::rebuildInLanguage() {
-    const QString language = installTranslations(*qApp, settings_.language);
-    logging::info(QStringLiteral("interface language %1: rebuilding the window").arg(language));
-    auto* next = new MainWindow(dbPath_);
-    next->setAttribute(Qt::WA_DeleteOnClose, testAttribute(Qt::WA_DeleteOnClose));
-    next->restoreGeometry(saveGeometry());
-    const QList<qint64> selected = selectedImageIds();
-    if (!selected.isEmpty()) {
-        const int row = next->catalogModel()->rowOfImage(selected.first());
-        if (row >= 0)
-            next->selectRow(row);
+void MainWindow::reopenCatalogue() {
+    reopenPending_ = true;
+    reopenCatalogueWhenIdle();
+}
+
+void MainWindow::reopenCatalogueWhenIdle() {
+    if (!reopenPending_)
+        return;
+    // Images being added go into the catalogue they were dropped on; tagging stops (its rest
+    // stays queued there) and the catalogue changes once it has.
+    if (importsRunning_ > 0 || batchPanel_->running()) {
+        if (batchPanel_->running())
+            batchPanel_->cancel();
+        showStatus([] {
+            return tr(
+                "The catalogue changes once the images being added are in and tagging has "
+                "stopped.");
+        });
+        return;
     }
-    if (isVisible())
-        next->show();
-    // Reload only once this window and its model are gone: never two copies of the weights.
-    connect(this, &QObject::destroyed, next, [next] { next->restoreLastBackend(); });
-    emit replaced(next);
-    setAttribute(Qt::WA_DeleteOnClose, false);
-    close();
-    deleteLater();
-    return next;
+    reopenPending_ = false;
+    QString error;
+    const bool ok = openCatalogue(&error);
+    if (!ok)
+        showError(error);
+    emit catalogueReopened(ok);
+}
+
+bool MainWindow::openCatalogue(QString* error) {
+    // The same CatalogDb object, closed and opened on the new location: the grid's model, the
+    // tag editor and the tagging panel keep their reference to it.
+    dbPath_ = settings_.catalogLocation;
+    catalog::CatalogDb::setDefaultImageRoot(settings_.imageRoot);
+    const QString path = !dbPath_.isEmpty() ? dbPath_ : catalog::CatalogDb::defaultPath();
+    logging::info(QStringLiteral("opening the catalogue %1").arg(path));
+    catalogPane_->view()->selectionModel()->clear();
+    tagEditor_->setImage(0);
+    tagEditor_->undoStack()->clear();  // its edits name the old catalogue's tags
+    askPane_->setImages({});
+    model_->setBatchStatuses({});
+    db_->close();
+    const bool ok = db_->open(path, error);
+    QString reloadError;
+    if (!model_->reload(&reloadError) && ok && error)
+        *error = reloadError;
+    showCurrentImage();
+    batchPanel_->refreshUnfinished();
+    pages_->setCurrentIndex(ok && model_->totalCount() > 0 ? 1 : 0);
+    if (!ok)
+        return false;
+    db_->watchChanges(this, [this] { catalogueChangedElsewhere(); });
+    showStatus([name = db_->path()] { return tr("Catalogue %1 is open").arg(name); });
+    return reloadError.isEmpty();
 }
 
 void MainWindow::openSettings() {
@@ -124,8 +152,9 @@ bool MainWindow::restoreLastBackend() {
     }
     if (settings_.backend == QLatin1String("local") && !settings_.modelFolder.isEmpty() &&
         QFileInfo(settings_.modelFolder).isDir()) {
-        startPage_->setMessage(
-            tr("Loading %1 …").arg(QDir::toNativeSeparators(settings_.modelFolder)));
+        setStartMessage([folder = QDir::toNativeSeparators(settings_.modelFolder)] {
+            return tr("Loading %1 …").arg(folder);
+        });
         loadModel(settings_.modelFolder);
         return true;
     }
@@ -144,13 +173,16 @@ void MainWindow::onModelLoaded(bool ok, const QString& message) {
     const Pending pending = std::exchange(pending_, Pending::None);
     if (!ok) {
         const backend::ErrorKind kind = backend::errorKindOf(backend_->lastErrorCode(), message);
-        const QString text = plainError(kind, message);
         if (kind == backend::ErrorKind::Cancelled)
-            showError(text);
+            showErrorText([kind, message] { return plainError(kind, message); });
         else if (kind == backend::ErrorKind::OutOfMemory)
-            showError(tr("The model could not be loaded. %1").arg(text));
+            showErrorText([kind, message] {
+                return tr("The model could not be loaded. %1").arg(plainError(kind, message));
+            });
         else
-            showError(tr("The model could not be loaded: %1").arg(text));
+            showErrorText([kind, message] {
+                return tr("The model could not be loaded: %1").arg(plainError(kind, message));
+            });
         return;
     }
     if (pending == Pending::Local) {
@@ -165,13 +197,13 @@ void MainWindow::onModelLoaded(bool ok, const QString& message) {
         settings_.tokenLimitField = pendingRemote_[3];
         settings_.save();
     }
-    statusBar()->showMessage(tr("Model %1 is ready").arg(backend_->modelId()));
-    startPage_->setMessage(
-        tr("Model %1 is ready. Drop product images here.").arg(backend_->modelId()));
+    const QString id = backend_->modelId();
+    showStatus([id] { return tr("Model %1 is ready").arg(id); });
+    setStartMessage([id] { return tr("Model %1 is ready. Drop product images here.").arg(id); });
 }
 
 void MainWindow::loadModel(const QString& folder) {
-    statusBar()->showMessage(tr("Loading the model…"));
+    showStatus([] { return tr("Loading the model…"); });
     schemaLabel_->hide();  // a local model decodes with the constraint itself
     pending_ = Pending::Local;
     pendingFolder_ = folder;
@@ -186,7 +218,8 @@ void MainWindow::chooseModelFolder() {
         this, tr("Choose a Qwen3-VL model folder"), QDir::homePath());
     if (dir.isEmpty())
         return;
-    startPage_->setMessage(tr("Loading %1 …").arg(QDir::toNativeSeparators(dir)));
+    setStartMessage(
+        [folder = QDir::toNativeSeparators(dir)] { return tr("Loading %1 …").arg(folder); });
     loadModel(dir);
 }
 
@@ -217,7 +250,7 @@ void MainWindow::connectServerDialog() {
 }
 
 void MainWindow::connectServer(const backend::RemoteOptions& options) {
-    statusBar()->showMessage(tr("Connecting to %1 …").arg(options.baseUrl));
+    showStatus([url = options.baseUrl] { return tr("Connecting to %1 …").arg(url); });
     schemaLabel_->hide();  // until the new server has been probed
     pending_ = Pending::Remote;
     pendingRemote_ = {options.baseUrl, options.apiKey, options.model, options.tokenLimitField};

@@ -1,6 +1,7 @@
 #include "share_dialog.h"
 
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -19,24 +20,17 @@ namespace vistag::ui {
 ShareDialog::ShareDialog(backend::BackendController* controller, settings::AppSettings* settings,
                          QWidget* parent)
     : QDialog(parent), controller_(controller), settings_(settings) {
-    setWindowTitle(tr("Share this model"));
     setObjectName(QStringLiteral("shareDialog"));
     host_ = new QLineEdit(settings_->shareHost, this);
     host_->setObjectName(QStringLiteral("shareHost"));
-    host_->setToolTip(
-        tr("127.0.0.1: only this computer. 0.0.0.0: every network this computer "
-           "is on."));
     port_ = new QSpinBox(this);
     port_->setObjectName(QStringLiteral("sharePort"));
     port_->setRange(0, 65535);
-    port_->setSpecialValueText(tr("any free port"));
     port_->setValue(settings_->sharePort);
     key_ = new QLineEdit(settings_->shareApiKey, this);
     key_->setObjectName(QStringLiteral("shareKey"));
-    key_->setPlaceholderText(tr("none: no key needed"));
     allow_ = new QLineEdit(settings_->shareAllow.join(QStringLiteral(", ")), this);
     allow_->setObjectName(QStringLiteral("shareAllow"));
-    allow_->setPlaceholderText(tr("every address, or e.g. 10.0.0.0/8, 192.168.1.20"));
     queue_ = new QSpinBox(this);
     queue_->setRange(0, 1000);
     queue_->setValue(settings_->shareMaxQueue);
@@ -52,9 +46,9 @@ ShareDialog::ShareDialog(backend::BackendController* controller, settings::AppSe
     QFont big = url_->font();
     big.setBold(true);
     url_->setFont(big);
-    start_ = new QPushButton(tr("Start sharing"), this);
+    start_ = new QPushButton(this);
     start_->setObjectName(QStringLiteral("shareStart"));
-    stop_ = new QPushButton(tr("Stop"), this);
+    stop_ = new QPushButton(this);
     stop_->setObjectName(QStringLiteral("shareStop"));
     connect(start_, &QPushButton::clicked, this, &ShareDialog::startSharing);
     connect(stop_, &QPushButton::clicked, this, &ShareDialog::stopSharing);
@@ -64,16 +58,12 @@ ShareDialog::ShareDialog(backend::BackendController* controller, settings::AppSe
             &ShareDialog::updateState);
     connect(controller_, &backend::BackendController::modelLoaded, this, &ShareDialog::updateState);
 
-    auto* form = new QFormLayout;
-    form->addRow(tr("Address"), host_);
-    form->addRow(tr("Port"), port_);
-    form->addRow(tr("API key"), key_);
-    form->addRow(tr("Allowed clients"), allow_);
-    form->addRow(tr("Waiting requests"), queue_);
-    auto* intro = new QLabel(
-        tr("Other computers (or any OpenAI-compatible client) can use the model loaded here. Their "
-           "requests take turns with yours; the model is not loaded twice."),
-        this);
+    auto* form = form_ = new QFormLayout;
+    for (QWidget* field :
+         {static_cast<QWidget*>(host_), static_cast<QWidget*>(port_), static_cast<QWidget*>(key_),
+          static_cast<QWidget*>(allow_), static_cast<QWidget*>(queue_)})
+        form->addRow(new QLabel(this), field);  // texts in retranslateUi()
+    auto* intro = intro_ = new QLabel(this);
     intro->setWordWrap(true);
     auto* buttons = new QHBoxLayout;
     buttons->addStretch(1);
@@ -91,8 +81,47 @@ ShareDialog::ShareDialog(backend::BackendController* controller, settings::AppSe
     col->addStretch(1);
     col->addWidget(close);
     resize(520, 420);
+    retranslateUi();
+}
+
+void ShareDialog::retranslateUi() {
+    setWindowTitle(tr("Share this model"));
+    host_->setToolTip(
+        tr("127.0.0.1: only this computer. 0.0.0.0: every network this computer "
+           "is on."));
+    port_->setSpecialValueText(tr("any free port"));
+    key_->setPlaceholderText(tr("none: no key needed"));
+    allow_->setPlaceholderText(tr("every address, or e.g. 10.0.0.0/8, 192.168.1.20"));
+    start_->setText(tr("Start sharing"));
+    stop_->setText(tr("Stop"));
+    const std::pair<QWidget*, QString> labels[] = {
+        {host_, tr("Address")},
+        {port_, tr("Port")},
+        {key_, tr("API key")},
+        {allow_, tr("Allowed clients")},
+        {queue_, tr("Waiting requests")},
+    };
+    for (const auto& [field, text] : labels)
+        if (auto* label = qobject_cast<QLabel*>(form_->labelForField(field)))
+            label->setText(text);
+    intro_->setText(
+        tr("Other computers (or any OpenAI-compatible client) can use the model loaded here. Their "
+           "requests take turns with yours; the model is not loaded twice."));
     updateWarning();
+    if (statusFn_)
+        status_->setText(statusFn_());
     updateState();
+}
+
+void ShareDialog::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QDialog::changeEvent(event);
+}
+
+void ShareDialog::setStatus(std::function<QString()> text) {
+    statusFn_ = std::move(text);
+    status_->setText(statusFn_ ? statusFn_() : QString());
 }
 
 QString ShareDialog::statusText() const {
@@ -125,25 +154,29 @@ void ShareDialog::updateState() {
           static_cast<QWidget*>(allow_), static_cast<QWidget*>(queue_)})
         w->setEnabled(!on);
     if (on) {
-        status_->setText(tr("Sharing %1. Clients use this address as their server (the OpenAI "
-                            "base URL):")
-                             .arg(controller_->modelId()));
+        setStatus([id = controller_->modelId()] {
+            return tr("Sharing %1. Clients use this address as their server (the OpenAI "
+                      "base URL):")
+                .arg(id);
+        });
         url_->setText(controller_->sharingUrl());
     } else {
         url_->clear();
         if (!controller_->hasModel())
-            status_->setText(
-                tr("Load a local model first: only a model running on this "
-                   "computer can be shared."));
+            setStatus([] {
+                return tr(
+                    "Load a local model first: only a model running on this "
+                    "computer can be shared.");
+            });
         else if (status_->text().isEmpty() || wasOn_)
-            status_->setText(tr("Not shared."));
+            setStatus([] { return tr("Not shared."); });
     }
     wasOn_ = on;
 }
 
 bool ShareDialog::startSharing() {
     const auto fail = [this](const QString& message) {
-        status_->setText(message);
+        setStatus([message] { return message; });  // already in words
         return false;
     };
     server::ServerOptions o;
@@ -181,7 +214,7 @@ bool ShareDialog::startSharing() {
 
 void ShareDialog::stopSharing() {
     controller_->stopSharing();
-    status_->setText(tr("Stopped; the port is free again."));
+    setStatus([] { return tr("Stopped; the port is free again."); });
     updateState();
 }
 

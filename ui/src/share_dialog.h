@@ -6,9 +6,11 @@
 #pragma once
 
 #include <QDialog>
+#include <functional>
 
 #include "settings/app_settings.h"
 
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -41,7 +43,12 @@ public slots:
     bool startSharing();  // false and the reason shown in the dialog
     void stopSharing();
 
+protected:
+    void changeEvent(QEvent* event) override;  // LanguageChange: retranslateUi()
+
 private:
+    void retranslateUi();
+    void setStatus(std::function<QString()> text);  // rendered again in a new language
     void updateState();
     void updateWarning();
 
@@ -58,6 +65,9 @@ private:
     QPushButton* start_ = nullptr;
     QPushButton* stop_ = nullptr;
     bool wasOn_ = false;
+    QFormLayout* form_ = nullptr;
+    QLabel* intro_ = nullptr;
+    std::function<QString()> statusFn_;
 };
 
 }  // namespace vistag::ui

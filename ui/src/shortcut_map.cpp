@@ -119,7 +119,14 @@ bool ShortcutMap::contains(const QString& id) const {
 
 QString ShortcutMap::title(const QString& id) const {
     const Entry* e = find(id);
+    if (e && e->action)  // the action's own text, in the language of the moment
+        return e->action->text().remove(QLatin1Char('&'));
     return e ? e->title : QString();
+}
+
+void ShortcutMap::setTitle(const QString& id, const QString& title) {
+    if (Entry* e = find(id))
+        e->title = title;
 }
 
 QList<QKeySequence> ShortcutMap::keys(const QString& id) const {

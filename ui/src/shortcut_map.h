@@ -39,6 +39,8 @@ public:
     QStringList ids() const;  // in registration order
     bool contains(const QString& id) const;
     QString title(const QString& id) const;
+    // A new language: the title of an entry made with add() (an action's title is its text).
+    void setTitle(const QString& id, const QString& title);
     QList<QKeySequence> keys(const QString& id) const;
     QList<QKeySequence> defaults(const QString& id) const;
     // Sets and saves an action's keys (empty sequences are dropped; none = no shortcut).

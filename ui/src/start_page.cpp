@@ -1,5 +1,6 @@
 #include "start_page.h"
 
+#include <QEvent>
 #include <QIcon>
 #include <QLabel>
 #include <QPushButton>
@@ -10,9 +11,8 @@
 namespace vistag::ui {
 namespace {
 
-QPushButton* choiceButton(const QString& icon, const QString& title, const QString& detail,
-                          QWidget* parent) {
-    auto* b = new QPushButton(QIcon(icon), title + QLatin1Char('\n') + detail, parent);
+QPushButton* choiceButton(const QString& icon, QWidget* parent) {
+    auto* b = new QPushButton(QIcon(icon), QString(), parent);
     b->setObjectName(QStringLiteral("startChoice"));
     b->setIconSize(QSize(32, 32));
     b->setMinimumHeight(64);
@@ -24,27 +24,20 @@ QPushButton* choiceButton(const QString& icon, const QString& title, const QStri
 }  // namespace
 
 StartPage::StartPage(QWidget* parent) : QWidget(parent) {
-    auto* title = new QLabel(tr("Welcome to Vistag"), this);
+    auto* title = new QLabel(this);
+    title_ = title;
     title->setObjectName(QStringLiteral("startTitle"));
     QFont titleFont = title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.8);
     titleFont.setBold(true);
     title->setFont(titleFont);
-    auto* lead = new QLabel(
-        tr("Review product images with Qwen3-VL: drop images, ask questions, and check the "
-           "suggested tags before they are stored and exported. First, tell Vistag which model "
-           "to use."),
-        this);
+    auto* lead = new QLabel(this);
+    lead_ = lead;
     lead->setWordWrap(true);
 
-    auto* folder =
-        choiceButton(QStringLiteral(":/icons/folder.svg"), tr("Use a model folder"),
-                     tr("A Qwen3-VL folder in Hugging Face layout on this computer"), this);
-    auto* download = choiceButton(QStringLiteral(":/icons/download.svg"), tr("Download a model"),
-                                  tr("From Hugging Face, ModelScope or a mirror"), this);
-    auto* server =
-        choiceButton(QStringLiteral(":/icons/server.svg"), tr("Connect to a server"),
-                     tr("An OpenAI-compatible server such as vLLM or a Vistag server"), this);
+    auto* folder = folder_ = choiceButton(QStringLiteral(":/icons/folder.svg"), this);
+    auto* download = download_ = choiceButton(QStringLiteral(":/icons/download.svg"), this);
+    auto* server = server_ = choiceButton(QStringLiteral(":/icons/server.svg"), this);
     connect(folder, &QPushButton::clicked, this, &StartPage::chooseModelFolderRequested);
     connect(download, &QPushButton::clicked, this, &StartPage::downloadModelRequested);
     connect(server, &QPushButton::clicked, this, &StartPage::connectServerRequested);
@@ -54,12 +47,7 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     if (!hasLocalEngine()) {
         folder->hide();
         download->hide();
-        serversOnly = new QLabel(
-            tr("This build of Vistag talks to servers only: it has no local engine to run a "
-               "model folder. Connect to an OpenAI-compatible server, such as a colleague's "
-               "Vistag or a vLLM server. (The full vistag package runs models on this "
-               "computer.)"),
-            this);
+        serversOnly = serversOnly_ = new QLabel(this);
         serversOnly->setObjectName(QStringLiteral("startServersOnly"));
         serversOnly->setWordWrap(true);
     }
@@ -89,7 +77,36 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     outer->addStretch(1);
     outer->addWidget(centre, 0, Qt::AlignHCenter);
     outer->addStretch(2);
+    retranslateUi();
+}
+
+void StartPage::retranslateUi() {
+    title_->setText(tr("Welcome to Vistag"));
+    lead_->setText(
+        tr("Review product images with Qwen3-VL: drop images, ask questions, and check the "
+           "suggested tags before they are stored and exported. First, tell Vistag which model "
+           "to use."));
+    const auto setChoice = [](QPushButton* b, const QString& title, const QString& detail) {
+        b->setText(title + QLatin1Char('\n') + detail);
+    };
+    setChoice(folder_, tr("Use a model folder"),
+              tr("A Qwen3-VL folder in Hugging Face layout on this computer"));
+    setChoice(download_, tr("Download a model"), tr("From Hugging Face, ModelScope or a mirror"));
+    setChoice(server_, tr("Connect to a server"),
+              tr("An OpenAI-compatible server such as vLLM or a Vistag server"));
+    if (serversOnly_)
+        serversOnly_->setText(
+            tr("This build of Vistag talks to servers only: it has no local engine to run a "
+               "model folder. Connect to an OpenAI-compatible server, such as a colleague's "
+               "Vistag or a vLLM server. (The full vistag package runs models on this "
+               "computer.)"));
     fitHeight();
+}
+
+void StartPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
 }
 
 void StartPage::fitHeight() {

@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 
 namespace vistag::ui {
 
@@ -20,9 +21,19 @@ signals:
     void downloadModelRequested();
     void connectServerRequested();
 
+protected:
+    void changeEvent(QEvent* event) override;  // LanguageChange: retranslateUi()
+
 private:
+    void retranslateUi();
     void fitHeight();  // the column as tall as its wrapped text needs at its fixed width
     QLabel* message_ = nullptr;
+    QLabel* title_ = nullptr;
+    QLabel* lead_ = nullptr;
+    QLabel* serversOnly_ = nullptr;
+    QPushButton* folder_ = nullptr;
+    QPushButton* download_ = nullptr;
+    QPushButton* server_ = nullptr;
 };
 
 }  // namespace vistag::ui

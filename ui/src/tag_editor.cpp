@@ -6,6 +6,7 @@
 
 #include <QAction>
 #include <QCompleter>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -160,41 +161,22 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     tree_ = new QTreeWidget(this);
     tree_->setObjectName(QStringLiteral("tagTree"));
     tree_->setColumnCount(3);
-    tree_->setHeaderLabels({tr("Tag"), tr("Source"), tr("State")});
     tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     tree_->setEditTriggers(QAbstractItemView::DoubleClicked);
     tree_->setItemDelegateForColumn(0, new RenameDelegate(taxonomy_, this));
     tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-    tree_->setToolTip(
-        tr("Keys 1–9 pick option N of the focused attribute: its N-th allowed value in the "
-           "taxonomy, as numbered below the list (a single-valued attribute keeps only that "
-           "value). F2 renames (fixes) the focused tag, Del deletes the selected tags, Alt+A adds "
-           "a tag, Ctrl+Z / Ctrl+Y undo and redo."));
     connect(tree_, &QTreeWidget::currentItemChanged, this, &TagEditor::showOptions);
 
     add_ = new QLineEdit(this);
     add_->setObjectName(QStringLiteral("addTagField"));
-    add_->setPlaceholderText(tr("Add a tag, e.g. 风格: 波西米亚 or colour: red (Alt+A)"));
-    QStringList completions;
-    for (const auto& a : taxonomy_.attributes()) {
-        const QString attr = catalog::Taxonomy::label(a, uiLanguage());
-        for (const auto& v : a.values)
-            for (const QString& term : catalog::Taxonomy::terms(v))
-                completions << attr + QStringLiteral(": ") + term;
-    }
-    auto* completer = new QCompleter(completions, add_);
-    completer->setCaseSensitivity(Qt::CaseInsensitive);
-    completer->setFilterMode(Qt::MatchContains);
-    add_->setCompleter(completer);
     connect(add_, &QLineEdit::returnPressed, this, [this] {
         if (addFromText(add_->text()))
             add_->clear();
     });
 
-    auto* accept = new QPushButton(tr("Accept"), this);
-    auto* reject = new QPushButton(tr("Reject"), this);
-    auto* acceptAllButton = new QPushButton(tr("Accept all"), this);
-    acceptAllButton->setToolTip(tr("Accept every suggestion of this image (Ctrl+Enter)"));
+    auto* accept = accept_ = new QPushButton(this);
+    auto* reject = reject_ = new QPushButton(this);
+    auto* acceptAllButton = acceptAll_ = new QPushButton(this);
     connect(accept, &QPushButton::clicked, this, &TagEditor::acceptSelected);
     connect(reject, &QPushButton::clicked, this, &TagEditor::rejectSelected);
     connect(acceptAllButton, &QPushButton::clicked, this, &TagEditor::acceptAll);
@@ -214,6 +196,55 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     col->addWidget(hint_);
     col->addLayout(buttons);
     col->addWidget(add_);
+    retranslateUi();
+}
+
+void TagEditor::retranslateUi() {
+    tree_->setHeaderLabels({tr("Tag"), tr("Source"), tr("State")});
+    tree_->setToolTip(
+        tr("Keys 1–9 pick option N of the focused attribute: its N-th allowed value in the "
+           "taxonomy, as numbered below the list (a single-valued attribute keeps only that "
+           "value). F2 renames (fixes) the focused tag, Del deletes the selected tags, Alt+A adds "
+           "a tag, Ctrl+Z / Ctrl+Y undo and redo."));
+    add_->setPlaceholderText(tr("Add a tag, e.g. 风格: 波西米亚 or colour: red (Alt+A)"));
+    // Completions name the attribute in the interface language.
+    QStringList completions;
+    for (const auto& a : taxonomy_.attributes()) {
+        const QString attr = catalog::Taxonomy::label(a, uiLanguage());
+        for (const auto& v : a.values)
+            for (const QString& term : catalog::Taxonomy::terms(v))
+                completions << attr + QStringLiteral(": ") + term;
+    }
+    auto* completer = new QCompleter(completions, add_);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    if (QCompleter* old = add_->completer(); old && old->parent() == add_)
+        old->deleteLater();
+    add_->setCompleter(completer);
+    accept_->setText(tr("Accept"));
+    reject_->setText(tr("Reject"));
+    acceptAll_->setText(tr("Accept all"));
+    acceptAll_->setToolTip(tr("Accept every suggestion of this image (Ctrl+Enter)"));
+    const std::pair<const char*, QString> texts[] = {
+        {"tag.rename", tr("Rename tag")}, {"tag.delete", tr("Delete tag")},
+        {"tag.add", tr("Add tag")},       {"edit.undo", tr("Undo")},
+        {"edit.redo", tr("Redo")},
+    };
+    for (const auto& [id, text] : texts)
+        if (QAction* a = action(QLatin1String(id)))
+            a->setText(text);
+    for (int n = 1; n <= 9; ++n)
+        if (QAction* a = action(QStringLiteral("tag.pick%1").arg(n)))
+            a->setText(tr("Pick option %1").arg(n));
+    // The rows' sources and states, and the focused attribute's options, in the new language.
+    if (imageId() != 0)
+        refreshUnlessEditing();
+}
+
+void TagEditor::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
 }
 
 // Every keyboard action of the tag editor, in one place (the Settings shortcut map takes them

@@ -19,6 +19,7 @@ class QTreeWidget;
 class QTreeWidgetItem;
 class QUndoStack;
 class QLabel;
+class QPushButton;
 
 namespace vistag::ui {
 
@@ -74,7 +75,11 @@ signals:
     void errorOccurred(const QString& message);
     void tagsChanged(qint64 imageId);
 
+protected:
+    void changeEvent(QEvent* event) override;  // LanguageChange: retranslateUi()
+
 private:
+    void retranslateUi();
     void createActions();
     void showOptions();
     bool setStatus(const QList<qint64>& tagIds, catalog::TagStatus status, const QString& label);
@@ -89,6 +94,9 @@ private:
     QTreeWidget* tree_ = nullptr;
     QLineEdit* add_ = nullptr;
     QLabel* hint_ = nullptr;
+    QPushButton* accept_ = nullptr;
+    QPushButton* reject_ = nullptr;
+    QPushButton* acceptAll_ = nullptr;
     QUndoStack* undo_ = nullptr;
 };
 

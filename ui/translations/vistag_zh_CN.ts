@@ -4,67 +4,67 @@
 <context>
     <name>vistag::ui::AskPane</name>
     <message>
-        <location filename="../src/ask_pane.cpp" line="32"/>
+        <location filename="../src/ask_pane.cpp" line="33"/>
         <source>Style</source>
         <translation>风格</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="34"/>
+        <location filename="../src/ask_pane.cpp" line="35"/>
         <source>Material</source>
         <translation>材质</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="36"/>
+        <location filename="../src/ask_pane.cpp" line="37"/>
         <source>Season</source>
         <translation>季节</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="38"/>
+        <location filename="../src/ask_pane.cpp" line="39"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="56"/>
+        <location filename="../src/ask_pane.cpp" line="148"/>
         <source>Presets…</source>
         <translation>常用问题…</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="62"/>
+        <location filename="../src/ask_pane.cpp" line="151"/>
         <source>Ask about the selected image…</source>
         <translation>就所选图片提问…</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="64"/>
+        <location filename="../src/ask_pane.cpp" line="152"/>
         <source>Ask</source>
         <translation>提问</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="66"/>
+        <location filename="../src/ask_pane.cpp" line="153"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="79"/>
+        <location filename="../src/ask_pane.cpp" line="154"/>
         <source>Add as tag…</source>
         <translation>添加为标签…</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="81"/>
+        <location filename="../src/ask_pane.cpp" line="155"/>
         <source>Open the tag editor&apos;s add box with the selected words</source>
         <translation>用所选文字打开标签编辑器的添加框</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="104"/>
+        <location filename="../src/ask_pane.cpp" line="103"/>
         <source>First words after %1 ms</source>
         <translation>%1 毫秒后开始回答</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="117"/>
+        <location filename="../src/ask_pane.cpp" line="116"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="122"/>
+        <location filename="../src/ask_pane.cpp" line="123"/>
         <source>%1 tokens · %2 tokens/s · %3 ms%4</source>
         <translation>%1 个词元 · %2 词元/秒 · %3 毫秒%4</translation>
     </message>
@@ -74,17 +74,17 @@
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="207"/>
+        <location filename="../src/ask_pane.cpp" line="236"/>
         <source>Add the tag %1: %2</source>
         <translation>添加标签 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="231"/>
+        <location filename="../src/ask_pane.cpp" line="260"/>
         <source>Tags in this answer (click to add to the image):</source>
         <translation>回答中的标签（点击即可添加到图片）：</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="257"/>
+        <location filename="../src/ask_pane.cpp" line="287"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
@@ -92,102 +92,102 @@
 <context>
     <name>vistag::ui::BatchPanel</name>
     <message>
-        <location filename="../src/batch_panel.cpp" line="22"/>
+        <location filename="../src/batch_panel.cpp" line="23"/>
         <source>about %1 s left</source>
         <translation>约剩 %1 秒</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="24"/>
+        <location filename="../src/batch_panel.cpp" line="25"/>
         <source>about %1 min left</source>
         <translation>约剩 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="25"/>
+        <location filename="../src/batch_panel.cpp" line="26"/>
         <source>about %1 h %2 min left</source>
         <translation>约剩 %1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="40"/>
+        <location filename="../src/batch_panel.cpp" line="83"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="41"/>
+        <location filename="../src/batch_panel.cpp" line="84"/>
         <source>Stop tagging; the images not done yet stay queued</source>
         <translation>停止打标；尚未处理的图片仍留在队列中</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="44"/>
+        <location filename="../src/batch_panel.cpp" line="85"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="45"/>
+        <location filename="../src/batch_panel.cpp" line="86"/>
         <source>Forget the unfinished tagging batch</source>
         <translation>放弃未完成的打标批次</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="86"/>
+        <location filename="../src/batch_panel.cpp" line="110"/>
         <source>Resume tagging (%n left)</source>
         <translation>
             <numerusform>继续打标（剩 %n 张）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="90"/>
+        <location filename="../src/batch_panel.cpp" line="115"/>
         <source>Unfinished tagging:</source>
         <translation>未完成的打标：</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="101"/>
-        <location filename="../src/batch_panel.cpp" line="197"/>
+        <location filename="../src/batch_panel.cpp" line="128"/>
+        <location filename="../src/batch_panel.cpp" line="224"/>
         <source>Tagging is already running.</source>
         <translation>打标已在进行中。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="105"/>
+        <location filename="../src/batch_panel.cpp" line="132"/>
         <source>Choose a model or a server first, then run tagging.</source>
         <translation>请先选择模型或服务器，再运行打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="109"/>
+        <location filename="../src/batch_panel.cpp" line="136"/>
         <source>There are no images to tag.</source>
         <translation>没有需要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="142"/>
+        <location filename="../src/batch_panel.cpp" line="169"/>
         <source>Every image has tags already.</source>
         <translation>所有图片都已有标签。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="152"/>
+        <location filename="../src/batch_panel.cpp" line="179"/>
         <source>Choose a model or a server first, then resume tagging.</source>
         <translation>请先选择模型或服务器，再继续打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="208"/>
+        <location filename="../src/batch_panel.cpp" line="235"/>
         <source>Tagging…</source>
         <translation>正在打标…</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="228"/>
+        <location filename="../src/batch_panel.cpp" line="260"/>
         <source>Tagging %1 / %2</source>
         <translation>打标 %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="235"/>
+        <location filename="../src/batch_panel.cpp" line="265"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n 张失败</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="253"/>
+        <location filename="../src/batch_panel.cpp" line="284"/>
         <source>Tagging stopped: %1</source>
         <translation>打标已停止：%1</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="263"/>
+        <location filename="../src/batch_panel.cpp" line="294"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
@@ -326,119 +326,119 @@
 <context>
     <name>vistag::ui::CatalogPane</name>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="65"/>
+        <location filename="../src/catalog_pane.cpp" line="67"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="68"/>
+        <location filename="../src/catalog_pane.cpp" line="70"/>
         <source>tagging…</source>
         <translation>打标中…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="71"/>
+        <location filename="../src/catalog_pane.cpp" line="73"/>
         <source>tagged</source>
         <translation>已打标</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="74"/>
+        <location filename="../src/catalog_pane.cpp" line="76"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="77"/>
+        <location filename="../src/catalog_pane.cpp" line="79"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="114"/>
+        <location filename="../src/catalog_pane.cpp" line="196"/>
         <source>Search file names</source>
         <translation>搜索文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="117"/>
+        <location filename="../src/catalog_pane.cpp" line="197"/>
         <source>All images</source>
         <translation>全部图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="118"/>
+        <location filename="../src/catalog_pane.cpp" line="198"/>
         <source>New</source>
         <translation>新图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="119"/>
+        <location filename="../src/catalog_pane.cpp" line="199"/>
         <source>Suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="120"/>
+        <location filename="../src/catalog_pane.cpp" line="200"/>
         <source>Reviewed</source>
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="123"/>
-        <location filename="../src/catalog_pane.cpp" line="124"/>
+        <location filename="../src/catalog_pane.cpp" line="201"/>
+        <location filename="../src/catalog_pane.cpp" line="202"/>
         <source>Add images…</source>
         <translation>添加图片…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="129"/>
+        <location filename="../src/catalog_pane.cpp" line="203"/>
         <source>Filter by a tag&apos;s attribute</source>
         <translation>按标签属性筛选</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="130"/>
-        <location filename="../src/catalog_pane.cpp" line="205"/>
+        <location filename="../src/catalog_pane.cpp" line="216"/>
+        <location filename="../src/catalog_pane.cpp" line="245"/>
         <source>Any tag</source>
         <translation>任意标签</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="133"/>
+        <location filename="../src/catalog_pane.cpp" line="204"/>
         <source>has</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="134"/>
+        <location filename="../src/catalog_pane.cpp" line="205"/>
         <source>lacks</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="140"/>
+        <location filename="../src/catalog_pane.cpp" line="206"/>
         <source>any value</source>
         <translation>任意取值</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="141"/>
+        <location filename="../src/catalog_pane.cpp" line="207"/>
         <source>Filter by a tag value (pick one or type its name)</source>
         <translation>按标签取值筛选（选择或输入名称）</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="146"/>
+        <location filename="../src/catalog_pane.cpp" line="208"/>
         <source>Order of the images</source>
         <translation>图片排序</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="147"/>
+        <location filename="../src/catalog_pane.cpp" line="209"/>
         <source>Oldest first</source>
         <translation>最早添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="148"/>
+        <location filename="../src/catalog_pane.cpp" line="210"/>
         <source>Newest first</source>
         <translation>最新添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="149"/>
+        <location filename="../src/catalog_pane.cpp" line="211"/>
         <source>Name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="150"/>
+        <location filename="../src/catalog_pane.cpp" line="212"/>
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="151"/>
+        <location filename="../src/catalog_pane.cpp" line="213"/>
         <source>Least certain first</source>
         <translation>最不确定的在前</translation>
     </message>
@@ -471,22 +471,22 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>无法读取图片：%1</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="213"/>
+        <location filename="../src/image_viewer.cpp" line="219"/>
         <source>Select an image to see it here</source>
         <translation>选择一张图片即可在此查看大图</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="214"/>
+        <location filename="../src/image_viewer.cpp" line="220"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="240"/>
+        <location filename="../src/image_viewer.cpp" line="246"/>
         <source>Fit · %1 %</source>
         <translation>适应窗口 · %1%</translation>
     </message>
     <message>
-        <location filename="../src/image_viewer.cpp" line="241"/>
+        <location filename="../src/image_viewer.cpp" line="247"/>
         <source>%1 %</source>
         <translation>%1%</translation>
     </message>
@@ -494,22 +494,22 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::LogPanel</name>
     <message>
-        <location filename="../src/log_panel.cpp" line="28"/>
+        <location filename="../src/log_panel.cpp" line="55"/>
         <source>The log is not written to a file.</source>
         <translation>日志未写入文件。</translation>
     </message>
     <message>
-        <location filename="../src/log_panel.cpp" line="29"/>
+        <location filename="../src/log_panel.cpp" line="56"/>
         <source>Log file: %1</source>
         <translation>日志文件：%1</translation>
     </message>
     <message>
-        <location filename="../src/log_panel.cpp" line="32"/>
+        <location filename="../src/log_panel.cpp" line="57"/>
         <source>Open the log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../src/log_panel.cpp" line="37"/>
+        <location filename="../src/log_panel.cpp" line="58"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
@@ -522,22 +522,22 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="169"/>
+        <location filename="../src/main_window.cpp" line="173"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="168"/>
+        <location filename="../src/main_window_backend.cpp" line="201"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="170"/>
+        <location filename="../src/main_window_backend.cpp" line="202"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="153"/>
+        <location filename="../src/main_window_backend.cpp" line="184"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
@@ -547,424 +547,430 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>已从回答添加标签</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="160"/>
+        <location filename="../src/main_window.cpp" line="161"/>
         <source>Tagging cancelled; the rest stays queued</source>
         <translation>打标已取消；其余图片仍在队列中</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="161"/>
+        <location filename="../src/main_window.cpp" line="162"/>
         <source>Tagging finished</source>
         <translation>打标完成</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="174"/>
+        <location filename="../src/main_window.cpp" line="179"/>
+        <location filename="../src/main_window.cpp" line="184"/>
         <source>Shared at %1</source>
         <translation>已共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="186"/>
+        <location filename="../src/main_window.cpp" line="196"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="200"/>
+        <location filename="../src/main_window.cpp" line="212"/>
         <source>Stop loading the model</source>
         <translation>停止加载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="204"/>
+        <location filename="../src/main_window.cpp" line="217"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="224"/>
+        <location filename="../src/main_window.cpp" line="238"/>
         <source>Tag schema: enforced</source>
         <translation>标签结构：服务器强制遵守</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="227"/>
+        <location filename="../src/main_window.cpp" line="241"/>
         <source>Tag schema: not enforced (answers are checked)</source>
         <translation>标签结构：服务器未强制（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="230"/>
+        <location filename="../src/main_window.cpp" line="244"/>
         <source>Tag schema: not sent (answers are checked)</source>
         <translation>标签结构：未发送（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="234"/>
+        <location filename="../src/main_window.cpp" line="248"/>
         <source>Tag schema: refused by the server — choose another structured output in Settings</source>
         <translation>标签结构：服务器拒绝——请在设置中选择其他结构化输出方式</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="238"/>
+        <location filename="../src/main_window.cpp" line="252"/>
         <source>Tag schema: not checked (answers are checked)</source>
         <translation>标签结构：尚未探测（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="248"/>
+        <location filename="../src/main_window.cpp" line="269"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="249"/>
+        <location filename="../src/main_window.cpp" line="270"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="253"/>
+        <location filename="../src/main_window.cpp" line="275"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="339"/>
+        <location filename="../src/main_window.cpp" line="361"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="354"/>
+        <location filename="../src/main_window.cpp" line="387"/>
         <source>Next image</source>
         <translation>下一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="356"/>
+        <location filename="../src/main_window.cpp" line="388"/>
         <source>Previous image</source>
         <translation>上一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="358"/>
+        <location filename="../src/main_window.cpp" line="389"/>
         <source>Next unreviewed image</source>
         <translation>下一张未审核图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="361"/>
+        <location filename="../src/main_window.cpp" line="391"/>
         <source>Accept all suggestions and go to the next image</source>
         <translation>接受全部建议并转到下一张</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="151"/>
+        <location filename="../src/main_window_backend.cpp" line="180"/>
         <source>The model could not be loaded. %1</source>
         <translation>无法加载模型。%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="381"/>
+        <location filename="../src/main_window.cpp" line="410"/>
         <source>Select the images to tag first.</source>
         <translation>请先选择要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="402"/>
+        <location filename="../src/main_window.cpp" line="431"/>
         <source>Saving the pasted image…</source>
         <translation>正在保存粘贴的图片…</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="174"/>
+        <location filename="../src/main_window_backend.cpp" line="206"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="422"/>
+        <location filename="../src/main_window.cpp" line="461"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="423"/>
+        <location filename="../src/main_window.cpp" line="463"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="424"/>
+        <location filename="../src/main_window.cpp" line="465"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="425"/>
+        <location filename="../src/main_window.cpp" line="467"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="426"/>
+        <location filename="../src/main_window.cpp" line="469"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="428"/>
+        <location filename="../src/main_window.cpp" line="472"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="442"/>
+        <location filename="../src/main_window.cpp" line="486"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="446"/>
+        <location filename="../src/main_window.cpp" line="491"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="448"/>
+        <location filename="../src/main_window.cpp" line="493"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="455"/>
+        <location filename="../src/main_window.cpp" line="500"/>
         <source>&amp;Tagging</source>
         <translation>打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="456"/>
+        <location filename="../src/main_window.cpp" line="502"/>
         <source>&amp;Tag the selected images</source>
         <translation>为所选图片打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="458"/>
+        <location filename="../src/main_window.cpp" line="505"/>
         <source>Tag every &amp;untagged image</source>
         <translation>为所有未打标图片打标(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="460"/>
+        <location filename="../src/main_window.cpp" line="508"/>
         <source>&amp;Resume unfinished tagging</source>
         <translation>继续未完成的打标(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="462"/>
+        <location filename="../src/main_window.cpp" line="511"/>
         <source>&amp;Cancel tagging</source>
         <translation>取消打标(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="465"/>
+        <location filename="../src/main_window.cpp" line="514"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="467"/>
+        <location filename="../src/main_window.cpp" line="516"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="468"/>
+        <location filename="../src/main_window.cpp" line="518"/>
         <source>&amp;Fit to window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="470"/>
+        <location filename="../src/main_window.cpp" line="521"/>
         <source>&amp;Actual size (100 %)</source>
         <translation>实际大小（100%）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="472"/>
+        <location filename="../src/main_window.cpp" line="524"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="475"/>
+        <location filename="../src/main_window.cpp" line="528"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="480"/>
+        <location filename="../src/main_window.cpp" line="533"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="481"/>
+        <location filename="../src/main_window.cpp" line="535"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="485"/>
+        <location filename="../src/main_window.cpp" line="544"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="490"/>
+        <location filename="../src/main_window.cpp" line="546"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="491"/>
+        <location filename="../src/main_window.cpp" line="553"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="492"/>
+        <location filename="../src/main_window.cpp" line="550"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="507"/>
+        <location filename="../src/main_window.cpp" line="566"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="508"/>
+        <location filename="../src/main_window.cpp" line="568"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="509"/>
+        <location filename="../src/main_window.cpp" line="572"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="510"/>
+        <location filename="../src/main_window.cpp" line="575"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="540"/>
+        <location filename="../src/main_window.cpp" line="606"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="553"/>
+        <location filename="../src/main_window.cpp" line="619"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="186"/>
+        <location filename="../src/main_window_backend.cpp" line="218"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="128"/>
-        <location filename="../src/main_window_backend.cpp" line="189"/>
+        <location filename="../src/main_window_backend.cpp" line="156"/>
+        <location filename="../src/main_window_backend.cpp" line="222"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="67"/>
-        <source>The window changes over once the images being added are in.</source>
-        <translation>正在添加的图片完成后，窗口才会切换。</translation>
+        <location filename="../src/main_window_backend.cpp" line="101"/>
+        <source>The catalogue changes once the images being added are in and tagging has stopped.</source>
+        <translation>正在添加的图片入库、打标停止后，将切换到新的商品图库。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="195"/>
+        <location filename="../src/main_window_backend.cpp" line="138"/>
+        <source>Catalogue %1 is open</source>
+        <translation>已打开商品图库 %1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_backend.cpp" line="228"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="200"/>
+        <location filename="../src/main_window_backend.cpp" line="233"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="202"/>
+        <location filename="../src/main_window_backend.cpp" line="235"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="203"/>
+        <location filename="../src/main_window_backend.cpp" line="236"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="204"/>
+        <location filename="../src/main_window_backend.cpp" line="237"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="220"/>
+        <location filename="../src/main_window_backend.cpp" line="253"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="229"/>
-        <location filename="../src/main_window_backend.cpp" line="267"/>
+        <location filename="../src/main_window_backend.cpp" line="262"/>
+        <location filename="../src/main_window_backend.cpp" line="300"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="233"/>
+        <location filename="../src/main_window_backend.cpp" line="266"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="235"/>
+        <location filename="../src/main_window_backend.cpp" line="268"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="239"/>
+        <location filename="../src/main_window_backend.cpp" line="272"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="240"/>
+        <location filename="../src/main_window_backend.cpp" line="273"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="241"/>
+        <location filename="../src/main_window_backend.cpp" line="274"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="242"/>
+        <location filename="../src/main_window_backend.cpp" line="275"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="260"/>
+        <location filename="../src/main_window_backend.cpp" line="293"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="266"/>
+        <location filename="../src/main_window_backend.cpp" line="299"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="198"/>
-        <location filename="../src/main_window_backend.cpp" line="266"/>
+        <location filename="../src/main_window.cpp" line="211"/>
+        <location filename="../src/main_window_backend.cpp" line="299"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="284"/>
+        <location filename="../src/main_window_backend.cpp" line="317"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="298"/>
+        <location filename="../src/main_window_backend.cpp" line="331"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="299"/>
+        <location filename="../src/main_window_backend.cpp" line="332"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="561"/>
+        <location filename="../src/main_window.cpp" line="628"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="562"/>
+        <location filename="../src/main_window.cpp" line="629"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="575"/>
+        <location filename="../src/main_window.cpp" line="680"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="579"/>
+        <location filename="../src/main_window.cpp" line="684"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="614"/>
+        <location filename="../src/main_window.cpp" line="719"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="616"/>
+        <location filename="../src/main_window.cpp" line="721"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
@@ -972,7 +978,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/clipboard_import.cpp" line="40"/>
-        <location filename="../src/main_window.cpp" line="399"/>
+        <location filename="../src/main_window.cpp" line="428"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
@@ -1330,112 +1336,112 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::ShareDialog</name>
     <message>
-        <location filename="../src/share_dialog.cpp" line="22"/>
+        <location filename="../src/share_dialog.cpp" line="88"/>
         <source>Share this model</source>
         <translation>共享此模型</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="27"/>
+        <location filename="../src/share_dialog.cpp" line="90"/>
         <source>127.0.0.1: only this computer. 0.0.0.0: every network this computer is on.</source>
         <translation>127.0.0.1：仅本机。0.0.0.0：本机所在的所有网络。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="32"/>
+        <location filename="../src/share_dialog.cpp" line="92"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="36"/>
+        <location filename="../src/share_dialog.cpp" line="93"/>
         <source>none: no key needed</source>
         <translation>留空：无需密钥</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="39"/>
+        <location filename="../src/share_dialog.cpp" line="94"/>
         <source>every address, or e.g. 10.0.0.0/8, 192.168.1.20</source>
         <translation>所有地址，或如 10.0.0.0/8、192.168.1.20</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="55"/>
+        <location filename="../src/share_dialog.cpp" line="95"/>
         <source>Start sharing</source>
         <translation>开始共享</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="57"/>
+        <location filename="../src/share_dialog.cpp" line="96"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="68"/>
+        <location filename="../src/share_dialog.cpp" line="98"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="69"/>
+        <location filename="../src/share_dialog.cpp" line="99"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="70"/>
+        <location filename="../src/share_dialog.cpp" line="100"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="71"/>
+        <location filename="../src/share_dialog.cpp" line="101"/>
         <source>Allowed clients</source>
         <translation>允许的客户端</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="72"/>
+        <location filename="../src/share_dialog.cpp" line="102"/>
         <source>Waiting requests</source>
         <translation>排队请求数</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="74"/>
+        <location filename="../src/share_dialog.cpp" line="108"/>
         <source>Other computers (or any OpenAI-compatible client) can use the model loaded here. Their requests take turns with yours; the model is not loaded twice.</source>
         <translation>其他电脑（或任何兼容 OpenAI 的客户端）可以使用这里已加载的模型。它们的请求与您的请求轮流执行；模型不会重复加载。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="106"/>
+        <location filename="../src/share_dialog.cpp" line="135"/>
         <source>“%1” is not an IP address (e.g. 127.0.0.1 or 0.0.0.0).</source>
         <translation>“%1”不是 IP 地址（例如 127.0.0.1 或 0.0.0.0）。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="109"/>
+        <location filename="../src/share_dialog.cpp" line="138"/>
         <source>Warning: %1 can be reached from other computers and no API key is set, so anyone on the network can use this model. Set an API key or an allow-list.</source>
         <translation>警告：其他电脑可以访问 %1，且未设置 API 密钥，网络上的任何人都能使用此模型。请设置 API 密钥或允许列表。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="128"/>
+        <location filename="../src/share_dialog.cpp" line="158"/>
         <source>Sharing %1. Clients use this address as their server (the OpenAI base URL):</source>
         <translation>正在共享 %1。客户端请将此地址用作服务器地址（OpenAI base URL）：</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="136"/>
+        <location filename="../src/share_dialog.cpp" line="167"/>
         <source>Load a local model first: only a model running on this computer can be shared.</source>
         <translation>请先加载本地模型：只有在这台电脑上运行的模型才能共享。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="139"/>
+        <location filename="../src/share_dialog.cpp" line="172"/>
         <source>Not shared.</source>
         <translation>未共享。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="151"/>
+        <location filename="../src/share_dialog.cpp" line="184"/>
         <source>“%1” is not an IP address.</source>
         <translation>“%1”不是 IP 地址。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="160"/>
+        <location filename="../src/share_dialog.cpp" line="193"/>
         <source>“%1” in the allowed clients is not an address or a network such as 10.0.0.0/8.</source>
         <translation>允许的客户端中的“%1”不是地址，也不是 10.0.0.0/8 这样的网段。</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="177"/>
+        <location filename="../src/share_dialog.cpp" line="210"/>
         <source>Sharing could not start: %1</source>
         <translation>无法开始共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/share_dialog.cpp" line="184"/>
+        <location filename="../src/share_dialog.cpp" line="217"/>
         <source>Stopped; the port is free again.</source>
         <translation>已停止；端口已释放。</translation>
     </message>
@@ -1443,7 +1449,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::ShortcutMap</name>
     <message>
-        <location filename="../src/shortcut_map.cpp" line="186"/>
+        <location filename="../src/shortcut_map.cpp" line="193"/>
         <source>%1 is used by: %2</source>
         <translation>%1 已被以下操作使用：%2</translation>
     </message>
@@ -1451,47 +1457,47 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::StartPage</name>
     <message>
-        <location filename="../src/start_page.cpp" line="58"/>
+        <location filename="../src/start_page.cpp" line="99"/>
         <source>This build of Vistag talks to servers only: it has no local engine to run a model folder. Connect to an OpenAI-compatible server, such as a colleague&apos;s Vistag or a vLLM server. (The full vistag package runs models on this computer.)</source>
         <translation>此版本的 Vistag 只连接服务器：它没有本地引擎，不能运行模型文件夹。请连接一个 OpenAI 兼容的服务器，例如同事的 Vistag 或 vLLM 服务器。（完整的 vistag 软件包可在本机运行模型。）</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="27"/>
+        <location filename="../src/start_page.cpp" line="84"/>
         <source>Welcome to Vistag</source>
         <translation>欢迎使用 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="34"/>
+        <location filename="../src/start_page.cpp" line="86"/>
         <source>Review product images with Qwen3-VL: drop images, ask questions, and check the suggested tags before they are stored and exported. First, tell Vistag which model to use.</source>
         <translation>用 Qwen3-VL 审核商品图片：拖入图片、提出问题，并在保存和导出之前核对建议的标签。首先，请告诉 Vistag 使用哪个模型。</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="41"/>
+        <location filename="../src/start_page.cpp" line="92"/>
         <source>Use a model folder</source>
         <translation>使用模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="42"/>
+        <location filename="../src/start_page.cpp" line="93"/>
         <source>A Qwen3-VL folder in Hugging Face layout on this computer</source>
         <translation>本机上 Hugging Face 格式的 Qwen3-VL 文件夹</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="43"/>
+        <location filename="../src/start_page.cpp" line="94"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="44"/>
+        <location filename="../src/start_page.cpp" line="94"/>
         <source>From Hugging Face, ModelScope or a mirror</source>
         <translation>从 Hugging Face、魔搭 ModelScope 或镜像站下载</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="46"/>
+        <location filename="../src/start_page.cpp" line="95"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/start_page.cpp" line="47"/>
+        <location filename="../src/start_page.cpp" line="96"/>
         <source>An OpenAI-compatible server such as vLLM or a Vistag server</source>
         <translation>兼容 OpenAI 的服务器，例如 vLLM 或 Vistag 服务器</translation>
     </message>
@@ -1499,165 +1505,171 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::TagEditor</name>
     <message>
-        <location filename="../src/tag_editor.cpp" line="32"/>
+        <location filename="../src/tag_editor.cpp" line="33"/>
         <source>suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="34"/>
+        <location filename="../src/tag_editor.cpp" line="35"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="36"/>
+        <location filename="../src/tag_editor.cpp" line="37"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="163"/>
+        <location filename="../src/tag_editor.cpp" line="203"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="163"/>
+        <location filename="../src/tag_editor.cpp" line="203"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="163"/>
+        <location filename="../src/tag_editor.cpp" line="203"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="169"/>
+        <location filename="../src/tag_editor.cpp" line="205"/>
         <source>Keys 1–9 pick option N of the focused attribute: its N-th allowed value in the taxonomy, as numbered below the list (a single-valued attribute keeps only that value). F2 renames (fixes) the focused tag, Del deletes the selected tags, Alt+A adds a tag, Ctrl+Z / Ctrl+Y undo and redo.</source>
         <translation>数字键 1–9 选择当前属性的第 N 个选项：即分类体系中该属性的第 N 个允许取值，编号显示在列表下方（单值属性只保留所选取值）。F2 重命名（修正）当前标签，Del 删除所选标签，Alt+A 添加标签，Ctrl+Z / Ctrl+Y 撤销和重做。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="177"/>
+        <location filename="../src/tag_editor.cpp" line="209"/>
         <source>Add a tag, e.g. 风格: 波西米亚 or colour: red (Alt+A)</source>
         <translation>添加标签，例如 风格: 波西米亚 或 颜色: 红色（Alt+A）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="231"/>
-        <location filename="../src/tag_editor.cpp" line="572"/>
+        <location filename="../src/tag_editor.cpp" line="229"/>
+        <location filename="../src/tag_editor.cpp" line="262"/>
+        <location filename="../src/tag_editor.cpp" line="603"/>
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="236"/>
+        <location filename="../src/tag_editor.cpp" line="229"/>
+        <location filename="../src/tag_editor.cpp" line="267"/>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="246"/>
+        <location filename="../src/tag_editor.cpp" line="230"/>
+        <location filename="../src/tag_editor.cpp" line="277"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="251"/>
+        <location filename="../src/tag_editor.cpp" line="231"/>
+        <location filename="../src/tag_editor.cpp" line="282"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="258"/>
+        <location filename="../src/tag_editor.cpp" line="238"/>
+        <location filename="../src/tag_editor.cpp" line="289"/>
         <source>Pick option %1</source>
         <translation>选择第 %1 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="350"/>
+        <location filename="../src/tag_editor.cpp" line="381"/>
         <source>The model gave only %1% of its probability to the taxonomy&apos;s values here: it may have wanted to say something the taxonomy does not have.</source>
         <translation>模型在这里只把 %1% 的概率给了分类体系中的取值：它可能想说分类体系里没有的东西。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="361"/>
+        <location filename="../src/tag_editor.cpp" line="392"/>
         <source>%1 by %2, %3</source>
         <translation>%2 于 %3 %1</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="503"/>
+        <location filename="../src/tag_editor.cpp" line="534"/>
         <source>Select an image first, then add the tag.</source>
         <translation>请先选择一张图片，再添加标签。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="550"/>
+        <location filename="../src/tag_editor.cpp" line="581"/>
         <source>This tag no longer exists.</source>
         <translation>该标签已不存在。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="556"/>
+        <location filename="../src/tag_editor.cpp" line="587"/>
         <source>“%1” is not a value of %2</source>
         <translation>“%1”不是%2的取值</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/tag_editor.cpp" line="601"/>
+        <location filename="../src/tag_editor.cpp" line="632"/>
         <source>Delete %n tag(s)</source>
         <translation>
             <numerusform>删除 %n 个标签</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="612"/>
+        <location filename="../src/tag_editor.cpp" line="643"/>
         <source>Focus an attribute first (arrow keys), then press 1–9.</source>
         <translation>请先（用方向键）选中一个属性，再按 1–9。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="617"/>
+        <location filename="../src/tag_editor.cpp" line="648"/>
         <source>%1 has no option %2</source>
         <translation>%1没有第 %2 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="629"/>
+        <location filename="../src/tag_editor.cpp" line="660"/>
         <source>Pick %1: %2</source>
         <translation>选择 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="194"/>
-        <location filename="../src/tag_editor.cpp" line="466"/>
+        <location filename="../src/tag_editor.cpp" line="224"/>
+        <location filename="../src/tag_editor.cpp" line="497"/>
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="195"/>
-        <location filename="../src/tag_editor.cpp" line="469"/>
+        <location filename="../src/tag_editor.cpp" line="225"/>
+        <location filename="../src/tag_editor.cpp" line="500"/>
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="196"/>
-        <location filename="../src/tag_editor.cpp" line="479"/>
+        <location filename="../src/tag_editor.cpp" line="226"/>
+        <location filename="../src/tag_editor.cpp" line="510"/>
         <source>Accept all</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="197"/>
+        <location filename="../src/tag_editor.cpp" line="227"/>
         <source>Accept every suggestion of this image (Ctrl+Enter)</source>
         <translation>接受这张图片的全部建议（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="336"/>
+        <location filename="../src/tag_editor.cpp" line="367"/>
         <source> (new value)</source>
         <translation>（新值）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="397"/>
+        <location filename="../src/tag_editor.cpp" line="428"/>
         <source>%1 — keys: %2</source>
         <translation>%1 — 按键：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="487"/>
+        <location filename="../src/tag_editor.cpp" line="518"/>
         <source>Write the attribute, a colon and the value, e.g. 风格: 波西米亚</source>
         <translation>请写属性、冒号和值，例如 风格: 波西米亚</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="494"/>
+        <location filename="../src/tag_editor.cpp" line="525"/>
         <source>Unknown attribute “%1”</source>
         <translation>未知属性“%1”</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="241"/>
-        <location filename="../src/tag_editor.cpp" line="510"/>
-        <location filename="../src/tag_editor.cpp" line="523"/>
+        <location filename="../src/tag_editor.cpp" line="230"/>
+        <location filename="../src/tag_editor.cpp" line="272"/>
+        <location filename="../src/tag_editor.cpp" line="541"/>
+        <location filename="../src/tag_editor.cpp" line="554"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>
