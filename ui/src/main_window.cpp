@@ -316,12 +316,7 @@ void MainWindow::catalogueChangedElsewhere() {
     batchPanel_->refreshUnfinished();
 }
 
-MainWindow::~MainWindow() {
-    if (downloadThread_) {  // the worker posts to this window: stop it before going away
-        downloadCancel_->store(true);
-        downloadThread_->wait();
-    }
-}
+MainWindow::~MainWindow() = default;  // download_ and tasks_ stop and join their threads
 
 bool MainWindow::showingCatalogue() const {
     return pages_->currentIndex() == 1;

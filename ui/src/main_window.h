@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backend/remote_backend.h"  // TagSchemaProbe
+#include "download/download_job.h"
 #include "settings/app_settings.h"
 #include "tags/taxonomy.h"
 #include "tasks/background_tasks.h"
@@ -200,8 +201,7 @@ private:
     int statusTimeout_ = 0;
     std::function<QString()> startMessage_;
     std::optional<backend::TagSchemaProbe> schemaProbe_;
-    QThread* downloadThread_ = nullptr;  // a running download (stopped and waited for on close)
-    std::shared_ptr<std::atomic<bool>> downloadCancel_;
+    download::DownloadJob download_;  // a running download is cancelled and joined on close
     // Hashing images being added and saving pasted ones; last, so they are joined first.
     tasks::BackgroundTasks tasks_{this};
 };

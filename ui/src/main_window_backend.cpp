@@ -289,43 +289,32 @@ void MainWindow::downloadModelDialog() {
 }
 
 void MainWindow::startDownload(const download::Options& options) {
-    if (downloadThread_) {
+    if (download_.running()) {
         showError(tr("A download is already running."));
         return;
     }
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
-    downloadCancel_ = cancel;
     auto* progress =
         new QProgressDialog(tr("Downloading %1 …").arg(options.repo), tr("Cancel"), 0, 1000, this);
     progress->setWindowTitle(tr("Download a model"));
     progress->setMinimumDuration(0);
     progress->setAutoClose(false);
     progress->setAutoReset(false);
-    connect(progress, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
-    progress->show();
-    // The download runs on its own thread with its own network objects; progress and the result
-    // come back as queued calls.
-    QThread* worker = QThread::create([this, options, cancel, progress] {
-        const download::Result r = download::downloadModel(
-            options, *cancel, [this, progress](const download::Progress& p) {
-                QMetaObject::invokeMethod(
-                    progress,
-                    [progress, p] {
-                        if (p.allTotal > 0)
-                            progress->setValue(static_cast<int>(1000 * p.allDone / p.allTotal));
-                        progress->setLabelText(
-                            tr("File %1 of %2: %3").arg(p.index).arg(p.count).arg(p.path));
-                    },
-                    Qt::QueuedConnection);
-            });
-        QMetaObject::invokeMethod(
-            this,
-            [this, r, options, progress] {
+    connect(progress, &QProgressDialog::canceled, &download_, &download::DownloadJob::cancel);
+    // The job runs the download on its own thread; progress and the result come back here as
+    // values. The connections go with the dialog.
+    connect(
+        &download_, &download::DownloadJob::progress, progress,
+        [progress](const download::Progress& p) {
+            if (p.allTotal > 0)
+                progress->setValue(static_cast<int>(1000 * p.allDone / p.allTotal));
+            progress->setLabelText(tr("File %1 of %2: %3").arg(p.index).arg(p.count).arg(p.path));
+        });
+    connect(&download_, &download::DownloadJob::finished, progress,
+            [this, progress](const download::Options& o, const download::Result& r) {
                 progress->deleteLater();
-                downloadThread_ = nullptr;
                 if (r.ok) {
                     emit downloadFinished(true, {});
-                    loadModel(options.targetDir);
+                    loadModel(o.targetDir);
                 } else {
                     const QString message =
                         r.cancelled ? tr("The download was cancelled; start it again to resume.")
@@ -333,12 +322,9 @@ void MainWindow::startDownload(const download::Options& options) {
                     showError(message);
                     emit downloadFinished(false, message);
                 }
-            },
-            Qt::QueuedConnection);
-    });
-    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
-    downloadThread_ = worker;
-    worker->start();
+            });
+    progress->show();
+    download_.start(options);
 }
 
 }  // namespace vistag::ui
