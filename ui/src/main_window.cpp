@@ -680,28 +680,14 @@ void MainWindow::importPaths(const QStringList& paths) {
     showStatus([] { return tr("Adding images…"); });
     // Listing folders and hashing files happens on a worker thread; the database insert (one
     // transaction) and the model reload happen back here, where the connection lives.
-    struct Scan {
-        QList<catalog::ImageRecord> records;
-        int failed = 0;
-    };
     tasks_.run(
-        [paths](const std::atomic<bool>& cancel) {
-            Scan scan;
-            for (const QString& p : catalog::collectImageFiles(paths)) {
-                if (cancel.load())  // the window is closing
-                    break;
-                QString err;
-                if (auto r = catalog::describeImageFile(p, &err))
-                    scan.records << *r;
-                else
-                    ++scan.failed;
-            }
-            return scan;
-        },
-        [this](const Scan& scan) {
+        [paths](const std::atomic<bool>& cancel) { return catalog::scanImages(paths, cancel); },
+        [this](const catalog::ImageScan& scan) {
             --importsRunning_;
             const auto& records = scan.records;
-            const int failed = scan.failed;
+            const int failed = static_cast<int>(scan.errors.size());
+            for (const QString& e : scan.errors)
+                logging::warn(QStringLiteral("import: %1").arg(e));
             QString error;
             if (!records.isEmpty() && !db_->addImages(records, &error)) {
                 showError(error);

@@ -64,4 +64,20 @@ std::optional<ImageRecord> describeImageFile(const QString& path, QString* error
     return r;
 }
 
+ImageScan scanImages(const QStringList& inputs, const std::atomic<bool>& cancel) {
+    ImageScan scan;
+    for (const QString& path : collectImageFiles(inputs, &scan.missing)) {
+        if (cancel.load()) {
+            scan.cancelled = true;
+            break;
+        }
+        QString error;
+        if (auto r = describeImageFile(path, &error))
+            scan.records << *r;
+        else
+            scan.errors << error;
+    }
+    return scan;
+}
+
 }  // namespace vistag::catalog

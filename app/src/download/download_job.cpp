@@ -17,19 +17,20 @@ bool DownloadJob::start(const Options& options) {
     running_ = true;
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     cancel_ = cancel;
-    tasks_.start(QStringLiteral("vistag-download"), [this, options, cancel](const std::atomic<bool>&) {
-        const Result r = downloadModel(options, *cancel, [this](const Progress& p) {
-            QMetaObject::invokeMethod(
-                this, [this, p] { emit progress(p); }, Qt::QueuedConnection);
-        });
-        QMetaObject::invokeMethod(
-            this,
-            [this, options, r] {
-                running_ = false;
-                emit finished(options, r);
-            },
-            Qt::QueuedConnection);
-    });
+    tasks_.start(QStringLiteral("vistag-download"),
+                 [this, options, cancel](const std::atomic<bool>&) {
+                     const Result r = downloadModel(options, *cancel, [this](const Progress& p) {
+                         QMetaObject::invokeMethod(
+                             this, [this, p] { emit progress(p); }, Qt::QueuedConnection);
+                     });
+                     QMetaObject::invokeMethod(
+                         this,
+                         [this, options, r] {
+                             running_ = false;
+                             emit finished(options, r);
+                         },
+                         Qt::QueuedConnection);
+                 });
     return true;
 }
 
