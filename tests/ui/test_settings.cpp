@@ -92,7 +92,7 @@ private slots:
         const AppSettings defaults;
         QCOMPARE(AppSettings::load(), defaults);  // nothing stored yet: the defaults
         AppSettings a;
-        a.backend = QStringLiteral("server");
+        a.backend = vistag::settings::BackendKind::Server;
         a.modelFolder = QStringLiteral("/models/Qwen3-VL-2B-Instruct");
         a.device = QStringLiteral("cpu");
         a.dtype = QStringLiteral("bfloat16");

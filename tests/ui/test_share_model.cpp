@@ -122,7 +122,8 @@ private slots:
         QCOMPARE(loaded.size(), 1);
         QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
         QCOMPARE(vistag::settings::AppSettings::load().modelFolder, model_);
-        QCOMPARE(vistag::settings::AppSettings::load().backend, QStringLiteral("local"));
+        QCOMPARE(vistag::settings::AppSettings::load().backend,
+                 vistag::settings::BackendKind::Local);
         {
             vistag::ui::MainWindow next(tmp_.filePath(QStringLiteral("next.sqlite")));
             QSignalSpy reloaded(next.backend(), &vistag::backend::BackendController::modelLoaded);

@@ -67,7 +67,7 @@ void MainWindow::applySettings(const settings::AppSettings& s) {
     }
     if (s.catalogLocation != old.catalogLocation || s.imageRoot != old.imageRoot)
         reopenCatalogue();  // the loaded model or server stays
-    if (s.backend == QLatin1String("local")) {
+    if (s.backend == settings::BackendKind::Local) {
         const bool changed = s.backend != old.backend || s.modelFolder != old.modelFolder ||
                              s.device != old.device || s.dtype != old.dtype;
         if (changed && !s.modelFolder.isEmpty())
@@ -146,11 +146,11 @@ void MainWindow::openSettings() {
 }
 
 bool MainWindow::restoreLastBackend() {
-    if (settings_.backend == QLatin1String("server") && !settings_.serverUrl.isEmpty()) {
+    if (settings_.backend == settings::BackendKind::Server && !settings_.serverUrl.isEmpty()) {
         connectServer(settings_.remoteOptions());
         return true;
     }
-    if (settings_.backend == QLatin1String("local") && !settings_.modelFolder.isEmpty() &&
+    if (settings_.backend == settings::BackendKind::Local && !settings_.modelFolder.isEmpty() &&
         QFileInfo(settings_.modelFolder).isDir()) {
         setStartMessage([folder = QDir::toNativeSeparators(settings_.modelFolder)] {
             return tr("Loading %1 …").arg(folder);
@@ -186,11 +186,11 @@ void MainWindow::onModelLoaded(bool ok, const QString& message) {
         return;
     }
     if (pending == Pending::Local) {
-        settings_.backend = QStringLiteral("local");
+        settings_.backend = settings::BackendKind::Local;
         settings_.modelFolder = pendingFolder_;
         settings_.save();
     } else if (pending == Pending::Remote && pendingRemote_.size() == 4) {
-        settings_.backend = QStringLiteral("server");
+        settings_.backend = settings::BackendKind::Server;
         settings_.serverUrl = pendingRemote_[0];
         settings_.apiKey = pendingRemote_[1];
         settings_.serverModel = pendingRemote_[2];

@@ -93,7 +93,7 @@ QWidget* SettingsDialog::buildModelTab(const settings::AppSettings& s) {
     backend_ = choice(page,
                       {{tr("A model folder on this computer"), QStringLiteral("local")},
                        {tr("An inference server (OpenAI-compatible)"), QStringLiteral("server")}},
-                      s.backend);
+                      settings::backendKindName(s.backend));
     backend_->setObjectName(QStringLiteral("backendChoice"));
     modelFolder_ = new QLineEdit(s.modelFolder, page);
     modelFolder_->setObjectName(QStringLiteral("modelFolder"));
@@ -417,7 +417,7 @@ void SettingsDialog::accept() {
 
 settings::AppSettings SettingsDialog::settings() const {
     settings::AppSettings s = base_;
-    s.backend = chosen(backend_);
+    s.backend = settings::backendKindFromName(chosen(backend_)).value_or(s.backend);
     s.modelFolder = modelFolder_->text().trimmed();
     s.device = chosen(device_);
     s.dtype = chosen(dtype_);

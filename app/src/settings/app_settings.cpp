@@ -26,10 +26,24 @@ T clamped(const QSettings& s, const char* key, T lo, T hi, T def) {
 
 }  // namespace
 
+QString backendKindName(BackendKind kind) {
+    return kind == BackendKind::Server ? QStringLiteral("server") : QStringLiteral("local");
+}
+
+std::optional<BackendKind> backendKindFromName(const QString& name) {
+    if (name == QLatin1String("local"))
+        return BackendKind::Local;
+    if (name == QLatin1String("server"))
+        return BackendKind::Server;
+    return std::nullopt;
+}
+
 AppSettings AppSettings::load(const QSettings& s) {
     AppSettings a;
-    a.backend =
-        oneOf(s, "backend/kind", {QStringLiteral("local"), QStringLiteral("server")}, a.backend);
+    a.backend = backendKindFromName(oneOf(s, "backend/kind",
+                                          {QStringLiteral("local"), QStringLiteral("server")},
+                                          backendKindName(a.backend)))
+                    .value_or(a.backend);
     a.modelFolder = s.value(QStringLiteral("local/modelFolder")).toString();
     a.device =
         oneOf(s, "local/device",
@@ -71,7 +85,7 @@ AppSettings AppSettings::load(const QSettings& s) {
 }
 
 void AppSettings::save(QSettings& s) const {
-    s.setValue(QStringLiteral("backend/kind"), backend);
+    s.setValue(QStringLiteral("backend/kind"), backendKindName(backend));
     s.setValue(QStringLiteral("local/modelFolder"), modelFolder);
     s.setValue(QStringLiteral("local/device"), device);
     s.setValue(QStringLiteral("local/dtype"), dtype);

@@ -7,14 +7,21 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 #include "backend/remote_backend.h"
 #include "tags/types.h"
 
 namespace vistag::settings {
 
+// Which backend the window uses: a model folder on this computer or an inference server. Stored
+// as "local" / "server".
+enum class BackendKind { Local, Server };
+QString backendKindName(BackendKind kind);
+std::optional<BackendKind> backendKindFromName(const QString& name);
+
 struct AppSettings {
-    // Which backend the window starts with: "local" (a model folder) or "server".
-    QString backend = QStringLiteral("local");
+    BackendKind backend = BackendKind::Local;
     // Local model.
     QString modelFolder;
     QString device = QStringLiteral("auto");  // auto | cpu | cuda
