@@ -133,18 +133,6 @@ public:
         return false;
     }
 
-    bool pause(int ms, const std::atomic<bool>& cancel) {
-        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-        while (!cancel.load()) {
-            const auto left = until - std::chrono::steady_clock::now();
-            if (left <= std::chrono::steady_clock::duration::zero())
-                return true;
-            std::this_thread::sleep_for(
-                std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
-        }
-        return false;
-    }
-
     HttpClientStats stats() {
         std::lock_guard<std::mutex> lock(mutex_);
         HttpClientStats s;
