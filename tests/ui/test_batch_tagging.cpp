@@ -216,8 +216,9 @@ private slots:
                      catalog::ItemState::Done);
         }
         const auto tagged = w.catalogModel()->index(w.catalogModel()->rowOfImage(ids[0]));
-        QCOMPARE(tagged.data(ui::CatalogModel::ReviewStateRole).toString(),
-                 QStringLiteral("suggested"));
+        QCOMPARE(
+            tagged.data(ui::CatalogModel::ReviewStateRole).value<vistag::catalog::ReviewState>(),
+            vistag::catalog::ReviewState::Suggested);
         QCOMPARE(panel->unfinishedCount(), 0);
         QVERIFY(!panel->running());
         // The two images the model really ran on (the others came from the cache) are in the

@@ -149,7 +149,8 @@ private slots:
         pane.valueBox()->setCurrentIndex(pane.valueBox()->findData(QStringLiteral("red")));
         QCOMPARE(rowIds(model), img({1, 8}));
         // Combined with the review state and the name.
-        pane.stateBox()->setCurrentIndex(pane.stateBox()->findData(QStringLiteral("suggested")));
+        pane.stateBox()->setCurrentIndex(pane.stateBox()->findData(
+            QVariant::fromValue(vistag::catalog::ReviewState::Suggested)));
         QCOMPARE(rowIds(model), img({1, 8}));
         pane.searchField()->setText(QStringLiteral("shoe"));
         QCOMPARE(rowIds(model), img({8}));

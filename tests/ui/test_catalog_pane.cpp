@@ -145,8 +145,10 @@ private slots:
             model.fetchMore({});
         QCOMPARE(model.rowCount(), 1234);
         QCOMPARE(model.index(1233).data().toString(), QStringLiteral("img01233.jpg"));
-        QCOMPARE(model.index(5).data(vistag::ui::CatalogModel::ReviewStateRole).toString(),
-                 QStringLiteral("new"));
+        QCOMPARE(model.index(5)
+                     .data(vistag::ui::CatalogModel::ReviewStateRole)
+                     .value<vistag::catalog::ReviewState>(),
+                 vistag::catalog::ReviewState::New);
         vistag::catalog::ImageFilter f;
         f.nameContains = QStringLiteral("img0012");
         QVERIFY(model.setFilter(f));

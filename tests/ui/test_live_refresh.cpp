@@ -81,16 +81,19 @@ private slots:
                            (*it)->toolTip(2);
             return out.join(QLatin1Char('|'));
         };
-        QCOMPARE(model->index(1).data(ui::CatalogModel::ReviewStateRole).toString(),
-                 QString("suggested"));
+        QCOMPARE(model->index(1)
+                     .data(ui::CatalogModel::ReviewStateRole)
+                     .value<vistag::catalog::ReviewState>(),
+                 vistag::catalog::ReviewState::Suggested);
 
         // The other workstation accepts b's tag and adds an image.
         QVERIFY(other.acceptTag(tag, QStringLiteral("anna")));
         other.addImage(image(QStringLiteral("/share/d.jpg")));
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 4, 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(
-            model->index(1).data(ui::CatalogModel::ReviewStateRole).toString(), QString("reviewed"),
-            5000);
+        QTRY_COMPARE_WITH_TIMEOUT(model->index(1)
+                                      .data(ui::CatalogModel::ReviewStateRole)
+                                      .value<vistag::catalog::ReviewState>(),
+                                  vistag::catalog::ReviewState::Reviewed, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(treeText().contains(QLatin1String("accepted")), 5000);
         QVERIFY2(treeText().contains(QLatin1String("anna")), qPrintable(treeText()));
         // The selection stayed on b.

@@ -180,8 +180,11 @@ private slots:
         QVERIFY(boho.id != 0);
         QCOMPARE(boho.status, TagStatus::Accepted);
         QCOMPARE(boho.source, QStringLiteral("person:") + w.tagEditor()->user());
-        QCOMPARE(w.catalogModel()->index(0).data(ui::CatalogModel::ReviewStateRole).toString(),
-                 QStringLiteral("reviewed"));
+        QCOMPARE(w.catalogModel()
+                     ->index(0)
+                     .data(ui::CatalogModel::ReviewStateRole)
+                     .value<vistag::catalog::ReviewState>(),
+                 vistag::catalog::ReviewState::Reviewed);
         // The chip under the answer does the same for silk.
         const QPoint chip =
             linkPoint(pane->answerView(), QStringLiteral("vistag-tag:material/silk"), 1);
@@ -365,15 +368,24 @@ private slots:
         QCOMPARE(log.action, QStringLiteral("bulk_add"));
         QCOMPARE(QJsonDocument::fromJson(log.afterJson.toUtf8()).object().value("images").toInt(),
                  3);
-        QCOMPARE(w.catalogModel()->index(1).data(ui::CatalogModel::ReviewStateRole).toString(),
-                 QStringLiteral("suggested"));  // boho still open in the group
-        QCOMPARE(w.catalogModel()->index(2).data(ui::CatalogModel::ReviewStateRole).toString(),
-                 QStringLiteral("reviewed"));
+        QCOMPARE(w.catalogModel()
+                     ->index(1)
+                     .data(ui::CatalogModel::ReviewStateRole)
+                     .value<vistag::catalog::ReviewState>(),
+                 vistag::catalog::ReviewState::Suggested);  // boho still open in the group
+        QCOMPARE(w.catalogModel()
+                     ->index(2)
+                     .data(ui::CatalogModel::ReviewStateRole)
+                     .value<vistag::catalog::ReviewState>(),
+                 vistag::catalog::ReviewState::Reviewed);
         const QStringList afterAdd = tagRows(check);
         w.tagEditor()->undoStack()->undo();
         QCOMPARE(tagRows(check), start);
-        QCOMPARE(w.catalogModel()->index(2).data(ui::CatalogModel::ReviewStateRole).toString(),
-                 QStringLiteral("new"));
+        QCOMPARE(w.catalogModel()
+                     ->index(2)
+                     .data(ui::CatalogModel::ReviewStateRole)
+                     .value<vistag::catalog::ReviewState>(),
+                 vistag::catalog::ReviewState::New);
         w.tagEditor()->undoStack()->redo();
         QCOMPARE(tagRows(check), afterAdd);
 
@@ -392,8 +404,11 @@ private slots:
         QCOMPARE(tagOf(check, other, QStringLiteral("style"), QStringLiteral("boho")).status,
                  TagStatus::Suggested);
         QCOMPARE(lastAudit(check).action, QStringLiteral("replace_value"));
-        QCOMPARE(w.catalogModel()->index(0).data(ui::CatalogModel::ReviewStateRole).toString(),
-                 QStringLiteral("reviewed"));
+        QCOMPARE(w.catalogModel()
+                     ->index(0)
+                     .data(ui::CatalogModel::ReviewStateRole)
+                     .value<vistag::catalog::ReviewState>(),
+                 vistag::catalog::ReviewState::Reviewed);
 
         // Remove season: summer from the three.
         const QStringList beforeRemove = tagRows(check);
@@ -404,8 +419,11 @@ private slots:
         for (qint64 id : {front, back, shirt})
             QCOMPARE(tagOf(check, id, QStringLiteral("season"), QStringLiteral("summer")).id, 0);
         QCOMPARE(lastAudit(check).action, QStringLiteral("bulk_remove"));
-        QCOMPARE(w.catalogModel()->index(2).data(ui::CatalogModel::ReviewStateRole).toString(),
-                 QStringLiteral("new"));
+        QCOMPARE(w.catalogModel()
+                     ->index(2)
+                     .data(ui::CatalogModel::ReviewStateRole)
+                     .value<vistag::catalog::ReviewState>(),
+                 vistag::catalog::ReviewState::New);
         w.tagEditor()->undoStack()->undo();
         QCOMPARE(tagRows(check), beforeRemove);
         w.tagEditor()->undoStack()->undo();  // the replace
@@ -486,8 +504,11 @@ private slots:
         QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
         QCOMPARE(tagRows(check), start);
         QCOMPARE(lastAudit(check).action, QStringLiteral("undo"));
-        QCOMPARE(w.catalogModel()->index(0).data(ui::CatalogModel::ReviewStateRole).toString(),
-                 QStringLiteral("suggested"));
+        QCOMPARE(w.catalogModel()
+                     ->index(0)
+                     .data(ui::CatalogModel::ReviewStateRole)
+                     .value<vistag::catalog::ReviewState>(),
+                 vistag::catalog::ReviewState::Suggested);
     }
 };
 

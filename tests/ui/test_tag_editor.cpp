@@ -140,8 +140,11 @@ private slots:
         QVERIFY(check.open(dbPath));
         for (qint64 id : firstTags)
             QCOMPARE(statusOf(check, id), QStringLiteral("accepted"));
-        QCOMPARE(w.catalogModel()->index(0).data(ui::CatalogModel::ReviewStateRole).toString(),
-                 QStringLiteral("reviewed"));
+        QCOMPARE(w.catalogModel()
+                     ->index(0)
+                     .data(ui::CatalogModel::ReviewStateRole)
+                     .value<vistag::catalog::ReviewState>(),
+                 vistag::catalog::ReviewState::Reviewed);
         QTest::keyClick(&w, Qt::Key_Up, Qt::ControlModifier);
         QCOMPARE(grid->currentIndex().row(), 0);
         QTest::keyClick(&w, Qt::Key_J, Qt::ControlModifier);  // next unreviewed: b (new)

@@ -153,10 +153,10 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const {
             auto it = stateCache_.constFind(r.id);
             if (it != stateCache_.cend())
                 return *it;
-            auto state = db_.reviewState(r.id);
-            const QString name = state ? catalog::reviewStateName(*state) : QString();
-            stateCache_.insert(r.id, name);
-            return name;
+            const auto state = db_.reviewState(r.id);
+            const QVariant value = state ? QVariant::fromValue(*state) : QVariant();
+            stateCache_.insert(r.id, value);
+            return value;
         }
         default:
             return {};

@@ -17,7 +17,7 @@ public:
     enum Role {
         ImageIdRole = Qt::UserRole + 1,
         PathRole,
-        ReviewStateRole,  // "new", "suggested", "reviewed"
+        ReviewStateRole,  // a catalog::ReviewState
         SkuRole,
         SizeRole,         // QSize of the image
         BatchStatusRole,  // auto-tagging: a catalog::ItemState, or no value when the image is
@@ -68,7 +68,7 @@ private:
     QHash<QString, int> rowOfPath_;
     QHash<qint64, int> rowOfId_;
     QHash<qint64, catalog::ItemState> batch_;
-    mutable QHash<qint64, QString> stateCache_;
+    mutable QHash<qint64, QVariant> stateCache_;
     qint64 total_ = 0;
     bool changing_ = false;  // inside a reset or insert: fetchMore() would re-enter
     QPixmap placeholder_;

@@ -121,8 +121,10 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     search_ = new QLineEdit(this);
     search_->setClearButtonEnabled(true);
     state_ = new QComboBox(this);
-    for (const char* state : {"", "new", "suggested", "reviewed"})
-        state_->addItem(QString(), QString::fromLatin1(state));  // texts in retranslateUi()
+    state_->addItem(QString());  // all images; the texts are set in retranslateUi()
+    for (catalog::ReviewState state : {catalog::ReviewState::New, catalog::ReviewState::Suggested,
+                                       catalog::ReviewState::Reviewed})
+        state_->addItem(QString(), QVariant::fromValue(state));
     auto* add = add_ =
         new QPushButton(QIcon(QStringLiteral(":/icons/folder.svg")), QString(), this);
     add->setObjectName(QStringLiteral("addImages"));
@@ -285,9 +287,9 @@ void CatalogPane::setSort(catalog::ImageSort sort) {
 catalog::ImageFilter CatalogPane::currentFilter() const {
     catalog::ImageFilter f;
     f.nameContains = search_->text().trimmed();
-    const QString state = state_->currentData().toString();
-    if (!state.isEmpty())
-        f.reviewState = catalog::reviewStateFromName(state);
+    const QVariant state = state_->currentData();
+    if (state.isValid())
+        f.reviewState = state.value<catalog::ReviewState>();
     f.sort = static_cast<catalog::ImageSort>(sort_->currentData().toInt());
     const QString attribute = attribute_->currentData().toString();
     if (condition_->currentData().toString() == QLatin1String("lacks") && !attribute.isEmpty()) {

@@ -348,8 +348,8 @@ void MainWindow::nextUnreviewed() {
             model_->fetchMore({});
             continue;
         }
-        if (model_->index(row).data(CatalogModel::ReviewStateRole).toString() !=
-            QLatin1String("reviewed")) {
+        if (model_->index(row).data(CatalogModel::ReviewStateRole) !=
+            QVariant::fromValue(catalog::ReviewState::Reviewed)) {
             selectRow(row);
             return;
         }

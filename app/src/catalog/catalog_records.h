@@ -118,3 +118,4 @@ struct BatchInfo {
 }  // namespace vistag::catalog
 
 Q_DECLARE_METATYPE(vistag::catalog::ItemState)
+Q_DECLARE_METATYPE(vistag::catalog::ReviewState)
