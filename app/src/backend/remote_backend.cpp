@@ -12,6 +12,7 @@
 #include <QUrl>
 #include <cmath>
 
+#include "backend/remote_backend_internal.h"
 #include "backend/remote_http.h"
 #include "backend/remote_tags.h"
 #include "backend/sse_parser.h"
@@ -20,8 +21,6 @@
 namespace vistag::backend {
 namespace {
 
-constexpr int kImageError = 5;  // vistag::inference::ErrorCode::Image
-constexpr int kUsageError = 2;  // vistag::inference::ErrorCode::Usage
 constexpr qsizetype kMaxJsonBody = 64 * 1024 * 1024;
 
 using namespace remote_http;
@@ -93,8 +92,6 @@ std::optional<QByteArray> RemoteBackend::imageDataUrl(const QString& path, qint6
     return "data:image/png;base64," + png.toBase64();
 }
 
-namespace {
-
 // The request without its model name (the images are read first, so that a bad image is
 // reported before the server is asked anything).
 std::optional<QJsonObject> requestObject(const AskRequest& request, const RemoteOptions& options,
@@ -156,8 +153,6 @@ std::optional<QJsonObject> requestObject(const AskRequest& request, const Remote
     return body;
 }
 
-}  // namespace
-
 std::optional<QByteArray> RemoteBackend::buildRequestBody(const AskRequest& request,
                                                           const RemoteOptions& options,
                                                           const QString& model, QString* error,
@@ -208,21 +203,6 @@ std::optional<QStringList> RemoteBackend::listModels(QString* error) {
             ids << id;
     return ids;
 }
-
-struct RemoteBackend::Completion {
-    enum class End { Ok, Failed, Cancelled };
-    End end = End::Failed;
-    QString error;
-    int errorCode = kServerError;
-    int httpStatus = 0;  // of a refused request (non-2xx), else 0
-    QString text;        // the answer, or what arrived before it ended
-    FinishReason finishReason = FinishReason::None;
-    QList<double> tokenProbs;
-    QList<QPair<int, int>> tokenSpans;
-    double ttftMs = 0;  // since the caller's clock started; 0 when no text arrived
-    int promptTokens = -1;
-    int completionTokens = -1;
-};
 
 RemoteBackend::Completion RemoteBackend::complete(const QByteArray& body,
                                                   const std::function<bool(const QString&)>& onText,
@@ -427,360 +407,6 @@ AskResult RemoteBackend::ask(const AskRequest& request,
     }
     out.latencyMs = clock.nsecsElapsed() / 1e6;
     return out;
-}
-
-namespace {
-
-// Appends `text` to the text of the last user message (a paragraph of its own).
-void appendToLastUserText(QJsonArray& messages, const QString& text) {
-    for (qsizetype i = messages.size() - 1; i >= 0; --i) {
-        QJsonObject m = messages.at(i).toObject();
-        if (m.value(QLatin1String("role")).toString() != QLatin1String("user"))
-            continue;
-        QJsonArray content = m.value(QLatin1String("content")).toArray();
-        for (qsizetype k = content.size() - 1; k >= 0; --k) {
-            QJsonObject part = content.at(k).toObject();
-            if (part.value(QLatin1String("type")).toString() != QLatin1String("text"))
-                continue;
-            const QString old = part.value(QLatin1String("text")).toString();
-            part.insert(QStringLiteral("text"),
-                        old.isEmpty() ? text : old + QStringLiteral("\n\n") + text);
-            content.replace(k, part);
-            m.insert(QStringLiteral("content"), content);
-            messages.replace(i, m);
-            return;
-        }
-    }
-}
-
-int severity(TagProvenance p) {
-    switch (p) {
-        case TagProvenance::InvalidOutput:
-            return 3;
-        case TagProvenance::Repaired:
-            return 2;
-        case TagProvenance::ServerSchema:
-            return 1;
-        default:
-            return 0;
-    }
-}
-
-QString shortText(const QString& s, int max = 200) {
-    const QString t = s.simplified();
-    return t.size() > max ? t.left(max) + QStringLiteral("…") : t;
-}
-
-// The word the probe's schema allows and nothing else would make a model write.
-const QString kProbeWord = QStringLiteral("zqxv-vistag-probe");
-
-QMutex gProbeMutex;
-QHash<QString, TagSchemaProbe>& probeCache() {
-    static QHash<QString, TagSchemaProbe> cache;
-    return cache;
-}
-
-}  // namespace
-
-AskResult RemoteBackend::askTags(const AskRequest& request,
-                                 const std::function<bool(const QString&)>& onText) {
-    AskResult out;
-    cancel_.store(false);
-    lastPromptTokens_ = lastCompletionTokens_ = -1;
-    QElapsedTimer clock;
-    clock.start();
-    auto fail = [&](const QString& message, int code = kServerError) {
-        out.ok = false;
-        out.error = message;
-        out.errorCode = code;
-        out.latencyMs = clock.nsecsElapsed() / 1e6;
-        return out;
-    };
-    const QUrl url = endpoint(options_.baseUrl, "/chat/completions");
-    if (QString e = checkBaseUrl(url); !e.isEmpty())
-        return fail(e, kUsageError);
-    const inference::TagSchema& schema = *request.tagSchema;
-    QString err;
-    // The taxonomy is checked (and split) before any image is read or sent.
-    auto parts =
-        remote_tags::planParts(schema, options_.schemaMaxEnumValues, options_.schemaMaxChars, &err);
-    if (!parts)
-        return fail(err, kUsageError);
-    int code = kServerError;
-    auto object = requestObject(request, options_, &err, &code);
-    if (!object)
-        return fail(err, code);
-    const QString model = resolveModel(&err);
-    if (model.isEmpty())
-        return fail(err);
-    object->insert("model", model);
-    if (options_.onTagSchemaProbe && !probeReported_) {
-        probeReported_ = true;
-        const TagSchemaProbe p = probe(model);
-        options_.onTagSchemaProbe(p);
-        if (cancel_.load()) {
-            out.ok = true;
-            out.finishReason = FinishReason::Cancelled;
-            out.latencyMs = clock.nsecsElapsed() / 1e6;
-            return out;
-        }
-    }
-    const StructuredOutput mode = options_.structuredOutput;
-    // The schema goes in the prompt when it is not sent, or when this server was found to
-    // ignore it.
-    const auto probed = cachedTagSchemaProbe();
-    const bool schemaInPrompt = mode != StructuredOutput::JsonSchema ||
-                                (probed && probed->state == TagSchemaProbe::State::NotEnforced);
-    const QString limitField = options_.tokenLimitField.isEmpty() ? QStringLiteral("max_tokens")
-                                                                  : options_.tokenLimitField;
-    const QJsonArray baseMessages = object->value(QLatin1String("messages")).toArray();
-
-    std::vector<std::optional<inference::TagAttributeResult>> byAttribute(schema.attributes.size());
-    TagProvenance provenance = TagProvenance::ServerSchema;
-    QStringList problems;
-    FinishReason finishReason = FinishReason::Stop;
-    int promptTokens = 0, completionTokens = 0;
-    bool tokensKnown = true;
-    for (const remote_tags::TagPart& part : *parts) {
-        QJsonObject obj = *object;
-        QJsonArray messages = baseMessages;
-        // (json_object: the schema in the prompt also puts the word "JSON" in the messages, as
-        // DashScope requires.)
-        const QString instruction =
-            remote_tags::partInstruction(part, schema, parts->size(), schemaInPrompt);
-        if (!instruction.isEmpty())
-            appendToLastUserText(messages, instruction);
-        // Room for the longest valid answer, whatever the request's own limit.
-        const int needed = static_cast<int>(qMin<size_t>(part.grammar->maxTokens() + 16, 8192));
-        obj.insert(limitField, qMax(request.params.maxNewTokens, needed));
-        auto send = [&](const QJsonArray& msgs) {
-            obj.insert(QStringLiteral("messages"), msgs);
-            const QByteArray body = remote_tags::withStructuredOutput(
-                QJsonDocument(obj).toJson(QJsonDocument::Compact), mode, part.schemaJson);
-            Completion c = complete(body, onText, clock);
-            if (out.ttftMs <= 0)
-                out.ttftMs = c.ttftMs;
-            if (c.end == Completion::End::Ok) {
-                tokensKnown = tokensKnown && c.promptTokens >= 0 && c.completionTokens >= 0;
-                promptTokens += qMax(0, c.promptTokens);
-                completionTokens += qMax(0, c.completionTokens);
-            }
-            return c;
-        };
-        auto stopped = [&](const Completion& c) -> std::optional<AskResult> {
-            if (c.end == Completion::End::Failed) {
-                out.text = c.text;
-                return fail(c.error, c.errorCode);
-            }
-            if (c.end == Completion::End::Cancelled) {
-                out.ok = true;
-                out.text = c.text;
-                out.finishReason = FinishReason::Cancelled;
-                out.latencyMs = clock.nsecsElapsed() / 1e6;
-                return out;
-            }
-            return std::nullopt;
-        };
-        const Completion first = send(messages);
-        if (auto r = stopped(first))
-            return *r;
-        TagProvenance partProvenance = TagProvenance::ServerSchema;
-        auto parsed = part.grammar->parse(remote_tags::extractJsonObject(first.text).toStdString());
-        if (!parsed) {
-            // One repair: the answer and what is wrong with it; the corrected JSON only.
-            const QString problem = QString::fromStdString(parsed.error().message());
-            QJsonArray retry = messages;
-            retry.append(QJsonObject{{"role", "assistant"}, {"content", first.text}});
-            retry.append(QJsonObject{
-                {"role", "user"},
-                {"content",
-                 QStringLiteral("That answer does not fit the required JSON format (%1). Reply "
-                                "with the corrected JSON object only, no other text.")
-                     .arg(problem)}});
-            const Completion second = send(retry);
-            if (auto r = stopped(second))
-                return *r;
-            parsed = part.grammar->parse(remote_tags::extractJsonObject(second.text).toStdString());
-            if (parsed) {
-                partProvenance = TagProvenance::Repaired;
-            } else {
-                partProvenance = TagProvenance::InvalidOutput;
-                problems << QStringLiteral(
-                                "the server's answer did not fit the taxonomy, also when asked "
-                                "again (%1); answer: %2")
-                                .arg(QString::fromStdString(parsed.error().message()),
-                                     shortText(second.text));
-                if (second.finishReason == FinishReason::Length)
-                    finishReason = FinishReason::Length;
-                parsed = remote_tags::unknownResult(part.grammar->schema());
-            }
-        }
-        for (size_t k = 0; k < part.attributes.size(); ++k)
-            byAttribute[static_cast<size_t>(part.attributes[k])] = std::move(parsed->attributes[k]);
-        if (severity(partProvenance) > severity(provenance))
-            provenance = partProvenance;
-    }
-    inference::TagResult merged;
-    for (auto& a : byAttribute)
-        merged.attributes.push_back(std::move(*a));
-    out.text = remote_tags::resultJson(merged);
-    out.tags = std::move(merged);
-    out.tagProvenance = provenance;
-    out.tagsError = problems.join(QStringLiteral("; "));
-    out.ok = true;
-    out.finishReason = finishReason;
-    if (tokensKnown) {
-        lastPromptTokens_ = promptTokens;
-        lastCompletionTokens_ = completionTokens;
-    }
-    out.latencyMs = clock.nsecsElapsed() / 1e6;
-    return out;
-}
-
-QString TagSchemaProbe::summary() const {
-    switch (state) {
-        case State::Enforced:
-            return QStringLiteral("tag schema: enforced");
-        case State::NotEnforced:
-            return QStringLiteral("tag schema: not enforced (answers are checked)");
-        case State::NotSent:
-            return QStringLiteral("tag schema: not sent (answers are checked)");
-        case State::Refused:
-            return QStringLiteral("tag schema: refused by the server (%1)").arg(detail);
-        case State::Unchecked:
-            break;
-    }
-    return QStringLiteral("tag schema: not checked (%1)").arg(detail);
-}
-
-QString RemoteBackend::probeKey(const QString& model) const {
-    return endpoint(options_.baseUrl, "").toString() + QLatin1Char('\n') + model +
-           QLatin1Char('\n') + structuredOutputName(options_.structuredOutput);
-}
-
-std::optional<TagSchemaProbe> RemoteBackend::cachedTagSchemaProbe() const {
-    const QString model = modelId();
-    if (model.isEmpty())
-        return std::nullopt;
-    QMutexLocker lock(&gProbeMutex);
-    const auto it = probeCache().constFind(probeKey(model));
-    if (it == probeCache().constEnd())
-        return std::nullopt;
-    return *it;
-}
-
-void RemoteBackend::clearTagSchemaProbes() {
-    QMutexLocker lock(&gProbeMutex);
-    probeCache().clear();
-}
-
-TagSchemaProbe RemoteBackend::probeTagSchema() {
-    cancel_.store(false);
-    TagSchemaProbe p;
-    const QUrl url = endpoint(options_.baseUrl, "/chat/completions");
-    if (QString e = checkBaseUrl(url); !e.isEmpty()) {
-        p.detail = e;
-        return p;
-    }
-    QString err;
-    const QString model = resolveModel(&err);
-    if (model.isEmpty()) {
-        p.detail = err;
-        return p;
-    }
-    return probe(model);
-}
-
-TagSchemaProbe RemoteBackend::probe(const QString& model) {
-    TagSchemaProbe p;
-    if (auto cached = cachedTagSchemaProbe())
-        return *cached;
-    auto remember = [&](const TagSchemaProbe& r) {
-        QMutexLocker lock(&gProbeMutex);
-        probeCache().insert(probeKey(model), r);
-        return r;
-    };
-    if (options_.structuredOutput != StructuredOutput::JsonSchema) {
-        p.state = TagSchemaProbe::State::NotSent;
-        p.detail = QStringLiteral(
-                       "structured output is %1: the server gets the schema in the "
-                       "prompt only")
-                       .arg(structuredOutputName(options_.structuredOutput));
-        return remember(p);
-    }
-    // A question whose honest answer is anything but the one string the schema allows.
-    QJsonObject body{
-        {"model", model},
-        {"messages",
-         QJsonArray{QJsonObject{
-             {"role", "user"},
-             {"content", QStringLiteral("What colour is the sky on a clear day? Answer in one "
-                                        "word.")}}}},
-        {"stream", true},
-        {"temperature", 0},
-        {"seed", 0}};
-    body.insert(options_.tokenLimitField.isEmpty() ? QStringLiteral("max_tokens")
-                                                   : options_.tokenLimitField,
-                32);
-    const QByteArray schema =
-        QStringLiteral(
-            R"({"type":"object","properties":{"answer":{"type":"string","enum":["%1"]}},)"
-            R"("required":["answer"],"additionalProperties":false})")
-            .arg(kProbeWord)
-            .toUtf8();
-    QElapsedTimer clock;
-    clock.start();
-    const Completion c = complete(
-        remote_tags::withStructuredOutput(QJsonDocument(body).toJson(QJsonDocument::Compact),
-                                          StructuredOutput::JsonSchema, schema, "vistag_probe"),
-        {}, clock);
-    if (c.end == Completion::End::Cancelled) {
-        p.detail = QStringLiteral("cancelled");
-        return p;
-    }
-    if (c.end == Completion::End::Failed) {
-        p.detail = c.error;
-        // A request the server turns down for what it holds will be turned down every time.
-        if (c.httpStatus == 400 || c.httpStatus == 422) {
-            p.state = TagSchemaProbe::State::Refused;
-            return remember(p);
-        }
-        return p;
-    }
-    const QJsonDocument doc = QJsonDocument::fromJson(c.text.trimmed().toUtf8());
-    const QJsonObject o = doc.object();
-    if (doc.isObject() && o.size() == 1 &&
-        o.value(QLatin1String("answer")).toString() == kProbeWord) {
-        p.state = TagSchemaProbe::State::Enforced;
-        p.detail = QStringLiteral("the server answered the only value the schema allowed");
-    } else {
-        p.state = TagSchemaProbe::State::NotEnforced;
-        p.detail = QStringLiteral(
-                       "asked for a schema that allows only \"%1\", the server "
-                       "answered \"%2\"")
-                       .arg(kProbeWord, shortText(c.text, 80));
-    }
-    return remember(p);
-}
-
-QString structuredOutputName(StructuredOutput mode) {
-    switch (mode) {
-        case StructuredOutput::JsonObject:
-            return QStringLiteral("json_object");
-        case StructuredOutput::None:
-            return QStringLiteral("none");
-        case StructuredOutput::JsonSchema:
-            break;
-    }
-    return QStringLiteral("json_schema");
-}
-
-std::optional<StructuredOutput> structuredOutputFromName(const QString& name) {
-    for (StructuredOutput m :
-         {StructuredOutput::JsonSchema, StructuredOutput::JsonObject, StructuredOutput::None})
-        if (structuredOutputName(m) == name)
-            return m;
-    return std::nullopt;
 }
 
 }  // namespace vistag::backend
