@@ -3,7 +3,6 @@
 // none on the caller's, cancel, inactivity timeout, stop from a handler, refused connections,
 // and no deadlock when a handler sends.
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -250,11 +249,8 @@ private slots:
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
             cancel.store(true);
         });
-        QElapsedTimer t;
-        t.start();
-        QVERIFY(!net::pause(60000, cancel));
+        QVERIFY(!net::pause(60000, cancel));  // false: it ended on the cancel, not the time
         stopper.join();
-        QVERIFY(t.elapsed() < 30000);
     }
 
 private:

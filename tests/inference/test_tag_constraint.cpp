@@ -1080,19 +1080,20 @@ TEST(TagMatcher, FreeTextShortcutGivesTheSameMasks) {
     }
 }
 
-TEST(TagMatcher, Speed) {
+// An apparel-scale taxonomy on the real vocabulary: it compiles, and 300 sampled answers plus 20
+// free-text ones are all valid (decodeMany checks each). The times are printed for
+// BENCHMARKS.md, never asserted: a loaded machine must not fail a test.
+TEST(TagMatcher, RealVocabularyAtApparelScale) {
     Vocab* V = qwenVocab();
     if (!V)
         GTEST_SKIP() << "the real Qwen vocabulary (../shared/data/qwen-tokenizer) is absent";
     std::printf("[ info ] vocabulary trie: %.0f ms for %zu tokens\n", V->buildMs, V->tok.size());
-    EXPECT_LT(V->buildMs, 3000);  // target 1 s; generous for a loaded machine
     const TagSchema big = apparel(20, 300);
     auto t0 = Clock::now();
     auto g = TagGrammar::compile(big, V->voc);
     const double compileMs = msSince(t0);
     ASSERT_TRUE(g.hasValue()) << g.error().message();
     std::printf("[ info ] compile 20 x 300 values (3 surfaces each): %.1f ms\n", compileMs);
-    EXPECT_LT(compileMs, 1000);  // target 200 ms
     // An apparel-sized taxonomy: category, color (zh/en), size, material, pattern, style.
     TagSchema app{{sizes(300), colors(), styles(), apparel(3, 40).attributes[0],
                    apparel(3, 60).attributes[1], single("one", {{"only", {"only"}}})}};
@@ -1112,7 +1113,8 @@ TEST(TagMatcher, Speed) {
     std::sort(rf.maskUs.begin(), rf.maskUs.end());
     std::printf("[ info ] mask (free text, real vocabulary): median %.1f us, p99 %.1f us\n",
                 rf.maskUs[rf.maskUs.size() / 2], rf.maskUs[rf.maskUs.size() * 99 / 100]);
-    EXPECT_LT(median, 500);  // target 50 us
+    EXPECT_EQ(r.sequences, 300);
+    EXPECT_EQ(rf.sequences, 20);
 }
 
 }  // namespace
