@@ -358,8 +358,6 @@ QString RemoteBackend::resolveModel(QString* error) {
 
 AskResult RemoteBackend::ask(const AskRequest& request,
                              const std::function<bool(const QString&)>& onText) {
-    if (request.tagSchema)
-        return askTags(request, onText);
     AskResult out;
     cancel_.store(false);
     lastPromptTokens_ = lastCompletionTokens_ = -1;
@@ -375,6 +373,8 @@ AskResult RemoteBackend::ask(const AskRequest& request,
     const QUrl url = endpoint(options_.baseUrl, "/chat/completions");
     if (QString e = checkBaseUrl(url); !e.isEmpty())
         return fail(e, kUsageError);
+    if (request.tagSchema)
+        return askTags(request, onText, clock);
     QString err;
     int code = kServerError;
     auto object = requestObject(request, options_, &err, &code);

@@ -112,7 +112,10 @@ private:
                         const QElapsedTimer& clock);
     // The model name, asked from the server when not given; empty and *error on failure.
     QString resolveModel(QString* error);
-    AskResult askTags(const AskRequest& request, const std::function<bool(const QString&)>& onText);
+    // ask() for a tagSchema request, once the state is reset and the URL checked; `clock` started
+    // with the request.
+    AskResult askTags(const AskRequest& request, const std::function<bool(const QString&)>& onText,
+                      const QElapsedTimer& clock);
     QString probeKey(const QString& model) const;
     TagSchemaProbe probe(const QString& model);  // probeTagSchema() without resetting cancel
 

@@ -69,12 +69,9 @@ QHash<QString, TagSchemaProbe>& probeCache() {
 }  // namespace
 
 AskResult RemoteBackend::askTags(const AskRequest& request,
-                                 const std::function<bool(const QString&)>& onText) {
+                                 const std::function<bool(const QString&)>& onText,
+                                 const QElapsedTimer& clock) {
     AskResult out;
-    cancel_.store(false);
-    lastPromptTokens_ = lastCompletionTokens_ = -1;
-    QElapsedTimer clock;
-    clock.start();
     auto fail = [&](const QString& message, int code = kServerError) {
         out.ok = false;
         out.error = message;
@@ -82,9 +79,6 @@ AskResult RemoteBackend::askTags(const AskRequest& request,
         out.latencyMs = clock.nsecsElapsed() / 1e6;
         return out;
     };
-    const QUrl url = endpoint(options_.baseUrl, "/chat/completions");
-    if (QString e = checkBaseUrl(url); !e.isEmpty())
-        return fail(e, kUsageError);
     const inference::TagSchema& schema = *request.tagSchema;
     QString err;
     // The taxonomy is checked (and split) before any image is read or sent.
