@@ -31,7 +31,6 @@ double msSince(Clock::time_point t0) {
 
 // --- vocabularies --------------------------------------------------------------------------
 
-
 std::string bc(const std::string& bytes) {  // bytes → byte-level vocabulary form
     std::string s;
     for (unsigned char c : bytes)
@@ -254,7 +253,6 @@ std::vector<int32_t> maskIds(const std::vector<uint32_t>& bits) {
     return ids;
 }
 
-
 // Per token: which adversarial class it belongs to.
 std::vector<uint8_t> classes(const Vocab& V) {
     std::vector<uint8_t> c(V.voc->logitsWidth(), 0);
@@ -277,7 +275,6 @@ std::vector<uint8_t> classes(const Vocab& V) {
         c[static_cast<size_t>(e)] |= 1u << Eos;
     return c;
 }
-
 
 // Decodes `n` sequences with the given sampling bias; checks each output.
 void decodeMany(const Vocab& V, const TagSchema& schema, int n, uint64_t seed, RunResult& r) {

@@ -18,7 +18,6 @@ using namespace vistag::test::constraint;
 
 // --- reachability ----------------------------------------------------------------------------
 
-
 TEST(TagMatcher, EverySurfaceIsReachableInEveryTokenization) {
     for (Vocab* V : vocabs()) {
         // Free text on its own (its masks walk the whole vocabulary: slow to check every step).

@@ -125,14 +125,20 @@ std::optional<int> CatalogDb::fileSchemaVersion(QString* error) const {
         // belongs to another application (tables, but not ours), which is refused: -1.
         // pg_class, not to_regclass(): a name looked up once and not found stays "not found" in
         // the session's relation cache, even after another workstation created the table.
+        // Both facts in one statement, so one snapshot: read apart, another workstation could
+        // commit the new schema between them, and its tables would look like a stranger's.
         if (!d_->run(q,
                      QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n "
                                     "ON n.oid = c.relnamespace WHERE c.relname = 'vistag_meta' AND "
-                                    "n.nspname = current_schema())"),
+                                    "n.nspname = current_schema()), (SELECT count(*) FROM "
+                                    "information_schema.tables WHERE table_schema = "
+                                    "current_schema())"),
                      {}, error) ||
             !q.next())
             return std::nullopt;
-        if (q.value(0).toBool()) {
+        const bool ours = q.value(0).toBool();
+        const qint64 tables = q.value(1).toLongLong();
+        if (ours) {
             if (!d_->run(q,
                          QStringLiteral("SELECT value FROM vistag_meta WHERE key = "
                                         "'schema_version'"),
@@ -140,13 +146,7 @@ std::optional<int> CatalogDb::fileSchemaVersion(QString* error) const {
                 return std::nullopt;
             return q.next() ? q.value(0).toInt() : 0;
         }
-        if (!d_->run(q,
-                     QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE "
-                                    "table_schema = current_schema()"),
-                     {}, error) ||
-            !q.next())
-            return std::nullopt;
-        return q.value(0).toLongLong() == 0 ? 0 : -1;
+        return tables == 0 ? 0 : -1;
     }
     if (!d_->run(q, QStringLiteral("PRAGMA user_version"), {}, error) || !q.next()) {
         if (error && error->isEmpty())
