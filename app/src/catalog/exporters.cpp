@@ -1,12 +1,19 @@
 #include "catalog/exporters.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
+#include <QRandomGenerator>
 
 #include "catalog/xmp_sidecar.h"
 
@@ -57,20 +64,28 @@ bool saveAtomically(const QString& path, const QByteArray& data, QString* error)
         }
         return true;
     }
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = QStringLiteral("%1 cannot be written: %2").arg(path, f.errorString());
-        return false;
+    return replaceFileAtomically(path, data, error);
+}
+
+// Why a write failed, in plain words: the errno of the call that failed.
+QString writeProblem(int err) {
+    switch (err) {
+        case ENOSPC:
+            return QStringLiteral("the disk is full");
+        case EDQUOT:
+            return QStringLiteral("the disk quota is used up");
+        case EFBIG:
+            return QStringLiteral("the file is larger than this disk or process may write");
+        case EROFS:
+            return QStringLiteral("the disk is read-only");
+        case EACCES:
+        case EPERM:
+            return QStringLiteral("permission denied");
+        case EIO:
+            return QStringLiteral("input/output error (is the disk failing or disconnected?)");
+        default:
+            return QString::fromLocal8Bit(std::strerror(err));
     }
-    if (f.write(data) != data.size() || !f.commit()) {
-        if (error)
-            *error = QStringLiteral("%1 could not be written completely (is the disk full?): %2")
-                         .arg(path, f.errorString());
-        f.cancelWriting();
-        return false;
-    }
-    return true;
 }
 
 QString sidecarBase(const QString& imagePath, const QString& outDir) {
@@ -80,6 +95,96 @@ QString sidecarBase(const QString& imagePath, const QString& outDir) {
 }
 
 }  // namespace
+
+bool replaceFileAtomically(const QString& path, const QByteArray& data, QString* error) {
+    bool hadOld = false;
+    const auto fail = [&](const QString& what, int err) {
+        if (error)
+            *error =
+                QStringLiteral("%1 %2: %3%4")
+                    .arg(path, what, writeProblem(err),
+                         hadOld ? QStringLiteral(" (the previous file is unchanged)") : QString());
+        return false;
+    };
+    // A symbolic link is followed: its target is replaced, the link stays.
+    QString target = path;
+    if (const QFileInfo fi(path); fi.isSymLink()) {
+        const QString resolved = fi.canonicalFilePath();
+        if (!resolved.isEmpty())
+            target = resolved;
+    }
+    const QFileInfo ti(target);
+    const QByteArray targetName = QFile::encodeName(ti.absoluteFilePath());
+    const QByteArray dirName = QFile::encodeName(ti.absolutePath());
+    // (shortened so that the temporary name stays within the 255 bytes a name may have)
+    const QByteArray base = QFile::encodeName(ti.fileName()).left(200);
+
+    struct stat old {};
+    hadOld = ::stat(targetName.constData(), &old) == 0;
+    if (hadOld && !S_ISREG(old.st_mode)) {
+        if (error)
+            *error = QStringLiteral("%1 cannot be written: it is not a regular file").arg(path);
+        return false;
+    }
+
+    // The temporary file sits in the same folder (so the rename is atomic), created exclusively
+    // with a name nobody else uses.
+    QByteArray temp;
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+        temp = dirName + "/." + base + ".vistag-" +
+               QByteArray::number(static_cast<qlonglong>(::getpid())) + "-" +
+               QByteArray::number(QRandomGenerator::global()->generate(), 36) + ".tmp";
+        fd = ::open(temp.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0)
+        return fail(QStringLiteral("cannot be written"), errno);
+    const auto abandon = [&](const QString& what, int err) {
+        if (fd >= 0)
+            ::close(fd);
+        ::unlink(temp.constData());
+        return fail(what, err);
+    };
+    // The new file keeps the old one's permissions (best effort for the owner: only root may
+    // give a file away).
+    if (hadOld) {
+        if (::fchmod(fd, old.st_mode & 07777) != 0)
+            return abandon(QStringLiteral("cannot be written"), errno);
+        if (::geteuid() == 0 && ::fchown(fd, old.st_uid, old.st_gid) != 0) {
+            // the new file stays root's: still readable by the same people (same mode)
+        }
+    }
+    const char* p = data.constData();
+    qsizetype left = data.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, static_cast<size_t>(qMin<qsizetype>(left, 1 << 20)));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return abandon(QStringLiteral("could not be written"), errno);
+        }
+        if (n == 0)
+            return abandon(QStringLiteral("could not be written"), ENOSPC);
+        p += n;
+        left -= n;
+    }
+    if (::fsync(fd) != 0 && errno != EINVAL)
+        return abandon(QStringLiteral("could not be written"), errno);
+    const int closed = ::close(fd);
+    fd = -1;
+    if (closed != 0)
+        return abandon(QStringLiteral("could not be written"), errno);
+    if (::rename(temp.constData(), targetName.constData()) != 0)
+        return abandon(QStringLiteral("could not be replaced"), errno);
+    // The rename itself on disk (best effort: not every file system syncs folders).
+    if (const int dfd = ::open(dirName.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+        [[maybe_unused]] const int synced = ::fsync(dfd);
+        ::close(dfd);
+    }
+    return true;
+}
 
 QString valueLabel(const QList<TaxonomyAttribute>& attributes, const QString& attribute,
                    const QString& code, const QString& language) {

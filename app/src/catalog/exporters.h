@@ -1,8 +1,8 @@
 // Export of the catalogue's tags: CSV (one row per image or per SKU, Merchant-style column names
 // where they fit, several values joined by "|"), JSON Lines, ".txt" sidecars ("tag, tag, …") and
 // XMP sidecars ("photo.jpg.xmp" with dc:subject and lr:hierarchicalSubject "attribute|value",
-// written with exiv2). Every file is written atomically (QSaveFile): a failure leaves the old
-// file, or none, never half of one.
+// written with exiv2). Every file is written atomically (replaceFileAtomically): a failure
+// leaves the old file byte for byte, or none, never half of one.
 #pragma once
 
 #include <QList>
@@ -37,6 +37,12 @@ ExportReport writeTxtSidecars(const QList<ExportRow>& rows,
 ExportReport writeXmpSidecars(const QList<ExportRow>& rows,
                               const QList<TaxonomyAttribute>& attributes, const QString& outDir,
                               const ExportOptions& options = {});
+
+// Writes `data` to a temporary file in `path`'s folder (every write, fsync and close checked),
+// keeps the old file's permissions and renames it over `path` only when all of that succeeded;
+// on any failure the temporary file is removed, the old file is left as it was and *error names
+// the file and the problem in plain words ("the disk is full"). A symbolic link is followed.
+bool replaceFileAtomically(const QString& path, const QByteArray& data, QString* error);
 
 // The label of a value in the given language, falling back to the other language and then the
 // code (new values not in the taxonomy are their own label).
