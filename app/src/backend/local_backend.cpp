@@ -8,6 +8,7 @@
 #include "backend/engine_request.h"
 #include "tags/tag_schema.h"
 #include "vistag/inference/engine.h"
+#include "vistag/inference/tag_constraint.h"
 
 namespace vistag::backend {
 
@@ -68,20 +69,105 @@ QString LocalBackend::weightsFingerprint(const QString& folder) {
     return QString::fromLatin1(hash.result().toHex().left(12));
 }
 
+GrammarCache::Grammar GrammarCache::get(const QString& key, const Compile& compile,
+                                        QString* error) {
+    {
+        std::lock_guard lk(lock_);
+        if (const auto it = index_.constFind(key); it != index_.constEnd()) {
+            lru_.splice(lru_.begin(), lru_, *it);
+            ++hits_;
+            return lru_.front().grammar;
+        }
+        ++misses_;
+    }
+    Grammar g = compile(error);
+    if (!g)
+        return nullptr;
+    const qint64 size = estimateBytes(*g);
+    std::lock_guard lk(lock_);
+    if (const auto it = index_.constFind(key); it != index_.constEnd()) {
+        lru_.splice(lru_.begin(), lru_, *it);  // another thread compiled it meanwhile
+        return lru_.front().grammar;
+    }
+    if (size > limits_.maxBytes || limits_.maxEntries <= 0)
+        return g;  // used for this request, not kept
+    lru_.push_front(Entry{key, g, size});
+    index_.insert(key, lru_.begin());
+    bytes_ += size;
+    evictLocked();
+    return g;
+}
+
+void GrammarCache::evictLocked() {
+    while (!lru_.empty() &&
+           (lru_.size() > static_cast<size_t>(limits_.maxEntries) || bytes_ > limits_.maxBytes)) {
+        index_.remove(lru_.back().key);
+        bytes_ -= lru_.back().bytes;
+        lru_.pop_back();
+    }
+}
+
+qint64 GrammarCache::estimateBytes(const TagGrammar& grammar) {
+    // TagGrammar::Impl (inference/src/constraint/constraint_impl.h) holds the schema, per
+    // attribute an AttrInfo (surfaces again, surface → value table, a hash map by surface) and
+    // one byte trie of escaped surfaces: at most one TrieNode (24 bytes) plus a child byte and
+    // a child index (5 bytes) per surface byte.
+    constexpr qint64 kFixed = 4096;
+    constexpr qint64 kPerAttribute = 512;
+    constexpr qint64 kPerValue = 96;
+    constexpr qint64 kPerSurface = 192;     // three std::string headers, a hash node, an index
+    constexpr qint64 kPerSurfaceByte = 32;  // the trie (29) and three copies of the text
+    qint64 total = kFixed;
+    for (const auto& a : grammar.schema().attributes) {
+        total += kPerAttribute + 2 * static_cast<qint64>(a.code.size());
+        for (const auto& v : a.values) {
+            total += kPerValue + static_cast<qint64>(v.code.size());
+            for (const std::string& s : v.surfaces)
+                total += kPerSurface + kPerSurfaceByte * static_cast<qint64>(s.size());
+        }
+    }
+    return total;
+}
+
+int GrammarCache::size() const {
+    std::lock_guard lk(lock_);
+    return static_cast<int>(lru_.size());
+}
+
+qint64 GrammarCache::bytes() const {
+    std::lock_guard lk(lock_);
+    return bytes_;
+}
+
+bool GrammarCache::contains(const QString& key) const {
+    std::lock_guard lk(lock_);
+    return index_.contains(key);
+}
+
+qint64 GrammarCache::hits() const {
+    std::lock_guard lk(lock_);
+    return hits_;
+}
+
+qint64 GrammarCache::misses() const {
+    std::lock_guard lk(lock_);
+    return misses_;
+}
+
 std::shared_ptr<const TagGrammar> LocalBackend::grammarFor(const TagSchema& schema,
                                                            QString* error) {
-    const QString key = catalog::tagSchemaKey(schema);
-    std::lock_guard lk(grammarsLock_);
-    if (auto it = grammars_.constFind(key); it != grammars_.constEnd())
-        return *it;
-    auto g = engine_->compileTags(schema);
-    if (!g) {
-        *error = QStringLiteral("The taxonomy cannot be used for tagging: %1")
-                     .arg(QString::fromStdString(g.error().message()));
-        return nullptr;
-    }
-    grammars_.insert(key, *g);
-    return *g;
+    return grammars_.get(
+        catalog::tagSchemaKey(schema),
+        [&](QString* err) -> GrammarCache::Grammar {
+            auto g = engine_->compileTags(schema);
+            if (!g) {
+                *err = QStringLiteral("The taxonomy cannot be used for tagging: %1")
+                           .arg(QString::fromStdString(g.error().message()));
+                return nullptr;
+            }
+            return *g;
+        },
+        error);
 }
 
 void LocalBackend::cancel() {

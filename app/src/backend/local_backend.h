@@ -2,6 +2,8 @@
 #pragma once
 
 #include <QHash>
+#include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 
@@ -9,7 +11,9 @@
 
 namespace vistag::inference {
 class Engine;
-}
+class TagGrammar;
+struct TagSchema;
+}  // namespace vistag::inference
 
 namespace vistag::backend {
 
@@ -24,6 +28,56 @@ struct LocalOptions {
     int maxSequences = 0;
     // Loading progress 0..1; return false to cancel.
     std::function<bool(double, const QString&)> progress;
+};
+
+// Compiled taxonomy grammars by schema key (catalog::tagSchemaKey), the least recently used
+// dropped first so that the cache stays within a count and an estimated size: a server's clients
+// each sending other schemas cannot grow the process without bound. A grammar larger than the
+// whole byte budget is compiled and used but not kept. Thread-safe; compiling runs outside the
+// lock (two threads asking for the same new schema may both compile it; one copy is kept).
+struct GrammarCacheLimits {
+    int maxEntries = 32;
+    qint64 maxBytes = 256LL * 1024 * 1024;
+};
+
+class GrammarCache {
+public:
+    using Limits = GrammarCacheLimits;
+    using Grammar = std::shared_ptr<const inference::TagGrammar>;
+    // Compiles a grammar; nullptr with *error (plain words) when it cannot.
+    using Compile = std::function<Grammar(QString* error)>;
+
+    explicit GrammarCache(Limits limits = {}) : limits_(limits) {}
+    // The grammar of `key`, from the cache (now the most recently used) or from compile().
+    Grammar get(const QString& key, const Compile& compile, QString* error);
+
+    // An estimate of the memory a compiled grammar holds (its schema copy, the surface tries and
+    // lookup tables), from its public schema: about 32 bytes per byte of surface plus fixed
+    // costs per surface, value and attribute. The shared vocabulary is not counted.
+    static qint64 estimateBytes(const inference::TagGrammar& grammar);
+
+    Limits limits() const { return limits_; }
+    int size() const;
+    qint64 bytes() const;
+    bool contains(const QString& key) const;
+    qint64 hits() const;
+    qint64 misses() const;
+
+private:
+    struct Entry {
+        QString key;
+        Grammar grammar;
+        qint64 bytes = 0;
+    };
+    void evictLocked();
+
+    Limits limits_;
+    mutable std::mutex lock_;  // ask() may run on several threads (batched)
+    std::list<Entry> lru_;     // most recently used first
+    QHash<QString, std::list<Entry>::iterator> index_;
+    qint64 bytes_ = 0;
+    qint64 hits_ = 0;
+    qint64 misses_ = 0;
 };
 
 class LocalBackend final : public InferenceBackend {
@@ -41,9 +95,10 @@ public:
     AskResult ask(const AskRequest& request,
                   const std::function<bool(const QString&)>& onText = {}) override;
     // A request with a tagSchema is decoded under that constraint (compiled once per schema and
-    // kept); the answer is the compact JSON and result.tags its values with their confidence.
-    // Stops every request (the one-sequence path and the whole batch); a batched caller stops
-    // only its own request by returning false from onText.
+    // kept in a GrammarCache with the default limits: 32 grammars, 256 MiB); the answer is the
+    // compact JSON and result.tags its values with their confidence. Stops every request (the
+    // one-sequence path and the whole batch); a batched caller stops only its own request by
+    // returning false from onText.
     void cancel() override;
     inference::Engine& engine() { return *engine_; }
 
@@ -53,8 +108,7 @@ private:
     std::shared_ptr<const inference::TagGrammar> grammarFor(const inference::TagSchema& schema,
                                                             QString* error);
     std::unique_ptr<inference::Engine> engine_;
-    std::mutex grammarsLock_;  // ask() may run on several threads (batched)
-    QHash<QString, std::shared_ptr<const inference::TagGrammar>> grammars_;  // tagSchemaKey →
+    GrammarCache grammars_;
     QString modelId_;
     QString cacheKey_;
     bool batched_ = false;
