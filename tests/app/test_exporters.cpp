@@ -110,6 +110,48 @@ private slots:
         QCOMPARE(second[4], QString());
     }
 
+    // Tracker issue 21: a value a spreadsheet would run as a formula is written as text (a
+    // leading apostrophe, OWASP's advice against CSV injection); other values are unchanged.
+    void csvNeutralisesFormulaCells() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("tags.csv"));
+        ExportRow r;
+        r.id = QStringLiteral("=HYPERLINK(\"http://evil.example\",\"x\")");
+        r.imagePaths = {QStringLiteral("@SUM(1+1)*cmd|' /C calc'!A0")};
+        r.skuGroup = QStringLiteral("+1");
+        r.values[QStringLiteral("style")] = {QStringLiteral("-2+3")};
+        r.values[QStringLiteral("colour")] = {QStringLiteral("\tred")};
+        r.values[QStringLiteral("fabric")] = {QStringLiteral("\r=1"), QStringLiteral("=2")};
+        ExportRow plain;
+        plain.id = QStringLiteral("a-b=c@d");  // only the first character matters
+        plain.values[QStringLiteral("style")] = {QStringLiteral("boho")};
+        QList<TaxonomyAttribute> attrs = taxonomy();
+        attrs[1].merchantColumn = QStringLiteral("=cmd");  // a column name from a taxonomy file
+        QString err;
+        QVERIFY2(writeCsv({r, plain}, attrs, path, &err), qPrintable(err));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines =
+            QString::fromUtf8(f.readAll().mid(3)).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(parseCsvLine(lines[0])[5], QStringLiteral("'=cmd"));
+        const QStringList first = parseCsvLine(lines[1]);
+        QCOMPARE(first[0], QStringLiteral("'=HYPERLINK(\"http://evil.example\",\"x\")"));
+        QCOMPARE(first[1], QStringLiteral("'@SUM(1+1)*cmd|' /C calc'!A0"));
+        QCOMPARE(first[3], QStringLiteral("'+1"));
+        QCOMPARE(first[4], QStringLiteral("'-2+3"));
+        QCOMPARE(first[5], QStringLiteral("'\tred"));
+        QCOMPARE(first[6], QStringLiteral("'\r=1|=2"));
+        // No cell of the file starts with a formula character.
+        for (const QString& line : lines)
+            for (const QString& cell : parseCsvLine(line))
+                QVERIFY2(cell.isEmpty() || !QStringLiteral("=+-@\t\r").contains(cell.front()),
+                         qPrintable(cell));
+        const QStringList second = parseCsvLine(lines[2]);
+        QCOMPARE(second[0], QStringLiteral("a-b=c@d"));
+        QCOMPARE(second[4], QStringLiteral("boho"));
+    }
+
     void jsonLinesRoundTrip() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("tags.jsonl"));

@@ -42,7 +42,13 @@ QStringList columnAttributes(const QList<ExportRow>& rows, const QList<TaxonomyA
     return order + extra;
 }
 
-QString csvField(const QString& s) {
+// A field as CSV writes it. A field a spreadsheet would take for a formula (starting with '=',
+// '+', '-', '@', a tab or a carriage return) gets a leading apostrophe, as OWASP recommends
+// against CSV injection: the spreadsheet shows the text instead of running it.
+QString csvField(const QString& text) {
+    QString s = text;
+    if (!s.isEmpty() && QStringView(u"=+-@\t\r").contains(s.front()))
+        s.prepend(QLatin1Char('\''));
     if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) &&
         !s.contains(QLatin1Char('\n')) && !s.contains(QLatin1Char('\r')))
         return s;
@@ -207,7 +213,7 @@ bool writeCsv(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attr
                        QStringLiteral("additional_image_link"), QStringLiteral("item_group_id")};
     for (const QString& code : attrs) {
         const TaxonomyAttribute* a = findAttribute(attributes, code);
-        header << (a && !a->merchantColumn.isEmpty() ? a->merchantColumn : code);
+        header << csvField(a && !a->merchantColumn.isEmpty() ? a->merchantColumn : code);
     }
     QByteArray out = header.join(QLatin1Char(',')).toUtf8() + "\r\n";
     for (const ExportRow& r : rows) {
