@@ -133,6 +133,45 @@ private slots:
             << "duplicate key \"en\"";
         QTest::newRow("wrong format") << replaced("'name': 'test',", "'format': 'csv',") << "2:"
                                       << "\"format\"";
+        // Tracker issue 21: control characters and bidirectional overrides/isolates, which make
+        // a label display other than it reads, are refused naming the attribute and value.
+        QTest::newRow("bidi override in a value label")
+            << replaced("'en': 'Red'", "'en': 'R\\u202Eed'") << "11:"
+            << "attribute \"colour\", value \"red\": \"en\" contains an invisible "
+               "bidirectional-text control (U+202E), which is not allowed";
+        QTest::newRow("bidi embedding in a value code")
+            << replaced("{'code': 'red',", "{'code': 're\\u202Ad',") << "11:"
+            << "attribute \"colour\", value: \"code\" contains an invisible bidirectional-text "
+               "control (U+202A)";
+        QTest::newRow("isolate in a synonym")
+            << replaced("'synonyms': ['retro']", "'synonyms': ['retro', 're\\u2066tro']") << "7:"
+            << "value \"vintage\": synonym 2 contains an invisible bidirectional-text control "
+               "(U+2066)";
+        QTest::newRow("pop isolate in an attribute synonym")
+            << replaced("'multi': true,", "'multi': true, 'synonyms': ['hue\\u2069'],") << "9:"
+            << "attribute \"colour\": synonym 1 contains an invisible bidirectional-text "
+               "control (U+2069)";
+        QTest::newRow("bell in an attribute label")
+            << replaced("'zh': '风格'", "'zh': '风\\u0007格'") << "4:"
+            << "attribute \"style\": \"zh\" contains a control character (U+0007)";
+        QTest::newRow("tab inside a label")
+            << replaced("'en': 'Vintage'", "'en': 'Vin\\ttage'") << "7:"
+            << "value \"vintage\": \"en\" contains a control "
+               "character (U+0009)";
+        QTest::newRow("C1 control in a label")
+            << replaced("'en': 'Bohemian'", "'en': 'Bohe\\u0085mian'") << "6:"
+            << "value \"boho\": \"en\" contains a control character (U+0085)";
+        QTest::newRow("override in the merchant column")
+            << replaced("'merchantColumn': 'color'", "'merchantColumn': 'co\\u202Dlor'") << "9:"
+            << "attribute \"colour\": \"merchantColumn\" contains an invisible "
+               "bidirectional-text control (U+202D)";
+        QTest::newRow("override in the name")
+            << replaced("'name': 'test',", "'name': 'te\\u202Bst',") << "2:"
+            << "taxonomy: \"name\" contains an invisible bidirectional-text control (U+202B)";
+        QTest::newRow("override in the description")
+            << replaced("'name': 'test',", "'name': 'test', 'description': 'a\\u2067b',") << "2:"
+            << "taxonomy: \"description\" contains an invisible bidirectional-text control "
+               "(U+2067)";
     }
     void validationErrors() {
         QFETCH(QByteArray, json);
@@ -146,6 +185,19 @@ private slots:
             found = found || (line.startsWith("broken.json:" + position) && line.contains(problem));
         QVERIFY2(found, qPrintable(QStringLiteral("want broken.json:%1 ... %2\n got: %3")
                                        .arg(position, problem, error)));
+    }
+
+    // A description may run over several lines; labels may hold any other printable text
+    // (right-to-left scripts included: only the invisible controls are refused).
+    void multiLineDescriptionAndRightToLeftLabelsLoad() {
+        QString error;
+        const auto t = Taxonomy::fromJson(
+            replaced("'name': 'test',",
+                     "'name': 'test', 'description': 'line one\\nline two\\tend',")
+                .replace(dq("'en': 'Red'"), dq("'en': '\u05D0\u05D3\u05D5\u05DD'")),
+            "t.json", &error);
+        QVERIFY2(t, qPrintable(error));
+        QCOMPARE(t->value("colour", "red")->labelEn, QStringLiteral("\u05D0\u05D3\u05D5\u05DD"));
     }
 
     void allProblemsAreReported() {

@@ -178,6 +178,29 @@ int lineOf(const QByteArray& data, qsizetype offset) {
 
 // ---- validation -------------------------------------------------------------------------------
 
+// The first character of `text` that has no place in a label, name or synonym: C0 and C1
+// control characters and DEL (tabs and line breaks too: a label is one line; a description may
+// hold them when `multiLine`), and the bidirectional embeddings, overrides and isolates
+// U+202A–U+202E and U+2066–U+2069, which make a label display other than it reads (an export's
+// "red" that is "der"). Empty when there is none.
+QString forbiddenCharacter(const QString& text, bool multiLine = false) {
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (multiLine && (u == u'\n' || u == u'\t' || u == u'\r'))
+            continue;
+        QString what;
+        if (u < 0x20 || (u >= 0x7F && u <= 0x9F))
+            what = QStringLiteral("a control character");
+        else if ((u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069))
+            what = QStringLiteral("an invisible bidirectional-text control");
+        else
+            continue;
+        return QStringLiteral("%1 (U+%2)")
+            .arg(what, QString::number(u, 16).toUpper().rightJustified(4, QLatin1Char('0')));
+    }
+    return {};
+}
+
 class Validator {
 public:
     Validator(const QByteArray& data, const QString& fileLabel, const JsonPositions& pos)
@@ -194,8 +217,8 @@ public:
         if (root.contains("version") && !root.value("version").isDouble() &&
             !root.value("version").isString())
             error(valueAt("/version"), QStringLiteral("\"version\" must be a number or a string"));
-        const QString name = optionalString(root, QString(), "name");
-        optionalString(root, QString(), "description");
+        const QString name = optionalString(root, QString(), "name", QStringLiteral("taxonomy"));
+        optionalString(root, QString(), "description", QStringLiteral("taxonomy"));
 
         QList<TaxonomyAttribute> attributes;
         QHash<QString, QStringList> attributeSynonyms;
@@ -253,7 +276,10 @@ private:
         }
     }
 
-    QString optionalString(const QJsonObject& o, const QString& pointer, const char* key) {
+    // `what` names the object in a message about a forbidden character ("taxonomy",
+    // "attribute \"style\"").
+    QString optionalString(const QJsonObject& o, const QString& pointer, const char* key,
+                           const QString& what) {
         const QJsonValue v = o.value(QLatin1String(key));
         if (v.isUndefined())
             return {};
@@ -261,7 +287,23 @@ private:
             error(valueAt(pointer + '/' + key), QStringLiteral("\"%1\" must be a string").arg(key));
             return {};
         }
-        return v.toString().trimmed();
+        const QString text = v.toString().trimmed();
+        if (!checkCharacters(text, pointer + '/' + key, what, QStringLiteral("\"%1\"").arg(key),
+                             qstrcmp(key, "description") == 0))
+            return {};
+        return text;
+    }
+
+    // Refuses (with an error naming the object and the field) a text holding a control or
+    // bidirectional-override character.
+    bool checkCharacters(const QString& text, const QString& pointer, const QString& what,
+                         const QString& field, bool multiLine = false) {
+        const QString bad = forbiddenCharacter(text, multiLine);
+        if (bad.isEmpty())
+            return true;
+        error(valueAt(pointer),
+              QStringLiteral("%1: %2 contains %3, which is not allowed").arg(what, field, bad));
+        return false;
     }
 
     // A required non-empty string; `what` names the object in the message.
@@ -283,7 +325,8 @@ private:
                   QStringLiteral("%1: \"%2\" is empty").arg(what, key));
             return false;
         }
-        return true;
+        return checkCharacters(*out, pointer + '/' + key, what,
+                               QStringLiteral("\"%1\"").arg(QLatin1String(key)));
     }
 
     bool validCode(const QString& code, const QString& pointer, const QString& what) {
@@ -317,6 +360,9 @@ private:
             } else if (normalizeTerm(a.at(k).toString()).isEmpty()) {
                 error(valueAt(at), QStringLiteral("%1: synonym %2 is empty").arg(what).arg(k + 1));
                 ok = false;
+            } else if (!checkCharacters(a.at(k).toString().trimmed(), at, what,
+                                        QStringLiteral("synonym %1").arg(k + 1))) {
+                ok = false;
             } else {
                 out->append(a.at(k).toString().trimmed());
             }
@@ -349,7 +395,7 @@ private:
                 ok = false;
             }
         }
-        a->merchantColumn = optionalString(o, p, "merchantColumn");
+        a->merchantColumn = optionalString(o, p, "merchantColumn", what);
         ok = readSynonyms(o, p, what, synonyms) && ok;
 
         if (ok) {
