@@ -28,7 +28,7 @@ std::optional<catalog::Taxonomy> taxonomyFromOption(const QCommandLineParser& p,
     auto t = catalog::Taxonomy::load(p.value(QStringLiteral("taxonomy")), &err);
     if (!t) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
-        *exitCode = 3;
+        *exitCode = kTaxonomyExitCode;
     }
     return t;
 }

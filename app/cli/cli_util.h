@@ -21,8 +21,12 @@ int parseCommandLine(QCommandLineParser& parser, const QStringList& args, const 
 QList<QCommandLineOption> catalogueOptions();
 void applyCatalogueOptions(const QCommandLineParser& parser);
 
+// The exit code of a taxonomy that cannot be used (a missing, unreadable or invalid --taxonomy
+// file, or one the tagging constraint refuses); documented in `tag --help` and `export --help`.
+constexpr int kTaxonomyExitCode = 12;
+
 // --taxonomy FILE, or the built-in apparel taxonomy. On a broken file prints the error (which
-// names the line) and sets *exitCode = 3.
+// names the line) and sets *exitCode = kTaxonomyExitCode.
 std::optional<catalog::Taxonomy> taxonomyFromOption(const QCommandLineParser& parser,
                                                     int* exitCode);
 

@@ -17,7 +17,11 @@ const char kUsage[] =
     "                         [--language en|zh]\n"
     "csv and jsonl write the file PATH; txt and xmp write sidecars into the folder PATH, or\n"
     "beside each image when PATH is '-'. Only accepted tags are exported unless --all (then\n"
-    "suggested ones too; rejected ones never).\n";
+    "suggested ones too; rejected ones never). A CSV cell that starts with = + - @, a tab or a\n"
+    "carriage return gets a leading ' (spreadsheets show it as text instead of running it).\n"
+    "Every file is replaced only once it is written completely: a failed write (a full disk)\n"
+    "leaves the previous file as it was.\n"
+    "Exit 0 done; 2 usage, 10 the catalogue, 11 a file could not be written, 12 the taxonomy.\n";
 
 }  // namespace
 

@@ -32,7 +32,8 @@ const char kUsage[] =
     "confidence (--free-text: the model answers in its own words and the taxonomy's terms are\n"
     "looked for in them). A batch that was interrupted\n"
     "(killed, crashed, Ctrl+C) resumes when the same command runs again. Exit 0 when every\n"
-    "image was processed, 1 when some failed.\n";
+    "image was processed, 1 when some failed; 2 usage, 3-7 the model (as `ask`), 5 an image\n"
+    "or folder is missing, 8 cancelled, 10 the catalogue, 12 the taxonomy.\n";
 
 constexpr int kCatalogueError = 10;  // the catalogue database could not be opened or written
 std::atomic<bool> gCancel{false};
@@ -120,7 +121,7 @@ int runTag(const QStringList& args) {
         spec.prompt = p.value(QStringLiteral("prompt"));
     if (const QString problem = catalog::taggingSpecProblem(spec); !problem.isEmpty()) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(problem));
-        return 2;
+        return kTaxonomyExitCode;
     }
 
     // Images into the catalogue (hash, size), all in one transaction.
