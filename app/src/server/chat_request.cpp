@@ -150,6 +150,104 @@ bool readContent(const QJsonValue& content, bool allowImages, const ChatLimits& 
 
 }  // namespace
 
+namespace {
+
+// The walk of checkSchemaLimits: counts as it goes and stops at the first limit passed.
+struct SchemaMeter {
+    const ChatLimits& limits;
+    QString* error;
+    qint64 bytes = 0;
+    qint64 values = 0;
+
+    bool fail(const QString& why) {
+        *error = QStringLiteral("response_format: the json_schema is too large: %1").arg(why);
+        return false;
+    }
+    bool addBytes(qsizetype n) {
+        bytes += n;
+        if (bytes > limits.maxSchemaBytes)
+            return fail(QStringLiteral("more than %1 bytes of names and strings")
+                            .arg(limits.maxSchemaBytes));
+        return true;
+    }
+    // `property`: the top-level property this value is in ("" above them).
+    bool walk(const QJsonValue& v, int depth, const QString& property) {
+        if (depth > limits.maxSchemaDepth)
+            return fail(QStringLiteral("nested more than %1 levels").arg(limits.maxSchemaDepth));
+        if (v.isString())
+            return addBytes(v.toString().size());  // UTF-16 units: at most the UTF-8 bytes
+        if (v.isArray()) {
+            const QJsonArray a = v.toArray();
+            // No array in a schema this server takes is longer than an enum may be.
+            if (a.size() > limits.maxSchemaEnumValues)
+                return fail(QStringLiteral("a list of %1 items%2 (at most %3)")
+                                .arg(a.size())
+                                .arg(property.isEmpty()
+                                         ? QString()
+                                         : QStringLiteral(" in property '%1'").arg(property))
+                                .arg(limits.maxSchemaEnumValues));
+            for (const QJsonValue& item : a)
+                if (!walk(item, depth + 1, property))
+                    return false;
+            return true;
+        }
+        if (v.isObject()) {
+            const QJsonObject o = v.toObject();
+            if (o.size() > qMax(limits.maxSchemaProperties, 64))
+                return fail(QStringLiteral("an object with %1 keys (at most %2)")
+                                .arg(o.size())
+                                .arg(qMax(limits.maxSchemaProperties, 64)));
+            for (auto it = o.begin(); it != o.end(); ++it) {
+                if (!addBytes(it.key().size()))
+                    return false;
+                // (the list itself first: one that is too long is named with its property)
+                if (!walk(it.value(), depth + 1, property))
+                    return false;
+                if (it.key() == QLatin1String("enum") && it.value().isArray()) {
+                    values += it.value().toArray().size();
+                    if (values > limits.maxSchemaTotalValues)
+                        return fail(QStringLiteral("more than %1 enum values in all")
+                                        .arg(limits.maxSchemaTotalValues));
+                }
+            }
+            return true;
+        }
+        return addBytes(8);  // a number, true, false, null
+    }
+};
+
+}  // namespace
+
+bool checkSchemaLimits(const QJsonObject& schema, const ChatLimits& limits, QString* error) {
+    SchemaMeter m{limits, error};
+    const QJsonValue props = schema.value(QLatin1String("properties"));
+    if (props.isObject() && props.toObject().size() > limits.maxSchemaProperties)
+        return m.fail(QStringLiteral("%1 properties (at most %2)")
+                          .arg(props.toObject().size())
+                          .arg(limits.maxSchemaProperties));
+    const QJsonValue required = schema.value(QLatin1String("required"));
+    if (required.isArray() && required.toArray().size() > limits.maxSchemaProperties)
+        return m.fail(QStringLiteral("%1 required names (at most %2)")
+                          .arg(required.toArray().size())
+                          .arg(limits.maxSchemaProperties));
+    // The properties one by one, so that an error can name the property.
+    for (auto it = schema.begin(); it != schema.end(); ++it) {
+        if (!m.addBytes(it.key().size()))
+            return false;
+        if (it.key() == QLatin1String("properties") && it.value().isObject()) {
+            const QJsonObject p = it.value().toObject();
+            for (auto prop = p.begin(); prop != p.end(); ++prop) {
+                const QString name = prop.key().left(60);
+                if (!m.addBytes(prop.key().size()) || !m.walk(prop.value(), 2, name))
+                    return false;
+            }
+        } else if (!m.walk(it.value(), 1, QString())) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool parseChatRequest(const QByteArray& body, const catalog::InferenceParams& defaults,
                       const ChatLimits& limits, ChatJob* job, QString* error) {
     QJsonParseError pe;
@@ -251,6 +349,8 @@ bool parseChatRequest(const QJsonObject& o, const catalog::InferenceParams& defa
         const QString type = rf.toObject().value(QLatin1String("type")).toString();
         if (type == QLatin1String("json_schema")) {
             const QJsonObject js = rf.toObject().value(QLatin1String("json_schema")).toObject();
+            if (!checkSchemaLimits(js.value(QLatin1String("schema")).toObject(), limits, error))
+                return false;
             auto schema = catalog::tagSchemaFromJsonSchema(
                 js.value(QLatin1String("schema")).toObject(), error);
             if (!schema)

@@ -21,6 +21,15 @@ struct ChatLimits {
     // Accept file:///absolute/path image URLs (a local file, read when the image is decoded):
     // `vistag-cli batch` does, the server never (a client must not read the server's files).
     bool allowFileUrls = false;
+    // A response_format json_schema is measured against these before anything is built from it
+    // (checkSchemaLimits), so that a hostile schema costs the thread that reads requests no more
+    // than a walk over at most these many items. The first two are the constraint's own limits
+    // (inference::TagLimits).
+    int maxSchemaProperties = 256;      // attributes
+    int maxSchemaEnumValues = 10000;    // values of one property's enum
+    int maxSchemaTotalValues = 20000;   // enum values of all properties together
+    qint64 maxSchemaBytes = 4LL << 20;  // UTF-8 bytes of every key and string in the schema
+    int maxSchemaDepth = 8;             // nesting of objects and arrays
 };
 
 struct ChatImage {
@@ -47,6 +56,12 @@ struct ChatJob {
     // response_format json_schema: the answer is constrained to it (catalog/tag_schema.h).
     std::shared_ptr<const inference::TagSchema> tagSchema;
 };
+
+// Whether the response_format `schema` object stays within the limits: its properties, each enum,
+// all enums together, its keys and strings in bytes, its nesting. Stops at the first limit
+// passed, before reading further (so its cost is bounded by the limits, not by the schema); the
+// error names the limit and, where there is one, the property.
+bool checkSchemaLimits(const QJsonObject& schema, const ChatLimits& limits, QString* error);
 
 // Parses `body`. Sampling values the request leaves out come from `defaults`. On a bad request
 // returns false with *error in plain words (the caller answers 400).
