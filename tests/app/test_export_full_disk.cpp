@@ -163,6 +163,35 @@ private slots:
         QCOMPARE(diskFiles(), QStringList{QStringLiteral("big.jsonl")});
     }
 
+    // Tracker issue 21, defect 10: export only reads the catalogue (it opens it read-only), so
+    // one on read-only media (a mounted backup, a DVD) should export, writing nothing beside it.
+    void cliExportFromACatalogueOnAReadOnlyDisk() {
+        QTemporaryDir mountAt;  // a disk of its own, large enough for the catalogue
+        const QByteArray at = QFile::encodeName(mountAt.path());
+        QCOMPARE(::mount("tmpfs", at.constData(), "tmpfs", 0, "size=16m,mode=0755"), 0);
+        const auto unmount = qScopeGuard([&] { ::umount2(at.constData(), MNT_DETACH); });
+        const QString db = QDir(mountAt.path()).filePath(QStringLiteral("shop.sqlite"));
+        QVERIFY(QFile::copy(m_db, db));
+        QCOMPARE(::mount("tmpfs", at.constData(), "tmpfs", MS_REMOUNT | MS_RDONLY, nullptr), 0);
+        const QString out = m_work.filePath(QStringLiteral("from-read-only.csv"));
+        QString err;
+        const int rc = runCli(
+            {QStringLiteral("export"), QStringLiteral("--db"), db, QStringLiteral("--format"),
+             QStringLiteral("csv"), QStringLiteral("--out"), out},
+            &err);
+        // Known, not fixed here: the catalogue is in WAL mode and SQLite cannot create its
+        // "-shm" file beside it, so CatalogDb::open (catalog/catalog_db.cpp) fails with
+        // SQLITE_CANTOPEN and calls the file "missing or not accessible". A read-only open
+        // could retry with the URI option immutable=1. Remove this line with that fix (an
+        // unexpected pass fails the test).
+        QEXPECT_FAIL("", "issue 21 defect 10: a WAL catalogue on read-only media cannot be opened",
+                     Abort);
+        QVERIFY2(rc == 0, qPrintable(QStringLiteral("exit %1: %2").arg(rc).arg(err)));
+        QVERIFY(readAll(out).contains("red"));
+        QCOMPARE(QDir(mountAt.path()).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{QStringLiteral("shop.sqlite")});
+    }
+
     void cliSingleFileExportOnAFullDisk_data() {
         QTest::addColumn<QString>("format");
         QTest::newRow("csv") << QStringLiteral("csv");
