@@ -286,7 +286,26 @@ private slots:
             const auto r = answered.first().at(0).value<backend::AskResult>();
             QVERIFY2(r.ok, qPrintable(r.error));
             QVERIFY(panel->running());  // the batch goes on afterwards
+
             QVERIFY(progress.isEmpty() || progress.last().at(0).toInt() <= 1);
+
+            // Ctrl+Q while tagging asks first; "Keep working" keeps the window and the batch.
+            QTimer::singleShot(0, &w, [] {
+                QWidget* box = nullptr;
+                for (int i = 0; i < 250 && !box; ++i) {
+                    QTest::qWait(20);
+                    if (QWidget* m = QApplication::activeModalWidget();
+                        m && m->objectName() == QLatin1String("quitConfirm"))
+                        box = m;
+                }
+                QVERIFY(box);
+                for (QPushButton* b : box->findChildren<QPushButton*>())
+                    if (b->text() == ui::MainWindow::tr("Keep working"))
+                        QTest::mouseClick(b, Qt::LeftButton);
+            });
+            QTest::keyClick(&w, Qt::Key_Q, Qt::ControlModifier);
+            QVERIFY(w.isVisible());
+            QVERIFY(panel->running());
 
             QTest::mouseClick(panel->cancelButton(), Qt::LeftButton);
             QVERIFY(finished.wait(30000));

@@ -172,7 +172,21 @@ void AskPane::setStats(std::function<QString()> text) {
 }
 
 void AskPane::setImages(const QStringList& paths) {
+    if (paths == images_)
+        return;
     images_ = paths;
+    // The answer (and its tag chips, which add to the current image) was about other images: a
+    // question still running is stopped and its answer dropped, the pane starts empty.
+    if (job_ != 0) {
+        controller_->stop();
+        job_ = 0;
+    }
+    text_.clear();
+    linked_.clear();
+    suffix_.clear();
+    chunks_ = 0;
+    answer_->clear();
+    setStats({});
     updateButtons();
 }
 

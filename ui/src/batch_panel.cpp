@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <algorithm>
 #include <cmath>
 
 #include "catalog_model.h"
@@ -59,14 +60,9 @@ BatchPanel::BatchPanel(catalog::CatalogDb& db, backend::BackendController* backe
     connect(backend_, &backend::BackendController::batchProgress, this, &BatchPanel::onProgress);
     connect(backend_, &backend::BackendController::batchItem, this, &BatchPanel::onItem);
     connect(backend_, &backend::BackendController::batchFinished, this, &BatchPanel::onFinished);
-    // Work left from an earlier session shows its queued badges until it is resumed or dropped.
-    if (const auto batches = db_.unfinishedBatches()) {
-        QHash<qint64, catalog::ItemState> states;
-        for (const auto& b : *batches)
-            if (const auto items = db_.batchItemStates(b.id))
-                states.insert(*items);
-        model_->setBatchStatuses(states);
-    }
+    // Badges from every batch, earlier sessions' too: tagged, failed (with why), and the work
+    // left queued until it is resumed or dropped.
+    model_->loadBatchOutcomes();
     showIdle();
 }
 
@@ -226,10 +222,9 @@ bool BatchPanel::start(qint64 batchId, const catalog::BatchSpec& spec) {
     }
     runningBatch_ = batchId;
     clock_.start();
-    if (auto states = db_.batchItemStates(batchId))
-        model_->setBatchStatuses(*states);
+    model_->loadBatchOutcomes();  // this batch's items are each image's newest
     const auto p = db_.batchProgress(batchId).value_or(catalog::BatchProgress{});
-    finishedAtStart_ = p.finished();
+    answeredAtStart_ = p.done;
     bar_->setRange(0, qMax(1, p.total()));
     bar_->setValue(p.finished());
     setLabel([] { return tr("Tagging…"); });
@@ -248,13 +243,16 @@ bool BatchPanel::start(qint64 batchId, const catalog::BatchSpec& spec) {
 void BatchPanel::onProgress(qint64 batchId, const catalog::BatchRunStatus& s) {
     if (batchId != runningBatch_)
         return;
+    lastProgress_ = s.progress;
     const int total = s.progress.total();
     const int finished = s.progress.finished();
     bar_->setRange(0, qMax(1, total));
     bar_->setValue(finished);
-    const int doneHere = finished - finishedAtStart_;
+    // An estimate only after real answers, from the time they took: failures and skipped images
+    // come back at once and say nothing about how long the rest takes.
+    const int answeredHere = s.progress.done - answeredAtStart_;
     const double etaSeconds =
-        doneHere > 0 ? clock_.elapsed() / 1000.0 / doneHere * (total - finished) : s.etaSeconds;
+        answeredHere > 0 ? clock_.elapsed() / 1000.0 / answeredHere * (total - finished) : -1;
     const int failed = s.progress.failed;
     setLabel([finished, total, etaSeconds, failed] {
         QString text = tr("Tagging %1 / %2").arg(finished).arg(total);
@@ -287,6 +285,25 @@ void BatchPanel::onFinished(qint64 batchId, bool ok, bool cancelled, const QStri
     emit finished(ok, cancelled);
 }
 
+bool BatchPanel::retryFailed() {
+    QString error;
+    const auto outcomes = db_.latestItemOutcomes(0, &error);
+    if (!outcomes) {
+        emit errorOccurred(error);
+        return false;
+    }
+    QList<qint64> failed;
+    for (auto it = outcomes->cbegin(); it != outcomes->cend(); ++it)
+        if (it->state == catalog::ItemState::Failed)
+            failed << it.key();
+    std::sort(failed.begin(), failed.end());
+    if (failed.isEmpty()) {
+        emit errorOccurred(tr("No image failed its last tagging."));
+        return false;
+    }
+    return tagImages(failed, QStringLiteral("replace"));
+}
+
 void BatchPanel::cancel() {
     if (!running())
         return;
@@ -305,7 +322,7 @@ void BatchPanel::discard() {
             if (!db_.cancelBatch(b.id, &error))
                 emit errorOccurred(error);
         }
-    model_->setBatchStatuses({});
+    model_->loadBatchOutcomes();  // the dropped items' images show their earlier outcome
     showIdle();
 }
 

@@ -35,12 +35,15 @@ public:
     // mode: "untagged" (skip images that have tags), "replace" or "append".
     bool tagImages(const QList<qint64>& imageIds, const QString& mode);
     bool tagUntagged();  // every image without tags, in the order they were added
+    bool retryFailed();  // every image whose last tagging failed, asked again
     bool resume();       // the oldest unfinished batch
     void cancel();       // the rest of the batch stays queued (resume later)
     void discard();      // the unfinished batch is dropped: its queued images become cancelled
 
     bool running() const { return runningBatch_ != 0; }
     qint64 runningBatch() const { return runningBatch_; }
+    // The counts of the batch that ran last (or runs now): the summary when it ends.
+    const catalog::BatchProgress& lastProgress() const { return lastProgress_; }
     // Images still queued in unfinished batches (read from the catalogue).
     int unfinishedCount() const;
     // Shows or hides the resume offer after the catalogue changed.
@@ -80,8 +83,10 @@ private:
     CatalogModel* model_;
     const catalog::Taxonomy& taxonomy_;
     qint64 runningBatch_ = 0;
+    catalog::BatchProgress lastProgress_;
     QElapsedTimer clock_;  // since this run started (the ETA spans the worker's rounds)
-    int finishedAtStart_ = 0;
+    int answeredAtStart_ =
+        0;  // items done (answered) when this run started: the ETA counts answers
     QLabel* label_ = nullptr;
     QProgressBar* bar_ = nullptr;
     QPushButton* cancel_ = nullptr;

@@ -1,5 +1,7 @@
 #include "catalog_model.h"
 
+#include "error_text.h"
+
 #include <QFileInfo>
 #include <QPainter>
 #include <algorithm>
@@ -131,8 +133,13 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const {
     switch (role) {
         case Qt::DisplayRole:
             return QFileInfo(r.path).fileName();
-        case Qt::ToolTipRole:
-            return QStringLiteral("%1\n%2 × %3").arg(r.path).arg(r.width).arg(r.height);
+        case Qt::ToolTipRole: {
+            QString tip = QStringLiteral("%1\n%2 × %3").arg(r.path).arg(r.width).arg(r.height);
+            const QString failure = data(index, FailureRole).toString();
+            if (!failure.isEmpty())
+                tip += QLatin1Char('\n') + tr("Tagging failed: %1").arg(failureReason(failure));
+            return tip;
+        }
         case Qt::DecorationRole: {
             const QImage img = const_cast<Thumbnailer&>(thumbnails_).thumbnail(r.path);
             return img.isNull() ? placeholder_ : QPixmap::fromImage(img);
@@ -148,6 +155,17 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const {
         case BatchStatusRole: {
             const auto it = batch_.constFind(r.id);
             return it == batch_.cend() ? QVariant() : QVariant::fromValue(*it);
+        }
+        case FailureRole: {
+            const auto it = batch_.constFind(r.id);
+            if (it == batch_.cend() || *it != catalog::ItemState::Failed)
+                return QString();
+            auto f = failures_.constFind(r.id);
+            if (f == failures_.cend()) {
+                const auto outcome = db_.latestItemOutcomes(r.id);
+                f = failures_.insert(r.id, outcome ? outcome->value(r.id).message : QString());
+            }
+            return *f;
         }
         case ReviewStateRole: {
             auto it = stateCache_.constFind(r.id);
@@ -188,8 +206,27 @@ void CatalogModel::refreshAllReviewStates() {
         emit dataChanged(index(0), index(int(rows_.size()) - 1), {ReviewStateRole});
 }
 
+bool CatalogModel::loadBatchOutcomes(QString* error) {
+    const auto outcomes = db_.latestItemOutcomes(0, error);
+    if (!outcomes)
+        return false;
+    QHash<qint64, catalog::ItemState> states;
+    failures_.clear();
+    for (auto it = outcomes->cbegin(); it != outcomes->cend(); ++it) {
+        states.insert(it.key(), it->state);
+        if (it->state == catalog::ItemState::Failed)
+            failures_.insert(it.key(), it->message);
+    }
+    batch_ = states;
+    if (!rows_.isEmpty())
+        emit dataChanged(index(0), index(static_cast<int>(rows_.size()) - 1),
+                         {BatchStatusRole, FailureRole});
+    return true;
+}
+
 void CatalogModel::setBatchStatuses(const QHash<qint64, catalog::ItemState>& statuses) {
     batch_ = statuses;
+    failures_.clear();
     if (!rows_.isEmpty())
         emit dataChanged(index(0), index(static_cast<int>(rows_.size()) - 1), {BatchStatusRole});
 }
@@ -199,12 +236,13 @@ void CatalogModel::setBatchStatus(qint64 imageId, catalog::ItemState state) {
     if (it != batch_.cend() && *it == state)
         return;
     batch_.insert(imageId, state);
+    failures_.remove(imageId);
     const int row = rowOfImage(imageId);
     if (row < 0)
         return;
     stateCache_.remove(imageId);  // tags may have changed with it
     const QModelIndex i = index(row);
-    emit dataChanged(i, i, {BatchStatusRole, ReviewStateRole});
+    emit dataChanged(i, i, {BatchStatusRole, ReviewStateRole, FailureRole});
 }
 
 void CatalogModel::thumbnailReady(const QString& path) {

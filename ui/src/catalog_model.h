@@ -20,8 +20,9 @@ public:
         ReviewStateRole,  // a catalog::ReviewState
         SkuRole,
         SizeRole,         // QSize of the image
-        BatchStatusRole,  // auto-tagging: a catalog::ItemState, or no value when the image is
-                          // in no batch of this session
+        BatchStatusRole,  // auto-tagging: a catalog::ItemState of the image's newest batch
+                          // item, or no value when it was never in a batch
+        FailureRole,      // why tagging failed (the stored message), "" unless it failed
     };
 
     CatalogModel(catalog::CatalogDb& db, Thumbnailer& thumbnails, QObject* parent = nullptr);
@@ -44,8 +45,10 @@ public:
     int rowOfImage(qint64 imageId) const { return rowOfId_.value(imageId, -1); }
     const catalog::ImageFilter& filter() const { return filter_; }
 
-    // Batch badges: image id → item status; setBatchStatuses replaces them all.
+    // Batch badges: image id → item status; setBatchStatuses replaces them all (and forgets the
+    // failure messages); loadBatchOutcomes() sets them from every batch in the catalogue.
     void setBatchStatuses(const QHash<qint64, catalog::ItemState>& statuses);
+    bool loadBatchOutcomes(QString* error = nullptr);
     void setBatchStatus(qint64 imageId, catalog::ItemState state);
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -68,6 +71,7 @@ private:
     QHash<QString, int> rowOfPath_;
     QHash<qint64, int> rowOfId_;
     QHash<qint64, catalog::ItemState> batch_;
+    mutable QHash<qint64, QString> failures_;  // image id → message, read when first asked
     mutable QHash<qint64, QVariant> stateCache_;
     qint64 total_ = 0;
     bool changing_ = false;  // inside a reset or insert: fetchMore() would re-enter

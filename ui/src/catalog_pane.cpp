@@ -125,6 +125,7 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     for (catalog::ReviewState state : {catalog::ReviewState::New, catalog::ReviewState::Suggested,
                                        catalog::ReviewState::Reviewed})
         state_->addItem(QString(), QVariant::fromValue(state));
+    state_->addItem(QString(), QStringLiteral("failed"));  // tagging failed
     auto* add = add_ =
         new QPushButton(QIcon(QStringLiteral(":/icons/folder.svg")), QString(), this);
     add->setObjectName(QStringLiteral("addImages"));
@@ -206,6 +207,7 @@ void CatalogPane::retranslateUi() {
     state_->setItemText(1, tr("New"));
     state_->setItemText(2, tr("Suggested"));
     state_->setItemText(3, tr("Reviewed"));
+    state_->setItemText(4, tr("Tagging failed"));
     add_->setToolTip(tr("Add images…"));
     add_->setAccessibleName(tr("Add images…"));
     attribute_->setToolTip(tr("Filter by a tag's attribute"));
@@ -288,7 +290,9 @@ catalog::ImageFilter CatalogPane::currentFilter() const {
     catalog::ImageFilter f;
     f.nameContains = search_->text().trimmed();
     const QVariant state = state_->currentData();
-    if (state.isValid())
+    if (state.metaType() == QMetaType::fromType<QString>())
+        f.taggingFailed = true;
+    else if (state.isValid())
         f.reviewState = state.value<catalog::ReviewState>();
     f.sort = static_cast<catalog::ImageSort>(sort_->currentData().toInt());
     const QString attribute = attribute_->currentData().toString();

@@ -12,4 +12,9 @@ namespace vistag::ui {
 // as it is.
 QString plainError(backend::ErrorKind kind, const QString& message);
 
+// Why tagging an image failed, in the interface language, from the message the batch queue
+// stored (English, from the engine, the server or the batch runner): the known causes in plain
+// words, followed by the stored message; anything else as it is.
+QString failureReason(const QString& storedMessage);
+
 }  // namespace vistag::ui

@@ -60,7 +60,7 @@ namespace vistag::ui {
 MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     : QMainWindow(parent), dbPath_(dbPath) {
     initVistagResources();
-    onLanguage([this] { setWindowTitle(tr("Vistag — product image review")); });
+    onLanguage([this] { updateTitle(); });
     setWindowIcon(QIcon(QStringLiteral(":/icons/vistag.svg")));
     resize(1280, 800);
     setAcceptDrops(true);
@@ -117,25 +117,39 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     catalogPage->setSizes({360, 520, 420});  // 1366 px wide: two thumbnail columns
     pages_->addWidget(startPage_);
     pages_->addWidget(catalogPage);
-    connect(catalogPane_->view()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] {
-                QStringList paths;
-                const auto selected = catalogPane_->view()->selectionModel()->selectedIndexes();
-                for (const QModelIndex& i : selected)
-                    paths << i.data(CatalogModel::PathRole).toString();
-                askPane_->setImages(paths);
-                tagEditor_->setImage(
-                    selected.isEmpty()
-                        ? 0
-                        : selected.first().data(CatalogModel::ImageIdRole).toLongLong());
-                showCurrentImage();
+    // The one current product: the viewer, the tag editor and the ask pane follow it, whatever
+    // changed the grid's selection (a click, a key, a new sort or filter, rows coming in).
+    QItemSelectionModel* selection = catalogPane_->view()->selectionModel();
+    connect(selection, &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::syncCurrentProduct);
+    connect(selection, &QItemSelectionModel::currentChanged, this, &MainWindow::syncCurrentProduct);
+    // A reset (sort, filter, another workstation's rows) clears the selection without a signal:
+    // the current product is selected again when it is still listed, else nothing is current.
+    connect(model_, &QAbstractItemModel::modelAboutToBeReset, this,
+            [this] { keepAcrossReset_ = currentImage_; });
+    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+        const qint64 keep = std::exchange(keepAcrossReset_, 0);
+        if (const int row = keep != 0 ? model_->rowOfImage(keep) : -1; row >= 0) {
+            const QModelIndex i = model_->index(row);
+            catalogPane_->view()->selectionModel()->setCurrentIndex(
+                i, QItemSelectionModel::ClearAndSelect);
+            catalogPane_->view()->scrollTo(i);
+        }
+        syncCurrentProduct();
+    });
+    connect(model_, &QAbstractItemModel::rowsRemoved, this, &MainWindow::syncCurrentProduct);
+    // The current product's thumbnail, once decoded, in the tag editor's header.
+    connect(model_, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& from, const QModelIndex& to, const QList<int>& roles) {
+                if (!roles.isEmpty() && !roles.contains(Qt::DecorationRole))
+                    return;
+                const QModelIndex i = currentProductIndex();
+                if (i.isValid() && i.row() >= from.row() && i.row() <= to.row())
+                    tagEditor_->setThumbnail(i.data(Qt::DecorationRole).value<QPixmap>());
             });
     applyGenerationSettings();
     shortcuts_ = new ShortcutMap(this);
     registerShortcuts();
-    connect(catalogPane_->view()->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            &MainWindow::showCurrentImage);
-    connect(model_, &QAbstractItemModel::modelReset, this, &MainWindow::showCurrentImage);
     connect(viewer_, &ImageViewer::loadFailed, this,
             [this](const QString& path, const QString& error) {
                 if (!path.isEmpty())
@@ -147,14 +161,34 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     connect(batchPanel_, &BatchPanel::errorOccurred, this, &MainWindow::showError);
     connect(batchPanel_, &BatchPanel::imageChanged, this,
             [this](qint64 imageId, catalog::ItemState) {
-                if (tagEditor_->imageId() == imageId)
+                if (tagEditor_->imageId() == imageId) {
                     tagEditor_->refresh();
+                    syncCurrentProduct();  // a failure is said in the editor's header
+                }
             });
+    // A new run replaces what the status line said about earlier actions ("Tagging finished"):
+    // the tagging panel beside it tells the progress.
+    connect(batchPanel_, &BatchPanel::runningChanged, this, [this](bool running) {
+        if (!running)
+            return;
+        statusText_ = {};
+        statusShown_.clear();
+        statusBar()->clearMessage();
+    });
     connect(batchPanel_, &BatchPanel::finished, this, [this](bool ok, bool cancelled) {
+        const catalog::BatchProgress p = batchPanel_->lastProgress();
         if (ok)
-            showStatus([cancelled] {
-                return cancelled ? tr("Tagging cancelled; the rest stays queued")
-                                 : tr("Tagging finished");
+            showStatus([cancelled, p] {
+                QString text = cancelled ? tr("Tagging cancelled; the rest stays queued")
+                                         : tr("Tagging finished");
+                text += QStringLiteral(": ") + tr("%n tagged", nullptr, p.done);
+                if (p.skipped > 0)
+                    text += QStringLiteral(", ") + tr("%n skipped", nullptr, p.skipped);
+                if (p.failed > 0)
+                    text += QStringLiteral(", ") +
+                            tr("%n failed (filter “Tagging failed” to see why; Tagging → Retry)",
+                               nullptr, p.failed);
+                return text;
             });
         if (reopenPending_)  // a catalogue change waited for the batch to stop
             reopenCatalogueWhenIdle();
@@ -269,6 +303,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     batchPanel_->refreshUnfinished();  // shown only while tagging runs or work is left
     showStatus([] { return tr("No model selected"); });
 
+    updateTitle();
     if (!dbOk) {
         setStartMessage([error] { return error; });
     } else if (model_->reload(&error) && model_->totalCount() > 0) {
@@ -382,16 +417,43 @@ void MainWindow::registerShortcuts() {
     });
 }
 
-void MainWindow::showCurrentImage() {
-    QModelIndex i = catalogPane_->view()->currentIndex();
-    if (!i.isValid()) {
-        const auto selected = catalogPane_->view()->selectionModel()->selectedIndexes();
-        if (!selected.isEmpty())
-            i = selected.first();
-    }
+QModelIndex MainWindow::currentProductIndex() const {
+    const QItemSelectionModel* selection = catalogPane_->view()->selectionModel();
+    const QModelIndex current = selection->currentIndex();
+    if (current.isValid() && selection->isSelected(current))
+        return current;
+    // The current row was Ctrl+clicked away: the first selected row (grid order) is current.
+    QModelIndexList selected = selection->selectedIndexes();
+    if (selected.isEmpty())
+        return {};
+    return *std::min_element(
+        selected.begin(), selected.end(),
+        [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+}
+
+void MainWindow::syncCurrentProduct() {
+    const QModelIndex i = currentProductIndex();
+    const qint64 id = i.isValid() ? i.data(CatalogModel::ImageIdRole).toLongLong() : 0;
     const QString path = i.isValid() ? i.data(CatalogModel::PathRole).toString() : QString();
+    const int selected =
+        static_cast<int>(catalogPane_->view()->selectionModel()->selectedIndexes().size());
     if (path != viewer_->imagePath())
         viewer_->setImagePath(path);
+    // The question is about the selected images (several make one multi-image question).
+    QStringList paths;
+    for (qint64 image : selectedImageIds())
+        if (const int row = model_->rowOfImage(image); row >= 0)
+            paths << model_->index(row).data(CatalogModel::PathRole).toString();
+    askPane_->setImages(paths);
+    const QPixmap thumb = i.isValid() ? i.data(Qt::DecorationRole).value<QPixmap>() : QPixmap();
+    if (id != currentImage_ || id == 0 || selected != currentSelected_) {
+        currentImage_ = id;
+        currentSelected_ = selected;
+        tagEditor_->setImage(id, thumb, selected);
+    }
+    const QString failure = i.isValid() ? i.data(CatalogModel::FailureRole).toString() : QString();
+    if (id != 0)
+        tagEditor_->setFailure(failure.isEmpty() ? QString() : failureReason(failure));
 }
 
 void MainWindow::tagSelection() {
@@ -422,6 +484,19 @@ void MainWindow::buildMenus() {
     QMenu* file = menu([] { return tr("&File"); });
     text(file->addAction(QString(), QKeySequence::Open, this, &MainWindow::addImagesDialog),
          [] { return tr("&Add images…"); });
+    QAction* exportAction = text(file->addAction(QString(), this, &MainWindow::exportDialog),
+                                 [] { return tr("&Export tags…"); });
+    exportAction->setObjectName(QStringLiteral("file.export"));
+    shortcuts_->addAction(QStringLiteral("file.export"), exportAction,
+                          {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)});
+    file->addSeparator();
+    text(file->addAction(QString(), this, &MainWindow::openCatalogueDialog), [] {
+        return tr("&Open catalogue…");
+    })->setObjectName(QStringLiteral("file.openCatalogue"));
+    text(file->addAction(QString(), this, &MainWindow::newCatalogueDialog), [] {
+        return tr("&New catalogue…");
+    })->setObjectName(QStringLiteral("file.newCatalogue"));
+    file->addSeparator();
     text(file->addAction(QString(), this, &MainWindow::chooseModelFolder),
          [] { return tr("Use a &model folder…"); });
     text(file->addAction(QString(), this, &MainWindow::connectServerDialog),
@@ -458,13 +533,16 @@ void MainWindow::buildMenus() {
         if (!a->objectName().isEmpty())
             shortcuts_->addAction(a->objectName(), a, a->shortcuts());
 
-    QMenu* tagging = menu([] { return tr("&Tagging"); });
+    QMenu* tagging = menu([] { return tr("Ta&gging"); });
     action(
         tagging, QStringLiteral("tagSelection"), [] { return tr("&Tag the selected images"); },
         {QKeySequence(Qt::CTRL | Qt::Key_T)}, [this] { tagSelection(); });
     action(
         tagging, QStringLiteral("tagUntagged"), [] { return tr("Tag every &untagged image"); }, {},
         [this] { tagUntagged(); });
+    action(
+        tagging, QStringLiteral("retryFailed"), [] { return tr("Retry the &failed images"); }, {},
+        [this] { batchPanel_->retryFailed(); });
     action(
         tagging, QStringLiteral("resumeTagging"), [] { return tr("&Resume unfinished tagging"); },
         {}, [this] { batchPanel_->resume(); });
@@ -491,7 +569,7 @@ void MainWindow::buildMenus() {
     view->addSeparator();
     view->addAction(logAction);
 
-    QMenu* tools = menu([] { return tr("&Tools"); });
+    QMenu* tools = menu([] { return tr("T&ools"); });
     QAction* settingsAction = text(tools->addAction(QString(), this, &MainWindow::openSettings),
                                    [] { return tr("&Settings…"); });
     settingsAction->setMenuRole(QAction::PreferencesRole);

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "backend/remote_backend.h"  // TagSchemaProbe
+#include "catalog/image_scan.h"      // RefusedImage
 #include "download/download_job.h"
+#include "export_dialog.h"  // ExportChoice
 #include "settings/app_settings.h"
 #include "tags/taxonomy.h"
 #include "tasks/background_tasks.h"
@@ -120,6 +122,10 @@ public:
     void tagSelection();
     void tagUntagged();
 
+    // Why an added file was refused, in the interface language.
+    static QString refusalText(const catalog::RefusedImage& r);
+    // The refused files of the last import, as listed ("path — why").
+    QStringList lastRefused() const { return lastRefused_; }
     // Images being added (hashed off the GUI thread, then stored) right now.
     int importsRunning() const { return importsRunning_; }
 
@@ -132,13 +138,27 @@ public:
     // opened.
     void reopenCatalogue();
 
+    // File → Export…: the dialog (window-modal, not blocking); exportTags() writes what it
+    // chose off the GUI thread and says so in the status bar (exportFinished tells tests).
+    void exportDialog();
+    void exportTags(const ExportChoice& choice);
+    // File → Open catalogue… / New catalogue…: the catalogue of the settings becomes that file
+    // and is reopened in this window (see reopenCatalogue()).
+    void openCatalogueDialog();
+    void newCatalogueDialog();
+    void switchCatalogue(const QString& location);
+    // Asked before the window closes while tagging runs or the model is shared.
+    bool confirmQuit();
+
 signals:
+    void exportFinished(bool ok, const QString& message);
     void importFinished(int added, int failed);
     void downloadFinished(bool ok, const QString& message);
     void catalogueReopened(bool ok);
 
 protected:
-    void changeEvent(QEvent* event) override;  // LanguageChange: retranslateUi()
+    void changeEvent(QEvent* event) override;      // LanguageChange: retranslateUi()
+    void closeEvent(QCloseEvent* event) override;  // confirmQuit()
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dragMoveEvent(QDragMoveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -147,12 +167,17 @@ private:
     QString dbPath_;  // as given to the constructor
     void buildMenus();
     void createTagActions(QMenu* menu);
-    void showCurrentImage();
+    // The one current product (viewer, tag editor, ask pane): the grid's current row when it is
+    // selected, else the first selected row, else none.
+    QModelIndex currentProductIndex() const;
+    void syncCurrentProduct();
     void catalogueChangedElsewhere();
     void chooseModelFolder();
     void connectServerDialog();
     void downloadModelDialog();
     void addImagesDialog();
+    // Files the import refused, listed with why in a window-modal message (not blocking).
+    void showRefused(const QList<catalog::RefusedImage>& refused);
     void showError(const QString& message);
     // Texts that follow the interface language: each is set now and again on LanguageChange.
     void retranslateUi();
@@ -162,6 +187,7 @@ private:
     void setStartMessage(std::function<QString()> text);
     void showErrorText(std::function<QString()> text);
     void reopenCatalogueWhenIdle();
+    void updateTitle();  // the open catalogue's name or address in the title bar
     bool openCatalogue(QString* error);
     void registerShortcuts();
     void applyGenerationSettings();
@@ -193,7 +219,11 @@ private:
     ImageViewer* viewer_ = nullptr;
     BatchPanel* batchPanel_ = nullptr;
     QSplitter* catalogPage_ = nullptr;
+    qint64 currentImage_ = 0;  // what the tag editor shows (syncCurrentProduct)
+    int currentSelected_ = 0;
+    qint64 keepAcrossReset_ = 0;
     int importsRunning_ = 0;
+    QStringList lastRefused_;
     bool reopenPending_ = false;  // a catalogue change waits for the imports and the tagging
     std::vector<std::function<void()>> retranslators_;
     std::function<QString()> statusText_;

@@ -129,9 +129,11 @@ bool MainWindow::openCatalogue(QString* error) {
     QString reloadError;
     if (!model_->reload(&reloadError) && ok && error)
         *error = reloadError;
-    showCurrentImage();
+    model_->loadBatchOutcomes();
+    syncCurrentProduct();
     batchPanel_->refreshUnfinished();
     pages_->setCurrentIndex(ok && model_->totalCount() > 0 ? 1 : 0);
+    updateTitle();
     if (!ok)
         return false;
     db_->watchChanges(this, [this] { catalogueChangedElsewhere(); });

@@ -1,11 +1,15 @@
 // MainWindow: adding images — the Add dialog, drag and drop, pasting, and the import itself
 // (listing and hashing on the window's tasks, the insert back on the GUI thread).
 #include <QClipboard>
+#include <QDialogButtonBox>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QGuiApplication>
 #include <QImage>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 
@@ -48,12 +52,55 @@ void MainWindow::pasteFromClipboard() {
         });
 }
 
+QString MainWindow::refusalText(const catalog::RefusedImage& r) {
+    using P = catalog::ImageProblem;
+    switch (r.problem) {
+        case P::Unreadable:
+            return tr("the file cannot be read");
+        case P::Empty:
+            return tr("the file is empty (0 bytes)");
+        case P::NotAnImage:
+            return tr("not an image (or a format Vistag cannot read)");
+        case P::Truncated:
+            return tr("the image is truncated: the file ends before the picture does");
+    }
+    return {};
+}
+
 void MainWindow::addImagesDialog() {
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Add images"), QDir::homePath(),
-        tr("Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)"));
-    if (!files.isEmpty())
-        importPaths(files);
+    // Files or a whole folder (its images, sub-folders included), from where the last ones came.
+    QSettings s;
+    const QString start =
+        s.value(QStringLiteral("ui/lastImageFolder"), QDir::homePath()).toString();
+    QFileDialog dialog(this, tr("Add images"), start,
+                       tr("Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)"));
+    dialog.setObjectName(QStringLiteral("addImagesDialog"));
+    dialog.setFileMode(QFileDialog::ExistingFiles);
+    dialog.setOption(QFileDialog::DontUseNativeDialog);
+    // Choosing a folder: "Add folder" takes the folder shown (or the one selected).
+    auto* folderButton = new QPushButton(tr("Add this &folder"), &dialog);
+    folderButton->setObjectName(QStringLiteral("addFolderButton"));
+    if (auto* box = dialog.findChild<QDialogButtonBox*>())
+        box->addButton(folderButton, QDialogButtonBox::ActionRole);
+    QStringList chosen;
+    connect(folderButton, &QPushButton::clicked, &dialog, [&dialog, &chosen] {
+        QStringList selected = dialog.selectedFiles();
+        const QString folder = !selected.isEmpty() && QFileInfo(selected.first()).isDir()
+                                   ? selected.first()
+                                   : dialog.directory().absolutePath();
+        chosen = {folder};
+        static_cast<QDialog&>(dialog).done(QDialog::Accepted);
+    });
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (chosen.isEmpty())
+        chosen = dialog.selectedFiles();
+    if (chosen.isEmpty())
+        return;
+    const QFileInfo first(chosen.first());
+    s.setValue(QStringLiteral("ui/lastImageFolder"),
+               first.isDir() ? first.absoluteFilePath() : first.absolutePath());
+    importPaths(chosen);
 }
 
 void MainWindow::importPaths(const QStringList& paths) {
@@ -71,6 +118,8 @@ void MainWindow::importPaths(const QStringList& paths) {
             --importsRunning_;
             const auto& records = scan.records;
             const int failed = static_cast<int>(scan.errors.size());
+            if (!scan.refused.isEmpty())
+                showRefused(scan.refused);
             for (const QString& e : scan.errors)
                 logging::warn(QStringLiteral("import: %1").arg(e));
             QString error;
@@ -92,6 +141,24 @@ void MainWindow::importPaths(const QStringList& paths) {
             if (importsRunning_ == 0 && reopenPending_)  // a catalogue change waited for them
                 reopenCatalogueWhenIdle();
         });
+}
+
+void MainWindow::showRefused(const QList<catalog::RefusedImage>& refused) {
+    QStringList lines;
+    for (const auto& r : refused)
+        lines << tr("%1 — %2").arg(QDir::toNativeSeparators(r.path), refusalText(r));
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Some files were not added"),
+                                tr("%n file(s) could not be added: the model cannot use them.",
+                                   nullptr, static_cast<int>(refused.size())),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("refusedImages"));
+    box->setInformativeText(lines.mid(0, 10).join(QLatin1Char('\n')) +
+                            (lines.size() > 10 ? QStringLiteral("\n…") : QString()));
+    box->setDetailedText(lines.join(QLatin1Char('\n')));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    lastRefused_ = lines;
+    box->open();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

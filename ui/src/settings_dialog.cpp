@@ -22,6 +22,7 @@
 #include <cmath>
 #include <functional>
 
+#include "catalog/catalog_db.h"
 #include "shortcut_map.h"
 
 namespace vistag::ui {
@@ -262,7 +263,8 @@ QWidget* SettingsDialog::buildCatalogueTab(const settings::AppSettings& s) {
     auto* form = new QFormLayout(page);
     catalogLocation_ = new QLineEdit(s.catalogLocation, page);
     catalogLocation_->setObjectName(QStringLiteral("catalogLocation"));
-    catalogLocation_->setPlaceholderText(tr("The catalogue file in your data folder"));
+    catalogLocation_->setPlaceholderText(
+        tr("Default: %1").arg(QDir::toNativeSeparators(catalog::CatalogDb::defaultPath())));
     catalogLocation_->setToolTip(
         tr("A catalogue file, or a team catalogue on PostgreSQL: "
            "postgresql://user@server:5432/database. The password comes from ~/.pgpass or the "

@@ -175,22 +175,32 @@ QString ShortcutMap::actionFor(const QKeySequence& key) const {
 
 QString ShortcutMap::describeConflicts(const ShortcutMap& map,
                                        const QHash<QString, QList<QKeySequence>>& proposed) {
-    QHash<QString, QStringList> users;  // key text -> titles
-    QStringList order;
+    // Keys are compared as keys (their portable form), never as displayed text: translated key
+    // names can coincide (in Chinese, Ctrl+Return and Ctrl+Enter both read "Ctrl+回车").
+    QHash<QString, QStringList> users;  // portable key text -> ids
+    QList<QKeySequence> order;
     for (const QString& id : map.ids()) {
         for (const QKeySequence& k : proposed.value(id, map.keys(id))) {
             if (k.isEmpty())
                 continue;
-            const QString text = k.toString(QKeySequence::NativeText);
-            if (!users.contains(text))
-                order << text;
-            users[text] << map.title(id);
+            const QString key = k.toString(QKeySequence::PortableText);
+            if (!users.contains(key))
+                order << k;
+            if (!users[key].contains(id))
+                users[key] << id;
         }
     }
     QStringList lines;
-    for (const QString& text : order)
-        if (users[text].size() > 1)
-            lines << tr("%1 is used by: %2").arg(text, users[text].join(QStringLiteral(", ")));
+    for (const QKeySequence& k : order) {
+        const QStringList& ids = users[k.toString(QKeySequence::PortableText)];
+        QStringList titles;
+        for (const QString& id : ids)
+            titles << map.title(id);
+        if (ids.size() > 1)
+            lines << tr("%1 is used by: %2")
+                         .arg(k.toString(QKeySequence::NativeText),
+                              titles.join(QStringLiteral(", ")));
+    }
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -6,7 +6,9 @@
 
 #include <QAction>
 #include <QCompleter>
+#include <QDir>
 #include <QEvent>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -185,6 +187,31 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     hint_->setWordWrap(true);
     createActions();
 
+    // The header: which product this editor writes to.
+    thumb_ = new QLabel(this);
+    thumb_->setObjectName(QStringLiteral("tagEditorThumbnail"));
+    thumb_->setFixedSize(48, 48);
+    thumb_->setAlignment(Qt::AlignCenter);
+    title_ = new QLabel(this);
+    title_->setObjectName(QStringLiteral("tagEditorTitle"));
+    title_->setTextFormat(Qt::PlainText);
+    QFont bold = title_->font();
+    bold.setBold(true);
+    title_->setFont(bold);
+    title_->setMinimumWidth(1);  // long file names are elided, never widen the pane
+    note_ = new QLabel(this);
+    note_->setObjectName(QStringLiteral("tagEditorNote"));
+    note_->setTextFormat(Qt::PlainText);
+    note_->setWordWrap(true);
+    auto* names = new QVBoxLayout;
+    names->setSpacing(2);
+    names->addWidget(title_);
+    names->addWidget(note_);
+    names->addStretch(1);
+    auto* header = new QHBoxLayout;
+    header->addWidget(thumb_);
+    header->addLayout(names, 1);
+
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(accept);
     buttons->addWidget(reject);
@@ -192,11 +219,13 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     buttons->addWidget(acceptAllButton);
     auto* col = new QVBoxLayout(this);
     col->setContentsMargins(0, 0, 0, 0);
+    col->addLayout(header);
     col->addWidget(tree_, 1);
     col->addWidget(hint_);
     col->addLayout(buttons);
     col->addWidget(add_);
     retranslateUi();
+    updateEnabled();
 }
 
 void TagEditor::retranslateUi() {
@@ -236,9 +265,62 @@ void TagEditor::retranslateUi() {
     for (int n = 1; n <= 9; ++n)
         if (QAction* a = action(QStringLiteral("tag.pick%1").arg(n)))
             a->setText(tr("Pick option %1").arg(n));
+    updateHeader();
     // The rows' sources and states, and the focused attribute's options, in the new language.
     if (imageId() != 0)
         refreshUnlessEditing();
+}
+
+void TagEditor::updateHeader() {
+    if (imageId_ == 0) {
+        thumb_->clear();
+        title_->setText(tr("No image selected"));
+        title_->setToolTip(QString());
+        note_->setText(tr("Click an image in the grid to see and edit its tags."));
+        return;
+    }
+    const auto image = db_.imageById(imageId_);
+    const QString path = image ? image->path : QString();
+    const QString name = QFileInfo(path).fileName();
+    title_->setText(
+        title_->fontMetrics().elidedText(name, Qt::ElideMiddle, qMax(80, title_->width())));
+    title_->setToolTip(QDir::toNativeSeparators(path));
+    QStringList notes;
+    if (image && !image->skuGroup.isEmpty())
+        notes << tr("Product %1: its views share these tags").arg(image->skuGroup);
+    if (selected_ > 1)
+        notes << tr(
+            "%n images selected: only this one is edited here (bulk edits are in the "
+            "Tags menu)",
+            nullptr, selected_);
+    if (!failure_.isEmpty())
+        notes << tr("Tagging failed: %1").arg(failure_);
+    note_->setText(notes.join(QLatin1Char('\n')));
+}
+
+void TagEditor::updateEnabled() {
+    const bool on = imageId_ != 0;
+    for (QWidget* w :
+         {static_cast<QWidget*>(tree_), static_cast<QWidget*>(add_), static_cast<QWidget*>(accept_),
+          static_cast<QWidget*>(reject_), static_cast<QWidget*>(acceptAll_)})
+        w->setEnabled(on);
+    for (QAction* a : findChildren<QAction*>(QString(), Qt::FindDirectChildrenOnly))
+        if (a->objectName().startsWith(QLatin1String("tag.")))
+            a->setEnabled(on);
+}
+
+void TagEditor::setThumbnail(const QPixmap& thumbnail) {
+    thumb_->setPixmap(
+        imageId_ == 0 || thumbnail.isNull()
+            ? QPixmap()
+            : thumbnail.scaled(thumb_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+}
+
+void TagEditor::setFailure(const QString& reason) {
+    if (reason == failure_)
+        return;
+    failure_ = reason;
+    updateHeader();
 }
 
 void TagEditor::changeEvent(QEvent* event) {
@@ -304,8 +386,17 @@ QAction* TagEditor::action(const QString& id) const {
     return findChild<QAction*>(id, Qt::FindDirectChildrenOnly);
 }
 
-void TagEditor::setImage(qint64 imageId) {
+void TagEditor::setImage(qint64 imageId, const QPixmap& thumbnail, int selected) {
+    if (imageId != imageId_) {
+        failure_.clear();
+        add_->clear();
+        hint_->clear();
+    }
     imageId_ = imageId;
+    selected_ = imageId == 0 ? 0 : selected;
+    setThumbnail(thumbnail);
+    updateHeader();
+    updateEnabled();
     refresh();
 }
 

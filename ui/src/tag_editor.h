@@ -29,8 +29,18 @@ public:
     TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, QString user,
               QWidget* parent = nullptr);
 
-    void setImage(qint64 imageId);  // 0 = none
+    // The product the editor shows and edits: the window's one current product. The header names
+    // it (thumbnail, file name, SKU group); 0 = none: the list is empty and every action that
+    // writes is disabled. `selected` is how many images the grid has selected: with more than
+    // one, the header says that only this one is edited (bulk edits are in the Tags menu).
+    void setImage(qint64 imageId, const QPixmap& thumbnail = {}, int selected = 1);
     qint64 imageId() const { return imageId_; }
+    QLabel* titleLabel() const { return title_; }
+    QLabel* noteLabel() const { return note_; }
+    // The thumbnail arrived after setImage() (thumbnails are decoded off the GUI thread).
+    void setThumbnail(const QPixmap& thumbnail);
+    // Why the model could not tag this image (the last batch's failure, in words); "" = none.
+    void setFailure(const QString& reason);
     QUndoStack* undoStack() const { return undo_; }
     QTreeWidget* tree() const { return tree_; }
     QLineEdit* addField() const { return add_; }
@@ -81,6 +91,8 @@ protected:
 private:
     void retranslateUi();
     void createActions();
+    void updateHeader();
+    void updateEnabled();
     void showOptions();
     bool setStatus(const QList<qint64>& tagIds, catalog::TagStatus status, const QString& label);
     QList<qint64> selectedTagIds() const;
@@ -91,6 +103,11 @@ private:
     const catalog::Taxonomy& taxonomy_;
     QString user_;
     qint64 imageId_ = 0;
+    int selected_ = 0;
+    QString failure_;
+    QLabel* thumb_ = nullptr;
+    QLabel* title_ = nullptr;
+    QLabel* note_ = nullptr;
     QTreeWidget* tree_ = nullptr;
     QLineEdit* add_ = nullptr;
     QLabel* hint_ = nullptr;

@@ -74,17 +74,17 @@
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="236"/>
+        <location filename="../src/ask_pane.cpp" line="250"/>
         <source>Add the tag %1: %2</source>
         <translation>添加标签 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="260"/>
+        <location filename="../src/ask_pane.cpp" line="274"/>
         <source>Tags in this answer (click to add to the image):</source>
         <translation>回答中的标签（点击即可添加到图片）：</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="287"/>
+        <location filename="../src/ask_pane.cpp" line="301"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
@@ -92,102 +92,107 @@
 <context>
     <name>vistag::ui::BatchPanel</name>
     <message>
-        <location filename="../src/batch_panel.cpp" line="23"/>
+        <location filename="../src/batch_panel.cpp" line="24"/>
         <source>about %1 s left</source>
         <translation>约剩 %1 秒</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="25"/>
+        <location filename="../src/batch_panel.cpp" line="26"/>
         <source>about %1 min left</source>
         <translation>约剩 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="26"/>
+        <location filename="../src/batch_panel.cpp" line="27"/>
         <source>about %1 h %2 min left</source>
         <translation>约剩 %1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="83"/>
+        <location filename="../src/batch_panel.cpp" line="79"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="84"/>
+        <location filename="../src/batch_panel.cpp" line="80"/>
         <source>Stop tagging; the images not done yet stay queued</source>
         <translation>停止打标；尚未处理的图片仍留在队列中</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="85"/>
+        <location filename="../src/batch_panel.cpp" line="81"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="86"/>
+        <location filename="../src/batch_panel.cpp" line="82"/>
         <source>Forget the unfinished tagging batch</source>
         <translation>放弃未完成的打标批次</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="110"/>
+        <location filename="../src/batch_panel.cpp" line="106"/>
         <source>Resume tagging (%n left)</source>
         <translation>
             <numerusform>继续打标（剩 %n 张）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="115"/>
+        <location filename="../src/batch_panel.cpp" line="111"/>
         <source>Unfinished tagging:</source>
         <translation>未完成的打标：</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="128"/>
-        <location filename="../src/batch_panel.cpp" line="224"/>
+        <location filename="../src/batch_panel.cpp" line="124"/>
+        <location filename="../src/batch_panel.cpp" line="220"/>
         <source>Tagging is already running.</source>
         <translation>打标已在进行中。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="132"/>
+        <location filename="../src/batch_panel.cpp" line="128"/>
         <source>Choose a model or a server first, then run tagging.</source>
         <translation>请先选择模型或服务器，再运行打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="136"/>
+        <location filename="../src/batch_panel.cpp" line="132"/>
         <source>There are no images to tag.</source>
         <translation>没有需要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="169"/>
+        <location filename="../src/batch_panel.cpp" line="165"/>
         <source>Every image has tags already.</source>
         <translation>所有图片都已有标签。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="179"/>
+        <location filename="../src/batch_panel.cpp" line="175"/>
         <source>Choose a model or a server first, then resume tagging.</source>
         <translation>请先选择模型或服务器，再继续打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="235"/>
+        <location filename="../src/batch_panel.cpp" line="230"/>
         <source>Tagging…</source>
         <translation>正在打标…</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="260"/>
+        <location filename="../src/batch_panel.cpp" line="258"/>
         <source>Tagging %1 / %2</source>
         <translation>打标 %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="265"/>
+        <location filename="../src/batch_panel.cpp" line="263"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n 张失败</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="284"/>
+        <location filename="../src/batch_panel.cpp" line="282"/>
         <source>Tagging stopped: %1</source>
         <translation>打标已停止：%1</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="294"/>
+        <location filename="../src/batch_panel.cpp" line="301"/>
+        <source>No image failed its last tagging.</source>
+        <translation>没有图片在最近一次打标中失败。</translation>
+    </message>
+    <message>
+        <location filename="../src/batch_panel.cpp" line="311"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
@@ -324,6 +329,14 @@
     </message>
 </context>
 <context>
+    <name>vistag::ui::CatalogModel</name>
+    <message>
+        <location filename="../src/catalog_model.cpp" line="140"/>
+        <source>Tagging failed: %1</source>
+        <translation>打标失败：%1</translation>
+    </message>
+</context>
+<context>
     <name>vistag::ui::CatalogPane</name>
     <message>
         <location filename="../src/catalog_pane.cpp" line="68"/>
@@ -351,94 +364,99 @@
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="204"/>
+        <location filename="../src/catalog_pane.cpp" line="205"/>
         <source>Search file names</source>
         <translation>搜索文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="205"/>
+        <location filename="../src/catalog_pane.cpp" line="206"/>
         <source>All images</source>
         <translation>全部图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="206"/>
+        <location filename="../src/catalog_pane.cpp" line="207"/>
         <source>New</source>
         <translation>新图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="207"/>
+        <location filename="../src/catalog_pane.cpp" line="208"/>
         <source>Suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="208"/>
+        <location filename="../src/catalog_pane.cpp" line="209"/>
         <source>Reviewed</source>
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="209"/>
         <location filename="../src/catalog_pane.cpp" line="210"/>
+        <source>Tagging failed</source>
+        <translation>打标失败</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="211"/>
+        <location filename="../src/catalog_pane.cpp" line="212"/>
         <source>Add images…</source>
         <translation>添加图片…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="211"/>
+        <location filename="../src/catalog_pane.cpp" line="213"/>
         <source>Filter by a tag&apos;s attribute</source>
         <translation>按标签属性筛选</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="224"/>
-        <location filename="../src/catalog_pane.cpp" line="253"/>
+        <location filename="../src/catalog_pane.cpp" line="226"/>
+        <location filename="../src/catalog_pane.cpp" line="255"/>
         <source>Any tag</source>
         <translation>任意标签</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="212"/>
+        <location filename="../src/catalog_pane.cpp" line="214"/>
         <source>has</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="213"/>
+        <location filename="../src/catalog_pane.cpp" line="215"/>
         <source>lacks</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="214"/>
+        <location filename="../src/catalog_pane.cpp" line="216"/>
         <source>any value</source>
         <translation>任意取值</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="215"/>
+        <location filename="../src/catalog_pane.cpp" line="217"/>
         <source>Filter by a tag value (pick one or type its name)</source>
         <translation>按标签取值筛选（选择或输入名称）</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="216"/>
+        <location filename="../src/catalog_pane.cpp" line="218"/>
         <source>Order of the images</source>
         <translation>图片排序</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="217"/>
+        <location filename="../src/catalog_pane.cpp" line="219"/>
         <source>Oldest first</source>
         <translation>最早添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="218"/>
+        <location filename="../src/catalog_pane.cpp" line="220"/>
         <source>Newest first</source>
         <translation>最新添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="219"/>
+        <location filename="../src/catalog_pane.cpp" line="221"/>
         <source>Name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="220"/>
+        <location filename="../src/catalog_pane.cpp" line="222"/>
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="221"/>
+        <location filename="../src/catalog_pane.cpp" line="223"/>
         <source>Least certain first</source>
         <translation>最不确定的在前</translation>
     </message>
@@ -456,6 +474,176 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <location filename="../src/error_text.cpp" line="16"/>
         <source>Loading the model was cancelled.</source>
         <translation>已取消加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../src/error_text.cpp" line="25"/>
+        <source>the image is in the team&apos;s shared image folder, which is not set on this workstation (Settings → Shared image folder)</source>
+        <translation>图片位于团队共享图片文件夹中，但本工作站未设置该文件夹（设置 → 共享图片文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../src/error_text.cpp" line="30"/>
+        <source>the image file is no longer where it was added</source>
+        <translation>图片文件已不在添加时的位置</translation>
+    </message>
+    <message>
+        <location filename="../src/error_text.cpp" line="34"/>
+        <source>the image file is damaged, truncated or not an image</source>
+        <translation>图片文件已损坏、不完整或不是图片</translation>
+    </message>
+    <message>
+        <location filename="../src/error_text.cpp" line="37"/>
+        <source>there was not enough memory (try a smaller pixel budget in Settings)</source>
+        <translation>内存不足（请在设置中减小像素预算）</translation>
+    </message>
+    <message>
+        <location filename="../src/error_text.cpp" line="40"/>
+        <source>the model&apos;s answer held no tags</source>
+        <translation>模型的回答中没有标签</translation>
+    </message>
+    <message>
+        <location filename="../src/error_text.cpp" line="42"/>
+        <source>the image and prompt are too long for the model (try a smaller pixel budget in Settings)</source>
+        <translation>图片和提示对模型来说太长（请在设置中减小像素预算）</translation>
+    </message>
+    <message>
+        <location filename="../src/error_text.cpp" line="46"/>
+        <source>the inference server did not answer properly</source>
+        <translation>推理服务器没有正常应答</translation>
+    </message>
+</context>
+<context>
+    <name>vistag::ui::ExportDialog</name>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="24"/>
+        <source>Export tags</source>
+        <translation>导出标签</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="29"/>
+        <source>CSV table (Merchant Center columns)</source>
+        <translation>CSV 表格（Merchant Center 列名）</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="30"/>
+        <source>JSON Lines (one product per line)</source>
+        <translation>JSON Lines（每行一个商品）</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="31"/>
+        <source>Text sidecars (photo.txt)</source>
+        <translation>文本附属文件（photo.txt）</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="32"/>
+        <source>XMP sidecars (photo.jpg.xmp, for Lightroom and Bridge)</source>
+        <translation>XMP 附属文件（photo.jpg.xmp，供 Lightroom 和 Bridge 使用）</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="39"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="44"/>
+        <source>Write each sidecar beside its image</source>
+        <translation>将附属文件写在各自图片旁边</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/export_dialog.cpp" line="49"/>
+        <source>The %n selected image(s)</source>
+        <translation>
+            <numerusform>所选的 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="51"/>
+        <source>The whole catalogue</source>
+        <translation>整个图库</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="59"/>
+        <source>Include suggestions nobody has accepted yet</source>
+        <translation>包括尚未被接受的建议</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="61"/>
+        <source>One row per product (SKU group)</source>
+        <translation>每个商品（SKU 组）一行</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="65"/>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="66"/>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="75"/>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="76"/>
+        <source>Save to:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="78"/>
+        <source>Images:</source>
+        <translation>图片：</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="82"/>
+        <source>Label language:</source>
+        <translation>标签语言：</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="84"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="106"/>
+        <source>A folder for the sidecar files</source>
+        <translation>存放附属文件的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="107"/>
+        <source>The file to write</source>
+        <translation>要写入的文件</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="114"/>
+        <source>Folder for the sidecars</source>
+        <translation>附属文件的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="121"/>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="122"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="123"/>
+        <source>JSON Lines files (*.jsonl)</source>
+        <translation>JSON Lines 文件 (*.jsonl)</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="131"/>
+        <source>Choose a folder for the sidecars.</source>
+        <translation>请选择存放附属文件的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="132"/>
+        <source>Choose the file to write.</source>
+        <translation>请选择要写入的文件。</translation>
     </message>
 </context>
 <context>
@@ -517,27 +705,131 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="63"/>
+        <location filename="../src/main_window_file.cpp" line="26"/>
         <source>Vistag — product image review</source>
         <translation>Vistag — 商品图片审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="168"/>
+        <location filename="../src/main_window_file.cpp" line="27"/>
+        <source>Vistag — product image review — %1</source>
+        <translation>Vistag — 商品图片审核 — %1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="34"/>
+        <source>Open a catalogue</source>
+        <translation>打开图库</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="35"/>
+        <source>Catalogues (*.sqlite *.db);;All files (*)</source>
+        <translation>图库 (*.sqlite *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="44"/>
+        <source>New catalogue</source>
+        <translation>新建图库</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="44"/>
+        <source>catalogue</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="45"/>
+        <source>Catalogues (*.sqlite)</source>
+        <translation>图库 (*.sqlite)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="52"/>
+        <source>%1 already exists; use File → Open catalogue… to open it.</source>
+        <translation>%1 已存在；请用“文件 → 打开图库…”打开它。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="80"/>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="98"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="126"/>
+        <source>Export failed; earlier files were left as they were.</source>
+        <translation>导出失败；之前的文件保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="127"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="128"/>
+        <source>The tags could not be written. Files written before were left as they were.</source>
+        <translation>标签未能写入。之前写入的文件保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="140"/>
+        <source>beside the images</source>
+        <translation>图片旁边</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/main_window_file.cpp" line="145"/>
+        <source>Exported %n sidecar file(s) to %1</source>
+        <translation>
+            <numerusform>已导出 %n 个附属文件到 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/main_window_file.cpp" line="146"/>
+        <source>Exported %n row(s) to %1</source>
+        <translation>
+            <numerusform>已导出 %n 行到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="159"/>
+        <source>Tagging is running; the images not done yet stay queued and can be resumed later.</source>
+        <translation>正在打标；尚未完成的图片会留在队列中，之后可以继续。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="162"/>
+        <source>This model is shared with other workstations; they lose it when Vistag closes.</source>
+        <translation>此模型正共享给其他工作站；Vistag 关闭后它们将无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="164"/>
+        <source>Quit Vistag?</source>
+        <translation>退出 Vistag？</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="167"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_file.cpp" line="168"/>
+        <source>Keep working</source>
+        <translation>继续工作</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="194"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="201"/>
+        <location filename="../src/main_window_backend.cpp" line="203"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="202"/>
+        <location filename="../src/main_window_backend.cpp" line="204"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="184"/>
+        <location filename="../src/main_window_backend.cpp" line="186"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
@@ -547,291 +839,333 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>已从回答添加标签</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="156"/>
+        <location filename="../src/main_window.cpp" line="174"/>
         <source>Tagging cancelled; the rest stays queued</source>
         <translation>打标已取消；其余图片仍在队列中</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="157"/>
+        <location filename="../src/main_window.cpp" line="175"/>
         <source>Tagging finished</source>
         <translation>打标完成</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../src/main_window.cpp" line="176"/>
+        <source>%n tagged</source>
+        <translation>
+            <numerusform>%n 张已打标</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/main_window.cpp" line="178"/>
+        <source>%n skipped</source>
+        <translation>
+            <numerusform>%n 张已跳过</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/main_window.cpp" line="181"/>
+        <source>%n failed (filter “Tagging failed” to see why; Tagging → Retry)</source>
+        <translation>
+            <numerusform>%n 张失败（用“打标失败”筛选查看原因；打标 → 重试）</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../src/main_window.cpp" line="174"/>
-        <location filename="../src/main_window.cpp" line="179"/>
+        <location filename="../src/main_window.cpp" line="200"/>
+        <location filename="../src/main_window.cpp" line="205"/>
         <source>Shared at %1</source>
         <translation>已共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="191"/>
+        <location filename="../src/main_window.cpp" line="217"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="207"/>
+        <location filename="../src/main_window.cpp" line="233"/>
         <source>Stop loading the model</source>
         <translation>停止加载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="212"/>
+        <location filename="../src/main_window.cpp" line="238"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="233"/>
+        <location filename="../src/main_window.cpp" line="259"/>
         <source>Tag schema: enforced</source>
         <translation>标签结构：服务器强制遵守</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="236"/>
+        <location filename="../src/main_window.cpp" line="262"/>
         <source>Tag schema: not enforced (answers are checked)</source>
         <translation>标签结构：服务器未强制（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="239"/>
+        <location filename="../src/main_window.cpp" line="265"/>
         <source>Tag schema: not sent (answers are checked)</source>
         <translation>标签结构：未发送（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="243"/>
+        <location filename="../src/main_window.cpp" line="269"/>
         <source>Tag schema: refused by the server — choose another structured output in Settings</source>
         <translation>标签结构：服务器拒绝——请在设置中选择其他结构化输出方式</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="247"/>
+        <location filename="../src/main_window.cpp" line="273"/>
         <source>Tag schema: not checked (answers are checked)</source>
         <translation>标签结构：尚未探测（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="264"/>
+        <location filename="../src/main_window.cpp" line="290"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="265"/>
+        <location filename="../src/main_window.cpp" line="291"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="270"/>
+        <location filename="../src/main_window.cpp" line="296"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="351"/>
+        <location filename="../src/main_window.cpp" line="378"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="377"/>
+        <location filename="../src/main_window.cpp" line="404"/>
         <source>Next image</source>
         <translation>下一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="378"/>
+        <location filename="../src/main_window.cpp" line="405"/>
         <source>Previous image</source>
         <translation>上一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="379"/>
+        <location filename="../src/main_window.cpp" line="406"/>
         <source>Next unreviewed image</source>
         <translation>下一张未审核图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="381"/>
+        <location filename="../src/main_window.cpp" line="408"/>
         <source>Accept all suggestions and go to the next image</source>
         <translation>接受全部建议并转到下一张</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="180"/>
+        <location filename="../src/main_window_backend.cpp" line="182"/>
         <source>The model could not be loaded. %1</source>
         <translation>无法加载模型。%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="400"/>
+        <location filename="../src/main_window.cpp" line="456"/>
         <source>Select the images to tag first.</source>
         <translation>请先选择要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="32"/>
+        <location filename="../src/main_window_import.cpp" line="36"/>
         <source>Saving the pasted image…</source>
         <translation>正在保存粘贴的图片…</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="206"/>
+        <location filename="../src/main_window_backend.cpp" line="208"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="422"/>
+        <location filename="../src/main_window.cpp" line="478"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="424"/>
+        <location filename="../src/main_window.cpp" line="480"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="426"/>
+        <location filename="../src/main_window.cpp" line="482"/>
+        <source>&amp;Export tags…</source>
+        <translation>导出标签(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="488"/>
+        <source>&amp;Open catalogue…</source>
+        <translation>打开图库(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="491"/>
+        <source>&amp;New catalogue…</source>
+        <translation>新建图库(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="495"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="428"/>
+        <location filename="../src/main_window.cpp" line="497"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="430"/>
+        <location filename="../src/main_window.cpp" line="499"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="433"/>
+        <location filename="../src/main_window.cpp" line="502"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="447"/>
+        <location filename="../src/main_window.cpp" line="516"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="452"/>
+        <location filename="../src/main_window.cpp" line="521"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="454"/>
+        <location filename="../src/main_window.cpp" line="523"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="461"/>
-        <source>&amp;Tagging</source>
-        <translation>打标(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../src/main_window.cpp" line="463"/>
+        <location filename="../src/main_window.cpp" line="532"/>
         <source>&amp;Tag the selected images</source>
         <translation>为所选图片打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="466"/>
+        <location filename="../src/main_window.cpp" line="535"/>
         <source>Tag every &amp;untagged image</source>
         <translation>为所有未打标图片打标(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="469"/>
+        <location filename="../src/main_window.cpp" line="538"/>
+        <source>Retry the &amp;failed images</source>
+        <translation>重试失败的图片(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="541"/>
         <source>&amp;Resume unfinished tagging</source>
         <translation>继续未完成的打标(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="472"/>
+        <location filename="../src/main_window.cpp" line="544"/>
         <source>&amp;Cancel tagging</source>
         <translation>取消打标(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="475"/>
+        <location filename="../src/main_window.cpp" line="547"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="477"/>
+        <location filename="../src/main_window.cpp" line="549"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="479"/>
+        <location filename="../src/main_window.cpp" line="551"/>
         <source>&amp;Fit to window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="482"/>
+        <location filename="../src/main_window.cpp" line="554"/>
         <source>&amp;Actual size (100 %)</source>
         <translation>实际大小（100%）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="485"/>
+        <location filename="../src/main_window.cpp" line="557"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="489"/>
+        <location filename="../src/main_window.cpp" line="561"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="494"/>
-        <source>&amp;Tools</source>
-        <translation>工具(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../src/main_window.cpp" line="496"/>
+        <location filename="../src/main_window.cpp" line="568"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="505"/>
+        <location filename="../src/main_window.cpp" line="577"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="507"/>
+        <location filename="../src/main_window.cpp" line="579"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="514"/>
+        <location filename="../src/main_window.cpp" line="586"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="511"/>
+        <location filename="../src/main_window.cpp" line="583"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="527"/>
+        <location filename="../src/main_window.cpp" line="530"/>
+        <source>Ta&amp;gging</source>
+        <translation>打标(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="566"/>
+        <source>T&amp;ools</source>
+        <translation>工具(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="599"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="529"/>
+        <location filename="../src/main_window.cpp" line="601"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="533"/>
+        <location filename="../src/main_window.cpp" line="605"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="536"/>
+        <location filename="../src/main_window.cpp" line="608"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="567"/>
+        <location filename="../src/main_window.cpp" line="639"/>
+        <location filename="../src/main_window_file.cpp" line="67"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="580"/>
+        <location filename="../src/main_window.cpp" line="652"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="218"/>
+        <location filename="../src/main_window_backend.cpp" line="220"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="156"/>
-        <location filename="../src/main_window_backend.cpp" line="222"/>
+        <location filename="../src/main_window_backend.cpp" line="158"/>
+        <location filename="../src/main_window_backend.cpp" line="224"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
@@ -841,144 +1175,186 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在添加的图片入库、打标停止后，将切换到新的商品图库。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="138"/>
+        <location filename="../src/main_window_backend.cpp" line="140"/>
         <source>Catalogue %1 is open</source>
         <translation>已打开商品图库 %1</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="228"/>
+        <location filename="../src/main_window_backend.cpp" line="230"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="233"/>
+        <location filename="../src/main_window_backend.cpp" line="235"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="235"/>
+        <location filename="../src/main_window_backend.cpp" line="237"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="236"/>
+        <location filename="../src/main_window_backend.cpp" line="238"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="237"/>
+        <location filename="../src/main_window_backend.cpp" line="239"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="253"/>
+        <location filename="../src/main_window_backend.cpp" line="255"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="262"/>
-        <location filename="../src/main_window_backend.cpp" line="298"/>
+        <location filename="../src/main_window_backend.cpp" line="264"/>
+        <location filename="../src/main_window_backend.cpp" line="300"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="266"/>
+        <location filename="../src/main_window_backend.cpp" line="268"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="268"/>
+        <location filename="../src/main_window_backend.cpp" line="270"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="272"/>
+        <location filename="../src/main_window_backend.cpp" line="274"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="273"/>
+        <location filename="../src/main_window_backend.cpp" line="275"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="274"/>
+        <location filename="../src/main_window_backend.cpp" line="276"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="275"/>
+        <location filename="../src/main_window_backend.cpp" line="277"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="293"/>
+        <location filename="../src/main_window_backend.cpp" line="295"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="297"/>
+        <location filename="../src/main_window_backend.cpp" line="299"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="206"/>
-        <location filename="../src/main_window_backend.cpp" line="297"/>
+        <location filename="../src/main_window.cpp" line="232"/>
+        <location filename="../src/main_window_backend.cpp" line="299"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="310"/>
+        <location filename="../src/main_window_backend.cpp" line="312"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="320"/>
+        <location filename="../src/main_window_backend.cpp" line="322"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="321"/>
+        <location filename="../src/main_window_backend.cpp" line="323"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="53"/>
+        <location filename="../src/main_window_import.cpp" line="59"/>
+        <source>the file cannot be read</source>
+        <translation>无法读取该文件</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_import.cpp" line="61"/>
+        <source>the file is empty (0 bytes)</source>
+        <translation>文件是空的（0 字节）</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_import.cpp" line="63"/>
+        <source>not an image (or a format Vistag cannot read)</source>
+        <translation>不是图片（或 Vistag 无法读取的格式）</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_import.cpp" line="65"/>
+        <source>the image is truncated: the file ends before the picture does</source>
+        <translation>图片不完整：文件在图像结束之前就断了</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_import.cpp" line="74"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="54"/>
+        <location filename="../src/main_window_import.cpp" line="75"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="61"/>
+        <location filename="../src/main_window_import.cpp" line="80"/>
+        <source>Add this &amp;folder</source>
+        <translation>添加此文件夹(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_import.cpp" line="107"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="65"/>
+        <location filename="../src/main_window_import.cpp" line="111"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window_import.cpp" line="86"/>
+        <location filename="../src/main_window_import.cpp" line="134"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window_import.cpp" line="88"/>
+        <location filename="../src/main_window_import.cpp" line="136"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
+        <location filename="../src/main_window_import.cpp" line="148"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window_import.cpp" line="149"/>
+        <source>Some files were not added</source>
+        <translation>部分文件未添加</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/main_window_import.cpp" line="150"/>
+        <source>%n file(s) could not be added: the model cannot use them.</source>
+        <translation>
+            <numerusform>%n 个文件未能添加：模型无法使用它们。</numerusform>
+        </translation>
+    </message>
+    <message>
         <location filename="../src/clipboard_import.cpp" line="40"/>
-        <location filename="../src/main_window_import.cpp" line="29"/>
+        <location filename="../src/main_window_import.cpp" line="33"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
@@ -996,339 +1372,339 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::SettingsDialog</name>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="72"/>
+        <location filename="../src/settings_dialog.cpp" line="73"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="75"/>
+        <location filename="../src/settings_dialog.cpp" line="76"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="76"/>
+        <location filename="../src/settings_dialog.cpp" line="77"/>
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="77"/>
+        <location filename="../src/settings_dialog.cpp" line="78"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="78"/>
-        <location filename="../src/settings_dialog.cpp" line="270"/>
+        <location filename="../src/settings_dialog.cpp" line="79"/>
+        <location filename="../src/settings_dialog.cpp" line="273"/>
         <source>Catalogue</source>
         <translation>商品图库</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="79"/>
+        <location filename="../src/settings_dialog.cpp" line="80"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="81"/>
+        <location filename="../src/settings_dialog.cpp" line="82"/>
         <source>Shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="94"/>
+        <location filename="../src/settings_dialog.cpp" line="95"/>
         <source>A model folder on this computer</source>
         <translation>本机上的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="95"/>
+        <location filename="../src/settings_dialog.cpp" line="96"/>
         <source>An inference server (OpenAI-compatible)</source>
         <translation>推理服务器（兼容 OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="100"/>
+        <location filename="../src/settings_dialog.cpp" line="101"/>
         <source>a Qwen3-VL folder in Hugging Face layout</source>
         <translation>Hugging Face 格式的 Qwen3-VL 文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="101"/>
+        <location filename="../src/settings_dialog.cpp" line="102"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="102"/>
+        <location filename="../src/settings_dialog.cpp" line="103"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="106"/>
+        <location filename="../src/settings_dialog.cpp" line="107"/>
         <source>Automatic (GPU if there is one)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="107"/>
+        <location filename="../src/settings_dialog.cpp" line="108"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="108"/>
+        <location filename="../src/settings_dialog.cpp" line="109"/>
         <source>GPU (CUDA)</source>
         <translation>GPU（CUDA）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="112"/>
+        <location filename="../src/settings_dialog.cpp" line="113"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="119"/>
+        <location filename="../src/settings_dialog.cpp" line="120"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="120"/>
+        <location filename="../src/settings_dialog.cpp" line="121"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="121"/>
+        <location filename="../src/settings_dialog.cpp" line="122"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="122"/>
+        <location filename="../src/settings_dialog.cpp" line="123"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="123"/>
+        <location filename="../src/settings_dialog.cpp" line="124"/>
         <source>Automatic precision uses bfloat16 on a GPU and float32 on the CPU. Vistag reopens this model (or the server) when it starts.</source>
         <translation>自动精度在 GPU 上使用 bfloat16，在 CPU 上使用 float32。Vistag 启动时会重新打开此模型（或服务器）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="141"/>
+        <location filename="../src/settings_dialog.cpp" line="142"/>
         <source>about %1 × %1 pixels per image</source>
         <translation>每张图片约 %1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="158"/>
+        <location filename="../src/settings_dialog.cpp" line="159"/>
         <source>Only values from the taxonomy</source>
         <translation>只用分类体系中的取值</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="162"/>
+        <location filename="../src/settings_dialog.cpp" line="163"/>
         <source>The model answers every attribute with one of the taxonomy&apos;s values, with a confidence for each (a server may also answer &quot;unknown&quot;). Off: the model answers in its own words and Vistag looks for taxonomy terms in them.</source>
         <translation>模型为每个属性给出分类体系中的一个取值，并附带置信度（服务器也可能回答“unknown”）。关闭时：模型自由作答，Vistag 从回答中查找分类体系的词语。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="170"/>
+        <location filename="../src/settings_dialog.cpp" line="171"/>
         <source>How many images tagging works on at once: requests sent to a server together, or images the local model decodes together. Each finished image is saved on its own.</source>
         <translation>打标签时同时处理的图片数：同时发给服务器的请求数，或本地模型一起解码的图片数。每张处理完的图片都会单独保存。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="173"/>
+        <location filename="../src/settings_dialog.cpp" line="174"/>
         <source>Pixel budget</source>
         <translation>像素预算</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="174"/>
+        <location filename="../src/settings_dialog.cpp" line="175"/>
         <source>Longest answer (tokens)</source>
         <translation>最长回答（token 数）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="175"/>
+        <location filename="../src/settings_dialog.cpp" line="176"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="176"/>
+        <location filename="../src/settings_dialog.cpp" line="177"/>
         <source>Tagging</source>
         <translation>打标签</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="177"/>
+        <location filename="../src/settings_dialog.cpp" line="178"/>
         <source>Images in flight</source>
         <translation>同时处理的图片</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="178"/>
+        <location filename="../src/settings_dialog.cpp" line="179"/>
         <source>Images are scaled down to the pixel budget before the model sees them: smaller is faster and needs less memory. Temperature 0 always picks the most likely words (the same answer every time).</source>
         <translation>图片在交给模型前会缩小到像素预算以内：越小越快、占用内存越少。温度为 0 时总是选择可能性最大的词（每次回答相同）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="194"/>
+        <location filename="../src/settings_dialog.cpp" line="195"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="203"/>
+        <location filename="../src/settings_dialog.cpp" line="204"/>
         <source>JSON schema (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)</source>
         <translation>JSON schema（vLLM、SGLang、llama.cpp、LM Studio、OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="205"/>
+        <location filename="../src/settings_dialog.cpp" line="206"/>
         <source>JSON object (DashScope / Bailian)</source>
         <translation>JSON 对象（DashScope / 百炼）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="206"/>
+        <location filename="../src/settings_dialog.cpp" line="207"/>
         <source>None: the taxonomy in the question only</source>
         <translation>不使用：只在问题中给出分类体系</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="210"/>
+        <location filename="../src/settings_dialog.cpp" line="211"/>
         <source>How tagging asks the server to answer with the taxonomy&apos;s values. Whatever is chosen, Vistag checks every answer against the taxonomy.</source>
         <translation>打标签时如何要求服务器只用分类体系中的取值作答。无论选择哪种方式，Vistag 都会按分类体系检查每个回答。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="217"/>
+        <location filename="../src/settings_dialog.cpp" line="218"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="225"/>
+        <location filename="../src/settings_dialog.cpp" line="226"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="226"/>
+        <location filename="../src/settings_dialog.cpp" line="227"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="227"/>
+        <location filename="../src/settings_dialog.cpp" line="228"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="228"/>
+        <location filename="../src/settings_dialog.cpp" line="229"/>
         <source>Token-limit field</source>
         <translation>Token 上限字段</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="229"/>
+        <location filename="../src/settings_dialog.cpp" line="230"/>
         <source>Structured output</source>
         <translation>结构化输出</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="230"/>
+        <location filename="../src/settings_dialog.cpp" line="231"/>
         <source>Values per request</source>
         <translation>每次请求的取值数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="231"/>
+        <location filename="../src/settings_dialog.cpp" line="232"/>
         <source>Schema characters per request</source>
         <translation>每次请求的结构字符数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="232"/>
+        <location filename="../src/settings_dialog.cpp" line="233"/>
         <source>vLLM, SGLang, llama.cpp and Ollama read max_tokens; some hosted services want max_completion_tokens. The API key is stored in Vistag&apos;s settings file.</source>
         <translation>vLLM、SGLang、llama.cpp 和 Ollama 读取 max_tokens；部分云服务要求 max_completion_tokens。API 密钥保存在 Vistag 的设置文件中。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="236"/>
+        <location filename="../src/settings_dialog.cpp" line="237"/>
         <source>Tagging sends the taxonomy as a JSON schema; DashScope&apos;s vision models take only a JSON object. A taxonomy with more values than one request may hold is asked in several requests (OpenAI: 1,000 values and 120,000 characters). Every answer is checked against the taxonomy.</source>
         <translation>打标签时把分类体系作为 JSON schema 发送；DashScope 的视觉模型只接受 JSON 对象。取值多于单次请求上限的分类体系会分几次请求（OpenAI：1,000 个取值、120,000 个字符）。每个回答都会按分类体系检查。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="247"/>
+        <location filename="../src/settings_dialog.cpp" line="248"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="253"/>
+        <location filename="../src/settings_dialog.cpp" line="254"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="254"/>
+        <location filename="../src/settings_dialog.cpp" line="255"/>
         <source>Changing the language builds the window again; the model is loaded again and the catalogue stays as it is.</source>
         <translation>更改语言后窗口会重新建立；模型会重新加载，图片目录保持不变。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="265"/>
-        <source>The catalogue file in your data folder</source>
-        <translation>数据文件夹中的图库文件</translation>
-    </message>
-    <message>
-        <location filename="../src/settings_dialog.cpp" line="267"/>
+        <location filename="../src/settings_dialog.cpp" line="270"/>
         <source>A catalogue file, or a team catalogue on PostgreSQL: postgresql://user@server:5432/database. The password comes from ~/.pgpass or the PGPASSWORD environment variable; Vistag does not store it.</source>
         <translation>图库文件，或 PostgreSQL 上的团队图库：postgresql://用户@服务器:5432/数据库。密码来自 ~/.pgpass 或 PGPASSWORD 环境变量，Vistag 不保存密码。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="271"/>
+        <location filename="../src/settings_dialog.cpp" line="274"/>
         <source>File…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="272"/>
+        <location filename="../src/settings_dialog.cpp" line="275"/>
         <source>Catalogue file</source>
         <translation>图库文件</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="273"/>
+        <location filename="../src/settings_dialog.cpp" line="276"/>
         <source>Catalogue (*.sqlite)</source>
         <translation>图库 (*.sqlite)</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="277"/>
+        <location filename="../src/settings_dialog.cpp" line="280"/>
         <source>The password in this address is used now and not kept: put it in ~/.pgpass or the PGPASSWORD environment variable.</source>
         <translation>此地址中的密码只在本次使用，不会保存：请把它写入 ~/.pgpass 或 PGPASSWORD 环境变量。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="292"/>
+        <location filename="../src/settings_dialog.cpp" line="295"/>
         <source>None: image paths are kept as they are</source>
         <translation>无：图片路径按原样保存</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="294"/>
+        <location filename="../src/settings_dialog.cpp" line="297"/>
         <source>Where the team&apos;s shared image folder is on this computer (e.g. /mnt/shop). Images under it are stored relative to it, so every workstation finds them through its own mapping.</source>
         <translation>团队共享图片文件夹在本机上的位置（例如 /mnt/shop）。其中的图片按相对路径保存，每台工作站通过自己的映射找到它们。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="298"/>
+        <location filename="../src/settings_dialog.cpp" line="301"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="297"/>
-        <location filename="../src/settings_dialog.cpp" line="299"/>
+        <location filename="../src/settings_dialog.cpp" line="300"/>
+        <location filename="../src/settings_dialog.cpp" line="302"/>
         <source>Shared image folder</source>
         <translation>共享图片文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="305"/>
+        <location filename="../src/settings_dialog.cpp" line="267"/>
+        <source>Default: %1</source>
+        <translation>默认：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="308"/>
         <source>The name the audit log records for your decisions.</source>
         <translation>审计日志中记录您的决定时使用的名字。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="306"/>
+        <location filename="../src/settings_dialog.cpp" line="309"/>
         <source>Your name</source>
         <translation>您的名字</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="307"/>
+        <location filename="../src/settings_dialog.cpp" line="310"/>
         <source>A team points every workstation at one PostgreSQL catalogue and one shared image folder. Changing the catalogue opens the window again on it.</source>
         <translation>团队中的每台工作站都指向同一个 PostgreSQL 图库和同一个共享图片文件夹。更换图库后，窗口会在新图库上重新打开。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="319"/>
+        <location filename="../src/settings_dialog.cpp" line="322"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="319"/>
+        <location filename="../src/settings_dialog.cpp" line="322"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="319"/>
+        <location filename="../src/settings_dialog.cpp" line="322"/>
         <source>Alternative</source>
         <translation>备用快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="342"/>
+        <location filename="../src/settings_dialog.cpp" line="345"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="351"/>
+        <location filename="../src/settings_dialog.cpp" line="354"/>
         <source>Click a cell and press the new keys; the clear button removes them.</source>
         <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
     </message>
@@ -1449,7 +1825,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::ShortcutMap</name>
     <message>
-        <location filename="../src/shortcut_map.cpp" line="193"/>
+        <location filename="../src/shortcut_map.cpp" line="200"/>
         <source>%1 is used by: %2</source>
         <translation>%1 已被以下操作使用：%2</translation>
     </message>
@@ -1505,171 +1881,198 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::TagEditor</name>
     <message>
-        <location filename="../src/tag_editor.cpp" line="33"/>
+        <location filename="../src/tag_editor.cpp" line="35"/>
         <source>suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="35"/>
+        <location filename="../src/tag_editor.cpp" line="37"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="37"/>
+        <location filename="../src/tag_editor.cpp" line="39"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="203"/>
+        <location filename="../src/tag_editor.cpp" line="232"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="203"/>
+        <location filename="../src/tag_editor.cpp" line="232"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="203"/>
+        <location filename="../src/tag_editor.cpp" line="232"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="205"/>
+        <location filename="../src/tag_editor.cpp" line="234"/>
         <source>Keys 1–9 pick option N of the focused attribute: its N-th allowed value in the taxonomy, as numbered below the list (a single-valued attribute keeps only that value). F2 renames (fixes) the focused tag, Del deletes the selected tags, Alt+A adds a tag, Ctrl+Z / Ctrl+Y undo and redo.</source>
         <translation>数字键 1–9 选择当前属性的第 N 个选项：即分类体系中该属性的第 N 个允许取值，编号显示在列表下方（单值属性只保留所选取值）。F2 重命名（修正）当前标签，Del 删除所选标签，Alt+A 添加标签，Ctrl+Z / Ctrl+Y 撤销和重做。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="209"/>
+        <location filename="../src/tag_editor.cpp" line="238"/>
         <source>Add a tag, e.g. 风格: 波西米亚 or colour: red (Alt+A)</source>
         <translation>添加标签，例如 风格: 波西米亚 或 颜色: 红色（Alt+A）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="229"/>
-        <location filename="../src/tag_editor.cpp" line="262"/>
-        <location filename="../src/tag_editor.cpp" line="603"/>
+        <location filename="../src/tag_editor.cpp" line="258"/>
+        <location filename="../src/tag_editor.cpp" line="336"/>
+        <location filename="../src/tag_editor.cpp" line="688"/>
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="229"/>
-        <location filename="../src/tag_editor.cpp" line="267"/>
+        <location filename="../src/tag_editor.cpp" line="258"/>
+        <location filename="../src/tag_editor.cpp" line="341"/>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="230"/>
-        <location filename="../src/tag_editor.cpp" line="277"/>
+        <location filename="../src/tag_editor.cpp" line="259"/>
+        <location filename="../src/tag_editor.cpp" line="351"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="231"/>
-        <location filename="../src/tag_editor.cpp" line="282"/>
+        <location filename="../src/tag_editor.cpp" line="260"/>
+        <location filename="../src/tag_editor.cpp" line="356"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="238"/>
-        <location filename="../src/tag_editor.cpp" line="289"/>
+        <location filename="../src/tag_editor.cpp" line="267"/>
+        <location filename="../src/tag_editor.cpp" line="363"/>
         <source>Pick option %1</source>
         <translation>选择第 %1 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="381"/>
+        <location filename="../src/tag_editor.cpp" line="277"/>
+        <source>No image selected</source>
+        <translation>未选择图片</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="279"/>
+        <source>Click an image in the grid to see and edit its tags.</source>
+        <translation>在网格中点击一张图片以查看和编辑其标签。</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="290"/>
+        <source>Product %1: its views share these tags</source>
+        <translation>商品 %1：其各视图共享这些标签</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/tag_editor.cpp" line="292"/>
+        <source>%n images selected: only this one is edited here (bulk edits are in the Tags menu)</source>
+        <translation>
+            <numerusform>已选择 %n 张图片：这里只编辑这一张（批量编辑在“标签”菜单中）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="296"/>
+        <source>Tagging failed: %1</source>
+        <translation>打标失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="466"/>
         <source>The model gave only %1% of its probability to the taxonomy&apos;s values here: it may have wanted to say something the taxonomy does not have.</source>
         <translation>模型在这里只把 %1% 的概率给了分类体系中的取值：它可能想说分类体系里没有的东西。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="392"/>
+        <location filename="../src/tag_editor.cpp" line="477"/>
         <source>%1 by %2, %3</source>
         <translation>%2 于 %3 %1</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="534"/>
+        <location filename="../src/tag_editor.cpp" line="619"/>
         <source>Select an image first, then add the tag.</source>
         <translation>请先选择一张图片，再添加标签。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="581"/>
+        <location filename="../src/tag_editor.cpp" line="666"/>
         <source>This tag no longer exists.</source>
         <translation>该标签已不存在。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="587"/>
+        <location filename="../src/tag_editor.cpp" line="672"/>
         <source>“%1” is not a value of %2</source>
         <translation>“%1”不是%2的取值</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/tag_editor.cpp" line="632"/>
+        <location filename="../src/tag_editor.cpp" line="717"/>
         <source>Delete %n tag(s)</source>
         <translation>
             <numerusform>删除 %n 个标签</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="643"/>
+        <location filename="../src/tag_editor.cpp" line="728"/>
         <source>Focus an attribute first (arrow keys), then press 1–9.</source>
         <translation>请先（用方向键）选中一个属性，再按 1–9。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="648"/>
+        <location filename="../src/tag_editor.cpp" line="733"/>
         <source>%1 has no option %2</source>
         <translation>%1没有第 %2 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="660"/>
+        <location filename="../src/tag_editor.cpp" line="745"/>
         <source>Pick %1: %2</source>
         <translation>选择 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="224"/>
-        <location filename="../src/tag_editor.cpp" line="497"/>
+        <location filename="../src/tag_editor.cpp" line="253"/>
+        <location filename="../src/tag_editor.cpp" line="582"/>
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="225"/>
-        <location filename="../src/tag_editor.cpp" line="500"/>
+        <location filename="../src/tag_editor.cpp" line="254"/>
+        <location filename="../src/tag_editor.cpp" line="585"/>
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="226"/>
-        <location filename="../src/tag_editor.cpp" line="510"/>
+        <location filename="../src/tag_editor.cpp" line="255"/>
+        <location filename="../src/tag_editor.cpp" line="595"/>
         <source>Accept all</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="227"/>
+        <location filename="../src/tag_editor.cpp" line="256"/>
         <source>Accept every suggestion of this image (Ctrl+Enter)</source>
         <translation>接受这张图片的全部建议（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="367"/>
+        <location filename="../src/tag_editor.cpp" line="452"/>
         <source> (new value)</source>
         <translation>（新值）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="428"/>
+        <location filename="../src/tag_editor.cpp" line="513"/>
         <source>%1 — keys: %2</source>
         <translation>%1 — 按键：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="518"/>
+        <location filename="../src/tag_editor.cpp" line="603"/>
         <source>Write the attribute, a colon and the value, e.g. 风格: 波西米亚</source>
         <translation>请写属性、冒号和值，例如 风格: 波西米亚</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="525"/>
+        <location filename="../src/tag_editor.cpp" line="610"/>
         <source>Unknown attribute “%1”</source>
         <translation>未知属性“%1”</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="230"/>
-        <location filename="../src/tag_editor.cpp" line="272"/>
-        <location filename="../src/tag_editor.cpp" line="541"/>
-        <location filename="../src/tag_editor.cpp" line="554"/>
+        <location filename="../src/tag_editor.cpp" line="259"/>
+        <location filename="../src/tag_editor.cpp" line="346"/>
+        <location filename="../src/tag_editor.cpp" line="626"/>
+        <location filename="../src/tag_editor.cpp" line="639"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>

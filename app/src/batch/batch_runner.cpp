@@ -162,15 +162,16 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
                       const std::function<void(const BatchRunStatus&)>& onProgress,
                       const std::atomic<bool>* cancel, QString* error) {
     BatchRunStatus status;
-    QElapsedTimer clock;
-    clock.start();
-    int processedHere = 0;
+    // The estimate is made from the time real answers took: failed and skipped items come back
+    // at once and would make it far too short.
+    int answeredHere = 0;
+    qint64 answerMs = 0;
     auto report = [&] {
         if (auto p = db_.batchProgress(batchId))
             status.progress = *p;
         const int remaining = status.progress.pending + status.progress.running;
-        if (processedHere > 0)
-            status.etaSeconds = clock.elapsed() / 1000.0 / processedHere * remaining;
+        if (answeredHere > 0)
+            status.etaSeconds = answerMs / 1000.0 / answeredHere * remaining;
         if (onProgress)
             onProgress(status);
     };
@@ -213,6 +214,9 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
         if (onItem_)
             onItem_(item->imageId, ItemState::Running);
         QString message;
+        QElapsedTimer itemClock;
+        itemClock.start();
+        const int runsBefore = status.modelRuns;
         const std::optional<ItemState> result =
             processItem(*item, spec, status, cancel, &message, &dbError);
         if (!dbError.isEmpty()) {
@@ -240,7 +244,10 @@ bool BatchRunner::run(qint64 batchId, const BatchSpec& spec,
         }
         if (onItem_)
             onItem_(item->imageId, *result);
-        ++processedHere;
+        if (*result == ItemState::Done && status.modelRuns > runsBefore) {  // not a cache hit
+            ++answeredHere;
+            answerMs += itemClock.elapsed();
+        }
         status.currentImage.clear();
         report();
     }

@@ -43,12 +43,13 @@ void BatchWorkers::combine(int index, const BatchRunStatus& s) {
         if (!w.lastError.isEmpty())
             all.lastError = w.lastError;
     }
+    // The estimate counts answers only (failures and skips are instant).
     if (doneAtStart_ < 0)
-        doneAtStart_ = s.progress.finished();
-    const int finishedHere = s.progress.finished() - doneAtStart_;
+        doneAtStart_ = s.progress.done;
+    const int answeredHere = s.progress.done - doneAtStart_;
     const int remaining = s.progress.pending + s.progress.running;
     const double seconds = (QDateTime::currentMSecsSinceEpoch() - startedMs_) / 1000.0;
-    all.etaSeconds = finishedHere > 0 ? seconds / finishedHere * remaining : -1;
+    all.etaSeconds = answeredHere > 0 ? seconds / answeredHere * remaining : -1;
     if (callbacks_.onProgress)
         callbacks_.onProgress(all);
 }

@@ -276,6 +276,11 @@ public:
     // Image id → where its item stands, for one batch (the grid's badges).
     std::optional<QHash<qint64, ItemState>> batchItemStates(qint64 batchId,
                                                             QString* error = nullptr) const;
+    // Image id → where its newest batch item stands and the item's message (why it failed), over
+    // every batch (cancelled items left out): the grid's badges after a restart. imageId 0 =
+    // every image, else that image only.
+    std::optional<QHash<qint64, ItemOutcome>> latestItemOutcomes(qint64 imageId = 0,
+                                                                 QString* error = nullptr) const;
 
     struct Impl;
 

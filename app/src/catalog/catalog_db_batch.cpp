@@ -401,4 +401,26 @@ std::optional<QHash<qint64, ItemState>> CatalogDb::batchItemStates(qint64 batchI
     return out;
 }
 
+std::optional<QHash<qint64, ItemOutcome>> CatalogDb::latestItemOutcomes(qint64 imageId,
+                                                                        QString* error) const {
+    if (!d_->checkOpen(error))
+        return std::nullopt;
+    QSqlQuery q(d_->db);
+    q.setForwardOnly(true);
+    // Each image's newest item (the highest id) of a batch that was not discarded, or of a
+    // discarded one where the item was finished before.
+    if (!d_->run(q,
+                 QStringLiteral("SELECT i.image_id, i.status, i.message FROM batch_items i "
+                                "JOIN (SELECT image_id, MAX(id) AS id FROM batch_items "
+                                "WHERE status <> 'cancelled' AND (? = 0 OR image_id = ?) "
+                                "GROUP BY image_id) last ON last.id = i.id"),
+                 {imageId, imageId}, error))
+        return std::nullopt;
+    QHash<qint64, ItemOutcome> out;
+    while (q.next())
+        if (const auto s = itemStateFromName(q.value(1).toString()))
+            out.insert(q.value(0).toLongLong(), {*s, q.value(2).toString()});
+    return out;
+}
+
 }  // namespace vistag::catalog

@@ -63,6 +63,13 @@ Where buildWhere(const CatalogDb::Impl& d, const ImageFilter& f) {
                             .arg(QLatin1String(kImageOwnerSql));
         w.binds << f.lacksAttribute;
     }
+    if (f.taggingFailed) {
+        // The same rule as latestItemOutcomes(): each image's newest item that was not cancelled.
+        w.conditions << QStringLiteral(
+            "i.id IN (SELECT b.image_id FROM batch_items b JOIN (SELECT image_id, MAX(id) AS id "
+            "FROM batch_items WHERE status <> 'cancelled' GROUP BY image_id) last "
+            "ON last.id = b.id WHERE b.status = 'failed')");
+    }
     if (f.reviewState) {
         const QString any = tagsOfImage({});
         const QString open = tagsOfImage(QStringLiteral(" AND t.status = 'suggested'"));

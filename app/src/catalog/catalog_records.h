@@ -37,10 +37,11 @@ struct ImageFilter {
     QString
         nameContains;  // substring of the file name (not the folder), case-insensitive for ASCII
     std::optional<ReviewState> reviewState;
-    QString attribute;       // with valueCode: images that have this tag (not rejected)
-    QString valueCode;       // alone: any attribute with this value
-    QString lacksAttribute;  // images with no tag (other than rejected) for this attribute
-    QString skuGroup;        // exactly this SKU group
+    QString attribute;           // with valueCode: images that have this tag (not rejected)
+    QString valueCode;           // alone: any attribute with this value
+    QString lacksAttribute;      // images with no tag (other than rejected) for this attribute
+    QString skuGroup;            // exactly this SKU group
+    bool taggingFailed = false;  // images whose newest batch item (not cancelled) failed
     ImageSort sort = ImageSort::Added;
     int limit = -1;  // page size; -1 = all
     int offset = 0;  // rows to skip, in `sort` order
@@ -91,6 +92,12 @@ struct BatchItem {
 enum class ItemState { Pending, Running, Done, Skipped, Failed, Cancelled };
 QString itemStateName(ItemState s);
 std::optional<ItemState> itemStateFromName(const QString& name);
+
+// An image's newest batch item: its state and message (why it failed, or what was done).
+struct ItemOutcome {
+    ItemState state = ItemState::Pending;
+    QString message;
+};
 
 // Item counts of one batch per status.
 struct BatchProgress {

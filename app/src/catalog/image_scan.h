@@ -21,11 +21,32 @@ bool isImageFileName(const QString& path);
 // engine reports that image's problem when it is processed).
 std::optional<ImageRecord> describeImageFile(const QString& path, QString* error);
 
+// Why a file is refused when it is added in the window: the model could not use it.
+enum class ImageProblem {
+    Unreadable,  // the file cannot be opened or read
+    Empty,       // 0 bytes
+    NotAnImage,  // no image header of a known format (a text file named .jpg, say)
+    Truncated,   // the header is fine but the file ends before the image does
+};
+
+struct RefusedImage {
+    QString path;
+    ImageProblem problem = ImageProblem::Unreadable;
+    QString detail;  // in English, for the log
+};
+
+// Whether the file is an image the engine can be given: not empty, a known header, and complete
+// (JPEG ends with its end-of-image marker, PNG with IEND, GIF with its trailer, WebP as long as
+// its RIFF size says). Reads the header and the last 4 KB only. nullopt = fine.
+std::optional<RefusedImage> checkImageFile(const QString& path);
+
 // The window's import, run on a worker thread: every image file among `inputs` described, in
-// order. Stops early (cancelled = true) when `cancel` becomes true.
+// order; files checkImageFile() refuses are listed in `refused` and not described. Stops early
+// (cancelled = true) when `cancel` becomes true.
 struct ImageScan {
     QList<ImageRecord> records;
-    QStringList errors;   // one line for each file that could not be read
+    QList<RefusedImage> refused;
+    QStringList errors;   // one line for each file that could not be read or was refused
     QStringList missing;  // inputs that do not exist
     bool cancelled = false;
 };
