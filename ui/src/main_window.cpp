@@ -504,8 +504,14 @@ void MainWindow::buildMenus() {
     text(file->addAction(QString(), this, &MainWindow::downloadModelDialog),
          [] { return tr("&Download a model…"); });
     file->addSeparator();
-    text(file->addAction(QString(), QKeySequence::Quit, qApp, &QApplication::closeAllWindows),
-         [] { return tr("&Quit"); });
+    QAction* quitAction = text(file->addAction(QString(), qApp, &QApplication::closeAllWindows),
+                               [] { return tr("&Quit"); });
+    quitAction->setObjectName(QStringLiteral("app.quit"));
+    quitAction->setMenuRole(QAction::QuitRole);
+    // Ctrl+Q on every platform (the platform's own Quit key can be none), remappable; closing
+    // asks first while tagging runs or the model is shared (closeEvent).
+    shortcuts_->addAction(QStringLiteral("app.quit"), quitAction,
+                          {QKeySequence(Qt::CTRL | Qt::Key_Q)});
 
     // Each action is made here, once, with its key: the place to map shortcuts from.
     const auto action = [this, text](QMenu* menu, const QString& name, QString (*label)(),
