@@ -39,7 +39,7 @@ private slots:
         QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
 
         vistag::ui::AskPane pane(&controller);
-        pane.maxNewTokens = 200;
+        pane.params.maxNewTokens = 200;
         pane.setImages({image_});
         pane.setPrompt(QStringLiteral("这件衣服是什么风格？"));
         pane.show();
@@ -76,7 +76,7 @@ private slots:
         // Stop: a long answer ends as cancelled, short of its token limit (the time is logged).
         // Long enough to need the Stop, and within the tiny model's 4096 positions also with the
         // stand-in vocabulary of a machine without ../shared (more tokens for the same prompt).
-        pane.maxNewTokens = 3000;
+        pane.params.maxNewTokens = 3000;
         QSignalSpy firstChunk(&controller, &vistag::backend::BackendController::answerChunk);
         done.clear();
         QTest::mouseClick(pane.askButton(), Qt::LeftButton);
@@ -89,7 +89,7 @@ private slots:
         const auto stopped = done.first().at(0).value<vistag::backend::AskResult>();
         QCOMPARE(stopped.finishReason, vistag::backend::FinishReason::Cancelled);
         qInfo("stopped %lld ms after the click", stopMs);
-        QVERIFY2(stopped.tokenIds.size() < pane.maxNewTokens,
+        QVERIFY2(stopped.tokenIds.size() < pane.params.maxNewTokens,
                  qPrintable(QString::number(stopped.tokenIds.size())));
         QVERIFY(!pane.stopButton()->isEnabled());
         QVERIFY(pane.askButton()->isEnabled());
@@ -110,7 +110,7 @@ private slots:
         QListView* grid = w.catalogPane()->view();
         grid->setCurrentIndex(w.catalogModel()->index(0));
         grid->selectionModel()->select(w.catalogModel()->index(0), QItemSelectionModel::Select);
-        w.askPane()->maxNewTokens = 60;
+        w.askPane()->params.maxNewTokens = 60;
         w.askPane()->setPrompt(QStringLiteral("这件衣服是什么风格？"));
         QSignalSpy done(w.askPane(), &vistag::ui::AskPane::finished);
         QTest::mouseClick(w.askPane()->askButton(), Qt::LeftButton);
@@ -157,7 +157,7 @@ private slots:
         QVERIFY(loaded.wait(30000));
         QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
         w.askPane()->setImages({image_});
-        w.askPane()->maxNewTokens = 12;
+        w.askPane()->params.maxNewTokens = 12;
         w.askPane()->setPrompt(QStringLiteral("Describe this product."));
         QSignalSpy done(w.askPane(), &vistag::ui::AskPane::finished);
         w.askPane()->askNow();

@@ -2,7 +2,9 @@
 // fixture) through the real local backend on its worker thread and a real SQLite catalogue:
 // progress to N/N, tags stored, Cancel leaves the rest queued, and a new window resumes it.
 #include <QAction>
+#include <QDialogButtonBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QItemSelectionModel>
@@ -11,6 +13,9 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -24,6 +29,7 @@
 #include "logging/app_log.h"
 #include "main_window.h"
 #include "scheduler/backend_controller.h"
+#include "settings_dialog.h"
 #include "tag_editor.h"
 #include "tags/tag_extraction.h"
 #include "tags/tag_schema.h"
@@ -111,6 +117,60 @@ private slots:
                     img.setPixel(x, y, qRgb(250 - i * 20, 240, 230));
             images_ << tmp_.filePath(QStringLiteral("product-%1.png").arg(i + 1));
             QVERIFY(img.save(images_.last()));
+        }
+    }
+
+    // Settings → Generation reaches a batch started in the window: the parameters stored with
+    // the batch and with each of its model runs are the ones chosen in the dialog.
+    void settingsReachTheBatch() {
+        const QString dbPath = tmp_.filePath(QStringLiteral("settings-batch.sqlite"));
+        ui::MainWindow w(dbPath);
+        openWindowWithImages(w, 2);
+        loadModel(w);
+        ui::SettingsDialog dialog(w.settings(), w.shortcuts(), &w);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.findChild<QSpinBox*>(QStringLiteral("maxNewTokens"))->setValue(9);
+        dialog.findChild<QSpinBox*>(QStringLiteral("maxPixels"))->setValue(100000);
+        dialog.findChild<QDoubleSpinBox*>(QStringLiteral("repetitionPenalty"))->setValue(1.15);
+        dialog.findChild<QDoubleSpinBox*>(QStringLiteral("presencePenalty"))->setValue(0.3);
+        QTest::mouseClick(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok),
+                          Qt::LeftButton);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        w.applySettings(dialog.settings());  // what openSettings() does with OK
+
+        QListView* grid = w.catalogPane()->view();
+        grid->setFocus();
+        grid->selectAll();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QSignalSpy finished(w.batchPanel(), &ui::BatchPanel::finished);
+        QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier);
+        QVERIFY(w.batchPanel()->running());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(0).toBool(), true);
+
+        catalog::CatalogDb db;
+        QVERIFY(db.open(dbPath));
+        QSqlQuery q(QSqlDatabase::database(db.connectionName(), false));
+        QStringList stored;
+        QVERIFY(q.exec(QStringLiteral("SELECT params_json FROM batches")));
+        while (q.next())
+            stored << q.value(0).toString();
+        QVERIFY(q.exec(QStringLiteral("SELECT params_json FROM runs")));
+        int runs = 0;
+        while (q.next()) {
+            stored << q.value(0).toString();
+            ++runs;
+        }
+        QCOMPARE(runs, 2);
+        QCOMPARE(stored.size(), 3);
+        for (const QString& json : stored) {
+            const catalog::InferenceParams p = catalog::InferenceParams::fromJson(json);
+            QCOMPARE(p.maxNewTokens, 9);
+            QCOMPARE(p.maxPixels, 100000);
+            QCOMPARE(p.repetitionPenalty, 1.15);
+            QCOMPARE(p.presencePenalty, 0.3);
         }
     }
 
@@ -278,7 +338,7 @@ private slots:
             // finished and the batch is still running.
             QSignalSpy progress(panel, &ui::BatchPanel::progressChanged);
             w.askPane()->setImages({images_[5]});
-            w.askPane()->maxNewTokens = 4;
+            w.askPane()->params.maxNewTokens = 4;
             w.askPane()->setPrompt(QStringLiteral("What is this?"));
             QSignalSpy answered(w.askPane(), &ui::AskPane::finished);
             w.askPane()->askNow();

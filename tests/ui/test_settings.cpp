@@ -62,9 +62,9 @@ private slots:
         a.modelFolder = QStringLiteral("/models/Qwen3-VL-2B-Instruct");
         a.device = QStringLiteral("cpu");
         a.dtype = QStringLiteral("bfloat16");
-        a.maxPixels = 1024 * 1024;
-        a.maxNewTokens = 77;
-        a.temperature = 0.7;
+        a.generation.maxPixels = 1024 * 1024;
+        a.generation.maxNewTokens = 77;
+        a.generation.temperature = 0.7;
         a.serverUrl = QStringLiteral("http://10.0.0.5:8000/v1");
         a.apiKey = QStringLiteral("k3y");
         a.serverModel = QStringLiteral("Qwen/Qwen3-VL-8B-Instruct");
@@ -103,9 +103,9 @@ private slots:
         s.setValue(QStringLiteral("generation/temperature"), QStringLiteral("hot"));
         const AppSettings b = AppSettings::load(s);
         QCOMPARE(b.device, defaults.device);
-        QCOMPARE(b.maxNewTokens, defaults.maxNewTokens);
-        QCOMPARE(b.temperature, defaults.temperature);
-        QCOMPARE(b.maxPixels, a.maxPixels);
+        QCOMPARE(b.generation.maxNewTokens, defaults.generation.maxNewTokens);
+        QCOMPARE(b.generation.temperature, defaults.generation.temperature);
+        QCOMPARE(b.generation.maxPixels, a.generation.maxPixels);
         QSettings().clear();
     }
 
@@ -122,8 +122,8 @@ private slots:
         auto* field = dialog.findChild<QComboBox*>(QStringLiteral("tokenLimitField"));
         field->setCurrentIndex(field->findData(QStringLiteral("max_completion_tokens")));
         const AppSettings chosen = dialog.settings();
-        QCOMPARE(chosen.maxNewTokens, 99);
-        QCOMPARE(chosen.maxPixels, 200000);
+        QCOMPARE(chosen.generation.maxNewTokens, 99);
+        QCOMPARE(chosen.generation.maxPixels, 200000);
         QCOMPARE(chosen.tokenLimitField, QStringLiteral("max_completion_tokens"));
         auto* mode = dialog.findChild<QComboBox*>(QStringLiteral("structuredOutput"));
         QCOMPARE(mode->currentData().toString(), QStringLiteral("json_schema"));
@@ -133,8 +133,8 @@ private slots:
         QCOMPARE(dialog.settings().schemaMaxEnumValues, 0);
         mode->setCurrentIndex(mode->findData(QStringLiteral("json_schema")));
         w.applySettings(chosen);
-        QCOMPARE(w.askPane()->maxNewTokens, 99);
-        QCOMPARE(w.askPane()->maxPixels, 200000);
+        QCOMPARE(w.askPane()->params.maxNewTokens, 99);
+        QCOMPARE(w.askPane()->params.maxPixels, 200000);
         QCOMPARE(AppSettings::load().tokenLimitField, QStringLiteral("max_completion_tokens"));
 
         // Screenshots of the generation and shortcut pages.

@@ -142,7 +142,7 @@ private slots:
         const QString prompt = QStringLiteral("日志测试：这件衣服是什么风格？ %1")
                                    .arg(QDateTime::currentMSecsSinceEpoch());
         w.askPane()->setImages({image_});
-        w.askPane()->maxNewTokens = 8;
+        w.askPane()->params.maxNewTokens = 8;
         w.askPane()->setPrompt(prompt);
         QSignalSpy done(w.askPane(), &vistag::ui::AskPane::finished);
         w.askPane()->askNow();
@@ -261,9 +261,9 @@ private slots:
         QVERIFY2(completionTokens > 0 && completionTokens <= 10, chat.body.constData());
 
         w.askPane()->setImages({image_});
-        w.askPane()->maxNewTokens = 10;
+        w.askPane()->params.maxNewTokens = 10;
         // The same pixel budget: the shared server takes the window's settings.
-        QCOMPARE(w.askPane()->maxPixels, w.settings().maxPixels);
+        QCOMPARE(w.askPane()->params.maxPixels, w.settings().generation.maxPixels);
         w.askPane()->setPrompt(prompt);
         QSignalSpy done(w.askPane(), &vistag::ui::AskPane::finished);
         w.askPane()->askNow();  // the window's question on the same engine, while shared

@@ -290,9 +290,7 @@ void AskPane::askNow() {
     backend::AskRequest req;
     req.imagePaths = images_;
     req.prompt = prompt_->toPlainText().trimmed();
-    req.params.maxNewTokens = maxNewTokens;
-    req.params.maxPixels = maxPixels;
-    req.params.temperature = temperature;
+    req.params = params;
     text_.clear();
     linked_.clear();
     chunks_ = 0;

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "backend/inference_backend.h"
+#include "settings/app_settings.h"
 
 class QAction;
 class QComboBox;
@@ -49,10 +50,8 @@ public:
     QMenu* createAnswerMenu(const QPoint& pos);
     QPushButton* askButton() const { return ask_; }
     QPushButton* stopButton() const { return stop_; }
-    // Generation settings for the next question (the window sets them from Settings).
-    int maxNewTokens = 256;
-    qint64 maxPixels = 512 * 512;
-    double temperature = 0;
+    // Generation parameters of the next question (the window sets them from Settings).
+    catalog::InferenceParams params = settings::AppSettings::defaultGeneration();
 
 public slots:
     void askNow();

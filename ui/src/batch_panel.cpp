@@ -1,5 +1,7 @@
 #include "batch_panel.h"
 
+#include "settings/app_settings.h"
+
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QJsonDocument>
@@ -33,7 +35,7 @@ BatchPanel::BatchPanel(catalog::CatalogDb& db, backend::BackendController* backe
                        CatalogModel* model, const catalog::Taxonomy& taxonomy, QWidget* parent)
     : QWidget(parent), db_(db), backend_(backend), model_(model), taxonomy_(taxonomy) {
     setObjectName(QStringLiteral("batchPanel"));
-    params.maxPixels = 512 * 512;
+    params = settings::AppSettings::defaultGeneration();
     label_ = new QLabel(this);
     bar_ = new QProgressBar(this);
     bar_->setTextVisible(true);

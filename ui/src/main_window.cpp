@@ -157,7 +157,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
             });
 
     batchPanel_ = new BatchPanel(*db_, backend_, model_, taxonomy_, this);
-    batchPanel_->constrained = settings_.constrainedTagging;
+    applyGenerationSettings();  // again, now that the batch panel exists
     connect(batchPanel_, &BatchPanel::errorOccurred, this, &MainWindow::showError);
     connect(batchPanel_, &BatchPanel::imageChanged, this,
             [this](qint64 imageId, catalog::ItemState) {

@@ -43,11 +43,13 @@
 namespace vistag::ui {
 
 void MainWindow::applyGenerationSettings() {
-    askPane_->maxNewTokens = settings_.maxNewTokens;
-    askPane_->maxPixels = settings_.maxPixels;
-    askPane_->temperature = settings_.temperature;
-    if (batchPanel_)
+    // Settings → Generation reaches every job the window starts: questions, batches (stored
+    // with the batch and each run) and, through ShareDialog, the shared server's defaults.
+    askPane_->params = settings_.inferenceParams();
+    if (batchPanel_) {
+        batchPanel_->params = settings_.inferenceParams();
         batchPanel_->constrained = settings_.constrainedTagging;
+    }
     backend_->setRequestsInFlight(settings_.requestsInFlight);
 }
 

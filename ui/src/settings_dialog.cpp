@@ -135,7 +135,7 @@ QWidget* SettingsDialog::buildGenerationTab(const settings::AppSettings& s) {
                          static_cast<int>(settings::kMaxPixels));
     maxPixels_->setSingleStep(64 * 1024);
     maxPixels_->setGroupSeparatorShown(true);
-    maxPixels_->setValue(static_cast<int>(s.maxPixels));
+    maxPixels_->setValue(static_cast<int>(s.generation.maxPixels));
     pixelsHint_ = new QLabel(page);
     const auto hint = [this](int v) {
         const int side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(v))));
@@ -149,13 +149,31 @@ QWidget* SettingsDialog::buildGenerationTab(const settings::AppSettings& s) {
     maxNewTokens_ = new QSpinBox(page);
     maxNewTokens_->setObjectName(QStringLiteral("maxNewTokens"));
     maxNewTokens_->setRange(1, settings::kMaxNewTokens);
-    maxNewTokens_->setValue(s.maxNewTokens);
+    maxNewTokens_->setValue(s.generation.maxNewTokens);
     temperature_ = new QDoubleSpinBox(page);
     temperature_->setObjectName(QStringLiteral("temperature"));
     temperature_->setRange(0, 2);
     temperature_->setSingleStep(0.1);
     temperature_->setDecimals(2);
-    temperature_->setValue(s.temperature);
+    temperature_->setValue(s.generation.temperature);
+    repetitionPenalty_ = new QDoubleSpinBox(page);
+    repetitionPenalty_->setObjectName(QStringLiteral("repetitionPenalty"));
+    repetitionPenalty_->setRange(settings::kMinRepetitionPenalty, settings::kMaxRepetitionPenalty);
+    repetitionPenalty_->setSingleStep(0.05);
+    repetitionPenalty_->setDecimals(2);
+    repetitionPenalty_->setValue(s.generation.repetitionPenalty);
+    repetitionPenalty_->setToolTip(
+        tr("Above 1, words the model already wrote become less likely "
+           "(1 = off)."));
+    presencePenalty_ = new QDoubleSpinBox(page);
+    presencePenalty_->setObjectName(QStringLiteral("presencePenalty"));
+    presencePenalty_->setRange(-settings::kMaxPresencePenalty, settings::kMaxPresencePenalty);
+    presencePenalty_->setSingleStep(0.1);
+    presencePenalty_->setDecimals(2);
+    presencePenalty_->setValue(s.generation.presencePenalty);
+    presencePenalty_->setToolTip(
+        tr("Subtracted from every word the model already wrote, as "
+           "OpenAI defines it (0 = off)."));
     constrainedTagging_ = new QCheckBox(tr("Only values from the taxonomy"), page);
     constrainedTagging_->setObjectName(QStringLiteral("constrainedTagging"));
     constrainedTagging_->setChecked(s.constrainedTagging);
@@ -174,6 +192,8 @@ QWidget* SettingsDialog::buildGenerationTab(const settings::AppSettings& s) {
     form->addRow(tr("Pixel budget"), pixelsRow);
     form->addRow(tr("Longest answer (tokens)"), maxNewTokens_);
     form->addRow(tr("Temperature"), temperature_);
+    form->addRow(tr("Repetition penalty"), repetitionPenalty_);
+    form->addRow(tr("Presence penalty"), presencePenalty_);
     form->addRow(tr("Tagging"), constrainedTagging_);
     form->addRow(tr("Images in flight"), requestsInFlight_);
     form->addRow(note(tr("Images are scaled down to the pixel budget before the model sees them: "
@@ -423,9 +443,11 @@ settings::AppSettings SettingsDialog::settings() const {
     s.modelFolder = modelFolder_->text().trimmed();
     s.device = chosen(device_);
     s.dtype = chosen(dtype_);
-    s.maxPixels = maxPixels_->value();
-    s.maxNewTokens = maxNewTokens_->value();
-    s.temperature = temperature_->value();
+    s.generation.maxPixels = maxPixels_->value();
+    s.generation.maxNewTokens = maxNewTokens_->value();
+    s.generation.temperature = temperature_->value();
+    s.generation.repetitionPenalty = repetitionPenalty_->value();
+    s.generation.presencePenalty = presencePenalty_->value();
     s.constrainedTagging = constrainedTagging_->isChecked();
     s.requestsInFlight = requestsInFlight_->value();
     s.serverUrl = serverUrl_->text().trimmed();

@@ -57,6 +57,8 @@ private:
     QComboBox* backend_ = nullptr;
     QLineEdit* modelFolder_ = nullptr;
     QLineEdit* catalogLocation_ = nullptr;
+    QDoubleSpinBox* repetitionPenalty_ = nullptr;
+    QDoubleSpinBox* presencePenalty_ = nullptr;
     QLineEdit* imageRoot_ = nullptr;
     QLineEdit* reviewerName_ = nullptr;
     QComboBox* device_ = nullptr;

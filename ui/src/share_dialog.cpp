@@ -197,8 +197,8 @@ bool ShareDialog::startSharing() {
         allow << part;
     }
     // Requests that leave them out get the window's pixel budget and a generous answer length.
-    o.defaults.maxNewTokens = qMax(settings_->maxNewTokens, 1024);
-    o.defaults.maxPixels = settings_->maxPixels;
+    o.defaults = settings_->generation;
+    o.defaults.maxNewTokens = qMax(settings_->generation.maxNewTokens, 1024);
     settings_->shareHost = host_->text().trimmed();
     settings_->sharePort = port_->value();
     settings_->shareApiKey = key_->text();

@@ -84,7 +84,7 @@
         <translation>回答中的标签（点击即可添加到图片）：</translation>
     </message>
     <message>
-        <location filename="../src/ask_pane.cpp" line="301"/>
+        <location filename="../src/ask_pane.cpp" line="299"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
@@ -92,107 +92,107 @@
 <context>
     <name>vistag::ui::BatchPanel</name>
     <message>
-        <location filename="../src/batch_panel.cpp" line="24"/>
+        <location filename="../src/batch_panel.cpp" line="26"/>
         <source>about %1 s left</source>
         <translation>约剩 %1 秒</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="26"/>
+        <location filename="../src/batch_panel.cpp" line="28"/>
         <source>about %1 min left</source>
         <translation>约剩 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="27"/>
+        <location filename="../src/batch_panel.cpp" line="29"/>
         <source>about %1 h %2 min left</source>
         <translation>约剩 %1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="79"/>
+        <location filename="../src/batch_panel.cpp" line="81"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="80"/>
+        <location filename="../src/batch_panel.cpp" line="82"/>
         <source>Stop tagging; the images not done yet stay queued</source>
         <translation>停止打标；尚未处理的图片仍留在队列中</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="81"/>
+        <location filename="../src/batch_panel.cpp" line="83"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="82"/>
+        <location filename="../src/batch_panel.cpp" line="84"/>
         <source>Forget the unfinished tagging batch</source>
         <translation>放弃未完成的打标批次</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="106"/>
+        <location filename="../src/batch_panel.cpp" line="108"/>
         <source>Resume tagging (%n left)</source>
         <translation>
             <numerusform>继续打标（剩 %n 张）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="111"/>
+        <location filename="../src/batch_panel.cpp" line="113"/>
         <source>Unfinished tagging:</source>
         <translation>未完成的打标：</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="124"/>
-        <location filename="../src/batch_panel.cpp" line="220"/>
+        <location filename="../src/batch_panel.cpp" line="126"/>
+        <location filename="../src/batch_panel.cpp" line="222"/>
         <source>Tagging is already running.</source>
         <translation>打标已在进行中。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="128"/>
+        <location filename="../src/batch_panel.cpp" line="130"/>
         <source>Choose a model or a server first, then run tagging.</source>
         <translation>请先选择模型或服务器，再运行打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="132"/>
+        <location filename="../src/batch_panel.cpp" line="134"/>
         <source>There are no images to tag.</source>
         <translation>没有需要打标的图片。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="165"/>
+        <location filename="../src/batch_panel.cpp" line="167"/>
         <source>Every image has tags already.</source>
         <translation>所有图片都已有标签。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="175"/>
+        <location filename="../src/batch_panel.cpp" line="177"/>
         <source>Choose a model or a server first, then resume tagging.</source>
         <translation>请先选择模型或服务器，再继续打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="230"/>
+        <location filename="../src/batch_panel.cpp" line="232"/>
         <source>Tagging…</source>
         <translation>正在打标…</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="258"/>
+        <location filename="../src/batch_panel.cpp" line="260"/>
         <source>Tagging %1 / %2</source>
         <translation>打标 %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="263"/>
+        <location filename="../src/batch_panel.cpp" line="265"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n 张失败</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="282"/>
+        <location filename="../src/batch_panel.cpp" line="284"/>
         <source>Tagging stopped: %1</source>
         <translation>打标已停止：%1</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="301"/>
+        <location filename="../src/batch_panel.cpp" line="303"/>
         <source>No image failed its last tagging.</source>
         <translation>没有图片在最近一次打标中失败。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="311"/>
+        <location filename="../src/batch_panel.cpp" line="313"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
@@ -481,32 +481,32 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>图片位于团队共享图片文件夹中，但本工作站未设置该文件夹（设置 → 共享图片文件夹）</translation>
     </message>
     <message>
-        <location filename="../src/error_text.cpp" line="30"/>
+        <location filename="../src/error_text.cpp" line="32"/>
         <source>the image file is no longer where it was added</source>
         <translation>图片文件已不在添加时的位置</translation>
     </message>
     <message>
-        <location filename="../src/error_text.cpp" line="34"/>
+        <location filename="../src/error_text.cpp" line="37"/>
         <source>the image file is damaged, truncated or not an image</source>
         <translation>图片文件已损坏、不完整或不是图片</translation>
     </message>
     <message>
-        <location filename="../src/error_text.cpp" line="37"/>
+        <location filename="../src/error_text.cpp" line="41"/>
         <source>there was not enough memory (try a smaller pixel budget in Settings)</source>
         <translation>内存不足（请在设置中减小像素预算）</translation>
     </message>
     <message>
-        <location filename="../src/error_text.cpp" line="40"/>
+        <location filename="../src/error_text.cpp" line="46"/>
         <source>the model&apos;s answer held no tags</source>
         <translation>模型的回答中没有标签</translation>
     </message>
     <message>
-        <location filename="../src/error_text.cpp" line="42"/>
+        <location filename="../src/error_text.cpp" line="48"/>
         <source>the image and prompt are too long for the model (try a smaller pixel budget in Settings)</source>
         <translation>图片和提示对模型来说太长（请在设置中减小像素预算）</translation>
     </message>
     <message>
-        <location filename="../src/error_text.cpp" line="46"/>
+        <location filename="../src/error_text.cpp" line="54"/>
         <source>the inference server did not answer properly</source>
         <translation>推理服务器没有正常应答</translation>
     </message>
@@ -621,7 +621,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>附属文件的文件夹</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="121"/>
+        <location filename="../src/export_dialog.cpp" line="120"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
@@ -720,12 +720,12 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>打开图库</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="35"/>
+        <location filename="../src/main_window_file.cpp" line="34"/>
         <source>Catalogues (*.sqlite *.db);;All files (*)</source>
         <translation>图库 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="44"/>
+        <location filename="../src/main_window_file.cpp" line="43"/>
         <source>New catalogue</source>
         <translation>新建图库</translation>
     </message>
@@ -794,42 +794,42 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在打标；尚未完成的图片会留在队列中，之后可以继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="162"/>
+        <location filename="../src/main_window_file.cpp" line="163"/>
         <source>This model is shared with other workstations; they lose it when Vistag closes.</source>
         <translation>此模型正共享给其他工作站；Vistag 关闭后它们将无法使用。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="164"/>
+        <location filename="../src/main_window_file.cpp" line="166"/>
         <source>Quit Vistag?</source>
         <translation>退出 Vistag？</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="167"/>
+        <location filename="../src/main_window_file.cpp" line="169"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="168"/>
+        <location filename="../src/main_window_file.cpp" line="170"/>
         <source>Keep working</source>
         <translation>继续工作</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="194"/>
+        <location filename="../src/main_window.cpp" line="202"/>
         <source>Loading the model: %1% (%2)</source>
         <translation>正在加载模型：%1%（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="203"/>
+        <location filename="../src/main_window_backend.cpp" line="205"/>
         <source>Model %1 is ready</source>
         <translation>模型 %1 已就绪</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="204"/>
+        <location filename="../src/main_window_backend.cpp" line="206"/>
         <source>Model %1 is ready. Drop product images here.</source>
         <translation>模型 %1 已就绪。请把商品图片拖到这里。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="186"/>
+        <location filename="../src/main_window_backend.cpp" line="188"/>
         <source>The model could not be loaded: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
@@ -839,129 +839,129 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>已从回答添加标签</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="174"/>
+        <location filename="../src/main_window.cpp" line="182"/>
         <source>Tagging cancelled; the rest stays queued</source>
         <translation>打标已取消；其余图片仍在队列中</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="175"/>
+        <location filename="../src/main_window.cpp" line="183"/>
         <source>Tagging finished</source>
         <translation>打标完成</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="176"/>
+        <location filename="../src/main_window.cpp" line="184"/>
         <source>%n tagged</source>
         <translation>
             <numerusform>%n 张已打标</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="178"/>
+        <location filename="../src/main_window.cpp" line="186"/>
         <source>%n skipped</source>
         <translation>
             <numerusform>%n 张已跳过</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="181"/>
+        <location filename="../src/main_window.cpp" line="189"/>
         <source>%n failed (filter “Tagging failed” to see why; Tagging → Retry)</source>
         <translation>
             <numerusform>%n 张失败（用“打标失败”筛选查看原因；打标 → 重试）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="200"/>
-        <location filename="../src/main_window.cpp" line="205"/>
+        <location filename="../src/main_window.cpp" line="208"/>
+        <location filename="../src/main_window.cpp" line="213"/>
         <source>Shared at %1</source>
         <translation>已共享：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="217"/>
+        <location filename="../src/main_window.cpp" line="225"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="233"/>
+        <location filename="../src/main_window.cpp" line="241"/>
         <source>Stop loading the model</source>
         <translation>停止加载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="238"/>
+        <location filename="../src/main_window.cpp" line="246"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="259"/>
+        <location filename="../src/main_window.cpp" line="267"/>
         <source>Tag schema: enforced</source>
         <translation>标签结构：服务器强制遵守</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="262"/>
+        <location filename="../src/main_window.cpp" line="270"/>
         <source>Tag schema: not enforced (answers are checked)</source>
         <translation>标签结构：服务器未强制（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="265"/>
+        <location filename="../src/main_window.cpp" line="273"/>
         <source>Tag schema: not sent (answers are checked)</source>
         <translation>标签结构：未发送（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="269"/>
+        <location filename="../src/main_window.cpp" line="277"/>
         <source>Tag schema: refused by the server — choose another structured output in Settings</source>
         <translation>标签结构：服务器拒绝——请在设置中选择其他结构化输出方式</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="273"/>
+        <location filename="../src/main_window.cpp" line="281"/>
         <source>Tag schema: not checked (answers are checked)</source>
         <translation>标签结构：尚未探测（回答在本地检查）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="290"/>
+        <location filename="../src/main_window.cpp" line="298"/>
         <source>GPU: %1</source>
         <translation>GPU：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="291"/>
+        <location filename="../src/main_window.cpp" line="299"/>
         <source>No GPU found — the model runs on the CPU</source>
         <translation>未找到 GPU — 模型将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="296"/>
+        <location filename="../src/main_window.cpp" line="304"/>
         <source>No model selected</source>
         <translation>尚未选择模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="378"/>
+        <location filename="../src/main_window.cpp" line="386"/>
         <source>Every image after this one is reviewed</source>
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="404"/>
+        <location filename="../src/main_window.cpp" line="412"/>
         <source>Next image</source>
         <translation>下一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="405"/>
+        <location filename="../src/main_window.cpp" line="413"/>
         <source>Previous image</source>
         <translation>上一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="406"/>
+        <location filename="../src/main_window.cpp" line="414"/>
         <source>Next unreviewed image</source>
         <translation>下一张未审核图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="408"/>
+        <location filename="../src/main_window.cpp" line="416"/>
         <source>Accept all suggestions and go to the next image</source>
         <translation>接受全部建议并转到下一张</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="182"/>
+        <location filename="../src/main_window_backend.cpp" line="184"/>
         <source>The model could not be loaded. %1</source>
         <translation>无法加载模型。%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="456"/>
+        <location filename="../src/main_window.cpp" line="462"/>
         <source>Select the images to tag first.</source>
         <translation>请先选择要打标的图片。</translation>
     </message>
@@ -971,308 +971,308 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在保存粘贴的图片…</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="208"/>
+        <location filename="../src/main_window_backend.cpp" line="210"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="478"/>
+        <location filename="../src/main_window.cpp" line="484"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="480"/>
+        <location filename="../src/main_window.cpp" line="486"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="482"/>
+        <location filename="../src/main_window.cpp" line="488"/>
         <source>&amp;Export tags…</source>
         <translation>导出标签(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="488"/>
+        <location filename="../src/main_window.cpp" line="494"/>
         <source>&amp;Open catalogue…</source>
         <translation>打开图库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="491"/>
+        <location filename="../src/main_window.cpp" line="497"/>
         <source>&amp;New catalogue…</source>
         <translation>新建图库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="495"/>
+        <location filename="../src/main_window.cpp" line="501"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="497"/>
+        <location filename="../src/main_window.cpp" line="503"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="499"/>
+        <location filename="../src/main_window.cpp" line="505"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="502"/>
+        <location filename="../src/main_window.cpp" line="508"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="516"/>
+        <location filename="../src/main_window.cpp" line="528"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="521"/>
+        <location filename="../src/main_window.cpp" line="533"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="523"/>
+        <location filename="../src/main_window.cpp" line="535"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="532"/>
+        <location filename="../src/main_window.cpp" line="544"/>
         <source>&amp;Tag the selected images</source>
         <translation>为所选图片打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="535"/>
+        <location filename="../src/main_window.cpp" line="547"/>
         <source>Tag every &amp;untagged image</source>
         <translation>为所有未打标图片打标(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="538"/>
+        <location filename="../src/main_window.cpp" line="550"/>
         <source>Retry the &amp;failed images</source>
         <translation>重试失败的图片(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="541"/>
+        <location filename="../src/main_window.cpp" line="553"/>
         <source>&amp;Resume unfinished tagging</source>
         <translation>继续未完成的打标(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="544"/>
+        <location filename="../src/main_window.cpp" line="556"/>
         <source>&amp;Cancel tagging</source>
         <translation>取消打标(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="547"/>
+        <location filename="../src/main_window.cpp" line="559"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="549"/>
+        <location filename="../src/main_window.cpp" line="561"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="551"/>
+        <location filename="../src/main_window.cpp" line="563"/>
         <source>&amp;Fit to window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="554"/>
+        <location filename="../src/main_window.cpp" line="566"/>
         <source>&amp;Actual size (100 %)</source>
         <translation>实际大小（100%）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="557"/>
+        <location filename="../src/main_window.cpp" line="569"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="561"/>
+        <location filename="../src/main_window.cpp" line="573"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="568"/>
+        <location filename="../src/main_window.cpp" line="580"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="577"/>
+        <location filename="../src/main_window.cpp" line="589"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="579"/>
+        <location filename="../src/main_window.cpp" line="591"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="586"/>
+        <location filename="../src/main_window.cpp" line="598"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="583"/>
+        <location filename="../src/main_window.cpp" line="595"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="530"/>
+        <location filename="../src/main_window.cpp" line="542"/>
         <source>Ta&amp;gging</source>
         <translation>打标(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="566"/>
+        <location filename="../src/main_window.cpp" line="578"/>
         <source>T&amp;ools</source>
         <translation>工具(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="599"/>
+        <location filename="../src/main_window.cpp" line="611"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="601"/>
+        <location filename="../src/main_window.cpp" line="613"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="605"/>
+        <location filename="../src/main_window.cpp" line="617"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="608"/>
+        <location filename="../src/main_window.cpp" line="620"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="639"/>
+        <location filename="../src/main_window.cpp" line="651"/>
         <location filename="../src/main_window_file.cpp" line="67"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="652"/>
+        <location filename="../src/main_window.cpp" line="664"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="220"/>
+        <location filename="../src/main_window_backend.cpp" line="222"/>
         <source>Choose a Qwen3-VL model folder</source>
         <translation>选择 Qwen3-VL 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="158"/>
-        <location filename="../src/main_window_backend.cpp" line="224"/>
+        <location filename="../src/main_window_backend.cpp" line="160"/>
+        <location filename="../src/main_window_backend.cpp" line="226"/>
         <source>Loading %1 …</source>
         <translation>正在加载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="101"/>
+        <location filename="../src/main_window_backend.cpp" line="103"/>
         <source>The catalogue changes once the images being added are in and tagging has stopped.</source>
         <translation>正在添加的图片入库、打标停止后，将切换到新的商品图库。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="140"/>
+        <location filename="../src/main_window_backend.cpp" line="142"/>
         <source>Catalogue %1 is open</source>
         <translation>已打开商品图库 %1</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="230"/>
+        <location filename="../src/main_window_backend.cpp" line="232"/>
         <source>Connect to a server</source>
         <translation>连接服务器</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="235"/>
+        <location filename="../src/main_window_backend.cpp" line="237"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="237"/>
+        <location filename="../src/main_window_backend.cpp" line="239"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="238"/>
+        <location filename="../src/main_window_backend.cpp" line="240"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="239"/>
+        <location filename="../src/main_window_backend.cpp" line="241"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="255"/>
+        <location filename="../src/main_window_backend.cpp" line="257"/>
         <source>Connecting to %1 …</source>
         <translation>正在连接 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="264"/>
-        <location filename="../src/main_window_backend.cpp" line="300"/>
+        <location filename="../src/main_window_backend.cpp" line="266"/>
+        <location filename="../src/main_window_backend.cpp" line="302"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="268"/>
+        <location filename="../src/main_window_backend.cpp" line="270"/>
         <source>ModelScope</source>
         <translation>魔搭 ModelScope</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="270"/>
+        <location filename="../src/main_window_backend.cpp" line="272"/>
         <source>default, or a mirror such as https://hf-mirror.com</source>
         <translation>默认，或镜像站，例如 https://hf-mirror.com</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="274"/>
+        <location filename="../src/main_window_backend.cpp" line="276"/>
         <source>Repository</source>
         <translation>模型仓库</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="275"/>
+        <location filename="../src/main_window_backend.cpp" line="277"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="276"/>
+        <location filename="../src/main_window_backend.cpp" line="278"/>
         <source>Mirror</source>
         <translation>镜像</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="277"/>
+        <location filename="../src/main_window_backend.cpp" line="279"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="295"/>
+        <location filename="../src/main_window_backend.cpp" line="297"/>
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="299"/>
+        <location filename="../src/main_window_backend.cpp" line="301"/>
         <source>Downloading %1 …</source>
         <translation>正在下载 %1 …</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="232"/>
-        <location filename="../src/main_window_backend.cpp" line="299"/>
+        <location filename="../src/main_window.cpp" line="240"/>
+        <location filename="../src/main_window_backend.cpp" line="301"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="312"/>
+        <location filename="../src/main_window_backend.cpp" line="314"/>
         <source>File %1 of %2: %3</source>
         <translation>第 %1/%2 个文件：%3</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="322"/>
+        <location filename="../src/main_window_backend.cpp" line="324"/>
         <source>The download was cancelled; start it again to resume.</source>
         <translation>下载已取消；再次开始即可继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_backend.cpp" line="323"/>
+        <location filename="../src/main_window_backend.cpp" line="325"/>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
     </message>
@@ -1297,56 +1297,56 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>图片不完整：文件在图像结束之前就断了</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="74"/>
+        <location filename="../src/main_window_import.cpp" line="75"/>
         <source>Add images</source>
         <translation>添加图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="75"/>
+        <location filename="../src/main_window_import.cpp" line="76"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="80"/>
+        <location filename="../src/main_window_import.cpp" line="81"/>
         <source>Add this &amp;folder</source>
         <translation>添加此文件夹(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="107"/>
+        <location filename="../src/main_window_import.cpp" line="108"/>
         <source>The catalogue is not open, so images cannot be added.</source>
         <translation>商品图库未打开，无法添加图片。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="111"/>
+        <location filename="../src/main_window_import.cpp" line="112"/>
         <source>Adding images…</source>
         <translation>正在添加图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window_import.cpp" line="134"/>
+        <location filename="../src/main_window_import.cpp" line="135"/>
         <source>Added %n image(s); %1 could not be read</source>
         <translation>
             <numerusform>已添加 %n 张图片；%1 个文件无法读取</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window_import.cpp" line="136"/>
+        <location filename="../src/main_window_import.cpp" line="137"/>
         <source>Added %n image(s)</source>
         <translation>
             <numerusform>已添加 %n 张图片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="148"/>
+        <location filename="../src/main_window_import.cpp" line="149"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../src/main_window_import.cpp" line="149"/>
+        <location filename="../src/main_window_import.cpp" line="150"/>
         <source>Some files were not added</source>
         <translation>部分文件未添加</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window_import.cpp" line="150"/>
+        <location filename="../src/main_window_import.cpp" line="151"/>
         <source>%n file(s) could not be added: the model cannot use them.</source>
         <translation>
             <numerusform>%n 个文件未能添加：模型无法使用它们。</numerusform>
@@ -1393,7 +1393,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/settings_dialog.cpp" line="79"/>
-        <location filename="../src/settings_dialog.cpp" line="273"/>
+        <location filename="../src/settings_dialog.cpp" line="292"/>
         <source>Catalogue</source>
         <translation>商品图库</translation>
     </message>
@@ -1483,228 +1483,248 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>每张图片约 %1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="159"/>
+        <location filename="../src/settings_dialog.cpp" line="166"/>
+        <source>Above 1, words the model already wrote become less likely (1 = off).</source>
+        <translation>大于 1 时，模型已经写过的词出现的可能性降低（1 = 关闭）。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="175"/>
+        <source>Subtracted from every word the model already wrote, as OpenAI defines it (0 = off).</source>
+        <translation>按 OpenAI 的定义，从模型已经写过的每个词的分数中减去（0 = 关闭）。</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="177"/>
         <source>Only values from the taxonomy</source>
         <translation>只用分类体系中的取值</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="163"/>
+        <location filename="../src/settings_dialog.cpp" line="181"/>
         <source>The model answers every attribute with one of the taxonomy&apos;s values, with a confidence for each (a server may also answer &quot;unknown&quot;). Off: the model answers in its own words and Vistag looks for taxonomy terms in them.</source>
         <translation>模型为每个属性给出分类体系中的一个取值，并附带置信度（服务器也可能回答“unknown”）。关闭时：模型自由作答，Vistag 从回答中查找分类体系的词语。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="171"/>
+        <location filename="../src/settings_dialog.cpp" line="189"/>
         <source>How many images tagging works on at once: requests sent to a server together, or images the local model decodes together. Each finished image is saved on its own.</source>
         <translation>打标签时同时处理的图片数：同时发给服务器的请求数，或本地模型一起解码的图片数。每张处理完的图片都会单独保存。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="174"/>
+        <location filename="../src/settings_dialog.cpp" line="192"/>
         <source>Pixel budget</source>
         <translation>像素预算</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="175"/>
+        <location filename="../src/settings_dialog.cpp" line="193"/>
         <source>Longest answer (tokens)</source>
         <translation>最长回答（token 数）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="176"/>
+        <location filename="../src/settings_dialog.cpp" line="194"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="177"/>
+        <location filename="../src/settings_dialog.cpp" line="195"/>
+        <source>Repetition penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="196"/>
+        <source>Presence penalty</source>
+        <translation>出现惩罚</translation>
+    </message>
+    <message>
+        <location filename="../src/settings_dialog.cpp" line="197"/>
         <source>Tagging</source>
         <translation>打标签</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="178"/>
+        <location filename="../src/settings_dialog.cpp" line="198"/>
         <source>Images in flight</source>
         <translation>同时处理的图片</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="179"/>
+        <location filename="../src/settings_dialog.cpp" line="199"/>
         <source>Images are scaled down to the pixel budget before the model sees them: smaller is faster and needs less memory. Temperature 0 always picks the most likely words (the same answer every time).</source>
         <translation>图片在交给模型前会缩小到像素预算以内：越小越快、占用内存越少。温度为 0 时总是选择可能性最大的词（每次回答相同）。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="195"/>
+        <location filename="../src/settings_dialog.cpp" line="215"/>
         <source>the server&apos;s first model</source>
         <translation>服务器的第一个模型</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="204"/>
+        <location filename="../src/settings_dialog.cpp" line="224"/>
         <source>JSON schema (vLLM, SGLang, llama.cpp, LM Studio, OpenAI)</source>
         <translation>JSON schema（vLLM、SGLang、llama.cpp、LM Studio、OpenAI）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="206"/>
+        <location filename="../src/settings_dialog.cpp" line="226"/>
         <source>JSON object (DashScope / Bailian)</source>
         <translation>JSON 对象（DashScope / 百炼）</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="207"/>
+        <location filename="../src/settings_dialog.cpp" line="227"/>
         <source>None: the taxonomy in the question only</source>
         <translation>不使用：只在问题中给出分类体系</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="211"/>
+        <location filename="../src/settings_dialog.cpp" line="231"/>
         <source>How tagging asks the server to answer with the taxonomy&apos;s values. Whatever is chosen, Vistag checks every answer against the taxonomy.</source>
         <translation>打标签时如何要求服务器只用分类体系中的取值作答。无论选择哪种方式，Vistag 都会按分类体系检查每个回答。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="218"/>
+        <location filename="../src/settings_dialog.cpp" line="238"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="226"/>
+        <location filename="../src/settings_dialog.cpp" line="246"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="227"/>
+        <location filename="../src/settings_dialog.cpp" line="247"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="228"/>
+        <location filename="../src/settings_dialog.cpp" line="248"/>
         <source>Model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="229"/>
+        <location filename="../src/settings_dialog.cpp" line="249"/>
         <source>Token-limit field</source>
         <translation>Token 上限字段</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="230"/>
+        <location filename="../src/settings_dialog.cpp" line="250"/>
         <source>Structured output</source>
         <translation>结构化输出</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="231"/>
+        <location filename="../src/settings_dialog.cpp" line="251"/>
         <source>Values per request</source>
         <translation>每次请求的取值数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="232"/>
+        <location filename="../src/settings_dialog.cpp" line="252"/>
         <source>Schema characters per request</source>
         <translation>每次请求的结构字符数</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="233"/>
+        <location filename="../src/settings_dialog.cpp" line="253"/>
         <source>vLLM, SGLang, llama.cpp and Ollama read max_tokens; some hosted services want max_completion_tokens. The API key is stored in Vistag&apos;s settings file.</source>
         <translation>vLLM、SGLang、llama.cpp 和 Ollama 读取 max_tokens；部分云服务要求 max_completion_tokens。API 密钥保存在 Vistag 的设置文件中。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="237"/>
+        <location filename="../src/settings_dialog.cpp" line="257"/>
         <source>Tagging sends the taxonomy as a JSON schema; DashScope&apos;s vision models take only a JSON object. A taxonomy with more values than one request may hold is asked in several requests (OpenAI: 1,000 values and 120,000 characters). Every answer is checked against the taxonomy.</source>
         <translation>打标签时把分类体系作为 JSON schema 发送；DashScope 的视觉模型只接受 JSON 对象。取值多于单次请求上限的分类体系会分几次请求（OpenAI：1,000 个取值、120,000 个字符）。每个回答都会按分类体系检查。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="248"/>
+        <location filename="../src/settings_dialog.cpp" line="268"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="254"/>
+        <location filename="../src/settings_dialog.cpp" line="274"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="255"/>
+        <location filename="../src/settings_dialog.cpp" line="275"/>
         <source>Changing the language builds the window again; the model is loaded again and the catalogue stays as it is.</source>
         <translation>更改语言后窗口会重新建立；模型会重新加载，图片目录保持不变。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="270"/>
+        <location filename="../src/settings_dialog.cpp" line="289"/>
         <source>A catalogue file, or a team catalogue on PostgreSQL: postgresql://user@server:5432/database. The password comes from ~/.pgpass or the PGPASSWORD environment variable; Vistag does not store it.</source>
         <translation>图库文件，或 PostgreSQL 上的团队图库：postgresql://用户@服务器:5432/数据库。密码来自 ~/.pgpass 或 PGPASSWORD 环境变量，Vistag 不保存密码。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="274"/>
+        <location filename="../src/settings_dialog.cpp" line="293"/>
         <source>File…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="275"/>
+        <location filename="../src/settings_dialog.cpp" line="294"/>
         <source>Catalogue file</source>
         <translation>图库文件</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="276"/>
+        <location filename="../src/settings_dialog.cpp" line="295"/>
         <source>Catalogue (*.sqlite)</source>
         <translation>图库 (*.sqlite)</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="280"/>
+        <location filename="../src/settings_dialog.cpp" line="299"/>
         <source>The password in this address is used now and not kept: put it in ~/.pgpass or the PGPASSWORD environment variable.</source>
         <translation>此地址中的密码只在本次使用，不会保存：请把它写入 ~/.pgpass 或 PGPASSWORD 环境变量。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="295"/>
+        <location filename="../src/settings_dialog.cpp" line="314"/>
         <source>None: image paths are kept as they are</source>
         <translation>无：图片路径按原样保存</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="297"/>
+        <location filename="../src/settings_dialog.cpp" line="316"/>
         <source>Where the team&apos;s shared image folder is on this computer (e.g. /mnt/shop). Images under it are stored relative to it, so every workstation finds them through its own mapping.</source>
         <translation>团队共享图片文件夹在本机上的位置（例如 /mnt/shop）。其中的图片按相对路径保存，每台工作站通过自己的映射找到它们。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="301"/>
+        <location filename="../src/settings_dialog.cpp" line="320"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="300"/>
-        <location filename="../src/settings_dialog.cpp" line="302"/>
+        <location filename="../src/settings_dialog.cpp" line="319"/>
+        <location filename="../src/settings_dialog.cpp" line="321"/>
         <source>Shared image folder</source>
         <translation>共享图片文件夹</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="267"/>
+        <location filename="../src/settings_dialog.cpp" line="287"/>
         <source>Default: %1</source>
         <translation>默认：%1</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="308"/>
+        <location filename="../src/settings_dialog.cpp" line="327"/>
         <source>The name the audit log records for your decisions.</source>
         <translation>审计日志中记录您的决定时使用的名字。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="309"/>
+        <location filename="../src/settings_dialog.cpp" line="328"/>
         <source>Your name</source>
         <translation>您的名字</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="310"/>
+        <location filename="../src/settings_dialog.cpp" line="329"/>
         <source>A team points every workstation at one PostgreSQL catalogue and one shared image folder. Changing the catalogue opens the window again on it.</source>
         <translation>团队中的每台工作站都指向同一个 PostgreSQL 图库和同一个共享图片文件夹。更换图库后，窗口会在新图库上重新打开。</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="322"/>
+        <location filename="../src/settings_dialog.cpp" line="341"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="322"/>
+        <location filename="../src/settings_dialog.cpp" line="341"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="322"/>
+        <location filename="../src/settings_dialog.cpp" line="341"/>
         <source>Alternative</source>
         <translation>备用快捷键</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="345"/>
+        <location filename="../src/settings_dialog.cpp" line="364"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../src/settings_dialog.cpp" line="354"/>
+        <location filename="../src/settings_dialog.cpp" line="373"/>
         <source>Click a cell and press the new keys; the clear button removes them.</source>
         <translation>点击单元格并按下新的按键；清除按钮可删除快捷键。</translation>
     </message>
@@ -1922,32 +1942,32 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="258"/>
-        <location filename="../src/tag_editor.cpp" line="336"/>
-        <location filename="../src/tag_editor.cpp" line="688"/>
+        <location filename="../src/tag_editor.cpp" line="344"/>
+        <location filename="../src/tag_editor.cpp" line="694"/>
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="258"/>
-        <location filename="../src/tag_editor.cpp" line="341"/>
+        <location filename="../src/tag_editor.cpp" line="349"/>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="259"/>
-        <location filename="../src/tag_editor.cpp" line="351"/>
+        <location filename="../src/tag_editor.cpp" line="359"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="260"/>
-        <location filename="../src/tag_editor.cpp" line="356"/>
+        <location filename="../src/tag_editor.cpp" line="364"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="267"/>
-        <location filename="../src/tag_editor.cpp" line="363"/>
+        <location filename="../src/tag_editor.cpp" line="371"/>
         <source>Pick option %1</source>
         <translation>选择第 %1 个选项</translation>
     </message>
@@ -1974,72 +1994,72 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="296"/>
+        <location filename="../src/tag_editor.cpp" line="297"/>
         <source>Tagging failed: %1</source>
         <translation>打标失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="466"/>
+        <location filename="../src/tag_editor.cpp" line="472"/>
         <source>The model gave only %1% of its probability to the taxonomy&apos;s values here: it may have wanted to say something the taxonomy does not have.</source>
         <translation>模型在这里只把 %1% 的概率给了分类体系中的取值：它可能想说分类体系里没有的东西。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="477"/>
+        <location filename="../src/tag_editor.cpp" line="483"/>
         <source>%1 by %2, %3</source>
         <translation>%2 于 %3 %1</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="619"/>
+        <location filename="../src/tag_editor.cpp" line="625"/>
         <source>Select an image first, then add the tag.</source>
         <translation>请先选择一张图片，再添加标签。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="666"/>
+        <location filename="../src/tag_editor.cpp" line="672"/>
         <source>This tag no longer exists.</source>
         <translation>该标签已不存在。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="672"/>
+        <location filename="../src/tag_editor.cpp" line="678"/>
         <source>“%1” is not a value of %2</source>
         <translation>“%1”不是%2的取值</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/tag_editor.cpp" line="717"/>
+        <location filename="../src/tag_editor.cpp" line="723"/>
         <source>Delete %n tag(s)</source>
         <translation>
             <numerusform>删除 %n 个标签</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="728"/>
+        <location filename="../src/tag_editor.cpp" line="734"/>
         <source>Focus an attribute first (arrow keys), then press 1–9.</source>
         <translation>请先（用方向键）选中一个属性，再按 1–9。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="733"/>
+        <location filename="../src/tag_editor.cpp" line="739"/>
         <source>%1 has no option %2</source>
         <translation>%1没有第 %2 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="745"/>
+        <location filename="../src/tag_editor.cpp" line="751"/>
         <source>Pick %1: %2</source>
         <translation>选择 %1：%2</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="253"/>
-        <location filename="../src/tag_editor.cpp" line="582"/>
+        <location filename="../src/tag_editor.cpp" line="588"/>
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="254"/>
-        <location filename="../src/tag_editor.cpp" line="585"/>
+        <location filename="../src/tag_editor.cpp" line="591"/>
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="255"/>
-        <location filename="../src/tag_editor.cpp" line="595"/>
+        <location filename="../src/tag_editor.cpp" line="601"/>
         <source>Accept all</source>
         <translation>全部接受</translation>
     </message>
@@ -2049,30 +2069,30 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>接受这张图片的全部建议（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="452"/>
+        <location filename="../src/tag_editor.cpp" line="458"/>
         <source> (new value)</source>
         <translation>（新值）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="513"/>
+        <location filename="../src/tag_editor.cpp" line="519"/>
         <source>%1 — keys: %2</source>
         <translation>%1 — 按键：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="603"/>
+        <location filename="../src/tag_editor.cpp" line="609"/>
         <source>Write the attribute, a colon and the value, e.g. 风格: 波西米亚</source>
         <translation>请写属性、冒号和值，例如 风格: 波西米亚</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="610"/>
+        <location filename="../src/tag_editor.cpp" line="616"/>
         <source>Unknown attribute “%1”</source>
         <translation>未知属性“%1”</translation>
     </message>
     <message>
         <location filename="../src/tag_editor.cpp" line="259"/>
-        <location filename="../src/tag_editor.cpp" line="346"/>
-        <location filename="../src/tag_editor.cpp" line="626"/>
-        <location filename="../src/tag_editor.cpp" line="639"/>
+        <location filename="../src/tag_editor.cpp" line="354"/>
+        <location filename="../src/tag_editor.cpp" line="632"/>
+        <location filename="../src/tag_editor.cpp" line="645"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>

@@ -52,9 +52,14 @@ AppSettings AppSettings::load(const QSettings& s) {
                     {QStringLiteral("auto"), QStringLiteral("float32"), QStringLiteral("bfloat16"),
                      QStringLiteral("float16")},
                     a.dtype);
-    a.maxPixels = clamped<qint64>(s, "generation/maxPixels", kMinPixels, kMaxPixels, a.maxPixels);
-    a.maxNewTokens = clamped<int>(s, "generation/maxNewTokens", 1, kMaxNewTokens, a.maxNewTokens);
-    a.temperature = clamped<double>(s, "generation/temperature", 0.0, 2.0, a.temperature);
+    catalog::InferenceParams& g = a.generation;
+    g.maxPixels = clamped<qint64>(s, "generation/maxPixels", kMinPixels, kMaxPixels, g.maxPixels);
+    g.maxNewTokens = clamped<int>(s, "generation/maxNewTokens", 1, kMaxNewTokens, g.maxNewTokens);
+    g.temperature = clamped<double>(s, "generation/temperature", 0.0, 2.0, g.temperature);
+    g.repetitionPenalty = clamped<double>(s, "generation/repetitionPenalty", kMinRepetitionPenalty,
+                                          kMaxRepetitionPenalty, g.repetitionPenalty);
+    g.presencePenalty = clamped<double>(s, "generation/presencePenalty", -kMaxPresencePenalty,
+                                        kMaxPresencePenalty, g.presencePenalty);
     a.constrainedTagging =
         s.value(QStringLiteral("generation/constrainedTagging"), a.constrainedTagging).toBool();
     a.requestsInFlight = clamped<int>(s, "generation/requestsInFlight", 1, 64, a.requestsInFlight);
@@ -89,9 +94,11 @@ void AppSettings::save(QSettings& s) const {
     s.setValue(QStringLiteral("local/modelFolder"), modelFolder);
     s.setValue(QStringLiteral("local/device"), device);
     s.setValue(QStringLiteral("local/dtype"), dtype);
-    s.setValue(QStringLiteral("generation/maxPixels"), maxPixels);
-    s.setValue(QStringLiteral("generation/maxNewTokens"), maxNewTokens);
-    s.setValue(QStringLiteral("generation/temperature"), temperature);
+    s.setValue(QStringLiteral("generation/maxPixels"), generation.maxPixels);
+    s.setValue(QStringLiteral("generation/maxNewTokens"), generation.maxNewTokens);
+    s.setValue(QStringLiteral("generation/temperature"), generation.temperature);
+    s.setValue(QStringLiteral("generation/repetitionPenalty"), generation.repetitionPenalty);
+    s.setValue(QStringLiteral("generation/presencePenalty"), generation.presencePenalty);
     s.setValue(QStringLiteral("generation/constrainedTagging"), constrainedTagging);
     s.setValue(QStringLiteral("generation/requestsInFlight"), requestsInFlight);
     QString location = catalogLocation.trimmed();
@@ -144,11 +151,11 @@ backend::RemoteOptions AppSettings::remoteOptions() const {
     return o;
 }
 
-catalog::InferenceParams AppSettings::inferenceParams() const {
+catalog::InferenceParams AppSettings::defaultGeneration() {
     catalog::InferenceParams p;
-    p.maxNewTokens = maxNewTokens;
-    p.temperature = temperature;
-    p.maxPixels = maxPixels;
+    p.maxPixels = 512 * 512;
+    p.maxNewTokens = 256;
+    p.temperature = 0;
     return p;
 }
 

@@ -26,10 +26,11 @@ struct AppSettings {
     QString modelFolder;
     QString device = QStringLiteral("auto");  // auto | cpu | cuda
     QString dtype = QStringLiteral("auto");   // auto | float32 | bfloat16 | float16
-    // Generation.
-    qint64 maxPixels = 512 * 512;  // pixel budget per image
-    int maxNewTokens = 256;
-    double temperature = 0;  // 0 = greedy
+    // Generation: the one parameter type every job the window starts uses (questions, batches,
+    // the shared server's defaults). Settings shows the pixel budget (per image), the longest
+    // answer, the temperature (0 = greedy) and the two penalties; the rest keep their defaults.
+    catalog::InferenceParams generation = defaultGeneration();
+    static catalog::InferenceParams defaultGeneration();
     // Tagging answers the taxonomy's JSON with only allowed values (catalog/tag_schema.h); off:
     // the free-text answer read by the lenient parser, kept for comparison.
     bool constrainedTagging = true;
@@ -73,9 +74,12 @@ struct AppSettings {
     bool operator==(const AppSettings&) const = default;
 
     backend::RemoteOptions remoteOptions() const;
-    catalog::InferenceParams inferenceParams() const;
+    catalog::InferenceParams inferenceParams() const { return generation; }
 };
 
+inline constexpr double kMinRepetitionPenalty = 1.0;  // 1 = off
+inline constexpr double kMaxRepetitionPenalty = 2.0;
+inline constexpr double kMaxPresencePenalty = 2.0;  // OpenAI's range: -2 … 2
 inline constexpr qint64 kMinPixels = 28 * 28;
 inline constexpr qint64 kMaxPixels = 4096LL * 4096;
 inline constexpr int kMaxNewTokens = 8192;

@@ -97,6 +97,7 @@ struct InferenceParams {
     QString toJson() const;  // canonical (sorted keys) for the result cache key
     // The inverse of toJson() (absent keys keep their defaults).
     static InferenceParams fromJson(const QString& json);
+    bool operator==(const InferenceParams&) const = default;
 };
 
 struct RunRecord {
