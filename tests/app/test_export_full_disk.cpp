@@ -179,17 +179,27 @@ private slots:
             {QStringLiteral("export"), QStringLiteral("--db"), db, QStringLiteral("--format"),
              QStringLiteral("csv"), QStringLiteral("--out"), out},
             &err);
-        // Known, not fixed here: the catalogue is in WAL mode and SQLite cannot create its
-        // "-shm" file beside it, so CatalogDb::open (catalog/catalog_db.cpp) fails with
-        // SQLITE_CANTOPEN and calls the file "missing or not accessible". A read-only open
-        // could retry with the URI option immutable=1. Remove this line with that fix (an
-        // unexpected pass fails the test).
-        QEXPECT_FAIL("", "issue 21 defect 10: a WAL catalogue on read-only media cannot be opened",
-                     Abort);
+        // The catalogue is in WAL mode and SQLite cannot create its "-shm" beside it: the
+        // read-only open reads it as immutable (catalog_db.cpp, onReadOnlyMedia).
         QVERIFY2(rc == 0, qPrintable(QStringLiteral("exit %1: %2").arg(rc).arg(err)));
         QVERIFY(readAll(out).contains("red"));
         QCOMPARE(QDir(mountAt.path()).entryList(QDir::Files | QDir::Hidden),
                  QStringList{QStringLiteral("shop.sqlite")});
+
+        // Changes still in a "-wal" file would be ignored by an immutable read: refused, plainly.
+        QCOMPARE(::mount("tmpfs", at.constData(), "tmpfs", MS_REMOUNT, nullptr), 0);
+        {
+            QFile wal(db + QStringLiteral("-wal"));
+            QVERIFY(wal.open(QIODevice::WriteOnly) && wal.write(QByteArray(4096, '\1')) == 4096);
+        }
+        QCOMPARE(::mount("tmpfs", at.constData(), "tmpfs", MS_REMOUNT | MS_RDONLY, nullptr), 0);
+        const int walRc = runCli(
+            {QStringLiteral("export"), QStringLiteral("--db"), db, QStringLiteral("--format"),
+             QStringLiteral("csv"), QStringLiteral("--out"), out},
+            &err);
+        QVERIFY2(walRc != 0 && err.contains(QStringLiteral("shop.sqlite-wal")) &&
+                     err.contains(QStringLiteral("Copy both files")),
+                 qPrintable(QStringLiteral("exit %1: %2").arg(walRc).arg(err)));
     }
 
     void cliSingleFileExportOnAFullDisk_data() {

@@ -3,6 +3,7 @@
 #include "catalog/catalog_db.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QReadWriteLock>
 #include <QSqlError>
@@ -12,6 +13,8 @@
 #include <algorithm>
 #include <atomic>
 
+#include <unistd.h>
+
 #include "catalog/catalog_db_impl.h"
 #include "catalog/schema.h"
 
@@ -19,6 +22,16 @@ namespace vistag::catalog {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+
+// True when the catalogue file cannot get its "-shm" beside it: its folder is not writable
+// (read-only mount, permissions) and no "-shm" exists already. access() answers EROFS on a
+// read-only mount even for root.
+bool onReadOnlyMedia(const QString& path) {
+    const QByteArray folder = QFile::encodeName(QFileInfo(path).absolutePath());
+    if (::access(folder.constData(), W_OK) == 0)
+        return false;
+    return !QFileInfo::exists(path + QStringLiteral("-shm"));
+}
 
 QString newConnectionName() {
     static std::atomic<quint64> counter{0};
@@ -292,6 +305,26 @@ bool CatalogDb::openSqlite(const QString& path, QString* error) {
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs);
     if (d_->readOnly)
         options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    if (d_->readOnly && onReadOnlyMedia(d_->path)) {
+        // An immutable read ignores the "-wal" file, so changes still in it would be missing
+        // from what is read: refuse rather than read an older catalogue without saying so.
+        if (QFileInfo(d_->path + QStringLiteral("-wal")).size() > 0) {
+            setError(error, trCatalog("The catalogue “%1” is on a disk or in a folder that "
+                                      "cannot be written, and its latest changes are still in "
+                                      "“%2”, which SQLite can only read with write access. Copy "
+                                      "both files to a writable folder and open the copy.")
+                                .arg(file, file + QStringLiteral("-wal")));
+            close();
+            return false;
+        }
+        // A catalogue in WAL mode needs its "-shm" file even to be read; on read-only media
+        // (a mounted backup, a write-protected folder) SQLite cannot create it. Nothing can
+        // change such a file, so SQLite may read it as immutable: no locks, no -shm.
+        QUrl uri = QUrl::fromLocalFile(d_->path);
+        uri.setQuery(QStringLiteral("mode=ro&immutable=1"));
+        d_->db.setDatabaseName(uri.toString(QUrl::FullyEncoded));
+        options += QStringLiteral(";QSQLITE_OPEN_URI");
+    }
     d_->db.setConnectOptions(options);
     if (!d_->db.open()) {
         setError(error, d_->describe(d_->db.lastError()));
@@ -358,21 +391,21 @@ bool CatalogDb::upgrade(QString* error) {
         const QStringList statements = schema::stepSql(v, d_->dialect);
         bool alreadyDone = false;
         const bool ok = d_->write(error, [&] {
-            if (d_->pg()) {
-                // Several workstations may open an old catalogue at once: under the write lock,
-                // the first upgrades and the others find the step done.
-                const std::optional<int> now = fileSchemaVersion(error);
-                if (!now)
-                    return false;
-                if (*now >= v) {
-                    alreadyDone = true;
-                    return true;
-                }
-                if (v == 1 && !d_->exec(QStringLiteral("CREATE TABLE vistag_meta (key TEXT "
-                                                       "PRIMARY KEY, value TEXT NOT NULL)"),
-                                        {}, error))
-                    return false;
+            // Several workstations (or several vistag-cli processes on one new file) may open
+            // an old catalogue at once: under the write lock (SQLite: BEGIN IMMEDIATE), the
+            // first upgrades and the others find the step done.
+            const std::optional<int> now = fileSchemaVersion(error);
+            if (!now)
+                return false;
+            if (*now >= v) {
+                alreadyDone = true;
+                return true;
             }
+            if (d_->pg() && v == 1 &&
+                !d_->exec(QStringLiteral("CREATE TABLE vistag_meta (key TEXT "
+                                         "PRIMARY KEY, value TEXT NOT NULL)"),
+                          {}, error))
+                return false;
             for (const QString& sql : statements)
                 if (!d_->exec(sql, {}, error))
                     return false;
