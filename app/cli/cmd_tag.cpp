@@ -2,7 +2,9 @@
 #include <unistd.h>
 
 #include <QCommandLineParser>
+#include <QThread>
 #include <QTimer>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -125,12 +127,17 @@ int runTag(const QStringList& args) {
     }
 
     // Images into the catalogue (hash, size), all in one transaction.
-    QStringList missing;
-    const QStringList paths = catalog::collectImageFiles(p.positionalArguments(), &missing);
+    QStringList missing, undecodable;
+    const QStringList paths =
+        catalog::collectImageFiles(p.positionalArguments(), &missing, &undecodable);
     for (const QString& m : missing)
         std::fprintf(stderr, "vistag-cli: %s: no such file or folder\n", qPrintable(m));
     if (!missing.isEmpty())
         return 5;
+    // Names that are not valid UTF-8 cannot be opened: each is said, the others are tagged, and
+    // the exit code is 1 as for an unreadable file.
+    for (const QString& u : undecodable)
+        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(u));
     if (paths.isEmpty()) {
         std::fprintf(stderr, "vistag-cli: no images found in the given folders\n");
         return 5;
@@ -142,7 +149,7 @@ int runTag(const QStringList& args) {
         return kCatalogueError;
     }
     QList<catalog::ImageRecord> records;
-    int unreadable = 0;
+    int unreadable = static_cast<int>(undecodable.size());
     for (const QString& path : paths) {
         auto r = catalog::describeImageFile(path, &err);
         if (!r) {
@@ -194,8 +201,44 @@ int runTag(const QStringList& args) {
     });
     cancelPoll.start(100);
     catalog::BatchRunner runner(db, *backend, *taxonomy);
+    // --mode untagged: images that already have tags would only become "skipped" rows of a new
+    // batch on every rerun. They are left out; when nothing is left and no unfinished batch of
+    // this kind is waiting, no batch is made.
+    QList<qint64> toTag = *ids;
+    if (mode == QLatin1String("untagged")) {
+        toTag.clear();
+        for (const qint64 id : std::as_const(*ids)) {
+            const auto has = db.hasTags(id, &err);
+            if (!has) {
+                std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+                return kCatalogueError;
+            }
+            if (!*has)
+                toTag << id;
+        }
+        if (toTag.isEmpty()) {
+            const auto waiting = db.unfinishedBatches(&err);
+            if (!waiting) {
+                std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+                return kCatalogueError;
+            }
+            const QString params = spec.params.toJson();
+            const bool resumable =
+                std::any_of(waiting->begin(), waiting->end(), [&](const catalog::BatchInfo& b) {
+                    return b.mode == spec.mode && b.prompt == spec.prompt &&
+                           b.modelId == backend->modelId() && b.paramsJson == params;
+                });
+            if (!resumable) {
+                std::printf(
+                    "nothing to tag: all %lld images already have tags (--mode replace "
+                    "or append tags them again)\n",
+                    static_cast<long long>(ids->size()));
+                return unreadable == 0 ? 0 : 1;
+            }
+        }
+    }
     bool resumed = false;
-    auto batch = runner.resumeOrCreate(spec, *ids, &resumed, &err);
+    auto batch = runner.resumeOrCreate(spec, toTag, &resumed, &err);
     if (!batch) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
         return kCatalogueError;
@@ -226,27 +269,64 @@ int runTag(const QStringList& args) {
             return backend;
         return std::make_shared<backend::RemoteBackend>(remoteBackend->options());
     };
-    const bool ran =
-        catalog::runBatchWorkers(*batch, spec, *taxonomy, workers, showProgress, &gCancel, &err);
-    if (tty)
-        std::fputc('\n', stderr);
-    if (!ran) {
-        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
-        return kCatalogueError;
+    // Other processes may join the batch while this one runs and add their images to it after
+    // this process's workers found the queue empty, and items of workers that are gone come
+    // back to the queue: such items are taken too, pass after pass, until a pass leaves nothing
+    // pending (a few passes that finish nothing, 200 ms apart, end it: the items pending then
+    // are a live joiner's, about to be taken).
+    int cacheHits = 0, modelRuns = 0;
+    QString lastError;
+    catalog::BatchProgress pr;
+    for (int idlePasses = 0;;) {
+        const int finishedBefore = pr.finished();
+        last = {};
+        const bool ran = catalog::runBatchWorkers(*batch, spec, *taxonomy, workers, showProgress,
+                                                  &gCancel, &err);
+        if (tty)
+            std::fputc('\n', stderr);
+        if (!ran) {
+            std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+            return kCatalogueError;
+        }
+        cacheHits += last.cacheHits;
+        modelRuns += last.modelRuns;
+        if (!last.lastError.isEmpty())
+            lastError = last.lastError;
+        auto now = db.batchProgress(*batch, &err);
+        // Items still running are held by other workers (another vistag-cli or window on this
+        // catalogue): those of workers that are gone go back to the queue.
+        if (now && !gCancel.load() && now->pending == 0 && now->running > 0 &&
+            db.resetInterrupted(*batch, &err))
+            now = db.batchProgress(*batch, &err);
+        if (!now) {
+            std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
+            return kCatalogueError;
+        }
+        pr = *now;
+        if (gCancel.load() || pr.pending == 0)
+            break;
+        idlePasses = pr.finished() == finishedBefore ? idlePasses + 1 : 0;
+        if (idlePasses >= 5)
+            break;
+        if (idlePasses > 0)
+            QThread::msleep(200);
     }
-    const auto& pr = last.progress;
+    // What live workers elsewhere still hold is theirs to finish, not a failure of this run.
+    const int heldByOthers = gCancel.load() ? 0 : pr.running;
     std::printf(
         "batch %lld: %d images, %d tagged, %d skipped, %d failed, %d still to do "
         "(%d answers from the cache, %d from the model)\n",
         static_cast<long long>(*batch), pr.total(), pr.done, pr.skipped, pr.failed,
-        pr.pending + pr.running, last.cacheHits, last.modelRuns);
-    if (!last.lastError.isEmpty())
-        std::printf("last failure: %s\n", qPrintable(last.lastError));
+        pr.pending + pr.running, cacheHits, modelRuns);
+    if (heldByOthers > 0)
+        std::printf("%d being tagged by other workers on this catalogue\n", heldByOthers);
+    if (!lastError.isEmpty())
+        std::printf("last failure: %s\n", qPrintable(lastError));
     if (gCancel.load()) {
         std::printf("stopped; run the same command again to continue\n");
         return 8;
     }
-    return pr.failed == 0 && unreadable == 0 && pr.pending + pr.running == 0 ? 0 : 1;
+    return pr.failed == 0 && unreadable == 0 && pr.pending + pr.running - heldByOthers == 0 ? 0 : 1;
 }
 
 }  // namespace vistag::cli

@@ -1,9 +1,12 @@
 #include "catalog/image_scan.h"
 
+#include <dirent.h>
+
 #include <QCryptographicHash>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QStringDecoder>
 
 #include "vistag/inference/image_file.h"
 
@@ -14,27 +17,94 @@ bool isImageFileName(const QString& path) {
     return kSuffixes.contains(QFileInfo(path).suffix().toLower());
 }
 
-QStringList collectImageFiles(const QStringList& inputs, QStringList* missing) {
+namespace {
+
+bool isValidUtf8(const QByteArray& bytes) {
+    QStringDecoder utf8(QStringDecoder::Utf8);
+    const QString decoded = utf8.decode(bytes);  // (decode() is lazy: it must be converted)
+    Q_UNUSED(decoded);
+    return !utf8.hasError();
+}
+
+// A file name that is not valid UTF-8, shown so that it can be found: printable ASCII as it is,
+// every other byte as \xNN, and what it reads as in GBK (GB 18030) when that decodes.
+QString describeRawName(const QString& folder, const QByteArray& name) {
+    QString shown;
+    for (const char c : name) {
+        const auto b = static_cast<uchar>(c);
+        shown += b >= 0x20 && b < 0x7f ? QString(QLatin1Char(c))
+                                       : QStringLiteral("\\x%1").arg(b, 2, 16, QLatin1Char('0'));
+    }
+    QString message = QStringLiteral(
+                          "%1/%2: the file name is not valid UTF-8, so Vistag cannot "
+                          "open the file")
+                          .arg(folder, shown);
+    QStringDecoder gbk("GB18030");
+    if (gbk.isValid()) {
+        const QString asGbk = gbk.decode(name);
+        if (!gbk.hasError())
+            message += QStringLiteral(" (in GBK it reads “%1”)").arg(asGbk);
+    }
+    return message + QStringLiteral(
+                         "; rename it to UTF-8 (for example: convmv -f gbk -t utf8 "
+                         "--notest -r FOLDER)");
+}
+
+// The entries of `folder` whose names are not valid UTF-8: QDirIterator cannot name them (Qt
+// decodes names as UTF-8 and the bytes are lost), so they would be left out without a word.
+void findUndecodableNames(const QString& folder, QStringList* out) {
+    DIR* dir = ::opendir(QFile::encodeName(folder).constData());
+    if (!dir)
+        return;
+    while (const dirent* e = ::readdir(dir)) {
+        const QByteArray name(e->d_name);
+        if (!isValidUtf8(name))
+            out->append(describeRawName(folder, name));
+    }
+    ::closedir(dir);
+}
+
+}  // namespace
+
+QStringList collectImageFiles(const QStringList& inputs, QStringList* missing,
+                              QStringList* undecodable) {
     QStringList out;
     for (const QString& in : inputs) {
         const QFileInfo fi(in);
         if (fi.isDir()) {
-            QDirIterator it(fi.absoluteFilePath(), QDir::Files, QDirIterator::Subdirectories);
+            if (undecodable)
+                findUndecodableNames(fi.absoluteFilePath(), undecodable);
+            QDirIterator it(fi.absoluteFilePath(), QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot,
+                            QDirIterator::Subdirectories);
             QStringList found;
             while (it.hasNext()) {
                 const QString p = it.next();
-                if (isImageFileName(p))
+                const QFileInfo entry = it.fileInfo();
+                if (entry.isDir()) {
+                    if (undecodable)
+                        findUndecodableNames(p, undecodable);
+                } else if (entry.isFile() && isImageFileName(p)) {
                     found << p;
+                }
             }
             found.sort();
             out << found;
         } else if (fi.isFile()) {
             out << fi.absoluteFilePath();
         } else if (missing) {
-            missing->append(in);
+            // A name given on the command line that is not valid UTF-8 arrives with U+FFFD in
+            // place of its bytes: say so, rather than only "does not exist".
+            missing->append(in.contains(QChar::ReplacementCharacter)
+                                ? in + QStringLiteral(" (the name is not valid UTF-8 as given; "
+                                                      "if the file exists, rename it to UTF-8, "
+                                                      "for example with convmv -f gbk -t utf8 "
+                                                      "--notest)")
+                                : in);
         }
     }
     out.removeDuplicates();
+    if (undecodable)
+        undecodable->removeDuplicates();
     return out;
 }
 
@@ -125,7 +195,10 @@ std::optional<RefusedImage> checkImageFile(const QString& path) {
 
 ImageScan scanImages(const QStringList& inputs, const std::atomic<bool>& cancel) {
     ImageScan scan;
-    for (const QString& path : collectImageFiles(inputs, &scan.missing)) {
+    QStringList undecodable;
+    const QStringList paths = collectImageFiles(inputs, &scan.missing, &undecodable);
+    scan.errors << undecodable;
+    for (const QString& path : paths) {
         if (cancel.load()) {
             scan.cancelled = true;
             break;

@@ -12,8 +12,11 @@
 namespace vistag::catalog {
 
 // Image files among `inputs` (files, and folders searched recursively, sorted), absolute paths,
-// no duplicates. Inputs that do not exist are listed in *missing.
-QStringList collectImageFiles(const QStringList& inputs, QStringList* missing = nullptr);
+// no duplicates. Inputs that do not exist are listed in *missing. Files and folders in the
+// folders whose names are not valid UTF-8 cannot be opened through a QString (Qt decodes names
+// as UTF-8): one message each, naming the bytes, goes to *undecodable.
+QStringList collectImageFiles(const QStringList& inputs, QStringList* missing = nullptr,
+                              QStringList* undecodable = nullptr);
 
 bool isImageFileName(const QString& path);
 
@@ -46,7 +49,8 @@ std::optional<RefusedImage> checkImageFile(const QString& path);
 struct ImageScan {
     QList<ImageRecord> records;
     QList<RefusedImage> refused;
-    QStringList errors;   // one line for each file that could not be read or was refused
+    QStringList errors;   // one line for each file that could not be read or was refused, and
+                          // for each name in the folders that is not valid UTF-8
     QStringList missing;  // inputs that do not exist
     bool cancelled = false;
 };
