@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
 #include <QThread>
 #include <QTimer>
 #include <algorithm>
@@ -157,6 +159,16 @@ int runTag(const QStringList& args) {
             ++unreadable;
             continue;
         }
+        if (!remote && r->width > 0 && QFileInfo(path).size() > 0) {
+            // The local engine cannot decode GIF: said now, not "damaged or truncated" later.
+            QFile f(path);
+            if (f.open(QIODevice::ReadOnly) && catalog::looksLikeGif(f.read(6))) {
+                std::fprintf(stderr, "vistag-cli: %s\n",
+                             qPrintable(catalog::gifNotSupported(path)));
+                ++unreadable;
+                continue;
+            }
+        }
         records << *r;
     }
     auto ids = db.addImages(records, &err);
@@ -192,14 +204,8 @@ int runTag(const QStringList& args) {
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
-    // A request waiting on a silent server runs a local event loop, which also runs this timer:
-    // Ctrl+C stops it at once instead of after the inactivity timeout.
-    QTimer cancelPoll;
-    QObject::connect(&cancelPoll, &QTimer::timeout, [&] {
-        if (gCancel.load())
-            backend->cancel();
-    });
-    cancelPoll.start(100);
+    // Ctrl+C sets gCancel; each worker's request watches it and ends at once, a request waiting
+    // on a silent server included (InferenceBackend::ask).
     catalog::BatchRunner runner(db, *backend, *taxonomy);
     // --mode untagged: images that already have tags would only become "skipped" rows of a new
     // batch on every rerun. They are left out; when nothing is left and no unfinished batch of

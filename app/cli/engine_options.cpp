@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <QFile>
 #include <cstdio>
 
 #include "about.h"
+#include "catalog/image_scan.h"
 #include "vistag/inference/image_file.h"
 
 namespace vistag::cli {
@@ -178,6 +180,13 @@ std::optional<std::vector<inference::RgbImage>> loadImages(const QStringList& pa
                                                            int* exitCode) {
     std::vector<inference::RgbImage> images;
     for (const QString& path : paths) {
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly) && catalog::looksLikeGif(f.read(6))) {
+            const Status s(ErrorCode::Image, catalog::gifNotSupported(path).toStdString());
+            printError(s);
+            *exitCode = s.exitCode();
+            return std::nullopt;
+        }
         auto img = inference::loadImageFile(path.toStdString());
         if (!img) {
             printError(img.error());

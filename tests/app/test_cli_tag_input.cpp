@@ -21,7 +21,10 @@
 #include <thread>
 #include <vector>
 
+#include "catalog/image_scan.h"
 #include "fake_chat_server.h"
+#include "server/chat_request.h"
+#include "vistag/inference/image_file.h"
 
 using namespace vistag::test;
 
@@ -242,6 +245,61 @@ private slots:
         const Run named = runCli(tagArgs(server, db, {QFile::decodeName(rawName)}));
         QCOMPARE(named.rc, 5);
         QVERIFY2(named.err.contains(QStringLiteral("not valid UTF-8")), qPrintable(named.err));
+    }
+
+    // Defect 8: every GIF failed as "damaged or truncated", although GIF was listed as
+    // supported: OpenCV 4.6 has no GIF reader. GIF is now refused as not supported, in words,
+    // wherever the local engine would get it (tag --model, the window's import, the server).
+    void gifIsRefusedAsNotSupported() {
+        // A valid 1×1 GIF (Qt reads it; the engine's decoder cannot).
+        const QByteArray gif = QByteArray::fromHex(
+            "474946383961010001008000"
+            "00ffffff00000021f90401000000002c000000000100010000020244"
+            "01003b");
+        QVERIFY(!QImage::fromData(gif).isNull());
+        const auto decoded = vistag::inference::decodeImage(
+            std::string_view(gif.constData(), size_t(gif.size())), "probe.gif");
+        QVERIFY2(!decoded, "the engine decodes GIF now: support it instead of refusing it");
+
+        const QString folder = imageFolder(QStringLiteral("gif"), 1);
+        const QString gifPath = QDir(folder).filePath(QStringLiteral("anim.gif"));
+        {
+            QFile f(gifPath);
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(gif) == gif.size());
+        }
+        // The window's import.
+        const auto refused = vistag::catalog::checkImageFile(gifPath);
+        QVERIFY(refused);
+        QVERIFY2(refused->detail.contains(QStringLiteral("GIF images are not supported")),
+                 qPrintable(refused->detail));
+
+        // tag --model: said before the model is even loaded (this folder is no model: exit 3).
+        const QString db = m_work.filePath(QStringLiteral("gif.sqlite"));
+        const Run local = runCli({QStringLiteral("tag"), QStringLiteral("--model"),
+                                  m_work.filePath(QStringLiteral("no-model")),
+                                  QStringLiteral("--db"), db, folder});
+        QVERIFY2(local.err.contains(gifPath + QStringLiteral(": GIF images are not supported")),
+                 qPrintable(local.err));
+        QVERIFY2(!local.err.contains(QStringLiteral("damaged")), qPrintable(local.err));
+
+        // The server (vistag-cli serve, batch): a GIF in a request is refused in words.
+        vistag::server::ChatJob job;
+        job.prompt = QStringLiteral("tags?");
+        vistag::server::ChatImage image;
+        image.bytes = gif;
+        image.suffix = QStringLiteral("gif");
+        job.images << image;
+        const auto request = vistag::server::toGenerateRequest(job);
+        QVERIFY(!request);
+        QVERIFY2(QString::fromStdString(request.error().message())
+                     .contains(QStringLiteral("GIF images are not supported")),
+                 request.error().message().c_str());
+
+        // tag --server sends GIF on: another server may read it.
+        FakeServer server(answering());
+        const Run remote = runCli(tagArgs(server, db, {folder}));
+        QVERIFY2(remote.rc == 0, qPrintable(remote.out + remote.err));
+        QVERIFY2(remote.out.contains(QStringLiteral("2 tagged")), qPrintable(remote.out));
     }
 };
 

@@ -17,6 +17,17 @@ bool isImageFileName(const QString& path) {
     return kSuffixes.contains(QFileInfo(path).suffix().toLower());
 }
 
+QString gifNotSupported(const QString& path) {
+    return QStringLiteral(
+               "%1: GIF images are not supported (the image decoder has no GIF "
+               "reader); convert it to PNG or JPEG")
+        .arg(path);
+}
+
+bool looksLikeGif(QByteArrayView head) {
+    return head.startsWith("GIF87a") || head.startsWith("GIF89a");
+}
+
 namespace {
 
 bool isValidUtf8(const QByteArray& bytes) {
@@ -159,6 +170,8 @@ std::optional<RefusedImage> checkImageFile(const QString& path) {
     if (!header)
         return refused(path, ImageProblem::NotAnImage,
                        QString::fromStdString(header.error().message()));
+    if (header->format == "gif")
+        return {{path, ImageProblem::NotAnImage, gifNotSupported(path)}};
     constexpr qint64 kTail = 4096;
     QByteArray tail;
     if (size <= head.size()) {

@@ -1,5 +1,6 @@
 #include "server/chat_request.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -252,8 +253,25 @@ bool parseChatRequest(const QByteArray& body, const catalog::InferenceParams& de
                       const ChatLimits& limits, ChatJob* job, QString* error) {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-        *error = QStringLiteral("the body is not a JSON object");
+    if (pe.error == QJsonParseError::DeepNesting || pe.error == QJsonParseError::DocumentTooLarge) {
+        // Valid JSON, perhaps, but more than Qt's reader takes: said as such.
+        *error = pe.error == QJsonParseError::DeepNesting
+                     ? QStringLiteral(
+                           "the body's JSON is nested too deeply for the server's JSON "
+                           "reader (at most 1024 levels of arrays and objects)")
+                     : QStringLiteral("the body's JSON is too large for the server's JSON reader");
+        return false;
+    }
+    if (pe.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("the body is not valid JSON (%1 at byte %2)")
+                     .arg(pe.errorString())
+                     .arg(pe.offset);
+        return false;
+    }
+    if (!doc.isObject()) {
+        *error = QStringLiteral(
+            "the body is JSON but not an object: a chat completion request is "
+            "a JSON object with \"messages\"");
         return false;
     }
     return parseChatRequest(doc.object(), defaults, limits, job, error);
@@ -375,17 +393,34 @@ bool parseChatRequest(const QJsonObject& o, const catalog::InferenceParams& defa
     return true;
 }
 
+QString unsupportedImage(QByteArrayView head) {
+    if (head.startsWith("GIF87a") || head.startsWith("GIF89a"))
+        return QStringLiteral(
+            "GIF images are not supported (the image decoder has no GIF "
+            "reader); send PNG, JPEG, WebP, BMP or TIFF");
+    return {};
+}
+
 inference::Expected<inference::GenerateRequest> toGenerateRequest(const ChatJob& job) {
     inference::GenerateRequest req;
     int count = 0;
     const auto decode = [&](const QList<ChatImage>& images, std::vector<inference::RgbImage>* out) {
         for (const ChatImage& image : images) {
             ++count;
+            // The image decoder has no GIF reader: said plainly, not "damaged or truncated".
+            const std::string label = "image " + std::to_string(count);
+            const QByteArray head = image.path.isEmpty() ? image.bytes.left(6) : [&] {
+                QFile f(image.path);
+                return f.open(QIODevice::ReadOnly) ? f.read(6) : QByteArray();
+            }();
+            if (const QString why = unsupportedImage(head); !why.isEmpty())
+                return inference::Status(inference::ErrorCode::Image,
+                                         label + ": " + why.toStdString());
             auto img = image.path.isEmpty()
                            ? inference::decodeImage(
                                  std::string_view(image.bytes.constData(),
                                                   static_cast<size_t>(image.bytes.size())),
-                                 "image " + std::to_string(count))
+                                 label)
                            : inference::loadImageFile(image.path.toStdString());
             if (!img)
                 return img.error();

@@ -75,6 +75,10 @@ bool parseChatRequest(const QJsonObject& body, const catalog::InferenceParams& d
 // message's images decoded with vistag_imagefile (data: bytes, or the file of a file:// URL)
 // before its text, and the sampling settings of job.params. An image that cannot be read or
 // decoded is the error (ErrorCode::Image, naming the image).
+// Why an image whose first bytes are `head` cannot be used, or "": GIF (the image decoder of
+// this build has no GIF reader).
+QString unsupportedImage(QByteArrayView head);
+
 inference::Expected<inference::GenerateRequest> toGenerateRequest(const ChatJob& job);
 
 // The OpenAI "usage" object.
