@@ -4,6 +4,7 @@
 // whether a server enforces a schema, the one repair retry and then "unknown", splitting a large
 // taxonomy over requests and merging the parts, and that no value outside the taxonomy ever
 // reaches AskResult::tags.
+#include <QThread>
 #include <QtTest>
 #include <atomic>
 #include <cmath>
@@ -307,17 +308,21 @@ private slots:
         // Found not to enforce it, the server gets the schema in the prompt as well.
         QVERIFY(!schemaInPrompt(chats[1]).isEmpty());
 
-        std::atomic<RemoteBackend*> live{nullptr};
+        // The request's own handle is cancelled while the probe is under way.
+        std::atomic<backend::AskHandle*> live{nullptr};
         FakeServer slow([&](const Recorded&) {
-            if (RemoteBackend* rb = live.load())
-                rb->cancel();  // cancelled while the probe is under way
+            for (int i = 0; i < 500 && !live.load(); ++i)  // submit() has returned the handle
+                QThread::msleep(10);
+            if (backend::AskHandle* h = live.load())
+                h->cancel();
             return Reply{QStringLiteral("Blue")};
         });
         RemoteOptions so = optionsFor(slow, StructuredOutput::JsonSchema);
         so.onTagSchemaProbe = [](const TagSchemaProbe&) {};
         RemoteBackend c(so);
-        live = &c;
-        const AskResult r = c.ask(tagRequest(schema));
+        const backend::AskHandlePtr handle = c.submit(tagRequest(schema));
+        live = handle.get();
+        const AskResult r = handle->wait();
         QVERIFY(r.ok);
         QCOMPARE(r.finishReason, backend::FinishReason::Cancelled);
         QVERIFY(!r.tags);

@@ -24,17 +24,18 @@ class FakeBackend final : public backend::InferenceBackend {
 public:
     QString backendName() const override { return QStringLiteral("fake"); }
     QString modelId() const override { return QStringLiteral("fake-model"); }
-    backend::AskResult ask(const backend::AskRequest& request,
-                           const std::function<bool(const QString&)>& onText) override {
+    backend::AskHandlePtr submit(const backend::AskRequest& request,
+                                 backend::TextCallback onText) override {
         backend::AskResult r;
         r.ok = true;
         r.text = request.tagSchema ? QStringLiteral("{\"colour\":\"v1\"}") : QStringLiteral("hi");
         if (onText)
             onText(r.text);
         r.finishReason = backend::FinishReason::Stop;
-        return r;
+        auto h = std::make_shared<backend::AskHandle>();
+        h->finish(r);
+        return h;
     }
-    void cancel() override {}
 };
 
 // A chat request whose response_format holds `properties` properties of `values` enum values

@@ -1,6 +1,8 @@
 // One interface for asking Qwen3-VL about images, whatever runs the model: the in-process engine
-// (LocalBackend) or an inference server (issue 5). Calls are synchronous and run on a worker
-// thread or in the command-line tool; cancel() may be called from any thread.
+// (LocalBackend) or an inference server (RemoteBackend). submit() starts one request and returns
+// its handle at once: the handle cancels that request only (never another one sharing the engine
+// or the server) and waits for its result; ask() is submit() and wait() for code that has a
+// thread to spare (the command-line tool, batch workers).
 #pragma once
 
 #include <QList>
@@ -8,9 +10,14 @@
 #include <QPair>
 #include <QString>
 #include <QStringList>
+#include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
+#include <vector>
 
 #include "tags/types.h"
 #include "vistag/inference/tag_constraint.h"
@@ -102,6 +109,53 @@ struct AskResult {
     QString tagsError;  // why there are no tags, in plain words
 };
 
+// One request in flight. cancel() and wait() may be called from any thread; onText callbacks run
+// on the thread the backend works on (the engine's batch thread, or the request's own thread
+// for a server), so they must be short and thread-safe.
+class AskHandle {
+public:
+    AskHandle() = default;
+    AskHandle(const AskHandle&) = delete;
+    AskHandle& operator=(const AskHandle&) = delete;
+    ~AskHandle();  // joins the request's own thread, if it has one
+
+    // Ends this request: the engine stops it after the current token, a server request is
+    // aborted at once. Its result is then the text so far, finish reason Cancelled.
+    void cancel();
+    bool cancelRequested() const { return cancel_.load(); }
+    bool finished() const;
+    AskResult wait();  // blocks until the request has finished
+    // Waits up to `ms`; true when finished.
+    bool waitFor(int ms);
+
+    // ---- for backends ----
+    // The flag a blocking implementation watches (net::send, net::pause take it).
+    const std::atomic<bool>& cancelFlag() const { return cancel_; }
+    // What cancel() does beyond setting the flag (the engine handle's own cancel).
+    void setOnCancel(std::function<void()> fn);
+    void finish(AskResult result);
+    // Adds a callback run once with the result when the request finishes (at once when it
+    // already has), on the thread that finished it, before wait() returns: a LoggedBackend's
+    // log line, the window's answer. Keep it short; never wait() on a handle from it.
+    void addOnFinished(std::function<void(const AskResult&)> fn);
+    // Runs `work` on a thread of this request's own; its result finishes the handle.
+    void runOnThread(std::function<AskResult()> work);
+
+private:
+    std::atomic<bool> cancel_{false};
+    mutable std::mutex lock_;
+    std::condition_variable done_;
+    std::optional<AskResult> result_;
+    bool finishing_ = false;  // finish() is running the callbacks
+    std::function<void()> onCancel_;
+    std::vector<std::function<void(const AskResult&)>> onFinished_;
+    std::thread thread_;
+};
+using AskHandlePtr = std::shared_ptr<AskHandle>;
+
+// Streamed text of one request; return false to stop that request.
+using TextCallback = std::function<bool(const QString&)>;
+
 class InferenceBackend {
 public:
     virtual ~InferenceBackend() = default;
@@ -111,10 +165,12 @@ public:
     // different ones even when their folders (or served names) are alike. modelId() is what
     // people see; this is what answers are cached under.
     virtual QString cacheModelKey() const { return modelId(); }
-    // onText receives streamed text; return false to stop.
-    virtual AskResult ask(const AskRequest& request,
-                          const std::function<bool(const QString&)>& onText = {}) = 0;
-    virtual void cancel() = 0;
+    // Starts one request; returns at once (errors in the request come back as its result).
+    virtual AskHandlePtr submit(const AskRequest& request, TextCallback onText = {}) = 0;
+    // submit() and wait. `cancel`, when given, ends this request as soon as it becomes true (it
+    // is looked at while waiting, so a request waiting on a silent server stops at once).
+    AskResult ask(const AskRequest& request, const TextCallback& onText = {},
+                  const std::atomic<bool>* cancel = nullptr);
 };
 
 }  // namespace vistag::backend

@@ -170,55 +170,19 @@ std::shared_ptr<const TagGrammar> LocalBackend::grammarFor(const TagSchema& sche
         error);
 }
 
-void LocalBackend::cancel() {
-    engine_->requestStop();
-}
+namespace {
 
-AskResult LocalBackend::ask(const AskRequest& request,
-                            const std::function<bool(const QString&)>& onText) {
-    AskResult out;
-    GenerateRequest req;
-    if (!request.system.isEmpty())
-        appendMessage(&req, "system", {}, request.system);
-    // Each message: its images (read from their files, in order) and then its text.
-    const auto addTurn = [&](const char* role, const QStringList& imagePaths, const QString& text) {
-        const Status s = appendMessageFromFiles(&req, role, imagePaths, text);
-        if (!s) {
-            out.error = QString::fromStdString(s.message());
-            out.errorCode = s.exitCode();
-        }
-        return s.isOk();
-    };
-    for (const ChatTurn& t : request.history) {
-        const bool user = t.role != QLatin1String("assistant");
-        if (!addTurn(user ? "user" : "assistant", user ? t.imagePaths : QStringList(), t.text))
-            return out;
-    }
-    if (!addTurn("user", request.imagePaths, request.prompt))
-        return out;
-    applyInferenceParams(request.params, &req);
-    req.priority = request.priority;
-    if (request.tagSchema) {
-        req.tagGrammar = grammarFor(*request.tagSchema, &out.error);
-        if (!req.tagGrammar) {
-            out.errorCode = static_cast<int>(ErrorCode::Usage);
-            return out;
-        }
-    }
-
-    // Token spans in UTF-16 units of the streamed text, for per-tag confidence.
+// What one local request keeps while it runs: the streamed text's token spans (for per-tag
+// confidence) and the caller's onText, shared by the token callback and the result.
+struct LocalRun {
+    TextCallback onText;
     QString streamed;
-    const auto onToken = [&](int32_t id, std::string_view piece) {
-        const QString text = QString::fromUtf8(piece.data(), static_cast<qsizetype>(piece.size()));
-        const int begin = static_cast<int>(streamed.size());
-        streamed += text;
-        if (id >= 0)
-            out.tokenSpans.append({begin, static_cast<int>(streamed.size())});
-        return !onText || text.isEmpty() || onText(text);
-    };
-    // Batched: the callback runs on the engine's batch thread while this thread waits.
-    auto r = batched_ ? engine_->submit(std::move(req), onToken)->wait()
-                      : engine_->generate(req, onToken);
+    QList<QPair<int, int>> spans;
+    bool tags = false;
+};
+
+AskResult toAskResult(const Expected<GenerateResult>& r, LocalRun& run) {
+    AskResult out;
     if (!r) {
         out.error = QString::fromStdString(r.error().message());
         out.errorCode = r.error().exitCode();
@@ -227,6 +191,7 @@ AskResult LocalBackend::ask(const AskRequest& request,
     out.ok = true;
     out.text = QString::fromStdString(r->text);
     out.finishReason = finishReasonFromName(QString::fromStdString(r->finishReason));
+    out.tokenSpans = run.spans;
     for (int32_t id : r->tokenIds)
         out.tokenIds << id;
     for (float pr : r->tokenProbs)
@@ -237,7 +202,7 @@ AskResult LocalBackend::ask(const AskRequest& request,
     out.latencyMs = r->timings.totalMs;
     out.ttftMs = r->timings.ttftMs;
     out.promptTokens = static_cast<int>(r->promptTokens);
-    if (request.tagSchema) {
+    if (run.tags) {
         if (r->tags) {
             out.tags = r->tags;
             out.tagProvenance = TagProvenance::Constrained;
@@ -246,6 +211,89 @@ AskResult LocalBackend::ask(const AskRequest& request,
         }
     }
     return out;
+}
+
+}  // namespace
+
+AskHandlePtr LocalBackend::submit(const AskRequest& request, TextCallback onText) {
+    auto handle = std::make_shared<AskHandle>();
+    AskResult failed;
+    GenerateRequest req;
+    if (!request.system.isEmpty())
+        appendMessage(&req, "system", {}, request.system);
+    // Each message: its images (read from their files, in order) and then its text.
+    const auto addTurn = [&](const char* role, const QStringList& imagePaths, const QString& text) {
+        const Status s = appendMessageFromFiles(&req, role, imagePaths, text);
+        if (!s) {
+            failed.error = QString::fromStdString(s.message());
+            failed.errorCode = s.exitCode();
+        }
+        return s.isOk();
+    };
+    for (const ChatTurn& t : request.history) {
+        const bool user = t.role != QLatin1String("assistant");
+        if (!addTurn(user ? "user" : "assistant", user ? t.imagePaths : QStringList(), t.text)) {
+            handle->finish(failed);
+            return handle;
+        }
+    }
+    if (!addTurn("user", request.imagePaths, request.prompt)) {
+        handle->finish(failed);
+        return handle;
+    }
+    applyInferenceParams(request.params, &req);
+    req.priority = request.priority;
+    if (request.tagSchema) {
+        req.tagGrammar = grammarFor(*request.tagSchema, &failed.error);
+        if (!req.tagGrammar) {
+            failed.errorCode = static_cast<int>(ErrorCode::Usage);
+            handle->finish(failed);
+            return handle;
+        }
+    }
+
+    auto run = std::make_shared<LocalRun>();
+    run->onText = std::move(onText);
+    run->tags = request.tagSchema != nullptr;
+    // Runs on the engine's batch thread (or the request's own thread below); `stop` says
+    // whether this request was cancelled.
+    const auto makeOnToken = [run](std::function<bool()> stop) {
+        return [run, stop = std::move(stop)](int32_t id, std::string_view piece) {
+            const QString text =
+                QString::fromUtf8(piece.data(), static_cast<qsizetype>(piece.size()));
+            const int begin = static_cast<int>(run->streamed.size());
+            run->streamed += text;
+            if (id >= 0)
+                run->spans.append({begin, static_cast<int>(run->streamed.size())});
+            if (stop())
+                return false;
+            return !run->onText || text.isEmpty() || run->onText(text);
+        };
+    };
+    if (batched_) {
+        // The engine's continuous batch: no thread of our own; its handle cancels this request
+        // only, and the result arrives on the batch thread. The handle is held weakly there, so
+        // the engine never keeps a request the caller let go of.
+        std::weak_ptr<AskHandle> weak = handle;
+        auto engineHandle = engine_->submit(std::move(req), makeOnToken([weak] {
+                                                const auto h = weak.lock();
+                                                return !h || h->cancelRequested();
+                                            }),
+                                            [run, weak](const Expected<GenerateResult>& r) {
+                                                if (const auto h = weak.lock())
+                                                    h->finish(toAskResult(r, *run));
+                                            });
+        handle->setOnCancel([engineHandle] { engineHandle->cancel(); });
+        return handle;
+    }
+    // The one-sequence path, on a thread of this request (the handle joins it before it goes,
+    // so the raw pointer stays valid).
+    AskHandle* self = handle.get();
+    handle->runOnThread([this, req = std::move(req), run,
+                         onToken = makeOnToken([self] { return self->cancelRequested(); })] {
+        return toAskResult(engine_->generate(req, onToken), *run);
+    });
+    return handle;
 }
 
 }  // namespace vistag::backend

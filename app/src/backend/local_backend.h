@@ -92,14 +92,12 @@ public:
     // "<folder name>#<12 hex digits of the weights' fingerprint>" (weightsFingerprint).
     QString cacheModelKey() const override { return cacheKey_; }
     static QString weightsFingerprint(const QString& folder);
-    AskResult ask(const AskRequest& request,
-                  const std::function<bool(const QString&)>& onText = {}) override;
     // A request with a tagSchema is decoded under that constraint (compiled once per schema and
     // kept in a GrammarCache with the default limits: 32 grammars, 256 MiB); the answer is the
-    // compact JSON and result.tags its values with their confidence. Stops every request (the
-    // one-sequence path and the whole batch); a batched caller stops only its own request by
-    // returning false from onText.
-    void cancel() override;
+    // compact JSON and result.tags its values with their confidence. Batched (LocalOptions::
+    // batched): the request joins the engine's continuous batch and its handle cancels it alone;
+    // otherwise it runs the one-sequence path on a thread of its own.
+    AskHandlePtr submit(const AskRequest& request, TextCallback onText = {}) override;
     inference::Engine& engine() { return *engine_; }
 
 private:

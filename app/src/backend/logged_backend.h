@@ -24,14 +24,13 @@ public:
     QString backendName() const override { return inner_.backendName(); }
     QString modelId() const override { return inner_.modelId(); }
     QString cacheModelKey() const override { return inner_.cacheModelKey(); }
-    AskResult ask(const AskRequest& request,
-                  const std::function<bool(const QString&)>& onText = {}) override {
-        AskResult r = inner_.ask(request, onText);
-        logInference(label_.isEmpty() ? inner_.backendName() : label_, inner_.modelId(), request,
-                     r);
-        return r;
+    AskHandlePtr submit(const AskRequest& request, TextCallback onText = {}) override {
+        AskHandlePtr h = inner_.submit(request, std::move(onText));
+        h->addOnFinished([name = label_.isEmpty() ? inner_.backendName() : label_,
+                          model = inner_.modelId(),
+                          request](const AskResult& r) { logInference(name, model, request, r); });
+        return h;
     }
-    void cancel() override { inner_.cancel(); }
 
 private:
     InferenceBackend& inner_;
@@ -46,11 +45,9 @@ public:
     QString backendName() const override { return logged_.backendName(); }
     QString modelId() const override { return logged_.modelId(); }
     QString cacheModelKey() const override { return logged_.cacheModelKey(); }
-    AskResult ask(const AskRequest& request,
-                  const std::function<bool(const QString&)>& onText = {}) override {
-        return logged_.ask(request, onText);
+    AskHandlePtr submit(const AskRequest& request, TextCallback onText = {}) override {
+        return logged_.submit(request, std::move(onText));
     }
-    void cancel() override { logged_.cancel(); }
 
 private:
     std::shared_ptr<InferenceBackend> inner_;

@@ -51,10 +51,6 @@ QString RemoteBackend::cacheModelKey() const {
     return modelId() + QLatin1Char('@') +
            url.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::StripTrailingSlash);
 }
-void RemoteBackend::cancel() {
-    cancel_.store(true);
-}
-
 std::optional<QByteArray> RemoteBackend::imageDataUrl(const QString& path, qint64 maxPixels,
                                                       QString* error) {
     QImageReader reader(path);
@@ -165,7 +161,12 @@ std::optional<QByteArray> RemoteBackend::buildRequestBody(const AskRequest& requ
 }
 
 std::optional<QStringList> RemoteBackend::listModels(QString* error) {
-    cancel_.store(false);
+    const std::atomic<bool> never{false};  // a connection check: nothing cancels it
+    return listModels(error, never);
+}
+
+std::optional<QStringList> RemoteBackend::listModels(QString* error,
+                                                     const std::atomic<bool>& cancel) {
     const QUrl url = endpoint(options_.baseUrl, "/models");
     if (QString e = checkBaseUrl(url); !e.isEmpty()) {
         *error = e;
@@ -173,7 +174,7 @@ std::optional<QStringList> RemoteBackend::listModels(QString* error) {
     }
     QByteArray body;
     const Exchange x = runExchange(url, nullptr, options_.apiKey, options_.inactivityTimeoutMs,
-                                   cancel_, [&](const Exchange&, const QByteArray& bytes) {
+                                   cancel, [&](const Exchange&, const QByteArray& bytes) {
                                        body += bytes;
                                        return body.size() < kMaxJsonBody;
                                    });
@@ -205,8 +206,9 @@ std::optional<QStringList> RemoteBackend::listModels(QString* error) {
 }
 
 RemoteBackend::Completion RemoteBackend::complete(const QByteArray& body,
-                                                  const std::function<bool(const QString&)>& onText,
-                                                  const QElapsedTimer& clock) {
+                                                  const TextCallback& onText,
+                                                  const QElapsedTimer& clock,
+                                                  const std::atomic<bool>& cancel) {
     Completion out;
     const QUrl url = endpoint(options_.baseUrl, "/chat/completions");
     auto fail = [&](const QString& message) {
@@ -214,8 +216,8 @@ RemoteBackend::Completion RemoteBackend::complete(const QByteArray& body,
         out.error = message;
         return out;
     };
-    // Stopped by cancel() or onText: like the local engine, "cancelled" with the partial text
-    // (never cached as an answer).
+    // Stopped by the request's cancel or onText: like the local engine, "cancelled" with the
+    // partial text (never cached as an answer).
     auto cancelled = [&] {
         out.end = Completion::End::Cancelled;
         return out;
@@ -233,7 +235,7 @@ RemoteBackend::Completion RemoteBackend::complete(const QByteArray& body,
             return !onText || onText(piece);
         };
         const Exchange x = runExchange(url, &body, options_.apiKey, options_.inactivityTimeoutMs,
-                                       cancel_, [&](const Exchange& ex, const QByteArray& bytes) {
+                                       cancel, [&](const Exchange& ex, const QByteArray& bytes) {
                                            if (first) {
                                                first = false;
                                                isJson = ex.contentType.contains("json") &&
@@ -278,7 +280,7 @@ RemoteBackend::Completion RemoteBackend::complete(const QByteArray& body,
                     qMin(remote_http::retryAfterMs(x.retryAfter, QDateTime::currentDateTimeUtc(),
                                                    qMin(1000 << attempt, 16000)),
                          options_.maxRetryWaitMs);
-                if (!net::pause(waitMs, cancel_))
+                if (!net::pause(waitMs, cancel))
                     return cancelled();
                 continue;
             }
@@ -338,11 +340,11 @@ RemoteBackend::Completion RemoteBackend::complete(const QByteArray& body,
     }
 }
 
-QString RemoteBackend::resolveModel(QString* error) {
+QString RemoteBackend::resolveModel(QString* error, const std::atomic<bool>& cancel) {
     QString model = modelId();
     if (!model.isEmpty())
         return model;
-    auto ids = listModels(error);
+    auto ids = listModels(error, cancel);
     if (!ids)
         return {};
     if (ids->isEmpty()) {
@@ -356,11 +358,21 @@ QString RemoteBackend::resolveModel(QString* error) {
     return model;
 }
 
-AskResult RemoteBackend::ask(const AskRequest& request,
-                             const std::function<bool(const QString&)>& onText) {
+AskHandlePtr RemoteBackend::submit(const AskRequest& request, TextCallback onText) {
+    auto handle = std::make_shared<AskHandle>();
+    // The thread is joined before the handle goes: the raw pointer stays valid.
+    AskHandle* self = handle.get();
+    handle->runOnThread([this, request, onText = std::move(onText), self] {
+        return run(request, onText, self->cancelFlag());
+    });
+    return handle;
+}
+
+AskResult RemoteBackend::run(const AskRequest& request, const TextCallback& onText,
+                             const std::atomic<bool>& cancel) {
     AskResult out;
-    cancel_.store(false);
-    lastPromptTokens_ = lastCompletionTokens_ = -1;
+    lastPromptTokens_ = -1;
+    lastCompletionTokens_ = -1;
     QElapsedTimer clock;
     clock.start();
     auto fail = [&](const QString& message, int code = kServerError) {
@@ -374,19 +386,19 @@ AskResult RemoteBackend::ask(const AskRequest& request,
     if (QString e = checkBaseUrl(url); !e.isEmpty())
         return fail(e, kUsageError);
     if (request.tagSchema)
-        return askTags(request, onText, clock);
+        return askTags(request, onText, clock, cancel);
     QString err;
     int code = kServerError;
     auto object = requestObject(request, options_, &err, &code);
     if (!object)
         return fail(err, code);
-    const QString model = resolveModel(&err);
+    const QString model = resolveModel(&err, cancel);
     if (model.isEmpty())
         return fail(err);
     object->insert("model", model);
     const QByteArray body = QJsonDocument(*object).toJson(QJsonDocument::Compact);
 
-    const Completion c = complete(body, onText, clock);
+    const Completion c = complete(body, onText, clock, cancel);
     out.text = c.text;
     out.tokenProbs = c.tokenProbs;
     out.tokenSpans = c.tokenSpans;

@@ -72,9 +72,10 @@ public:
     QString modelId() const override;      // any thread
     // "<model>@<server address>": one name served by two servers is two models.
     QString cacheModelKey() const override;
-    AskResult ask(const AskRequest& request,
-                  const std::function<bool(const QString&)>& onText = {}) override;
-    void cancel() override;  // any thread
+    // Runs the request on a thread of its own (the HTTP exchange itself runs on the shared
+    // client's network thread); the handle aborts that exchange alone. The backend must outlive
+    // the handles it returned.
+    AskHandlePtr submit(const AskRequest& request, TextCallback onText = {}) override;
 
     // GET {base}/models: the model ids, or nullopt and a plain-language *error.
     std::optional<QStringList> listModels(QString* error);
@@ -82,7 +83,7 @@ public:
     // One request whose schema allows exactly one made-up string while the prompt asks for
     // something else: the server enforces schemas iff it answers that string. Cached per server
     // URL, model and structured-output mode for the process (Unchecked results are not cached).
-    // Blocks like ask(); cancel() stops it.
+    // Blocks like ask().
     TagSchemaProbe probeTagSchema();
     // The cached result for this server, if it was probed.
     std::optional<TagSchemaProbe> cachedTagSchemaProbe() const;
@@ -107,25 +108,28 @@ public:
 
 private:
     struct Completion;
+    // Every step of a request watches that request's own `cancel` (its handle's flag).
+    // One request, start to end, on the calling thread.
+    AskResult run(const AskRequest& request, const TextCallback& onText,
+                  const std::atomic<bool>& cancel);
+    std::optional<QStringList> listModels(QString* error, const std::atomic<bool>& cancel);
     // One chat completion: POST `body`, stream the answer to onText; retries 429/503.
-    Completion complete(const QByteArray& body, const std::function<bool(const QString&)>& onText,
-                        const QElapsedTimer& clock);
+    Completion complete(const QByteArray& body, const TextCallback& onText,
+                        const QElapsedTimer& clock, const std::atomic<bool>& cancel);
     // The model name, asked from the server when not given; empty and *error on failure.
-    QString resolveModel(QString* error);
-    // ask() for a tagSchema request, once the state is reset and the URL checked; `clock` started
-    // with the request.
-    AskResult askTags(const AskRequest& request, const std::function<bool(const QString&)>& onText,
-                      const QElapsedTimer& clock);
+    QString resolveModel(QString* error, const std::atomic<bool>& cancel);
+    // run() for a tagSchema request, once the URL is checked; `clock` started with the request.
+    AskResult askTags(const AskRequest& request, const TextCallback& onText,
+                      const QElapsedTimer& clock, const std::atomic<bool>& cancel);
     QString probeKey(const QString& model) const;
-    TagSchemaProbe probe(const QString& model);  // probeTagSchema() without resetting cancel
+    TagSchemaProbe probe(const QString& model, const std::atomic<bool>& cancel);
 
-    bool probeReported_ = false;
+    std::atomic<bool> probeReported_{false};
     RemoteOptions options_;
     mutable QMutex modelMutex_;
     QString model_;  // guarded by modelMutex_ (filled from GET /models on first use)
-    std::atomic<bool> cancel_{false};
-    int lastPromptTokens_ = -1;
-    int lastCompletionTokens_ = -1;
+    std::atomic<int> lastPromptTokens_{-1};  // requests may run on several threads at once
+    std::atomic<int> lastCompletionTokens_{-1};
 };
 
 }  // namespace vistag::backend

@@ -68,9 +68,8 @@ QHash<QString, TagSchemaProbe>& probeCache() {
 
 }  // namespace
 
-AskResult RemoteBackend::askTags(const AskRequest& request,
-                                 const std::function<bool(const QString&)>& onText,
-                                 const QElapsedTimer& clock) {
+AskResult RemoteBackend::askTags(const AskRequest& request, const TextCallback& onText,
+                                 const QElapsedTimer& clock, const std::atomic<bool>& cancel) {
     AskResult out;
     auto fail = [&](const QString& message, int code = kServerError) {
         out.ok = false;
@@ -90,15 +89,14 @@ AskResult RemoteBackend::askTags(const AskRequest& request,
     auto object = requestObject(request, options_, &err, &code);
     if (!object)
         return fail(err, code);
-    const QString model = resolveModel(&err);
+    const QString model = resolveModel(&err, cancel);
     if (model.isEmpty())
         return fail(err);
     object->insert("model", model);
-    if (options_.onTagSchemaProbe && !probeReported_) {
-        probeReported_ = true;
-        const TagSchemaProbe p = probe(model);
+    if (options_.onTagSchemaProbe && !probeReported_.exchange(true)) {
+        const TagSchemaProbe p = probe(model, cancel);
         options_.onTagSchemaProbe(p);
-        if (cancel_.load()) {
+        if (cancel.load()) {
             out.ok = true;
             out.finishReason = FinishReason::Cancelled;
             out.latencyMs = clock.nsecsElapsed() / 1e6;
@@ -137,7 +135,7 @@ AskResult RemoteBackend::askTags(const AskRequest& request,
             obj.insert(QStringLiteral("messages"), msgs);
             const QByteArray body = remote_tags::withStructuredOutput(
                 QJsonDocument(obj).toJson(QJsonDocument::Compact), mode, part.schemaJson);
-            Completion c = complete(body, onText, clock);
+            Completion c = complete(body, onText, clock, cancel);
             if (out.ttftMs <= 0)
                 out.ttftMs = c.ttftMs;
             if (c.end == Completion::End::Ok) {
@@ -255,7 +253,7 @@ void RemoteBackend::clearTagSchemaProbes() {
 }
 
 TagSchemaProbe RemoteBackend::probeTagSchema() {
-    cancel_.store(false);
+    const std::atomic<bool> never{false};  // once, right after connecting: nothing cancels it
     TagSchemaProbe p;
     const QUrl url = endpoint(options_.baseUrl, "/chat/completions");
     if (QString e = checkBaseUrl(url); !e.isEmpty()) {
@@ -263,15 +261,15 @@ TagSchemaProbe RemoteBackend::probeTagSchema() {
         return p;
     }
     QString err;
-    const QString model = resolveModel(&err);
+    const QString model = resolveModel(&err, never);
     if (model.isEmpty()) {
         p.detail = err;
         return p;
     }
-    return probe(model);
+    return probe(model, never);
 }
 
-TagSchemaProbe RemoteBackend::probe(const QString& model) {
+TagSchemaProbe RemoteBackend::probe(const QString& model, const std::atomic<bool>& cancel) {
     TagSchemaProbe p;
     if (auto cached = cachedTagSchemaProbe())
         return *cached;
@@ -313,7 +311,7 @@ TagSchemaProbe RemoteBackend::probe(const QString& model) {
     const Completion c = complete(
         remote_tags::withStructuredOutput(QJsonDocument(body).toJson(QJsonDocument::Compact),
                                           StructuredOutput::JsonSchema, schema, "vistag_probe"),
-        {}, clock);
+        {}, clock, cancel);
     if (c.end == Completion::End::Cancelled) {
         p.detail = QStringLiteral("cancelled");
         return p;

@@ -110,8 +110,8 @@ std::optional<ItemState> BatchRunner::processItem(const BatchItem& item, const B
         req.prompt = spec.prompt;
         req.params = spec.params;
         req.tagSchema = spec.tagSchema;
-        const backend::AskResult r =
-            backend_.ask(req, [&](const QString&) { return !(cancel && cancel->load()); });
+        // The batch's cancel ends this request alone, at once even while a server is silent.
+        const backend::AskResult r = backend_.ask(req, {}, cancel);
         if (!r.ok) {
             *message = r.error;
             return ItemState::Failed;

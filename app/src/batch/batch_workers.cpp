@@ -19,13 +19,9 @@ BatchWorkers::~BatchWorkers() {
 }
 
 void BatchWorkers::cancel() {
-    if (cancel_->exchange(true))
-        return;
-    // A request waiting on a silent server stops now instead of at its timeout. The local engine
-    // is not stopped as a whole (other work shares it): its requests end at their next token.
-    for (const auto& b : backends_)
-        if (b->backendName() != QLatin1String("local"))
-            b->cancel();
+    // Each worker's request watches this flag and ends alone (a server request at once, a local
+    // one at its next token); other work sharing the engine goes on.
+    cancel_->store(true);
 }
 
 void BatchWorkers::combine(int index, const BatchRunStatus& s) {

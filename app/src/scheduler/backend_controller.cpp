@@ -32,6 +32,8 @@ BackendController::~BackendController() {
     // Every job is told to stop, then joined: no thread of this controller outlives it.
     cancelLoad_->store(true);
     stop();
+    if (askHandle_)  // its callbacks post to this object: let it end first
+        askHandle_->wait();
     if (batch_)
         batch_->cancel();
     stopSharing();
@@ -230,52 +232,48 @@ qint64 BackendController::ask(const AskRequest& request) {
             Qt::QueuedConnection);
         return job;
     }
-    askBackend_ = backend;
+    askBackend_ = backend;  // a server's client lives as long as its question
     AskRequest req = request;
     req.priority = 1;  // ahead of batch items in the engine's batch
-    askCancel_ = threads_.start(
-        QStringLiteral("vistag-ask"), [this, job, backend, req](const std::atomic<bool>& cancel) {
-            AskResult r;
-            if (!cancel.load())  // stopped before it started: nothing is sent
-                r = LoggedBackend(*backend).ask(req, [&](const QString& text) {
-                    if (cancel.load())
-                        return false;  // this request only: the engine retires its row
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, job, text] {
-                            if (job == runningJob_)
-                                emit answerChunk(job, text);
-                        },
-                        Qt::QueuedConnection);
-                    return true;
-                });
-            if (cancel.load()) {
-                r.ok = true;
-                r.error.clear();
-                r.finishReason = backend::FinishReason::Cancelled;
-            }
-            QMetaObject::invokeMethod(
-                this,
-                [this, job, r] {
-                    if (job != runningJob_)
-                        return;  // stopped and replaced: its answer is not shown
-                    runningJob_ = 0;
-                    askCancel_.reset();
-                    askBackend_.reset();
-                    emit answerFinished(job, r);
-                },
-                Qt::QueuedConnection);
-        });
+    // No thread of our own: the request runs in the engine's batch (or on a server client's
+    // request thread); text and the result come back here by queued calls, as values.
+    askHandle_ = LoggedBackend(*backend).submit(req, [this, job](const QString& text) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, job, text] {
+                if (job == runningJob_)
+                    emit answerChunk(job, text);
+            },
+            Qt::QueuedConnection);
+        return true;
+    });
+    askHandle_->addOnFinished([this, job, handle = askHandle_.get()](const AskResult& result) {
+        AskResult r = result;
+        if (handle->cancelRequested()) {  // Stop: what came so far, never an error
+            r.ok = true;
+            r.error.clear();
+            r.finishReason = backend::FinishReason::Cancelled;
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, job, r] {
+                if (job != runningJob_)
+                    return;  // stopped and replaced: its answer is not shown
+                runningJob_ = 0;
+                askHandle_.reset();
+                askBackend_.reset();
+                emit answerFinished(job, r);
+            },
+            Qt::QueuedConnection);
+    });
     return job;
 }
 
 void BackendController::stop() {
-    if (askCancel_)
-        askCancel_->store(true);
-    // A server request stops at once (the client is this question's own); a local one at its
-    // next token, without touching the other requests in the engine's batch.
-    if (askBackend_ && remote_)
-        askBackend_->cancel();
+    // This question only: a server request is aborted at once, a local one ends at its next
+    // token; the other requests in the engine's batch go on.
+    if (askHandle_)
+        askHandle_->cancel();
     // The job's own end (its partial answer, finish reason "cancelled") is reported as usual;
     // a question asked meanwhile replaces it and its end is dropped.
 }

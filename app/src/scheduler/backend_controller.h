@@ -148,8 +148,8 @@ private:
     // The running question.
     qint64 nextJob_ = 1;
     qint64 runningJob_ = 0;
-    std::shared_ptr<std::atomic<bool>> askCancel_;
-    std::shared_ptr<InferenceBackend> askBackend_;  // to stop a server request at once
+    backend::AskHandlePtr askHandle_;               // the running question
+    std::shared_ptr<InferenceBackend> askBackend_;  // the backend it runs on, kept alive
 
     // The running batch.
     int requestsInFlight_ = 4;

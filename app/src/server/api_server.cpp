@@ -1,10 +1,12 @@
 #include "server/api_server.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -23,7 +25,8 @@ struct ApiServer::Connection {
     QByteArray peer;
     QByteArray method = "-", path = "-";
     quint64 jobId = 0;
-    bool done = false;  // a response has been (or is being) written
+    bool done = false;      // a response has been (or is being) written
+    bool gotBytes = false;  // the first byte of the request has arrived
     explicit Connection(const HttpLimits& limits) : parser(limits) {}
 };
 
@@ -49,6 +52,19 @@ int statusForError(int errorCode) {
     }
 }
 
+// A message for a client names the request's images ("image 2"), never the server's files: the
+// inference workers hand the backend each image as <temporary folder>/image<N>.<suffix>, and the
+// engine's messages start with that path.
+QString withoutServerPaths(QString message) {
+    static const QRegularExpression imageFile(QRegularExpression::escape(QDir::tempPath()) +
+                                              QStringLiteral(R"(/[^/\s]+/image(\d+)\.\w+)"));
+    QRegularExpressionMatch m;
+    while ((m = imageFile.match(message)).hasMatch())
+        message.replace(m.capturedStart(), m.capturedLength(),
+                        QStringLiteral("image %1").arg(m.captured(1).toInt() + 1));
+    return message.replace(QDir::tempPath(), QStringLiteral("(a temporary folder)"));
+}
+
 }  // namespace
 
 ApiServer::ApiServer(ServerOptions options, std::shared_ptr<backend::InferenceBackend> backend,
@@ -61,7 +77,7 @@ ApiServer::ApiServer(ServerOptions options, std::shared_ptr<backend::InferenceBa
     for (int i = 0; i < options_.maxBatch; ++i) {
         Runner r;
         r.thread = new QThread(this);
-        r.worker = new InferenceWorker(backend, /*cancelBackend=*/options_.maxBatch == 1);
+        r.worker = new InferenceWorker(backend);
         r.worker->moveToThread(r.thread);
         connect(r.thread, &QThread::finished, r.worker, &QObject::deleteLater);
         connect(r.worker, &InferenceWorker::delta, this, &ApiServer::onDelta, Qt::QueuedConnection);
@@ -121,12 +137,29 @@ void ApiServer::onNewConnection() {
         connect(s, &QTcpSocket::readyRead, this, [this, s] { onReadyRead(s); });
         connect(s, &QTcpSocket::disconnected, this, [this, s] { onDisconnected(s); });
         c->timeout.setSingleShot(true);
-        connect(&c->timeout, &QTimer::timeout, this, [this, s] {
-            reply(s, 408, errorBody(408, QStringLiteral("the request took too long to arrive")));
+        connect(&c->timeout, &QTimer::timeout, this, [this, s, c] {
+            reply(
+                s, 408,
+                errorBody(408, c->gotBytes ? QStringLiteral("the request took too long to arrive")
+                                           : QStringLiteral("nothing was sent on the connection")));
         });
-        c->timeout.start(options_.requestTimeoutMs);
+        // An idle connection holds a place among maxConnections: it gets a short deadline for
+        // its first byte, then the whole request's.
+        c->timeout.start(qMin(options_.firstByteTimeoutMs, options_.requestTimeoutMs));
         if (connections_.size() > options_.maxConnections) {
             reply(s, 503, errorBody(503, QStringLiteral("too many connections")),
+                  {{"Retry-After", "1"}});
+            continue;
+        }
+        // One address may not take every place: the others can still connect.
+        int fromPeer = 0;
+        for (const Connection* other : std::as_const(connections_))
+            fromPeer += other->peer == c->peer ? 1 : 0;
+        if (fromPeer > options_.maxConnectionsPerAddress) {
+            reply(s, 503,
+                  errorBody(503, QStringLiteral("too many connections from this address (at most "
+                                                "%1 at once)")
+                                     .arg(options_.maxConnectionsPerAddress)),
                   {{"Retry-After", "1"}});
             continue;
         }
@@ -146,6 +179,10 @@ void ApiServer::onReadyRead(QTcpSocket* s) {
     const QByteArray bytes = s->readAll();
     if (c->done)
         return;
+    if (!c->gotBytes && !bytes.isEmpty()) {
+        c->gotBytes = true;  // from now on the whole request's deadline, counted from connecting
+        c->timeout.start(qMax<qint64>(0, options_.requestTimeoutMs - c->timer.elapsed()));
+    }
     const auto state = c->parser.feed(bytes);
     if (state == HttpRequestParser::State::Incomplete)
         return;
@@ -185,6 +222,21 @@ void ApiServer::handle(QTcpSocket* s, const HttpRequest& r) {
         QString error;
         if (!parseChatRequest(r.body, options_.defaults, options_.chat, &chat, &error))
             return reply(s, 400, errorBody(400, error));
+        // Images the engine cannot decode are refused here, in words, before they queue.
+        int number = 0;
+        const auto refused = [&](const QList<ChatImage>& images) {
+            for (const ChatImage& image : images) {
+                ++number;
+                if (const QString why = unsupportedImage(image.bytes.left(6)); !why.isEmpty())
+                    return QStringLiteral("image %1: %2").arg(number).arg(why);
+            }
+            return QString();
+        };
+        for (const ChatJobTurn& turn : std::as_const(chat.history))
+            if (const QString why = refused(turn.images); !why.isEmpty())
+                return reply(s, 400, errorBody(400, why));
+        if (const QString why = refused(chat.images); !why.isEmpty())
+            return reply(s, 400, errorBody(400, why));
         return enqueue(s, r, std::move(chat));
     }
     reply(s, 404,
@@ -312,10 +364,11 @@ void ApiServer::onFinished(quint64 id, const backend::AskResult& r) {
         int status = 200;
         if (!r.ok) {
             status = statusForError(r.errorCode);
+            const QString message = withoutServerPaths(r.error);
             if (job.headersSent) {
-                s->write("data: " + errorBody(status, r.error) + "\n\n");
+                s->write("data: " + errorBody(status, message) + "\n\n");
             } else {
-                s->write(httpResponse(status, "application/json", errorBody(status, r.error)));
+                s->write(httpResponse(status, "application/json", errorBody(status, message)));
             }
         } else if (job.chat.stream) {
             sendStreamHeaders(job);

@@ -40,7 +40,9 @@ struct ServerOptions {
     // request is stopped through its own onText callback only, never the backend's cancel().
     int maxBatch = 1;
     int maxConnections = 64;
-    int requestTimeoutMs = 30000;  // to receive a whole request
+    int maxConnectionsPerAddress = 16;  // from one peer address; more get 503
+    int requestTimeoutMs = 30000;       // to receive a whole request
+    int firstByteTimeoutMs = 5000;      // to receive its first byte (an idle connection)
     HttpLimits http;
     ChatLimits chat;
     catalog::InferenceParams defaults;  // sampling the requests leave out

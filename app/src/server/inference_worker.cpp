@@ -8,16 +8,16 @@
 
 namespace vistag::server {
 
-InferenceWorker::InferenceWorker(std::shared_ptr<backend::InferenceBackend> backend,
-                                 bool cancelBackend)
-    : backend_(std::move(backend)), cancelBackend_(cancelBackend) {}
+InferenceWorker::InferenceWorker(std::shared_ptr<backend::InferenceBackend> backend)
+    : backend_(std::move(backend)) {}
 
 InferenceWorker::~InferenceWorker() = default;
 
 void InferenceWorker::cancel(quint64 id) {
     cancelled_.store(id);
-    if (cancelBackend_ && running_.load() == id)
-        backend_->cancel();
+    std::lock_guard lk(lock_);
+    if (handle_ && running_.load() == id)
+        handle_->cancel();
 }
 
 void InferenceWorker::run(quint64 id, const ChatJob& job) {
@@ -60,12 +60,24 @@ void InferenceWorker::run(quint64 id, const ChatJob& job) {
         result.errorCode = static_cast<int>(inference::ErrorCode::Internal);
     } else {
         backend::LoggedBackend logged(*backend_, QStringLiteral("shared-server"));
-        result = logged.ask(req, [&](const QString& text) {
+        // Streamed text arrives on the backend's thread; signals queue it to the server.
+        backend::AskHandlePtr handle = logged.submit(req, [this, id](const QString& text) {
             if (cancelled_.load() == id)
                 return false;
             emit delta(id, text);
             return true;
         });
+        {
+            std::lock_guard lk(lock_);
+            handle_ = handle;
+        }
+        if (cancelled_.load() == id)  // cancelled between submit and now
+            handle->cancel();
+        result = handle->wait();
+        {
+            std::lock_guard lk(lock_);
+            handle_.reset();
+        }
         if (result.ok && cancelled_.load() == id)
             result.finishReason = backend::FinishReason::Cancelled;
     }

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <atomic>
 #include <memory>
+#include <mutex>
 
 #include "backend/inference_backend.h"
 #include "server/chat_request.h"
@@ -15,12 +16,11 @@ namespace vistag::server {
 class InferenceWorker : public QObject {
     Q_OBJECT
 public:
-    // cancelBackend: cancel() also calls the backend's cancel() (one worker per backend); off
-    // when several workers share a backend, where that would stop the others' requests too.
-    InferenceWorker(std::shared_ptr<backend::InferenceBackend> backend, bool cancelBackend = true);
+    explicit InferenceWorker(std::shared_ptr<backend::InferenceBackend> backend);
     ~InferenceWorker() override;
 
-    // Any thread: stop job `id` if it is the one running (or about to run).
+    // Any thread: stop job `id` if it is the one running (or about to run); only its own request
+    // ends, whatever else the backend is doing.
     void cancel(quint64 id);
 
 public slots:
@@ -33,7 +33,8 @@ signals:
 
 private:
     std::shared_ptr<backend::InferenceBackend> backend_;
-    bool cancelBackend_ = true;
+    std::mutex lock_;  // guards handle_
+    backend::AskHandlePtr handle_;  // the running job's request
     std::atomic<quint64> running_{0};
     std::atomic<quint64> cancelled_{0};
 };
