@@ -77,7 +77,7 @@ ApiServer::ApiServer(ServerOptions options, std::shared_ptr<backend::InferenceBa
     for (int i = 0; i < options_.maxBatch; ++i) {
         Runner r;
         r.thread = new QThread(this);
-        r.worker = new InferenceWorker(backend, /*cancelBackend=*/options_.maxBatch == 1);
+        r.worker = new InferenceWorker(backend);
         r.worker->moveToThread(r.thread);
         connect(r.thread, &QThread::finished, r.worker, &QObject::deleteLater);
         connect(r.worker, &InferenceWorker::delta, this, &ApiServer::onDelta, Qt::QueuedConnection);
