@@ -154,14 +154,21 @@ std::optional<QStringList> enumStrings(const QJsonObject& p, bool* unknown) {
     const QJsonValue e = p.value(QLatin1String("enum"));
     if (!e.isArray() || e.toArray().isEmpty())
         return std::nullopt;
+    const QJsonArray values = e.toArray();
     QStringList out;
-    for (const QJsonValue& v : e.toArray()) {
+    out.reserve(values.size());
+    QSet<QString> seen;  // duplicates removed in linear time (the server's enums may be long)
+    seen.reserve(values.size());
+    for (const QJsonValue& v : values) {
         if (!v.isString())
             return std::nullopt;
-        if (v.toString() == kUnknown)
+        const QString s = v.toString();
+        if (s == kUnknown)
             *unknown = true;
-        else if (!out.contains(v.toString()))
-            out << v.toString();
+        else if (!seen.contains(s)) {
+            seen.insert(s);
+            out << s;
+        }
     }
     return out;
 }
