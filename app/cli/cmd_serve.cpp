@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "backend/engine_request.h"
 #include "backend/local_backend.h"
 #include "cli_util.h"
 #include "commands.h"
@@ -119,11 +120,10 @@ int runServe(const QStringList& args) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(error));
         return code ? code : 3;
     }
-    const inference::SamplingParams d = backend->engine().defaultSampling();
+    // The model's own sampling defaults (generation_config.json), penalties included, for
+    // requests that leave them out.
+    o.defaults = backend::inferenceParamsFrom(backend->engine().defaultSampling());
     o.defaults.maxNewTokens = maxNew;
-    o.defaults.temperature = d.temperature;
-    o.defaults.topP = d.topP;
-    o.defaults.topK = d.topK;
 
     server::ApiServer srv(o, std::move(backend));
     if (!srv.listen(&error)) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "about.h"
+#include "backend/engine_request.h"
 #include "catalog/image_scan.h"
 #include "vistag/inference/image_file.h"
 
@@ -131,16 +132,7 @@ void applyModelDefaults(EngineArgs& a, const inference::SamplingParams& m) {
 }
 
 catalog::InferenceParams inferenceParams(const EngineArgs& a) {
-    catalog::InferenceParams p;
-    p.maxNewTokens = a.sampling.maxNewTokens;
-    p.temperature = a.sampling.temperature;
-    p.topP = a.sampling.topP;
-    p.topK = a.sampling.topK;
-    p.repetitionPenalty = a.sampling.repetitionPenalty;
-    p.presencePenalty = a.sampling.presencePenalty;
-    p.seed = a.sampling.seed;
-    p.maxPixels = a.maxPixels;
-    return p;
+    return backend::inferenceParamsFrom(a.sampling, a.maxPixels);
 }
 
 std::unique_ptr<inference::Engine> loadEngine(const EngineArgs& a, int* exitCode) {

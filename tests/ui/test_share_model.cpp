@@ -272,6 +272,31 @@ private slots:
         QVERIFY2(local.ok, qPrintable(local.error));
         QCOMPARE(local.text, served);
 
+        // Penalties in a request reach the engine: the served answer equals the window's own with
+        // the same penalties, and differs from the answer without them.
+        const auto serve = [&](double repetition, double presence) {
+            QJsonObject b = body;
+            b["max_tokens"] = 24;
+            if (repetition != 1)
+                b["repetition_penalty"] = repetition;
+            if (presence != 0)
+                b["presence_penalty"] = presence;
+            const Reply r = httpCall(nam, base + QStringLiteral("/chat/completions"), "s3cret",
+                                     QJsonDocument(b).toJson(QJsonDocument::Compact));
+            return QJsonDocument::fromJson(r.body)["choices"][0]["message"]["content"].toString();
+        };
+        const QString plain = serve(1, 0);
+        const QString penalised = serve(1.8, 1.5);
+        QVERIFY(!penalised.isEmpty());
+        QVERIFY2(penalised != plain, qPrintable(plain));
+        w.askPane()->params.maxNewTokens = 24;
+        w.askPane()->params.repetitionPenalty = 1.8;
+        w.askPane()->params.presencePenalty = 1.5;
+        QSignalSpy again(w.askPane(), &vistag::ui::AskPane::finished);
+        w.askPane()->askNow();
+        QVERIFY(again.wait(60000));
+        QCOMPARE(again.first().at(0).value<vistag::backend::AskResult>().text, penalised);
+
         // The log panel shows the window's question and the shared server's request.
         w.resize(1366, 768);
         w.show();

@@ -17,6 +17,19 @@ void applyInferenceParams(const catalog::InferenceParams& p, inference::Generate
     req->maxPixels = p.maxPixels;
 }
 
+catalog::InferenceParams inferenceParamsFrom(const inference::SamplingParams& s, qint64 maxPixels) {
+    catalog::InferenceParams p;
+    p.maxNewTokens = s.maxNewTokens;
+    p.temperature = s.temperature;
+    p.topP = s.topP;
+    p.topK = s.topK;
+    p.repetitionPenalty = s.repetitionPenalty;
+    p.presencePenalty = s.presencePenalty;
+    p.seed = s.seed;
+    p.maxPixels = maxPixels;
+    return p;
+}
+
 void appendMessage(inference::GenerateRequest* req, const std::string& role,
                    std::vector<inference::RgbImage> images, const QString& text) {
     inference::ChatMessage m{role, {}};

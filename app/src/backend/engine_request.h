@@ -15,6 +15,10 @@ namespace vistag::backend {
 
 // Sampling settings and the pixel budget of `params` into `req`.
 void applyInferenceParams(const catalog::InferenceParams& params, inference::GenerateRequest* req);
+// The inverse: the engine's sampling parameters (a model's generation_config defaults, say) as
+// the application's parameter type, every field kept (the penalties too).
+catalog::InferenceParams inferenceParamsFrom(const inference::SamplingParams& sampling,
+                                             qint64 maxPixels = 0);
 
 // Appends a message of `role`: its images (already decoded, in order) and then its text.
 void appendMessage(inference::GenerateRequest* req, const std::string& role,

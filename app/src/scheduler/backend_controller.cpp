@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <utility>
 
+#include "backend/engine_request.h"
 #include "backend/logged_backend.h"
 #include "batch/batch_workers.h"
 #include "logging/app_log.h"
@@ -124,10 +125,7 @@ void BackendController::loadLocalModel(const QString& folder, const QString& dev
                               .arg(local->modelId(), QString::fromStdString(info.device),
                                    QString::fromStdString(info.dtype))
                               .arg(clock.elapsed()));
-            catalog::InferenceParams defaults;
-            defaults.temperature = d.temperature;
-            defaults.topP = d.topP;
-            defaults.topK = d.topK;
+            const catalog::InferenceParams defaults = inferenceParamsFrom(d);
             report(true, {}, std::shared_ptr<InferenceBackend>(std::move(local)), defaults, 0);
         });
 }
@@ -286,12 +284,11 @@ bool BackendController::startSharing(const server::ServerOptions& options, QStri
         return false;
     }
     server::ServerOptions o = options;
-    if (o.defaults.maxNewTokens <= 0)
+    // The window passes Settings → Generation (every field, penalties included); with no
+    // defaults at all, the model's own (generation_config.json).
+    if (o.defaults.maxNewTokens <= 0) {
+        o.defaults = localDefaults_;
         o.defaults.maxNewTokens = 1024;
-    if (o.defaults.temperature == 0 && o.defaults.topP == 1 && o.defaults.topK == 0) {
-        o.defaults.temperature = localDefaults_.temperature;
-        o.defaults.topP = localDefaults_.topP;
-        o.defaults.topK = localDefaults_.topK;
     }
     // Clients' requests decode in the engine's batch beside the window's work; a client that
     // leaves stops its own request (with one inference thread the server would stop the whole
