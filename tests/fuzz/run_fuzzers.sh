@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined) into
-# build-fuzz/ and runs each for a while on its seed corpus. Not wired into ctest.
+# build-fuzz/ and runs each for a while on its seed corpus. ctest replays every corpus without
+# libFuzzer (tests/fuzz/CMakeLists.txt, fuzz_replay_*); fuzzing itself is this script.
 #   tests/fuzz/run_fuzzers.sh [SECONDS per target, default 60]
 # A crash leaves crash-* in build-fuzz/; copy it into tests/fuzz/corpus/<target>/ so that the
 # regression test (Safetensors.FuzzCorpusIsHandled in test_weights_unit) keeps it.
@@ -39,3 +40,33 @@ mkdir -p "$out/corpus-sse"
 mkdir -p "$out/corpus-http"
 ./fuzz_http_request -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 "$out/corpus-http" \
   "$root/tests/fuzz/corpus/http"
+
+# The response_format json_schema (limit walk and tagSchemaFromJsonSchema) and the taxonomy
+# loader (app/src/server, app/src/tags; Qt Core/Network). The taxonomy code references the
+# compiled-in resources, so rcc makes them here.
+rcc="$(pkg-config --variable=libexecdir Qt6Core 2>/dev/null || echo /usr/lib/qt6/libexec)/rcc"
+[ -x "$rcc" ] || rcc=/usr/lib/qt6/libexec/rcc
+"$rcc" -name vistag -o "$out/qrc_vistag.cpp" "$root/resources/vistag.qrc"
+tags_sources=("$root/app/src/tags/taxonomy.cpp" "$root/app/src/tags/term_normalize.cpp"
+              "$root/app/src/tags/tag_schema.cpp" "$root/app/src/tags/types.cpp"
+              "$out/qrc_vistag.cpp")
+# chat_request.cpp reaches the engine request conversion, which reads image files (OpenCV).
+request_sources=("$root/app/src/server/chat_request.cpp" "$root/app/src/server/http_message.cpp"
+                 "$root/app/src/backend/engine_request.cpp"
+                 "$root/inference/src/imageio/image_header.cpp"
+                 "$root/inference/src/imageio/image_file.cpp" "$root/inference/src/status.cpp")
+"$CXX" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fPIC \
+  -I"$root/app/src" -I"$root/inference/include" -I"$root/inference/src" \
+  $(pkg-config --cflags Qt6Core Qt6Network opencv4) -o "$out/fuzz_tag_schema" \
+  "$root/tests/fuzz/fuzz_tag_schema.cpp" "${request_sources[@]}" "${tags_sources[@]}" \
+  $(pkg-config --libs Qt6Core Qt6Network) -lopencv_core -lopencv_imgcodecs -lopencv_imgproc
+mkdir -p "$out/corpus-tag-schema"
+./fuzz_tag_schema -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 \
+  "$out/corpus-tag-schema" "$root/tests/fuzz/corpus/tag_schema"
+"$CXX" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fPIC \
+  -I"$root/app/src" -I"$root/inference/include" $(pkg-config --cflags Qt6Core) \
+  -o "$out/fuzz_taxonomy" "$root/tests/fuzz/fuzz_taxonomy.cpp" "${tags_sources[@]}" \
+  $(pkg-config --libs Qt6Core)
+mkdir -p "$out/corpus-taxonomy"
+./fuzz_taxonomy -max_total_time="$secs" -max_len=8192 -rss_limit_mb=2048 "$out/corpus-taxonomy" \
+  "$root/tests/fuzz/corpus/taxonomy"
