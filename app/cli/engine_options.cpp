@@ -21,7 +21,9 @@ void printError(const Status& s) {
     for (const QString& line : QString::fromStdString(s.message()).split(QLatin1Char('\n')))
         if (!line.trimmed().isEmpty())
             parts << line.trimmed();
-    std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(parts.join(QStringLiteral("; "))));
+    // A NUL in the message (quoted from a file) is shown as \0, not where the line stops.
+    const QByteArray text = parts.join(QStringLiteral("; ")).toLocal8Bit().replace('\0', "\\0");
+    std::fprintf(stderr, "vistag-cli: %s\n", text.constData());
 }
 
 void addEngineOptions(QCommandLineParser& p) {

@@ -24,8 +24,30 @@ struct LoadError {
     std::string message;
 };
 
+// A message quotes bytes of the files (token strings, types, merge lines): NUL and the other C0
+// controls are written as \0 and \xNN, so that a message printed with %s is not cut at a NUL
+// and no escape sequence reaches the terminal (tracker issue 21, defect 19).
+std::string printable(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b == 0) {
+            out += "\\0";
+        } else if (b < 0x20 || b == 0x7f) {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[b >> 4];
+            out += hex[b & 15];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 [[noreturn]] void fail(const std::string& file, const std::string& what) {
-    throw LoadError{file + ": " + what};
+    throw LoadError{file + ": " + printable(what)};
 }
 
 std::string readFile(const fs::path& path) {
