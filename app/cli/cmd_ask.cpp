@@ -90,7 +90,8 @@ bool toAskRequest(const std::vector<inference::ChatMessage>& messages, const QSt
         if (m.role == "system") {
             system << text;
         } else if (m.role == "user" || m.role == "assistant") {
-            out->history.append({QString::fromStdString(m.role), text, paths});
+            out->history.append(
+                {QString::fromStdString(m.role), text, backend::RequestImage::files(paths)});
         } else {
             std::fprintf(stderr,
                          "vistag-cli: a server takes system, user and assistant "
@@ -106,7 +107,7 @@ bool toAskRequest(const std::vector<inference::ChatMessage>& messages, const QSt
     const backend::ChatTurn last = out->history.takeLast();
     out->system = system.join(QLatin1Char('\n'));
     out->prompt = last.text;
-    out->imagePaths = last.imagePaths;
+    out->images = last.images;
     return true;
 }
 

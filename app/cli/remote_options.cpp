@@ -120,7 +120,7 @@ int runRemoteAsk(const QCommandLineParser& p, const EngineArgs& a, bool asJson,
     if (conversation) {
         req = *conversation;
     } else {
-        req.imagePaths = a.images;
+        req.images = backend::RequestImage::files(a.images);
         req.prompt = a.prompt;
         req.system = a.system;
     }

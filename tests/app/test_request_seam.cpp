@@ -99,11 +99,11 @@ private slots:
         // The question to cancel is long; it is cancelled after its first words.
         std::atomic<int> chunks{0};
         AskRequest longOne = question(QStringLiteral("Describe this product at length."), 2000);
-        longOne.imagePaths = {images_[0]};
+        longOne.images = {backend::RequestImage::file(images_[0])};
         const AskHandlePtr cancelled =
             local->submit(longOne, [&](const QString&) { return ++chunks, true; });
         AskRequest shortOne = question(QStringLiteral("What colour is it?"), 12);
-        shortOne.imagePaths = {images_[1]};
+        shortOne.images = {backend::RequestImage::file(images_[1])};
         const AskHandlePtr other = local->submit(shortOne);
         BatchRun batch;
         std::thread batchThread([&] {

@@ -32,12 +32,16 @@ public:
     backend::AskHandlePtr submit(const backend::AskRequest& request,
                                  backend::TextCallback) override {
         backend::AskResult r;
-        if (request.imagePaths.isEmpty()) {
+        if (request.images.isEmpty()) {
             r.ok = true;
             r.text = QStringLiteral("hi");
             r.finishReason = backend::FinishReason::Stop;
         } else {
-            r.error = request.imagePaths.last() + QStringLiteral(": the image is damaged");
+            // As the local backend names an image: its path, or "image N" when it came in memory.
+            const QString path = request.images.last().path;
+            r.error =
+                (path.isEmpty() ? QStringLiteral("image %1").arg(request.images.size()) : path) +
+                QStringLiteral(": the image is damaged");
             r.errorCode = static_cast<int>(inference::ErrorCode::Image);
         }
         auto h = std::make_shared<backend::AskHandle>();

@@ -288,7 +288,7 @@ void AskPane::askNow() {
     if (!controller_->hasModel() || prompt_->toPlainText().trimmed().isEmpty())
         return;
     backend::AskRequest req;
-    req.imagePaths = images_;
+    req.images = backend::RequestImage::files(images_);
     req.prompt = prompt_->toPlainText().trimmed();
     req.params = params;
     text_.clear();

@@ -1,5 +1,7 @@
 #include "backend/engine_request.h"
 
+#include <QFile>
+
 #include "vistag/inference/image_file.h"
 
 namespace vistag::backend {
@@ -41,17 +43,60 @@ void appendMessage(inference::GenerateRequest* req, const std::string& role,
     req->messages.push_back(std::move(m));
 }
 
-inference::Status appendMessageFromFiles(inference::GenerateRequest* req, const std::string& role,
-                                         const QStringList& imagePaths, const QString& text) {
-    std::vector<inference::RgbImage> images;
-    for (const QString& path : imagePaths) {
-        auto img = inference::loadImageFile(path.toStdString());
-        if (!img)
-            return img.error();
-        images.push_back(std::move(*img));
+QString unsupportedImage(QByteArrayView head) {
+    if (head.startsWith("GIF87a") || head.startsWith("GIF89a"))
+        return QStringLiteral(
+            "GIF images are not supported (the image decoder has no GIF reader); use PNG, JPEG, "
+            "WebP, BMP or TIFF");
+    return {};
+}
+
+inference::Expected<inference::GenerateRequest> toGenerateRequest(const AskRequest& request) {
+    inference::GenerateRequest req;
+    int count = 0;
+    const auto decode = [&](const QList<RequestImage>& images,
+                            std::vector<inference::RgbImage>* out) {
+        for (const RequestImage& image : images) {
+            ++count;
+            const std::string label =
+                image.path.isEmpty() ? "image " + std::to_string(count) : image.path.toStdString();
+            QByteArray head = image.bytes.left(6);
+            if (!image.inMemory()) {
+                QFile f(image.path);
+                if (f.open(QIODevice::ReadOnly))
+                    head = f.read(6);
+            }
+            if (const QString why = unsupportedImage(head); !why.isEmpty())
+                return inference::Status(inference::ErrorCode::Image,
+                                         label + ": " + why.toStdString());
+            auto img = image.inMemory()
+                           ? inference::decodeImage(
+                                 std::string_view(image.bytes.constData(),
+                                                  static_cast<size_t>(image.bytes.size())),
+                                 label)
+                           : inference::loadImageFile(image.path.toStdString());
+            if (!img)
+                return img.error();
+            out->push_back(std::move(*img));
+        }
+        return inference::Status::ok();
+    };
+    if (!request.system.isEmpty())
+        appendMessage(&req, "system", {}, request.system);
+    for (const ChatTurn& t : request.history) {
+        const bool user = t.role != QLatin1String("assistant");
+        std::vector<inference::RgbImage> images;
+        if (user)
+            if (auto s = decode(t.images, &images); !s)
+                return s;
+        appendMessage(&req, user ? "user" : "assistant", std::move(images), t.text);
     }
-    appendMessage(req, role, std::move(images), text);
-    return inference::Status::ok();
+    std::vector<inference::RgbImage> images;
+    if (auto s = decode(request.images, &images); !s)
+        return s;
+    appendMessage(&req, "user", std::move(images), request.prompt);
+    applyInferenceParams(request.params, &req);
+    return req;
 }
 
 }  // namespace vistag::backend

@@ -1,6 +1,7 @@
 // Building the engine's GenerateRequest from the application's values: one place for the message
-// layout (each message's images first, in order, then its text) and for the sampling settings,
-// shared by the local backend (image files) and `vistag-cli batch` (images sent in the request).
+// layout (each message's images first, in order, then its text), the images (decoded from their
+// bytes or read from their files) and the sampling settings — the local backend, the server and
+// `vistag-cli batch` all go through toGenerateRequest().
 #pragma once
 
 #include <QString>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/inference_backend.h"
 #include "tags/types.h"
 #include "vistag/inference/engine.h"
 
@@ -24,9 +26,13 @@ catalog::InferenceParams inferenceParamsFrom(const inference::SamplingParams& sa
 void appendMessage(inference::GenerateRequest* req, const std::string& role,
                    std::vector<inference::RgbImage> images, const QString& text);
 
-// The same with the images read from files; the first image that cannot be read is returned as
-// the error (plain words naming the file) and nothing is appended.
-inference::Status appendMessageFromFiles(inference::GenerateRequest* req, const std::string& role,
-                                         const QStringList& imagePaths, const QString& text);
+// Why an image whose first bytes are `head` cannot be used by this build's decoder, or "": GIF
+// (OpenCV here has no GIF reader), said plainly instead of "damaged or truncated".
+QString unsupportedImage(QByteArrayView head);
+
+// The engine's request for `request`: the system message, the earlier turns, the user turn and
+// the sampling parameters (no grammar, no priority: those are the backend's). The first image
+// that cannot be used is the error, in plain words, named by its path or as "image N".
+inference::Expected<inference::GenerateRequest> toGenerateRequest(const AskRequest& request);
 
 }  // namespace vistag::backend

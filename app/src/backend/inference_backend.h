@@ -24,15 +24,30 @@
 
 namespace vistag::backend {
 
+// An image of a request: a file, read when the request runs, or the encoded image already in
+// memory (what a client uploaded to the server) — never written to disk to be read back.
+struct RequestImage {
+    QString path;      // the file; with bytes, only a name for messages ("" = "image N")
+    QByteArray bytes;  // the encoded image (PNG, JPEG, WebP, …); empty: read `path`
+    bool inMemory() const { return !bytes.isEmpty(); }
+    static RequestImage file(const QString& path) { return {path, {}}; }
+    static QList<RequestImage> files(const QStringList& paths) {
+        QList<RequestImage> out;
+        for (const QString& p : paths)
+            out << file(p);
+        return out;
+    }
+};
+
 // An earlier turn of a conversation, before the request's own user turn.
 struct ChatTurn {
     QString role;  // "user" or "assistant"
     QString text;
-    QStringList imagePaths;  // user turns: image files, in order, before the text
+    QList<RequestImage> images;  // user turns: in order, before the text
 };
 
 struct AskRequest {
-    QStringList imagePaths;  // image files, in order, before the prompt
+    QList<RequestImage> images;  // in order, before the prompt
     QString prompt;
     QString system;
     QList<ChatTurn> history;  // earlier turns, oldest first (empty: a single question)

@@ -218,30 +218,14 @@ AskResult toAskResult(const Expected<GenerateResult>& r, LocalRun& run) {
 AskHandlePtr LocalBackend::submit(const AskRequest& request, TextCallback onText) {
     auto handle = std::make_shared<AskHandle>();
     AskResult failed;
-    GenerateRequest req;
-    if (!request.system.isEmpty())
-        appendMessage(&req, "system", {}, request.system);
-    // Each message: its images (read from their files, in order) and then its text.
-    const auto addTurn = [&](const char* role, const QStringList& imagePaths, const QString& text) {
-        const Status s = appendMessageFromFiles(&req, role, imagePaths, text);
-        if (!s) {
-            failed.error = QString::fromStdString(s.message());
-            failed.errorCode = s.exitCode();
-        }
-        return s.isOk();
-    };
-    for (const ChatTurn& t : request.history) {
-        const bool user = t.role != QLatin1String("assistant");
-        if (!addTurn(user ? "user" : "assistant", user ? t.imagePaths : QStringList(), t.text)) {
-            handle->finish(failed);
-            return handle;
-        }
-    }
-    if (!addTurn("user", request.imagePaths, request.prompt)) {
+    auto built = toGenerateRequest(request);
+    if (!built) {
+        failed.error = QString::fromStdString(built.error().message());
+        failed.errorCode = built.error().exitCode();
         handle->finish(failed);
         return handle;
     }
-    applyInferenceParams(request.params, &req);
+    GenerateRequest req = std::move(*built);
     req.priority = request.priority;
     if (request.tagSchema) {
         req.tagGrammar = grammarFor(*request.tagSchema, &failed.error);

@@ -10,8 +10,9 @@ void logInference(const QString& backendName, const QString& modelId, const AskR
     if (!logging::active())
         return;
     QStringList images;
-    for (const QString& p : request.imagePaths)
-        images << QFileInfo(p).fileName();
+    for (const RequestImage& image : request.images)
+        images << (image.path.isEmpty() ? QStringLiteral("(%1 bytes)").arg(image.bytes.size())
+                                        : QFileInfo(image.path).fileName());
     const QString common = QStringLiteral("inference backend=%1 model=%2 images=[%3] prompt=\"%4\"")
                                .arg(backendName, modelId, images.join(QLatin1Char(',')),
                                     logging::clip(request.prompt, 200));

@@ -53,7 +53,19 @@ QString RemoteBackend::cacheModelKey() const {
 }
 std::optional<QByteArray> RemoteBackend::imageDataUrl(const QString& path, qint64 maxPixels,
                                                       QString* error) {
-    QImageReader reader(path);
+    return imageDataUrl(RequestImage::file(path), maxPixels, error);
+}
+
+std::optional<QByteArray> RemoteBackend::imageDataUrl(const RequestImage& image, qint64 maxPixels,
+                                                      QString* error) {
+    const QString path = image.path.isEmpty() ? QStringLiteral("image") : image.path;
+    QBuffer memory;
+    memory.setData(image.bytes);
+    QImageReader reader;
+    if (image.inMemory())
+        reader.setDevice(&memory);
+    else
+        reader.setFileName(image.path);
     reader.setDecideFormatFromContent(true);
     const QSize size = reader.size();
     const QByteArray format = reader.format();
@@ -62,7 +74,9 @@ std::optional<QByteArray> RemoteBackend::imageDataUrl(const QString& path, qint6
         return std::nullopt;
     }
     const qint64 pixels = qint64(size.width()) * size.height();
-    if (maxPixels <= 0 || pixels <= maxPixels) {
+    if (maxPixels <= 0 || pixels <= maxPixels) {  // the original bytes
+        if (image.inMemory())
+            return "data:" + mimeFor(format) + ";base64," + image.bytes.toBase64();
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly)) {
             *error = QStringLiteral("%1: cannot open the file").arg(path);
@@ -72,16 +86,16 @@ std::optional<QByteArray> RemoteBackend::imageDataUrl(const QString& path, qint6
     }
     const double scale = std::sqrt(double(maxPixels) / double(pixels));
     const QSize target(qMax(1, int(size.width() * scale)), qMax(1, int(size.height() * scale)));
-    QImage image = reader.read();
-    if (image.isNull()) {
+    QImage decoded = reader.read();
+    if (decoded.isNull()) {
         *error = QStringLiteral("%1: cannot read the image (%2)").arg(path, reader.errorString());
         return std::nullopt;
     }
-    image = image.scaled(target, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    decoded = decoded.scaled(target, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     QByteArray png;
     QBuffer buffer(&png);
     buffer.open(QIODevice::WriteOnly);
-    if (!image.save(&buffer, "PNG")) {
+    if (!decoded.save(&buffer, "PNG")) {
         *error = QStringLiteral("%1: cannot encode the scaled image").arg(path);
         return std::nullopt;
     }
@@ -96,11 +110,11 @@ std::optional<QJsonObject> requestObject(const AskRequest& request, const Remote
     if (!request.system.isEmpty())
         messages.append(QJsonObject{{"role", "system"}, {"content", request.system}});
     // A user message: its images as data URLs, then its text.
-    const auto userMessage = [&](const QStringList& imagePaths,
+    const auto userMessage = [&](const QList<RequestImage>& images,
                                  const QString& text) -> std::optional<QJsonObject> {
         QJsonArray content;
-        for (const QString& path : imagePaths) {
-            auto url = RemoteBackend::imageDataUrl(path, request.params.maxPixels, error);
+        for (const RequestImage& image : images) {
+            auto url = RemoteBackend::imageDataUrl(image, request.params.maxPixels, error);
             if (!url) {
                 if (errorCode)
                     *errorCode = kImageError;
@@ -118,12 +132,12 @@ std::optional<QJsonObject> requestObject(const AskRequest& request, const Remote
             messages.append(QJsonObject{{"role", "assistant"}, {"content", t.text}});
             continue;
         }
-        auto m = userMessage(t.imagePaths, t.text);
+        auto m = userMessage(t.images, t.text);
         if (!m)
             return std::nullopt;
         messages.append(*m);
     }
-    auto current = userMessage(request.imagePaths, request.prompt);
+    auto current = userMessage(request.images, request.prompt);
     if (!current)
         return std::nullopt;
     messages.append(*current);

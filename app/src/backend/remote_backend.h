@@ -105,6 +105,8 @@ public:
     // PNG scaled down to fit.
     static std::optional<QByteArray> imageDataUrl(const QString& path, qint64 maxPixels,
                                                   QString* error);
+    static std::optional<QByteArray> imageDataUrl(const RequestImage& image, qint64 maxPixels,
+                                                  QString* error);
 
 private:
     struct Completion;

@@ -106,7 +106,7 @@ std::optional<ItemState> BatchRunner::processItem(const BatchItem& item, const B
             return ItemState::Failed;
         }
         backend::AskRequest req;
-        req.imagePaths = {image->path};
+        req.images = {backend::RequestImage::file(image->path)};
         req.prompt = spec.prompt;
         req.params = spec.params;
         req.tagSchema = spec.tagSchema;

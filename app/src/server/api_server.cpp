@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "backend/engine_request.h"
 #include "server/inference_worker.h"
 #include "vistag/inference/status.h"
 
@@ -227,7 +228,8 @@ void ApiServer::handle(QTcpSocket* s, const HttpRequest& r) {
         const auto refused = [&](const QList<ChatImage>& images) {
             for (const ChatImage& image : images) {
                 ++number;
-                if (const QString why = unsupportedImage(image.bytes.left(6)); !why.isEmpty())
+                if (const QString why = backend::unsupportedImage(image.bytes.left(6));
+                    !why.isEmpty())
                     return QStringLiteral("image %1: %2").arg(number).arg(why);
             }
             return QString();

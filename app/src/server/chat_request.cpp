@@ -393,55 +393,26 @@ bool parseChatRequest(const QJsonObject& o, const catalog::InferenceParams& defa
     return true;
 }
 
-QString unsupportedImage(QByteArrayView head) {
-    if (head.startsWith("GIF87a") || head.startsWith("GIF89a"))
-        return QStringLiteral(
-            "GIF images are not supported (the image decoder has no GIF "
-            "reader); send PNG, JPEG, WebP, BMP or TIFF");
-    return {};
+backend::AskRequest toAskRequest(const ChatJob& job) {
+    const auto images = [](const QList<ChatImage>& in) {
+        QList<backend::RequestImage> out;
+        for (const ChatImage& image : in)
+            out << backend::RequestImage{image.path, image.bytes};
+        return out;
+    };
+    backend::AskRequest req;
+    req.system = job.system;
+    req.prompt = job.prompt;
+    req.images = images(job.images);
+    for (const ChatJobTurn& t : job.history)
+        req.history.append({t.role, t.text, images(t.images)});
+    req.params = job.params;
+    req.tagSchema = job.tagSchema;
+    return req;
 }
 
 inference::Expected<inference::GenerateRequest> toGenerateRequest(const ChatJob& job) {
-    inference::GenerateRequest req;
-    int count = 0;
-    const auto decode = [&](const QList<ChatImage>& images, std::vector<inference::RgbImage>* out) {
-        for (const ChatImage& image : images) {
-            ++count;
-            // The image decoder has no GIF reader: said plainly, not "damaged or truncated".
-            const std::string label = "image " + std::to_string(count);
-            const QByteArray head = image.path.isEmpty() ? image.bytes.left(6) : [&] {
-                QFile f(image.path);
-                return f.open(QIODevice::ReadOnly) ? f.read(6) : QByteArray();
-            }();
-            if (const QString why = unsupportedImage(head); !why.isEmpty())
-                return inference::Status(inference::ErrorCode::Image,
-                                         label + ": " + why.toStdString());
-            auto img = image.path.isEmpty()
-                           ? inference::decodeImage(
-                                 std::string_view(image.bytes.constData(),
-                                                  static_cast<size_t>(image.bytes.size())),
-                                 label)
-                           : inference::loadImageFile(image.path.toStdString());
-            if (!img)
-                return img.error();
-            out->push_back(std::move(*img));
-        }
-        return inference::Status::ok();
-    };
-    if (!job.system.isEmpty())
-        backend::appendMessage(&req, "system", {}, job.system);
-    for (const ChatJobTurn& t : job.history) {
-        std::vector<inference::RgbImage> images;
-        if (auto s = decode(t.images, &images); !s)
-            return s;
-        backend::appendMessage(&req, t.role.toStdString(), std::move(images), t.text);
-    }
-    std::vector<inference::RgbImage> images;
-    if (auto s = decode(job.images, &images); !s)
-        return s;
-    backend::appendMessage(&req, "user", std::move(images), job.prompt);
-    backend::applyInferenceParams(job.params, &req);
-    return req;
+    return backend::toGenerateRequest(toAskRequest(job));
 }
 
 QJsonObject chatUsage(int promptTokens, int completionTokens) {

@@ -9,6 +9,7 @@
 #include <QString>
 #include <memory>
 
+#include "backend/inference_backend.h"
 #include "tags/types.h"
 #include "vistag/inference/engine.h"
 
@@ -75,10 +76,9 @@ bool parseChatRequest(const QJsonObject& body, const catalog::InferenceParams& d
 // message's images decoded with vistag_imagefile (data: bytes, or the file of a file:// URL)
 // before its text, and the sampling settings of job.params. An image that cannot be read or
 // decoded is the error (ErrorCode::Image, naming the image).
-// Why an image whose first bytes are `head` cannot be used, or "": GIF (the image decoder of
-// this build has no GIF reader).
-QString unsupportedImage(QByteArrayView head);
-
+// The request as every backend takes it: the images in memory (a file:// image by its path).
+backend::AskRequest toAskRequest(const ChatJob& job);
+// backend::toGenerateRequest(toAskRequest(job)): `vistag-cli batch` submits it to the engine.
 inference::Expected<inference::GenerateRequest> toGenerateRequest(const ChatJob& job);
 
 // The OpenAI "usage" object.

@@ -1,8 +1,5 @@
 #include "server/inference_worker.h"
 
-#include <QFile>
-#include <QTemporaryDir>
-
 #include "backend/logged_backend.h"
 #include "vistag/inference/status.h"
 
@@ -30,35 +27,9 @@ void InferenceWorker::run(quint64 id, const ChatJob& job) {
         emit finished(id, result);
         return;
     }
-    // The backend reads image files: the request's images go to a private temporary folder
-    // that disappears with this call.
-    QTemporaryDir dir;
-    backend::AskRequest req;
-    req.prompt = job.prompt;
-    req.system = job.system;
-    req.params = job.params;
-    req.tagSchema = job.tagSchema;
-    bool ok = dir.isValid();
-    int written = 0;
-    const auto writeImages = [&](const QList<ChatImage>& images, QStringList* paths) {
-        for (int i = 0; ok && i < images.size(); ++i, ++written) {
-            const QString path =
-                dir.filePath(QStringLiteral("image%1.%2").arg(written).arg(images[i].suffix));
-            QFile f(path);
-            ok = f.open(QIODevice::WriteOnly) && f.write(images[i].bytes) == images[i].bytes.size();
-            *paths << path;
-        }
-    };
-    for (const ChatJobTurn& t : job.history) {
-        backend::ChatTurn turn{t.role, t.text, {}};
-        writeImages(t.images, &turn.imagePaths);
-        req.history.append(std::move(turn));
-    }
-    writeImages(job.images, &req.imagePaths);
-    if (!ok) {
-        result.error = QStringLiteral("cannot write the request's images to a temporary folder");
-        result.errorCode = static_cast<int>(inference::ErrorCode::Internal);
-    } else {
+    // The uploaded images go to the engine as they are, in memory (never through a file).
+    const backend::AskRequest req = toAskRequest(job);
+    {
         backend::LoggedBackend logged(*backend_, QStringLiteral("shared-server"));
         // Streamed text arrives on the backend's thread; signals queue it to the server.
         backend::AskHandlePtr handle = logged.submit(req, [this, id](const QString& text) {

@@ -33,7 +33,7 @@ signals:
 
 private:
     std::shared_ptr<backend::InferenceBackend> backend_;
-    std::mutex lock_;  // guards handle_
+    std::mutex lock_;               // guards handle_
     backend::AskHandlePtr handle_;  // the running job's request
     std::atomic<quint64> running_{0};
     std::atomic<quint64> cancelled_{0};
