@@ -586,7 +586,7 @@ TEST(TagMatcher, FreeTextShortcutGivesTheSameMasks) {
 TEST(TagMatcher, RealVocabularyAtApparelScale) {
     Vocab* V = qwenVocab();
     if (!V)
-        GTEST_SKIP() << "the real Qwen vocabulary (../shared/data/qwen-tokenizer) is absent";
+        VISTAG_WITHOUT_SHARED("the real Qwen vocabulary (../shared/data/qwen-tokenizer) is absent");
     std::printf("[ info ] vocabulary trie: %.0f ms for %zu tokens\n", V->buildMs, V->tok.size());
     const TagSchema big = apparel(20, 300);
     auto t0 = Clock::now();

@@ -114,6 +114,16 @@ inline nlohmann::json syntheticTokenizerJson(
     };
 }
 
+// What a test that needs ../shared does without it: in CI (CI set, where ../shared is laid beside
+// the checkout, and no VISTAG_SHARED pointing elsewhere) a failure, never a quiet skip; elsewhere
+// it is skipped. Use in the test body (it returns).
+#define VISTAG_WITHOUT_SHARED(why)                                                \
+    do {                                                                          \
+        if (std::getenv("CI") && !std::getenv("VISTAG_SHARED"))                   \
+            GTEST_FAIL() << why << " (CI runs with ../shared: it must be there)"; \
+        GTEST_SKIP() << why;                                                      \
+    } while (0)
+
 // ../shared/data/qwen-tokenizer (or $VISTAG_SHARED/data/qwen-tokenizer), if present.
 inline std::filesystem::path qwenVocabDir() {
     std::vector<std::filesystem::path> candidates;

@@ -206,7 +206,7 @@ def classify_theirs_only(q: bytes, attrs) -> str | None:
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
     if vf.shared_dir() is None:
-        pytest.skip("the real Qwen vocabulary (../shared/data/qwen-tokenizer) is absent")
+        vf.shared_missing()
     import llguidance as llg  # scripts/requirements-reference.txt pins it
     work = pathlib.Path(os.environ.get("VISTAG_WORK") or tmp_path_factory.mktemp("oracle"))
     work.mkdir(parents=True, exist_ok=True)

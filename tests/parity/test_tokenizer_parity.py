@@ -207,7 +207,7 @@ def setup(request):
         pytest.skip("VISTAG_CLI is not set")
     if request.param == "qwen":
         if vf.shared_dir() is None:
-            pytest.skip("the real Qwen vocabulary (../shared/data/qwen-tokenizer) is absent")
+            vf.shared_missing()
         tok = vf.build_tokenizer()
     else:
         # The stand-in vocabulary, as when ../shared is absent.
