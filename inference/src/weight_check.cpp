@@ -1,4 +1,5 @@
 // The tensors a Qwen3-VL checkpoint must hold (qwen3-vl-spec.md §1.7), and their verification.
+#include <charconv>
 #include <set>
 
 #include "vistag/inference/model_config.h"
@@ -97,6 +98,48 @@ bool acceptedDType(DType d) {
     return d == DType::F32 || d == DType::BF16 || d == DType::F16;
 }
 
+// The layer indices a checkpoint holds under prefix ("model.language_model.layers."): the
+// distinct numbers N of names "<prefix>N.<rest>". At most one per tensor, so bounded by the
+// header, whatever config.json declares.
+std::set<int64_t> layerIndices(const std::vector<std::string>& names, const std::string& prefix) {
+    std::set<int64_t> out;
+    for (const std::string& name : names) {
+        if (name.compare(0, prefix.size(), prefix) != 0)
+            continue;
+        const char* first = name.data() + prefix.size();
+        const char* last = name.data() + name.size();
+        int64_t index = 0;
+        const auto [end, ec] = std::from_chars(first, last, index);
+        if (ec == std::errc() && end != first && end < last && *end == '.' && index >= 0)
+            out.insert(index);
+    }
+    return out;
+}
+
+// A declaration the checkpoint cannot meet: more layers than it holds. Checked before the
+// expected names are listed, since that list grows with the declaration (10^6 layers: 11 M
+// names, GBs) while the checkpoint's header bounds what can match. When the checkpoint holds
+// none of these layers (another model), a declaration up to kMaxListedLayers is still listed in
+// full, which says better what the checkpoint is.
+constexpr int64_t kMaxListedLayers = 1024;
+
+Status checkLayerCount(const std::vector<std::string>& names, int64_t declared,
+                       const std::string& prefix, const char* what, const char* field) {
+    const std::set<int64_t> held = layerIndices(names, prefix);
+    const auto count = static_cast<int64_t>(held.size());
+    if (declared <= count || (held.empty() && declared <= kMaxListedLayers))
+        return Status::ok();
+    std::string msg = "config.json declares " + std::to_string(declared) + " " + what + " (" +
+                      field + ") but the weights hold ";
+    if (held.empty())
+        msg += "none";
+    else
+        msg += std::to_string(count) + " (" + prefix + std::to_string(*held.begin()) + " to " +
+               std::to_string(*held.rbegin()) + ")";
+    msg += "; is this the checkpoint of another model or size?";
+    return Status(ErrorCode::Weights, msg);
+}
+
 }  // namespace
 
 std::vector<ExpectedTensor> expectedTensors(const ModelConfig& config) {
@@ -110,6 +153,16 @@ std::vector<ExpectedTensor> expectedTensors(const ModelConfig& config) {
 }
 
 Status verifyWeights(const WeightStore& weights, const ModelConfig& config) {
+    const std::vector<std::string> names = weights.names();
+    if (Status s =
+            checkLayerCount(names, config.text.numHiddenLayers, "model.language_model.layers.",
+                            "text layers", "text_config.num_hidden_layers");
+        !s)
+        return s;
+    if (Status s = checkLayerCount(names, config.vision.depth, "model.visual.blocks.",
+                                   "vision blocks", "vision_config.depth");
+        !s)
+        return s;
     std::vector<ExpectedTensor> expected = expectedTensors(config);
     if (config.tieWordEmbeddings && weights.find("lm_head.weight") != nullptr) {
         // Harmless: tied models use embed_tokens; the stored copy is checked, then ignored.
@@ -132,7 +185,7 @@ Status verifyWeights(const WeightStore& weights, const ModelConfig& config) {
             wrongType.push_back(e.name + ": " + dtypeName(t->dtype) + " (need F32, BF16 or F16)");
         }
     }
-    for (const std::string& name : weights.names()) {
+    for (const std::string& name : names) {
         if (!known.count(name)) {
             unexpected.push_back(name);
         }

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <initializer_list>
 
@@ -209,4 +211,67 @@ TEST(VerifyWeights, WrongModelIsSummarizedNotFlooded) {
     expectWeightsError(
         st, {"121 missing", "... and 111 more", "1 unexpected", "transformer.wte.weight"});
     EXPECT_LT(st.message().size(), 2000u);
+}
+
+// A config.json declaring 10^6 layers (tracker issue 21, defect 4) is refused from the
+// checkpoint's header before the list of expected names is built: that list was 11 M names,
+// 5.9 GB and 14 s. The message says what was declared and what the weights hold.
+TEST(VerifyWeights, DeclaredLayersBeyondTheCheckpointAreRefusedFirst) {
+    TempDir dir;
+    const ModelConfig cfg = tiny();
+    auto store = storeOf(dir, checkpointFor(cfg));
+    ASSERT_TRUE(store.hasValue()) << store.error().message();
+    for (const char* which : {"text", "vision"}) {
+        json j = tinyConfig();
+        if (std::string(which) == "text")
+            j["text_config"]["num_hidden_layers"] = 1000000;
+        else
+            j["vision_config"]["depth"] = 1000000;
+        auto huge = ModelConfig::fromJson(j);
+        ASSERT_TRUE(huge.hasValue()) << huge.error().message();
+        const auto start = std::chrono::steady_clock::now();
+        const Status st = verifyWeights(*store, *huge);
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
+        std::printf("%s: 10^6 declared layers refused in %.2f ms\n", which, ms);
+        if (std::string(which) == "text")
+            expectWeightsError(st, {"config.json declares 1000000 text layers "
+                                    "(text_config.num_hidden_layers)",
+                                    "the weights hold 4 (model.language_model.layers.0 to 3)"});
+        else
+            expectWeightsError(st, {"config.json declares 1000000 vision blocks "
+                                    "(vision_config.depth)",
+                                    "the weights hold 4 (model.visual.blocks.0 to 3)"});
+        EXPECT_EQ(st.message().find("missing"), std::string::npos) << st.message();
+    }
+}
+
+// A checkpoint of another model holds none of the layers: a plausible declaration is still
+// listed in full (WrongModelIsSummarizedNotFlooded), an impossible one is refused first.
+TEST(VerifyWeights, HugeDeclarationAgainstAnotherModelIsRefusedFirst) {
+    TempDir dir;
+    auto store = storeOf(dir, {{"transformer.wte.weight", "F32", {4, 4}}});
+    ASSERT_TRUE(store.hasValue());
+    json j = tinyConfig();
+    j["text_config"]["num_hidden_layers"] = 1000000;
+    auto huge = ModelConfig::fromJson(j);
+    ASSERT_TRUE(huge.hasValue());
+    expectWeightsError(verifyWeights(*store, *huge),
+                       {"declares 1000000 text layers", "the weights hold none"});
+}
+
+// Layers the checkpoint has, one short of the declaration: refused with the counts (not a
+// "missing" list of every tensor of the missing layer).
+TEST(VerifyWeights, OneLayerShortIsNamedByCount) {
+    TempDir dir;
+    json j = tinyConfig();
+    j["text_config"]["num_hidden_layers"] = 3;
+    auto three = ModelConfig::fromJson(j);
+    ASSERT_TRUE(three.hasValue());
+    auto store = storeOf(dir, checkpointFor(*three));
+    ASSERT_TRUE(store.hasValue());
+    expectWeightsError(verifyWeights(*store, tiny()), {"declares 4 text layers",
+                                                       "the weights hold 3 (model.language_model."
+                                                       "layers.0 to 2)"});
 }
