@@ -32,29 +32,30 @@ mkdir -p "$out/corpus-sse"
 ./fuzz_sse -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 "$out/corpus-sse" \
   "$root/tests/fuzz/corpus/sse"
 
-# The server's HTTP request parser and chat request validation (app/src/server; Qt Core/Network).
-"$CXX" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fPIC \
-  -I"$root/app/src" $(pkg-config --cflags Qt6Core Qt6Network) -o "$out/fuzz_http_request" \
-  "$root/tests/fuzz/fuzz_http_request.cpp" "$root/app/src/server/http_message.cpp" \
-  "$root/app/src/server/chat_request.cpp" $(pkg-config --libs Qt6Core Qt6Network)
-mkdir -p "$out/corpus-http"
-./fuzz_http_request -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 "$out/corpus-http" \
-  "$root/tests/fuzz/corpus/http"
-
-# The response_format json_schema (limit walk and tagSchemaFromJsonSchema) and the taxonomy
-# loader (app/src/server, app/src/tags; Qt Core/Network). The taxonomy code references the
-# compiled-in resources, so rcc makes them here.
+# app/src/tags (the taxonomy code references the compiled-in resources, so rcc makes them).
 rcc="$(pkg-config --variable=libexecdir Qt6Core 2>/dev/null || echo /usr/lib/qt6/libexec)/rcc"
 [ -x "$rcc" ] || rcc=/usr/lib/qt6/libexec/rcc
 "$rcc" -name vistag -o "$out/qrc_vistag.cpp" "$root/resources/vistag.qrc"
 tags_sources=("$root/app/src/tags/taxonomy.cpp" "$root/app/src/tags/term_normalize.cpp"
               "$root/app/src/tags/tag_schema.cpp" "$root/app/src/tags/types.cpp"
               "$out/qrc_vistag.cpp")
+# The server's HTTP request parser and chat request validation (app/src/server; Qt Core/Network).
 # chat_request.cpp reaches the engine request conversion, which reads image files (OpenCV).
 request_sources=("$root/app/src/server/chat_request.cpp" "$root/app/src/server/http_message.cpp"
                  "$root/app/src/backend/engine_request.cpp"
                  "$root/inference/src/imageio/image_header.cpp"
                  "$root/inference/src/imageio/image_file.cpp" "$root/inference/src/status.cpp")
+"$CXX" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fPIC \
+  -I"$root/app/src" -I"$root/inference/include" -I"$root/inference/src" \
+  $(pkg-config --cflags Qt6Core Qt6Network opencv4) -o "$out/fuzz_http_request" \
+  "$root/tests/fuzz/fuzz_http_request.cpp" "${request_sources[@]}" "${tags_sources[@]}" \
+  $(pkg-config --libs Qt6Core Qt6Network) -lopencv_core -lopencv_imgcodecs -lopencv_imgproc
+mkdir -p "$out/corpus-http"
+./fuzz_http_request -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 "$out/corpus-http" \
+  "$root/tests/fuzz/corpus/http"
+
+# The response_format json_schema (limit walk and tagSchemaFromJsonSchema) and the taxonomy
+# loader (app/src/server, app/src/tags; Qt Core/Network).
 "$CXX" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fPIC \
   -I"$root/app/src" -I"$root/inference/include" -I"$root/inference/src" \
   $(pkg-config --cflags Qt6Core Qt6Network opencv4) -o "$out/fuzz_tag_schema" \
