@@ -27,6 +27,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "backend/local_backend.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "engine_options.h"
@@ -91,7 +92,7 @@ QString randomHex() {
 // Results handed from the engine's batch thread to the main thread.
 class Mailbox {
 public:
-    void push(quint64 id, const inference::Expected<inference::GenerateResult>& r) {
+    void push(quint64 id, const backend::AskResult& r) {
         {
             std::lock_guard lock(mutex_);
             done_.emplace_back(id, r);
@@ -99,8 +100,7 @@ public:
         cv_.notify_one();
     }
     // Waits up to `timeout` for a result; returns what has arrived (possibly nothing).
-    std::deque<std::pair<quint64, inference::Expected<inference::GenerateResult>>> take(
-        std::chrono::milliseconds timeout) {
+    std::deque<std::pair<quint64, backend::AskResult>> take(std::chrono::milliseconds timeout) {
         std::unique_lock lock(mutex_);
         if (done_.empty())
             cv_.wait_for(lock, timeout);
@@ -110,13 +110,14 @@ public:
 private:
     std::mutex mutex_;
     std::condition_variable cv_;
-    std::deque<std::pair<quint64, inference::Expected<inference::GenerateResult>>> done_;
+    std::deque<std::pair<quint64, backend::AskResult>> done_;
 };
 
 struct InFlight {
     QString customId;
     qint64 line = 0;
     int images = 0;
+    backend::AskHandlePtr handle;  // cancelled on Ctrl+C
 };
 
 // What --resume finds in an existing output file.
@@ -202,9 +203,9 @@ const char* errorCodeFor(inference::ErrorCode c) {
 
 class BatchRun {
 public:
-    BatchRun(inference::Engine& engine, std::FILE* out, QString model,
+    BatchRun(backend::LocalBackend& backend, std::FILE* out, QString model,
              catalog::InferenceParams defaults, server::ChatLimits limits, Done done)
-        : engine_(engine),
+        : backend_(backend),
           out_(out),
           model_(std::move(model)),
           defaults_(std::move(defaults)),
@@ -219,14 +220,14 @@ public:
 private:
     void handleLine(const QByteArray& raw, qint64 lineNo);
     void submit(server::ChatJob job, const QString& customId, qint64 lineNo);
-    void finish(quint64 id, const inference::Expected<inference::GenerateResult>& r);
+    void finish(quint64 id, const backend::AskResult& r);
     void writeError(const QString& customId, qint64 lineNo, const char* code,
                     const QString& message);
     void writeLine(const QJsonObject& o);
     void drawProgress(bool final);
     int limit(int concurrency) const;
 
-    inference::Engine& engine_;
+    backend::LocalBackend& backend_;  // the same seam as the window and the server
     std::FILE* out_;
     QString model_;
     catalog::InferenceParams defaults_;
@@ -234,7 +235,7 @@ private:
     Done earlier_;
     QSet<QString> seen_;
     std::shared_ptr<Mailbox> mailbox_;
-    std::shared_ptr<std::atomic<qint64>> generated_;  // tokens, counted as they are generated
+    std::shared_ptr<std::atomic<qint64>> generated_;  // text pieces, counted as they arrive
     std::unordered_map<quint64, InFlight> inFlight_;
     quint64 nextId_ = 1;
     bool writeFailed_ = false;
@@ -249,7 +250,7 @@ int BatchRun::limit(int concurrency) const {
     if (concurrency > 0)
         return concurrency;
     // The engine's batch size is known once its first request has been submitted.
-    const int kvSlots = engine_.batchStatus().kvSlots;
+    const int kvSlots = backend_.engine().batchStatus().kvSlots;
     return kvSlots > 0 ? kvSlots : 1;
 }
 
@@ -333,62 +334,48 @@ void BatchRun::submit(server::ChatJob job, const QString& customId, qint64 lineN
     int images = static_cast<int>(job.images.size());
     for (const auto& t : job.history)
         images += static_cast<int>(t.images.size());
-    auto request = server::toGenerateRequest(job);
-    const auto tagSchema = job.tagSchema;
-    job = {};  // the encoded images are not needed any more
-    if (!request)
-        return writeError(customId, lineNo, errorCodeFor(request.error().code()),
-                          QString::fromStdString(request.error().message()));
-    if (tagSchema) {  // response_format json_schema: the answer is constrained to it
-        auto grammar = engine_.compileTags(*tagSchema);
-        if (!grammar)
-            return writeError(customId, lineNo, "invalid_request",
-                              QStringLiteral("response_format: ") +
-                                  QString::fromStdString(grammar.error().message()));
-        request->tagGrammar = *grammar;
-    }
+    backend::AskRequest request = server::toAskRequest(job);
+    job = {};
     const quint64 id = nextId_++;
-    inFlight_.emplace(id, InFlight{customId, lineNo, images});
-    // Callbacks run on the engine's batch thread: they only count and hand the result over.
-    engine_.submit(
-        std::move(*request),
-        [generated = generated_](int32_t, std::string_view) {
+    // The request goes through backend::LocalBackend::submit like every other: images decoded
+    // from memory, a response_format schema compiled once and cached; the callbacks run on the
+    // engine's batch thread and only count and hand the result over.
+    backend::AskHandlePtr handle =
+        backend_.submit(request, [generated = generated_](const QString&) {
             generated->fetch_add(1, std::memory_order_relaxed);
             return true;
-        },
-        [mailbox = mailbox_, id](const inference::Expected<inference::GenerateResult>& r) {
-            mailbox->push(id, r);
         });
+    inFlight_.emplace(id, InFlight{customId, lineNo, images, handle});
+    handle->addOnFinished(
+        [mailbox = mailbox_, id](const backend::AskResult& r) { mailbox->push(id, r); });
 }
 
-void BatchRun::finish(quint64 id, const inference::Expected<inference::GenerateResult>& r) {
+void BatchRun::finish(quint64 id, const backend::AskResult& r) {
     auto it = inFlight_.find(id);
     if (it == inFlight_.end())
         return;
     const InFlight f = it->second;
     inFlight_.erase(it);
     // A cancelled request is not written: a run with --resume does it again.
-    if (!r) {
-        if (r.error().code() == inference::ErrorCode::Cancelled) {
+    const auto code = static_cast<inference::ErrorCode>(r.errorCode);
+    if (!r.ok) {
+        if (code == inference::ErrorCode::Cancelled) {
             ++cancelled_;
             return;
         }
-        return writeError(f.customId, f.line, errorCodeFor(r.error().code()),
-                          QString::fromStdString(r.error().message()));
+        return writeError(f.customId, f.line, errorCodeFor(code), r.error);
     }
-    const inference::GenerateResult& result = r.value();
-    if (result.finishReason == "cancelled") {
+    if (r.finishReason == backend::FinishReason::Cancelled) {
         ++cancelled_;
         return;
     }
     ++ok_;
     images_ += f.images;
-    const int completion = static_cast<int>(result.tokenIds.size());
+    const int completion = static_cast<int>(r.tokenIds.size());
     completionTokens_ += completion;
     const QJsonObject body = server::chatCompletion(
         QStringLiteral("chatcmpl-") + randomHex(), QDateTime::currentSecsSinceEpoch(), model_,
-        QString::fromStdString(result.text), QString::fromStdString(result.finishReason),
-        static_cast<int>(result.promptTokens), completion);
+        r.text, backend::finishReasonName(r.finishReason), r.promptTokens, completion);
     const QJsonObject response{
         {"status_code", 200}, {"request_id", QStringLiteral("req_") + randomHex()}, {"body", body}};
     writeLine({{"id", QStringLiteral("batch_req_") + randomHex()},
@@ -453,7 +440,8 @@ int BatchRun::run(QFile& input, int concurrency, qint64 totalLines) {
     if (sig || writeFailed_ || readFailed) {
         // Stop: cancel what is in flight and wait for the engine to hand it back (what finished
         // meanwhile is still written; the cancelled ones are not).
-        engine_.cancelAll();
+        for (auto& [id, f] : inFlight_)
+            f.handle->cancel();
         QElapsedTimer waited;
         waited.start();
         while (!inFlight_.empty() && waited.elapsed() < 30000)
@@ -560,14 +548,16 @@ int runBatch(const QStringList& args) {
     if (!engine)
         return rc;
     applyModelDefaults(*a, engine->defaultSampling());
+    const qint64 maxPositions = engine->info().maxPositions;
+    const auto backend = backend::LocalBackend::fromEngine(std::move(engine), a->model, true);
     server::ChatLimits limits;
     limits.allowFileUrls = true;
-    limits.maxTokens = static_cast<int>(std::min<int64_t>(engine->info().maxPositions, 1 << 30));
+    limits.maxTokens = static_cast<int>(std::min<int64_t>(maxPositions, 1 << 30));
     const QString model = QFileInfo(QDir::cleanPath(a->model)).fileName();
 
     const qint64 total = isatty(STDERR_FILENO) ? countLines(inPath) : -1;
     installSignalHandlers();
-    BatchRun run(*engine, out, model, inferenceParams(*a), limits, std::move(done));
+    BatchRun run(*backend, out, model, inferenceParams(*a), limits, std::move(done));
     return run.run(input, concurrency, total);
 }
 

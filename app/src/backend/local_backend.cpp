@@ -37,9 +37,13 @@ std::unique_ptr<LocalBackend> LocalBackend::load(const QString& folder, const Lo
             *errorCode = e.error().exitCode();
         return nullptr;
     }
+    return fromEngine(std::move(*e), folder, options.batched);
+}
+
+std::unique_ptr<LocalBackend> LocalBackend::fromEngine(std::unique_ptr<Engine> engine,
+                                                       const QString& folder, bool batched) {
     const QString id = QFileInfo(QDir::cleanPath(folder)).fileName();
-    auto backend =
-        std::unique_ptr<LocalBackend>(new LocalBackend(std::move(*e), id, options.batched));
+    auto backend = std::unique_ptr<LocalBackend>(new LocalBackend(std::move(engine), id, batched));
     backend->cacheKey_ = id + QLatin1Char('#') + weightsFingerprint(folder);
     return backend;
 }

@@ -85,6 +85,10 @@ public:
     // nullptr and *error (plain words) / *errorCode when the folder cannot be loaded.
     static std::unique_ptr<LocalBackend> load(const QString& folder, const LocalOptions& options,
                                               QString* error, int* errorCode = nullptr);
+    // An engine already loaded from `folder` (the command line loads it with its own progress
+    // and messages), behind the same interface.
+    static std::unique_ptr<LocalBackend> fromEngine(std::unique_ptr<inference::Engine> engine,
+                                                    const QString& folder, bool batched);
     ~LocalBackend() override;
 
     QString backendName() const override { return QStringLiteral("local"); }
