@@ -221,6 +221,8 @@ private slots:
         state->setCurrentIndex(state->count() - 1);
         QCOMPARE(model->rowCount(), 1);
         QCOMPARE(model->index(0).data(ui::CatalogModel::ImageIdRole).toLongLong(), bad);
+        w.selectRow(0);  // its reason in the tag editor's header, for the screenshot
+        QVERIFY(w.tagEditor()->noteLabel()->text().contains(reason.left(6)));
         QVERIFY(w.grab().save(test::artifactPath(QStringLiteral("failed-filter-") + language)));
         state->setCurrentIndex(0);
         QCOMPARE(model->rowCount(), 2);

@@ -203,14 +203,11 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     note_->setObjectName(QStringLiteral("tagEditorNote"));
     note_->setTextFormat(Qt::PlainText);
     note_->setWordWrap(true);
-    auto* names = new QVBoxLayout;
-    names->setSpacing(2);
-    names->addWidget(title_);
-    names->addWidget(note_);
-    names->addStretch(1);
+    // The thumbnail and the name on one row; the notes (selection, failure) below at full width,
+    // so that wrapped lines get the height they need.
     auto* header = new QHBoxLayout;
     header->addWidget(thumb_);
-    header->addLayout(names, 1);
+    header->addWidget(title_, 1);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(accept);
@@ -220,6 +217,7 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     auto* col = new QVBoxLayout(this);
     col->setContentsMargins(0, 0, 0, 0);
     col->addLayout(header);
+    col->addWidget(note_);
     col->addWidget(tree_, 1);
     col->addWidget(hint_);
     col->addLayout(buttons);
@@ -277,6 +275,7 @@ void TagEditor::updateHeader() {
         title_->setText(tr("No image selected"));
         title_->setToolTip(QString());
         note_->setText(tr("Click an image in the grid to see and edit its tags."));
+        note_->setVisible(true);
         return;
     }
     const auto image = db_.imageById(imageId_);
@@ -296,6 +295,7 @@ void TagEditor::updateHeader() {
     if (!failure_.isEmpty())
         notes << tr("Tagging failed: %1").arg(failure_);
     note_->setText(notes.join(QLatin1Char('\n')));
+    note_->setVisible(!notes.isEmpty());
 }
 
 void TagEditor::updateEnabled() {
