@@ -420,9 +420,11 @@ bool CatalogDb::upgrade(QString* error) {
             continue;
         if (!ok) {
             if (error)
-                *error = trCatalog("The catalogue could not be upgraded to version %1: %2")
-                             .arg(v)
-                             .arg(*error);
+                *error = *version == 0
+                             ? trCatalog("The catalogue could not be created: %1").arg(*error)
+                             : trCatalog("The catalogue could not be upgraded to version %1: %2")
+                                   .arg(v)
+                                   .arg(*error);
             close();
             return false;
         }

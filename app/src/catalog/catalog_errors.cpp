@@ -2,6 +2,9 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+#include <QStorageInfo>
 
 namespace vistag::catalog {
 namespace {
@@ -19,6 +22,24 @@ constexpr int kSqliteNotADb = 26;
 
 QString tr(const char* text) {
     return QCoreApplication::translate("CatalogDb", text);
+}
+
+// Below this many free bytes a disk counts as full: SQLite then reports a failed write of its
+// "-wal" or "-shm" file as an I/O error (SQLITE_IOERR_WRITE, _SHMSIZE, _TRUNCATE) or a file it
+// cannot open (SQLITE_CANTOPEN), not as SQLITE_FULL.
+constexpr qint64 kFullBelowBytes = 64 * 1024;
+
+// The disk holding path (or its folder, for a file not made yet): where it is mounted, its
+// size and what is free, e.g. "“/media/usb”: 1.00 MiB, 0 bytes free". Empty when unknown.
+QString diskOf(const QString& path, qint64* available) {
+    QStorageInfo disk(QFileInfo(path).absolutePath());
+    if (!disk.isValid() || !disk.isReady())
+        return {};
+    *available = disk.bytesAvailable();
+    const QLocale locale = QLocale::system();
+    return tr("“%1”: %2, %3 free")
+        .arg(QDir::toNativeSeparators(disk.rootPath()), locale.formattedDataSize(disk.bytesTotal()),
+             locale.formattedDataSize(*available));
 }
 
 }  // namespace
@@ -55,7 +76,21 @@ QString describeSqliteError(const QSqlError& error, const QString& path, bool fo
     const QString file = QDir::toNativeSeparators(path);
     const QString notSaved =
         forWrite ? QLatin1Char(' ') + tr("Your change was not saved.") : QString();
-    switch (classifySqliteError(error)) {
+    const SqliteProblem problem = classifySqliteError(error);
+    if (problem == SqliteProblem::DiskFull || problem == SqliteProblem::IoError ||
+        problem == SqliteProblem::CantOpen) {
+        // Say which disk is full, and call an I/O error on a disk with no room left what it is.
+        qint64 available = -1;
+        const QString disk = diskOf(path, &available);
+        if (!disk.isEmpty() && available >= 0 && available < kFullBelowBytes)
+            return tr("The catalogue file “%1” cannot be written: the disk is full (the disk "
+                      "at %2).")
+                       .arg(file, disk) +
+                   notSaved + QLatin1Char(' ') +
+                   tr("Free some space on that disk, or move the catalogue to another disk, "
+                      "and try again.");
+    }
+    switch (problem) {
         case SqliteProblem::None:
             return {};
         case SqliteProblem::DiskFull:
