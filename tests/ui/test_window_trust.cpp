@@ -264,9 +264,17 @@ private slots:
         QTest::mouseClick(dialog->selectionButton(), Qt::LeftButton, {},
                           QPoint(8, dialog->selectionButton()->height() / 2));
         QVERIFY(dialog->selectionButton()->isChecked());
-        QVERIFY(w.grab().save(test::artifactPath(QStringLiteral("export-dialog"))));
+        QVERIFY(dialog->grab().save(test::artifactPath(QStringLiteral("export-dialog"))));
+        {  // the same dialog in Chinese, for the screenshot
+            ui::installTranslations(*qApp, QStringLiteral("zh_CN"));
+            ui::ExportDialog zh(1, &w);
+            zh.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&zh));
+            QVERIFY(zh.grab().save(test::artifactPath(QStringLiteral("export-dialog-zh"))));
+            ui::installTranslations(*qApp, QStringLiteral("en"));
+        }
         QSignalSpy finished(&w, &ui::MainWindow::exportFinished);
-        QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok),
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("exportButton")),
                           Qt::LeftButton);
         QVERIFY(finished.wait(10000));
         QVERIFY(finished.first().at(0).toBool());

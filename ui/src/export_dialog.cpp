@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -21,34 +22,31 @@ namespace vistag::ui {
 
 ExportDialog::ExportDialog(int selected, QWidget* parent) : QDialog(parent) {
     setObjectName(QStringLiteral("exportDialog"));
-    setWindowTitle(tr("Export tags"));
     QSettings s;
+    selected_ = selected;
 
     format_ = new QComboBox(this);
     format_->setObjectName(QStringLiteral("exportFormat"));
-    format_->addItem(tr("CSV table (Merchant Center columns)"), QStringLiteral("csv"));
-    format_->addItem(tr("JSON Lines (one product per line)"), QStringLiteral("jsonl"));
-    format_->addItem(tr("Text sidecars (photo.txt)"), QStringLiteral("txt"));
-    format_->addItem(tr("XMP sidecars (photo.jpg.xmp, for Lightroom and Bridge)"),
-                     QStringLiteral("xmp"));
+    for (const char* f : {"csv", "jsonl", "txt", "xmp"})
+        format_->addItem(QString(), QLatin1String(f));
     format_->setCurrentIndex(
         qMax(0, format_->findData(s.value(QStringLiteral("ui/exportFormat")).toString())));
 
     path_ = new QLineEdit(s.value(QStringLiteral("ui/exportPath")).toString(), this);
     path_->setObjectName(QStringLiteral("exportPath"));
-    auto* browse = new QPushButton(tr("Browse…"), this);
+    auto* browse = browse_ = new QPushButton(this);
     connect(browse, &QPushButton::clicked, this, &ExportDialog::browse);
-    auto* pathRow = new QHBoxLayout;
+    auto* pathRow = pathRow_ = new QHBoxLayout;
     pathRow->addWidget(path_, 1);
     pathRow->addWidget(browse);
-    beside_ = new QCheckBox(tr("Write each sidecar beside its image"), this);
+    beside_ = new QCheckBox(this);
     beside_->setObjectName(QStringLiteral("exportBesideImages"));
     connect(beside_, &QCheckBox::toggled, path_, &QWidget::setDisabled);
     connect(beside_, &QCheckBox::toggled, browse, &QWidget::setDisabled);
 
-    selection_ = new QRadioButton(tr("The %n selected image(s)", nullptr, selected), this);
+    selection_ = new QRadioButton(this);
     selection_->setObjectName(QStringLiteral("exportSelection"));
-    all_ = new QRadioButton(tr("The whole catalogue"), this);
+    all_ = new QRadioButton(this);
     all_->setObjectName(QStringLiteral("exportAll"));
     auto* scope = new QButtonGroup(this);
     scope->addButton(selection_);
@@ -56,14 +54,14 @@ ExportDialog::ExportDialog(int selected, QWidget* parent) : QDialog(parent) {
     selection_->setEnabled(selected > 0);
     (selected > 1 ? selection_ : all_)->setChecked(true);
 
-    suggested_ = new QCheckBox(tr("Include suggestions nobody has accepted yet"), this);
+    suggested_ = new QCheckBox(this);
     suggested_->setObjectName(QStringLiteral("exportSuggested"));
-    perSku_ = new QCheckBox(tr("One row per product (SKU group)"), this);
+    perSku_ = new QCheckBox(this);
     perSku_->setObjectName(QStringLiteral("exportPerSku"));
     language_ = new QComboBox(this);
     language_->setObjectName(QStringLiteral("exportLanguage"));
-    language_->addItem(tr("English"), QStringLiteral("en"));
-    language_->addItem(tr("Chinese"), QStringLiteral("zh"));
+    language_->addItem(QString(), QStringLiteral("en"));
+    language_->addItem(QString(), QStringLiteral("zh"));
     language_->setCurrentIndex(uiLanguage() == QLatin1String("zh") ? 1 : 0);
 
     problem_ = new QLabel(this);
@@ -71,17 +69,21 @@ ExportDialog::ExportDialog(int selected, QWidget* parent) : QDialog(parent) {
     problem_->setStyleSheet(QStringLiteral("color: #b91c1c;"));
     problem_->setWordWrap(true);
 
-    auto* form = new QFormLayout;
-    form->addRow(tr("Format:"), format_);
-    form->addRow(tr("Save to:"), pathRow);
+    auto* form = form_ = new QFormLayout;
+    form->addRow(QStringLiteral("-"), format_);
+    form->addRow(QStringLiteral("-"), pathRow);
     form->addRow(QString(), beside_);
-    form->addRow(tr("Images:"), selection_);
+    form->addRow(QStringLiteral("-"), selection_);
     form->addRow(QString(), all_);
     form->addRow(QString(), suggested_);
     form->addRow(QString(), perSku_);
-    form->addRow(tr("Label language:"), language_);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Export"));
+    form->addRow(QStringLiteral("-"), language_);
+    // A button of our own (not the standard OK, which the button box would rename on a
+    // language change).
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    export_ = buttons->addButton(QString(), QDialogButtonBox::AcceptRole);
+    export_->setObjectName(QStringLiteral("exportButton"));
+    export_->setDefault(true);
     connect(buttons, &QDialogButtonBox::accepted, this, &ExportDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto* col = new QVBoxLayout(this);
@@ -89,7 +91,41 @@ ExportDialog::ExportDialog(int selected, QWidget* parent) : QDialog(parent) {
     col->addWidget(problem_);
     col->addWidget(buttons);
     connect(format_, &QComboBox::currentIndexChanged, this, &ExportDialog::formatChanged);
+    retranslateUi();
+}
+
+void ExportDialog::retranslateUi() {
+    setWindowTitle(tr("Export tags"));
+    const QString formats[] = {tr("CSV table (Merchant Center columns)"),
+                               tr("JSON Lines (one product per line)"),
+                               tr("Text sidecars (photo.txt)"),
+                               tr("XMP sidecars (photo.jpg.xmp, for Lightroom and Bridge)")};
+    for (int i = 0; i < 4; ++i)
+        format_->setItemText(i, formats[i]);
+    browse_->setText(tr("Browse…"));
+    beside_->setText(tr("Write each sidecar beside its image"));
+    selection_->setText(tr("Only the selected images (%1)").arg(selected_));
+    all_->setText(tr("The whole catalogue"));
+    suggested_->setText(tr("Include suggestions nobody has accepted yet"));
+    perSku_->setText(tr("One row per product (SKU group)"));
+    language_->setItemText(0, tr("English"));
+    language_->setItemText(1, tr("Chinese"));
+    const auto setLabel = [](QWidget* label, const QString& text) {
+        if (auto* l = qobject_cast<QLabel*>(label))
+            l->setText(text);
+    };
+    setLabel(form_->labelForField(format_), tr("Format:"));
+    setLabel(form_->labelForField(pathRow_), tr("Save to:"));
+    setLabel(form_->labelForField(selection_), tr("Images:"));
+    setLabel(form_->labelForField(language_), tr("Label language:"));
+    export_->setText(tr("Export"));
     formatChanged();
+}
+
+void ExportDialog::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QDialog::changeEvent(event);
 }
 
 bool ExportDialog::sidecars() const {

@@ -8,6 +8,9 @@
 class QButtonGroup;
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
+class QHBoxLayout;
+class QPushButton;
 class QLabel;
 class QLineEdit;
 class QRadioButton;
@@ -38,11 +41,20 @@ public:
 
     void accept() override;  // refuses an empty path (said under the form)
 
+protected:
+    void changeEvent(QEvent* event) override;  // LanguageChange: retranslateUi()
+
 private:
+    void retranslateUi();
     void formatChanged();
     void browse();
     bool sidecars() const;
 
+    int selected_ = 0;
+    QFormLayout* form_ = nullptr;
+    QHBoxLayout* pathRow_ = nullptr;
+    QPushButton* browse_ = nullptr;
+    QPushButton* export_ = nullptr;
     QComboBox* format_ = nullptr;
     QLineEdit* path_ = nullptr;
     QCheckBox* beside_ = nullptr;

@@ -514,134 +514,132 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::ExportDialog</name>
     <message>
-        <location filename="../src/export_dialog.cpp" line="24"/>
+        <location filename="../src/export_dialog.cpp" line="98"/>
         <source>Export tags</source>
         <translation>导出标签</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="29"/>
+        <location filename="../src/export_dialog.cpp" line="99"/>
         <source>CSV table (Merchant Center columns)</source>
         <translation>CSV 表格（Merchant Center 列名）</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="30"/>
+        <location filename="../src/export_dialog.cpp" line="100"/>
         <source>JSON Lines (one product per line)</source>
         <translation>JSON Lines（每行一个商品）</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="31"/>
+        <location filename="../src/export_dialog.cpp" line="101"/>
         <source>Text sidecars (photo.txt)</source>
         <translation>文本附属文件（photo.txt）</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="32"/>
+        <location filename="../src/export_dialog.cpp" line="102"/>
         <source>XMP sidecars (photo.jpg.xmp, for Lightroom and Bridge)</source>
         <translation>XMP 附属文件（photo.jpg.xmp，供 Lightroom 和 Bridge 使用）</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="39"/>
+        <location filename="../src/export_dialog.cpp" line="105"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="44"/>
+        <location filename="../src/export_dialog.cpp" line="106"/>
         <source>Write each sidecar beside its image</source>
         <translation>将附属文件写在各自图片旁边</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../src/export_dialog.cpp" line="49"/>
-        <source>The %n selected image(s)</source>
-        <translation>
-            <numerusform>所选的 %n 张图片</numerusform>
-        </translation>
+    <message>
+        <location filename="../src/export_dialog.cpp" line="107"/>
+        <source>Only the selected images (%1)</source>
+        <translation>仅所选图片（%1 张）</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="51"/>
+        <location filename="../src/export_dialog.cpp" line="108"/>
         <source>The whole catalogue</source>
         <translation>整个图库</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="59"/>
+        <location filename="../src/export_dialog.cpp" line="109"/>
         <source>Include suggestions nobody has accepted yet</source>
         <translation>包括尚未被接受的建议</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="61"/>
+        <location filename="../src/export_dialog.cpp" line="110"/>
         <source>One row per product (SKU group)</source>
         <translation>每个商品（SKU 组）一行</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="65"/>
+        <location filename="../src/export_dialog.cpp" line="111"/>
         <source>English</source>
         <translation>英文</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="66"/>
+        <location filename="../src/export_dialog.cpp" line="112"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="75"/>
+        <location filename="../src/export_dialog.cpp" line="117"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="76"/>
+        <location filename="../src/export_dialog.cpp" line="118"/>
         <source>Save to:</source>
         <translation>保存到：</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="78"/>
+        <location filename="../src/export_dialog.cpp" line="119"/>
         <source>Images:</source>
         <translation>图片：</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="82"/>
+        <location filename="../src/export_dialog.cpp" line="120"/>
         <source>Label language:</source>
         <translation>标签语言：</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="84"/>
+        <location filename="../src/export_dialog.cpp" line="121"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="106"/>
+        <location filename="../src/export_dialog.cpp" line="142"/>
         <source>A folder for the sidecar files</source>
         <translation>存放附属文件的文件夹</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="107"/>
+        <location filename="../src/export_dialog.cpp" line="143"/>
         <source>The file to write</source>
         <translation>要写入的文件</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="114"/>
+        <location filename="../src/export_dialog.cpp" line="150"/>
         <source>Folder for the sidecars</source>
         <translation>附属文件的文件夹</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="120"/>
+        <location filename="../src/export_dialog.cpp" line="156"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="122"/>
+        <location filename="../src/export_dialog.cpp" line="158"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="123"/>
+        <location filename="../src/export_dialog.cpp" line="159"/>
         <source>JSON Lines files (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="131"/>
+        <location filename="../src/export_dialog.cpp" line="167"/>
         <source>Choose a folder for the sidecars.</source>
         <translation>请选择存放附属文件的文件夹。</translation>
     </message>
     <message>
-        <location filename="../src/export_dialog.cpp" line="132"/>
+        <location filename="../src/export_dialog.cpp" line="168"/>
         <source>Choose the file to write.</source>
         <translation>请选择要写入的文件。</translation>
     </message>
@@ -1916,85 +1914,85 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="232"/>
+        <location filename="../src/tag_editor.cpp" line="230"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="232"/>
+        <location filename="../src/tag_editor.cpp" line="230"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="232"/>
+        <location filename="../src/tag_editor.cpp" line="230"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="234"/>
+        <location filename="../src/tag_editor.cpp" line="232"/>
         <source>Keys 1–9 pick option N of the focused attribute: its N-th allowed value in the taxonomy, as numbered below the list (a single-valued attribute keeps only that value). F2 renames (fixes) the focused tag, Del deletes the selected tags, Alt+A adds a tag, Ctrl+Z / Ctrl+Y undo and redo.</source>
         <translation>数字键 1–9 选择当前属性的第 N 个选项：即分类体系中该属性的第 N 个允许取值，编号显示在列表下方（单值属性只保留所选取值）。F2 重命名（修正）当前标签，Del 删除所选标签，Alt+A 添加标签，Ctrl+Z / Ctrl+Y 撤销和重做。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="238"/>
+        <location filename="../src/tag_editor.cpp" line="236"/>
         <source>Add a tag, e.g. 风格: 波西米亚 or colour: red (Alt+A)</source>
         <translation>添加标签，例如 风格: 波西米亚 或 颜色: 红色（Alt+A）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="258"/>
+        <location filename="../src/tag_editor.cpp" line="256"/>
         <location filename="../src/tag_editor.cpp" line="344"/>
         <location filename="../src/tag_editor.cpp" line="694"/>
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="258"/>
+        <location filename="../src/tag_editor.cpp" line="256"/>
         <location filename="../src/tag_editor.cpp" line="349"/>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="259"/>
+        <location filename="../src/tag_editor.cpp" line="257"/>
         <location filename="../src/tag_editor.cpp" line="359"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="260"/>
+        <location filename="../src/tag_editor.cpp" line="258"/>
         <location filename="../src/tag_editor.cpp" line="364"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="267"/>
+        <location filename="../src/tag_editor.cpp" line="265"/>
         <location filename="../src/tag_editor.cpp" line="371"/>
         <source>Pick option %1</source>
         <translation>选择第 %1 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="277"/>
+        <location filename="../src/tag_editor.cpp" line="275"/>
         <source>No image selected</source>
         <translation>未选择图片</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="279"/>
+        <location filename="../src/tag_editor.cpp" line="277"/>
         <source>Click an image in the grid to see and edit its tags.</source>
         <translation>在网格中点击一张图片以查看和编辑其标签。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="290"/>
+        <location filename="../src/tag_editor.cpp" line="289"/>
         <source>Product %1: its views share these tags</source>
         <translation>商品 %1：其各视图共享这些标签</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/tag_editor.cpp" line="292"/>
+        <location filename="../src/tag_editor.cpp" line="291"/>
         <source>%n images selected: only this one is edited here (bulk edits are in the Tags menu)</source>
         <translation>
             <numerusform>已选择 %n 张图片：这里只编辑这一张（批量编辑在“标签”菜单中）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="297"/>
+        <location filename="../src/tag_editor.cpp" line="296"/>
         <source>Tagging failed: %1</source>
         <translation>打标失败：%1</translation>
     </message>
@@ -2046,25 +2044,25 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>选择 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="253"/>
+        <location filename="../src/tag_editor.cpp" line="251"/>
         <location filename="../src/tag_editor.cpp" line="588"/>
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="254"/>
+        <location filename="../src/tag_editor.cpp" line="252"/>
         <location filename="../src/tag_editor.cpp" line="591"/>
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="255"/>
+        <location filename="../src/tag_editor.cpp" line="253"/>
         <location filename="../src/tag_editor.cpp" line="601"/>
         <source>Accept all</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="256"/>
+        <location filename="../src/tag_editor.cpp" line="254"/>
         <source>Accept every suggestion of this image (Ctrl+Enter)</source>
         <translation>接受这张图片的全部建议（Ctrl+Enter）</translation>
     </message>
@@ -2089,7 +2087,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>未知属性“%1”</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="259"/>
+        <location filename="../src/tag_editor.cpp" line="257"/>
         <location filename="../src/tag_editor.cpp" line="354"/>
         <location filename="../src/tag_editor.cpp" line="632"/>
         <location filename="../src/tag_editor.cpp" line="645"/>
