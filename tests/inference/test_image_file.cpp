@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vistag/inference/image_file.h"
+#include "vistag/inference/vision_tokens.h"
 
 using namespace vistag::inference;
 
@@ -164,4 +168,62 @@ TEST(ImageFile, ClearErrorsForBrokenFiles) {
     auto missing = loadImageFile("/nonexistent/dir/photo.jpg");
     ASSERT_FALSE(missing);
     EXPECT_NE(missing.error().message().find("photo.jpg"), std::string::npos);
+}
+
+// Tracker issue 21, defect 6: an 11,000 × 12,000 PNG of a few hundred KB passes the 128-megapixel
+// decode limit, costs about 1.2 GB to decode and is then too long for the context. Its cost in
+// tokens is known from the header alone; the numbers are transformers' smart_resize
+// (Qwen2VLImageProcessor, factor 32, min 65,536 px) for the same sizes.
+TEST(VisionTokens, FromTheHeaderBeforeDecoding) {
+    const std::string big = pngHeaderOnly(11000, 12000);
+    const auto start = std::chrono::steady_clock::now();
+    auto header = readImageHeader(big, "big.png");
+    ASSERT_TRUE(header.hasValue()) << header.error().message();
+    EXPECT_EQ(header->width, 11000);
+    EXPECT_EQ(header->height, 12000);
+    const PreprocessorConfig qwen;  // Qwen3-VL's defaults: 16 px patches, merge 2, 16.7 MP
+    auto cost = estimateVisionTokens(header->width, header->height, qwen);
+    const double us =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_TRUE(cost.hasValue()) << cost.error().message();
+    std::printf(
+        "11000x12000: %lld vision tokens (resized to %lldx%lld), from the header in %.1f us\n",
+        static_cast<long long>(cost->imageTokens), static_cast<long long>(cost->resizedWidth),
+        static_cast<long long>(cost->resizedHeight), us);
+    EXPECT_EQ(cost->resizedHeight, 4256);
+    EXPECT_EQ(cost->resizedWidth, 3904);
+    EXPECT_EQ(cost->imageTokens, 16226);
+    EXPECT_EQ(cost->promptTokens, 16228);
+    // Width and height swapped (an EXIF rotation) cost the same.
+    EXPECT_EQ(estimateVisionTokens(12000, 11000, qwen)->imageTokens, 16226);
+}
+
+TEST(VisionTokens, MatchTransformersSmartResize) {
+    const PreprocessorConfig qwen;
+    struct Case {
+        int64_t h, w, maxPixels, rh, rw, tokens;
+    };
+    for (const Case& c : {Case{1024, 1024, 0, 1024, 1024, 1024}, Case{50, 50, 0, 256, 256, 64},
+                          Case{480, 640, 0, 480, 640, 300}, Case{20, 3990, 0, 32, 4000, 125},
+                          // a request's pixel budget (vistag-cli --max-pixels, the server)
+                          Case{3000, 4000, 1048576, 864, 1152, 972}}) {
+        auto e = estimateVisionTokens(c.w, c.h, qwen, c.maxPixels);
+        ASSERT_TRUE(e.hasValue()) << c.h << "x" << c.w << ": " << e.error().message();
+        EXPECT_EQ(e->resizedHeight, c.rh) << c.h << "x" << c.w;
+        EXPECT_EQ(e->resizedWidth, c.rw) << c.h << "x" << c.w;
+        EXPECT_EQ(e->imageTokens, c.tokens) << c.h << "x" << c.w;
+    }
+}
+
+TEST(VisionTokens, RefusesWhatTheEngineRefuses) {
+    const PreprocessorConfig qwen;
+    for (auto [w, h] : {std::pair<int64_t, int64_t>{0, 10}, {10, 0}, {10, 2500}}) {
+        auto e = estimateVisionTokens(w, h, qwen);
+        ASSERT_FALSE(e.hasValue()) << w << "x" << h;
+        EXPECT_EQ(e.error().code(), ErrorCode::Image);
+    }
+    PreprocessorConfig fixed;
+    fixed.doResize = false;
+    EXPECT_FALSE(estimateVisionTokens(100, 64, fixed).hasValue());
+    EXPECT_EQ(estimateVisionTokens(96, 64, fixed)->imageTokens, 6);
 }
