@@ -3,8 +3,8 @@
 # build-fuzz/ and runs each for a while on its seed corpus. ctest replays every corpus without
 # libFuzzer (tests/fuzz/CMakeLists.txt, fuzz_replay_*); fuzzing itself is this script.
 #   tests/fuzz/run_fuzzers.sh [SECONDS per target, default 60]
-# A crash leaves crash-* in build-fuzz/; copy it into tests/fuzz/corpus/<target>/ so that the
-# regression test (Safetensors.FuzzCorpusIsHandled in test_weights_unit) keeps it.
+# A crash leaves crash-* in build-fuzz/; copy it into tests/fuzz/corpus/<target>/ so that ctest
+# (fuzz_replay_<target>; for safetensors also Safetensors.FuzzCorpusIsHandled) keeps it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 secs="${1:-60}"
