@@ -79,6 +79,19 @@ const Tokenizer& Engine::tokenizer() const {
 SamplingParams Engine::defaultSampling() const {
     return impl_->cfg.sampling;
 }
+
+Expected<VisionTokenEstimate> Engine::imageTokens(int64_t width, int64_t height,
+                                                  int64_t maxPixels) const {
+    const model::ImageProcessorSettings& s = impl_->cfg.image;
+    PreprocessorConfig c;
+    c.patchSize = s.patch;
+    c.temporalPatchSize = s.temporalPatch;
+    c.mergeSize = s.merge;
+    c.minPixels = s.minPixels;
+    c.maxPixels = s.maxPixels;
+    c.doResize = s.doResize;
+    return estimateVisionTokens(width, height, c, maxPixels);
+}
 Expected<std::shared_ptr<const TokenVocabulary>> Engine::tokenVocabulary() const {
     std::lock_guard lk(impl_->vocabularyLock);
     if (!impl_->vocabulary) {

@@ -53,6 +53,9 @@ const Tokenizer& Engine::tokenizer() const {
 SamplingParams Engine::defaultSampling() const {
     return {};
 }
+Expected<VisionTokenEstimate> Engine::imageTokens(int64_t, int64_t, int64_t) const {
+    return unavailable();
+}
 Expected<std::shared_ptr<const TokenVocabulary>> Engine::tokenVocabulary() const {
     return Status(ErrorCode::Device, kNoEngine);
 }

@@ -129,6 +129,42 @@ private slots:
         QCOMPARE(again.tokenIds, r.tokenIds);
     }
 
+    // An image whose header says 11,000 × 12,000 pixels is refused by its token budget before it
+    // is decoded (issue 21): the bytes after the header are not an image at all, and the error
+    // is the budget's, not the decoder's.
+    void anImageTooLargeForTheContextIsRefusedFromItsHeader() {
+        const QString model = qEnvironmentVariable("VISTAG_TINY_MODEL");
+        QVERIFY(QFileInfo::exists(model + QStringLiteral("/config.json")));
+        backend::LocalOptions o;
+        o.device = QStringLiteral("cpu");
+        o.batched = true;
+        QString error;
+        auto local = backend::LocalBackend::load(model, o, &error);
+        QVERIFY2(local, qPrintable(error));
+        const auto be32 = [](quint32 v) {
+            const char b[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+            return QByteArray(b, 4);
+        };
+        QByteArray png("\x89PNG\r\n\x1a\n", 8);
+        png += be32(13) + QByteArray("IHDR") + be32(11000) + be32(12000) +
+               QByteArray("\x08\x02\x00\x00\x00", 5) + be32(0);
+        png += QByteArray(300, 'x');  // never decoded
+        AskRequest r = question(QStringLiteral("What is this?"), 8);
+        r.images = {backend::RequestImage{QString(), png}};
+        const AskResult result = local->ask(r);
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(QLatin1String("tokens, more than the model's context")),
+                 qPrintable(result.error));
+        QCOMPARE(result.errorCode, static_cast<int>(inference::ErrorCode::Prompt));
+        // Within a pixel budget the same header fits: then it is decoded, and the decoder finds
+        // the bytes are not an image.
+        r.params.maxPixels = 256 * 256;
+        const AskResult budgeted = local->ask(r);
+        QVERIFY(!budgeted.ok);
+        QVERIFY2(!budgeted.error.contains(QLatin1String("more than the model's context")),
+                 qPrintable(budgeted.error));
+    }
+
     void cancellingOneServerRequestLeavesTheOthers() {
         std::atomic<bool> release{false};
         test::FakeServer server([&](const test::Recorded& rec) {

@@ -1,10 +1,32 @@
 #include "backend/engine_request.h"
 
 #include <QFile>
+#include <algorithm>
+#include <semaphore>
+#include <thread>
 
 #include "vistag/inference/image_file.h"
 
 namespace vistag::backend {
+namespace {
+
+// Images decoded at once in this process (a counting semaphore: half the cores, at least 2).
+class DecodeSlot {
+public:
+    DecodeSlot() { gate().acquire(); }
+    ~DecodeSlot() { gate().release(); }
+    DecodeSlot(const DecodeSlot&) = delete;
+    DecodeSlot& operator=(const DecodeSlot&) = delete;
+
+private:
+    static std::counting_semaphore<>& gate() {
+        static std::counting_semaphore<> g(
+            std::max<std::ptrdiff_t>(2, std::thread::hardware_concurrency() / 2));
+        return g;
+    }
+};
+
+}  // namespace
 
 using inference::ChatPart;
 
@@ -69,6 +91,9 @@ inference::Expected<inference::GenerateRequest> toGenerateRequest(const AskReque
             if (const QString why = unsupportedImage(head); !why.isEmpty())
                 return inference::Status(inference::ErrorCode::Image,
                                          label + ": " + why.toStdString());
+            // Decoding a large image takes hundreds of MB for a moment: a few at a time, however
+            // many requests arrive together.
+            DecodeSlot slot;
             auto img = image.inMemory()
                            ? inference::decodeImage(
                                  std::string_view(image.bytes.constData(),

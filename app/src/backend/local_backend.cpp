@@ -8,6 +8,7 @@
 #include "backend/engine_request.h"
 #include "tags/tag_schema.h"
 #include "vistag/inference/engine.h"
+#include "vistag/inference/image_file.h"
 #include "vistag/inference/tag_constraint.h"
 
 namespace vistag::backend {
@@ -222,6 +223,52 @@ AskResult toAskResult(const Expected<GenerateResult>& r, LocalRun& run) {
 AskHandlePtr LocalBackend::submit(const AskRequest& request, TextCallback onText) {
     auto handle = std::make_shared<AskHandle>();
     AskResult failed;
+    // What the images cost is known from their headers: a request whose images alone do not fit
+    // the model's context is refused before any of them is decoded (an 11,000 × 12,000 PNG of
+    // 385 KB decodes to 400 MB).
+    {
+        qint64 visionTokens = 0;
+        int n = 0;
+        QList<RequestImage> all;
+        for (const ChatTurn& t : request.history)
+            all += t.images;
+        all += request.images;
+        for (const RequestImage& image : all) {
+            ++n;
+            QByteArray head = image.bytes.left(65536);
+            if (!image.inMemory()) {
+                QFile f(image.path);
+                if (f.open(QIODevice::ReadOnly))
+                    head = f.read(65536);
+            }
+            const std::string label =
+                image.path.isEmpty() ? "image " + std::to_string(n) : image.path.toStdString();
+            const auto header = inference::readImageHeader(
+                std::string_view(head.constData(), static_cast<size_t>(head.size())), label);
+            if (!header)
+                continue;  // the decoder says what is wrong with it
+            const auto tokens =
+                engine_->imageTokens(header->width, header->height, request.params.maxPixels);
+            if (!tokens) {
+                failed.error = QString::fromStdString(label + ": " + tokens.error().message());
+                failed.errorCode = tokens.error().exitCode();
+                handle->finish(failed);
+                return handle;
+            }
+            visionTokens += tokens->promptTokens;
+        }
+        const qint64 context = engine_->info().maxPositions;
+        if (context > 0 && visionTokens > context) {
+            failed.error = QStringLiteral(
+                               "the images need %1 tokens, more than the model's context of %2: "
+                               "send fewer images or lower the pixel budget")
+                               .arg(visionTokens)
+                               .arg(context);
+            failed.errorCode = static_cast<int>(ErrorCode::Prompt);
+            handle->finish(failed);
+            return handle;
+        }
+    }
     auto built = toGenerateRequest(request);
     if (!built) {
         failed.error = QString::fromStdString(built.error().message());

@@ -26,12 +26,17 @@ struct ApiServer::Connection {
     QByteArray peer;
     QByteArray method = "-", path = "-";
     quint64 jobId = 0;
-    bool done = false;      // a response has been (or is being) written
-    bool gotBytes = false;  // the first byte of the request has arrived
+    bool done = false;       // a response has been (or is being) written
+    bool gotBytes = false;   // the first byte of the request has arrived
+    bool whole = false;      // the request has arrived whole (parsed)
+    bool lingering = false;  // answered early: the rest of the request is read and dropped
     explicit Connection(const HttpLimits& limits) : parser(limits) {}
 };
 
 namespace {
+
+// How long an early answer waits for the client to finish sending before the connection closes.
+constexpr int kLingerMs = 2000;
 
 constexpr qint64 kMaxUnsentStreamBytes = 8LL * 1024 * 1024;
 
@@ -139,6 +144,10 @@ void ApiServer::onNewConnection() {
         connect(s, &QTcpSocket::disconnected, this, [this, s] { onDisconnected(s); });
         c->timeout.setSingleShot(true);
         connect(&c->timeout, &QTimer::timeout, this, [this, s, c] {
+            if (c->lingering) {
+                s->disconnectFromHost();
+                return;
+            }
             reply(
                 s, 408,
                 errorBody(408, c->gotBytes ? QStringLiteral("the request took too long to arrive")
@@ -147,7 +156,11 @@ void ApiServer::onNewConnection() {
         // An idle connection holds a place among maxConnections: it gets a short deadline for
         // its first byte, then the whole request's.
         c->timeout.start(qMin(options_.firstByteTimeoutMs, options_.requestTimeoutMs));
-        if (connections_.size() > options_.maxConnections) {
+        // Connections answered already and only draining (lingering) hold no place.
+        int open = 0;
+        for (const Connection* other : std::as_const(connections_))
+            open += other->lingering ? 0 : 1;
+        if (open > options_.maxConnections) {
             reply(s, 503, errorBody(503, QStringLiteral("too many connections")),
                   {{"Retry-After", "1"}});
             continue;
@@ -155,7 +168,7 @@ void ApiServer::onNewConnection() {
         // One address may not take every place: the others can still connect.
         int fromPeer = 0;
         for (const Connection* other : std::as_const(connections_))
-            fromPeer += other->peer == c->peer ? 1 : 0;
+            fromPeer += other->peer == c->peer && !other->lingering ? 1 : 0;
         if (fromPeer > options_.maxConnectionsPerAddress) {
             reply(s, 503,
                   errorBody(503, QStringLiteral("too many connections from this address (at most "
@@ -188,6 +201,7 @@ void ApiServer::onReadyRead(QTcpSocket* s) {
     if (state == HttpRequestParser::State::Incomplete)
         return;
     c->timeout.stop();
+    c->whole = state != HttpRequestParser::State::Error;
     if (state == HttpRequestParser::State::Error) {
         reply(s, c->parser.errorStatus(),
               errorBody(c->parser.errorStatus(), c->parser.errorMessage()));
@@ -255,6 +269,15 @@ void ApiServer::reply(QTcpSocket* s, int status, const QByteArray& body,
     c->timeout.stop();
     s->write(httpResponse(status, contentType, body, extra));
     finishLog(s, status);
+    if (!c->whole && status != 408) {
+        // Answered before the request arrived whole (a refusal at connection time, say): closing
+        // now would reset the connection while the client still sends, and it would see a broken
+        // pipe instead of this answer. The rest is read and dropped (onReadyRead) until the
+        // client closes, for a short while at most.
+        c->lingering = true;
+        c->timeout.start(kLingerMs);
+        return;
+    }
     s->disconnectFromHost();
 }
 

@@ -15,6 +15,7 @@
 #include "vistag/inference/sampling.h"
 #include "vistag/inference/status.h"
 #include "vistag/inference/tag_constraint.h"
+#include "vistag/inference/vision_tokens.h"
 
 namespace vistag::inference {
 
@@ -143,6 +144,11 @@ public:
     const Tokenizer& tokenizer() const;
     // The sampling defaults of generation_config.json.
     SamplingParams defaultSampling() const;
+    // The prompt tokens an image of width × height takes under a request's pixel budget (0 =
+    // the model's own), from its size alone (estimateVisionTokens with this model's image
+    // processor): a caller can refuse an image by its header before decoding it.
+    Expected<VisionTokenEstimate> imageTokens(int64_t width, int64_t height,
+                                              int64_t maxPixels = 0) const;
 
     // Taxonomy-constrained answers (GenerateRequest::tagGrammar). The vocabulary as bytes is
     // built on the first call (about a second for Qwen's 151k tokens) and shared; compileTags()
