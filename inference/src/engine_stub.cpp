@@ -54,7 +54,7 @@ SamplingParams Engine::defaultSampling() const {
     return {};
 }
 Expected<VisionTokenEstimate> Engine::imageTokens(int64_t, int64_t, int64_t) const {
-    return unavailable();
+    return Status(ErrorCode::Device, kNoEngine);
 }
 Expected<std::shared_ptr<const TokenVocabulary>> Engine::tokenVocabulary() const {
     return Status(ErrorCode::Device, kNoEngine);
