@@ -934,22 +934,22 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>之后的图片都已审核</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="412"/>
+        <location filename="../src/main_window_menus.cpp" line="34"/>
         <source>Next image</source>
         <translation>下一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="413"/>
+        <location filename="../src/main_window_menus.cpp" line="35"/>
         <source>Previous image</source>
         <translation>上一张图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="414"/>
+        <location filename="../src/main_window_menus.cpp" line="36"/>
         <source>Next unreviewed image</source>
         <translation>下一张未审核图片</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="416"/>
+        <location filename="../src/main_window_menus.cpp" line="38"/>
         <source>Accept all suggestions and go to the next image</source>
         <translation>接受全部建议并转到下一张</translation>
     </message>
@@ -959,7 +959,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>无法加载模型。%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="462"/>
+        <location filename="../src/main_window.cpp" line="440"/>
         <source>Select the images to tag first.</source>
         <translation>请先选择要打标的图片。</translation>
     </message>
@@ -974,183 +974,183 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="484"/>
+        <location filename="../src/main_window_menus.cpp" line="53"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="486"/>
+        <location filename="../src/main_window_menus.cpp" line="55"/>
         <source>&amp;Add images…</source>
         <translation>添加图片(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="488"/>
+        <location filename="../src/main_window_menus.cpp" line="57"/>
         <source>&amp;Export tags…</source>
         <translation>导出标签(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="494"/>
+        <location filename="../src/main_window_menus.cpp" line="63"/>
         <source>&amp;Open catalogue…</source>
         <translation>打开图库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="497"/>
+        <location filename="../src/main_window_menus.cpp" line="66"/>
         <source>&amp;New catalogue…</source>
         <translation>新建图库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="501"/>
+        <location filename="../src/main_window_menus.cpp" line="70"/>
         <source>Use a &amp;model folder…</source>
         <translation>使用模型文件夹(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="503"/>
+        <location filename="../src/main_window_menus.cpp" line="72"/>
         <source>Connect to a &amp;server…</source>
         <translation>连接服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="505"/>
+        <location filename="../src/main_window_menus.cpp" line="74"/>
         <source>&amp;Download a model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="508"/>
+        <location filename="../src/main_window_menus.cpp" line="77"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="528"/>
+        <location filename="../src/main_window_menus.cpp" line="97"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="533"/>
+        <location filename="../src/main_window_menus.cpp" line="102"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="535"/>
+        <location filename="../src/main_window_menus.cpp" line="104"/>
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="544"/>
+        <location filename="../src/main_window_menus.cpp" line="113"/>
         <source>&amp;Tag the selected images</source>
         <translation>为所选图片打标(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="547"/>
+        <location filename="../src/main_window_menus.cpp" line="116"/>
         <source>Tag every &amp;untagged image</source>
         <translation>为所有未打标图片打标(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="550"/>
+        <location filename="../src/main_window_menus.cpp" line="119"/>
         <source>Retry the &amp;failed images</source>
         <translation>重试失败的图片(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="553"/>
+        <location filename="../src/main_window_menus.cpp" line="122"/>
         <source>&amp;Resume unfinished tagging</source>
         <translation>继续未完成的打标(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="556"/>
+        <location filename="../src/main_window_menus.cpp" line="125"/>
         <source>&amp;Cancel tagging</source>
         <translation>取消打标(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="559"/>
+        <location filename="../src/main_window_menus.cpp" line="128"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="561"/>
+        <location filename="../src/main_window_menus.cpp" line="130"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="563"/>
+        <location filename="../src/main_window_menus.cpp" line="132"/>
         <source>&amp;Fit to window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="566"/>
+        <location filename="../src/main_window_menus.cpp" line="135"/>
         <source>&amp;Actual size (100 %)</source>
         <translation>实际大小（100%）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="569"/>
+        <location filename="../src/main_window_menus.cpp" line="138"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="573"/>
+        <location filename="../src/main_window_menus.cpp" line="142"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="580"/>
+        <location filename="../src/main_window_menus.cpp" line="149"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="589"/>
+        <location filename="../src/main_window_menus.cpp" line="158"/>
         <source>S&amp;hare this model…</source>
         <translation>共享此模型(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="591"/>
+        <location filename="../src/main_window_menus.cpp" line="160"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="598"/>
+        <location filename="../src/main_window_menus.cpp" line="167"/>
         <source>&amp;About Vistag</source>
         <translation>关于 Vistag(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="595"/>
+        <location filename="../src/main_window_menus.cpp" line="164"/>
         <source>About Vistag</source>
         <translation>关于 Vistag</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="542"/>
+        <location filename="../src/main_window_menus.cpp" line="111"/>
         <source>Ta&amp;gging</source>
         <translation>打标(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="578"/>
+        <location filename="../src/main_window_menus.cpp" line="147"/>
         <source>T&amp;ools</source>
         <translation>工具(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="611"/>
+        <location filename="../src/main_window_menus.cpp" line="180"/>
         <source>&amp;Add a tag to the selected images…</source>
         <translation>为所选图片添加标签(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="613"/>
+        <location filename="../src/main_window_menus.cpp" line="182"/>
         <source>&amp;Remove a tag from the selected images…</source>
         <translation>从所选图片移除标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="617"/>
+        <location filename="../src/main_window_menus.cpp" line="186"/>
         <source>Re&amp;place a tag on the selected images…</source>
         <translation>替换所选图片的标签(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="620"/>
+        <location filename="../src/main_window_menus.cpp" line="189"/>
         <source>&amp;Find and replace tags…</source>
         <translation>查找并替换标签(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="651"/>
+        <location filename="../src/main_window.cpp" line="463"/>
         <location filename="../src/main_window_file.cpp" line="67"/>
         <source>The catalogue is not open.</source>
         <translation>商品图库未打开。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window.cpp" line="664"/>
+        <location filename="../src/main_window.cpp" line="476"/>
         <source>%1 — %n image(s) changed</source>
         <translation>
             <numerusform>%1 — 已更改 %n 张图片</numerusform>
