@@ -2,7 +2,6 @@
 // disk is full and which disk (the folder, its size), not a generic "could not be opened" or an
 // SQLite code. The disk is a real 1 MiB tmpfs mounted for the test (root only: CI runs as root;
 // anywhere else the test is skipped with a message saying so), filled up before the open.
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <QDir>
@@ -15,35 +14,20 @@
 #include <cstring>
 
 #include "catalog/catalog_db.h"
+#include "small_tmpfs.h"
 
 using namespace vistag::catalog;
 
 class TestCatalogFullDisk final : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_mountAt;
-    QString m_disk;
-    bool m_mounted = false;
+    vistag::test::SmallTmpfs m_tmpfs;  // the tiny disk
+    QString m_disk;                    // where it is mounted
 
     // Fills the tmpfs: a file grows 1 KiB at a time until the disk says it is full.
     void fillDisk() {
-        QFile f(QDir(m_disk).filePath(QStringLiteral("filler")));
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered));
-        const QByteArray chunk(1024, 'x');
-        qint64 total = 0;
-        for (;;) {
-            const qint64 n = f.write(chunk);
-            if (n <= 0)
-                break;
-            total += n;
-            QVERIFY2(total < 8 * 1024 * 1024, "the tmpfs never filled up");
-        }
-        f.close();
-        QFile probe(QDir(m_disk).filePath(QStringLiteral("probe")));
-        QVERIFY(probe.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
-        QVERIFY(probe.write(QByteArray(4096, 'y')) < 4096);
-        probe.close();
-        QFile::remove(probe.fileName());
+        QString why;
+        QVERIFY2(m_tmpfs.fill(8388608, &why), qPrintable(why));
     }
 
     void checkSaysDiskFull(const QString& err) {
@@ -63,23 +47,13 @@ private slots:
     void initTestCase() {
         if (::geteuid() != 0)
             QSKIP("needs root to mount a 1 MiB tmpfs and fill it (CI runs the tests as root)");
-        m_disk = m_mountAt.path();
-        const QByteArray at = QFile::encodeName(m_disk);
-        if (::mount("tmpfs", at.constData(), "tmpfs", 0, "size=1m,mode=0755") != 0)
-            QFAIL(qPrintable(QStringLiteral("mounting a tmpfs on %1 failed as root: %2")
-                                 .arg(m_disk, QString::fromLocal8Bit(std::strerror(errno)))));
-        m_mounted = true;
+        m_disk = m_tmpfs.path();
+        QString why;
+        if (!m_tmpfs.mount("1m", &why))
+            QFAIL(qPrintable(why));
     }
 
-    void cleanupTestCase() {
-        if (m_mounted)
-            ::umount2(QFile::encodeName(m_disk).constData(), MNT_DETACH);
-    }
-
-    void init() {
-        for (const QString& f : QDir(m_disk).entryList(QDir::Files | QDir::Hidden))
-            QFile::remove(QDir(m_disk).filePath(f));
-    }
+    void init() { m_tmpfs.clear(); }
 
     // A new catalogue on a full disk: SQLite cannot write its first page.
     void newCatalogueOnAFullDisk() {

@@ -2,7 +2,6 @@
 // with a plain message naming the file, and leave every previous file byte for byte. The disk is
 // a real 64 KiB tmpfs mounted for the test (root only: CI runs as root; anywhere else the test
 // is skipped with a message saying so), filled up by a file before the export.
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "catalog/catalog_db.h"
 #include "catalog/exporters.h"
 #include "catalog/xmp_sidecar.h"
+#include "small_tmpfs.h"
 
 using namespace vistag::catalog;
 
@@ -38,32 +38,15 @@ bool writePlain(const QString& path, const QByteArray& data) {
 class TestExportFullDisk final : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_work;     // the catalogue (on the ordinary disk)
-    QTemporaryDir m_mountAt;  // the tiny tmpfs
-    QString m_disk;
-    bool m_mounted = false;
+    QTemporaryDir m_work;              // the catalogue (on the ordinary disk)
+    vistag::test::SmallTmpfs m_tmpfs;  // the tiny disk
+    QString m_disk;                    // where it is mounted
     QString m_db;
 
     // Fills the tmpfs: a file grows 1 KiB at a time until the disk says it is full.
     void fillDisk() {
-        QFile f(QDir(m_disk).filePath(QStringLiteral("filler")));
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
-        const QByteArray chunk(1024, 'x');
-        qint64 total = 0;
-        for (;;) {
-            const qint64 n = f.write(chunk);
-            if (n <= 0)
-                break;
-            total += n;
-            QVERIFY2(total < 1024 * 1024, "the tmpfs never filled up");
-        }
-        f.close();
-        // Nothing more fits.
-        QFile probe(QDir(m_disk).filePath(QStringLiteral("probe")));
-        QVERIFY(probe.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
-        QVERIFY(probe.write(QByteArray(4096, 'y')) < 4096);
-        probe.close();
-        QFile::remove(probe.fileName());
+        QString why;
+        QVERIFY2(m_tmpfs.fill(1048576, &why), qPrintable(why));
     }
 
     // Files in the tmpfs other than the filler (a temporary file left behind shows up here).
@@ -88,12 +71,10 @@ private slots:
     void initTestCase() {
         if (::geteuid() != 0)
             QSKIP("needs root to mount a 64 KiB tmpfs and fill it (CI runs the tests as root)");
-        m_disk = m_mountAt.path();
-        const QByteArray at = QFile::encodeName(m_disk);
-        if (::mount("tmpfs", at.constData(), "tmpfs", 0, "size=64k,mode=0755") != 0)
-            QFAIL(qPrintable(QStringLiteral("mounting a tmpfs on %1 failed as root: %2")
-                                 .arg(m_disk, QString::fromLocal8Bit(std::strerror(errno)))));
-        m_mounted = true;
+        m_disk = m_tmpfs.path();
+        QString why;
+        if (!m_tmpfs.mount("64k", &why))
+            QFAIL(qPrintable(why));
 
         // A catalogue with two tagged images (in the ordinary temporary folder).
         m_db = m_work.filePath(QStringLiteral("shop.sqlite"));
@@ -119,15 +100,7 @@ private slots:
         }
     }
 
-    void cleanupTestCase() {
-        if (m_mounted)
-            ::umount2(QFile::encodeName(m_disk).constData(), MNT_DETACH);
-    }
-
-    void init() {
-        for (const QString& f : QDir(m_disk).entryList(QDir::Files | QDir::Hidden))
-            QFile::remove(QDir(m_disk).filePath(f));
-    }
+    void init() { m_tmpfs.clear(); }
 
     // The helper itself: nothing fits, the old file stays as it was, no temporary is left, and
     // with room again the file is replaced keeping its permissions.
