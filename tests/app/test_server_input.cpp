@@ -15,11 +15,16 @@
 #include <vector>
 
 #include "backend/inference_backend.h"
+#include "http_exchange.h"
 #include "server/api_server.h"
 #include "server/chat_request.h"
 
 using namespace vistag;
 using namespace vistag::server;
+
+using vistag::test::errorMessage;
+using vistag::test::exchange;
+using vistag::test::HttpAnswer;
 
 namespace {
 
@@ -49,51 +54,6 @@ public:
         return h;
     }
 };
-
-struct HttpAnswer {
-    int status = 0;
-    QByteArray body;
-    QString problem;
-};
-
-// One request on its own connection from `from`, with blocking calls (on a thread of its own:
-// the server runs on the test's main thread).
-HttpAnswer exchange(quint16 port, const QByteArray& method, const QByteArray& path,
-                    const QByteArray& body = {},
-                    const QHostAddress& from = QHostAddress(QHostAddress::LocalHost)) {
-    HttpAnswer a;
-    QTcpSocket s;
-    s.bind(from);
-    s.connectToHost(QHostAddress::LocalHost, port);
-    if (!s.waitForConnected(30000)) {
-        a.problem = QStringLiteral("connect: ") + s.errorString();
-        return a;
-    }
-    QByteArray req = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-    if (!body.isEmpty())
-        req +=
-            "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
-            "\r\n";
-    s.write(req + "\r\n" + body);
-    while (s.bytesToWrite() > 0)
-        if (!s.waitForBytesWritten(30000))
-            break;
-    QByteArray response;
-    while (s.state() == QAbstractSocket::ConnectedState && s.waitForReadyRead(60000))
-        response += s.readAll();
-    response += s.readAll();
-    const qsizetype sp = response.indexOf(' ');
-    a.status = sp > 0 ? response.mid(sp + 1, 3).toInt() : 0;
-    const qsizetype split = response.indexOf("\r\n\r\n");
-    a.body = split >= 0 ? response.mid(split + 4) : QByteArray();
-    if (a.status == 0)
-        a.problem = QStringLiteral("no answer: ") + s.errorString();
-    return a;
-}
-
-QString errorMessage(const QByteArray& body) {
-    return QJsonDocument::fromJson(body).object()["error"].toObject()["message"].toString();
-}
 
 // Runs `work` on a thread while the server (on this thread) answers; returns when it is done.
 template <typename F>

@@ -12,11 +12,16 @@
 #include <thread>
 
 #include "backend/inference_backend.h"
+#include "http_exchange.h"
 #include "server/api_server.h"
 #include "server/chat_request.h"
 
 using namespace vistag;
 using namespace vistag::server;
+
+using vistag::test::errorMessage;
+using vistag::test::exchange;
+using vistag::test::HttpAnswer;
 
 namespace {
 
@@ -70,53 +75,6 @@ QJsonObject schemaOf(const QByteArray& request) {
         .toObject()["json_schema"]
         .toObject()["schema"]
         .toObject();
-}
-
-struct HttpAnswer {
-    int status = 0;
-    QByteArray body;
-    QString problem;  // the client's own failure
-};
-
-// One request on its own connection, with blocking calls (for a thread without an event
-// loop); the server closes the connection after its answer. The waits only keep a broken
-// server from hanging the test.
-HttpAnswer exchange(quint16 port, const QByteArray& method, const QByteArray& path,
-                    const QByteArray& body = {}) {
-    HttpAnswer a;
-    QTcpSocket s;
-    s.connectToHost(QHostAddress::LocalHost, port);
-    if (!s.waitForConnected(30000)) {
-        a.problem = QStringLiteral("connect: ") + s.errorString();
-        return a;
-    }
-    QByteArray req = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-    if (!body.isEmpty())
-        req +=
-            "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
-            "\r\n";
-    req += "\r\n" + body;
-    s.write(req);
-    while (s.bytesToWrite() > 0)
-        if (!s.waitForBytesWritten(60000)) {
-            a.problem = QStringLiteral("write: ") + s.errorString();
-            return a;
-        }
-    QByteArray response;
-    while (s.state() == QAbstractSocket::ConnectedState && s.waitForReadyRead(120000))
-        response += s.readAll();
-    response += s.readAll();
-    const qsizetype sp = response.indexOf(' ');
-    a.status = sp > 0 ? response.mid(sp + 1, 3).toInt() : 0;
-    const qsizetype split = response.indexOf("\r\n\r\n");
-    a.body = split >= 0 ? response.mid(split + 4) : QByteArray();
-    if (a.status == 0)
-        a.problem = QStringLiteral("no answer: ") + s.errorString();
-    return a;
-}
-
-QString errorMessage(const QByteArray& body) {
-    return QJsonDocument::fromJson(body).object()["error"].toObject()["message"].toString();
 }
 
 }  // namespace
