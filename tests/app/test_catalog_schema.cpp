@@ -68,11 +68,12 @@ private slots:
         QVERIFY2(db.open(path, &error), qPrintable(error));
         QVERIFY(QFile::exists(path));
         QCOMPARE(db.fileSchemaVersion().value_or(-1), CatalogDb::schemaVersion());
-        QCOMPARE(CatalogDb::schemaVersion(), 4);
+        QCOMPARE(CatalogDb::schemaVersion(), 5);
         QCOMPARE(scalar(db, QStringLiteral("PRAGMA journal_mode")).toString(), QString("wal"));
         QCOMPARE(scalar(db, QStringLiteral("PRAGMA synchronous")).toInt(), 2);  // FULL
         QCOMPARE(scalar(db, QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
-        for (const char* table : {"images", "runs", "tags", "audit", "batches", "batch_items"}) {
+        for (const char* table : {"images", "runs", "tags", "audit", "batches", "batch_items",
+                                  "review_rules", "rule_runs"}) {
             const QString sql = QStringLiteral(
                                     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                                     "name = '%1'")

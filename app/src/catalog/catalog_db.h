@@ -210,6 +210,46 @@ public:
     bool undoTagEdit(const TagEdit& edit, const QString& who, QString* error = nullptr);
     bool redoTagEdit(const TagEdit& edit, const QString& who, QString* error = nullptr);
 
+    // ---- measuring the model and reviewing less (catalog_db_review.cpp) ------------------------
+    // Every model suggestion a person decided (accepted unchanged, fixed or rejected; see
+    // ReviewOutcome), ordered by attribute, then tag id. Accepts made by a rule are not listed.
+    std::optional<QList<ReviewedSuggestion>> reviewedSuggestions(QString* error = nullptr) const;
+    // The undecided model suggestions, ordered by attribute, then tag id.
+    std::optional<QList<PendingSuggestion>> pendingSuggestions(QString* error = nullptr) const;
+    // The saved rules, by attribute. setReviewRule() adds or replaces the attribute's rule;
+    // minPrecision outside (0, 1] or minReviewed < 1 is refused. Audited as "set_rule" /
+    // "remove_rule".
+    std::optional<QList<ReviewRule>> reviewRules(QString* error = nullptr) const;
+    bool setReviewRule(const ReviewRule& rule, const QString& who, QString* error = nullptr);
+    bool removeReviewRule(const QString& attribute, const QString& who, QString* error = nullptr);
+    // Accepts every undecided model suggestion of each rule's attribute whose confidence is at or
+    // above the rule's threshold, in one transaction: each tag is audited as "auto_accept" with the
+    // rule (attribute, threshold, target precision, minimum reviews, run id), decided_by
+    // "rule:<attribute>", and the run is recorded so that undoRuleRun() takes it back as one step.
+    // dryRun: counts the same tags and changes nothing.
+    std::optional<AutoAcceptResult> autoAccept(const QList<RuleThreshold>& rules,
+                                               const QString& who, QString* error = nullptr,
+                                               bool dryRun = false);
+    // Puts the run's tags that are still as the rule left them back to undecided suggestions
+    // (tags a person decided since keep that decision); audited as "undo_auto_accept". Refused
+    // for a run already undone. *restored (when given) receives how many came back.
+    bool undoRuleRun(qint64 runId, const QString& who, QString* error = nullptr,
+                     int* restored = nullptr);
+    // Newest first.
+    std::optional<QList<RuleRun>> ruleRuns(QString* error = nullptr) const;
+    // How a tag was accepted by a rule; nullopt with empty *error when no rule accepted it (or a
+    // person decided it since).
+    std::optional<RuleAcceptance> ruleAcceptance(qint64 tagId, QString* error = nullptr) const;
+    // Answers the merchant already has (review import), as if a person had reviewed: a pending
+    // model suggestion of the answer's image and attribute with the answer's value is accepted;
+    // one with another value is fixed to the answer (rejected, and the answer accepted; when the
+    // tag set has that value already it is accepted) or, when every answer value of the
+    // attribute is there already, rejected. Audited under `who` as "accept" / "fix" / "reject"
+    // with {"import": source}. All or nothing; dryRun changes nothing.
+    std::optional<ResolveResult> resolveWithAnswers(const QList<KnownAnswer>& answers,
+                                                    const QString& who, const QString& source,
+                                                    QString* error = nullptr, bool dryRun = false);
+
     // ---- copying a catalogue --------------------------------------------------------------------
     // Copies everything of `source` — images, runs (the result cache), tags, the audit log,
     // batches — with their ids into this catalogue, which must be empty (just created). One

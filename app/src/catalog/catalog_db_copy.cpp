@@ -11,7 +11,8 @@ namespace vistag::catalog {
 namespace {
 
 // In foreign-key order; every table has an integer id.
-const char* const kTables[] = {"images", "runs", "tags", "audit", "batches", "batch_items"};
+const char* const kTables[] = {"images",  "runs",        "tags",         "audit",
+                               "batches", "batch_items", "review_rules", "rule_runs"};
 // Rows per INSERT statement (16 columns at most: well inside both databases' parameter limits).
 constexpr int kRowsPerInsert = 200;
 

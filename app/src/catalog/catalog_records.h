@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -78,6 +79,93 @@ struct TagEdit {
     int tagSets = 0;       // tag sets (SKU groups or single images) that changed
     int images = 0;        // images showing one of those tag sets
     bool isEmpty() const { return before.isEmpty() && after.isEmpty(); }
+};
+
+// ---- measuring the model and reviewing less (CatalogDb, catalog_db_review.cpp) -----------------
+
+// What a person did with a model's suggestion. Accepted: accepted unchanged (the model was
+// right). Fixed: rejected while the tag set has another value of the attribute accepted (a person
+// replaced the value). Rejected: rejected with no other value accepted. Fixed and rejected both
+// count as wrong. Suggestions accepted by a rule are no one's review and are not listed.
+enum class ReviewOutcome { Accepted, Fixed, Rejected };
+QString reviewOutcomeName(ReviewOutcome o);  // "accepted", "fixed", "rejected"
+
+struct ReviewedSuggestion {
+    qint64 tagId = 0;
+    QString attribute;
+    double confidence = -1;  // the model's raw confidence; -1 unknown
+    ReviewOutcome outcome = ReviewOutcome::Accepted;
+};
+
+// A model suggestion nobody (and no rule) has decided yet.
+struct PendingSuggestion {
+    qint64 tagId = 0;
+    qint64 imageId = 0;
+    QString attribute;
+    QString valueCode;
+    double confidence = -1;
+};
+
+// A saved rule: accept an attribute's suggestions whose confidence is at or above the threshold
+// measured on people's decisions (review/ computes it from minPrecision and minReviewed).
+struct ReviewRule {
+    QString attribute;
+    bool enabled = true;
+    double minPrecision = 0.95;  // the 95 % Wilson lower bound the threshold must reach, (0, 1]
+    int minReviewed = 30;        // reviewed suggestions at or above the threshold, at least
+    bool afterBatch = false;     // run after every batch (the window)
+};
+
+// One attribute's threshold as a rule run applies it.
+struct RuleThreshold {
+    QString attribute;
+    double threshold = -1;  // accept pending suggestions with confidence >= threshold
+    double minPrecision = 0;
+    int minReviewed = 0;
+    double precisionLowerBound = 0;  // of the reviewed suggestions at or above the threshold
+    int reviewedAbove = 0;
+};
+
+// One run of the rules (CatalogDb::autoAccept), undone as one step.
+struct RuleRun {
+    qint64 id = 0;
+    QDateTime at;
+    QString who;
+    int accepted = 0;
+    QList<RuleThreshold> rules;
+    QDateTime undoneAt;  // invalid while not undone
+    QString undoneBy;
+};
+
+// What autoAccept() did (or, as a dry run, would do).
+struct AutoAcceptResult {
+    qint64 runId = 0;  // 0 for a dry run or when nothing was accepted
+    QHash<QString, int> acceptedPerAttribute;
+    QList<qint64> tagIds;  // the accepted tags
+};
+
+// How a tag that a rule accepted was accepted (the tag editor says so).
+struct RuleAcceptance {
+    qint64 runId = 0;
+    QDateTime at;
+    QString who;  // who ran the rules
+    RuleThreshold rule;
+};
+
+// One answer the merchant already has (review import): the image's value of an attribute.
+struct KnownAnswer {
+    qint64 imageId = 0;
+    QString attribute;
+    QString valueCode;
+    QString where;  // "file:row", for messages
+};
+
+// What resolveWithAnswers() did (or would do) to pending suggestions.
+struct ResolveResult {
+    int accepted = 0;
+    int fixed = 0;
+    int rejected = 0;
+    int answersWithoutSuggestion = 0;  // no pending model suggestion of that attribute
 };
 
 // ---- batch queue ----------------------------------------------------------------------------

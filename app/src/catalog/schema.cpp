@@ -115,6 +115,32 @@ const char* const kV4[] = {
     R"(ALTER TABLE batch_items ADD COLUMN lease_until TEXT)",
 };
 
+// Version 5: reviewing less. Rules that accept the model's suggestions at or above a confidence
+// threshold measured on people's decisions (one per attribute), the runs that applied them (a run
+// is undone as one step), and on each tag the run that accepted it and the threshold it used.
+const char* const kV5[] = {
+    R"(CREATE TABLE review_rules (
+        id INTEGER PRIMARY KEY,
+        attribute TEXT NOT NULL UNIQUE,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        min_precision REAL NOT NULL,
+        min_reviewed INTEGER NOT NULL,
+        after_batch INTEGER NOT NULL DEFAULT 0,
+        updated_by TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL))",
+    R"(CREATE TABLE rule_runs (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        rules_json TEXT NOT NULL,
+        accepted INTEGER NOT NULL DEFAULT 0,
+        undone_at TEXT,
+        undone_by TEXT NOT NULL DEFAULT ''))",
+    R"(ALTER TABLE tags ADD COLUMN rule_run_id INTEGER)",
+    R"(ALTER TABLE tags ADD COLUMN rule_threshold REAL NOT NULL DEFAULT -1)",
+    R"(CREATE INDEX tags_rule_run ON tags(rule_run_id))",
+};
+
 // PostgreSQL spelling of the append-only audit triggers (SQLite's RAISE has no equivalent).
 const char* const kPgAuditTriggers[] = {
     R"(CREATE FUNCTION vistag_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -159,7 +185,7 @@ QStringList toList(const char* const (&statements)[N]) {
 }  // namespace
 
 int currentVersion() {
-    return 4;
+    return 5;
 }
 
 QStringList stepSql(int version, Dialect dialect) {
@@ -177,6 +203,8 @@ QStringList stepSql(int version) {
             return toList(kV3);
         case 4:
             return toList(kV4);
+        case 5:
+            return toList(kV5);
         default:
             return {};
     }
