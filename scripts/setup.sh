@@ -25,6 +25,8 @@ apt_packages=(
   # The catalogue tests' throwaway server (scripts/pg_test_server.sh runs its own cluster on a
   # free port, so the package's default cluster 15/main on port 5432 may be up or down).
   postgresql
+  # tests/parity/test_review.py renders the quality report (vistag-cli report) headless.
+  chromium
 )
 
 missing=()

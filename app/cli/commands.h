@@ -22,6 +22,8 @@ int runDownload(const QStringList& args);  // cmd_download.cpp
 int runServe(const QStringList& args);     // cmd_serve.cpp
 int runBatch(const QStringList& args);     // cmd_batch.cpp
 int runCatalog(const QStringList& args);   // cmd_catalog.cpp
+int runReview(const QStringList& args);    // cmd_review.cpp
+int runReport(const QStringList& args);    // cmd_report.cpp
 
 // Writes the top-level usage text to stderr.
 void printUsage();

@@ -245,7 +245,8 @@ public:
     // one with another value is fixed to the answer (rejected, and the answer accepted; when the
     // tag set has that value already it is accepted) or, when every answer value of the
     // attribute is there already, rejected. Audited under `who` as "accept" / "fix" / "reject"
-    // with {"import": source}. All or nothing; dryRun changes nothing.
+    // with {"import": source}. All or nothing; dryRun only reads (a read-only catalogue will do)
+    // and counts the same.
     std::optional<ResolveResult> resolveWithAnswers(const QList<KnownAnswer>& answers,
                                                     const QString& who, const QString& source,
                                                     QString* error = nullptr, bool dryRun = false);

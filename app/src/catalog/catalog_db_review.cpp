@@ -447,7 +447,10 @@ std::optional<ResolveResult> CatalogDb::resolveWithAnswers(const QList<KnownAnsw
             return std::nullopt;
         }
     ResolveResult result;
-    const bool ok = d_->writeOrDryRun(dry, error, [&] {
+    // A dry run only reads (it works on a catalogue opened read-only): what the writes would
+    // change is followed in `acceptedNow`.
+    const bool write = !dry;
+    const auto body = [&] {
         // (owner, attribute) → the answer values in file order, and the image of the first answer.
         QList<QPair<QString, QString>> order;
         QHash<QPair<QString, QString>, QStringList> values;
@@ -478,32 +481,39 @@ std::optional<ResolveResult> CatalogDb::resolveWithAnswers(const QList<KnownAnsw
                              .arg(QLatin1String(kTagColumns)),
                          {owner, attribute}, error))
                 return false;
-            QList<TagRecord> pending;
-            while (q.next())
-                pending << readTag(q);
+            QList<TagRecord> right, wrong;
+            while (q.next()) {
+                const TagRecord t = readTag(q);
+                (wanted.contains(t.valueCode) ? right : wrong) << t;
+            }
             q.finish();
-            if (pending.isEmpty()) {
+            if (right.isEmpty() && wrong.isEmpty()) {
                 ++result.answersWithoutSuggestion;
                 continue;
             }
-            for (const TagRecord& t : pending) {
+            QSet<QString> acceptedNow;  // values of this tag set accepted by this import
+            for (const TagRecord& t : right) {
                 TagRecord now = t;
                 now.decidedBy = who;
-                if (wanted.contains(t.valueCode)) {
-                    now.status = TagStatus::Accepted;
-                    QJsonObject after = tagJson(now);
-                    after.insert(QStringLiteral("import"), source);
-                    if (!decideAs(*d_, t.id, TagStatus::Accepted, who, error) ||
-                        !d_->audit(who, QStringLiteral("accept"), QStringLiteral("tag"), t.id,
-                                   tagJson(t), after, error))
-                        return false;
-                    ++result.accepted;
-                    continue;
-                }
-                // The answer value the tag set lacks (accepted) yet: the fix. None: rejected.
+                now.status = TagStatus::Accepted;
+                QJsonObject after = tagJson(now);
+                after.insert(QStringLiteral("import"), source);
+                if (write && (!decideAs(*d_, t.id, TagStatus::Accepted, who, error) ||
+                              !d_->audit(who, QStringLiteral("accept"), QStringLiteral("tag"), t.id,
+                                         tagJson(t), after, error)))
+                    return false;
+                acceptedNow.insert(t.valueCode);
+                ++result.accepted;
+            }
+            for (const TagRecord& t : wrong) {
+                TagRecord now = t;
+                now.decidedBy = who;
+                // The first answer value the tag set lacks (accepted) yet: the fix. None: rejected.
                 QString target;
                 std::optional<TagRecord> existing;
                 for (const QString& v : wanted) {
+                    if (acceptedNow.contains(v))
+                        continue;
                     const auto found = tagWithValue(*d_, owner, attribute, v, error);
                     if (!found)
                         return false;
@@ -514,17 +524,21 @@ std::optional<ResolveResult> CatalogDb::resolveWithAnswers(const QList<KnownAnsw
                     }
                 }
                 now.status = TagStatus::Rejected;
-                if (!decideAs(*d_, t.id, TagStatus::Rejected, who, error))
+                if (write && !decideAs(*d_, t.id, TagStatus::Rejected, who, error))
                     return false;
                 if (target.isEmpty()) {
                     QJsonObject after = tagJson(now);
                     after.insert(QStringLiteral("import"), source);
-                    if (!d_->audit(who, QStringLiteral("reject"), QStringLiteral("tag"), t.id,
-                                   tagJson(t), after, error))
+                    if (write && !d_->audit(who, QStringLiteral("reject"), QStringLiteral("tag"),
+                                            t.id, tagJson(t), after, error))
                         return false;
                     ++result.rejected;
                     continue;
                 }
+                acceptedNow.insert(target);
+                ++result.fixed;
+                if (!write)
+                    continue;
                 TagRecord accepted;
                 if (existing) {
                     accepted = *existing;
@@ -561,11 +575,11 @@ std::optional<ResolveResult> CatalogDb::resolveWithAnswers(const QList<KnownAnsw
                 if (!d_->audit(who, QStringLiteral("fix"), QStringLiteral("tag"), t.id, tagJson(t),
                                after, error))
                     return false;
-                ++result.fixed;
             }
         }
         return true;
-    });
+    };
+    const bool ok = dry ? d_->checkOpen(error) && body() : d_->write(error, body);
     if (!ok)
         return std::nullopt;
     return result;
