@@ -35,7 +35,7 @@ struct Recorded {
 struct Reply {
     QString content;
     QString finish = QStringLiteral("stop");
-    QByteArray rawResponse;
+    QByteArray rawResponse{};
 };
 
 inline QByteArray sse(const QJsonObject& o) {

@@ -159,14 +159,22 @@ private slots:
 
     void resultsBecomeSuggestions() {
         inference::TagResult r;
-        inference::TagAttributeResult single{"colour", inference::AttributeKind::Single};
+        inference::TagAttributeResult single;
+        single.code = "colour";
+        single.kind = inference::AttributeKind::Single;
         single.values.push_back({"red", "Red", 0.75, 0.4, 2});
-        inference::TagAttributeResult unknown{"style", inference::AttributeKind::Single};
+        inference::TagAttributeResult unknown;
+        unknown.code = "style";
+        unknown.kind = inference::AttributeKind::Single;
         unknown.unknown = true;
-        inference::TagAttributeResult multi{"season", inference::AttributeKind::Multi};
+        inference::TagAttributeResult multi;
+        multi.code = "season";
+        multi.kind = inference::AttributeKind::Multi;
         multi.values.push_back({"summer", "夏季", std::nan(""), std::nan(""), 0});
         multi.values.push_back({"spring", "spring", 0.5, 0.9, 1});
-        inference::TagAttributeResult free{"note", inference::AttributeKind::Free};
+        inference::TagAttributeResult free;
+        free.code = "note";
+        free.kind = inference::AttributeKind::Free;
         free.freeText = " pleated ";
         r.attributes = {single, unknown, multi, free};
         const QList<TagSuggestion> s = suggestionsFromTags(r);

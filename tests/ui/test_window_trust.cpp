@@ -60,24 +60,6 @@ void finishBatch(catalog::CatalogDb& db, const QList<qint64>& images,
     }
 }
 
-// Clicks a button of the application's active modal message box when it shows.
-void answerNextBox(const QString& objectName, const QString& buttonText) {
-    QTimer::singleShot(0, [=] {
-        QWidget* modal = QApplication::activeModalWidget();
-        for (int i = 0; i < 50 && (!modal || modal->objectName() != objectName); ++i) {
-            QTest::qWait(20);
-            modal = QApplication::activeModalWidget();
-        }
-        if (!modal)
-            return;
-        for (QPushButton* b : modal->findChildren<QPushButton*>())
-            if (b->text() == buttonText) {
-                QTest::mouseClick(b, Qt::LeftButton);
-                return;
-            }
-    });
-}
-
 }  // namespace
 
 class TestWindowTrust final : public QObject {
