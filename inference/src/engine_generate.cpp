@@ -9,6 +9,7 @@
 #include "model/rope.h"
 #include "model/sampler.h"
 #include "model/tensor_io.h"
+#include "sequence.h"
 
 namespace vistag::inference {
 namespace {
@@ -130,19 +131,6 @@ Expected<std::optional<TagDecoding>> Engine::Impl::tagDecoding(const GenerateReq
     return std::optional<TagDecoding>(TagDecoding(std::move(*m)));
 }
 
-void finishTags(const std::optional<TagDecoding>& tags, GenerateResult& result) {
-    if (!tags)
-        return;
-    auto r = tags->result();
-    if (r)
-        result.tags = std::move(*r);
-    else
-        result.tagsError = result.finishReason == "cancelled" ? "the answer was cancelled"
-                           : result.finishReason == "length"
-                               ? "the answer ran out of tokens before the tags were complete"
-                               : r.error().message();
-}
-
 Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
                                            const TokenCallback& onToken) {
     const auto t0 = Clock::now();
@@ -223,78 +211,31 @@ Expected<GenerateResult> Engine::Impl::run(const GenerateRequest& req,
     }
 
     // ---- decode ----------------------------------------------------------------------------
-    model::Sampler sampler(req.sampling);
-    auto tagsOr = tagDecoding(req);
-    if (!tagsOr)
-        return tagsOr.error();
-    std::optional<TagDecoding>& tags = *tagsOr;
-    std::vector<int32_t> context = promptIds;
-    StreamDecoder stream(*tokenizer, /*skipSpecial=*/true);
-    std::vector<at::Tensor> keptLogits;
-    const auto isEos = [this](int64_t id) { return this->isEos(id); };
-    Clock::time_point tFirst = t2, tPrefillEnd = t2;
-    result.finishReason = "length";
-    for (int32_t step = 0; step < prepared->maxNewTokens; ++step) {
+    auto seqOr = Sequence::start(*this, req, promptIds, prepared->maxNewTokens, onToken, &stop);
+    if (!seqOr)
+        return seqOr.error();
+    Sequence& seq = *seqOr;
+    seq.result().timings = result.timings;
+    Clock::time_point tFirst = t2;
+    for (int32_t step = 0; !seq.finished(); ++step) {
         if (step > 0) {
             // One token through the decoder at position cache length + rope delta (all axes);
             // on CUDA a replayed graph (model/decode_graph.h).
             lastLogits =
-                decoder.step(*text, cache, context.back(), cache.length() + rope.delta, device);
+                decoder.step(*text, cache, seq.lastToken(), cache.length() + rope.delta, device);
         }
-        if (req.keepLogits)
-            keptLogits.push_back(lastLogits.to(at::kCPU));
-        int64_t next;
-        float prob;
-        if (tags) {
-            bool forced = false;
-            next = tags->choose(lastLogits, sampler, context, promptIds.size(), &prob, &forced);
-            result.forcedTokens += forced;
-        } else {
-            next = sampler.next(lastLogits, context, promptIds.size());
-            prob = sampler.lastProbability(next);
-        }
-        if (step == 0) {
-            tPrefillEnd = Clock::now();
-            tFirst = tPrefillEnd;
-        }
-        result.tokenIds.push_back(static_cast<int32_t>(next));
-        result.tokenProbs.push_back(prob);
-        context.push_back(static_cast<int32_t>(next));
-        if (isEos(next)) {
-            result.finishReason = "stop";
-            break;
-        }
-        const std::string piece = stream.push(static_cast<int32_t>(next));
-        if (onToken && !onToken(static_cast<int32_t>(next), piece)) {
-            result.finishReason = "cancelled";
-            break;
-        }
-        if (stop.load()) {
-            result.finishReason = "cancelled";
-            break;
-        }
+        seq.keep(lastLogits);
+        float prob = 0;
+        const int64_t next = seq.choose(lastLogits, &prob);
+        if (step == 0)
+            tFirst = Clock::now();
+        seq.accept(next, prob);
     }
-    const std::string tail = stream.flush();
-    if (onToken && !tail.empty())
-        onToken(-1, tail);
     const auto tEnd = Clock::now();
-
-    std::vector<int32_t> textIds = result.tokenIds;
-    if (!textIds.empty() && isEos(textIds.back()))
-        textIds.pop_back();
-    result.text = tokenizer->decode(textIds, /*skipSpecial=*/true);
-    finishTags(tags, result);
-    result.timings.prefillMs = msBetween(t2, tPrefillEnd);
+    result = seq.finish({}, tFirst, tEnd);
+    result.timings.prefillMs = msBetween(t2, tFirst);
     result.timings.ttftMs = msBetween(t0, tFirst);
-    result.timings.decodeMs = msBetween(tFirst, tEnd);
     result.timings.totalMs = msBetween(t0, tEnd);
-    const size_t decoded = result.tokenIds.size() > 1 ? result.tokenIds.size() - 1 : 0;
-    result.timings.decodeTokensPerSecond =
-        result.timings.decodeMs > 0 ? decoded * 1000.0 / result.timings.decodeMs : 0.0;
-    if (req.keepLogits && !keptLogits.empty()) {
-        at::Tensor all = at::stack(keptLogits).contiguous();
-        result.logits.assign(all.data_ptr<float>(), all.data_ptr<float>() + all.numel());
-    }
     if (dumping) {
         dump.emplace_back("generated_ids", at::tensor(std::vector<int64_t>(result.tokenIds.begin(),
                                                                            result.tokenIds.end()),

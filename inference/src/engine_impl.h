@@ -36,9 +36,6 @@ struct PreparedRequest {
 
 class BatchLoop;  // engine_batch.cpp
 
-// Sets result.tags (or tagsError) from a finished constrained sequence; nothing without one.
-void finishTags(const std::optional<TagDecoding>& tags, GenerateResult& result);
-
 struct Engine::Impl {
     Impl();
     ~Impl();
