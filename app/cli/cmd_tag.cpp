@@ -161,10 +161,8 @@ int runTag(const QStringList& args) {
         }
         if (!remote && r->width > 0 && QFileInfo(path).size() > 0) {
             // The local engine cannot decode GIF: said now, not "damaged or truncated" later.
-            QFile f(path);
-            if (f.open(QIODevice::ReadOnly) && catalog::looksLikeGif(f.read(6))) {
-                std::fprintf(stderr, "vistag-cli: %s\n",
-                             qPrintable(catalog::gifNotSupported(path)));
+            if (const QString why = catalog::unsupportedImageFile(path); !why.isEmpty()) {
+                std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(why));
                 ++unreadable;
                 continue;
             }

@@ -174,9 +174,8 @@ std::optional<std::vector<inference::RgbImage>> loadImages(const QStringList& pa
                                                            int* exitCode) {
     std::vector<inference::RgbImage> images;
     for (const QString& path : paths) {
-        QFile f(path);
-        if (f.open(QIODevice::ReadOnly) && catalog::looksLikeGif(f.read(6))) {
-            const Status s(ErrorCode::Image, catalog::gifNotSupported(path).toStdString());
+        if (const QString why = catalog::unsupportedImageFile(path); !why.isEmpty()) {
+            const Status s(ErrorCode::Image, why.toStdString());
             printError(s);
             *exitCode = s.exitCode();
             return std::nullopt;

@@ -260,6 +260,9 @@ private slots:
         const auto decoded = vistag::inference::decodeImage(
             std::string_view(gif.constData(), size_t(gif.size())), "probe.gif");
         QVERIFY2(!decoded, "the engine decodes GIF now: support it instead of refusing it");
+        QVERIFY2(QString::fromStdString(decoded.error().message())
+                     .startsWith(QStringLiteral("probe.gif: GIF images are not supported")),
+                 decoded.error().message().c_str());
 
         const QString folder = imageFolder(QStringLiteral("gif"), 1);
         const QString gifPath = QDir(folder).filePath(QStringLiteral("anim.gif"));

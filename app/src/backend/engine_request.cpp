@@ -65,14 +65,6 @@ void appendMessage(inference::GenerateRequest* req, const std::string& role,
     req->messages.push_back(std::move(m));
 }
 
-QString unsupportedImage(QByteArrayView head) {
-    if (head.startsWith("GIF87a") || head.startsWith("GIF89a"))
-        return QStringLiteral(
-            "GIF images are not supported (the image decoder has no GIF reader); use PNG, JPEG, "
-            "WebP, BMP or TIFF");
-    return {};
-}
-
 inference::Expected<inference::GenerateRequest> toGenerateRequest(const AskRequest& request) {
     inference::GenerateRequest req;
     int count = 0;
@@ -82,15 +74,6 @@ inference::Expected<inference::GenerateRequest> toGenerateRequest(const AskReque
             ++count;
             const std::string label =
                 image.path.isEmpty() ? "image " + std::to_string(count) : image.path.toStdString();
-            QByteArray head = image.bytes.left(6);
-            if (!image.inMemory()) {
-                QFile f(image.path);
-                if (f.open(QIODevice::ReadOnly))
-                    head = f.read(6);
-            }
-            if (const QString why = unsupportedImage(head); !why.isEmpty())
-                return inference::Status(inference::ErrorCode::Image,
-                                         label + ": " + why.toStdString());
             // Decoding a large image takes hundreds of MB for a moment: a few at a time, however
             // many requests arrive together.
             DecodeSlot slot;

@@ -26,10 +26,6 @@ catalog::InferenceParams inferenceParamsFrom(const inference::SamplingParams& sa
 void appendMessage(inference::GenerateRequest* req, const std::string& role,
                    std::vector<inference::RgbImage> images, const QString& text);
 
-// Why an image whose first bytes are `head` cannot be used by this build's decoder, or "": GIF
-// (OpenCV here has no GIF reader), said plainly instead of "damaged or truncated".
-QString unsupportedImage(QByteArrayView head);
-
 // The engine's request for `request`: the system message, the earlier turns, the user turn and
 // the sampling parameters (no grammar, no priority: those are the backend's). The first image
 // that cannot be used is the error, in plain words, named by its path or as "image N".

@@ -17,15 +17,19 @@ bool isImageFileName(const QString& path) {
     return kSuffixes.contains(QFileInfo(path).suffix().toLower());
 }
 
-QString gifNotSupported(const QString& path) {
-    return QStringLiteral(
-               "%1: GIF images are not supported (the image decoder has no GIF "
-               "reader); convert it to PNG or JPEG")
-        .arg(path);
+namespace {
+
+QString unsupportedFormat(const QString& path, QByteArrayView head) {
+    const std::string why = inference::unsupportedImageFormat(
+        std::string_view(head.data(), static_cast<size_t>(head.size())));
+    return why.empty() ? QString() : path + QStringLiteral(": ") + QString::fromStdString(why);
 }
 
-bool looksLikeGif(QByteArrayView head) {
-    return head.startsWith("GIF87a") || head.startsWith("GIF89a");
+}  // namespace
+
+QString unsupportedImageFile(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? unsupportedFormat(path, f.read(16)) : QString();
 }
 
 namespace {
@@ -170,8 +174,8 @@ std::optional<RefusedImage> checkImageFile(const QString& path) {
     if (!header)
         return refused(path, ImageProblem::NotAnImage,
                        QString::fromStdString(header.error().message()));
-    if (header->format == "gif")
-        return {{path, ImageProblem::NotAnImage, gifNotSupported(path)}};
+    if (const QString why = unsupportedFormat(path, head); !why.isEmpty())
+        return {{path, ImageProblem::NotAnImage, why}};
     constexpr qint64 kTail = 4096;
     QByteArray tail;
     if (size <= head.size()) {

@@ -21,12 +21,11 @@ QStringList collectImageFiles(const QStringList& inputs, QStringList* missing = 
 
 bool isImageFileName(const QString& path);
 
-// The image decoder of this build (OpenCV 4.6) has no GIF reader, so the local engine cannot use
-// GIF files: the plain sentence that says so, for `path` (a file name or "image 2").
-// (An inference server other than vistag-cli serve may read them: `tag --server` sends them.)
-QString gifNotSupported(const QString& path);
-// The first bytes are a GIF file's ("GIF87a" or "GIF89a").
-bool looksLikeGif(QByteArrayView head);
+// Why the local engine cannot use the file at `path` although it is an image (a GIF: see
+// inference::unsupportedImageFormat), as "<path>: <why>"; empty when it can, or the file cannot
+// be read. (An inference server other than vistag-cli serve may read such files: `tag --server`
+// sends them.)
+QString unsupportedImageFile(const QString& path);
 
 // sha256 of the bytes and width/height from the header (0 when the header is unreadable; the
 // engine reports that image's problem when it is processed).
@@ -47,7 +46,7 @@ struct RefusedImage {
 };
 
 // Whether the file is an image the engine can be given: not empty, a known header other than GIF
-// (NotAnImage, gifNotSupported()), and complete
+// (NotAnImage, unsupportedImageFile()), and complete
 // (JPEG ends with its end-of-image marker, PNG with IEND, GIF with its trailer, WebP as long as
 // its RIFF size says). Reads the header and the last 4 KB only. nullopt = fine.
 std::optional<RefusedImage> checkImageFile(const QString& path);

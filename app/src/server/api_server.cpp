@@ -10,11 +10,13 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "backend/engine_request.h"
 #include "server/inference_worker.h"
+#include "vistag/inference/image_file.h"
 #include "vistag/inference/status.h"
 
 namespace vistag::server {
@@ -242,9 +244,13 @@ void ApiServer::handle(QTcpSocket* s, const HttpRequest& r) {
         const auto refused = [&](const QList<ChatImage>& images) {
             for (const ChatImage& image : images) {
                 ++number;
-                if (const QString why = backend::unsupportedImage(image.bytes.left(6));
-                    !why.isEmpty())
-                    return QStringLiteral("image %1: %2").arg(number).arg(why);
+                const std::string why = inference::unsupportedImageFormat(std::string_view(
+                    image.bytes.constData(),
+                    static_cast<size_t>(std::min<qsizetype>(image.bytes.size(), 16))));
+                if (!why.empty())
+                    return QStringLiteral("image %1: %2")
+                        .arg(number)
+                        .arg(QString::fromStdString(why));
             }
             return QString();
         };

@@ -8,8 +8,17 @@
 
 namespace vistag::inference {
 
+std::string unsupportedImageFormat(std::string_view head) {
+    if (head.substr(0, 6) == "GIF87a" || head.substr(0, 6) == "GIF89a")
+        return "GIF images are not supported (the image decoder has no GIF reader); convert it "
+               "to PNG or JPEG";
+    return {};
+}
+
 Expected<RgbImage> decodeImage(std::string_view bytes, const std::string& label,
                                int64_t maxPixels) {
+    if (const std::string why = unsupportedImageFormat(bytes); !why.empty())
+        return Status(ErrorCode::Image, label + ": " + why);
     auto header = readImageHeader(bytes, label);
     if (!header)
         return header.error();

@@ -24,6 +24,12 @@ struct ImageHeader {
 // Reads width and height from the first bytes of an encoded image without decoding it.
 Expected<ImageHeader> readImageHeader(std::string_view bytes, const std::string& label);
 
+// Why the decoder of this build cannot read an image that starts with `head` (its first bytes),
+// in a sentence; empty when it can. OpenCV 4.6 has no GIF reader, so GIF files are refused here
+// (and by decodeImage()) with a plain "not supported" rather than "damaged". The one check used
+// by the catalogue's import, the command line, the server and the backends.
+std::string unsupportedImageFormat(std::string_view head);
+
 Expected<RgbImage> decodeImage(std::string_view bytes, const std::string& label,
                                int64_t maxPixels = kDefaultMaxImagePixels);
 Expected<RgbImage> loadImageFile(const std::string& path,
