@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -171,7 +172,25 @@ std::vector<std::pair<std::string, TagSchema>> fixtureSchemas() {
         {"values",
          {{colors(), sizes(300), styles(), multi("tags", 2, {{"a", {"a", "ab"}}, {"b", {"b"}}})}}});
     s.push_back({"one", {{single("one", {{"only", {"only"}}})}}});
+    s.push_back({"categories", categorySchema()});
     return s;
+}
+
+TagSchema categorySchema() {
+    // Categories whose names share prefixes (so a token can cross from the category's closing
+    // quote into its own attributes), one without attributes, attributes shared by several.
+    TagSchemaAttribute category = single("category", {{"aa-1-4", {"Dresses", "连衣裙", "Dress"}},
+                                                      {"aa-1-4-1", {"Dresses > Maxi", "长裙"}},
+                                                      {"aa-2", {"Shoes", "鞋"}},
+                                                      {"aa-3", {"Hats", "帽子"}},
+                                                      {"aa-4", {"Dr", "D"}}});
+    category.allowUnknown = false;
+    TagSchema schema{{category, colors(), sizes(40), styles(),
+                      single("heel", {{"flat", {"flat", "平底"}}, {"high", {"high"}}}),
+                      multi("season", 2, {{"summer", {"summer", "夏"}}, {"winter", {"winter"}}}),
+                      freeText("note", 6)}};
+    schema.categoryAttributes = {{1, 3, 5}, {1, 2, 3, 5, 6}, {1, 4, 2}, {}, {6, 1}};
+    return schema;
 }
 
 // --- an independent reference: JSON escaping and checks ------------------------------------
@@ -194,13 +213,37 @@ std::string checkOutput(const TagSchema& schema, const std::string& out) {
     } catch (const std::exception& e) {
         return std::string("does not parse: ") + e.what();
     }
-    if (!j.is_object() || j.size() != schema.attributes.size())
+    if (!j.is_object())
+        return "not an object";
+    // The attributes expected, in order: all of them, or the category named first and then
+    // exactly that category's attributes.
+    std::vector<size_t> order;
+    if (schema.categoryAttributes.empty()) {
+        for (size_t ai = 0; ai < schema.attributes.size(); ++ai)
+            order.push_back(ai);
+    } else {
+        if (j.empty() || j.begin().key() != schema.attributes[0].code ||
+            !j.begin().value().is_string())
+            return "the category is not the first key";
+        const std::string name = j.begin().value().get<std::string>();
+        size_t found = SIZE_MAX;
+        for (size_t c = 0; c < schema.attributes[0].values.size(); ++c)
+            for (const auto& sf : schema.attributes[0].values[c].surfaces)
+                if (sf == name)
+                    found = c;
+        if (found == SIZE_MAX)
+            return "not a category: " + name;
+        order.push_back(0);
+        for (uint32_t ai : schema.categoryAttributes[found])
+            order.push_back(ai);
+    }
+    if (j.size() != order.size())
         return "not an object with one key per attribute";
     if (j.dump(-1, ' ', false) != out)
         return "not compact JSON in our escaping";
     size_t k = 0;
     for (auto it = j.begin(); it != j.end(); ++it, ++k) {
-        const TagSchemaAttribute& a = schema.attributes[k];
+        const TagSchemaAttribute& a = schema.attributes[order[k]];
         if (it.key() != a.code)
             return "key " + it.key() + " out of order";
         const auto& v = it.value();

@@ -38,6 +38,8 @@ TagSchemaAttribute freeText(std::string code, int maxBytes);
 TagSchemaAttribute sizes(int n);
 TagSchemaAttribute colors();
 TagSchemaAttribute styles();
+// Category first (TagSchema::categoryAttributes): five categories, one without attributes.
+TagSchema categorySchema();
 std::vector<std::pair<std::string, TagSchema>> fixtureSchemas();
 std::string esc(const std::string& s);
 std::string checkOutput(const TagSchema& schema, const std::string& out);

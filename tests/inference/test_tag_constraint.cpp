@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -235,6 +236,65 @@ TagSchema smallSchema() {
              multi("c", 2, {{"p", {"p", "pp"}}, {"q", {"q"}}, {"r", {"红色"}}})}};
 }
 
+// Every mask along 300 random decodes equals the set of tokens that keep the output a prefix of
+// some text of L, and every output is one of L's texts.
+void expectMasksEqualLanguage(Vocab* V, const TagSchema& schema, const Language& L) {
+    auto g = TagGrammar::compile(schema, V->voc).value();
+    auto m0 = TagMatcher::create(g, V->eos).value();
+    const size_t width = V->voc->logitsWidth();
+    std::vector<uint32_t> bits(V->voc->maskWords());
+    std::mt19937_64 rng(5);
+    // Candidate tokens: those that are a prefix-compatible piece of some output (checking all
+    // 151k Qwen tokens at every step would be slow) plus a random sample.
+    std::set<int32_t> candidates;
+    for (size_t id = 0; id < width; ++id) {
+        const auto b = V->voc->tokenBytes(static_cast<int32_t>(id));
+        if (b.empty())
+            continue;
+        bool useful = width < 5000;
+        for (const std::string& t : L.texts) {
+            if (useful)
+                break;
+            useful = t.find(b) != std::string::npos;
+        }
+        if (useful || rng() % 200 == 0)
+            candidates.insert(static_cast<int32_t>(id));
+    }
+    for (int32_t e : V->eos)
+        candidates.insert(e);
+    int steps = 0;
+    for (int seq = 0; seq < 300; ++seq) {
+        TagMatcher m = m0;
+        while (!m.eosAccepted()) {
+            m.fillMask(bits.data());
+            const std::string& p = m.output();
+            std::vector<int32_t> allowed;
+            for (int32_t id : candidates) {
+                const bool want =
+                    m.isDone() ? std::find(V->eos.begin(), V->eos.end(), id) != V->eos.end()
+                               : !V->voc->tokenBytes(id).empty() &&
+                                     isPrefixOfAny(L, p + std::string(V->voc->tokenBytes(id)));
+                const bool got = (bits[static_cast<size_t>(id) / 32] >> (id % 32)) & 1u;
+                ASSERT_EQ(got, want) << V->name << " after " << p << " token " << id << " "
+                                     << V->voc->tokenBytes(id);
+                if (got)
+                    allowed.push_back(id);
+            }
+            // No bit outside the candidates (nor padding) is set.
+            size_t total = maskIds(bits).size();
+            ASSERT_EQ(total, allowed.size()) << V->name << " after " << p;
+            ASSERT_FALSE(allowed.empty()) << p;
+            ++steps;
+            ASSERT_TRUE(m.accept(allowed[rng() % allowed.size()]));
+        }
+        ASSERT_EQ(checkOutput(schema, m.output()), "") << m.output();
+        ASSERT_NE(std::find(L.texts.begin(), L.texts.end(), m.output()), L.texts.end());
+        ASSERT_TRUE(m.result().hasValue()) << m.output();
+    }
+    std::printf("[ info ] %s: %d masks equal to the enumerated language (%zu outputs)\n",
+                V->name.c_str(), steps, L.texts.size());
+}
+
 TEST(TagMatcher, MaskEqualsTheEnumeratedLanguage) {
     // With "unknown" allowed, and without it (the model must name a value).
     for (const bool allowUnknown : {true, false})
@@ -244,61 +304,133 @@ TEST(TagMatcher, MaskEqualsTheEnumeratedLanguage) {
                 a.allowUnknown = allowUnknown;
             const Language L = language(schema);
             ASSERT_GT(L.texts.size(), allowUnknown ? 100u : 50u);
-            auto g = TagGrammar::compile(schema, V->voc).value();
-            auto m0 = TagMatcher::create(g, V->eos).value();
-            const size_t width = V->voc->logitsWidth();
-            std::vector<uint32_t> bits(V->voc->maskWords());
-            std::mt19937_64 rng(5);
-            // Candidate tokens: those that are a prefix-compatible piece of some output (checking
-            // all 151k Qwen tokens at every step would be slow) plus a random sample.
-            std::set<int32_t> candidates;
-            for (size_t id = 0; id < width; ++id) {
-                const auto b = V->voc->tokenBytes(static_cast<int32_t>(id));
-                if (b.empty())
-                    continue;
-                bool useful = width < 5000;
-                for (const std::string& t : L.texts) {
-                    if (useful)
-                        break;
-                    useful = t.find(b) != std::string::npos;
-                }
-                if (useful || rng() % 200 == 0)
-                    candidates.insert(static_cast<int32_t>(id));
-            }
-            for (int32_t e : V->eos)
-                candidates.insert(e);
-            int steps = 0;
-            for (int seq = 0; seq < 300; ++seq) {
-                TagMatcher m = m0;
-                while (!m.eosAccepted()) {
-                    m.fillMask(bits.data());
-                    const std::string& p = m.output();
-                    std::vector<int32_t> allowed;
-                    for (int32_t id : candidates) {
-                        const bool want =
-                            m.isDone()
-                                ? std::find(V->eos.begin(), V->eos.end(), id) != V->eos.end()
-                                : !V->voc->tokenBytes(id).empty() &&
-                                      isPrefixOfAny(L, p + std::string(V->voc->tokenBytes(id)));
-                        const bool got = (bits[static_cast<size_t>(id) / 32] >> (id % 32)) & 1u;
-                        ASSERT_EQ(got, want) << V->name << " after " << p << " token " << id << " "
-                                             << V->voc->tokenBytes(id);
-                        if (got)
-                            allowed.push_back(id);
-                    }
-                    // No bit outside the candidates (nor padding) is set.
-                    size_t total = maskIds(bits).size();
-                    ASSERT_EQ(total, allowed.size()) << V->name << " after " << p;
-                    ASSERT_FALSE(allowed.empty()) << p;
-                    ++steps;
-                    ASSERT_TRUE(m.accept(allowed[rng() % allowed.size()]));
-                }
-                ASSERT_EQ(checkOutput(schema, m.output()), "") << m.output();
-                ASSERT_NE(std::find(L.texts.begin(), L.texts.end(), m.output()), L.texts.end());
-            }
-            std::printf("[ info ] %s: %d masks equal to the enumerated language (%zu outputs)\n",
-                        V->name.c_str(), steps, L.texts.size());
+            expectMasksEqualLanguage(V, schema, L);
+            if (HasFatalFailure())
+                return;
         }
+}
+
+// Category first: the language is the union, over the categories and their names, of
+// {"category":"<name>", then that category's attributes}. A token may run from a category's
+// closing quote into its first attribute's key, so the mask must switch mid-token.
+TagSchema smallCategorySchema() {
+    TagSchema base = smallSchema();
+    TagSchemaAttribute category = single("category", {{"dress", {"Dress", "连衣裙"}},
+                                                      {"dress-maxi", {"Dress > Maxi"}},
+                                                      {"hat", {"Hat", "D"}},
+                                                      {"bare", {"Bare"}}});
+    category.allowUnknown = false;
+    TagSchema schema{{category, base.attributes[0], base.attributes[1], base.attributes[2]}};
+    schema.categoryAttributes = {{1, 3}, {3, 2, 1}, {2}, {}};
+    return schema;
+}
+
+Language categoryLanguage(const TagSchema& schema) {
+    Language L;
+    for (size_t c = 0; c < schema.categoryAttributes.size(); ++c) {
+        // The same answers as a flat schema: this category alone, then its attributes.
+        TagSchema flat;
+        flat.attributes.push_back(schema.attributes[0]);
+        flat.attributes[0].values = {schema.attributes[0].values[c]};
+        for (uint32_t ai : schema.categoryAttributes[c])
+            flat.attributes.push_back(schema.attributes[ai]);
+        Language part = language(flat);
+        L.texts.insert(L.texts.end(), part.texts.begin(), part.texts.end());
+    }
+    std::sort(L.texts.begin(), L.texts.end());
+    return L;
+}
+
+TEST(TagMatcher, CategoryFirstMaskEqualsTheEnumeratedLanguage) {
+    const TagSchema schema = smallCategorySchema();
+    const Language L = categoryLanguage(schema);
+    ASSERT_GT(L.texts.size(), 100u);
+    for (Vocab* V : vocabs()) {
+        expectMasksEqualLanguage(V, schema, L);
+        if (HasFatalFailure())
+            return;
+    }
+}
+
+TEST(TagGrammar, CategoryFirstParsesSchemasAndResults) {
+    const TagSchema schema = smallCategorySchema();
+    auto g = TagGrammar::compile(schema, syntheticVocab().voc).value();
+    // parse(): the category decides which keys belong.
+    auto ok = g->parse(R"({"category":"Hat","b":"1"})");
+    ASSERT_TRUE(ok.hasValue()) << ok.error().message();
+    ASSERT_EQ(ok->attributes.size(), 2u);
+    EXPECT_EQ(ok->attributes[0].values[0].code, "hat");
+    EXPECT_EQ(ok->attributes[1].code, "b");
+    auto other = g->parse(R"({"category":"Hat","b":"1","a":"blue"})");
+    ASSERT_FALSE(other.hasValue());
+    EXPECT_NE(other.error().message().find("unexpected key \"a\""), std::string::npos)
+        << other.error().message();
+    auto missing = g->parse(R"({"category":"Dress","a":"blue"})");
+    ASSERT_FALSE(missing.hasValue());
+    EXPECT_NE(missing.error().message().find("\"c\" is missing"), std::string::npos);
+    auto noCategory = g->parse(R"({"a":"blue","c":["p"]})");
+    ASSERT_FALSE(noCategory.hasValue());
+    EXPECT_NE(noCategory.error().message().find("\"category\" is missing"), std::string::npos);
+    auto bare = g->parse(R"({"category":"Bare"})");
+    ASSERT_TRUE(bare.hasValue()) << bare.error().message();
+    // jsonSchema(): one alternative per category, with its names and exactly its attributes.
+    const json js = json::parse(g->jsonSchema());
+    ASSERT_EQ(js["anyOf"].size(), 4u);
+    EXPECT_EQ(js["anyOf"][1]["properties"]["category"]["enum"], json({"Dress > Maxi"}));
+    EXPECT_EQ(js["anyOf"][1]["required"], json({"category", "c", "b", "a"}));
+    EXPECT_EQ(js["anyOf"][3]["required"], json({"category"}));
+    EXPECT_EQ(js["anyOf"][0]["additionalProperties"], false);
+    // A decoded answer's confidence lands on the attributes of the chosen category.
+    Vocab& V = syntheticVocab();
+    auto m = TagMatcher::create(g, V.eos).value();
+    const std::string text = R"({"category":"Dress > Maxi","c":["q"],"b":"1","a":"blue"})";
+    std::vector<float> probs(V.voc->logitsWidth(), 1.0f);
+    std::map<unsigned char, int32_t> byteToken;  // the vocabulary's one-byte tokens
+    for (size_t id = 0; id < V.voc->logitsWidth(); ++id)
+        if (const auto b = V.voc->tokenBytes(static_cast<int32_t>(id)); b.size() == 1)
+            byteToken.emplace(static_cast<unsigned char>(b[0]), static_cast<int32_t>(id));
+    for (unsigned char ch : text) {
+        ASSERT_TRUE(byteToken.count(ch)) << ch;
+        ASSERT_TRUE(m.accept(byteToken[ch], probs.data())) << text;
+    }
+    ASSERT_TRUE(m.isDone());
+    auto r = m.result();
+    ASSERT_TRUE(r.hasValue()) << r.error().message();
+    ASSERT_EQ(r->attributes.size(), 4u);
+    EXPECT_EQ(r->attributes[0].values[0].code, "dress-maxi");
+    EXPECT_EQ(r->attributes[1].code, "c");
+    EXPECT_EQ(r->attributes[3].code, "a");
+    for (const auto& a : r->attributes) {
+        if (a.code == "b")
+            continue;  // one value: decided before any sampled step
+        EXPECT_GT(a.values[0].sampledSteps, 0) << a.code;
+        EXPECT_GT(a.values[0].confidence, 0.0) << a.code;
+        EXPECT_LE(a.values[0].confidence, 1.0) << a.code;
+    }
+}
+
+TEST(TagGrammar, CategoryFirstRefusesBadSchemas) {
+    TagSchema s = smallCategorySchema();
+    auto expectError = [](const TagSchema& bad, const std::string& part) {
+        auto g = TagGrammar::compile(bad, nullptr);
+        ASSERT_FALSE(g.hasValue()) << part;
+        EXPECT_NE(g.error().message().find(part), std::string::npos) << g.error().message();
+    };
+    TagSchema t = s;
+    t.categoryAttributes.pop_back();
+    expectError(t, "4 values but 3 lists");
+    t = s;
+    t.categoryAttributes[2] = {0};
+    expectError(t, "category \"hat\": attribute index 0");
+    t = s;
+    t.categoryAttributes[2] = {9};
+    expectError(t, "attribute index 9");
+    t = s;
+    t.categoryAttributes[0] = {1, 1};
+    expectError(t, "category \"dress\": the attribute \"a\" is listed twice");
+    t = s;
+    t.attributes[0].allowUnknown = true;
+    expectError(t, "must take exactly one value");
 }
 
 // --- random and adversarial decoding ---------------------------------------------------------
@@ -615,6 +747,78 @@ TEST(TagMatcher, RealVocabularyAtApparelScale) {
                 rf.maskUs[rf.maskUs.size() / 2], rf.maskUs[rf.maskUs.size() * 99 / 100]);
     EXPECT_EQ(r.sequences, 300);
     EXPECT_EQ(rf.sequences, 20);
+}
+
+// Category first at the size of Shopify's whole taxonomy: 10,000 categories (three names
+// each), 2,000 attributes of 12 values (24,000 values), ten attributes per category. Prints the
+// compile time and the mask cost beside a flat apparel-sized taxonomy decoded in the same run
+// (BENCHMARKS.md, "Category-aware taxonomy"); every answer is checked as in the random test.
+TagSchema shopifySizedSchema() {
+    const char* words[] = {"Dresses", "Shirts", "Boots", "Bags", "Hats",   "Rings",
+                           "Lamps",   "Chairs", "Toys",  "Pens", "Cables", "Tents"};
+    TagSchema s;
+    std::vector<TagSchemaValue> categories;
+    for (int c = 0; c < 10000; ++c)
+        categories.push_back({"aa-" + std::to_string(c / 100) + "-" + std::to_string(c % 100),
+                              {std::string(words[c % 12]) + " " + std::to_string(c),
+                               "类目" + std::to_string(c) + "号", "cat" + std::to_string(c)}});
+    s.attributes.push_back(single("category", std::move(categories)));
+    s.attributes[0].allowUnknown = false;
+    for (int a = 0; a < 2000; ++a) {
+        std::vector<TagSchemaValue> v;
+        for (int i = 0; i < 12; ++i)
+            v.push_back({"v" + std::to_string(i),
+                         {"value " + std::to_string(a) + "-" + std::to_string(i),
+                          "值" + std::to_string(i) + "号"}});
+        auto at = single("attr" + std::to_string(a), std::move(v));
+        at.allowUnknown = false;
+        s.attributes.push_back(std::move(at));
+    }
+    for (uint32_t c = 0; c < 10000; ++c) {
+        std::vector<uint32_t> own;
+        for (uint32_t k = 0; k < 10; ++k)
+            own.push_back(1 + (c * 7 + k * 199) % 2000);
+        s.categoryAttributes.push_back(std::move(own));
+    }
+    return s;
+}
+
+TEST(TagMatcher, CategoryFirstAtShopifyScale) {
+    Vocab* V = qwenVocab();
+    if (!V)
+        VISTAG_WITHOUT_SHARED("the real Qwen vocabulary (../shared/data/qwen-tokenizer) is absent");
+    const TagSchema full = shopifySizedSchema();
+    const auto t0 = Clock::now();
+    auto g = TagGrammar::compile(full, V->voc);
+    const double compileMs = msSince(t0);
+    ASSERT_TRUE(g.hasValue()) << g.error().message();
+    std::printf(
+        "[ info ] category first, 10,000 categories x 10 of 2,000 attributes: compile "
+        "%.0f ms\n",
+        compileMs);
+    TagSchema flat{{sizes(300), colors(), styles(), apparel(3, 40).attributes[0],
+                    apparel(3, 60).attributes[1], single("one", {{"only", {"only"}}})}};
+    RunResult rFlat, rFull;
+    decodeMany(*V, flat, 200, 7, rFlat);
+    decodeMany(*V, full, 200, 7, rFull);
+    if (HasFatalFailure())
+        return;
+    auto stats = [](std::vector<double> us) {
+        std::sort(us.begin(), us.end());
+        double sum = 0;
+        for (double u : us)
+            sum += u;
+        return std::array<double, 3>{us[us.size() / 2], us[us.size() * 99 / 100],
+                                     sum / static_cast<double>(us.size())};
+    };
+    const auto a = stats(rFlat.maskUs), b = stats(rFull.maskUs);
+    std::printf("[ info ] mask, flat apparel: median %.1f us, p99 %.1f us, mean %.1f us (%zu)\n",
+                a[0], a[1], a[2], rFlat.maskUs.size());
+    std::printf(
+        "[ info ] mask, category first: median %.1f us, p99 %.1f us, mean %.1f us (%zu); "
+        "mean ratio %.2fx\n",
+        b[0], b[1], b[2], rFull.maskUs.size(), b[2] / a[2]);
+    EXPECT_EQ(rFull.sequences, 200);
 }
 
 }  // namespace

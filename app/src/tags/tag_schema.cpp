@@ -77,6 +77,12 @@ QString tagSchemaKey(const inference::TagSchema& schema) {
         }
         add("\2");
     }
+    for (const auto& own : schema.categoryAttributes) {  // category first
+        std::string list = "c";
+        for (uint32_t ai : own)
+            list += ":" + std::to_string(ai);
+        add(list);
+    }
     return QString::fromLatin1(h.result().toHex().left(16));
 }
 

@@ -63,6 +63,9 @@ struct Seg {
     SegKind kind = SegKind::Lit;
     uint32_t litBegin = 0, litLen = 0;
     int attr = -1;
+    // The category slot of a category-first grammar: after its value v the program goes on at
+    // TagGrammar::Impl::categoryStart[v] instead of the next segment.
+    bool categorySwitch = false;
 };
 
 struct AttrInfo {
@@ -95,7 +98,7 @@ enum Phase : uint8_t {
 
 struct GState {
     uint32_t node = 0;
-    uint16_t seg = 0;
+    uint32_t seg = 0;
     uint8_t phase = kLit;
     uint8_t u8need = 0;
     uint8_t u8lo = 0x80, u8hi = 0xBF;
@@ -104,7 +107,7 @@ struct GState {
 };
 
 struct Close {
-    uint16_t seg;
+    uint32_t seg;
     uint16_t item;
     int32_t value;  // value index, kUnknown, kEndItems (Multi `]`), kNoValue (Free)
 };
@@ -121,6 +124,29 @@ struct TagGrammar::Impl {
     std::vector<constraint::Seg> segs;
     std::vector<constraint::AttrInfo> attrs;
     size_t maxOutputBytes = 0;
+    // Category first (TagSchema::categoryAttributes): per category value, the first segment of
+    // its program (its attributes, the closing brace, End); empty for a flat grammar.
+    std::vector<uint32_t> categoryStart;
+
+    // The segment after `seg` once its slot closed with value `v`.
+    uint32_t nextSeg(uint32_t seg, int32_t v) const {
+        return segs[seg].categorySwitch && v >= 0 ? categoryStart[static_cast<size_t>(v)] : seg + 1;
+    }
+    // The slot segments of a complete answer, in order, when its category value is `category`
+    // (ignored for a flat grammar): what result attribute i was written in.
+    std::vector<uint32_t> slotSegs(int32_t category) const {
+        std::vector<uint32_t> out;
+        uint32_t seg = 0;
+        while (segs[seg].kind != constraint::SegKind::End) {
+            if (segs[seg].kind == constraint::SegKind::Slot) {
+                out.push_back(seg);
+                seg = nextSeg(seg, category);
+            } else {
+                ++seg;
+            }
+        }
+        return out;
+    }
 
     uint32_t child(uint32_t node, uint8_t b) const {
         const constraint::TrieNode& n = nodes[node];
@@ -149,7 +175,7 @@ constexpr size_t kMaxCloses = 64;
 // valid for a state).
 struct Walk {
     const TagGrammar::Impl* g = nullptr;
-    uint16_t usedSeg = UINT16_MAX;  // the Multi attribute `used` belongs to
+    uint32_t usedSeg = UINT32_MAX;  // the Multi attribute `used` belongs to
     const std::vector<int32_t>* used = nullptr;
     std::array<Close, kMaxCloses> closes{};
 
@@ -186,7 +212,7 @@ struct Walk {
         return true;
     }
 
-    void enterSeg(GState& s, uint16_t seg) const {
+    void enterSeg(GState& s, uint32_t seg) const {
         s.seg = seg;
         s.node = 0;
         s.items = 0;
@@ -218,7 +244,7 @@ struct Walk {
                 if (static_cast<uint8_t>(g->lits[sg.litBegin + s.node]) != b)
                     return false;
                 if (++s.node == sg.litLen)
-                    enterSeg(s, static_cast<uint16_t>(s.seg + 1));
+                    enterSeg(s, s.seg + 1);
                 return true;
             }
             case kSOpen:
@@ -237,7 +263,7 @@ struct Walk {
                     const int32_t v = g->nodes[s.node].value;
                     if (v == kNoValue || !addClose(s, 0, v))
                         return false;
-                    enterSeg(s, static_cast<uint16_t>(s.seg + 1));
+                    enterSeg(s, g->nextSeg(s.seg, v));
                     return true;
                 }
                 return false;
@@ -260,7 +286,7 @@ struct Walk {
                 if (++s.node == sizeof(kTail) - 1) {
                     if (!addClose(s, 0, kUnknown))
                         return false;
-                    enterSeg(s, static_cast<uint16_t>(s.seg + 1));
+                    enterSeg(s, s.seg + 1);
                 }
                 return true;
             }
@@ -291,7 +317,7 @@ struct Walk {
                 if (b == ']') {
                     if (!addClose(s, s.items, kEndItems))
                         return false;
-                    enterSeg(s, static_cast<uint16_t>(s.seg + 1));
+                    enterSeg(s, s.seg + 1);
                     return true;
                 }
                 // Another item only while one is allowed and some value is still unused.
@@ -322,7 +348,7 @@ struct Walk {
                 if (b == '"') {
                     if (!addClose(s, 0, kNoValue))
                         return false;
-                    enterSeg(s, static_cast<uint16_t>(s.seg + 1));
+                    enterSeg(s, s.seg + 1);
                     return true;
                 }
                 if (b == '\\') {

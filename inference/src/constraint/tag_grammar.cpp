@@ -112,6 +112,39 @@ const char* kindName(AttributeKind k) {
     return "?";
 }
 
+// The category-first parts of a schema (TagSchema::categoryAttributes).
+Status checkCategories(const TagSchema& schema, const TagLimits& limits) {
+    if (schema.attributes.empty())
+        return usage("taxonomy: category first, but there is no category attribute");
+    const TagSchemaAttribute& c = schema.attributes[0];
+    const std::string cn = "the category attribute " + quoteForMessage(c.code);
+    if (c.kind != AttributeKind::Single || c.allowUnknown)
+        return usage(cn + " must take exactly one value, without \"unknown\"");
+    if (schema.categoryAttributes.size() != c.values.size())
+        return usage(cn + " has " + std::to_string(c.values.size()) + " values but " +
+                     std::to_string(schema.categoryAttributes.size()) +
+                     " lists of attributes were given");
+    std::vector<uint32_t> seen(schema.attributes.size(), UINT32_MAX);
+    for (size_t ci = 0; ci < schema.categoryAttributes.size(); ++ci) {
+        const std::vector<uint32_t>& own = schema.categoryAttributes[ci];
+        const std::string name = "category " + quoteForMessage(c.values[ci].code);
+        if (own.size() > limits.maxAttributes)
+            return usage(name + ": " + std::to_string(own.size()) +
+                         " attributes, more than the limit of " +
+                         std::to_string(limits.maxAttributes));
+        for (uint32_t ai : own) {
+            if (ai == 0 || ai >= schema.attributes.size())
+                return usage(name + ": attribute index " + std::to_string(ai) +
+                             " is not an attribute of the schema");
+            if (seen[ai] == ci)
+                return usage(name + ": the attribute " +
+                             quoteForMessage(schema.attributes[ai].code) + " is listed twice");
+            seen[ai] = static_cast<uint32_t>(ci);
+        }
+    }
+    return Status::ok();
+}
+
 // A temporary trie with map children, flattened into the grammar's arrays.
 struct BuildNode {
     std::map<uint8_t, uint32_t> children;
@@ -127,9 +160,16 @@ struct BuildNode {
 Expected<std::shared_ptr<const TagGrammar>> TagGrammar::compile(
     const TagSchema& schema, std::shared_ptr<const TokenVocabulary> vocab,
     const TagLimits& limits) {
-    if (schema.attributes.size() > limits.maxAttributes)
+    const bool categoryFirst = !schema.categoryAttributes.empty();
+    const size_t attributeLimit =
+        categoryFirst ? limits.maxSchemaAttributes + 1 : limits.maxAttributes;
+    if (schema.attributes.size() > attributeLimit)
         return usage("taxonomy: " + std::to_string(schema.attributes.size()) +
-                     " attributes, more than the limit of " + std::to_string(limits.maxAttributes));
+                     " attributes, more than the limit of " + std::to_string(attributeLimit));
+    if (categoryFirst) {
+        if (Status st = checkCategories(schema, limits); !st)
+            return st;
+    }
     std::shared_ptr<TagGrammar> gr(new TagGrammar());
     Impl& g = *gr->impl_;
     g.schema = schema;
@@ -137,8 +177,7 @@ Expected<std::shared_ptr<const TagGrammar>> TagGrammar::compile(
     g.nodes.reserve(1024);
 
     std::map<std::string, size_t> codes;
-    std::string pending = "{";
-    size_t maxBytes = 0;
+    std::vector<size_t> valueBytes(schema.attributes.size(), 0);  // a value's longest JSON
     for (size_t ai = 0; ai < schema.attributes.size(); ++ai) {
         const TagSchemaAttribute& a = schema.attributes[ai];
         const std::string an = "attribute " + quoteForMessage(a.code);
@@ -160,10 +199,11 @@ Expected<std::shared_ptr<const TagGrammar>> TagGrammar::compile(
         } else {
             if (a.values.empty())
                 return usage(an + " (" + kindName(a.kind) + ") has no values");
-            if (a.values.size() > limits.maxValuesPerAttribute)
+            const size_t valueLimit =
+                categoryFirst && ai == 0 ? limits.maxCategories : limits.maxValuesPerAttribute;
+            if (a.values.size() > valueLimit)
                 return usage(an + ": " + std::to_string(a.values.size()) +
-                             " values, more than the limit of " +
-                             std::to_string(limits.maxValuesPerAttribute));
+                             " values, more than the limit of " + std::to_string(valueLimit));
             if (a.kind == AttributeKind::Multi && (a.maxItems < 1 || a.maxItems > 64))
                 return usage(an + ": maxItems " + std::to_string(a.maxItems) + " is outside 1..64");
             info.maxItems = a.kind == AttributeKind::Multi ? a.maxItems : 1;
@@ -270,82 +310,145 @@ Expected<std::shared_ptr<const TagGrammar>> TagGrammar::compile(
             }
             info.root = base;
         }
-        // Literal before the value: [","]"<code>":
-        if (ai > 0)
-            pending += ",";
-        pending += "\"" + a.code + "\":";
-        g.segs.push_back(Seg{SegKind::Lit, static_cast<uint32_t>(g.lits.size()),
-                             static_cast<uint32_t>(pending.size()), -1});
-        g.lits += pending;
-        maxBytes += pending.size();
-        pending.clear();
-        g.segs.push_back(Seg{SegKind::Slot, 0, 0, static_cast<int>(ai)});
         switch (a.kind) {
             case AttributeKind::Single:
-                maxBytes += 2 + info.maxSurfaceBytes;
+                valueBytes[ai] = 2 + info.maxSurfaceBytes;
                 break;
             case AttributeKind::Multi:
-                maxBytes += std::max<size_t>(
+                valueBytes[ai] = std::max<size_t>(
                     9, 2 + static_cast<size_t>(info.maxItems) * (3 + info.maxSurfaceBytes) - 1);
                 break;
             case AttributeKind::Free:
-                maxBytes += 2 + static_cast<size_t>(info.maxFreeBytes);
+                valueBytes[ai] = 2 + static_cast<size_t>(info.maxFreeBytes);
                 break;
         }
         g.attrs.push_back(std::move(info));
     }
-    pending += "}";
-    g.segs.push_back(Seg{SegKind::Lit, static_cast<uint32_t>(g.lits.size()),
-                         static_cast<uint32_t>(pending.size()), -1});
-    g.lits += pending;
-    maxBytes += pending.size();
-    g.segs.push_back(Seg{SegKind::End, 0, 0, -1});
+    // The program: literal, slot, literal, slot, ..., "}", End. Flat: every attribute in order.
+    // Category first: `{"<category>":`, the category slot, then per category its own program
+    // (`,"<code>":` and the slot of each of its attributes, "}", End); each attribute's literal
+    // is stored once and shared by every category that has it.
+    auto literal = [&](const std::string& text) {
+        g.segs.push_back(Seg{SegKind::Lit, static_cast<uint32_t>(g.lits.size()),
+                             static_cast<uint32_t>(text.size()), -1});
+        g.lits += text;
+    };
+    auto slot = [&](size_t ai) {
+        g.segs.push_back(Seg{SegKind::Slot, 0, 0, static_cast<int>(ai)});
+    };
+    auto end = [&] { g.segs.push_back(Seg{SegKind::End, 0, 0, -1}); };
+    size_t maxBytes = 0;
+    if (!categoryFirst) {
+        std::string pending = "{";
+        for (size_t ai = 0; ai < schema.attributes.size(); ++ai) {
+            if (ai > 0)
+                pending += ",";
+            pending += "\"" + schema.attributes[ai].code + "\":";
+            literal(pending);
+            maxBytes += pending.size() + valueBytes[ai];
+            pending.clear();
+            slot(ai);
+        }
+        literal("}");
+        end();
+        g.maxOutputBytes = maxBytes + 1;
+        return std::shared_ptr<const TagGrammar>(std::move(gr));
+    }
+    const std::string head = "{\"" + schema.attributes[0].code + "\":";
+    literal(head);
+    slot(0);
+    g.segs.back().categorySwitch = true;
+    std::vector<std::pair<uint32_t, uint32_t>> attrLit(schema.attributes.size());
+    for (size_t ai = 1; ai < schema.attributes.size(); ++ai) {
+        const std::string text = ",\"" + schema.attributes[ai].code + "\":";
+        attrLit[ai] = {static_cast<uint32_t>(g.lits.size()), static_cast<uint32_t>(text.size())};
+        g.lits += text;
+    }
+    const auto close = static_cast<uint32_t>(g.lits.size());
+    g.lits += "}";
+    size_t longest = 0;
+    g.categoryStart.reserve(schema.categoryAttributes.size());
+    for (const std::vector<uint32_t>& own : schema.categoryAttributes) {
+        g.categoryStart.push_back(static_cast<uint32_t>(g.segs.size()));
+        size_t bytes = 1;
+        for (uint32_t ai : own) {
+            g.segs.push_back(Seg{SegKind::Lit, attrLit[ai].first, attrLit[ai].second, -1});
+            slot(ai);
+            bytes += attrLit[ai].second + valueBytes[ai];
+        }
+        g.segs.push_back(Seg{SegKind::Lit, close, 1, -1});
+        end();
+        longest = std::max(longest, bytes);
+    }
+    maxBytes = head.size() + valueBytes[0] + longest;
     g.maxOutputBytes = maxBytes;
     return std::shared_ptr<const TagGrammar>(std::move(gr));
 }
 
 std::string TagGrammar::jsonSchema() const {
     using nlohmann::ordered_json;
-    ordered_json props = ordered_json::object();
-    ordered_json required = ordered_json::array();
-    for (size_t ai = 0; ai < impl_->schema.attributes.size(); ++ai) {
-        const TagSchemaAttribute& a = impl_->schema.attributes[ai];
+    const TagSchema& schema = impl_->schema;
+    auto property = [&](size_t ai, const std::vector<std::string>* only) {
+        const TagSchemaAttribute& a = schema.attributes[ai];
         const AttrInfo& info = impl_->attrs[ai];
-        ordered_json p;
-        if (a.kind == AttributeKind::Free) {
-            p = {{"type", "string"}, {"maxLength", a.maxFreeBytes}};
+        if (a.kind == AttributeKind::Free)
+            return ordered_json{{"type", "string"}, {"maxLength", a.maxFreeBytes}};
+        ordered_json e = ordered_json::array();
+        if (only) {
+            for (const std::string& surface : *only)
+                e.push_back(surface);
         } else {
-            ordered_json e = ordered_json::array();
             for (size_t si = 0; si < info.surfaces.size(); ++si)
                 if (info.surfaceValue[si] >= 0)
                     e.push_back(info.surfaces[si]);
-            if (a.kind == AttributeKind::Single) {
-                if (a.allowUnknown)
-                    e.push_back("unknown");
-                p = {{"type", "string"}, {"enum", e}};
-            } else if (!a.allowUnknown) {
-                p = {{"type", "array"},
-                     {"items", {{"type", "string"}, {"enum", e}}},
-                     {"minItems", 1},
-                     {"maxItems", a.maxItems}};
-            } else {
-                p = {{"anyOf",
-                      ordered_json::array(
-                          {{{"type", "array"},
-                            {"items", {{"type", "string"}, {"enum", e}}},
-                            {"minItems", 1},
-                            {"maxItems", a.maxItems}},
-                           {{"type", "string"}, {"enum", ordered_json::array({"unknown"})}}})}};
-            }
         }
-        props[a.code] = p;
-        required.push_back(a.code);
+        if (a.kind == AttributeKind::Single) {
+            if (a.allowUnknown)
+                e.push_back("unknown");
+            return ordered_json{{"type", "string"}, {"enum", e}};
+        }
+        ordered_json array = {{"type", "array"},
+                              {"items", {{"type", "string"}, {"enum", e}}},
+                              {"minItems", 1},
+                              {"maxItems", a.maxItems}};
+        if (!a.allowUnknown)
+            return array;
+        return ordered_json{
+            {"anyOf",
+             ordered_json::array(
+                 {array, {{"type", "string"}, {"enum", ordered_json::array({"unknown"})}}})}};
+    };
+    auto object = [&](const std::vector<size_t>& attributes,
+                      const std::vector<std::string>* categorySurfaces) {
+        ordered_json props = ordered_json::object();
+        ordered_json required = ordered_json::array();
+        for (size_t ai : attributes) {
+            props[schema.attributes[ai].code] = property(ai, ai == 0 ? categorySurfaces : nullptr);
+            required.push_back(schema.attributes[ai].code);
+        }
+        return ordered_json{{"type", "object"},
+                            {"properties", props},
+                            {"required", required},
+                            {"additionalProperties", false}};
+    };
+    ordered_json out;
+    if (schema.categoryAttributes.empty()) {
+        std::vector<size_t> all(schema.attributes.size());
+        for (size_t ai = 0; ai < all.size(); ++ai)
+            all[ai] = ai;
+        out = object(all, nullptr);
+    } else {
+        // One alternative per category: its names, and exactly its attributes.
+        ordered_json alternatives = ordered_json::array();
+        for (size_t ci = 0; ci < schema.categoryAttributes.size(); ++ci) {
+            std::vector<size_t> attributes{0};
+            attributes.insert(attributes.end(), schema.categoryAttributes[ci].begin(),
+                              schema.categoryAttributes[ci].end());
+            alternatives.push_back(object(attributes, &schema.attributes[0].values[ci].surfaces));
+        }
+        out = ordered_json{{"anyOf", alternatives}};
     }
-    ordered_json s = {{"type", "object"},
-                      {"properties", props},
-                      {"required", required},
-                      {"additionalProperties", false}};
-    return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Expected<TagResult> TagGrammar::parse(std::string_view text) const {
@@ -360,14 +463,36 @@ Expected<TagResult> TagGrammar::parse(std::string_view text) const {
         return usage("tag answer: not a JSON object");
     const double nan = std::numeric_limits<double>::quiet_NaN();
     TagResult r;
+    // The attributes the answer must hold: all of them, or the category and its own.
+    const TagSchema& schema = impl_->schema;
+    std::vector<size_t> expected;
+    if (schema.categoryAttributes.empty()) {
+        for (size_t ai = 0; ai < schema.attributes.size(); ++ai)
+            expected.push_back(ai);
+    } else {
+        const TagSchemaAttribute& c = schema.attributes[0];
+        const std::string cn = "tag answer: attribute " + quoteForMessage(c.code);
+        auto it = j.find(c.code);
+        if (it == j.end())
+            return usage(cn + " is missing");
+        if (!it->is_string())
+            return usage(cn + ": " + detail::describeJson(*it) + " is not a string");
+        const std::string& name = it->get_ref<const std::string&>();
+        auto f = impl_->attrs[0].bySurface.find(name);
+        if (f == impl_->attrs[0].bySurface.end() || f->second < 0)
+            return usage(cn + ": " + quoteForMessage(name) + " is not an allowed value");
+        expected.push_back(0);
+        for (uint32_t ai : schema.categoryAttributes[static_cast<size_t>(f->second)])
+            expected.push_back(ai);
+    }
     for (const auto& [key, _] : j.items()) {
-        const bool known =
-            std::any_of(impl_->schema.attributes.begin(), impl_->schema.attributes.end(),
-                        [&](const TagSchemaAttribute& a) { return a.code == key; });
+        const bool known = std::any_of(expected.begin(), expected.end(), [&](size_t ai) {
+            return schema.attributes[ai].code == key;
+        });
         if (!known)
             return usage("tag answer: unexpected key " + quoteForMessage(key));
     }
-    for (size_t ai = 0; ai < impl_->schema.attributes.size(); ++ai) {
+    for (size_t ai : expected) {
         const TagSchemaAttribute& a = impl_->schema.attributes[ai];
         const AttrInfo& info = impl_->attrs[ai];
         const std::string an = "tag answer: attribute " + quoteForMessage(a.code);

@@ -18,13 +18,13 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct SlotId {
-    int seg = -1;
+    int64_t seg = -1;
     int item = 0;
     bool valid() const { return seg >= 0; }
 };
 
 struct SlotConf {
-    int seg = 0;
+    int64_t seg = 0;
     int item = 0;
     double confidence = 1.0;
     double allowedMass = kNaN;
@@ -51,7 +51,7 @@ struct TagMatcher::State {
     const TokenVocabulary::Impl* v = nullptr;
     std::vector<int32_t> eos;
     GState cur;
-    uint16_t usedSeg = UINT16_MAX;
+    uint32_t usedSeg = UINT32_MAX;
     std::vector<int32_t> used;  // values of the Multi attribute usedSeg already written
     std::string out;
     size_t nTokens = 0;
@@ -551,9 +551,17 @@ Expected<TagResult> TagMatcher::result() const {
         return Status(ErrorCode::Internal,
                       "TagMatcher: own output does not validate: " + parsed.error().message());
     TagResult r = std::move(parsed.value());
-    for (size_t ai = 0; ai < r.attributes.size(); ++ai) {
+    int32_t category = -1;
+    if (!s.g->categoryStart.empty() && !r.attributes.empty() && !r.attributes[0].values.empty()) {
+        const auto& values = s.g->schema.attributes[0].values;
+        for (size_t c = 0; c < values.size(); ++c)
+            if (values[c].code == r.attributes[0].values[0].code)
+                category = static_cast<int32_t>(c);
+    }
+    const std::vector<uint32_t> segs = s.g->slotSegs(category);
+    for (size_t ai = 0; ai < r.attributes.size() && ai < segs.size(); ++ai) {
         TagAttributeResult& a = r.attributes[ai];
-        const int seg = 2 * static_cast<int>(ai) + 1;
+        const int64_t seg = segs[ai];
         auto find = [&](int item) -> const SlotConf* {
             for (const SlotConf& c : s.slots)
                 if (c.seg == seg && c.item == item)

@@ -5,6 +5,8 @@
 //
 // ## The output language (exactly what the mask admits)
 //   {"<code1>":<v1>,"<code2>":<v2>,...}   then only EOS ids; no whitespace anywhere.
+//   Category first (TagSchema::categoryAttributes): {"category":"<c>","<a1>":<v1>,...} where
+//   a1, a2, ... are the attributes of the category c that was written.
 //   Single: "<surface>" | "unknown"
 //   Multi:  ["<s1>",...,"<sn>"] with 1 <= n <= maxItems and no two items naming the same value
 //           (two surfaces of one value count as the same value) | "unknown"
@@ -91,14 +93,23 @@ struct TagSchemaAttribute {
 
 struct TagSchema {
     std::vector<TagSchemaAttribute> attributes;
+    // Category first. Empty: the answer holds every attribute, in order. Otherwise attributes[0]
+    // is the category (Single, one value per category, "unknown" not allowed) and the answer is
+    // {"<attributes[0].code>":<category c>, then only the attributes categoryAttributes[c]
+    // (indices into attributes, each >= 1, no repeats, in this order)}: the mask switches to the
+    // chosen category's attributes as soon as its value is complete. One entry per category.
+    std::vector<std::vector<uint32_t>> categoryAttributes{};
 };
 
 struct TagLimits {
     size_t maxSurfaceBytes = 128;  // escaped bytes of one surface (a token bound too: a token
                                    // holds at least one byte)
     size_t maxFreeBytes = 4096;
-    size_t maxAttributes = 256;
+    size_t maxAttributes = 256;  // in one answer (per category when category first)
     size_t maxValuesPerAttribute = 10000;
+    // Category first: the attributes of the whole schema and the categories.
+    size_t maxSchemaAttributes = 10000;
+    size_t maxCategories = 100000;
 };
 
 // The vocabulary as bytes, built once per model. logitsWidth >= 1: the width of a logits row
