@@ -56,6 +56,19 @@ Where buildWhere(const CatalogDb::Impl& d, const ImageFilter& f) {
         }
         w.conditions << QStringLiteral("%1 IN (%2)").arg(QLatin1String(kImageOwnerSql), sub);
     }
+    if (!f.categoryCodes.isEmpty()) {
+        // Uncorrelated like the value filter: one bound parameter per code (a whole subtree of
+        // Shopify's 10,000 categories stays under SQLite's and PostgreSQL's limits).
+        QStringList marks;
+        for (const QString& code : f.categoryCodes) {
+            marks << QStringLiteral("?");
+            w.binds << code;
+        }
+        w.conditions << QStringLiteral(
+                            "%1 IN (SELECT t.owner FROM tags t WHERE t.status <> 'rejected' "
+                            "AND t.attribute = 'category' AND t.value_code IN (%2))")
+                            .arg(QLatin1String(kImageOwnerSql), marks.join(QLatin1Char(',')));
+    }
     if (!f.lacksAttribute.isEmpty()) {
         w.conditions << QStringLiteral(
                             "%1 NOT IN (SELECT t.owner FROM tags t WHERE t.status <> 'rejected' "

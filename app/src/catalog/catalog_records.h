@@ -7,6 +7,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 #include "tags/types.h"
@@ -38,9 +39,12 @@ struct ImageFilter {
     QString
         nameContains;  // substring of the file name (not the folder), case-insensitive for ASCII
     std::optional<ReviewState> reviewState;
-    QString attribute;           // with valueCode: images that have this tag (not rejected)
-    QString valueCode;           // alone: any attribute with this value
-    QString lacksAttribute;      // images with no tag (other than rejected) for this attribute
+    QString attribute;       // with valueCode: images that have this tag (not rejected)
+    QString valueCode;       // alone: any attribute with this value
+    QString lacksAttribute;  // images with no tag (other than rejected) for this attribute
+    // Images whose category tag (attribute "category", not rejected) is one of these codes: a
+    // category and its subtree (Taxonomy::categoryPathCodes / childCategories give them).
+    QStringList categoryCodes;
     QString skuGroup;            // exactly this SKU group
     bool taggingFailed = false;  // images whose newest batch item (not cancelled) failed
     ImageSort sort = ImageSort::Added;
