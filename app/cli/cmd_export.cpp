@@ -73,8 +73,8 @@ int runExport(const QStringList& args) {
     const auto& attrs = taxonomy->attributes();
     if (format == QLatin1String("csv") || format == QLatin1String("jsonl")) {
         const bool ok = format == QLatin1String("csv")
-                            ? catalog::writeCsv(*rows, attrs, out, &err)
-                            : catalog::writeJsonLines(*rows, attrs, out, &err);
+                            ? catalog::writeCsv(*rows, *taxonomy, out, &err)
+                            : catalog::writeJsonLines(*rows, *taxonomy, out, &err);
         if (!ok) {
             std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
             return 11;
@@ -91,7 +91,7 @@ int runExport(const QStringList& args) {
     const QString dir = out == QLatin1String("-") ? QString() : out;
     const catalog::ExportReport r = format == QLatin1String("txt")
                                         ? catalog::writeTxtSidecars(*rows, attrs, dir, options)
-                                        : catalog::writeXmpSidecars(*rows, attrs, dir, options);
+                                        : catalog::writeXmpSidecars(*rows, *taxonomy, dir, options);
     for (const QString& f : r.failures)
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(f));
     std::printf("wrote %d sidecar files for %d rows\n", r.filesWritten, r.rows);

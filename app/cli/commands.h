@@ -24,6 +24,7 @@ int runBatch(const QStringList& args);     // cmd_batch.cpp
 int runCatalog(const QStringList& args);   // cmd_catalog.cpp
 int runReview(const QStringList& args);    // cmd_review.cpp
 int runReport(const QStringList& args);    // cmd_report.cpp
+int runTaxonomy(const QStringList& args);  // cmd_taxonomy.cpp
 
 // Writes the top-level usage text to stderr.
 void printUsage();

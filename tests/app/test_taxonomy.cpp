@@ -242,8 +242,12 @@ private slots:
         QStringList codes;
         for (const auto& a : t.attributes())
             codes.append(a.code);
-        QCOMPARE(codes, (QStringList{"category", "style", "material", "season", "colour", "pattern",
-                                     "sleeve", "neckline", "fit", "occasion", "gender"}));
+        // A version-2 tree: "category" is the tree (its values are the categories), then the
+        // attributes; heel height is for shoes only (tests/app/test_taxonomy_v2.cpp).
+        QVERIFY(t.hasCategoryTree());
+        QCOMPARE(codes,
+                 (QStringList{"category", "style", "material", "season", "colour", "pattern",
+                              "sleeve", "neckline", "fit", "heel_height", "occasion", "gender"}));
         const QMap<QString, QStringList> mustHave = {
             {"category",
              {"连衣裙", "T恤", "衬衫", "裤子", "半身裙", "外套", "卫衣", "针织衫", "鞋", "包"}},

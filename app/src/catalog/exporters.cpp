@@ -14,8 +14,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSet>
 
 #include "catalog/xmp_sidecar.h"
+#include "tags/taxonomy.h"
 
 namespace vistag::catalog {
 namespace {
@@ -40,6 +42,45 @@ QStringList columnAttributes(const QList<ExportRow>& rows, const QList<TaxonomyA
                 extra << it.key();
     extra.sort();
     return order + extra;
+}
+
+// ---- the category of a version-2 taxonomy ---------------------------------------------------
+// With a category tree, the tag of the attribute "category" holds a category code; exports write
+// its full path (CSV product_type, JSON Lines "category", XMP lr:hierarchicalSubject).
+
+bool hasTree(const Taxonomy* tax) {
+    return tax && tax->hasCategoryTree();
+}
+
+bool isCategoryColumn(const Taxonomy* tax, const QString& attribute) {
+    return hasTree(tax) && attribute == QLatin1String(Taxonomy::kCategoryAttribute);
+}
+
+// The labels from the root down to `code` in `language`; empty for a code not in the tree (a
+// new value a person typed).
+QStringList categoryPathLabels(const Taxonomy& tax, const QString& code, const QString& language) {
+    QStringList out;
+    for (const QString& c : tax.categoryPathCodes(code))
+        out << Taxonomy::label(*tax.category(c), language);
+    return out;
+}
+
+// With a category tree, only the attributes some row has (a Shopify-size taxonomy has thousands),
+// in taxonomy order; without one, every attribute (columnAttributes).
+QStringList exportColumns(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attrs,
+                          const Taxonomy* tax) {
+    QStringList all = columnAttributes(rows, attrs);
+    if (!hasTree(tax))
+        return all;
+    QSet<QString> present;
+    for (const auto& r : rows)
+        for (auto it = r.values.cbegin(); it != r.values.cend(); ++it)
+            present.insert(it.key());
+    QStringList out;
+    for (const QString& code : all)
+        if (present.contains(code) || code == QLatin1String(Taxonomy::kCategoryAttribute))
+            out << code;
+    return out;
 }
 
 // A field as CSV writes it. A field a spreadsheet would take for a formula (starting with '=',
@@ -206,9 +247,11 @@ QString valueLabel(const QList<TaxonomyAttribute>& attributes, const QString& at
     return code;
 }
 
-bool writeCsv(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
-              const QString& path, QString* error) {
-    const QStringList attrs = columnAttributes(rows, attributes);
+namespace {
+
+bool csvImpl(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
+             const Taxonomy* tax, const QString& path, QString* error) {
+    const QStringList attrs = exportColumns(rows, attributes, tax);
     QStringList header{QStringLiteral("id"), QStringLiteral("image_link"),
                        QStringLiteral("additional_image_link"), QStringLiteral("item_group_id")};
     for (const QString& code : attrs) {
@@ -220,8 +263,14 @@ bool writeCsv(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attr
         QStringList fields{csvField(r.id), csvField(r.imagePaths.value(0)),
                            csvField(r.imagePaths.mid(1).join(QLatin1Char(','))),
                            csvField(r.skuGroup)};
-        for (const QString& code : attrs)
-            fields << csvField(r.values.value(code).join(QLatin1Char('|')));
+        for (const QString& code : attrs) {
+            QStringList values = r.values.value(code);
+            if (isCategoryColumn(tax, code))  // product_type: the full path, in English
+                for (QString& v : values)
+                    if (const QString p = tax->categoryPath(v, QStringLiteral("en")); !p.isEmpty())
+                        v = p;
+            fields << csvField(values.join(QLatin1Char('|')));
+        }
         out += fields.join(QLatin1Char(',')).toUtf8() + "\r\n";
     }
     // A UTF-8 byte-order mark so spreadsheet programs read Chinese correctly (not on standard
@@ -230,8 +279,22 @@ bool writeCsv(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attr
     return saveAtomically(path, bom + out, error);
 }
 
-bool writeJsonLines(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
-                    const QString& path, QString* error) {
+}  // namespace
+
+bool writeCsv(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
+              const QString& path, QString* error) {
+    return csvImpl(rows, attributes, nullptr, path, error);
+}
+
+bool writeCsv(const QList<ExportRow>& rows, const Taxonomy& taxonomy, const QString& path,
+              QString* error) {
+    return csvImpl(rows, taxonomy.attributes(), &taxonomy, path, error);
+}
+
+namespace {
+
+bool jsonLinesImpl(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
+                   const Taxonomy* tax, const QString& path, QString* error) {
     QByteArray out;
     for (const ExportRow& r : rows) {
         QJsonObject tags;
@@ -255,9 +318,37 @@ bool writeJsonLines(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>
                       {QStringLiteral("height"), r.height},
                       {QStringLiteral("tags"), tags},
                       {QStringLiteral("labels_zh"), labels}};
+        // "category": {"code", "path", "path_zh"} of the row's category (a version-2 taxonomy).
+        if (hasTree(tax)) {
+            const QStringList cats =
+                r.values.value(QString::fromLatin1(Taxonomy::kCategoryAttribute));
+            if (!cats.isEmpty()) {
+                const QString& code = cats.constFirst();
+                QJsonObject category{{QStringLiteral("code"), code}};
+                if (tax->category(code)) {
+                    category.insert(QStringLiteral("path"),
+                                    tax->categoryPath(code, QStringLiteral("en")));
+                    category.insert(QStringLiteral("path_zh"),
+                                    tax->categoryPath(code, QStringLiteral("zh")));
+                }
+                o.insert(QStringLiteral("category"), category);
+            }
+        }
         out += QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
     }
     return saveAtomically(path, out, error);
+}
+
+}  // namespace
+
+bool writeJsonLines(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
+                    const QString& path, QString* error) {
+    return jsonLinesImpl(rows, attributes, nullptr, path, error);
+}
+
+bool writeJsonLines(const QList<ExportRow>& rows, const Taxonomy& taxonomy, const QString& path,
+                    QString* error) {
+    return jsonLinesImpl(rows, taxonomy.attributes(), &taxonomy, path, error);
 }
 
 ExportReport writeTxtSidecars(const QList<ExportRow>& rows,
@@ -285,11 +376,12 @@ ExportReport writeTxtSidecars(const QList<ExportRow>& rows,
     return report;
 }
 
-ExportReport writeXmpSidecars(const QList<ExportRow>& rows,
-                              const QList<TaxonomyAttribute>& attributes, const QString& outDir,
-                              const ExportOptions& options) {
+namespace {
+
+ExportReport xmpImpl(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
+                     const Taxonomy* tax, const QString& outDir, const ExportOptions& options) {
     ExportReport report;
-    const QStringList attrs = columnAttributes(rows, attributes);
+    const QStringList attrs = exportColumns(rows, attributes, tax);
     for (const ExportRow& r : rows) {
         QStringList subjects, hierarchical;
         for (const QString& code : attrs) {
@@ -300,6 +392,15 @@ ExportReport writeXmpSidecars(const QList<ExportRow>& rows,
                 const QString label = valueLabel(attributes, code, v, options.language);
                 if (!subjects.contains(label))
                     subjects << label;
+                // The category: its path, one level per step as Lightroom nests keywords
+                // ("Apparel & Accessories|Clothing|Dresses").
+                if (isCategoryColumn(tax, code)) {
+                    const QStringList path = categoryPathLabels(*tax, v, options.language);
+                    if (!path.isEmpty()) {
+                        hierarchical << path.join(QLatin1Char('|'));
+                        continue;
+                    }
+                }
                 hierarchical << (attrLabel.isEmpty() ? code : attrLabel) + QLatin1Char('|') + label;
             }
         }
@@ -334,6 +435,19 @@ ExportReport writeXmpSidecars(const QList<ExportRow>& rows,
         ++report.rows;
     }
     return report;
+}
+
+}  // namespace
+
+ExportReport writeXmpSidecars(const QList<ExportRow>& rows,
+                              const QList<TaxonomyAttribute>& attributes, const QString& outDir,
+                              const ExportOptions& options) {
+    return xmpImpl(rows, attributes, nullptr, outDir, options);
+}
+
+ExportReport writeXmpSidecars(const QList<ExportRow>& rows, const Taxonomy& taxonomy,
+                              const QString& outDir, const ExportOptions& options) {
+    return xmpImpl(rows, taxonomy.attributes(), &taxonomy, outDir, options);
 }
 
 }  // namespace vistag::catalog

@@ -22,12 +22,23 @@ struct ExportReport {
     QStringList failures;  // one line per file that could not be written
 };
 
+class Taxonomy;
+
 // Single-file formats: `path` is the file to write (replaced atomically), or "-" for standard
 // output.
 bool writeCsv(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
               const QString& path, QString* error);
 bool writeJsonLines(const QList<ExportRow>& rows, const QList<TaxonomyAttribute>& attributes,
                     const QString& path, QString* error);
+// The same with the whole taxonomy: when it has a category tree (version 2) the category is
+// written as its full path: CSV product_type "Apparel & Accessories > Clothing > Dresses" (in
+// English), JSON Lines "category": {"code", "path", "path_zh"}, XMP lr:hierarchicalSubject
+// "Apparel & Accessories|Clothing|Dresses" (in the options' language); CSV and XMP then hold only
+// the attributes some row has. Without a tree, exactly the functions above.
+bool writeCsv(const QList<ExportRow>& rows, const Taxonomy& taxonomy, const QString& path,
+              QString* error);
+bool writeJsonLines(const QList<ExportRow>& rows, const Taxonomy& taxonomy, const QString& path,
+                    QString* error);
 
 // Sidecars beside each image (or, when `outDir` is not empty, in that folder under the image's
 // file name). Returns what was written and what failed; one failure does not stop the others.
@@ -37,6 +48,8 @@ ExportReport writeTxtSidecars(const QList<ExportRow>& rows,
 ExportReport writeXmpSidecars(const QList<ExportRow>& rows,
                               const QList<TaxonomyAttribute>& attributes, const QString& outDir,
                               const ExportOptions& options = {});
+ExportReport writeXmpSidecars(const QList<ExportRow>& rows, const Taxonomy& taxonomy,
+                              const QString& outDir, const ExportOptions& options = {});
 
 // Writes `data` to a temporary file in `path`'s folder (every write, fsync and close checked),
 // keeps the old file's permissions and renames it over `path` only when all of that succeeded;

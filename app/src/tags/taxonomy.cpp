@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include "tags/taxonomy_json_p.h"
 #include "tags/term_normalize.h"
 
 // Q_INIT_RESOURCE must be used outside any namespace. The resource (resources/vistag.qrc) is
@@ -29,185 +30,25 @@ void initCatalogResources() {
 
 namespace {
 
-// ---- byte positions of the values of a (valid) JSON document --------------------------------
-// QJsonDocument does not say where a value was; this scanner walks the same bytes and records,
-// for every JSON pointer ("/attributes/3/values/0/code"), where its value and its key start.
+using namespace taxonomy_detail;
 
-struct JsonPositions {
-    QHash<QString, qsizetype> value;
-    QHash<QString, qsizetype> key;
-    QList<QPair<QString, qsizetype>> duplicateKeys;  // pointer of the repeated member, key offset
-};
+QHash<QString, QString> labelMap(const QString& zh, const QString& en) {
+    QHash<QString, QString> out;
+    if (!zh.isEmpty())
+        out.insert(QStringLiteral("zh"), zh);
+    if (!en.isEmpty())
+        out.insert(QStringLiteral("en"), en);
+    return out;
+}
 
-class PositionScanner {
+// ---- validation (version 1) ----------------------------------------------------------------
+
+class Validator : public TaxonomyReader {
 public:
-    PositionScanner(const QByteArray& data, JsonPositions& out) : m_d(data), m_out(out) {}
-    void run() {
-        skipWs();
-        scanValue(QString());
-    }
-
-private:
-    void skipWs() {
-        while (m_i < m_d.size() &&
-               (m_d[m_i] == ' ' || m_d[m_i] == '\t' || m_d[m_i] == '\n' || m_d[m_i] == '\r'))
-            ++m_i;
-    }
-    QString scanString() {  // at the opening quote; returns the decoded string
-        const qsizetype begin = m_i++;
-        bool escaped = false;
-        while (m_i < m_d.size()) {
-            const char c = m_d[m_i++];
-            if (c == '\\') {
-                escaped = true;
-                ++m_i;
-            } else if (c == '"') {
-                break;
-            }
-        }
-        const QByteArray raw = m_d.mid(begin, m_i - begin);
-        if (!escaped)
-            return QString::fromUtf8(raw.mid(1, raw.size() - 2));
-        const auto doc = QJsonDocument::fromJson("[" + raw + "]");
-        return doc.array().at(0).toString();
-    }
-    void scanValue(const QString& path) {
-        if (m_i >= m_d.size())
-            return;
-        m_out.value.insert(path, m_i);
-        const char c = m_d[m_i];
-        if (c == '{') {
-            ++m_i;
-            QSet<QString> seen;
-            for (;;) {
-                skipWs();
-                if (m_i >= m_d.size())
-                    return;
-                if (m_d[m_i] == '}') {
-                    ++m_i;
-                    return;
-                }
-                if (m_d[m_i] == ',') {
-                    ++m_i;
-                    continue;
-                }
-                const qsizetype keyAt = m_i;
-                const QString key = scanString();
-                const QString child = path + QLatin1Char('/') + key;
-                if (seen.contains(key))
-                    m_out.duplicateKeys.append({child, keyAt});
-                seen.insert(key);
-                m_out.key.insert(child, keyAt);
-                skipWs();
-                ++m_i;  // ':'
-                skipWs();
-                scanValue(child);
-            }
-        } else if (c == '[') {
-            ++m_i;
-            int index = 0;
-            for (;;) {
-                skipWs();
-                if (m_i >= m_d.size())
-                    return;
-                if (m_d[m_i] == ']') {
-                    ++m_i;
-                    return;
-                }
-                if (m_d[m_i] == ',') {
-                    ++m_i;
-                    continue;
-                }
-                scanValue(path + QLatin1Char('/') + QString::number(index++));
-            }
-        } else if (c == '"') {
-            scanString();
-        } else {
-            while (m_i < m_d.size() && !strchr(",]} \t\r\n", m_d[m_i]))
-                ++m_i;
-        }
-    }
-
-    const QByteArray& m_d;
-    JsonPositions& m_out;
-    qsizetype m_i = 0;
-};
-
-// "line:column" (1-based; the column counts characters, not bytes) of a byte offset.
-QString lineColumn(const QByteArray& data, qsizetype offset) {
-    offset = qBound<qsizetype>(0, offset, data.size());
-    int line = 1, column = 1;
-    for (qsizetype i = 0; i < offset; ++i) {
-        const auto c = static_cast<unsigned char>(data[i]);
-        if (c == '\n') {
-            ++line;
-            column = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            ++column;
-        }
-    }
-    return QStringLiteral("%1:%2").arg(line).arg(column);
-}
-
-// QJsonParseError puts an unterminated string at the end of the input; the string that runs
-// over a line break is the one to show.
-qsizetype unterminatedStringStart(const QByteArray& data, qsizetype fallback) {
-    bool inString = false;
-    qsizetype start = 0;
-    for (qsizetype i = 0; i < data.size(); ++i) {
-        const char c = data[i];
-        if (!inString) {
-            if (c == '"') {
-                inString = true;
-                start = i;
-            }
-        } else if (c == '\\') {
-            ++i;
-        } else if (c == '"') {
-            inString = false;
-        } else if (c == '\n') {
-            return start;
-        }
-    }
-    return inString ? start : fallback;
-}
-
-int lineOf(const QByteArray& data, qsizetype offset) {
-    return lineColumn(data, offset).section(QLatin1Char(':'), 0, 0).toInt();
-}
-
-// ---- validation -------------------------------------------------------------------------------
-
-// The first character of `text` that has no place in a label, name or synonym: C0 and C1
-// control characters and DEL (tabs and line breaks too: a label is one line; a description may
-// hold them when `multiLine`), and the bidirectional embeddings, overrides and isolates
-// U+202A–U+202E and U+2066–U+2069, which make a label display other than it reads (an export's
-// "red" that is "der"). Empty when there is none.
-QString forbiddenCharacter(const QString& text, bool multiLine = false) {
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        if (multiLine && (u == u'\n' || u == u'\t' || u == u'\r'))
-            continue;
-        QString what;
-        if (u < 0x20 || (u >= 0x7F && u <= 0x9F))
-            what = QStringLiteral("a control character");
-        else if ((u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069))
-            what = QStringLiteral("an invisible bidirectional-text control");
-        else
-            continue;
-        return QStringLiteral("%1 (U+%2)")
-            .arg(what, QString::number(u, 16).toUpper().rightJustified(4, QLatin1Char('0')));
-    }
-    return {};
-}
-
-class Validator {
-public:
-    Validator(const QByteArray& data, const QString& fileLabel, const JsonPositions& pos)
-        : m_data(data), m_file(fileLabel), m_pos(pos) {}
+    using TaxonomyReader::TaxonomyReader;
 
     std::optional<Taxonomy> run(const QJsonObject& root) {
-        for (const auto& [pointer, offset] : m_pos.duplicateKeys)
+        for (const auto& [pointer, offset] : positions().duplicateKeys)
             error(offset, QStringLiteral("duplicate key \"%1\"").arg(pointer.section('/', -1)));
         checkKeys(root, QString(), {"format", "version", "name", "description", "attributes"});
         if (root.contains("format") &&
@@ -246,130 +87,7 @@ public:
         return Taxonomy(attributes, name, attributeSynonyms);
     }
 
-    QString errors() const { return m_errors.join(QLatin1Char('\n')); }
-
 private:
-    qsizetype valueAt(const QString& pointer) const { return m_pos.value.value(pointer, 0); }
-    qsizetype keyAt(const QString& pointer) const { return m_pos.key.value(pointer, 0); }
-
-    void error(qsizetype offset, const QString& problem) {
-        m_errors.append(
-            QStringLiteral("%1:%2: %3").arg(m_file, lineColumn(m_data, offset), problem));
-    }
-
-    void checkKeys(const QJsonObject& o, const QString& pointer,
-                   std::initializer_list<const char*> allowed) {
-        for (auto it = o.begin(); it != o.end(); ++it) {
-            if (it.key().startsWith(QLatin1Char('_')))
-                continue;
-            bool ok = false;
-            for (const char* k : allowed)
-                ok = ok || it.key() == QLatin1String(k);
-            if (!ok)
-                error(keyAt(pointer + '/' + it.key()),
-                      QStringLiteral("unknown key \"%1\" (allowed: %2)").arg(it.key(), [&] {
-                          QStringList names;
-                          for (const char* k : allowed)
-                              names << QString::fromLatin1(k);
-                          return names.join(QStringLiteral(", "));
-                      }()));
-        }
-    }
-
-    // `what` names the object in a message about a forbidden character ("taxonomy",
-    // "attribute \"style\"").
-    QString optionalString(const QJsonObject& o, const QString& pointer, const char* key,
-                           const QString& what) {
-        const QJsonValue v = o.value(QLatin1String(key));
-        if (v.isUndefined())
-            return {};
-        if (!v.isString()) {
-            error(valueAt(pointer + '/' + key), QStringLiteral("\"%1\" must be a string").arg(key));
-            return {};
-        }
-        const QString text = v.toString().trimmed();
-        if (!checkCharacters(text, pointer + '/' + key, what, QStringLiteral("\"%1\"").arg(key),
-                             qstrcmp(key, "description") == 0))
-            return {};
-        return text;
-    }
-
-    // Refuses (with an error naming the object and the field) a text holding a control or
-    // bidirectional-override character.
-    bool checkCharacters(const QString& text, const QString& pointer, const QString& what,
-                         const QString& field, bool multiLine = false) {
-        const QString bad = forbiddenCharacter(text, multiLine);
-        if (bad.isEmpty())
-            return true;
-        error(valueAt(pointer),
-              QStringLiteral("%1: %2 contains %3, which is not allowed").arg(what, field, bad));
-        return false;
-    }
-
-    // A required non-empty string; `what` names the object in the message.
-    bool requiredString(const QJsonObject& o, const QString& pointer, const char* key,
-                        const QString& what, QString* out) {
-        const QJsonValue v = o.value(QLatin1String(key));
-        if (v.isUndefined()) {
-            error(valueAt(pointer), QStringLiteral("%1: missing \"%2\"").arg(what, key));
-            return false;
-        }
-        if (!v.isString()) {
-            error(valueAt(pointer + '/' + key),
-                  QStringLiteral("%1: \"%2\" must be a string").arg(what, key));
-            return false;
-        }
-        *out = v.toString().trimmed();
-        if (out->isEmpty()) {
-            error(valueAt(pointer + '/' + key),
-                  QStringLiteral("%1: \"%2\" is empty").arg(what, key));
-            return false;
-        }
-        return checkCharacters(*out, pointer + '/' + key, what,
-                               QStringLiteral("\"%1\"").arg(QLatin1String(key)));
-    }
-
-    bool validCode(const QString& code, const QString& pointer, const QString& what) {
-        static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_.-]+$"));
-        if (re.match(code).hasMatch())
-            return true;
-        error(valueAt(pointer + "/code"),
-              QStringLiteral("%1: code \"%2\" may only contain letters, digits, '_', '.', '-'")
-                  .arg(what, code));
-        return false;
-    }
-
-    bool readSynonyms(const QJsonObject& o, const QString& pointer, const QString& what,
-                      QStringList* out) {
-        const QJsonValue v = o.value("synonyms");
-        if (v.isUndefined())
-            return true;
-        if (!v.isArray()) {
-            error(valueAt(pointer + "/synonyms"),
-                  QStringLiteral("%1: \"synonyms\" must be an array of strings").arg(what));
-            return false;
-        }
-        bool ok = true;
-        const QJsonArray a = v.toArray();
-        for (int k = 0; k < a.size(); ++k) {
-            const QString at = QStringLiteral("%1/synonyms/%2").arg(pointer).arg(k);
-            if (!a.at(k).isString()) {
-                error(valueAt(at),
-                      QStringLiteral("%1: synonym %2 must be a string").arg(what).arg(k + 1));
-                ok = false;
-            } else if (normalizeTerm(a.at(k).toString()).isEmpty()) {
-                error(valueAt(at), QStringLiteral("%1: synonym %2 is empty").arg(what).arg(k + 1));
-                ok = false;
-            } else if (!checkCharacters(a.at(k).toString().trimmed(), at, what,
-                                        QStringLiteral("synonym %1").arg(k + 1))) {
-                ok = false;
-            } else {
-                out->append(a.at(k).toString().trimmed());
-            }
-        }
-        return ok;
-    }
-
     bool readAttribute(const QJsonValue& v, const QString& p, TaxonomyAttribute* a,
                        QStringList* synonyms) {
         if (!v.isObject()) {
@@ -504,10 +222,6 @@ private:
         return ok;
     }
 
-    const QByteArray& m_data;
-    QString m_file;
-    const JsonPositions& m_pos;
-    QStringList m_errors;
     QHash<QString, qsizetype> m_attributeCodeAt;
     QHash<QString, QPair<QString, qsizetype>> m_attributeTerms;  // term → (attribute, offset)
 };
@@ -527,10 +241,34 @@ Taxonomy::Taxonomy(QList<TaxonomyAttribute> attributes, QString name,
 void Taxonomy::buildIndex() {
     m_valueByCode.resize(m_attributes.size());
     m_valueByTerm.resize(m_attributes.size());
+    // Labels by language: attributes and values built from a version-1 file (or in code) have
+    // only labelZh / labelEn.
+    for (TaxonomyAttribute& a : m_attributes) {
+        if (a.labels.isEmpty())
+            a.labels = labelMap(a.labelZh, a.labelEn);
+        if (!a.values.isEmpty() && a.values.constFirst().labels.isEmpty())
+            for (TaxonomyValue& v : a.values)
+                v.labels = labelMap(v.labelZh, v.labelEn);
+    }
+    // Attributes sharing another one's values (valuesFrom) share its indexes too: they are
+    // filled in a second pass.
+    QList<int> sharing;
     for (int i = 0; i < m_attributes.size(); ++i) {
         const TaxonomyAttribute& a = m_attributes.at(i);
         if (!m_attributeByCode.contains(a.code))
             m_attributeByCode.insert(a.code, i);
+    }
+    for (int i = 0; i < m_attributes.size(); ++i) {
+        const TaxonomyAttribute& a = m_attributes.at(i);
+        if (!a.valuesFrom.isEmpty() && m_attributeByCode.contains(a.valuesFrom)) {
+            sharing.append(i);
+            for (const QString& t : terms(a)) {
+                const QString key = normalizeTerm(t);
+                if (!key.isEmpty() && !m_attributeByTerm.contains(key))
+                    m_attributeByTerm.insert(key, i);
+            }
+            continue;
+        }
         for (const QString& t : terms(a)) {
             const QString key = normalizeTerm(t);
             if (!key.isEmpty() && !m_attributeByTerm.contains(key))
@@ -547,34 +285,25 @@ void Taxonomy::buildIndex() {
             }
         }
     }
+    for (const int i : sharing) {
+        const int from = m_attributeByCode.value(m_attributes.at(i).valuesFrom);
+        m_valueByCode[i] = m_valueByCode.at(from);
+        m_valueByTerm[i] = m_valueByTerm.at(from);
+    }
 }
 
 std::optional<Taxonomy> Taxonomy::fromJson(const QByteArray& json, const QString& fileLabel,
                                            QString* error) {
-    QByteArray data = json;
-    if (data.startsWith("\xEF\xBB\xBF"))
-        data.remove(0, 3);
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(data, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        qsizetype offset = parseError.offset;
-        if (parseError.error == QJsonParseError::UnterminatedString)
-            offset = unterminatedStringStart(data, offset);
-        if (error)
-            *error = QStringLiteral("%1:%2: JSON syntax error: %3")
-                         .arg(fileLabel, lineColumn(data, offset), parseError.errorString());
+    QByteArray data;
+    const auto root = parseTaxonomyObject(json, fileLabel, &data, error);
+    if (!root)
         return std::nullopt;
-    }
-    if (!doc.isObject()) {
-        if (error)
-            *error = QStringLiteral("%1:1:1: the top level must be an object with \"attributes\"")
-                         .arg(fileLabel);
-        return std::nullopt;
-    }
-    JsonPositions positions;
-    PositionScanner(data, positions).run();
-    Validator validator(data, fileLabel, positions);
-    auto taxonomy = validator.run(doc.object());
+    // A file with categories is version 2; without, version 1 whatever its "version" says (that
+    // was the merchant's own bookkeeping in version 1).
+    if (root->contains(QLatin1String("categories")))
+        return readTaxonomyV2(*root, data, fileLabel, error);
+    Validator validator(data, fileLabel);
+    auto taxonomy = validator.run(*root);
     if (!taxonomy && error)
         *error = validator.errors();
     return taxonomy;
@@ -602,6 +331,8 @@ Taxonomy Taxonomy::defaultApparel() {
 }
 
 QByteArray Taxonomy::toJson() const {
+    if (hasCategoryTree())
+        return toJsonV2();
     QJsonArray attributes;
     for (const TaxonomyAttribute& a : m_attributes) {
         QJsonObject o{
@@ -672,20 +403,22 @@ QList<Taxonomy::ValueRef> Taxonomy::findValueAnywhere(const QString& text) const
     return out;
 }
 
-QString Taxonomy::label(const TaxonomyAttribute& a, const QString& language) {
-    const QString& first = language == QLatin1String("en") ? a.labelEn : a.labelZh;
-    const QString& second = language == QLatin1String("en") ? a.labelZh : a.labelEn;
-    return !first.isEmpty() ? first : !second.isEmpty() ? second : a.code;
+namespace {
+// Labels in languages other than zh and en (version 2), in a stable order.
+void appendOtherLabels(QStringList& out, const QHash<QString, QString>& labels) {
+    if (labels.size() <= 2)
+        return;
+    QStringList keys = labels.keys();
+    keys.sort();
+    for (const QString& k : keys)
+        if (k != QLatin1String("zh") && k != QLatin1String("en"))
+            out.append(labels.value(k));
 }
-
-QString Taxonomy::label(const TaxonomyValue& v, const QString& language) {
-    const QString& first = language == QLatin1String("en") ? v.labelEn : v.labelZh;
-    const QString& second = language == QLatin1String("en") ? v.labelZh : v.labelEn;
-    return !first.isEmpty() ? first : !second.isEmpty() ? second : v.code;
-}
+}  // namespace
 
 QStringList Taxonomy::terms(const TaxonomyValue& v) {
     QStringList out{v.code, v.labelZh, v.labelEn};
+    appendOtherLabels(out, v.labels);
     out += v.synonyms;
     out.removeAll(QString());
     return out;
@@ -693,6 +426,7 @@ QStringList Taxonomy::terms(const TaxonomyValue& v) {
 
 QStringList Taxonomy::terms(const TaxonomyAttribute& a) const {
     QStringList out{a.code, a.labelZh, a.labelEn, a.merchantColumn};
+    appendOtherLabels(out, a.labels);
     out += attributeSynonyms(a.code);
     out.removeAll(QString());
     return out;

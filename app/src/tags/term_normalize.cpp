@@ -9,6 +9,13 @@ bool isDashLike(char32_t c) {
            c == 0xFF0D || c == 0xFF3F;
 }
 
+// CJK unified ideographs (the base block and extension A) are their own NFKC form and case
+// folding: no call into Qt's normalisation for them (a taxonomy of Shopify's size has hundreds
+// of thousands of them).
+bool isPlainIdeograph(char32_t c) {
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+}
+
 }  // namespace
 
 NormalizedText normalizeForMatching(const QString& source) {
@@ -36,6 +43,11 @@ NormalizedText normalizeForMatching(const QString& source) {
             out.origin.append(start);
             continue;
         }
+        if (isPlainIdeograph(cp)) {
+            out.text.append(QChar(char16_t(cp)));
+            out.origin.append(start);
+            continue;
+        }
         QString piece = QString::fromUcs4(&cp, 1).normalized(QString::NormalizationForm_KC);
         piece = piece.toCaseFolded();
         for (QChar& c : piece)
@@ -51,7 +63,24 @@ NormalizedText normalizeForMatching(const QString& source) {
 }
 
 QString normalizeTerm(const QString& text) {
-    return normalizeForMatching(text).text.simplified();
+    // Text of ASCII and plain ideographs only (nearly every term) needs no origin map and no
+    // normalisation call: the same result as the general path, built directly.
+    QString out;
+    out.reserve(text.size());
+    for (const QChar ch : text) {
+        const char16_t u = ch.unicode();
+        if (u < 0x80) {
+            const char c = char(u);
+            out.append(QLatin1Char(c == '-' || c == '_'   ? ' '
+                                   : c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a')
+                                                          : c));
+        } else if (isPlainIdeograph(u)) {
+            out.append(ch);
+        } else {
+            return normalizeForMatching(text).text.simplified();
+        }
+    }
+    return out.simplified();
 }
 
 bool isCjk(QChar c) {

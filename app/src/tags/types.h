@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -18,6 +19,9 @@ struct TaxonomyValue {
     QString labelZh;       // 波西米亚
     QString labelEn;       // Bohemian
     QStringList synonyms;  // 波西米亚风, boho-chic, ...
+    // Labels by language ("en", "zh", "fr", "zh-TW", ...): labelZh and labelEn are copies of
+    // "zh" and "en". Taxonomy::label() picks one.
+    QHash<QString, QString> labels{};
 };
 
 struct TaxonomyAttribute {
@@ -27,6 +31,21 @@ struct TaxonomyAttribute {
     bool multiValued = false;
     QString merchantColumn;  // Google Merchant column name when one fits ("color", "material", ...)
     QList<TaxonomyValue> values;
+    QHash<QString, QString> labels{};  // by language, as TaxonomyValue::labels
+    // Version-2 files: the attribute whose values this one shares (Shopify's extended
+    // attributes, e.g. "dress-color" uses "color"'s values); "" when it has its own.
+    QString valuesFrom{};
+};
+
+// A node of a version-2 taxonomy's category tree. The attributes that apply to a product of
+// this category are listed in full (not inherited from the parent).
+struct TaxonomyCategory {
+    QString code;        // stable, e.g. Shopify's "aa-1-4"
+    QString parentCode;  // "" for a root
+    QString labelEn, labelZh;
+    QHash<QString, QString> labels{};  // by language, as TaxonomyValue::labels
+    QStringList synonyms;
+    QStringList attributeCodes;  // codes of the attributes that apply, in display order
 };
 
 // ---- tags -----------------------------------------------------------------------------------
