@@ -442,6 +442,58 @@ private slots:
         checkWithinTaxonomy(*r2.tags, *schema);
     }
 
+    // Category first: one request with one alternative per category (anyOf) when that fits the
+    // server's limits; otherwise the category first, then that category's attributes alone.
+    void categoryFirstInOneRequestOrTwo() {
+        using K = inference::AttributeKind;
+        auto schema = std::make_shared<inference::TagSchema>();
+        auto category =
+            attr("category", K::Single, {{"dress", "连衣裙"}, {"shoes", "鞋"}, {"bag", "包"}});
+        category.allowUnknown = false;
+        schema->attributes = {category,
+                              attr("color", K::Single, {{"red", "红色"}, {"blue", "蓝色"}}),
+                              attr("style", K::Multi, {{"casual", "休闲"}, {"formal", "正式"}}, 2),
+                              attr("heel", K::Single, {{"flat", "平底"}, {"high", "高跟"}})};
+        schema->categoryAttributes = {{1, 2}, {1, 3}, {}};
+        auto reply = [](const Recorded& r) {
+            const QJsonObject s = sentSchema(r);
+            if (s.contains("anyOf"))  // the shoes alternative, first names
+                return Reply{answerFor(s.value("anyOf").toArray().at(1).toObject())};
+            if (s.value("required").toArray() == QJsonArray{"category"})
+                return Reply{answerFor(s, -3)};  // the category alone: "鞋"
+            return Reply{answerFor(s, -1)};
+        };
+        FakeServer server(reply);
+        RemoteOptions o = optionsFor(server, StructuredOutput::JsonSchema);
+        const AskResult one = RemoteBackend(o).ask(tagRequest(schema));
+        QVERIFY2(one.ok, qPrintable(one.error));
+        QCOMPARE(server.chats().size(), size_t{1});
+        QCOMPARE(sentSchema(server.chats()[0]).value("anyOf").toArray().size(), 3);
+        QVERIFY(one.tags);
+        QCOMPARE(one.tags->attributes.size(), size_t{3});
+        QCOMPARE(one.tags->attributes[0].values.at(0).code, std::string("shoes"));
+        QCOMPARE(one.tags->attributes[2].code, std::string("heel"));
+        QVERIFY2(one.text.startsWith(QStringLiteral(R"({"category":"shoes","color":)")),
+                 qPrintable(one.text));
+
+        // Over the limit as a whole: two requests, each within it.
+        o.schemaMaxEnumValues = 10;
+        const AskResult two = RemoteBackend(o).ask(tagRequest(schema));
+        QVERIFY2(two.ok, qPrintable(two.error));
+        const auto chats = server.chats();
+        QCOMPARE(chats.size(), size_t{3});
+        QCOMPARE(sentSchema(chats[1]).value("required").toArray(), QJsonArray{"category"});
+        QCOMPARE(sentSchema(chats[2]).value("required").toArray(), (QJsonArray{"color", "heel"}));
+        QVERIFY(messageText(chats[2]).contains(QStringLiteral("The category is")));
+        QVERIFY(two.tags);
+        QCOMPARE(two.tags->attributes.size(), size_t{3});
+        QCOMPARE(two.tags->attributes[0].values.at(0).code, std::string("shoes"));
+        QCOMPARE(two.tags->attributes[1].code, std::string("color"));
+        QCOMPARE(two.tags->attributes[2].values.at(0).code, std::string("high"));
+        QVERIFY2(two.text.startsWith(QStringLiteral(R"({"category":"鞋","color":)")),
+                 qPrintable(two.text));
+    }
+
     // One attribute alone over the limit cannot be sent: refused before anything is sent, the
     // attribute named.
     void attributeOverTheLimitIsRefusedBeforeAnyRequest() {

@@ -42,12 +42,96 @@ private slots:
         server.surfaces = TagSchemaOptions::Surfaces::CodesAndLabels;
         server.language = QStringLiteral("en");
         const inference::TagSchema small = tagSchemaFor(t, server);
-        QVERIFY(small.attributes[0].allowUnknown);
-        QVERIFY(small.attributes[0].values[0].surfaces.size() <= 2);
+        QVERIFY(small.attributes[1].allowUnknown);
+        QVERIFY(small.attributes[1].values[0].surfaces.size() <= 2);
+        QVERIFY(!small.attributes[0].allowUnknown);  // the category is always named
         QVERIFY(tagSchemaKey(small) != tagSchemaKey(all));
         QCOMPARE(tagSchemaKey(tagSchemaFor(t)), tagSchemaKey(all));
         // It compiles without a vocabulary (what a server's answer is checked with).
         QVERIFY(inference::TagGrammar::compile(small, nullptr).hasValue());
+    }
+
+    // The built-in taxonomy is a tree: the answer names the category, then only the attributes
+    // of that category (no sleeve on a bag, heel height only on shoes).
+    void categoryFirstFollowsTheTree() {
+        const Taxonomy t = Taxonomy::defaultApparel();
+        QVERIFY(t.hasCategoryTree());
+        const inference::TagSchema schema = tagSchemaFor(t);
+        QCOMPARE(QString::fromStdString(schema.attributes[0].code),
+                 QString::fromLatin1(Taxonomy::kCategoryAttribute));
+        QVERIFY(!schema.attributes[0].allowUnknown);
+        QCOMPARE(schema.categoryAttributes.size(), schema.attributes[0].values.size());
+        for (size_t c = 0; c < schema.categoryAttributes.size(); ++c) {
+            const QString code = QString::fromStdString(schema.attributes[0].values[c].code);
+            QStringList expected, got;
+            for (const TaxonomyAttribute* a : t.attributesFor(code))
+                if (a->code != QLatin1String(Taxonomy::kCategoryAttribute))
+                    expected << a->code;
+            for (uint32_t ai : schema.categoryAttributes[c])
+                got << QString::fromStdString(schema.attributes[ai].code);
+            QCOMPARE(got, expected);
+            if (code == QLatin1String("bag") || code == QLatin1String("hat"))
+                QVERIFY2(!got.contains(QLatin1String("sleeve")), qPrintable(code));
+            QCOMPARE(got.contains(QLatin1String("heel_height")), code == QLatin1String("shoes"));
+        }
+        auto g = inference::TagGrammar::compile(schema, nullptr);
+        QVERIFY2(g.hasValue(), g ? "" : g.error().message().c_str());
+        // A bag names no sleeve; a sleeve on a bag is refused.
+        const std::string bag = R"({"category":"包","style":"casual","material":["cotton"],)"
+                                R"("season":["summer"],"colour":["black"],"pattern":"solid",)"
+                                R"("occasion":["daily"],"gender":"female"})";
+        auto parsed = (*g)->parse(bag);
+        QVERIFY2(parsed.hasValue(), parsed ? "" : parsed.error().message().c_str());
+        QCOMPARE(parsed->attributes[0].values[0].code, std::string("bag"));
+        auto sleeve = (*g)->parse(R"({"category":"bag","sleeve":"long"})");
+        QVERIFY(!sleeve.hasValue());
+        // A known category: only its attributes, and a prompt that names the category.
+        const inference::TagSchema shoes = tagSchemaForCategory(t, QStringLiteral("shoes"));
+        QStringList codes;
+        for (const auto& a : shoes.attributes)
+            codes << QString::fromStdString(a.code);
+        QVERIFY(codes.contains(QLatin1String("heel_height")));
+        QVERIFY(!codes.contains(QLatin1String("sleeve")));
+        QVERIFY(!codes.contains(QLatin1String("category")));
+        QVERIFY(shoes.categoryAttributes.empty());
+        const QString prompt =
+            buildCategoryTaggingPrompt(t, QStringLiteral("shoes"), QStringLiteral("en"), false);
+        QVERIFY2(prompt.contains(t.categoryPath(QStringLiteral("shoes"), QStringLiteral("en"))),
+                 qPrintable(prompt));
+        QVERIFY(!prompt.contains(QLatin1String("sleeve")));
+        QVERIFY(buildConstrainedTaggingPrompt(t, QStringLiteral("en"), false)
+                    .contains(QLatin1String("First name its category")));
+        QVERIFY(tagSchemaKey(shoes) != tagSchemaKey(schema));
+    }
+
+    // What a client sends for category-first tagging (the anyOf schema TagGrammar writes) is
+    // read back into the same schema, so `vistag-cli serve` constrains it with the switch.
+    void aCategoryFirstSchemaIsReadBack() {
+        TagSchemaOptions server;
+        server.surfaces = TagSchemaOptions::Surfaces::CodesAndLabels;
+        server.language = QStringLiteral("en");
+        const inference::TagSchema sent = tagSchemaFor(Taxonomy::defaultApparel(), server);
+        const auto grammar = inference::TagGrammar::compile(sent, nullptr).value();
+        const QJsonObject json =
+            QJsonDocument::fromJson(QByteArray::fromStdString(grammar->jsonSchema())).object();
+        QString error;
+        const auto read = tagSchemaFromJsonSchema(json, &error);
+        QVERIFY2(read, qPrintable(error));
+        QCOMPARE(read->categoryAttributes.size(), sent.categoryAttributes.size());
+        const auto again = inference::TagGrammar::compile(*read, nullptr);
+        QVERIFY2(again.hasValue(), again ? "" : again.error().message().c_str());
+        QCOMPARE((*again)->jsonSchema(), grammar->jsonSchema());
+        // An attribute defined two ways in two categories is refused, naming it.
+        QJsonArray alternatives = json.value(QLatin1String("anyOf")).toArray();
+        QJsonObject second = alternatives.at(1).toObject();
+        QJsonObject props = second.value(QLatin1String("properties")).toObject();
+        props.insert(QStringLiteral("style"),
+                     QJsonObject{{"type", "string"}, {"enum", QJsonArray{"x", "y"}}});
+        second.insert(QStringLiteral("properties"), props);
+        alternatives.replace(1, second);
+        QVERIFY(!tagSchemaFromJsonSchema(QJsonObject{{"anyOf", alternatives}}, &error));
+        QVERIFY2(error.contains(QLatin1String("'style' is defined differently")),
+                 qPrintable(error));
     }
 
     void theConstrainedPromptListsOnlySmallAttributes() {

@@ -202,6 +202,7 @@ bool BatchPanel::resume() {
         const catalog::BatchSpec now = catalog::taggingSpec(
             taxonomy_, b.mode, uiLanguage(), spec.params, true, backend_->usesServer());
         spec.tagSchema = now.tagSchema;
+        spec.schemaOptions = now.schemaOptions;
         if (now.params.tagSchema != spec.params.tagSchema) {
             // The taxonomy (or the kind of backend) changed since: the rest is asked with
             // today's schema and prompt, under its own cache key.

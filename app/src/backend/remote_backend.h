@@ -123,6 +123,11 @@ private:
     // run() for a tagSchema request, once the URL is checked; `clock` started with the request.
     AskResult askTags(const AskRequest& request, const TextCallback& onText,
                       const QElapsedTimer& clock, const std::atomic<bool>& cancel);
+    // askTags() for a category-first schema too large for one request: the category first,
+    // then that category's attributes (each step split further by the server's limits).
+    AskResult askCategoryThenAttributes(const AskRequest& request, const TextCallback& onText,
+                                        const QElapsedTimer& clock,
+                                        const std::atomic<bool>& cancel);
     QString probeKey(const QString& model) const;
     TagSchemaProbe probe(const QString& model, const std::atomic<bool>& cancel);
 

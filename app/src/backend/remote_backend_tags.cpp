@@ -85,6 +85,8 @@ AskResult RemoteBackend::askTags(const AskRequest& request, const TextCallback& 
         remote_tags::planParts(schema, options_.schemaMaxEnumValues, options_.schemaMaxChars, &err);
     if (!parts)
         return fail(err, kUsageError);
+    if (parts->empty())  // category first, too large for one request
+        return askCategoryThenAttributes(request, onText, clock, cancel);
     int code = kServerError;
     auto object = requestObject(request, options_, &err, &code);
     if (!object)
@@ -114,6 +116,7 @@ AskResult RemoteBackend::askTags(const AskRequest& request, const TextCallback& 
     const QJsonArray baseMessages = object->value(QLatin1String("messages")).toArray();
 
     std::vector<std::optional<inference::TagAttributeResult>> byAttribute(schema.attributes.size());
+    std::optional<inference::TagResult> whole;  // a category-first schema in one request
     TagProvenance provenance = TagProvenance::ServerSchema;
     QStringList problems;
     FinishReason finishReason = FinishReason::Stop;
@@ -193,14 +196,19 @@ AskResult RemoteBackend::askTags(const AskRequest& request, const TextCallback& 
                 parsed = remote_tags::unknownResult(part.grammar->schema());
             }
         }
+        if (part.whole)
+            whole = std::move(*parsed);
         for (size_t k = 0; k < part.attributes.size(); ++k)
             byAttribute[static_cast<size_t>(part.attributes[k])] = std::move(parsed->attributes[k]);
         if (severity(partProvenance) > severity(provenance))
             provenance = partProvenance;
     }
     inference::TagResult merged;
-    for (auto& a : byAttribute)
-        merged.attributes.push_back(std::move(*a));
+    if (whole)
+        merged = std::move(*whole);
+    else
+        for (auto& a : byAttribute)
+            merged.attributes.push_back(std::move(*a));
     out.text = remote_tags::resultJson(merged);
     out.tags = std::move(merged);
     out.tagProvenance = provenance;
@@ -213,6 +221,62 @@ AskResult RemoteBackend::askTags(const AskRequest& request, const TextCallback& 
     }
     out.latencyMs = clock.nsecsElapsed() / 1e6;
     return out;
+}
+
+AskResult RemoteBackend::askCategoryThenAttributes(const AskRequest& request,
+                                                   const TextCallback& onText,
+                                                   const QElapsedTimer& clock,
+                                                   const std::atomic<bool>& cancel) {
+    const inference::TagSchema& schema = *request.tagSchema;
+    const inference::TagSchemaAttribute& categoryAttribute = schema.attributes.front();
+    // Step 1: the category alone.
+    AskRequest step = request;
+    step.tagSchema =
+        std::make_shared<const inference::TagSchema>(inference::TagSchema{{categoryAttribute}});
+    step.prompt =
+        request.prompt + QStringLiteral("\n\nFor now answer only the key \"%1\": the category.")
+                             .arg(QString::fromStdString(categoryAttribute.code));
+    AskResult first = askTags(step, onText, clock, cancel);
+    if (!first.ok || first.finishReason == FinishReason::Cancelled || !first.tags ||
+        first.tags->attributes.empty() || first.tags->attributes.front().values.empty())
+        return first;  // failed, cancelled, or no category: nothing more to ask
+    const inference::TagAttributeResult category = first.tags->attributes.front();
+    size_t index = 0;
+    while (index < categoryAttribute.values.size() &&
+           categoryAttribute.values[index].code != category.values.front().code)
+        ++index;
+    if (index == categoryAttribute.values.size())
+        return first;
+    // Step 2: that category's attributes (planParts splits them further if need be).
+    inference::TagSchema own;
+    for (uint32_t ai : schema.categoryAttributes[index])
+        own.attributes.push_back(schema.attributes[ai]);
+    AskResult result = first;
+    if (!own.attributes.empty()) {
+        step.tagSchema = std::make_shared<const inference::TagSchema>(std::move(own));
+        step.prompt =
+            request.prompt + QStringLiteral(
+                                 "\n\nThe category is \"%1\". Now answer only the "
+                                 "attributes of that category.")
+                                 .arg(QString::fromStdString(category.values.front().surface));
+        AskResult second = askTags(step, onText, clock, cancel);
+        if (!second.ok || second.finishReason == FinishReason::Cancelled || !second.tags)
+            return second;
+        result = second;
+        result.tags->attributes.insert(result.tags->attributes.begin(), category);
+        result.promptTokens += first.promptTokens;
+        result.ttftMs = first.ttftMs;
+        if (severity(first.tagProvenance) > severity(second.tagProvenance))
+            result.tagProvenance = first.tagProvenance;
+        QStringList problems;
+        for (const QString& p : {first.tagsError, second.tagsError})
+            if (!p.isEmpty())
+                problems << p;
+        result.tagsError = problems.join(QStringLiteral("; "));
+    }
+    result.text = remote_tags::resultJson(*result.tags);
+    result.latencyMs = clock.nsecsElapsed() / 1e6;
+    return result;
 }
 
 QString TagSchemaProbe::summary() const {

@@ -64,8 +64,24 @@ int countEnumValues(const QByteArray& schemaJson) {
 
 std::optional<std::vector<TagPart>> planParts(const inference::TagSchema& schema, int maxEnumValues,
                                               int maxChars, QString* error) {
-    if (!compileOrError(schema, error))
+    const auto whole = compileOrError(schema, error);
+    if (!whole)
         return std::nullopt;
+    if (!schema.categoryAttributes.empty()) {
+        const QByteArray json = QByteArray::fromStdString(whole->jsonSchema());
+        const int enums = countEnumValues(json);
+        std::vector<TagPart> parts;
+        if ((maxEnumValues <= 0 || enums <= maxEnumValues) &&
+            (maxChars <= 0 || charCount(json) <= maxChars)) {
+            TagPart part;
+            part.whole = true;
+            part.grammar = whole;
+            part.schemaJson = json;
+            part.enumValues = enums;
+            parts.push_back(std::move(part));
+        }
+        return parts;
+    }
     // A part's schema is {"type":"object","properties":{P1,…},"required":[R1,…],…}: its size is
     // that of the empty schema plus each attribute's share plus two commas per further one.
     const auto empty = compileOrError(inference::TagSchema{}, error);
@@ -232,6 +248,8 @@ inference::TagResult unknownResult(const inference::TagSchema& schema) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     inference::TagResult r;
     for (const inference::TagSchemaAttribute& a : schema.attributes) {
+        if (!schema.categoryAttributes.empty() && !r.attributes.empty())
+            break;  // category first: no category, no attributes
         inference::TagAttributeResult ar;
         ar.code = a.code;
         ar.kind = a.kind;

@@ -20,7 +20,11 @@ inline constexpr char kSchemaName[] = "vistag_tags";
 
 // One request's share of a taxonomy.
 struct TagPart {
-    std::vector<int> attributes;  // indices into the whole schema, in taxonomy order
+    // Indices into the whole schema, in taxonomy order. A category-first schema that fits one
+    // request is one part holding the whole schema: `whole` is set and the answer's attributes
+    // (the category and its own) are taken as they come.
+    std::vector<int> attributes;
+    bool whole = false;
     std::shared_ptr<const inference::TagGrammar> grammar;  // of these attributes, no vocabulary
     QByteArray schemaJson;                                 // grammar->jsonSchema()
     int enumValues = 0;                                    // enum values in schemaJson
@@ -32,6 +36,8 @@ int countEnumValues(const QByteArray& schemaJson);
 // Splits `schema` into parts, attributes kept in order and together as long as a part stays
 // within maxEnumValues and maxChars (0 = no limit). nullopt and *error (plain words, naming the
 // attribute or value) when the taxonomy is not valid or one attribute alone is over a limit.
+// A category-first schema (TagSchema::categoryAttributes) is one `whole` part when its schema
+// (anyOf per category) fits, else an empty list: ask the category, then its attributes.
 std::optional<std::vector<TagPart>> planParts(const inference::TagSchema& schema, int maxEnumValues,
                                               int maxChars, QString* error);
 
@@ -52,7 +58,8 @@ QByteArray withStructuredOutput(const QByteArray& compactBody, StructuredOutput 
 // around it. The text itself when it holds no balanced object.
 QString extractJsonObject(const QString& text);
 
-// Every attribute of `schema` "unknown" (confidence and allowed mass unmeasured).
+// Every attribute of `schema` "unknown" (confidence and allowed mass unmeasured); for a
+// category-first schema the category alone.
 inference::TagResult unknownResult(const inference::TagSchema& schema);
 
 // The result as compact JSON in taxonomy order (surfaces as written, "unknown").

@@ -24,6 +24,7 @@ BatchSpec taggingSpec(const Taxonomy& taxonomy, const QString& mode, const QStri
     options.surfaces =
         forServer ? TagSchemaOptions::Surfaces::CodesAndLabels : TagSchemaOptions::Surfaces::All;
     options.allowUnknown = forServer;
+    spec.schemaOptions = options;
     spec.tagSchema = std::make_shared<const inference::TagSchema>(tagSchemaFor(taxonomy, options));
     spec.params.tagSchema = tagSchemaKey(*spec.tagSchema);
     spec.prompt = buildConstrainedTaggingPrompt(taxonomy, language, options.allowUnknown);
@@ -57,7 +58,21 @@ std::optional<qint64> BatchRunner::resumeOrCreate(const BatchSpec& spec,
     return id;
 }
 
-std::optional<ItemState> BatchRunner::processItem(const BatchItem& item, const BatchSpec& spec,
+const BatchSpec& BatchRunner::categorySpec(const BatchSpec& spec, const QString& category) {
+    const QString key = spec.params.tagSchema + QLatin1Char('/') + category;
+    auto it = categorySpecs_.find(key);
+    if (it != categorySpecs_.end())
+        return *it;
+    BatchSpec scoped = spec;
+    scoped.tagSchema = std::make_shared<const inference::TagSchema>(
+        tagSchemaForCategory(taxonomy_, category, spec.schemaOptions));
+    scoped.params.tagSchema = tagSchemaKey(*scoped.tagSchema);
+    scoped.prompt = buildCategoryTaggingPrompt(taxonomy_, category, spec.schemaOptions.language,
+                                               spec.schemaOptions.allowUnknown);
+    return *categorySpecs_.insert(key, std::move(scoped));
+}
+
+std::optional<ItemState> BatchRunner::processItem(const BatchItem& item, const BatchSpec& batchSpec,
                                                   BatchRunStatus& status,
                                                   const std::atomic<bool>* cancel, QString* message,
                                                   QString* dbError) {
@@ -65,15 +80,33 @@ std::optional<ItemState> BatchRunner::processItem(const BatchItem& item, const B
     if (!image)
         return std::nullopt;
     status.currentImage = image->path;
-    if (spec.mode == QLatin1String("untagged")) {
-        auto has = db_.hasTags(item.imageId, dbError);
-        if (!has)
+    // With a category tree, a category a person (or a product feed) accepted is not asked
+    // again: the image gets only that category's attributes. A category alone does not count
+    // as "tagged".
+    const bool categoryFirst =
+        batchSpec.tagSchema && !batchSpec.tagSchema->categoryAttributes.empty();
+    QString knownCategory;
+    bool tagged = false;
+    if (batchSpec.mode == QLatin1String("untagged") || categoryFirst) {
+        auto tags = db_.tagsForImage(item.imageId, dbError);
+        if (!tags)
             return std::nullopt;
-        if (*has) {
-            *message = QStringLiteral("already has tags");
-            return ItemState::Skipped;
+        const QString categoryCode = QString::fromLatin1(Taxonomy::kCategoryAttribute);
+        for (const TagRecord& t : *tags) {
+            if (categoryFirst && t.attribute == categoryCode) {
+                if (t.status == TagStatus::Accepted && taxonomy_.category(t.valueCode))
+                    knownCategory = t.valueCode;
+            } else {
+                tagged = true;
+            }
         }
     }
+    if (batchSpec.mode == QLatin1String("untagged") && tagged) {
+        *message = QStringLiteral("already has tags");
+        return ItemState::Skipped;
+    }
+    const BatchSpec& spec =
+        knownCategory.isEmpty() ? batchSpec : categorySpec(batchSpec, knownCategory);
     const QString params = spec.params.toJson();
     QString answer;
     qint64 runId = 0;

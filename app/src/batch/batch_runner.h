@@ -4,6 +4,7 @@
 // recorded as failed and the batch goes on.
 #pragma once
 
+#include <QHash>
 #include <QString>
 #include <atomic>
 #include <functional>
@@ -11,6 +12,7 @@
 
 #include "backend/inference_backend.h"
 #include "catalog/catalog_db.h"
+#include "tags/tag_schema.h"
 #include "tags/taxonomy.h"
 
 namespace vistag::catalog {
@@ -33,6 +35,10 @@ struct BatchSpec {
     // so that the result cache tells constrained answers apart. Null: a free answer, parsed
     // leniently (for comparison).
     std::shared_ptr<const inference::TagSchema> tagSchema;
+    // How tagSchema was made (surfaces, "unknown", the prompt's language): a taxonomy with a
+    // category tree asks an image whose category is already accepted for that category's
+    // attributes only, with a schema and prompt made the same way (BatchRunner::categorySpec).
+    TagSchemaOptions schemaOptions;
 };
 
 // The spec of a tagging batch in `mode` with `params`: the constrained answer over the taxonomy
@@ -84,7 +90,11 @@ private:
 
     CatalogDb& db_;
     backend::InferenceBackend& backend_;
+    // The spec for an image of a known category (cached per batch schema and category).
+    const BatchSpec& categorySpec(const BatchSpec& spec, const QString& category);
+
     const Taxonomy& taxonomy_;
+    QHash<QString, BatchSpec> categorySpecs_;  // "<schema key>/<category>" → spec
     std::function<void(qint64, ItemState)> onItem_;
     std::function<bool()> yield_;
 };

@@ -35,8 +35,14 @@ struct TagSchemaOptions {
 };
 
 // Attributes in taxonomy order; an attribute without values becomes a free-text slot. A name that
-// is the reserved word "unknown" is left out (the slot's own "unknown" says it).
+// is the reserved word "unknown" is left out (the slot's own "unknown" says it). With a category
+// tree the answer names the category first (Taxonomy::kCategoryAttribute) and then only that
+// category's attributes (TagSchema::categoryAttributes; the category cannot be "unknown").
 inference::TagSchema tagSchemaFor(const Taxonomy& taxonomy, const TagSchemaOptions& options = {});
+// For an image whose category is already known (set by a person, or by a product feed): only
+// the attributes of that category, without the category itself.
+inference::TagSchema tagSchemaForCategory(const Taxonomy& taxonomy, const QString& categoryCode,
+                                          const TagSchemaOptions& options = {});
 
 // A stable text that identifies the schema (for caches of compiled grammars and of results).
 QString tagSchemaKey(const inference::TagSchema& schema);
@@ -44,8 +50,14 @@ QString tagSchemaKey(const inference::TagSchema& schema);
 // The instruction for a constrained answer: what to look at, the attributes in order with their
 // labels, and the values of attributes with at most `listValuesUpTo` of them (larger lists are
 // carried by the constraint, not the prompt). language: "zh" or "en" (anything else: "zh").
+// With a category tree: the category first (its names listed when the tree is small), then the
+// attributes of the chosen category.
 QString buildConstrainedTaggingPrompt(const Taxonomy& taxonomy, const QString& language,
                                       bool allowUnknown, int listValuesUpTo = 12);
+// The prompt of tagSchemaForCategory(): the category's path, then its attributes.
+QString buildCategoryTaggingPrompt(const Taxonomy& taxonomy, const QString& categoryCode,
+                                   const QString& language, bool allowUnknown,
+                                   int listValuesUpTo = 12);
 
 // The values of an answer as suggestions: one per value (codes of the taxonomy), confidence from
 // the constraint (values whose confidence was not measured keep -1), rawText the surface written.
@@ -60,6 +72,9 @@ QList<TagSuggestion> suggestionsFromTags(const inference::TagResult& tags);
 // always within it). Each enum string is a value of its own; "unknown" in an enum
 // allows that answer rather than being a value. Anything else (numbers, nested objects, patterns)
 // is refused with *error naming the property: the engine's constraint covers flat tag objects.
+// Category first: {"anyOf": [one such object per category]} where every object's first key is
+// the same (the category, a string enum of that category's names; the first name is its code)
+// and an attribute shared by several categories is defined alike (TagGrammar::jsonSchema()).
 std::optional<inference::TagSchema> tagSchemaFromJsonSchema(const QJsonObject& schema,
                                                             QString* error);
 
