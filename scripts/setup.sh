@@ -18,6 +18,8 @@ apt_packages=(
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-image-formats-plugins
   qt6-translations-l10n
   libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 libgl-dev
+  # The quality view's charts (QtCharts needs Qt6OpenGL's CMake files to be found).
+  qt6-charts-dev libqt6opengl6-dev
   libopencv-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libpcre2-dev
   libexiv2-dev exiv2 libgtest-dev libgmock-dev sqlite3
   xvfb xauth fonts-wqy-microhei python3 python3-venv python3-dev

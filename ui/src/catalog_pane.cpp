@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "catalog_model.h"
+#include "category_picker.h"
 #include "tags/taxonomy.h"
 #include "translations.h"
 
@@ -145,6 +146,15 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     value_->setInsertPolicy(QComboBox::NoInsert);
     value_->setMinimumContentsLength(8);
     value_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    category_ = new QPushButton(this);
+    category_->setObjectName(QStringLiteral("categoryFilter"));
+    category_->setVisible(false);  // a taxonomy with a category tree shows it
+    connect(category_, &QPushButton::clicked, this, [this] { chooseCategory(); });
+    clearCategory_ = new QPushButton(QStringLiteral("×"), this);
+    clearCategory_->setObjectName(QStringLiteral("clearCategoryFilter"));
+    clearCategory_->setFixedWidth(clearCategory_->sizeHint().height());
+    clearCategory_->setVisible(false);
+    connect(clearCategory_, &QPushButton::clicked, this, [this] { setCategoryFilter({}); });
     sort_ = new QComboBox(this);
     sort_->setObjectName(QStringLiteral("sortOrder"));
     for (catalog::ImageSort sort :
@@ -197,6 +207,12 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     col->setContentsMargins(6, 6, 6, 6);
     col->addLayout(bar);
     col->addLayout(tagBar);
+    // The category filter on a row of its own: the two rows above are as wide as they may be.
+    auto* categoryBar = new QHBoxLayout;
+    categoryBar->addWidget(category_);
+    categoryBar->addWidget(clearCategory_);
+    categoryBar->addStretch(1);
+    col->addLayout(categoryBar);
     col->addWidget(view_, 1);
     retranslateUi();
 }
@@ -221,6 +237,8 @@ void CatalogPane::retranslateUi() {
     sort_->setItemText(2, tr("Name"));
     sort_->setItemText(3, tr("Review state"));
     sort_->setItemText(4, tr("Least certain first"));
+    clearCategory_->setToolTip(tr("Any category"));
+    updateCategoryButton();
     // The taxonomy's names in the new language; the chosen attribute and value stay chosen.
     const bool wasFilling = std::exchange(filling_, true);
     attribute_->setItemText(0, tr("Any tag"));
@@ -250,6 +268,10 @@ void CatalogPane::changeEvent(QEvent* event) {
 
 void CatalogPane::setTaxonomy(const catalog::Taxonomy& taxonomy) {
     taxonomy_ = &taxonomy;
+    category_->setVisible(taxonomy.hasCategoryTree());
+    if (!taxonomy.category(categoryCode_))
+        categoryCode_.clear();
+    updateCategoryButton();
     filling_ = true;
     attribute_->clear();
     attribute_->addItem(tr("Any tag"), QString());
@@ -268,6 +290,10 @@ void CatalogPane::fillValues() {
         const QString code = attribute_->currentData().toString();
         for (const auto& a : taxonomy_->attributes()) {
             if (!code.isEmpty() && a.code != code)
+                continue;
+            // Categories have their own filter (a subtree), not thousands of entries here.
+            if (code.isEmpty() && taxonomy_->hasCategoryTree() &&
+                a.code == QLatin1String(catalog::Taxonomy::kCategoryAttribute))
                 continue;
             for (const auto& v : a.values) {
                 const QString label = catalog::Taxonomy::label(v, uiLanguage());
@@ -295,6 +321,15 @@ catalog::ImageFilter CatalogPane::currentFilter() const {
     else if (state.isValid())
         f.reviewState = state.value<catalog::ReviewState>();
     f.sort = static_cast<catalog::ImageSort>(sort_->currentData().toInt());
+    if (taxonomy_ && !categoryCode_.isEmpty()) {  // the category and everything below it
+        QStringList pending{categoryCode_};
+        while (!pending.isEmpty()) {
+            const QString code = pending.takeLast();
+            f.categoryCodes << code;
+            for (int i : taxonomy_->childCategories(code))
+                pending << taxonomy_->categories()[i].code;
+        }
+    }
     const QString attribute = attribute_->currentData().toString();
     if (condition_->currentData().toString() == QLatin1String("lacks") && !attribute.isEmpty()) {
         f.lacksAttribute = attribute;
@@ -327,6 +362,38 @@ void CatalogPane::applyFilter() {
     QString error;
     if (!model_->setFilter(currentFilter(), &error))
         emit errorOccurred(error);
+}
+
+CategoryPicker* CatalogPane::chooseCategory() {
+    if (!taxonomy_ || !taxonomy_->hasCategoryTree())
+        return nullptr;
+    auto* picker = new CategoryPicker(*taxonomy_, categoryCode_, this);
+    picker->setAttribute(Qt::WA_DeleteOnClose);
+    picker->setWindowModality(Qt::WindowModal);
+    connect(picker, &QDialog::accepted, this,
+            [this, picker] { setCategoryFilter(picker->chosenCode()); });
+    picker->open();
+    return picker;
+}
+
+void CatalogPane::setCategoryFilter(const QString& code) {
+    if (code == categoryCode_)
+        return;
+    categoryCode_ = code;
+    updateCategoryButton();
+    applyFilter();
+}
+
+void CatalogPane::updateCategoryButton() {
+    const auto* c = taxonomy_ ? taxonomy_->category(categoryCode_) : nullptr;
+    // Shopify's long names are elided: the pane's width never depends on a category's name.
+    category_->setText(c ? category_->fontMetrics().elidedText(
+                               catalog::Taxonomy::label(*c, uiLanguage()), Qt::ElideMiddle, 240)
+                         : tr("Category…"));
+    category_->setToolTip(c ? tr("Images of %1 and every category below it")
+                                  .arg(taxonomy_->categoryPath(c->code, uiLanguage()))
+                            : tr("Show only the images of one category and its subcategories"));
+    clearCategory_->setVisible(c != nullptr);
 }
 
 }  // namespace vistag::ui

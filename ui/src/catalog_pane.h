@@ -20,6 +20,7 @@ class Taxonomy;
 namespace vistag::ui {
 
 class CatalogModel;
+class CategoryPicker;
 
 class CatalogPane final : public QWidget {
     Q_OBJECT
@@ -35,6 +36,12 @@ public:
     QComboBox* conditionBox() const { return condition_; }  // "has" / "lacks"
     QComboBox* valueBox() const { return value_; }          // editable: a value code or label
     QComboBox* sortBox() const { return sort_; }            // catalog::ImageSort values
+    // "Category…" (a taxonomy with a category tree): images whose category is the chosen one or
+    // below it. chooseCategory() opens the picker (window-modal, returns at once).
+    QPushButton* categoryButton() const { return category_; }
+    CategoryPicker* chooseCategory();
+    void setCategoryFilter(const QString& code);  // "" = any category
+    const QString& categoryFilter() const { return categoryCode_; }
     // The filter the controls describe now.
     catalog::ImageFilter currentFilter() const;
     void setSort(catalog::ImageSort sort);
@@ -50,6 +57,7 @@ private:
     void retranslateUi();
     void applyFilter();
     void fillValues();
+    void updateCategoryButton();
 
     CatalogModel* model_;
     const catalog::Taxonomy* taxonomy_ = nullptr;
@@ -61,6 +69,9 @@ private:
     QComboBox* value_ = nullptr;
     QComboBox* sort_ = nullptr;
     QPushButton* add_ = nullptr;
+    QPushButton* category_ = nullptr;
+    QPushButton* clearCategory_ = nullptr;
+    QString categoryCode_;
     bool filling_ = false;
 };
 

@@ -41,6 +41,7 @@
 #include "image_viewer.h"
 #include "log_panel.h"
 #include "logging/app_log.h"
+#include "review_rules_page.h"
 #include "scheduler/backend_controller.h"
 #include "settings_dialog.h"
 #include "share_dialog.h"
@@ -190,6 +191,9 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
                                nullptr, p.failed);
                 return text;
             });
+        if (ok && !cancelled && db_ && db_->isOpen())  // Tools → Review rules…: after a batch
+            if (const QString note = runRulesAfterBatch(db_->path(), taxonomy_); !note.isEmpty())
+                statusBar()->showMessage(note);
         if (reopenPending_)  // a catalogue change waited for the batch to stop
             reopenCatalogueWhenIdle();
     });

@@ -52,6 +52,7 @@ class LogPanel;
 class ShareDialog;
 class ImageViewer;
 class BatchPanel;
+class TaxonomyBrowser;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -69,6 +70,13 @@ public:
     ImageViewer* viewer() const { return viewer_; }
     BatchPanel* batchPanel() const { return batchPanel_; }
     QSplitter* catalogueSplitter() const { return catalogPage_; }
+    // Help → Taxonomy… and the tag editor's "Taxonomy" button: the taxonomy browser (one,
+    // not modal), showing the category `code` when given.
+    TaxonomyBrowser* showTaxonomyBrowser(const QString& categoryCode = {});
+    // The taxonomy the window tags and reviews with (Settings → Taxonomy): every pane follows;
+    // images keep their tags. `path`: its file, "" = the built-in one.
+    void setTaxonomy(const catalog::Taxonomy& taxonomy, const QString& path);
+    const catalog::Taxonomy& taxonomy() const { return taxonomy_; }
     // Review navigation (Ctrl+↓ / Ctrl+↑, Ctrl+J, Ctrl+Enter).
     void selectRow(int row);
     void nextImage(int step);
@@ -218,6 +226,8 @@ private:
     QStringList pendingRemote_;  // url, key, model, token-limit field of a connection under way
     ImageViewer* viewer_ = nullptr;
     BatchPanel* batchPanel_ = nullptr;
+    TaxonomyBrowser* taxonomyBrowser_ = nullptr;
+    QString taxonomyPath_;  // the file of taxonomy_, "" = built in
     QSplitter* catalogPage_ = nullptr;
     qint64 currentImage_ = 0;  // what the tag editor shows (syncCurrentProduct)
     int currentSelected_ = 0;

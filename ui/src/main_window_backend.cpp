@@ -35,6 +35,7 @@
 #include "logging/app_log.h"
 #include "scheduler/backend_controller.h"
 #include "settings_dialog.h"
+#include "settings_taxonomy_page.h"
 #include "share_dialog.h"
 #include "start_page.h"
 #include "tag_editor.h"
@@ -145,8 +146,14 @@ bool MainWindow::openCatalogue(QString* error) {
 
 void MainWindow::openSettings() {
     SettingsDialog dialog(settings_, shortcuts_, this);
-    if (dialog.exec() == QDialog::Accepted)
-        applySettings(dialog.settings());
+    TaxonomyPage* taxonomyPage = dialog.addTaxonomyPage(taxonomy_, taxonomyPath_);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    applySettings(dialog.settings());
+    if (const auto& chosen = taxonomyPage->chosen()) {
+        TaxonomyPage::storePath(taxonomyPage->chosenPath());
+        setTaxonomy(*chosen, taxonomyPage->chosenPath());
+    }
 }
 
 bool MainWindow::restoreLastBackend() {

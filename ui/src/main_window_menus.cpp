@@ -11,6 +11,8 @@
 #include "bulk_tag_dialog.h"
 #include "image_viewer.h"
 #include "main_window.h"
+#include "quality_view.h"
+#include "review_rules_page.h"
 #include "share_dialog.h"
 #include "shortcut_map.h"
 #include "tag_editor.h"
@@ -156,6 +158,13 @@ void MainWindow::buildMenus() {
                               shareDialog()->raise();
                           }),
          [] { return tr("S&hare this model…"); });
+    tools->addSeparator();
+    text(tools->addAction(QString(), this, [this] { showQualityView(this, db_.get(), taxonomy_); }),
+         [] { return tr("Model &quality…"); })
+        ->setObjectName(QStringLiteral("tools.quality"));
+    text(tools->addAction(QString(), this, [this] { showReviewRules(this, db_.get(), taxonomy_); }),
+         [] { return tr("&Review rules…"); })
+        ->setObjectName(QStringLiteral("tools.reviewRules"));
 
     QMenu* help = menu([] { return tr("&Help"); });
     text(help->addAction(QString(), this,

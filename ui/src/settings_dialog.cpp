@@ -23,6 +23,7 @@
 #include <functional>
 
 #include "catalog/catalog_db.h"
+#include "settings_taxonomy_page.h"
 #include "shortcut_map.h"
 
 namespace vistag::ui {
@@ -429,6 +430,13 @@ bool SettingsDialog::applyShortcuts() {
     for (auto it = proposed.cbegin(); it != proposed.cend(); ++it)
         shortcuts_->setKeys(it.key(), it.value());
     return true;
+}
+
+TaxonomyPage* SettingsDialog::addTaxonomyPage(const catalog::Taxonomy& current,
+                                              const QString& path) {
+    taxonomyPage_ = new TaxonomyPage(current, path, this);
+    tabs_->addTab(taxonomyPage_, tr("Taxonomy"));
+    return taxonomyPage_;
 }
 
 void SettingsDialog::accept() {

@@ -8,6 +8,7 @@
 #include <QHash>
 
 #include "settings/app_settings.h"
+#include "tags/taxonomy.h"
 
 class QCheckBox;
 class QComboBox;
@@ -22,6 +23,7 @@ class QTabWidget;
 namespace vistag::ui {
 
 class ShortcutMap;
+class TaxonomyPage;
 
 class SettingsDialog final : public QDialog {
     Q_OBJECT
@@ -40,6 +42,11 @@ public:
     bool applyShortcuts();
 
     void accept() override;
+
+    // Settings → Taxonomy (taxonomy in use, and its file: "" = built in); the window reads
+    // taxonomyPage()->chosen() after OK.
+    TaxonomyPage* addTaxonomyPage(const catalog::Taxonomy& current, const QString& path);
+    TaxonomyPage* taxonomyPage() const { return taxonomyPage_; }
 
 private:
     QWidget* buildModelTab(const settings::AppSettings& s);
@@ -79,6 +86,7 @@ private:
     QComboBox* language_ = nullptr;
     QTableWidget* keys_ = nullptr;
     QLabel* conflicts_ = nullptr;
+    TaxonomyPage* taxonomyPage_ = nullptr;
 };
 
 }  // namespace vistag::ui

@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QLocale>
+#include "tag_editor_p.h"
 #include "translations.h"
 
 #include <QAction>
@@ -24,22 +25,7 @@ namespace vistag::ui {
 namespace {
 
 using catalog::TagStatus;
-
-constexpr int kTagIdRole = Qt::UserRole + 1;
-constexpr int kAttributeRole = Qt::UserRole + 2;
-constexpr int kValueTextRole = Qt::UserRole + 3;  // the value as shown, for the rename editor
-
-QString statusText(TagStatus s) {
-    switch (s) {
-        case TagStatus::Suggested:
-            return TagEditor::tr("suggested");
-        case TagStatus::Accepted:
-            return TagEditor::tr("accepted");
-        case TagStatus::Rejected:
-            return TagEditor::tr("rejected");
-    }
-    return {};
-}
+using namespace tag_editor_detail;
 
 // A change to the catalogue that the undo stack can take back. The edit is already stored when
 // the command is pushed (redo() skips its first call); undo and redo write to the catalogue too.
@@ -156,6 +142,18 @@ private:
 
 }  // namespace
 
+QString tag_editor_detail::statusText(TagStatus s) {
+    switch (s) {
+        case TagStatus::Suggested:
+            return TagEditor::tr("suggested");
+        case TagStatus::Accepted:
+            return TagEditor::tr("accepted");
+        case TagStatus::Rejected:
+            return TagEditor::tr("rejected");
+    }
+    return {};
+}
+
 TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, QString user,
                      QWidget* parent)
     : QWidget(parent), db_(db), taxonomy_(taxonomy), user_(std::move(user)) {
@@ -208,6 +206,8 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     auto* header = new QHBoxLayout;
     header->addWidget(thumb_);
     header->addWidget(title_, 1);
+    createCategoryControls();  // the category button, the taxonomy browser, "drop"
+    header->addWidget(taxonomyButton_);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(accept);
@@ -218,7 +218,9 @@ TagEditor::TagEditor(catalog::CatalogDb& db, const catalog::Taxonomy& taxonomy, 
     col->setContentsMargins(0, 0, 0, 0);
     col->addLayout(header);
     col->addWidget(note_);
+    col->addWidget(categoryButton_);
     col->addWidget(tree_, 1);
+    col->addWidget(dropButton_);
     col->addWidget(hint_);
     col->addLayout(buttons);
     col->addWidget(add_);
@@ -257,6 +259,7 @@ void TagEditor::retranslateUi() {
         {"tag.add", tr("Add tag")},       {"edit.undo", tr("Undo")},
         {"edit.redo", tr("Redo")},
     };
+    retranslateCategoryControls();
     for (const auto& [id, text] : texts)
         if (QAction* a = action(QLatin1String(id)))
             a->setText(text);
@@ -302,7 +305,8 @@ void TagEditor::updateEnabled() {
     const bool on = imageId_ != 0;
     for (QWidget* w :
          {static_cast<QWidget*>(tree_), static_cast<QWidget*>(add_), static_cast<QWidget*>(accept_),
-          static_cast<QWidget*>(reject_), static_cast<QWidget*>(acceptAll_)})
+          static_cast<QWidget*>(reject_), static_cast<QWidget*>(acceptAll_),
+          static_cast<QWidget*>(categoryButton_), static_cast<QWidget*>(dropButton_)})
         w->setEnabled(on);
     for (QAction* a : findChildren<QAction*>(QString(), Qt::FindDirectChildrenOnly))
         if (a->objectName().startsWith(QLatin1String("tag.")))
@@ -406,98 +410,6 @@ void TagEditor::refreshUnlessEditing() {
     if (focus && focus != tree_ && tree_->viewport()->isAncestorOf(focus))
         return;
     refresh();
-}
-
-void TagEditor::refresh() {
-    // Keep the focused row (a tag, or else its attribute) across the rebuild.
-    QString currentAttribute;
-    qint64 currentTag = 0;
-    if (auto* c = tree_->currentItem()) {
-        currentAttribute = c->data(0, kAttributeRole).toString();
-        currentTag = c->data(0, kTagIdRole).toLongLong();
-    }
-    tree_->clear();
-    shownVersions_.clear();
-    if (imageId_ == 0)
-        return;
-    QString error;
-    auto tags = db_.tagsForImage(imageId_, &error);
-    if (!tags) {
-        emit errorOccurred(error);
-        return;
-    }
-    // What the person sees: an edit of a tag someone changed since is refused (team catalogue).
-    for (const auto& t : *tags)
-        shownVersions_.insert(t.id, t.version);
-    // Every attribute of the taxonomy, so that any of them can be focused and picked (1–9);
-    // attributes the taxonomy does not know follow.
-    QHash<QString, QTreeWidgetItem*> groups;
-    auto makeGroup = [&](const QString& code) {
-        const auto* a = taxonomy_.attribute(code);
-        auto* g =
-            new QTreeWidgetItem(tree_, {a ? catalog::Taxonomy::label(*a, uiLanguage()) : code});
-        g->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        g->setData(0, kAttributeRole, code);
-        QFont f = g->font(0);
-        f.setBold(true);
-        g->setFont(0, f);
-        groups.insert(code, g);
-        return g;
-    };
-    for (const auto& a : taxonomy_.attributes())
-        makeGroup(a.code);
-    QTreeWidgetItem* restore = nullptr;
-    for (const auto& t : *tags) {
-        QTreeWidgetItem* group = groups.value(t.attribute);
-        if (!group)
-            group = makeGroup(t.attribute);
-        const auto* v = taxonomy_.value(t.attribute, t.valueCode);
-        const QString valueLabel = v ? catalog::Taxonomy::label(*v, uiLanguage()) : t.valueCode;
-        QString label = valueLabel;
-        if (t.isNewValue)
-            label += tr(" (new value)");
-        QString source = t.source.startsWith(QLatin1String("person:"))
-                             ? t.source.mid(7)
-                             : t.source.section(QLatin1Char(':'), 1);
-        // The confidence first, so that a narrow column still shows it; a constrained answer
-        // where little of the model's probability went to the taxonomy's values (it wanted to
-        // say something the taxonomy does not have) is marked.
-        const bool outside = t.allowedMass >= 0 && t.allowedMass < 0.5;
-        if (t.confidence >= 0)
-            source = QStringLiteral("%1%2 · %3")
-                         .arg(t.confidence, 0, 'f', 2)
-                         .arg(outside ? QStringLiteral(" ⚠") : QString(), source);
-        auto* item = new QTreeWidgetItem(group, {label, source, statusText(t.status)});
-        if (outside)
-            item->setToolTip(1, tr("The model gave only %1% of its probability to the taxonomy's "
-                                   "values here: it may have wanted to say something the "
-                                   "taxonomy does not have.")
-                                    .arg(qRound(t.allowedMass * 100)));
-        item->setFlags(item->flags() | Qt::ItemIsEditable);
-        item->setData(0, kTagIdRole, t.id);
-        item->setData(0, kAttributeRole, t.attribute);
-        item->setData(0, kValueTextRole, valueLabel);
-        item->setData(2, Qt::UserRole, catalog::tagStatusName(t.status));
-        if (!t.decidedBy.isEmpty())  // in a team: who decided, and when
-            item->setToolTip(
-                2, tr("%1 by %2, %3")
-                       .arg(statusText(t.status), t.decidedBy,
-                            QLocale().toString(t.decidedAt.toLocalTime(), QLocale::ShortFormat)));
-        if (t.status == TagStatus::Rejected)
-            item->setForeground(0, palette().brush(QPalette::PlaceholderText));
-        if (t.id == currentTag)
-            restore = item;
-    }
-    for (auto* g : std::as_const(groups)) {
-        if (g->childCount() == 0)
-            g->setForeground(0, palette().brush(QPalette::PlaceholderText));
-        if (!restore && g->data(0, kAttributeRole).toString() == currentAttribute)
-            restore = g;
-    }
-    tree_->expandAll();
-    if (restore)
-        tree_->setCurrentItem(restore, 0, QItemSelectionModel::ClearAndSelect);
-    emit tagsChanged(imageId_);
 }
 
 QString TagEditor::focusedAttribute() const {

@@ -23,6 +23,8 @@ class QPushButton;
 
 namespace vistag::ui {
 
+class CategoryPicker;
+
 class TagEditor final : public QWidget {
     Q_OBJECT
 public:
@@ -77,12 +79,35 @@ public:
     // Puts an edit that is already stored (a bulk edit) on the undo stack.
     void pushEdit(const QString& label, const catalog::TagEdit& edit);
     void refresh();
+    // The taxonomy (held by reference) was replaced: completions and the list follow it.
+    void taxonomyChanged();
+
+    // ---- the category (a taxonomy with a category tree; tag_editor_scope.cpp) ----------------
+    // The image's category: its accepted category tag, else its first suggested one; "" when
+    // none (or no tree). With a category, the list shows only the attributes that apply to it;
+    // tags of other attributes are listed as not applying and can be dropped.
+    const QString& categoryCode() const { return category_; }
+    QPushButton* categoryButton() const { return categoryButton_; }
+    QPushButton* dropButton() const { return dropButton_; }
+    QPushButton* taxonomyButton() const { return taxonomyButton_; }
+    // Opens the category picker (window-modal, returns at once); choosing calls setCategory().
+    CategoryPicker* chooseCategory();
+    // The person's category for the image: accepted, every other category rejected (audited as
+    // a pick); one undoable step.
+    bool setCategory(const QString& code);
+    // Deletes the tags (not rejected) of attributes that do not apply to the category; one
+    // undoable step. False when there were none or the catalogue refused.
+    bool dropInapplicable();
+    // Tags listed as not applying to the category (suggested or accepted).
+    const QList<qint64>& inapplicableTags() const { return inapplicable_; }
     // After someone else changed the catalogue: refresh() unless a tag is being renamed in place
     // (the edit in progress stays; it is checked against the stored version when committed).
     void refreshUnlessEditing();
 
 signals:
     void errorOccurred(const QString& message);
+    // The header's "Taxonomy" button: the browser, showing this category ("" = none).
+    void taxonomyBrowserRequested(const QString& categoryCode);
     void tagsChanged(qint64 imageId);
 
 protected:
@@ -90,6 +115,8 @@ protected:
 
 private:
     void retranslateUi();
+    void createCategoryControls();
+    void retranslateCategoryControls();
     void createActions();
     void updateHeader();
     void updateEnabled();
@@ -115,6 +142,11 @@ private:
     QPushButton* reject_ = nullptr;
     QPushButton* acceptAll_ = nullptr;
     QUndoStack* undo_ = nullptr;
+    QPushButton* categoryButton_ = nullptr;
+    QPushButton* dropButton_ = nullptr;
+    QPushButton* taxonomyButton_ = nullptr;
+    QString category_;            // the image's category as the list shows it
+    QList<qint64> inapplicable_;  // tags of attributes that do not apply to it
 };
 
 }  // namespace vistag::ui
