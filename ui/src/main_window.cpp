@@ -44,6 +44,7 @@
 #include "review_rules_page.h"
 #include "scheduler/backend_controller.h"
 #include "settings_dialog.h"
+#include "settings_taxonomy_page.h"
 #include "share_dialog.h"
 #include "shortcut_map.h"
 #include "start_page.h"
@@ -67,6 +68,14 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     setAcceptDrops(true);
 
     settings_ = settings::AppSettings::load();
+    // Settings → Taxonomy's file; the built-in taxonomy (and the reason shown) when unreadable.
+    QString taxonomyError;
+    taxonomyPath_ = TaxonomyPage::storedPath();
+    if (!taxonomyPath_.isEmpty()) {
+        taxonomy_ = TaxonomyPage::loadStored(&taxonomyError);
+        if (!taxonomyError.isEmpty())
+            taxonomyPath_.clear();
+    }
     if (!settings_.imageRoot.isEmpty())
         catalog::CatalogDb::setDefaultImageRoot(settings_.imageRoot);
     db_ = std::make_unique<catalog::CatalogDb>();
@@ -317,6 +326,10 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     // machine) show up by themselves.
     if (dbOk)
         db_->watchChanges(this, [this] { catalogueChangedElsewhere(); });
+    if (!taxonomyError.isEmpty())
+        showError(tr("The taxonomy of Settings → Taxonomy could not be read; the built-in one "
+                     "is used.\n%1")
+                      .arg(taxonomyError));
 }
 
 void MainWindow::catalogueChangedElsewhere() {

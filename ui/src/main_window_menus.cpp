@@ -7,8 +7,10 @@
 #include <QMessageBox>
 
 #include "about.h"
+#include "ask_pane.h"
 #include "batch_panel.h"
 #include "bulk_tag_dialog.h"
+#include "catalog_pane.h"
 #include "image_viewer.h"
 #include "main_window.h"
 #include "quality_view.h"
@@ -16,6 +18,7 @@
 #include "share_dialog.h"
 #include "shortcut_map.h"
 #include "tag_editor.h"
+#include "taxonomy_browser.h"
 
 namespace vistag::ui {
 
@@ -167,6 +170,11 @@ void MainWindow::buildMenus() {
         ->setObjectName(QStringLiteral("tools.reviewRules"));
 
     QMenu* help = menu([] { return tr("&Help"); });
+    QAction* browse = text(help->addAction(QString(), this, [this] { showTaxonomyBrowser(); }),
+                           [] { return tr("&Taxonomy: categories, attributes, values…"); });
+    browse->setObjectName(QStringLiteral("help.taxonomy"));
+    connect(tagEditor_, &TagEditor::taxonomyBrowserRequested, this,
+            &MainWindow::showTaxonomyBrowser);
     text(help->addAction(QString(), this,
                          [this] {
                              QMessageBox::about(
@@ -212,6 +220,28 @@ void MainWindow::createTagActions(QMenu* menu) {
 
 QAction* MainWindow::action(const QString& id) const {
     return menuBar()->findChild<QAction*>(id);
+}
+
+TaxonomyBrowser* MainWindow::showTaxonomyBrowser(const QString& categoryCode) {
+    if (!taxonomyBrowser_)
+        taxonomyBrowser_ = new TaxonomyBrowser(taxonomy_, this);
+    taxonomyBrowser_->show();
+    taxonomyBrowser_->raise();
+    taxonomyBrowser_->activateWindow();
+    if (!categoryCode.isEmpty())
+        taxonomyBrowser_->showCategory(categoryCode);
+    return taxonomyBrowser_;
+}
+
+void MainWindow::setTaxonomy(const catalog::Taxonomy& taxonomy, const QString& path) {
+    // The browser's tree indexes the old taxonomy: it goes (and is made again on demand).
+    delete taxonomyBrowser_;
+    taxonomyBrowser_ = nullptr;
+    taxonomy_ = taxonomy;  // in place: the panes hold references to it
+    taxonomyPath_ = path;
+    catalogPane_->setTaxonomy(taxonomy_);
+    askPane_->setTaxonomy(&taxonomy_);
+    tagEditor_->taxonomyChanged();
 }
 
 }  // namespace vistag::ui
