@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QSet>
 #include <cstdio>
+#include <cstring>
 
 #include "catalog/exporters.h"
 #include "cli_util.h"
@@ -30,6 +31,14 @@ const char kUsage[] =
     "nothing is written); 11 the output file could not be written.\n";
 
 constexpr int kNotesShown = 20;
+
+// Input that cannot be used: its one-line message, then the usage line (exit 2, as for a usage
+// error: the command was given something it cannot take).
+int inputError(const QString& message) {
+    std::fprintf(stderr, "vistag-cli: %s\n%.*s", qPrintable(message),
+                 int(std::strchr(kUsage, '\n') - kUsage + 1), kUsage);
+    return 2;
+}
 
 int runImport(const QStringList& args) {
     QCommandLineParser p;
@@ -67,10 +76,8 @@ int runImport(const QStringList& args) {
     QString err;
     catalog::ShopifyImportStats stats;
     const auto taxonomy = catalog::importShopifyTaxonomy(pos.at(2), options, &notes, &err, &stats);
-    if (!taxonomy) {
-        std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
-        return 2;
-    }
+    if (!taxonomy)
+        return inputError(err);
     const QString out = p.value(QStringLiteral("out"));
     const QByteArray json = taxonomy->toJson();
     // What is written must load: the importer resolves every clash the loader refuses.
@@ -119,10 +126,8 @@ int runCheck(const QStringList& args) {
     QString err;
     const auto t = catalog::Taxonomy::load(pos.at(1), &err);
     const double ms = timer.nsecsElapsed() / 1e6;
-    if (!t) {
-        std::fprintf(stderr, "%s\n", qPrintable(err));
-        return 2;
-    }
+    if (!t)
+        return inputError(err);
     QStringList problems;
     int values = 0, extended = 0;
     const bool tree = t->hasCategoryTree();
@@ -161,7 +166,8 @@ int runCheck(const QStringList& args) {
         for (const catalog::TaxonomyCategory& c : t->categories())
             missing += !c.labels.contains(lang);
         for (const catalog::TaxonomyAttribute& a : t->attributes())
-            missing += !a.labels.contains(lang);
+            missing += !a.labels.contains(lang) &&
+                       !(tree && a.code == QLatin1String(catalog::Taxonomy::kCategoryAttribute));
         if (missing > 0)
             problems << QStringLiteral(
                             "%1 categories or attributes have no \"%2\" label (English "

@@ -151,7 +151,8 @@ QStringList Taxonomy::languages() const {
     for (const TaxonomyCategory& c : m_categories)
         add(c.labels);
     for (const TaxonomyAttribute& a : m_attributes)
-        add(a.labels);
+        if (!hasCategoryTree() || a.code != QLatin1String(kCategoryAttribute))  // not the file's
+            add(a.labels);
     out.sort();
     if (out.removeAll(QStringLiteral("en")) > 0)
         out.prepend(QStringLiteral("en"));

@@ -430,6 +430,13 @@ private:
         return ok;
     }
 
+    // Where a category's "parent" is (its "code" pointer ends in "/code").
+    QString parentPointer(const QString& code) const {
+        const QString at = m_categoryCodeAt.value(code);
+        return at.endsWith(QLatin1String("/code")) ? at.chopped(5) + QStringLiteral("/parent")
+                                                   : QString();
+    }
+
     // Every parent exists and no category is its own ancestor.
     void checkTree(const QList<TaxonomyCategory>& categories) {
         QHash<QString, int> index;
@@ -441,7 +448,7 @@ private:
         for (int i = 0; i < categories.size(); ++i) {
             const TaxonomyCategory& c = categories.at(i);
             if (!c.parentCode.isEmpty() && !index.contains(c.parentCode))
-                error(valueAt(m_categoryCodeAt.value(c.code).chopped(5) + "/parent"),
+                error(valueAt(parentPointer(c.code)),
                       QStringLiteral("category \"%1\": parent \"%2\" does not exist")
                           .arg(c.code, c.parentCode));
         }
@@ -459,7 +466,7 @@ private:
                     cycle.append(categories.at(walk.at(w)).code);
                 cycle.append(categories.at(k).code);
                 const TaxonomyCategory& c = categories.at(k);
-                error(valueAt(m_categoryCodeAt.value(c.code).chopped(5) + "/parent"),
+                error(valueAt(parentPointer(c.code)),
                       QStringLiteral("category \"%1\": its parents form a cycle (%2)")
                           .arg(c.code, cycle.join(QStringLiteral(" → "))));
             }
