@@ -140,7 +140,7 @@
     </message>
     <message>
         <location filename="../src/batch_panel.cpp" line="126"/>
-        <location filename="../src/batch_panel.cpp" line="222"/>
+        <location filename="../src/batch_panel.cpp" line="223"/>
         <source>Tagging is already running.</source>
         <translation>打标已在进行中。</translation>
     </message>
@@ -165,34 +165,34 @@
         <translation>请先选择模型或服务器，再继续打标。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="232"/>
+        <location filename="../src/batch_panel.cpp" line="233"/>
         <source>Tagging…</source>
         <translation>正在打标…</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="260"/>
+        <location filename="../src/batch_panel.cpp" line="261"/>
         <source>Tagging %1 / %2</source>
         <translation>打标 %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/batch_panel.cpp" line="265"/>
+        <location filename="../src/batch_panel.cpp" line="266"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n 张失败</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="284"/>
+        <location filename="../src/batch_panel.cpp" line="285"/>
         <source>Tagging stopped: %1</source>
         <translation>打标已停止：%1</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="303"/>
+        <location filename="../src/batch_panel.cpp" line="304"/>
         <source>No image failed its last tagging.</source>
         <translation>没有图片在最近一次打标中失败。</translation>
     </message>
     <message>
-        <location filename="../src/batch_panel.cpp" line="313"/>
+        <location filename="../src/batch_panel.cpp" line="314"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
@@ -1158,12 +1158,12 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     <message>
         <location filename="../src/main_window_menus.cpp" line="166"/>
         <source>Model &amp;quality…</source>
-        <translation type="unfinished"></translation>
+        <translation>模型质量(&amp;Q)…</translation>
     </message>
     <message>
         <location filename="../src/main_window_menus.cpp" line="169"/>
         <source>&amp;Review rules…</source>
-        <translation type="unfinished"></translation>
+        <translation>审核规则(&amp;R)…</translation>
     </message>
     <message>
         <location filename="../src/main_window_menus.cpp" line="172"/>
@@ -1444,268 +1444,268 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
     <message>
         <location filename="../src/quality_view.cpp" line="111"/>
         <source>Write the quality report</source>
-        <translation type="unfinished"></translation>
+        <translation>写出质量报告</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="113"/>
         <source>Web page (*.html)</source>
-        <translation type="unfinished"></translation>
+        <translation>网页 (*.html)</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="118"/>
         <source>Quality report</source>
-        <translation type="unfinished"></translation>
+        <translation>质量报告</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="172"/>
         <source>No reviewed suggestions yet: accept, fix or reject some (or import answers you have with vistag-cli review import) to measure the model.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无已审核的建议：请先接受、修改或拒绝一些建议（或用 vistag-cli review import 导入已有答案），再衡量模型。</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="176"/>
         <source>%1 suggestions reviewed, %2 accepted unchanged (%3). The lower bound is the precision one can rely on with 95 % confidence given how many reviews there are.</source>
-        <translation type="unfinished"></translation>
+        <translation>已审核 %1 条建议，其中 %2 条原样接受（%3）。下限是在现有审核数量下以 95% 置信度可以信赖的精确率。</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="194"/>
         <source>%1: accepted, fixed, rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：接受、修改、拒绝</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="200"/>
         <location filename="../src/quality_view.cpp" line="307"/>
         <source>Accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>接受</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="201"/>
         <location filename="../src/quality_view.cpp" line="307"/>
         <source>Fixed</source>
-        <translation type="unfinished"></translation>
+        <translation>修改</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="202"/>
         <location filename="../src/quality_view.cpp" line="308"/>
         <source>Rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>拒绝</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="211"/>
         <location filename="../src/quality_view.cpp" line="284"/>
         <source>suggestions</source>
-        <translation type="unfinished"></translation>
+        <translation>建议数</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="218"/>
         <source>Reliability: share correct by confidence</source>
-        <translation type="unfinished"></translation>
+        <translation>可靠性：各置信度区间的正确比例</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="219"/>
         <location filename="../src/quality_view.cpp" line="283"/>
         <source>confidence</source>
-        <translation type="unfinished"></translation>
+        <translation>置信度</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="220"/>
         <source>share correct</source>
-        <translation type="unfinished"></translation>
+        <translation>正确比例</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="245"/>
         <source>Coverage against precision</source>
-        <translation type="unfinished"></translation>
+        <translation>覆盖率与精确率</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="246"/>
         <source>coverage</source>
-        <translation type="unfinished"></translation>
+        <translation>覆盖率</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="247"/>
         <source>precision</source>
-        <translation type="unfinished"></translation>
+        <translation>精确率</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="262"/>
         <source>Confidence histogram</source>
-        <translation type="unfinished"></translation>
+        <translation>置信度分布</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="264"/>
         <source>Correct</source>
-        <translation type="unfinished"></translation>
+        <translation>正确</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="265"/>
         <source>Wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="266"/>
         <location filename="../src/quality_view.cpp" line="309"/>
         <source>Pending</source>
-        <translation type="unfinished"></translation>
+        <translation>待审核</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="299"/>
         <source>The report could not be written to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将报告写入 %1：%2</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="306"/>
         <location filename="../src/quality_view.cpp" line="324"/>
         <source>Model quality</source>
-        <translation type="unfinished"></translation>
+        <translation>模型质量</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="307"/>
         <source>Attribute</source>
-        <translation type="unfinished">属性</translation>
+        <translation>属性</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="307"/>
         <source>Reviewed</source>
-        <translation type="unfinished">已审核</translation>
+        <translation>已审核</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="308"/>
         <source>Precision</source>
-        <translation type="unfinished">精度</translation>
+        <translation>精确率</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="308"/>
         <source>Lower bound (95 %)</source>
-        <translation type="unfinished"></translation>
+        <translation>下限 (95%)</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="310"/>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新(&amp;R)</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="311"/>
         <source>&amp;Write report…</source>
-        <translation type="unfinished"></translation>
+        <translation>写出报告(&amp;W)…</translation>
     </message>
     <message>
         <location filename="../src/quality_view.cpp" line="325"/>
         <source>Open a catalogue first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先打开一个目录。</translation>
     </message>
 </context>
 <context>
     <name>vistag::ui::ReviewRulesPage</name>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="165"/>
+        <location filename="../src/review_rules_page.cpp" line="166"/>
         <source>%1 reviewed at or above it, %2 correct: precision at least %3 % (95 %)</source>
-        <translation type="unfinished"></translation>
+        <translation>阈值及以上已审核 %1 条，正确 %2 条：精确率至少 %3%（95% 置信）</translation>
     </message>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="172"/>
+        <location filename="../src/review_rules_page.cpp" line="173"/>
         <source>no rule</source>
-        <translation type="unfinished"></translation>
+        <translation>无规则</translation>
     </message>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="202"/>
+        <location filename="../src/review_rules_page.cpp" line="203"/>
         <source>Rules saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>规则已保存。</translation>
     </message>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="211"/>
+        <location filename="../src/review_rules_page.cpp" line="212"/>
         <source>No enabled rule has a threshold yet: nothing was accepted.</source>
-        <translation type="unfinished"></translation>
+        <translation>启用的规则都还没有阈值：未接受任何建议。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/review_rules_page.cpp" line="223"/>
+        <location filename="../src/review_rules_page.cpp" line="224"/>
         <source>%n suggestions accepted by the rules (Undo last run takes them back).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>规则接受了 %n 条建议（“撤销上次运行”可撤回）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/review_rules_page.cpp" line="244"/>
+        <location filename="../src/review_rules_page.cpp" line="245"/>
         <source>%n suggestions are pending again (the rules&apos; run was undone).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 条建议恢复为待审核（规则的运行已撤销）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="247"/>
+        <location filename="../src/review_rules_page.cpp" line="248"/>
         <source>No run of the rules to undo.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可撤销的规则运行。</translation>
     </message>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="252"/>
-        <location filename="../src/review_rules_page.cpp" line="279"/>
+        <location filename="../src/review_rules_page.cpp" line="253"/>
+        <location filename="../src/review_rules_page.cpp" line="280"/>
         <source>Review rules</source>
-        <translation type="unfinished"></translation>
+        <translation>审核规则</translation>
     </message>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="254"/>
+        <location filename="../src/review_rules_page.cpp" line="255"/>
         <source>A rule accepts an attribute&apos;s suggestions whose confidence is at or above a threshold measured on your own reviews: the lowest confidence at which at least the minimum number of reviewed suggestions reach the target precision with 95 % confidence. Accepts made by a rule are audited and do not count as reviews.</source>
-        <translation type="unfinished"></translation>
+        <translation>规则会自动接受某属性置信度不低于阈值的建议。阈值依据您自己的审核计算：在该置信度及以上，已审核的建议不少于最少审核数，且以 95% 置信度达到目标精确率的最低置信度。规则的接受会记入审计日志，且不计为审核。</translation>
     </message>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="259"/>
+        <location filename="../src/review_rules_page.cpp" line="260"/>
         <source>Attribute</source>
-        <translation type="unfinished">属性</translation>
+        <translation>属性</translation>
     </message>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="259"/>
+        <location filename="../src/review_rules_page.cpp" line="260"/>
         <source>On</source>
-        <translation type="unfinished">范围</translation>
+        <translation>启用</translation>
     </message>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="259"/>
+        <location filename="../src/review_rules_page.cpp" line="260"/>
         <source>Target precision</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../src/review_rules_page.cpp" line="260"/>
-        <source>Minimum reviews</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../src/review_rules_page.cpp" line="260"/>
-        <source>Threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>目标精确率</translation>
     </message>
     <message>
         <location filename="../src/review_rules_page.cpp" line="261"/>
-        <source>Would accept now</source>
-        <translation type="unfinished"></translation>
+        <source>Minimum reviews</source>
+        <translation>最少审核数</translation>
+    </message>
+    <message>
+        <location filename="../src/review_rules_page.cpp" line="261"/>
+        <source>Threshold</source>
+        <translation>阈值</translation>
     </message>
     <message>
         <location filename="../src/review_rules_page.cpp" line="262"/>
-        <source>Run the rules after every batch of tagging</source>
-        <translation type="unfinished"></translation>
+        <source>Would accept now</source>
+        <translation>现在可接受</translation>
     </message>
     <message>
         <location filename="../src/review_rules_page.cpp" line="263"/>
-        <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <source>Run the rules after every batch of tagging</source>
+        <translation>每批打标完成后运行规则</translation>
     </message>
     <message>
         <location filename="../src/review_rules_page.cpp" line="264"/>
-        <source>&amp;Accept now</source>
-        <translation type="unfinished"></translation>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
     </message>
     <message>
         <location filename="../src/review_rules_page.cpp" line="265"/>
-        <source>&amp;Undo last run</source>
-        <translation type="unfinished"></translation>
+        <source>&amp;Accept now</source>
+        <translation>立即接受(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../src/review_rules_page.cpp" line="280"/>
+        <location filename="../src/review_rules_page.cpp" line="266"/>
+        <source>&amp;Undo last run</source>
+        <translation>撤销上次运行(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../src/review_rules_page.cpp" line="281"/>
         <source>Open a catalogue first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先打开一个目录。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/review_rules_page.cpp" line="312"/>
+        <location filename="../src/review_rules_page.cpp" line="313"/>
         <source>%n suggestions accepted by the review rules.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>审核规则接受了 %n 条建议。</numerusform>
         </translation>
     </message>
 </context>
