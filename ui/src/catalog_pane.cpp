@@ -387,9 +387,11 @@ void CatalogPane::setCategoryFilter(const QString& code) {
 void CatalogPane::updateCategoryButton() {
     const auto* c = taxonomy_ ? taxonomy_->category(categoryCode_) : nullptr;
     // Shopify's long names are elided: the pane's width never depends on a category's name.
-    category_->setText(c ? category_->fontMetrics().elidedText(
-                               catalog::Taxonomy::label(*c, uiLanguage()), Qt::ElideMiddle, 240)
-                         : tr("Category…"));
+    category_->setText(
+        c ? tr("Category: %1")
+                .arg(category_->fontMetrics().elidedText(catalog::Taxonomy::label(*c, uiLanguage()),
+                                                         Qt::ElideMiddle, 220))
+          : tr("Category…"));
     category_->setToolTip(c ? tr("Images of %1 and every category below it")
                                   .arg(taxonomy_->categoryPath(c->code, uiLanguage()))
                             : tr("Show only the images of one category and its subcategories"));

@@ -416,17 +416,22 @@
         <translation>任意标签</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="392"/>
+        <location filename="../src/catalog_pane.cpp" line="391"/>
+        <source>Category: %1</source>
+        <translation>类目：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="394"/>
         <source>Category…</source>
         <translation>类目…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="393"/>
+        <location filename="../src/catalog_pane.cpp" line="395"/>
         <source>Images of %1 and every category below it</source>
         <translation>%1 及其下所有类目的图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="395"/>
+        <location filename="../src/catalog_pane.cpp" line="397"/>
         <source>Show only the images of one category and its subcategories</source>
         <translation>只显示某一类目及其子类目的图片</translation>
     </message>
