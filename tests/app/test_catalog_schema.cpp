@@ -68,7 +68,7 @@ private slots:
         QVERIFY2(db.open(path, &error), qPrintable(error));
         QVERIFY(QFile::exists(path));
         QCOMPARE(db.fileSchemaVersion().value_or(-1), CatalogDb::schemaVersion());
-        QCOMPARE(CatalogDb::schemaVersion(), 5);
+        QCOMPARE(CatalogDb::schemaVersion(), 6);
         QCOMPARE(scalar(db, QStringLiteral("PRAGMA journal_mode")).toString(), QString("wal"));
         QCOMPARE(scalar(db, QStringLiteral("PRAGMA synchronous")).toInt(), 2);  // FULL
         QCOMPARE(scalar(db, QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);

@@ -32,6 +32,7 @@
 #include <optional>
 
 #include "catalog/catalog_records.h"
+#include "catalog/product_records.h"
 #include "tags/types.h"
 
 class QObject;
@@ -280,6 +281,40 @@ public:
     // accepted and suggested ones (rejected values are never exported); duplicates removed.
     std::optional<QList<ExportRow>> exportRows(bool perSku, bool acceptedOnly,
                                                QString* error = nullptr) const;
+
+    // ---- product feeds (catalog_db_products.cpp) ------------------------------------------------
+    // Keeps a feed file's bytes and format under its absolute path (a known path is replaced:
+    // exports write the newest import back). Audited as "import_feed". Returns the feed id.
+    std::optional<qint64> saveFeed(const QString& path, const QString& format,
+                                   const QByteArray& content, const QString& who,
+                                   QString* error = nullptr);
+    // Every imported feed, oldest first, with its bytes.
+    std::optional<QList<FeedRecord>> feeds(QString* error = nullptr) const;
+    // Makes the feed's products what `products` says (by handle), in one transaction: new
+    // products added; changed titles, descriptions, rows, variants and image lists updated; a
+    // new image URL waits for its download, a known one keeps it, one no longer listed is
+    // removed (its image leaves the product's SKU group). Products missing from `products` stay.
+    // Audited as "sync_products".
+    std::optional<ProductSync> syncProducts(qint64 feedId, const QList<ProductRecord>& products,
+                                            const QString& who, QString* error = nullptr);
+    // The feed's products (feedId 0: every feed's) in feed order, with images (by position) and
+    // variants.
+    std::optional<QList<ProductRecord>> products(qint64 feedId, QString* error = nullptr) const;
+    // Image URLs waiting for a download (feedId 0: every feed's): pending ones, and failed ones
+    // too with includeFailed (import --retry-failed).
+    std::optional<QList<ProductImageRecord>> imagesToDownload(qint64 feedId, bool includeFailed,
+                                                              QString* error = nullptr) const;
+    // A download finished: `image` (the stored file, described) joins the catalogue in the
+    // product's SKU group — a file already there keeps its id — and the URL is done; or, with
+    // image null, the URL failed because of `why`. One transaction.
+    bool finishImageDownload(qint64 productImageId, const ImageRecord* image, const QString& why,
+                             const QString& who, QString* error = nullptr);
+    // Values the feed already had, as accepted tags with source "feed" on the product's tag set;
+    // a value the set has in any status is left as it is (a person's rejection stands). Nothing
+    // while no image of the product is in the catalogue. Returns how many were added; audited as
+    // "feed_tags".
+    std::optional<int> addFeedTags(qint64 productId, const QList<TagSuggestion>& values,
+                                   const QString& who, QString* error = nullptr);
 
     // ---- batch queue (persistent; survives a crash) --------------------------------------------
     // mode: "untagged" | "replace" | "append". Items keep the order of imageIds.

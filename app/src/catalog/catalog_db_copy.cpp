@@ -11,8 +11,9 @@ namespace vistag::catalog {
 namespace {
 
 // In foreign-key order; every table has an integer id.
-const char* const kTables[] = {"images",  "runs",        "tags",         "audit",
-                               "batches", "batch_items", "review_rules", "rule_runs"};
+const char* const kTables[] = {"images",  "runs",        "tags",           "audit",
+                               "batches", "batch_items", "review_rules",   "rule_runs",
+                               "feeds",   "products",    "product_images", "product_variants"};
 // Rows per INSERT statement (16 columns at most: well inside both databases' parameter limits).
 constexpr int kRowsPerInsert = 200;
 

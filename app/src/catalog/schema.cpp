@@ -141,6 +141,51 @@ const char* const kV5[] = {
     R"(CREATE INDEX tags_rule_run ON tags(rule_run_id))",
 };
 
+// Version 6: product feeds. A feed file as it was imported (its bytes, so that an export writes
+// the merchant's rows back unchanged); its products (one SKU group each: the product's tag set)
+// with title, description and the feed rows they came from; each product's image URLs in
+// position order with where their download stands (a failed one is retried later); and the
+// variants' SKUs.
+const char* const kV6[] = {
+    R"(CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        format TEXT NOT NULL,
+        content TEXT NOT NULL,
+        imported_at TEXT NOT NULL))",
+    R"(CREATE TABLE products (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        handle TEXT NOT NULL,
+        sku_group TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        first_row INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        UNIQUE (feed_id, handle)))",
+    R"(CREATE INDEX products_group ON products(sku_group))",
+    R"(CREATE TABLE product_images (
+        id INTEGER PRIMARY KEY,
+        product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        feed_row INTEGER NOT NULL DEFAULT 0,
+        image_id INTEGER REFERENCES images(id) ON DELETE SET NULL,
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'done', 'failed')),
+        error TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        UNIQUE (product_id, url)))",
+    R"(CREATE INDEX product_images_status ON product_images(status))",
+    R"(CREATE TABLE product_variants (
+        id INTEGER PRIMARY KEY,
+        product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+        sku TEXT NOT NULL,
+        feed_row INTEGER NOT NULL DEFAULT 0,
+        image_url TEXT NOT NULL DEFAULT ''))",
+    R"(CREATE INDEX product_variants_product ON product_variants(product_id))",
+};
+
 // PostgreSQL spelling of the append-only audit triggers (SQLite's RAISE has no equivalent).
 const char* const kPgAuditTriggers[] = {
     R"(CREATE FUNCTION vistag_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -185,7 +230,7 @@ QStringList toList(const char* const (&statements)[N]) {
 }  // namespace
 
 int currentVersion() {
-    return 5;
+    return 6;
 }
 
 QStringList stepSql(int version, Dialect dialect) {
@@ -205,6 +250,8 @@ QStringList stepSql(int version) {
             return toList(kV4);
         case 5:
             return toList(kV5);
+        case 6:
+            return toList(kV6);
         default:
             return {};
     }
