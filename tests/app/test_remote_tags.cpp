@@ -494,6 +494,60 @@ private slots:
                  qPrintable(two.text));
     }
 
+    // A category list too long for one request is asked level by level down the tree: the
+    // roots, then the chosen one's children (with itself as a choice), to a leaf.
+    void categoryListOverTheLimitIsAskedLevelByLevel() {
+        using K = inference::AttributeKind;
+        auto schema = std::make_shared<inference::TagSchema>();
+        auto category = attr("category", K::Single,
+                             {{"clothing", "服装"},
+                              {"shoes", "鞋"},
+                              {"dress", "连衣裙"},
+                              {"maxi", "长裙"},
+                              {"mini", "短裙"}});
+        category.allowUnknown = false;
+        schema->attributes = {category,
+                              attr("color", K::Single, {{"red", "红色"}, {"blue", "蓝色"}})};
+        schema->categoryAttributes = {{1}, {1}, {1}, {1}, {1}};
+        schema->categoryParents = {-1, -1, 0, 2, 2};
+        FakeServer server([](const Recorded& r) {
+            const QJsonObject s = sentSchema(r);
+            const QJsonArray names = s.value("properties")
+                                         .toObject()
+                                         .value("category")
+                                         .toObject()
+                                         .value("enum")
+                                         .toArray();
+            for (const char* pick : {"maxi", "dress", "clothing"})
+                if (names.contains(QString::fromLatin1(pick)))
+                    return Reply{QStringLiteral(R"({"category":"%1"})").arg(QLatin1String(pick))};
+            return Reply{answerFor(s, -1)};
+        });
+        RemoteOptions o = optionsFor(server, StructuredOutput::JsonSchema);
+        o.schemaMaxEnumValues = 6;  // five categories of two names do not fit; two or three do
+        const AskResult r = RemoteBackend(o).ask(tagRequest(schema));
+        QVERIFY2(r.ok, qPrintable(r.error));
+        const auto chats = server.chats();
+        QCOMPARE(chats.size(), size_t{4});  // roots, clothing's children, dress's, then colour
+        auto enumOf = [](const Recorded& c) {
+            return sentSchema(c)
+                .value("properties")
+                .toObject()
+                .value("category")
+                .toObject()
+                .value("enum")
+                .toArray();
+        };
+        QCOMPARE(enumOf(chats[0]), (QJsonArray{"clothing", "服装", "shoes", "鞋"}));
+        QCOMPARE(enumOf(chats[1]), (QJsonArray{"clothing", "服装", "dress", "连衣裙"}));
+        QCOMPARE(enumOf(chats[2]), (QJsonArray{"dress", "连衣裙", "maxi", "长裙", "mini", "短裙"}));
+        QCOMPARE(sentSchema(chats[3]).value("required").toArray(), QJsonArray{"color"});
+        QVERIFY(r.tags);
+        QCOMPARE(r.tags->attributes.size(), size_t{2});
+        QCOMPARE(r.tags->attributes[0].values.at(0).code, std::string("maxi"));
+        QCOMPARE(r.tags->attributes[1].values.at(0).code, std::string("blue"));
+    }
+
     // One attribute alone over the limit cannot be sent: refused before anything is sent, the
     // attribute named.
     void attributeOverTheLimitIsRefusedBeforeAnyRequest() {

@@ -61,6 +61,14 @@ private slots:
                  QString::fromLatin1(Taxonomy::kCategoryAttribute));
         QVERIFY(!schema.attributes[0].allowUnknown);
         QCOMPARE(schema.categoryAttributes.size(), schema.attributes[0].values.size());
+        QCOMPARE(schema.categoryParents.size(), schema.attributes[0].values.size());
+        for (size_t c = 0; c < schema.categoryParents.size(); ++c) {  // the tree, by index
+            const QString code = QString::fromStdString(schema.attributes[0].values[c].code);
+            const int32_t p = schema.categoryParents[c];
+            QCOMPARE(
+                p < 0 ? QString() : QString::fromStdString(schema.attributes[0].values[p].code),
+                t.category(code)->parentCode);
+        }
         for (size_t c = 0; c < schema.categoryAttributes.size(); ++c) {
             const QString code = QString::fromStdString(schema.attributes[0].values[c].code);
             QStringList expected, got;

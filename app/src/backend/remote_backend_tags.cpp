@@ -229,27 +229,77 @@ AskResult RemoteBackend::askCategoryThenAttributes(const AskRequest& request,
                                                    const std::atomic<bool>& cancel) {
     const inference::TagSchema& schema = *request.tagSchema;
     const inference::TagSchemaAttribute& categoryAttribute = schema.attributes.front();
-    // Step 1: the category alone.
+    const QString key = QString::fromStdString(categoryAttribute.code);
+    // Step 1: the category alone: every category in one request when that fits the server's
+    // limits, else level by level down the tree (the roots, then the children of the one
+    // chosen, which stays a choice of its own: "this one, none of its children").
+    auto fits = [&](const inference::TagSchemaAttribute& a) {
+        QString ignored;
+        auto parts = remote_tags::planParts(inference::TagSchema{{a}}, options_.schemaMaxEnumValues,
+                                            options_.schemaMaxChars, &ignored);
+        return parts && parts->size() == 1;
+    };
+    std::vector<size_t> candidates;
+    for (size_t c = 0; c < categoryAttribute.values.size(); ++c)
+        candidates.push_back(c);
+    const bool byLevel = !fits(categoryAttribute) && !schema.categoryParents.empty();
+    if (byLevel) {
+        candidates.clear();
+        for (size_t c = 0; c < schema.categoryParents.size(); ++c)
+            if (schema.categoryParents[c] < 0)
+                candidates.push_back(c);
+    }
     AskRequest step = request;
-    step.tagSchema =
-        std::make_shared<const inference::TagSchema>(inference::TagSchema{{categoryAttribute}});
-    step.prompt =
-        request.prompt + QStringLiteral("\n\nFor now answer only the key \"%1\": the category.")
-                             .arg(QString::fromStdString(categoryAttribute.code));
-    AskResult first = askTags(step, onText, clock, cancel);
-    if (!first.ok || first.finishReason == FinishReason::Cancelled || !first.tags ||
-        first.tags->attributes.empty() || first.tags->attributes.front().values.empty())
-        return first;  // failed, cancelled, or no category: nothing more to ask
-    const inference::TagAttributeResult category = first.tags->attributes.front();
-    size_t index = 0;
-    while (index < categoryAttribute.values.size() &&
-           categoryAttribute.values[index].code != category.values.front().code)
-        ++index;
-    if (index == categoryAttribute.values.size())
+    AskResult first;
+    std::optional<size_t> index;
+    for (int level = 0; !candidates.empty(); ++level) {
+        inference::TagSchemaAttribute choice = categoryAttribute;
+        choice.values.clear();
+        for (size_t c : candidates)
+            choice.values.push_back(categoryAttribute.values[c]);
+        step.tagSchema =
+            std::make_shared<const inference::TagSchema>(inference::TagSchema{{std::move(choice)}});
+        step.prompt =
+            request.prompt +
+            (level == 0 ? QStringLiteral("\n\nFor now answer only the key \"%1\": the "
+                                         "category.")
+                              .arg(key)
+                        : QStringLiteral("\n\nFor now answer only the key \"%1\": the "
+                                         "category is \"%2\" or, more precisely, one "
+                                         "of its subcategories.")
+                              .arg(key, QString::fromStdString(
+                                            categoryAttribute.values[*index].surfaces.back())));
+        AskResult r = askTags(step, onText, clock, cancel);
+        const bool answered = r.ok && r.finishReason != FinishReason::Cancelled && r.tags &&
+                              !r.tags->attributes.empty() &&
+                              !r.tags->attributes.front().values.empty();
+        if (!answered) {
+            if (!index || !r.ok || r.finishReason == FinishReason::Cancelled)
+                return r;
+            break;  // no valid answer one level down: the level above stands
+        }
+        size_t chosen = 0;
+        while (chosen < categoryAttribute.values.size() &&
+               categoryAttribute.values[chosen].code != r.tags->attributes.front().values[0].code)
+            ++chosen;
+        first = r;
+        const bool same = index && *index == chosen;
+        index = chosen;
+        if (!byLevel || same)
+            break;
+        candidates = {chosen};
+        for (size_t c = 0; c < schema.categoryParents.size(); ++c)
+            if (schema.categoryParents[c] == static_cast<int32_t>(chosen))
+                candidates.push_back(c);
+        if (candidates.size() == 1)
+            break;  // a leaf
+    }
+    if (!index || *index == categoryAttribute.values.size())
         return first;
+    const inference::TagAttributeResult category = first.tags->attributes.front();
     // Step 2: that category's attributes (planParts splits them further if need be).
     inference::TagSchema own;
-    for (uint32_t ai : schema.categoryAttributes[index])
+    for (uint32_t ai : schema.categoryAttributes[*index])
         own.attributes.push_back(schema.attributes[ai]);
     AskResult result = first;
     if (!own.attributes.empty()) {

@@ -1,6 +1,7 @@
 #include "tags/tag_schema.h"
 
 #include <QCryptographicHash>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -79,7 +80,13 @@ inference::TagSchema tagSchemaFor(const Taxonomy& taxonomy, const TagSchemaOptio
     inference::TagSchemaAttribute& category = schema.attributes.front();
     category.kind = inference::AttributeKind::Single;
     category.allowUnknown = false;
-    for (const TaxonomyValue& v : taxonomy.attributes().first().values) {
+    const QList<TaxonomyValue>& categories = taxonomy.attributes().first().values;
+    QHash<QString, int32_t> indexOf;
+    for (qsizetype i = 0; i < categories.size(); ++i)
+        indexOf.insert(categories[i].code, static_cast<int32_t>(i));
+    for (const TaxonomyValue& v : categories) {
+        const TaxonomyCategory* c = taxonomy.category(v.code);
+        schema.categoryParents.push_back(c ? indexOf.value(c->parentCode, -1) : -1);
         std::vector<uint32_t> own;
         for (const TaxonomyAttribute* a : taxonomy.attributesFor(v.code))
             if (const int i = taxonomy.attributeIndex(a->code); i > 0)

@@ -99,6 +99,10 @@ struct TagSchema {
     // (indices into attributes, each >= 1, no repeats, in this order)}: the mask switches to the
     // chosen category's attributes as soon as its value is complete. One entry per category.
     std::vector<std::vector<uint32_t>> categoryAttributes{};
+    // Category first, optional: per category the index of its parent category (-1 for a root).
+    // The grammar does not use it; a client whose server cannot take every category in one
+    // enum asks level by level down the tree with it.
+    std::vector<int32_t> categoryParents{};
 };
 
 struct TagLimits {
