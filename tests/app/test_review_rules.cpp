@@ -115,6 +115,10 @@ private slots:
         QCOMPARE(auditCount(), audits + 3);
         // A rule's accepts are no one's review.
         QCOMPARE(outcomes(*db_).size(), 1);
+        // The grid's filter "Accepted by a rule" lists their images.
+        ImageFilter byRule;
+        byRule.acceptedByRule = true;
+        QCOMPARE(db_->countImages(byRule).value_or(-1), 3);
 
         // A person rejects one of them afterwards: undo leaves that decision alone.
         QVERIFY(db_->rejectTag(ids[2], kLi));
@@ -125,6 +129,7 @@ private slots:
         QCOMPARE(db_->tagById(ids[1])->status, TagStatus::Suggested);
         QCOMPARE(db_->tagById(ids[2])->status, TagStatus::Rejected);
         QVERIFY(!db_->ruleAcceptance(ids[0]));
+        QCOMPARE(db_->countImages(byRule).value_or(-1), 0);
         QCOMPARE(lastAudit().action, QStringLiteral("undo_auto_accept"));
         const auto runs = db_->ruleRuns().value();
         QCOMPARE(runs.size(), 1);

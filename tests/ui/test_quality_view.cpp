@@ -6,6 +6,7 @@
 #include <QAction>
 #include <QChartView>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QImage>
@@ -14,13 +15,18 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QtTest>
 
 #include "catalog/catalog_db.h"
+#include "catalog_model.h"
+#include "catalog_pane.h"
 #include "main_window.h"
 #include "quality_view.h"
 #include "review_rules_page.h"
 #include "settings_test_util.h"
+#include "tag_editor.h"
 #include "translations.h"
 
 using namespace vistag;
@@ -213,6 +219,26 @@ private slots:
         QVERIFY2(page->statusLabel()->text().contains(QString::number(would)),
                  qPrintable(page->statusLabel()->text()));
         QCOMPARE(check.reviewRules()->value(0).attribute, QStringLiteral("colour"));
+        page->hide();
+
+        // The grid's filter "Accepted by a rule" lists those images; the tag editor says so.
+        QComboBox* state = w.catalogPane()->stateBox();
+        state->setCurrentIndex(state->findData(QStringLiteral("rule")));
+        QTRY_COMPARE(w.catalogModel()->rowCount(), would);
+        const qint64 ruled = check.tagById(built.pendingHigh.first())->imageId;
+        w.selectRow(w.catalogModel()->rowOfImage(ruled));
+        QTreeWidgetItem* shown = nullptr;
+        for (QTreeWidgetItemIterator it(w.tagEditor()->tree()); *it; ++it)
+            if ((*it)->data(0, Qt::UserRole + 1).toLongLong() == built.pendingHigh.first() ||
+                (*it)->toolTip(2).contains(QStringLiteral("0.275")))
+                shown = *it;
+        QVERIFY(shown);
+        QVERIFY2(shown->toolTip(2).contains(QStringLiteral("0.275")),
+                 qPrintable(shown->toolTip(2)));
+        QVERIFY(shown->text(2) != ui::ReviewRulesPage::tr("Accepted"));
+        QVERIFY(w.grab().save(test::artifactPath(QStringLiteral("accepted-by-rule-") + language)));
+        state->setCurrentIndex(0);
+        page->show();
 
         QTest::mouseClick(page->findChild<QPushButton*>(QStringLiteral("undoRun")), Qt::LeftButton);
         for (qint64 id : built.pendingHigh + built.pendingLow)

@@ -126,7 +126,8 @@ CatalogPane::CatalogPane(CatalogModel* model, QWidget* parent) : QWidget(parent)
     for (catalog::ReviewState state : {catalog::ReviewState::New, catalog::ReviewState::Suggested,
                                        catalog::ReviewState::Reviewed})
         state_->addItem(QString(), QVariant::fromValue(state));
-    state_->addItem(QString(), QStringLiteral("failed"));  // tagging failed
+    state_->addItem(QString(), QStringLiteral("rule"));    // accepted by a review rule
+    state_->addItem(QString(), QStringLiteral("failed"));  // tagging failed (the last one)
     auto* add = add_ =
         new QPushButton(QIcon(QStringLiteral(":/icons/folder.svg")), QString(), this);
     add->setObjectName(QStringLiteral("addImages"));
@@ -223,7 +224,8 @@ void CatalogPane::retranslateUi() {
     state_->setItemText(1, tr("New"));
     state_->setItemText(2, tr("Suggested"));
     state_->setItemText(3, tr("Reviewed"));
-    state_->setItemText(4, tr("Tagging failed"));
+    state_->setItemText(4, tr("Accepted by a rule"));
+    state_->setItemText(5, tr("Tagging failed"));
     add_->setToolTip(tr("Add images…"));
     add_->setAccessibleName(tr("Add images…"));
     attribute_->setToolTip(tr("Filter by a tag's attribute"));
@@ -316,9 +318,10 @@ catalog::ImageFilter CatalogPane::currentFilter() const {
     catalog::ImageFilter f;
     f.nameContains = search_->text().trimmed();
     const QVariant state = state_->currentData();
-    if (state.metaType() == QMetaType::fromType<QString>())
-        f.taggingFailed = true;
-    else if (state.isValid())
+    if (state.metaType() == QMetaType::fromType<QString>()) {
+        f.taggingFailed = state.toString() == QLatin1String("failed");
+        f.acceptedByRule = state.toString() == QLatin1String("rule");
+    } else if (state.isValid())
         f.reviewState = state.value<catalog::ReviewState>();
     f.sort = static_cast<catalog::ImageSort>(sort_->currentData().toInt());
     if (taxonomy_ && !categoryCode_.isEmpty()) {  // the category and everything below it

@@ -240,6 +240,22 @@ void TagEditor::refresh() {
                 2, tr("%1 by %2, %3")
                        .arg(statusText(t.status), t.decidedBy,
                             QLocale().toString(t.decidedAt.toLocalTime(), QLocale::ShortFormat)));
+        if (t.status == TagStatus::Accepted && t.decidedBy.startsWith(QLatin1String("rule:")))
+            if (const auto how = db_.ruleAcceptance(t.id)) {  // Tools → Review rules…
+                item->setText(2, tr("Accepted by rule"));
+                item->setToolTip(
+                    2, tr("Accepted by the review rule for %1: confidence %2 is at or above its "
+                          "threshold %3 (target precision %4 %, at least %5 reviews); run %6 "
+                          "by %7, %8")
+                           .arg(t.attribute)
+                           .arg(t.confidence, 0, 'f', 3)
+                           .arg(how->rule.threshold, 0, 'g', 3)
+                           .arg(how->rule.minPrecision * 100, 0, 'g', 3)
+                           .arg(how->rule.minReviewed)
+                           .arg(how->runId)
+                           .arg(how->who,
+                                QLocale().toString(how->at.toLocalTime(), QLocale::ShortFormat)));
+            }
         if (t.status == TagStatus::Rejected)
             item->setForeground(0, palette().brush(QPalette::PlaceholderText));
         if (t.id == currentTag)

@@ -76,6 +76,12 @@ Where buildWhere(const CatalogDb::Impl& d, const ImageFilter& f) {
                             .arg(QLatin1String(kImageOwnerSql));
         w.binds << f.lacksAttribute;
     }
+    if (f.acceptedByRule) {  // Tools → Review rules… (CatalogDb::autoAccept)
+        w.conditions << QStringLiteral(
+                            "%1 IN (SELECT t.owner FROM tags t WHERE t.status = 'accepted' AND "
+                            "t.decided_by LIKE 'rule:%')")
+                            .arg(QLatin1String(kImageOwnerSql));
+    }
     if (f.taggingFailed) {
         // The same rule as latestItemOutcomes(): each image's newest item that was not cancelled.
         w.conditions << QStringLiteral(

@@ -45,8 +45,9 @@ struct ImageFilter {
     // Images whose category tag (attribute "category", not rejected) is one of these codes: a
     // category and its subtree (Taxonomy::categoryPathCodes / childCategories give them).
     QStringList categoryCodes;
-    QString skuGroup;            // exactly this SKU group
-    bool taggingFailed = false;  // images whose newest batch item (not cancelled) failed
+    QString skuGroup;             // exactly this SKU group
+    bool taggingFailed = false;   // images whose newest batch item (not cancelled) failed
+    bool acceptedByRule = false;  // images with a tag a review rule accepted (none decided since)
     ImageSort sort = ImageSort::Added;
     int limit = -1;  // page size; -1 = all
     int offset = 0;  // rows to skip, in `sort` order
