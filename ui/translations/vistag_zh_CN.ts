@@ -364,124 +364,129 @@
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="221"/>
+        <location filename="../src/catalog_pane.cpp" line="222"/>
         <source>Search file names</source>
         <translation>搜索文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="222"/>
+        <location filename="../src/catalog_pane.cpp" line="223"/>
         <source>All images</source>
         <translation>全部图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="223"/>
+        <location filename="../src/catalog_pane.cpp" line="224"/>
         <source>New</source>
         <translation>新图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="224"/>
+        <location filename="../src/catalog_pane.cpp" line="225"/>
         <source>Suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="225"/>
+        <location filename="../src/catalog_pane.cpp" line="226"/>
         <source>Reviewed</source>
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="226"/>
+        <location filename="../src/catalog_pane.cpp" line="227"/>
+        <source>Accepted by a rule</source>
+        <translation>规则已接受</translation>
+    </message>
+    <message>
+        <location filename="../src/catalog_pane.cpp" line="228"/>
         <source>Tagging failed</source>
         <translation>打标失败</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="227"/>
-        <location filename="../src/catalog_pane.cpp" line="228"/>
+        <location filename="../src/catalog_pane.cpp" line="229"/>
+        <location filename="../src/catalog_pane.cpp" line="230"/>
         <source>Add images…</source>
         <translation>添加图片…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="229"/>
+        <location filename="../src/catalog_pane.cpp" line="231"/>
         <source>Filter by a tag&apos;s attribute</source>
         <translation>按标签属性筛选</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="240"/>
+        <location filename="../src/catalog_pane.cpp" line="242"/>
         <source>Any category</source>
         <translation>任意类目</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="244"/>
-        <location filename="../src/catalog_pane.cpp" line="277"/>
+        <location filename="../src/catalog_pane.cpp" line="246"/>
+        <location filename="../src/catalog_pane.cpp" line="279"/>
         <source>Any tag</source>
         <translation>任意标签</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="391"/>
+        <location filename="../src/catalog_pane.cpp" line="394"/>
         <source>Category: %1</source>
         <translation>类目：%1</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="394"/>
+        <location filename="../src/catalog_pane.cpp" line="397"/>
         <source>Category…</source>
         <translation>类目…</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="395"/>
+        <location filename="../src/catalog_pane.cpp" line="398"/>
         <source>Images of %1 and every category below it</source>
         <translation>%1 及其下所有类目的图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="397"/>
+        <location filename="../src/catalog_pane.cpp" line="400"/>
         <source>Show only the images of one category and its subcategories</source>
         <translation>只显示某一类目及其子类目的图片</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="230"/>
+        <location filename="../src/catalog_pane.cpp" line="232"/>
         <source>has</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="231"/>
+        <location filename="../src/catalog_pane.cpp" line="233"/>
         <source>lacks</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="232"/>
+        <location filename="../src/catalog_pane.cpp" line="234"/>
         <source>any value</source>
         <translation>任意取值</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="233"/>
+        <location filename="../src/catalog_pane.cpp" line="235"/>
         <source>Filter by a tag value (pick one or type its name)</source>
         <translation>按标签取值筛选（选择或输入名称）</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="234"/>
+        <location filename="../src/catalog_pane.cpp" line="236"/>
         <source>Order of the images</source>
         <translation>图片排序</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="235"/>
+        <location filename="../src/catalog_pane.cpp" line="237"/>
         <source>Oldest first</source>
         <translation>最早添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="236"/>
+        <location filename="../src/catalog_pane.cpp" line="238"/>
         <source>Newest first</source>
         <translation>最新添加在前</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="237"/>
+        <location filename="../src/catalog_pane.cpp" line="239"/>
         <source>Name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="238"/>
+        <location filename="../src/catalog_pane.cpp" line="240"/>
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../src/catalog_pane.cpp" line="239"/>
+        <location filename="../src/catalog_pane.cpp" line="241"/>
         <source>Least certain first</source>
         <translation>最不确定的在前</translation>
     </message>
@@ -2251,100 +2256,100 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
 <context>
     <name>vistag::ui::TagEditor</name>
     <message>
-        <location filename="../src/tag_editor.cpp" line="148"/>
+        <location filename="../src/tag_editor.cpp" line="156"/>
         <source>suggested</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="150"/>
+        <location filename="../src/tag_editor.cpp" line="158"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="152"/>
+        <location filename="../src/tag_editor.cpp" line="160"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="232"/>
+        <location filename="../src/tag_editor.cpp" line="240"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="232"/>
+        <location filename="../src/tag_editor.cpp" line="240"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="232"/>
+        <location filename="../src/tag_editor.cpp" line="240"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="234"/>
+        <location filename="../src/tag_editor.cpp" line="242"/>
         <source>Keys 1–9 pick option N of the focused attribute: its N-th allowed value in the taxonomy, as numbered below the list (a single-valued attribute keeps only that value). F2 renames (fixes) the focused tag, Del deletes the selected tags, Alt+A adds a tag, Ctrl+Z / Ctrl+Y undo and redo.</source>
         <translation>数字键 1–9 选择当前属性的第 N 个选项：即分类体系中该属性的第 N 个允许取值，编号显示在列表下方（单值属性只保留所选取值）。F2 重命名（修正）当前标签，Del 删除所选标签，Alt+A 添加标签，Ctrl+Z / Ctrl+Y 撤销和重做。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="238"/>
+        <location filename="../src/tag_editor.cpp" line="246"/>
         <source>Add a tag, e.g. 风格: 波西米亚 or colour: red (Alt+A)</source>
         <translation>添加标签，例如 风格: 波西米亚 或 颜色: 红色（Alt+A）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="258"/>
-        <location filename="../src/tag_editor.cpp" line="348"/>
-        <location filename="../src/tag_editor.cpp" line="606"/>
+        <location filename="../src/tag_editor.cpp" line="266"/>
+        <location filename="../src/tag_editor.cpp" line="356"/>
+        <location filename="../src/tag_editor.cpp" line="619"/>
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="258"/>
-        <location filename="../src/tag_editor.cpp" line="353"/>
+        <location filename="../src/tag_editor.cpp" line="266"/>
+        <location filename="../src/tag_editor.cpp" line="361"/>
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="259"/>
-        <location filename="../src/tag_editor.cpp" line="363"/>
+        <location filename="../src/tag_editor.cpp" line="267"/>
+        <location filename="../src/tag_editor.cpp" line="371"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="260"/>
-        <location filename="../src/tag_editor.cpp" line="368"/>
+        <location filename="../src/tag_editor.cpp" line="268"/>
+        <location filename="../src/tag_editor.cpp" line="376"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="268"/>
-        <location filename="../src/tag_editor.cpp" line="375"/>
+        <location filename="../src/tag_editor.cpp" line="276"/>
+        <location filename="../src/tag_editor.cpp" line="383"/>
         <source>Pick option %1</source>
         <translation>选择第 %1 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="278"/>
+        <location filename="../src/tag_editor.cpp" line="286"/>
         <source>No image selected</source>
         <translation>未选择图片</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="280"/>
+        <location filename="../src/tag_editor.cpp" line="288"/>
         <source>Click an image in the grid to see and edit its tags.</source>
         <translation>在网格中点击一张图片以查看和编辑其标签。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="292"/>
+        <location filename="../src/tag_editor.cpp" line="300"/>
         <source>Product %1: its views share these tags</source>
         <translation>商品 %1：其各视图共享这些标签</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/tag_editor.cpp" line="294"/>
+        <location filename="../src/tag_editor.cpp" line="302"/>
         <source>%n images selected: only this one is edited here (bulk edits are in the Tags menu)</source>
         <translation>
             <numerusform>已选择 %n 张图片：这里只编辑这一张（批量编辑在“标签”菜单中）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="299"/>
+        <location filename="../src/tag_editor.cpp" line="307"/>
         <source>Tagging failed: %1</source>
         <translation>打标失败：%1</translation>
     </message>
@@ -2407,62 +2412,72 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>%2 于 %3 %1</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="537"/>
+        <location filename="../src/tag_editor_scope.cpp" line="245"/>
+        <source>Accepted by rule</source>
+        <translation>规则已接受</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor_scope.cpp" line="247"/>
+        <source>Accepted by the review rule for %1: confidence %2 is at or above its threshold %3 (target precision %4 %, at least %5 reviews); run %6 by %7, %8</source>
+        <translation>由 %1 的审核规则接受：置信度 %2 不低于阈值 %3（目标精确率 %4%，至少 %5 条审核）；第 %6 次运行，%7，%8</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor.cpp" line="545"/>
         <source>Select an image first, then add the tag.</source>
         <translation>请先选择一张图片，再添加标签。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="584"/>
+        <location filename="../src/tag_editor.cpp" line="597"/>
         <source>This tag no longer exists.</source>
         <translation>该标签已不存在。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="590"/>
+        <location filename="../src/tag_editor.cpp" line="603"/>
         <source>“%1” is not a value of %2</source>
         <translation>“%1”不是%2的取值</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/tag_editor.cpp" line="635"/>
+        <location filename="../src/tag_editor.cpp" line="648"/>
         <source>Delete %n tag(s)</source>
         <translation>
             <numerusform>删除 %n 个标签</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="646"/>
+        <location filename="../src/tag_editor.cpp" line="659"/>
         <source>Focus an attribute first (arrow keys), then press 1–9.</source>
         <translation>请先（用方向键）选中一个属性，再按 1–9。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="651"/>
+        <location filename="../src/tag_editor.cpp" line="664"/>
         <source>%1 has no option %2</source>
         <translation>%1没有第 %2 个选项</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="663"/>
+        <location filename="../src/tag_editor.cpp" line="676"/>
         <source>Pick %1: %2</source>
         <translation>选择 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="253"/>
-        <location filename="../src/tag_editor.cpp" line="500"/>
+        <location filename="../src/tag_editor.cpp" line="261"/>
+        <location filename="../src/tag_editor.cpp" line="508"/>
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="254"/>
-        <location filename="../src/tag_editor.cpp" line="503"/>
+        <location filename="../src/tag_editor.cpp" line="262"/>
+        <location filename="../src/tag_editor.cpp" line="511"/>
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="255"/>
-        <location filename="../src/tag_editor.cpp" line="513"/>
+        <location filename="../src/tag_editor.cpp" line="263"/>
+        <location filename="../src/tag_editor.cpp" line="521"/>
         <source>Accept all</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="256"/>
+        <location filename="../src/tag_editor.cpp" line="264"/>
         <source>Accept every suggestion of this image (Ctrl+Enter)</source>
         <translation>接受这张图片的全部建议（Ctrl+Enter）</translation>
     </message>
@@ -2472,25 +2487,25 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>（新值）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="431"/>
+        <location filename="../src/tag_editor.cpp" line="439"/>
         <source>%1 — keys: %2</source>
         <translation>%1 — 按键：%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="521"/>
+        <location filename="../src/tag_editor.cpp" line="529"/>
         <source>Write the attribute, a colon and the value, e.g. 风格: 波西米亚</source>
         <translation>请写属性、冒号和值，例如 风格: 波西米亚</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="528"/>
+        <location filename="../src/tag_editor.cpp" line="536"/>
         <source>Unknown attribute “%1”</source>
         <translation>未知属性“%1”</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor.cpp" line="259"/>
-        <location filename="../src/tag_editor.cpp" line="358"/>
-        <location filename="../src/tag_editor.cpp" line="544"/>
-        <location filename="../src/tag_editor.cpp" line="557"/>
+        <location filename="../src/tag_editor.cpp" line="267"/>
+        <location filename="../src/tag_editor.cpp" line="366"/>
+        <location filename="../src/tag_editor.cpp" line="552"/>
+        <location filename="../src/tag_editor.cpp" line="565"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>
