@@ -164,45 +164,53 @@ private:
         return ok;
     }
 
+    // One name of an object and where it is written (`field` under the object; a label's
+    // position is its "labels" object's), turned into a JSON pointer only for a message.
+    struct Name {
+        QString text;
+        const char* field;
+        int index = -1;  // synonyms: which one
+    };
+    static QString pointerOf(const QString& object, const Name& n) {
+        QString at = object + QLatin1Char('/') + QLatin1String(n.field);
+        return n.index < 0 ? at : at + QLatin1Char('/') + QString::number(n.index);
+    }
+
     // A name of an object that must be unique among its kind: `owners` maps the normalised name
-    // to the owner's code and the pointer where it was first given.
+    // to the owner's code and the JSON pointer of the owner ("" = reserved).
     bool claimName(QHash<QString, QPair<QString, QString>>& owners, const QString& owner,
-                   const QString& name, const QString& at, const QString& what,
+                   const Name& name, const QString& object, const QString& what,
                    const QString& kind) {
-        const QString key = normalizeTerm(name);
+        const QString key = normalizeTerm(name.text);
         if (key.isEmpty())
             return true;
         const auto prev = owners.constFind(key);
         if (prev == owners.cend()) {
-            owners.insert(key, {owner, at});
+            owners.insert(key, {owner, object});
             return true;
         }
         if (prev->first == owner)
             return true;
-        const QString where = prev->second.isEmpty()
-                                  ? QStringLiteral("reserved for the category")
-                                  : QStringLiteral("line %1").arg(lineAt(prev->second));
-        error(valueAt(at), QStringLiteral("%1: the name \"%2\" already names %3 \"%4\" (%5)")
-                               .arg(what, name, kind, prev->first, where));
+        const QString where =
+            prev->second.isEmpty()
+                ? QStringLiteral("reserved for the category")
+                : QStringLiteral("line %1").arg(lineAt(prev->second + QStringLiteral("/code")));
+        error(valueAt(pointerOf(object, name)),
+              QStringLiteral("%1: the name \"%2\" already names %3 \"%4\" (%5)")
+                  .arg(what, name.text, kind, prev->first, where));
         return false;
     }
 
-    QList<QPair<QString, QString>> namesOf(const QString& code, const QString& p,
-                                           const QHash<QString, QString>& labels,
-                                           const QStringList& synonyms) {
-        QList<QPair<QString, QString>> names{{code, p + "/code"}};
+    static QList<Name> namesOf(const QString& code, const QHash<QString, QString>& labels,
+                               const QStringList& synonyms) {
+        QList<Name> names;
+        names.reserve(1 + labels.size() + synonyms.size());
+        names.append({code, "code"});
         for (auto it = labels.cbegin(); it != labels.cend(); ++it)
-            names.append({it.value(), p + "/labels/" + m_rawLabelKey.value(it.key(), it.key())});
+            names.append({it.value(), "labels"});
         for (int k = 0; k < synonyms.size(); ++k)
-            names.append({synonyms.at(k), p + QStringLiteral("/synonyms/") + QString::number(k)});
+            names.append({synonyms.at(k), "synonyms", k});
         return names;
-    }
-
-    void rememberLabelKeys(const QJsonObject& o) {
-        m_rawLabelKey.clear();
-        const QJsonObject lo = o.value("labels").toObject();
-        for (auto it = lo.begin(); it != lo.end(); ++it)
-            m_rawLabelKey.insert(Taxonomy::normalizeLanguage(it.key()), it.key());
     }
 
     static void copyZhEn(const QHash<QString, QString>& labels, QString* zh, QString* en) {
@@ -255,12 +263,11 @@ private:
                 ok = false;
             } else {
                 m_attributeCodeAt.insert(a->code, p + "/code");
-                rememberLabelKeys(o);
-                auto names = namesOf(a->code, p, a->labels, *synonyms);
+                auto names = namesOf(a->code, a->labels, *synonyms);
                 if (!a->merchantColumn.isEmpty())
-                    names.append({a->merchantColumn, p + "/merchantColumn"});
-                for (const auto& [name, at] : names)
-                    ok = claimName(m_attributeTerms, a->code, name, at, what,
+                    names.append({a->merchantColumn, "merchantColumn"});
+                for (const Name& name : std::as_const(names))
+                    ok = claimName(m_attributeTerms, a->code, name, p, what,
                                    QStringLiteral("attribute")) &&
                          ok;
             }
@@ -287,7 +294,7 @@ private:
                   QStringLiteral("%1: \"values\" must be an array").arg(what));
             return false;
         }
-        QHash<QString, QString> codeAt;                     // value code → pointer
+        QHash<QString, QString> codeAt;                     // value code → pointer of the value
         QHash<QString, QPair<QString, QString>> termOwner;  // term → (value code, pointer)
         const QJsonArray array = o.value("values").toArray();
         a->values.reserve(array.size());
@@ -326,13 +333,12 @@ private:
             error(valueAt(p + "/code"),
                   QStringLiteral("%1: duplicate value code \"%2\" (first defined on line %3)")
                       .arg(attributeWhat, value->code)
-                      .arg(lineAt(codeAt->value(value->code))));
+                      .arg(lineAt(codeAt->value(value->code) + QStringLiteral("/code"))));
             return false;
         }
-        codeAt->insert(value->code, p + "/code");
-        rememberLabelKeys(o);
-        for (const auto& [name, at] : namesOf(value->code, p, value->labels, value->synonyms))
-            ok = claimName(*termOwner, value->code, name, at, what, QStringLiteral("value")) && ok;
+        codeAt->insert(value->code, p);
+        for (const Name& name : namesOf(value->code, value->labels, value->synonyms))
+            ok = claimName(*termOwner, value->code, name, p, what, QStringLiteral("value")) && ok;
         return ok;
     }
 
@@ -423,9 +429,8 @@ private:
             return false;
         }
         m_categoryCodeAt.insert(c->code, p + "/code");
-        rememberLabelKeys(o);
-        for (const auto& [name, at] : namesOf(c->code, p, c->labels, c->synonyms))
-            ok = claimName(m_categoryTerms, c->code, name, at, what, QStringLiteral("category")) &&
+        for (const Name& name : namesOf(c->code, c->labels, c->synonyms))
+            ok = claimName(m_categoryTerms, c->code, name, p, what, QStringLiteral("category")) &&
                  ok;
         return ok;
     }
@@ -481,7 +486,6 @@ private:
     QHash<QString, QString> m_categoryCodeAt;
     QHash<QString, QPair<QString, QString>> m_attributeTerms;  // term → (attribute, pointer)
     QHash<QString, QPair<QString, QString>> m_categoryTerms;   // term → (category, pointer)
-    QHash<QString, QString> m_rawLabelKey;  // normalised language → key as written
 };
 
 QJsonObject labelsJson(const QHash<QString, QString>& labels) {
