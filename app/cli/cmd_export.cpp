@@ -15,6 +15,13 @@ const char kUsage[] =
     "usage: vistag-cli export --db FILE|postgresql://… --format csv|jsonl|txt|xmp --out PATH\n"
     "                         [--all] [--per-sku] [--image-root DIR] [--taxonomy FILE]\n"
     "                         [--language en|zh]\n"
+    "       vistag-cli export --db … --format shopify|merchant --out FILE [--feed FEED]\n"
+    "                         [--overwrite] [--taxonomy FILE]\n"
+    "shopify writes an imported Shopify product CSV back (every row and column unchanged,\n"
+    "Product Category filled where empty, Tags plus the accepted values, one metafield column per\n"
+    "attribute); merchant writes a Merchant Center supplemental feed (TSV: id and the taxonomy's\n"
+    "merchant columns, product_type). A value the merchant supplied is kept unless --overwrite.\n"
+    "--feed picks the imported feed (default: the newest one).\n"
     "csv and jsonl write the file PATH; txt and xmp write sidecars into the folder PATH, or\n"
     "beside each image when PATH is '-'. Only accepted tags are exported unless --all (then\n"
     "suggested ones too; rejected ones never). A CSV cell that starts with = + - @, a tab or a\n"
@@ -38,7 +45,9 @@ int runExport(const QStringList& args) {
                   {"all", "Export suggested tags as well as accepted ones."},
                   {"per-sku", "One row per SKU group instead of per image (csv, jsonl)."},
                   {"taxonomy", "Taxonomy JSON for labels and column names.", "FILE"},
-                  {"language", "Label language for sidecars: en (default) or zh.", "LANG"}});
+                  {"language", "Label language for sidecars: en (default) or zh.", "LANG"},
+                  {"feed", "shopify, merchant: the imported feed to write back.", "FEED"},
+                  {"overwrite", "shopify, merchant: replace the merchant's own values."}});
     auto usage = [&](const QString& why) { return usageError(why, kUsage); };
     if (int rc = parseCommandLine(p, args, kUsage); rc >= 0)
         return rc;
@@ -50,8 +59,8 @@ int runExport(const QStringList& args) {
         return usage(
             QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
     const QString format = p.value(QStringLiteral("format"));
-    if (!QStringList{"csv", "jsonl", "txt", "xmp"}.contains(format))
-        return usage(QStringLiteral("--format must be csv, jsonl, txt or xmp"));
+    if (!QStringList{"csv", "jsonl", "txt", "xmp", "shopify", "merchant"}.contains(format))
+        return usage(QStringLiteral("--format must be csv, jsonl, txt, xmp, shopify or merchant"));
 
     int rc = 0;
     const auto taxonomy = taxonomyFromOption(p, &rc);
@@ -63,6 +72,8 @@ int runExport(const QStringList& args) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
         return 10;
     }
+    if (format == QLatin1String("shopify") || format == QLatin1String("merchant"))
+        return exportProductFeed(p, *taxonomy, db);  // cmd_import.cpp
     auto rows =
         db.exportRows(p.isSet(QStringLiteral("per-sku")), !p.isSet(QStringLiteral("all")), &err);
     if (!rows) {

@@ -18,6 +18,8 @@ const Command kCommands[] = {
     {"bench", "measure time to first token, decode speed and memory", runBench},
     {"tag", "suggest tags for images into the catalogue (resumable batch)", runTag},
     {"export", "export the catalogue's tags (csv, jsonl, txt or xmp sidecars)", runExport},
+    {"import", "import a shop's product feed (Shopify CSV, Merchant Center TSV/XML)",
+     runFeedImport},
     {"taxonomy", "import Shopify's product taxonomy, or check a taxonomy file", runTaxonomy},
     {"review", "measure the model on people's decisions; accept what it gets right", runReview},
     {"report", "write the quality report (one HTML file with charts)", runReport},
