@@ -276,7 +276,13 @@ private slots:
         QCOMPARE(editor.categoryCode(), QString());
         // No category yet: every attribute, as before.
         QCOMPARE(editor.tree()->topLevelItemCount(), int(taxonomy.attributes().size()));
-        auto* picker = editor.chooseCategory();
+        // F2 on the category row opens the picker too.
+        editor.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&editor));
+        editor.tree()->setFocus();
+        editor.tree()->setCurrentItem(group(editor.tree(), QStringLiteral("category")));
+        QTest::keyClick(editor.tree(), Qt::Key_F2);
+        auto* picker = editor.findChild<ui::CategoryPicker*>();
         QVERIFY(picker);
         QTest::keyClicks(picker->searchField(), QStringLiteral("hat"));
         QTest::keyClick(picker->searchField(), Qt::Key_Escape);

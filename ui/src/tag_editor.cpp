@@ -107,6 +107,14 @@ public:
 
     QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&,
                           const QModelIndex& index) const override {
+        // A category is chosen in the picker (a tree of thousands is no completion list).
+        if (taxonomy_.hasCategoryTree() &&
+            index.data(kAttributeRole).toString() ==
+                QLatin1String(catalog::Taxonomy::kCategoryAttribute)) {
+            QMetaObject::invokeMethod(
+                editor_, [e = editor_] { e->chooseCategory(); }, Qt::QueuedConnection);
+            return nullptr;
+        }
         auto* line = new QLineEdit(parent);
         line->setObjectName(QStringLiteral("renameEditor"));
         QStringList values;
@@ -570,6 +578,11 @@ void TagEditor::renameCurrent() {
     auto* item = tree_->currentItem();
     if (!item)
         return;
+    if (taxonomy_.hasCategoryTree() && item->data(0, kAttributeRole).toString() ==
+                                           QLatin1String(catalog::Taxonomy::kCategoryAttribute)) {
+        chooseCategory();  // F2 on the category (its row or its tag): the picker
+        return;
+    }
     if (item->data(0, kTagIdRole).toLongLong() == 0) {  // an attribute: add a value to it
         beginAdd(item->text(0) + QStringLiteral(": "));
         return;
