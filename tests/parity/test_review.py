@@ -456,3 +456,39 @@ def test_report_has_the_same_numbers_and_renders(catalogue, tmp_path):
                             f"--screenshot={png}", out.as_uri()],
                            capture_output=True, text=True, timeout=120)
         assert png.is_file() and png.stat().st_size > 20000, r.stderr[-2000:]
+
+
+def test_the_same_on_a_team_catalogue(catalogue, pg_uri, tmp_path):
+    """The catalogue copied to PostgreSQL (rules tables included) gives the same statistics,
+    thresholds, accepts and undo."""
+    import urllib.parse
+    import uuid
+    if not shutil.which("psql"):
+        pytest.skip("psql (PostgreSQL client) is not installed")
+
+    def psql(sql):
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg_uri, "-c", sql],
+                       check=True, capture_output=True, timeout=60)
+
+    name = "vistag_review_" + uuid.uuid4().hex[:10]
+    psql(f"CREATE DATABASE {name}")
+    u = urllib.parse.urlsplit(pg_uri)
+    team = urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, u.query, u.fragment))
+    try:
+        cat = catalogue
+        local = tmp_path / "local.sqlite"
+        shutil.copy(cat.db, local)
+        run("catalog", "copy", "--from", local, "--to", team)
+        args = ["--taxonomy", cat.taxonomy, "--json"]
+        assert json.loads(run("review", "stats", "--db", team, *args).stdout) == \
+            json.loads(run("review", "stats", "--db", local, *args).stdout)
+        rule = ["--min-precision", "0.8", "--min-reviewed", "5", "--who", "bot", *args]
+        on_pg = json.loads(run("review", "auto-accept", "--db", team, *rule).stdout)
+        on_file = json.loads(run("review", "auto-accept", "--db", local, *rule).stdout)
+        assert on_pg["attributes"] == on_file["attributes"] and on_pg["accepted"] > 0
+        undo = json.loads(run("review", "undo", "--db", team, "--json").stdout)
+        assert undo["restored"] == on_pg["accepted"]
+        assert json.loads(run("review", "stats", "--db", team, *args).stdout)["pending"] == \
+            sum(1 for t in cat.truth.values() if t == "pending")
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
