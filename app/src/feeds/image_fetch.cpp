@@ -183,14 +183,14 @@ void fetchHttp(const QUrl& url, const FetchOptions& o, FetchResult& r) {
                 r.error += tr(" after %1 tries").arg(attempt + 1);
             return;
         }
-        if (res.error != QNetworkReply::NoError) {
-            r.error =
-                tr("the connection broke after %1: %2").arg(sizeText(body.size()), res.errorText);
-            return;
-        }
         if (declared >= 0 && body.size() < declared) {
             r.error = tr("truncated: %1 of the %2 announced")
                           .arg(sizeText(body.size()), sizeText(declared));
+            return;
+        }
+        if (res.error != QNetworkReply::NoError) {
+            r.error =
+                tr("the connection broke after %1: %2").arg(sizeText(body.size()), res.errorText);
             return;
         }
         if (looksLikeHtml(body, res.header("Content-Type"))) {

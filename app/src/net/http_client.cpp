@@ -224,6 +224,8 @@ void start(const std::shared_ptr<Exchange>& x, QNetworkAccessManager& nam) {
         readHeaders();
         idle->start();
     });
+    // A followed redirect: the answer that counts (status, headers) is the one after it.
+    QObject::connect(reply, &QNetworkReply::redirected, reply, [x] { x->headersSeen = false; });
     QObject::connect(reply, &QNetworkReply::readyRead, reply, [idle, consume] {
         idle->start();
         consume();

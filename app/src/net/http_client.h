@@ -30,7 +30,8 @@ struct HttpRequest {
     HeaderList headers;
     QByteArray body;
     int idleMs = 30000;            // silence (nothing sent or received) this long aborts
-    bool followRedirects = false;  // false: a 3xx answer is returned as it is
+    bool followRedirects = false;  // false: a 3xx answer is returned as it is; true: the
+                                   // final answer's status and headers (onHeaders runs again)
 
     static HttpRequest get(const QUrl& url);
     static HttpRequest post(const QUrl& url, QByteArray body, const QByteArray& contentType);
