@@ -61,6 +61,26 @@ QMultiMap<QString, QString> storedTags(const QString& file, qint64 image) {
     return out;
 }
 
+// The audit log's actions by `who`, oldest first, read from the catalogue file directly.
+QStringList auditActions(const QString& file, const QString& who) {
+    QStringList out;
+    {
+        auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("audit"));
+        db.setDatabaseName(file);
+        if (!db.open())
+            return out;
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT action FROM audit WHERE who = ? ORDER BY id"));
+        q.addBindValue(who);
+        q.exec();
+        while (q.next())
+            out << q.value(0).toString();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("audit"));
+    return out;
+}
+
 qint64 addImage(catalog::CatalogDb& db, const QString& path) {
     catalog::ImageRecord r;
     r.path = path;
@@ -261,6 +281,11 @@ private slots:
         QVERIFY(!storedTags(file, image)
                      .values(QStringLiteral("category"))
                      .contains(QStringLiteral("dress:accepted")));
+        // Every step is in the audit log under the person's name: the category picked, the tag
+        // dropped, both undone.
+        QCOMPARE(auditActions(file, QStringLiteral("lin")),
+                 (QStringList{QStringLiteral("pick"), QStringLiteral("remove"),
+                              QStringLiteral("undo"), QStringLiteral("undo")}));
     }
 
     // Escape leaves the category as it was; nothing is written.
