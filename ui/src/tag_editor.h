@@ -4,6 +4,12 @@
 // over codes, Chinese and English labels and synonyms). Every change goes to the catalogue at
 // once and can be undone; the undo history spans images (bulk edits and find-and-replace from the
 // main window go on the same stack through pushEdit()).
+//
+// With a taxonomy that has a category tree, the image's category comes first (a button that
+// opens the category picker; F2 on the category does too), then only the attributes that apply
+// to it; tags of other attributes are marked as not applying and "Drop N tag(s) that do not
+// apply" deletes them in one undoable step (tag_editor_scope.cpp). The header's "Taxonomy"
+// button asks the window for the taxonomy browser.
 #pragma once
 
 #include <QHash>
