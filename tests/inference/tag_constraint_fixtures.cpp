@@ -378,7 +378,10 @@ void decodeMany(const Vocab& V, const TagSchema& schema, int n, uint64_t seed, R
                     ASSERT_EQ(m.output(), before);
                 }
             }
-            ASSERT_TRUE(m.accept(pick)) << m.output() << " + " << pick;
+            const auto ta = Clock::now();
+            ASSERT_TRUE(m.accept(pick, r.probs.empty() ? nullptr : r.probs.data()))
+                << m.output() << " + " << pick;
+            r.acceptUs.push_back(msSince(ta) * 1000);
             ++tokens;
             ++r.steps;
         }

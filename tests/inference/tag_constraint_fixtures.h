@@ -53,6 +53,10 @@ struct RunResult {
     int sequences = 0;
     int steps = 0;
     std::vector<double> maskUs;
+    // Sampled steps are accepted with these probabilities (a row's distribution, logits width)
+    // when not empty: the confidence bookkeeping then runs as in the engine.
+    std::vector<float> probs;
+    std::vector<double> acceptUs;  // accept() of sampled steps
 };
 // Decodes `n` sequences with sampling biases from `seed`; checks each output (gtest
 // assertions) and records the mask times.
