@@ -4,6 +4,7 @@ a partial answer is never reported as complete."""
 from __future__ import annotations
 
 import json
+import pathlib
 import socket
 import socketserver
 import struct
@@ -193,10 +194,20 @@ def answer_for(schema):
     return out
 
 
-def taxonomy_values():
+def v1_taxonomy():
+    """The flat (version-1) apparel taxonomy: one schema of every attribute, no category first."""
     from vistag_fixtures import REPO
-    t = json.loads((REPO / "resources" / "taxonomy" / "apparel.json").read_text())
-    return {a["code"]: {v["code"] for v in a.get("values", [])} for a in t["attributes"]}
+    return REPO / "tests" / "data" / "taxonomy_v1_apparel.json"
+
+
+def taxonomy_values(path=None):
+    from vistag_fixtures import REPO
+    path = path or REPO / "resources" / "taxonomy" / "apparel.json"
+    t = json.loads(pathlib.Path(path).read_text())
+    values = {a["code"]: {v["code"] for v in a.get("values", [])} for a in t["attributes"]}
+    if "categories" in t:  # version 2: the category tree is the attribute "category"
+        values["category"] = {c["code"] for c in t["categories"]}
+    return values
 
 
 @pytest.fixture(scope="module")
@@ -507,8 +518,9 @@ def test_tag_with_a_server_that_ignores_the_schema(server, image, tmp_path):
 
 def test_structured_output_option(server, image, tmp_path):
     n = len(tag_requests(server, "tagschema"))
+    # The flat taxonomy: one request (a category tree asks the category first).
     r = tag_remote(server, "tagschema", tmp_path / "object.db", image,
-                   "--structured-output", "json_object")
+                   "--structured-output", "json_object", "--taxonomy", str(v1_taxonomy()))
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert "tag schema: not sent (answers are checked)" in r.stderr.decode().splitlines()
     (body,) = tag_requests(server, "tagschema", n)  # no probe: there is no schema to probe
@@ -519,7 +531,8 @@ def test_structured_output_option(server, image, tmp_path):
     assert tags
 
     n += 1
-    r = tag_remote(server, "tagschema", tmp_path / "none.db", image, "--structured-output", "none")
+    r = tag_remote(server, "tagschema", tmp_path / "none.db", image, "--structured-output", "none",
+                   "--taxonomy", str(v1_taxonomy()))
     assert r.returncode == 0, (r.stdout, r.stderr)
     (body,) = tag_requests(server, "tagschema", n)
     assert "response_format" not in body and "enable_thinking" not in body
@@ -534,11 +547,15 @@ def test_structured_output_option(server, image, tmp_path):
 def test_a_taxonomy_over_the_servers_limits_is_split(server, image, tmp_path):
     n = len(tag_requests(server, "tagschema"))
     db = tmp_path / "split.db"
+    # The flat taxonomy, where every attribute is asked (a category tree asks the category
+    # first, then only that category's attributes).
+    flat = taxonomy_values(v1_taxonomy())
     # Room for the largest attribute (a code and a label per value, and "unknown"), not for all.
-    sizes = [2 * len(v) + 1 for v in taxonomy_values().values() if v]
+    sizes = [2 * len(v) + 1 for v in flat.values() if v]
     limit = max(sizes) + 1
     assert sum(sizes) > limit
-    r = tag_remote(server, "tagschema", db, image, "--schema-max-enum", str(limit))
+    r = tag_remote(server, "tagschema", db, image, "--schema-max-enum", str(limit),
+                   "--taxonomy", str(v1_taxonomy()))
     assert r.returncode == 0, (r.stdout, r.stderr)
     bodies = [b for b in tag_requests(server, "tagschema", n) if "vistag_tags" in json.dumps(
         b.get("response_format", {}))]
@@ -550,7 +567,7 @@ def test_a_taxonomy_over_the_servers_limits_is_split(server, image, tmp_path):
                                                 for x in p.get("anyOf", []))
                    for p in schema["properties"].values()) <= limit
         keys += schema["required"]
-    assert keys == list(taxonomy_values())  # every attribute once, in taxonomy order
+    assert keys == list(flat)  # every attribute once, in taxonomy order
     tags, answers = stored_tags(db)
-    assert {a for a, _, _ in tags} == {a for a, v in taxonomy_values().items() if v}
+    assert {a for a, _, _ in tags} == {a for a, v in flat.items() if v}
     assert list(json.loads(answers[0])) == keys
