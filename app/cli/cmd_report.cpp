@@ -78,7 +78,10 @@ int runReport(const QStringList& args) {
         return 10;
     }
     catalog::CatalogDb db;
-    if (!db.open(location, &err, catalog::CatalogDb::OpenMode::ReadOnly)) {
+    // Upgrades an older catalogue like every other command; one it cannot write (read-only
+    // media) is read as it is.
+    if (!db.open(location, &err) &&
+        !db.open(location, nullptr, catalog::CatalogDb::OpenMode::ReadOnly)) {
         std::fprintf(stderr, "vistag-cli: %s\n", qPrintable(err));
         return 10;
     }

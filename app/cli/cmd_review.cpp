@@ -509,20 +509,24 @@ int runReview(const QStringList& args) {
     const auto taxonomy = taxonomyFromOption(p, &rc);
     if (!taxonomy)
         return rc;
-    const bool writes = (sub == QLatin1String("auto-accept") || sub == QLatin1String("import") ||
-                         sub == QLatin1String("undo")) &&
-                        !p.isSet(QStringLiteral("dry-run"));
+    const bool dry = p.isSet(QStringLiteral("dry-run"));
     const QString location = p.value(QStringLiteral("db"));
     if (!catalog::CatalogDb::isDatabaseAddress(location) && !QFileInfo::exists(location))
         return fail(10, QStringLiteral("no catalogue at %1").arg(location));
     QString err;
     catalog::CatalogDb db;
-    // stats and dry runs open the catalogue read-only: they cannot write, not even a schema
-    // upgrade.
-    if (!db.open(location, &err,
-                 writes ? catalog::CatalogDb::OpenMode::ReadWrite
-                        : catalog::CatalogDb::OpenMode::ReadOnly))
-        return fail(10, err);
+    // A dry run opens the catalogue read-only: it cannot write, not even a schema upgrade.
+    // stats upgrades an older catalogue like every other command, and reads one it cannot write
+    // (read-only media) as it is.
+    const bool opened =
+        dry ? db.open(location, &err, catalog::CatalogDb::OpenMode::ReadOnly)
+            : db.open(location, &err) ||
+                  (sub == QLatin1String("stats") &&
+                   db.open(location, nullptr, catalog::CatalogDb::OpenMode::ReadOnly));
+    if (!opened)
+        return fail(10, dry ? err + QStringLiteral(" (a dry run never writes: run any other "
+                                                   "vistag-cli command on it once first)")
+                            : err);
     if (sub == QLatin1String("stats"))
         return runStats(p, db, *taxonomy);
     if (sub == QLatin1String("auto-accept"))

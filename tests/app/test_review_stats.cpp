@@ -103,6 +103,23 @@ private slots:
         QCOMPARE(flat.x(), (QList<double>{0.1, 0.4}));
     }
 
+    void coverageOfContinuousConfidencesIsThinned() {
+        QList<ReviewedSuggestion> reviewed;
+        for (int i = 0; i < 5000; ++i)
+            reviewed.append({i + 1, QStringLiteral("colour"), (i + 0.5) / 5000.0,
+                             i % 7 ? ReviewOutcome::Accepted : ReviewOutcome::Rejected});
+        const AttributeStats s = computeStats(reviewed, {}).value(0);
+        QVERIFY(s.coverage.size() <= kMaxCoveragePoints);
+        QVERIFY(s.coverage.size() > kMaxCoveragePoints / 2);
+        QCOMPARE(s.coverage.first().reviewedAbove, 1);    // the highest confidence
+        QCOMPARE(s.coverage.last().reviewedAbove, 5000);  // every review
+        QCOMPARE(s.coverage.last().coverage, 1.0);
+        // The threshold search uses every confidence, not the thinned points.
+        const auto t = findThreshold(s.samples, 0.8, 30);
+        QVERIFY(t.threshold);
+        QCOMPARE(t.lowerBound, wilsonLowerBound(t.correctAbove, t.reviewedAbove));
+    }
+
     void binsAndUnknownConfidence() {
         const QList<ReviewedSuggestion> reviewed{
             {1, QStringLiteral("colour"), 1.0, ReviewOutcome::Accepted},

@@ -92,15 +92,25 @@ bool checkRule(const QString& attribute, double minPrecision, int minReviewed, Q
 std::optional<QList<ReviewedSuggestion>> CatalogDb::reviewedSuggestions(QString* error) const {
     if (!d_->checkOpen(error))
         return std::nullopt;
+    // Two linear reads instead of a correlated subquery per tag: the accepted values of each
+    // tag set and attribute, then the decided model suggestions.
+    QHash<QPair<QString, QString>, QSet<QString>> acceptedValues;
     QSqlQuery q(d_->db);
+    q.setForwardOnly(true);
     if (!d_->run(q,
-                 QStringLiteral(
-                     "SELECT t.id, t.attribute, t.confidence, t.status, CASE WHEN EXISTS (SELECT "
-                     "1 FROM tags o WHERE o.owner = t.owner AND o.attribute = t.attribute AND "
-                     "o.status = 'accepted' AND o.value_code <> t.value_code) THEN 1 ELSE 0 END "
-                     "FROM tags t WHERE t.source LIKE 'model:%' AND (t.status = 'rejected' OR "
-                     "(t.status = 'accepted' AND t.decided_by NOT LIKE 'rule:%')) ORDER BY "
-                     "t.attribute, t.id"),
+                 QStringLiteral("SELECT owner, attribute, value_code FROM tags WHERE status = "
+                                "'accepted'"),
+                 {}, error))
+        return std::nullopt;
+    while (q.next())
+        acceptedValues[{q.value(0).toString(), q.value(1).toString()}].insert(
+            q.value(2).toString());
+    q.finish();
+    if (!d_->run(q,
+                 QStringLiteral("SELECT id, attribute, confidence, status, owner, value_code FROM "
+                                "tags WHERE source LIKE 'model:%' AND (status = 'rejected' OR "
+                                "(status = 'accepted' AND decided_by NOT LIKE 'rule:%')) ORDER BY "
+                                "attribute, id"),
                  {}, error))
         return std::nullopt;
     QList<ReviewedSuggestion> out;
@@ -109,9 +119,15 @@ std::optional<QList<ReviewedSuggestion>> CatalogDb::reviewedSuggestions(QString*
         r.tagId = q.value(0).toLongLong();
         r.attribute = q.value(1).toString();
         r.confidence = q.value(2).toDouble();
-        r.outcome = q.value(3).toString() == QLatin1String("accepted") ? ReviewOutcome::Accepted
-                    : q.value(4).toInt() != 0                          ? ReviewOutcome::Fixed
-                                                                       : ReviewOutcome::Rejected;
+        if (q.value(3).toString() == QLatin1String("accepted")) {
+            r.outcome = ReviewOutcome::Accepted;
+        } else {
+            // Fixed: the tag set has another value of the attribute accepted.
+            const QSet<QString> values = acceptedValues.value({q.value(4).toString(), r.attribute});
+            const QString value = q.value(5).toString();
+            const bool replaced = values.size() > (values.contains(value) ? 1 : 0);
+            r.outcome = replaced ? ReviewOutcome::Fixed : ReviewOutcome::Rejected;
+        }
         out << r;
     }
     return out;

@@ -242,9 +242,21 @@ QList<AttributeStats> computeStats(const QList<catalog::ReviewedSuggestion>& rev
                 double(b.reviewed) / s.samples.size() * std::abs(b.meanConfidence - b.precision());
         }
         s.calibrationError = ece;
-        for (const Cumulative& c : cumulative(s.samples))
+        const QList<Cumulative> points = cumulative(s.samples);
+        // At most kMaxCoveragePoints: beyond that, the points nearest to evenly spaced coverage
+        // (the first and last always kept), so that a catalogue of continuous confidences stays
+        // readable in a chart and small in JSON.
+        const int step = points.size() <= kMaxCoveragePoints
+                             ? 1
+                             : (static_cast<int>(points.size()) + kMaxCoveragePoints - 2) /
+                                   (kMaxCoveragePoints - 1);
+        for (int i = 0; i < points.size(); ++i) {
+            if (i % step != 0 && i + 1 != points.size())
+                continue;
+            const Cumulative& c = points[i];
             s.coverage.append({c.confidence, c.n, c.k, double(c.n) / s.samples.size(),
                                double(c.k) / c.n, wilsonLowerBound(c.k, c.n)});
+        }
         if (s.samples.size() >= kMinReviewsForCalibration)
             s.calibration = Calibration::fit(s.samples);
     }

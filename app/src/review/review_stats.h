@@ -25,6 +25,8 @@ namespace vistag::review {
 inline constexpr double kWilsonZ = 1.96;
 // Reliability bins: [0, 0.1), [0.1, 0.2), …, [0.9, 1.0].
 inline constexpr int kBins = 10;
+// Coverage points kept per attribute (one per distinct confidence up to this many).
+inline constexpr int kMaxCoveragePoints = 201;
 // Reviewed suggestions with a known confidence an attribute needs before its confidence is shown
 // calibrated.
 inline constexpr int kMinReviewsForCalibration = 30;
@@ -106,9 +108,11 @@ struct AttributeStats {
     QList<Sample> samples;             // reviewed, known confidence, in catalogue order
     QList<double> pendingConfidences;  // known ones
     QList<ConfidenceBin> bins;
-    QList<CoveragePoint> coverage;  // one point per distinct confidence, highest first
-    double calibrationError = 0;    // expected calibration error over the bins
-    Calibration calibration;        // empty until kMinReviewsForCalibration samples
+    // One point per distinct confidence, highest first (at most kMaxCoveragePoints, spread evenly
+    // over the distinct confidences when there are more).
+    QList<CoveragePoint> coverage;
+    double calibrationError = 0;  // expected calibration error over the bins
+    Calibration calibration;      // empty until kMinReviewsForCalibration samples
 };
 
 // Per attribute that has reviewed or pending model suggestions: those named in `order` (a
