@@ -29,6 +29,7 @@ def png_bytes(seed: int, w: int = 16, h: int = 12) -> bytes:
         c = kind + data
         return struct.pack(">I", len(data)) + c + struct.pack(">I", zlib.crc32(c) & 0xFFFFFFFF)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"tEXt", b"Comment\0" + str(seed).encode()) +  # distinct bytes per seed
             chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
@@ -58,7 +59,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def image(self, name):
-        body = png_bytes(sum(name.encode()))
+        body = png_bytes(zlib.crc32(name.encode()))
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
         self.send_header("Content-Length", str(len(body)))
@@ -446,3 +447,25 @@ def test_bad_feeds(host, tmp_path):
     assert r.returncode == 0, r.stderr.decode()
     assert ("A", "colour", "red") in set(db_rows(db, "SELECT sku_group, attribute, value_code "
                                                      "FROM tags WHERE source = 'feed'"))
+
+
+def test_rerun_removes_and_adds_images(host, tmp_path):
+    feed = tmp_path / "feed.tsv"
+    items = merchant_items(host)
+    write_tsv(feed, items)
+    db = tmp_path / "r.sqlite"
+    run_cli("import", "--db", db, feed, timeout=120)
+    before = HOST.total()
+    # ts3 leaves the product, ts4 joins it.
+    items[0]["additional_image_link"] = f"{host}/img/ts2.png,{host}/img/ts4.png"
+    write_tsv(feed, items)
+    r = run_cli("import", "--db", db, feed, timeout=120)
+    assert "1 changed, 1 unchanged" in r.stdout.decode()
+    assert HOST.total() == before + 1
+    urls = [u for (u,) in db_rows(db, "SELECT pi.url FROM product_images pi JOIN products p ON "
+                                      "p.id = pi.product_id WHERE p.handle = 'TS' ORDER BY "
+                                      "pi.position")]
+    assert urls == [f"{host}/img/ts1.png", f"{host}/img/ts2.png", f"{host}/img/ts4.png"]
+    groups = db_rows(db, "SELECT sku_group, count(*) FROM images GROUP BY sku_group "
+                         "ORDER BY sku_group")
+    assert groups == [("", 1), ("JN-1", 1), ("TS", 3)]  # ts3's image left the group
