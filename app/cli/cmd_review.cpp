@@ -360,8 +360,12 @@ std::optional<QList<RawAnswer>> readAnswers(const QString& path, QStringList* pr
     return out;
 }
 
+// Image ids by file name (read once, on the first answer that names a file): ids, paths and the
+// file names of the catalogue.
+using NameIndex = QHash<QString, QList<qint64>>;
+
 std::optional<qint64> resolveImage(const catalog::CatalogDb& db, const QString& text,
-                                   QString* problem) {
+                                   std::optional<NameIndex>* names, QString* problem) {
     QString err;
     static const QRegularExpression digits(QStringLiteral("^[0-9]+$"));
     if (digits.match(text).hasMatch()) {
@@ -377,17 +381,17 @@ std::optional<qint64> resolveImage(const catalog::CatalogDb& db, const QString& 
         *problem = err;
         return std::nullopt;
     }
-    catalog::ImageFilter filter;
-    filter.nameContains = text;
-    const auto found = db.listImages(filter, &err);
-    if (!found) {
-        *problem = err;
-        return std::nullopt;
+    if (!*names) {
+        const auto all = db.listImages({}, &err);
+        if (!all) {
+            *problem = err;
+            return std::nullopt;
+        }
+        names->emplace();
+        for (const catalog::ImageRecord& r : *all)
+            (**names)[QFileInfo(r.path).fileName()] << r.id;
     }
-    QList<qint64> exact;
-    for (const catalog::ImageRecord& r : *found)
-        if (QFileInfo(r.path).fileName() == text)
-            exact << r.id;
+    const QList<qint64> exact = (*names)->value(text);
     if (exact.size() == 1)
         return exact.first();
     *problem = exact.isEmpty()
@@ -408,10 +412,11 @@ int runImport(const QCommandLineParser& p, catalog::CatalogDb& db, const catalog
     QStringList problems;
     const auto raw = readAnswers(files.first(), &problems);
     QList<catalog::KnownAnswer> answers;
+    std::optional<NameIndex> names;
     if (raw)
         for (const RawAnswer& a : *raw) {
             QString problem;
-            const auto image = resolveImage(db, a.image, &problem);
+            const auto image = resolveImage(db, a.image, &names, &problem);
             if (!image) {
                 problems << QStringLiteral("%1: %2").arg(a.where, problem);
                 continue;
