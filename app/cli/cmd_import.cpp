@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSet>
+#include <csignal>
 #include <cstdio>
 
 #include "catalog/catalog_db.h"
@@ -36,11 +37,18 @@ const char kUsage[] =
     "gender, material, …) matched to the taxonomy become accepted tags with source \"feed\";\n"
     "values that match nothing are listed. Running it again downloads nothing it already has and\n"
     "updates changed rows; failed images are tried again with --retry-failed.\n"
+    "Ctrl+C stops the downloads; what was not fetched is fetched by the next run.\n"
     "Exit 0 all imported; 1 some rows or images failed (listed; the rest imported); 2 usage or a\n"
-    "file that cannot be read as a feed; 10 the catalogue; 12 the taxonomy.\n";
+    "file that cannot be read as a feed; 8 cancelled; 10 the catalogue; 12 the taxonomy.\n";
 
 constexpr int kSomeFailed = 1;
+constexpr int kCancelled = 8;  // as download and tag
 constexpr int kCatalogueError = 10;
+
+std::atomic<bool> gCancel{false};
+void onSignal(int) {
+    gCancel = true;
+}
 
 QString defaultImageFolder(const catalog::CatalogDb& db) {
     if (!db.imageRoot().isEmpty())
@@ -201,9 +209,16 @@ int runFeedImport(const QStringList& args) {
     int done = 0, downloaded = 0, failed = 0, requests = 0;
     QStringList failures;
     bool catalogueFailed = false;
-    std::atomic<bool> cancel{false};
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    std::atomic<bool>& cancel = gCancel;
+    int cancelled = 0;
     feeds::fetchImages(jobs, fetch, cancel, [&](const feeds::FetchResult& r) {
         ++done;
+        if (r.cancelled) {
+            ++cancelled;  // stays pending: the next run fetches it
+            return;
+        }
         requests += r.requests;
         const catalog::ProductImageRecord& row = byId[r.id];
         QString dbErr;
@@ -233,6 +248,12 @@ int runFeedImport(const QStringList& args) {
         std::fprintf(stderr, "\n");
     if (catalogueFailed)
         return kCatalogueError;
+    if (cancel) {
+        std::fprintf(stderr,
+                     "vistag-cli: cancelled: %d images downloaded, %lld left for the next run\n",
+                     downloaded, static_cast<long long>(jobs.size() - downloaded - failed));
+        return kCancelled;
+    }
     for (const QString& f : failures)
         std::fprintf(stderr, "%s%s%s\n", qPrintable(label), label.isEmpty() ? "" : ": ",
                      qPrintable(f));

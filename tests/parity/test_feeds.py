@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import http.server
 import io
+import signal
+import subprocess
 import sqlite3
 import struct
 import threading
@@ -120,6 +122,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             self.close_connection = True
+            return
+        if kind == "slow":  # the image in 8 pieces over 1.6 s
+            body = png_bytes(zlib.crc32(name.encode()))
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            step = len(body) // 8 + 1
+            try:
+                for k in range(0, len(body), step):
+                    self.wfile.write(body[k:k + step])
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
             return
         if kind == "hang":
             time.sleep(4)
@@ -469,3 +486,23 @@ def test_rerun_removes_and_adds_images(host, tmp_path):
     groups = db_rows(db, "SELECT sku_group, count(*) FROM images GROUP BY sku_group "
                          "ORDER BY sku_group")
     assert groups == [("", 1), ("JN-1", 1), ("TS", 3)]  # ts3's image left the group
+
+
+def test_ctrl_c_leaves_the_rest_for_the_next_run(host, tmp_path):
+    from conftest import cli_path
+    feed = tmp_path / "slow.tsv"
+    items = [{"id": f"S{k}", "title": f"Slow {k}", "image_link": f"{host}/slow/s{k}.png"}
+             for k in range(8)]
+    write_tsv(feed, items)
+    db = tmp_path / "c.sqlite"
+    p = subprocess.Popen([cli_path(), "import", "--db", str(db), str(feed), "--concurrency", "2"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 8, err.decode()
+    assert "left for the next run" in err.decode()
+    states = dict(db_rows(db, "SELECT status, count(*) FROM product_images GROUP BY status"))
+    assert "failed" not in states and states.get("pending", 0) >= 6
+    run_cli("import", "--db", db, feed, "--concurrency", "8", timeout=120)
+    assert db_rows(db, "SELECT count(*) FROM product_images WHERE status = 'done'")[0][0] == 8

@@ -116,7 +116,8 @@ int retryAfterMs(const net::HttpResult& res, int attempt) {
     return 500 * (1 << attempt);
 }
 
-void fetchHttp(const QUrl& url, const FetchOptions& o, FetchResult& r) {
+void fetchHttp(const QUrl& url, const FetchOptions& o, const std::atomic<bool>& cancel,
+               FetchResult& r) {
     for (int attempt = 0;; ++attempt) {
         std::atomic<bool> stop{false};
         QByteArray body;
@@ -138,7 +139,7 @@ void fetchHttp(const QUrl& url, const FetchOptions& o, FetchResult& r) {
             }
         };
         h.onBytes = [&](const net::HttpResult& head, const QByteArray& piece) {
-            if (!refused.isEmpty())
+            if (!refused.isEmpty() || cancel)
                 return false;
             if (!head.success())
                 return body.size() < 65536 ? (body += piece, true) : true;
@@ -151,6 +152,10 @@ void fetchHttp(const QUrl& url, const FetchOptions& o, FetchResult& r) {
         };
         ++r.requests;
         const net::HttpResult res = net::send(req, stop, h);
+        if (cancel) {
+            r.cancelled = true;
+            return;
+        }
         if (!refused.isEmpty()) {
             r.error = refused;
             return;
@@ -160,8 +165,10 @@ void fetchHttp(const QUrl& url, const FetchOptions& o, FetchResult& r) {
         if (retriable && attempt < o.retries) {
             const int wait = res.answered() ? retryAfterMs(res, attempt) : 500 * (1 << attempt);
             if (wait <= o.maxRetryAfterS * 1000) {
-                std::atomic<bool> never{false};
-                net::pause(wait, never);
+                if (!net::pause(wait, cancel)) {
+                    r.cancelled = true;
+                    return;
+                }
                 continue;
             }
         }
@@ -216,14 +223,14 @@ void fetchLocal(const QString& path, const FetchOptions& o, FetchResult& r) {
     keep(f.readAll(), o, r);
 }
 
-FetchResult fetchOne(const FetchJob& job, const FetchOptions& o) {
+FetchResult fetchOne(const FetchJob& job, const FetchOptions& o, const std::atomic<bool>& cancel) {
     FetchResult r;
     r.id = job.id;
     r.url = job.url;
     const QUrl url(job.url);
     const QString scheme = url.scheme().toLower();
     if (scheme == QLatin1String("http") || scheme == QLatin1String("https"))
-        fetchHttp(url, o, r);
+        fetchHttp(url, o, cancel, r);
     else if (scheme == QLatin1String("file"))
         fetchLocal(url.toLocalFile(), o, r);
     else
@@ -254,7 +261,7 @@ void fetchImages(const QList<FetchJob>& jobs, const FetchOptions& options,
                         break;
                     k = next++;
                 }
-                FetchResult r = fetchOne(jobs.at(k), options);
+                FetchResult r = fetchOne(jobs.at(k), options, cancel);
                 std::lock_guard lock(m);
                 done.push_back(std::move(r));
                 ready.notify_one();

@@ -37,13 +37,16 @@ struct FetchResult {
     QString url;
     std::optional<catalog::ImageRecord> image;  // the kept file, described; nullopt = failed
     QString error;                              // why it failed, in words
-    int requests = 0;                           // HTTP requests made (retries and redirects
-                                                // count as one each try)
+    bool cancelled = false;  // stopped by `cancel`: neither kept nor failed (try it again later)
+    int requests = 0;        // HTTP requests made (retries and redirects
+                             // count as one each try)
 };
 
 // Runs the jobs on `concurrency` threads; onResult runs on the calling thread, once per job, in
-// the order they finish (so the caller writes the catalogue from its own thread). Stops handing
-// out new jobs when `cancel` becomes true. Needs a QCoreApplication.
+// the order they finish (so the caller writes the catalogue from its own thread). When `cancel`
+// becomes true no new job starts and the downloads under way stop at their next bytes (a silent
+// host: at its timeout), reported as FetchResult::cancelled.
+// Needs a QCoreApplication.
 void fetchImages(const QList<FetchJob>& jobs, const FetchOptions& options,
                  const std::atomic<bool>& cancel,
                  const std::function<void(const FetchResult&)>& onResult);
