@@ -506,3 +506,32 @@ def test_ctrl_c_leaves_the_rest_for_the_next_run(host, tmp_path):
     assert "failed" not in states and states.get("pending", 0) >= 6
     run_cli("import", "--db", db, feed, "--concurrency", "8", timeout=120)
     assert db_rows(db, "SELECT count(*) FROM product_images WHERE status = 'done'")[0][0] == 8
+
+
+def test_tls_error_names_the_url(tmp_path):
+    import shutil
+    import ssl
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "2", "-subj", "/CN=localhost"],
+                   check=True, capture_output=True)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"https://127.0.0.1:{srv.server_address[1]}/img/tls.png"
+        feed = tmp_path / "tls.tsv"
+        write_tsv(feed, [{"id": "T1", "title": "TLS", "image_link": url}])
+        before = HOST.requests.get("/img/tls.png", 0)
+        r = run_cli("import", "--db", tmp_path / "t.sqlite", feed, check=False, timeout=60)
+        assert r.returncode == 1
+        err = r.stderr.decode()
+        assert f"row 1: {url}: TLS error" in err and "self-signed" in err, err
+        assert HOST.requests.get("/img/tls.png", 0) == before  # nothing asked of it
+    finally:
+        srv.shutdown()
+        srv.server_close()
