@@ -96,17 +96,19 @@ void MainWindow::exportTags(const ExportChoice& choice) {
         *rows = kept;
     }
     showStatus([] { return tr("Exporting…"); });
-    // The rows and the taxonomy's attributes are values: the files are written on a worker.
-    const QList<catalog::TaxonomyAttribute> attributes = taxonomy_.attributes();
+    // The rows and the taxonomy are values (implicitly shared): the files are written on a
+    // worker. With a category tree the category is written as its path.
+    const catalog::Taxonomy taxonomy = taxonomy_;
+    const QList<catalog::TaxonomyAttribute> attributes = taxonomy.attributes();
     tasks_.run(
-        [rows = *rows, attributes, choice](const std::atomic<bool>&) {
+        [rows = *rows, taxonomy, attributes, choice](const std::atomic<bool>&) {
             std::pair<bool, QString> out{true, {}};
             catalog::ExportReport report;
             if (choice.format == QLatin1String("csv") || choice.format == QLatin1String("jsonl")) {
                 QString err;
                 out.first = choice.format == QLatin1String("csv")
-                                ? catalog::writeCsv(rows, attributes, choice.path, &err)
-                                : catalog::writeJsonLines(rows, attributes, choice.path, &err);
+                                ? catalog::writeCsv(rows, taxonomy, choice.path, &err)
+                                : catalog::writeJsonLines(rows, taxonomy, choice.path, &err);
                 out.second = out.first ? QString::number(rows.size()) : err;
                 return out;
             }
@@ -114,7 +116,7 @@ void MainWindow::exportTags(const ExportChoice& choice) {
             options.language = choice.language;
             report = choice.format == QLatin1String("txt")
                          ? catalog::writeTxtSidecars(rows, attributes, choice.path, options)
-                         : catalog::writeXmpSidecars(rows, attributes, choice.path, options);
+                         : catalog::writeXmpSidecars(rows, taxonomy, choice.path, options);
             out.first = report.failures.isEmpty();
             out.second = out.first ? QString::number(report.filesWritten)
                                    : report.failures.join(QLatin1Char('\n'));
