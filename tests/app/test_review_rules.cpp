@@ -237,6 +237,35 @@ private slots:
         QCOMPARE(tagRows(), now);
     }
 
+    void theQueueOrdersByTheCalibratedConfidence() {
+        // a: colour 0.9, which the calibration maps to 0.2; b: season 0.5 (not calibrated);
+        // c: colour 0.3 → 0.1.
+        const qint64 a = add(QStringLiteral("/p/a.jpg"));
+        const qint64 b = add(QStringLiteral("/p/b.jpg"));
+        const qint64 c = add(QStringLiteral("/p/c.jpg"));
+        suggest(a, kColour, QStringLiteral("red"), 0.9);
+        suggest(b, QStringLiteral("season"), QStringLiteral("summer"), 0.5);
+        suggest(c, kColour, QStringLiteral("red"), 0.3);
+        ImageFilter f;
+        f.sort = ImageSort::LeastCertain;
+        const auto ids = [&] {
+            QList<qint64> out;
+            const QList<ImageRecord> rows = db_->listImages(f).value();
+            for (const ImageRecord& r : rows)
+                out << r.id;
+            return out;
+        };
+        QCOMPARE(ids(), (QList<qint64>{c, b, a}));  // raw: 0.3, 0.5, 0.9
+        // Points (0.2 → 0), (1.0 → 0.25): 0.9 → 0.21875, 0.3 → 0.03125; a quote in a code is
+        // kept as text.
+        f.calibration.insert(kColour, {{0.2, 0.0}, {1.0, 0.25}});
+        f.calibration.insert(QStringLiteral("it's"), {{0.0, 1.0}});
+        QCOMPARE(ids(), (QList<qint64>{c, a, b}));
+        // Clipped outside the points: below 0.2 → 0, above 1.0 → 0.25.
+        f.calibration.insert(kColour, {{0.95, 0.6}, {0.99, 0.7}});
+        QCOMPARE(ids(), (QList<qint64>{b, a, c}));  // 0.5, then a and c at 0.6 (by id)
+    }
+
     void statisticsOfTheCatalogue() {
         // 10 suggestions: confidences 0.1 … 1.0, the top 7 accepted, the rest rejected.
         for (int i = 1; i <= 10; ++i) {

@@ -236,6 +236,10 @@ private slots:
         QVERIFY2(shown->toolTip(2).contains(QStringLiteral("0.275")),
                  qPrintable(shown->toolTip(2)));
         QVERIFY(shown->text(2) != ui::ReviewRulesPage::tr("Accepted"));
+        // Colour has 40 reviews: its confidence is shown calibrated (every review above 0.275
+        // was right: 0.80 → 1.00), the model's own value in the tooltip.
+        QVERIFY2(shown->text(1).startsWith(QStringLiteral("1.00")), qPrintable(shown->text(1)));
+        QVERIFY2(shown->toolTip(1).contains(QStringLiteral("0.80")), qPrintable(shown->toolTip(1)));
         QVERIFY(w.grab().save(test::artifactPath(QStringLiteral("accepted-by-rule-") + language)));
         state->setCurrentIndex(0);
         page->show();

@@ -6,6 +6,7 @@
 #include <QPainter>
 #include <algorithm>
 
+#include "review/review_stats.h"
 #include "thumbnailer.h"
 
 namespace vistag::ui {
@@ -20,6 +21,10 @@ CatalogModel::CatalogModel(catalog::CatalogDb& db, Thumbnailer& thumbnails, QObj
 
 bool CatalogModel::setFilter(const catalog::ImageFilter& filter, QString* error) {
     catalog::ImageFilter countFilter = filter;
+    // The review queue orders by the calibrated confidence where an attribute has enough reviews
+    // (Tools → Model quality…).
+    if (countFilter.sort == catalog::ImageSort::LeastCertain && countFilter.calibration.isEmpty())
+        countFilter.calibration = review::calibrationPoints(review::cachedCalibrations(db_));
     countFilter.limit = -1;
     countFilter.offset = 0;
     auto total = db_.countImages(countFilter, error);

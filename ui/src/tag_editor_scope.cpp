@@ -9,6 +9,7 @@
 #include <QTreeWidget>
 
 #include "category_picker.h"
+#include "review/review_stats.h"
 #include "tag_editor.h"
 #include "tag_editor_p.h"
 #include "translations.h"
@@ -188,6 +189,9 @@ void TagEditor::refresh() {
         if (!scoped || applies.contains(a.code))
             makeGroup(a.code);
     QTreeWidgetItem* restore = nullptr;
+    // Attributes with enough reviews show their calibrated confidence (the raw one in the
+    // tooltip), as the least-certain-first queue orders by it.
+    const QHash<QString, review::Calibration> calibrations = review::cachedCalibrations(db_);
     for (const auto& t : *tags) {
         QTreeWidgetItem* group = groups.value(t.attribute);
         if (!group) {
@@ -216,9 +220,12 @@ void TagEditor::refresh() {
         // where little of the model's probability went to the taxonomy's values (it wanted to
         // say something the taxonomy does not have) is marked.
         const bool outside = t.allowedMass >= 0 && t.allowedMass < 0.5;
+        const auto calibration = calibrations.constFind(t.attribute);
+        const bool calibrated = t.confidence >= 0 && calibration != calibrations.cend() &&
+                                t.source.startsWith(QLatin1String("model:"));
         if (t.confidence >= 0)
             source = QStringLiteral("%1%2 · %3")
-                         .arg(t.confidence, 0, 'f', 2)
+                         .arg(calibrated ? calibration->map(t.confidence) : t.confidence, 0, 'f', 2)
                          .arg(outside ? QStringLiteral(" ⚠") : QString(), source);
         auto* item = new QTreeWidgetItem(group, {label, source, statusText(t.status)});
         if (outside)
@@ -226,6 +233,11 @@ void TagEditor::refresh() {
                                    "values here: it may have wanted to say something the "
                                    "taxonomy does not have.")
                                     .arg(qRound(t.allowedMass * 100)));
+        if (calibrated && !outside)
+            item->setToolTip(1, tr("Calibrated on this catalogue's reviews of %1; the model's own "
+                                   "confidence: %2")
+                                    .arg(t.attribute)
+                                    .arg(t.confidence, 0, 'f', 2));
         item->setFlags(item->flags() | Qt::ItemIsEditable);
         item->setData(0, kTagIdRole, t.id);
         item->setData(0, kAttributeRole, t.attribute);

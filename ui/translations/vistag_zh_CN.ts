@@ -331,7 +331,7 @@
 <context>
     <name>vistag::ui::CatalogModel</name>
     <message>
-        <location filename="../src/catalog_model.cpp" line="140"/>
+        <location filename="../src/catalog_model.cpp" line="145"/>
         <source>Tagging failed: %1</source>
         <translation>打标失败：%1</translation>
     </message>
@@ -813,61 +813,61 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="126"/>
+        <location filename="../src/main_window_file.cpp" line="128"/>
         <source>Export failed; earlier files were left as they were.</source>
         <translation>导出失败；之前的文件保持原样。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="127"/>
+        <location filename="../src/main_window_file.cpp" line="129"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="128"/>
+        <location filename="../src/main_window_file.cpp" line="130"/>
         <source>The tags could not be written. Files written before were left as they were.</source>
         <translation>标签未能写入。之前写入的文件保持原样。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="140"/>
+        <location filename="../src/main_window_file.cpp" line="142"/>
         <source>beside the images</source>
         <translation>图片旁边</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window_file.cpp" line="145"/>
+        <location filename="../src/main_window_file.cpp" line="147"/>
         <source>Exported %n sidecar file(s) to %1</source>
         <translation>
             <numerusform>已导出 %n 个附属文件到 %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/main_window_file.cpp" line="146"/>
+        <location filename="../src/main_window_file.cpp" line="148"/>
         <source>Exported %n row(s) to %1</source>
         <translation>
             <numerusform>已导出 %n 行到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="159"/>
+        <location filename="../src/main_window_file.cpp" line="161"/>
         <source>Tagging is running; the images not done yet stay queued and can be resumed later.</source>
         <translation>正在打标；尚未完成的图片会留在队列中，之后可以继续。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="163"/>
+        <location filename="../src/main_window_file.cpp" line="165"/>
         <source>This model is shared with other workstations; they lose it when Vistag closes.</source>
         <translation>此模型正共享给其他工作站；Vistag 关闭后它们将无法使用。</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="166"/>
+        <location filename="../src/main_window_file.cpp" line="168"/>
         <source>Quit Vistag?</source>
         <translation>退出 Vistag？</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="169"/>
+        <location filename="../src/main_window_file.cpp" line="171"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../src/main_window_file.cpp" line="170"/>
+        <location filename="../src/main_window_file.cpp" line="172"/>
         <source>Keep working</source>
         <translation>继续工作</translation>
     </message>
@@ -2354,70 +2354,75 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>打标失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="60"/>
+        <location filename="../src/tag_editor_scope.cpp" line="61"/>
         <source>Taxonomy</source>
         <translation>分类体系</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="61"/>
+        <location filename="../src/tag_editor_scope.cpp" line="62"/>
         <source>Browse the taxonomy: categories, their attributes, values</source>
         <translation>浏览分类体系：类目、类目的属性、取值</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="64"/>
+        <location filename="../src/tag_editor_scope.cpp" line="65"/>
         <source>Category: %1 — change…</source>
         <translation>类目：%1 — 更改…</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="65"/>
+        <location filename="../src/tag_editor_scope.cpp" line="66"/>
         <source>Category: none — choose…</source>
         <translation>类目：未设置 — 选择…</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="68"/>
+        <location filename="../src/tag_editor_scope.cpp" line="69"/>
         <source>Choose the product&apos;s category: the list then shows only the attributes that apply to it</source>
         <translation>选择商品的类目：列表随后只显示适用于该类目的属性</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/tag_editor_scope.cpp" line="71"/>
-        <location filename="../src/tag_editor_scope.cpp" line="130"/>
+        <location filename="../src/tag_editor_scope.cpp" line="72"/>
+        <location filename="../src/tag_editor_scope.cpp" line="131"/>
         <source>Drop %n tag(s) that do not apply</source>
         <translation>
             <numerusform>删除 %n 个不适用的标签</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="107"/>
+        <location filename="../src/tag_editor_scope.cpp" line="108"/>
         <source>Category: %1</source>
         <translation>类目：%1</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="197"/>
+        <location filename="../src/tag_editor_scope.cpp" line="201"/>
         <source>%1 — does not apply to %2</source>
         <translation>%1 — 不适用于%2</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="200"/>
+        <location filename="../src/tag_editor_scope.cpp" line="204"/>
         <source>%1 is not an attribute of %2: drop these tags with the button below the list</source>
         <translation>%1 不是%2的属性：可用列表下方的按钮删除这些标签</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="225"/>
+        <location filename="../src/tag_editor_scope.cpp" line="232"/>
         <source>The model gave only %1% of its probability to the taxonomy&apos;s values here: it may have wanted to say something the taxonomy does not have.</source>
         <translation>模型在这里只把 %1% 的概率给了分类体系中的取值：它可能想说分类体系里没有的东西。</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="240"/>
+        <location filename="../src/tag_editor_scope.cpp" line="237"/>
+        <source>Calibrated on this catalogue&apos;s reviews of %1; the model&apos;s own confidence: %2</source>
+        <translation>按本目录中 %1 的审核结果校准；模型自身的置信度：%2</translation>
+    </message>
+    <message>
+        <location filename="../src/tag_editor_scope.cpp" line="252"/>
         <source>%1 by %2, %3</source>
         <translation>%2 于 %3 %1</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="245"/>
+        <location filename="../src/tag_editor_scope.cpp" line="257"/>
         <source>Accepted by rule</source>
         <translation>规则已接受</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="247"/>
+        <location filename="../src/tag_editor_scope.cpp" line="259"/>
         <source>Accepted by the review rule for %1: confidence %2 is at or above its threshold %3 (target precision %4 %, at least %5 reviews); run %6 by %7, %8</source>
         <translation>由 %1 的审核规则接受：置信度 %2 不低于阈值 %3（目标精确率 %4%，至少 %5 条审核）；第 %6 次运行，%7，%8</translation>
     </message>
@@ -2482,7 +2487,7 @@ What to try: a smaller pixel budget (Tools → Settings → Generation), fewer i
         <translation>接受这张图片的全部建议（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../src/tag_editor_scope.cpp" line="211"/>
+        <location filename="../src/tag_editor_scope.cpp" line="215"/>
         <source> (new value)</source>
         <translation>（新值）</translation>
     </message>

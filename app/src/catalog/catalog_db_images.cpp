@@ -107,8 +107,39 @@ Where buildWhere(const CatalogDb::Impl& d, const ImageFilter& f) {
     return w;
 }
 
+// The confidence of the tag row aliased `t` as the least-certain order sees it: calibrated where
+// `calibration` has the attribute (piecewise linear between its points, clipped outside).
+QString confidenceSql(const QHash<QString, QList<QPair<double, double>>>& calibration) {
+    if (calibration.isEmpty())
+        return QStringLiteral("t.confidence");
+    const auto num = [](double v) { return QString::number(v, 'g', 17); };
+    QStringList attributes = calibration.keys();
+    attributes.sort();
+    QString sql = QStringLiteral("(CASE t.attribute");
+    for (const QString& attribute : attributes) {
+        const auto& p = calibration[attribute];
+        if (p.isEmpty())
+            continue;
+        QString piece = QStringLiteral("CASE WHEN t.confidence <= %1 THEN %2")
+                            .arg(num(p.first().first), num(p.first().second));
+        for (int i = 1; i < p.size(); ++i) {
+            const double dx = p[i].first - p[i - 1].first;
+            const double slope = dx > 0 ? (p[i].second - p[i - 1].second) / dx : 0;
+            piece +=
+                QStringLiteral(" WHEN t.confidence <= %1 THEN %2 + (t.confidence - %3) * %4")
+                    .arg(num(p[i].first), num(p[i - 1].second), num(p[i - 1].first), num(slope));
+        }
+        piece += QStringLiteral(" ELSE %1 END").arg(num(p.last().second));
+        QString code = attribute;
+        code.replace(QLatin1Char('\''), QStringLiteral("''"));
+        sql += QStringLiteral(" WHEN '%1' THEN (%2)").arg(code, piece);
+    }
+    return sql + QStringLiteral(" ELSE t.confidence END)");
+}
+
 // ORDER BY clause of a sort; ties by id so pages never overlap.
-QString orderBy(const CatalogDb::Impl& d, ImageSort sort) {
+QString orderBy(const CatalogDb::Impl& d, ImageSort sort,
+                const QHash<QString, QList<QPair<double, double>>>& calibration = {}) {
     switch (sort) {
         case ImageSort::Added:
             break;
@@ -127,9 +158,9 @@ QString orderBy(const CatalogDb::Impl& d, ImageSort sort) {
             // after every known one, images without an undecided model suggestion last.
             return QStringLiteral(
                        " ORDER BY coalesce((SELECT min(CASE WHEN t.confidence >= 0 THEN "
-                       "t.confidence ELSE 2 END) FROM tags t WHERE t.owner = %1 AND t.status = "
+                       "%2 ELSE 2 END) FROM tags t WHERE t.owner = %1 AND t.status = "
                        "'suggested' AND t.source LIKE 'model:%'), 3), i.id")
-                .arg(QLatin1String(kImageOwnerSql));
+                .arg(QLatin1String(kImageOwnerSql), confidenceSql(calibration));
     }
     return QStringLiteral(" ORDER BY i.id");
 }
@@ -296,7 +327,8 @@ std::optional<QList<ImageRecord>> CatalogDb::listImages(const ImageFilter& filte
         return std::nullopt;
     Where w = buildWhere(*d_, filter);
     QString sql = QStringLiteral("SELECT %1 FROM images i%2%3 LIMIT ? OFFSET ?")
-                      .arg(QLatin1String(kImageColumns), w.sql(), orderBy(*d_, filter.sort));
+                      .arg(QLatin1String(kImageColumns), w.sql(),
+                           orderBy(*d_, filter.sort, filter.calibration));
     w.binds << d_->limit(filter.limit) << filter.offset;
     QSqlQuery q(d_->db);
     q.setForwardOnly(true);

@@ -48,6 +48,10 @@ struct ImageFilter {
     QString skuGroup;             // exactly this SKU group
     bool taggingFailed = false;   // images whose newest batch item (not cancelled) failed
     bool acceptedByRule = false;  // images with a tag a review rule accepted (none decided since)
+    // LeastCertain: per attribute, the isotonic calibration of its confidence (points raw →
+    // calibrated, by raw; linear between, clipped outside) to order by instead of the raw value.
+    // Attributes not listed keep their raw confidence. review::calibrationPoints() makes it.
+    QHash<QString, QList<QPair<double, double>>> calibration;
     ImageSort sort = ImageSort::Added;
     int limit = -1;  // page size; -1 = all
     int offset = 0;  // rows to skip, in `sort` order

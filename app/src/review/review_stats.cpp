@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QJsonArray>
+#include <QMutex>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -280,6 +281,43 @@ std::optional<QList<AttributeStats>> measure(const catalog::CatalogDb& db, const
     if (!pending)
         return std::nullopt;
     return computeStats(*reviewed, *pending, order);
+}
+
+QHash<QString, QList<QPair<double, double>>> calibrationPoints(
+    const QHash<QString, Calibration>& calibrations) {
+    QHash<QString, QList<QPair<double, double>>> out;
+    for (auto it = calibrations.cbegin(); it != calibrations.cend(); ++it) {
+        QList<QPair<double, double>>& points = out[it.key()];
+        for (int i = 0; i < it->x().size(); ++i)
+            points.append({it->x()[i], it->y()[i]});
+    }
+    return out;
+}
+
+QHash<QString, Calibration> cachedCalibrations(const catalog::CatalogDb& db) {
+    struct Entry {
+        qint64 auditId = -1;
+        QHash<QString, Calibration> calibrations;
+    };
+    static QMutex mutex;
+    static QHash<QString, Entry> cache;  // by catalogue location
+    const QMutexLocker lock(&mutex);
+    const auto newest = db.auditLog(1);
+    if (!newest)
+        return {};
+    const qint64 auditId = newest->isEmpty() ? 0 : newest->first().id;
+    Entry& e = cache[db.path()];
+    if (e.auditId == auditId)
+        return e.calibrations;
+    const auto stats = measure(db, {}, nullptr);
+    if (!stats)
+        return {};
+    e.auditId = auditId;
+    e.calibrations.clear();
+    for (const AttributeStats& s : *stats)
+        if (!s.calibration.isEmpty())
+            e.calibrations.insert(s.attribute, s.calibration);
+    return e.calibrations;
 }
 
 int wouldAccept(const AttributeStats& s, double threshold) {

@@ -7,6 +7,7 @@
 // pendingSuggestions() return: no database, no widgets.
 #pragma once
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -124,6 +125,15 @@ QList<AttributeStats> computeStats(const QList<catalog::ReviewedSuggestion>& rev
 // computeStats() on the catalogue's reviewed and pending suggestions.
 std::optional<QList<AttributeStats>> measure(const catalog::CatalogDb& db, const QStringList& order,
                                              QString* error);
+
+// The calibrated attributes' points (raw → calibrated), for ImageFilter::calibration.
+QHash<QString, QList<QPair<double, double>>> calibrationPoints(
+    const QHash<QString, Calibration>& calibrations);
+
+// The calibrations of the catalogue's attributes, measured again only when the catalogue's audit
+// log has grown (every decision writes to it): what the window shows and sorts by. Per catalogue
+// location; empty on an error. Use from the thread of `db`.
+QHash<QString, Calibration> cachedCalibrations(const catalog::CatalogDb& db);
 
 // JSON of one attribute (review stats --json, the report): counts, bins, coverage, calibration.
 QJsonObject statsJson(const AttributeStats& s);
