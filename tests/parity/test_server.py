@@ -297,6 +297,63 @@ def test_structured_output_is_honoured(server, data_url):
     assert st == 200, raw_body
 
 
+# Category first (issue 23): one object per category, each naming its category and then only its
+# attributes, as Vistag's own client sends a taxonomy with a tree (TagGrammar::jsonSchema).
+COLOUR = {"type": "string", "enum": ["red", "红色", "blue", "蓝色"]}
+HEEL = {"type": "string", "enum": ["flat", "平底", "high", "高跟"]}
+SLEEVE = {"type": "string", "enum": ["short", "短袖", "long", "长袖"]}
+
+
+def category_alternative(names, props):
+    properties = {"category": {"type": "string", "enum": names}, **props}
+    return {"type": "object", "properties": properties, "required": list(properties),
+            "additionalProperties": False}
+
+
+CATEGORY_SCHEMA = {"anyOf": [
+    category_alternative(["dress", "连衣裙"], {"colour": COLOUR, "sleeve": SLEEVE}),
+    category_alternative(["shoes", "鞋"], {"colour": COLOUR, "heel": HEEL}),
+    category_alternative(["bag", "包"], {}),
+]}
+CATEGORY_KEYS = {"dress": ["colour", "sleeve"], "连衣裙": ["colour", "sleeve"],
+                 "shoes": ["colour", "heel"], "鞋": ["colour", "heel"], "bag": [], "包": []}
+
+
+def test_category_first_schema_through_the_openai_client(server, data_url):
+    """Every answer names a category and then exactly that category's attributes, with allowed
+    values, whatever the random model's logits (several seeds, streamed and not)."""
+    openai = pytest.importorskip("openai")
+    client = openai.OpenAI(base_url=server.base, api_key="unused", max_retries=0)
+    body = chat_body(data_url)
+    rf = {"type": "json_schema",
+          "json_schema": {"name": "vistag_tags", "schema": CATEGORY_SCHEMA, "strict": True}}
+    seen = set()
+    answers = []
+    for seed in range(8):
+        r = client.chat.completions.create(model=body["model"], messages=body["messages"],
+                                           max_tokens=8, temperature=1.0, seed=seed,
+                                           response_format=rf)
+        assert r.choices[0].finish_reason == "stop"
+        answers.append(r.choices[0].message.content)
+    pieces = []
+    for ev in client.chat.completions.create(model=body["model"], messages=body["messages"],
+                                             temperature=0, response_format=rf, stream=True):
+        for ch in ev.choices:
+            if ch.delta.content:
+                pieces.append(ch.delta.content)
+    answers.append("".join(pieces))
+    for text in answers:
+        obj = json.loads(text)
+        keys = list(obj)
+        assert keys[0] == "category", text
+        assert keys[1:] == CATEGORY_KEYS[obj["category"]], text
+        for k in keys[1:]:
+            allowed = {"colour": COLOUR, "heel": HEEL, "sleeve": SLEEVE}[k]["enum"]
+            assert obj[k] in allowed, text
+        seen.add(obj["category"])
+    print(f"[ info ] categories named over {len(answers)} answers: {sorted(seen)}")
+
+
 def test_bad_requests(server, data_url):
     remote = chat_body("https://example.com/a.png")
     st, _, body = server.request("POST", "/v1/chat/completions", remote)
