@@ -19,13 +19,19 @@ import time
 from conftest import cli_path
 from fake_chat_server import MODEL, FakeServer, image_key, make_images, server  # noqa: F401
 
+FLAT_TAXONOMY = (pathlib.Path(__file__).resolve().parents[2] / "tests" / "data"
+                 / "taxonomy_v1_apparel.json")
+
 N_IMAGES = 16
 
 
 def tag_cmd(srv: FakeServer, db: pathlib.Path, images, concurrency: int) -> list[str]:
+    # The flat version-1 taxonomy: one request per image, so that a count of requests per image
+    # tells an image asked twice (the built-in tree asks a server for the category, then its
+    # attributes: two requests by design, tested in test_category_tagging).
     return [cli_path(), "tag", "--server", srv.url, "--model-name", MODEL, "--db", str(db),
             "--language", "en", "--timeout", "30", "--concurrency", str(concurrency),
-            *map(str, images)]
+            "--taxonomy", str(FLAT_TAXONOMY), *map(str, images)]
 
 
 def exported(db: pathlib.Path) -> dict[str, dict]:

@@ -30,6 +30,9 @@ import pytest
 
 from conftest import cli_path
 from fake_chat_server import MODEL, FakeServer, image_key, make_images, server  # noqa: F401
+
+FLAT_TAXONOMY = (pathlib.Path(__file__).resolve().parents[2] / "tests" / "data"
+                 / "taxonomy_v1_apparel.json")
 from vistag_fixtures import REPO
 
 CATALOGUE_ERROR = 10  # cmd_tag.cpp kCatalogueError
@@ -98,8 +101,12 @@ def batch_state(uri: str) -> tuple[int, dict[str, int]]:
 # ---- vistag-cli ---------------------------------------------------------------------------------
 
 def tag_command(server: FakeServer, db: str, images) -> list[str]:
+    # The flat version-1 taxonomy: one request per image, so that the count of requests per
+    # image tells an image asked again (the built-in tree asks a server twice per image by
+    # design: the category, then its attributes; see test_category_tagging).
     return [cli_path(), "tag", "--server", server.url, "--model-name", MODEL, "--db", db,
-            "--language", "en", "--timeout", "30", *map(str, images)]
+            "--language", "en", "--timeout", "30", "--taxonomy", str(FLAT_TAXONOMY),
+            *map(str, images)]
 
 
 class Worker:
