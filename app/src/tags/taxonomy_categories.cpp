@@ -205,34 +205,32 @@ QString Taxonomy::pickLabel(const QHash<QString, QString>& labels, const QString
     return fallback;
 }
 
+namespace {
+
+// The label of an attribute, value or category: its labels by language, or for records built in
+// code with only labelZh / labelEn, those two.
+QString ownLabel(const QHash<QString, QString>& labels, const QString& zh, const QString& en,
+                 const QString& code, const QString& language) {
+    if (!labels.isEmpty())
+        return Taxonomy::pickLabel(labels, language, code);
+    QHash<QString, QString> two;
+    two.insert(QStringLiteral("zh"), zh);
+    two.insert(QStringLiteral("en"), en);
+    return Taxonomy::pickLabel(two, language, code);
+}
+
+}  // namespace
+
 QString Taxonomy::label(const TaxonomyAttribute& a, const QString& language) {
-    if (a.labels.isEmpty()) {  // built in code with only labelZh / labelEn
-        QHash<QString, QString> labels;
-        labels.insert(QStringLiteral("zh"), a.labelZh);
-        labels.insert(QStringLiteral("en"), a.labelEn);
-        return pickLabel(labels, language, a.code);
-    }
-    return pickLabel(a.labels, language, a.code);
+    return ownLabel(a.labels, a.labelZh, a.labelEn, a.code, language);
 }
 
 QString Taxonomy::label(const TaxonomyValue& v, const QString& language) {
-    if (v.labels.isEmpty()) {
-        QHash<QString, QString> labels;
-        labels.insert(QStringLiteral("zh"), v.labelZh);
-        labels.insert(QStringLiteral("en"), v.labelEn);
-        return pickLabel(labels, language, v.code);
-    }
-    return pickLabel(v.labels, language, v.code);
+    return ownLabel(v.labels, v.labelZh, v.labelEn, v.code, language);
 }
 
 QString Taxonomy::label(const TaxonomyCategory& c, const QString& language) {
-    if (c.labels.isEmpty()) {
-        QHash<QString, QString> labels;
-        labels.insert(QStringLiteral("zh"), c.labelZh);
-        labels.insert(QStringLiteral("en"), c.labelEn);
-        return pickLabel(labels, language, c.code);
-    }
-    return pickLabel(c.labels, language, c.code);
+    return ownLabel(c.labels, c.labelZh, c.labelEn, c.code, language);
 }
 
 }  // namespace vistag::catalog
